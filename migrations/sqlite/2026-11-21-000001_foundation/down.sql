@@ -1,0 +1,11 @@
+DROP TABLE outbox;
+DROP TABLE login_attempts;
+DROP TABLE auth_sessions;
+DROP TABLE bookings;
+DROP TABLE claims;
+DROP TABLE staff;
+DROP TABLE participants;
+DROP TABLE slots;
+DROP TABLE holidays;
+DROP TABLE branches;
+DROP TABLE companies;

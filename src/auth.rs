@@ -1,0 +1,211 @@
+//! Credentials: argon2id password hashes and HS256 JWTs.
+//! Sessions themselves live in the database (`db::auth`) so logout really
+//! ends them and every app instance sees the same state.
+
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+pub const ISSUER: &str = "antre";
+pub const AUDIENCE: &str = "antre";
+/// Access tokens are short-lived; browser sessions are renewed while the
+/// database session is alive (see `web::auth`).
+pub const TOKEN_TTL_SECS: i64 = 30 * 60;
+/// A signed-in session ends after this long even while used.
+pub const SESSION_TTL_SECS: i64 = 12 * 60 * 60;
+
+/// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password (slow on purpose: call off the async threads).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| format!("password hashing failed: {e}"))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    hasher().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// A hash of a random password, verified against when the account does not
+/// exist so that a sign-in takes as long either way.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut pw = [0u8; 16];
+        rand::rng().fill_bytes(&mut pw);
+        hash_password(&hex::encode(pw)).unwrap_or_default()
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenClaims {
+    /// "p:ID" for a participant, "s:ID" for staff.
+    pub sub: String,
+    pub role: String,
+    /// Database session id.
+    pub sid: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+
+    pub fn issue(&self, claims: &TokenClaims) -> Result<String, String> {
+        encode(
+            &Header::new(jsonwebtoken::Algorithm::HS256),
+            claims,
+            &self.encoding,
+        )
+        .map_err(|e| format!("token signing failed: {e}"))
+    }
+
+    /// Verifies signature, algorithm (pinned to HS256), issuer, audience
+    /// and expiry.
+    pub fn verify(&self, token: &str) -> Option<TokenClaims> {
+        let mut v = Validation::new(jsonwebtoken::Algorithm::HS256);
+        v.algorithms = vec![jsonwebtoken::Algorithm::HS256];
+        v.set_issuer(&[ISSUER]);
+        v.set_audience(&[AUDIENCE]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        v.leeway = 5;
+        decode::<TokenClaims>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+/// The HS256 key: `ANTRE_JWT_SECRET`, or one generated once and kept in the
+/// data dir (readable by the owner only).
+pub fn load_or_create_secret(explicit: Option<&[u8]>, data_dir: &Path) -> Result<Vec<u8>, String> {
+    if let Some(s) = explicit {
+        return Ok(s.to_vec());
+    }
+    let path = data_dir.join("jwt.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes =
+            hex::decode(text.trim()).map_err(|_| format!("{} is not a hex key", path.display()))?;
+        if bytes.len() < 32 {
+            return Err(format!(
+                "{} holds a key shorter than 32 bytes",
+                path.display()
+            ));
+        }
+        return Ok(bytes);
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    write_private(&path, hex::encode(key).as_bytes())?;
+    Ok(key.to_vec())
+}
+
+fn write_private(path: &Path, content: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(content)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A random URL-safe token (session ids, CSRF tokens).
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> TokenClaims {
+        TokenClaims {
+            sub: "p:1".into(),
+            role: "participant".into(),
+            sid: "abc".into(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: 0,
+            exp,
+        }
+    }
+
+    #[test]
+    fn token_round_trip_and_tamper() {
+        let keys = JwtKeys::new(&[7u8; 32]);
+        let exp = chrono::Utc::now().timestamp() + 600;
+        let token = keys.issue(&claims(exp)).expect("sign");
+        assert_eq!(keys.verify(&token), Some(claims(exp)));
+        let other = JwtKeys::new(&[8u8; 32]);
+        assert_eq!(other.verify(&token), None);
+        let mut bad = token.clone();
+        bad.push('x');
+        assert_eq!(keys.verify(&bad), None);
+    }
+
+    #[test]
+    fn expired_and_wrong_audience_refused() {
+        let keys = JwtKeys::new(&[7u8; 32]);
+        let token = keys.issue(&claims(1_000)).expect("sign");
+        assert_eq!(keys.verify(&token), None);
+        let mut c = claims(chrono::Utc::now().timestamp() + 600);
+        c.aud = "other".into();
+        let token = keys.issue(&c).expect("sign");
+        assert_eq!(keys.verify(&token), None);
+    }
+
+    #[test]
+    fn alg_none_refused() {
+        use base64::Engine;
+        let keys = JwtKeys::new(&[7u8; 32]);
+        let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = e.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let body = e.encode(
+            serde_json::to_vec(&claims(chrono::Utc::now().timestamp() + 600)).expect("json"),
+        );
+        assert_eq!(keys.verify(&format!("{header}.{body}.")), None);
+    }
+
+    #[test]
+    fn password_hash_verifies() {
+        let h = hash_password("correct horse 12").expect("hash");
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password(&h, "correct horse 12"));
+        assert!(!verify_password(&h, "wrong horse 12"));
+        assert!(!verify_password("garbage", "x"));
+    }
+}

@@ -1,0 +1,181 @@
+//! Command-line interface (stable: see shared/API.md).
+
+use std::io::BufRead;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::{staff, Db};
+use crate::domain::{email::Email, password, role::Role};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "antre",
+    version,
+    about = "Antre: JHT claim queueing for BPJS Ketenagakerjaan"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations only.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// Create a staff account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Branch code (supervisor, cs).
+        #[arg(long)]
+        branch: Option<String>,
+        /// Company NPP (hr).
+        #[arg(long)]
+        company: Option<String>,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            init_tracing();
+            actix_web::rt::System::new().block_on(async move {
+                let app = crate::startup::Application::build(settings).await?;
+                app.run().await.map_err(|e| format!("server stopped: {e}"))
+            })
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings.database, 2)?;
+            let n = db.migrate()?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    role,
+                    email,
+                    name,
+                    branch,
+                    company,
+                },
+        } => add_user(&settings, &role, &email, name, branch, company),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn add_user(
+    settings: &Settings,
+    role: &str,
+    email: &str,
+    name: Option<String>,
+    branch: Option<String>,
+    company: Option<String>,
+) -> Result<(), String> {
+    let role = Role::parse(role)
+        .filter(|r| *r != Role::Participant)
+        .ok_or_else(|| format!("unknown role {role:?} (admin, supervisor, cs, auditor, hr)"))?;
+    let email = Email::parse(email).map_err(|_| format!("invalid email address {email:?}"))?;
+    if role.needs_branch() && branch.is_none() {
+        return Err(format!("--branch is required for role {}", role.as_str()));
+    }
+    if !role.needs_branch() && branch.is_some() {
+        return Err(format!("--branch does not apply to role {}", role.as_str()));
+    }
+    if role.needs_company() && company.is_none() {
+        return Err("--company is required for role hr".into());
+    }
+    if !role.needs_company() && company.is_some() {
+        return Err(format!(
+            "--company does not apply to role {}",
+            role.as_str()
+        ));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let pw = line.trim_end_matches(['\r', '\n']);
+    if pw.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    let local = email.as_str().split('@').next().unwrap_or("").to_string();
+    password::check_strength(pw, &[local.as_str()]).map_err(|e| {
+        format!(
+            "password too weak: {}",
+            crate::i18n::t(crate::i18n::Lang::En, e.detail)
+        )
+    })?;
+    let hash = crate::auth::hash_password(pw)?;
+    let db = Db::connect(&settings.database, 2)?;
+    db.migrate()?;
+    crate::db::seed::seed_reference_data(&db, chrono::Utc::now().naive_utc())
+        .map_err(|e| e.to_string())?;
+    db.write(|c| -> Result<(), String> {
+        let err = |e: crate::db::DbError| e.to_string();
+        if staff::find_by_email(c, email.as_str())
+            .map_err(err)?
+            .is_some()
+        {
+            return Err(format!(
+                "an account with email {} exists already",
+                email.as_str()
+            ));
+        }
+        if let Some(b) = &branch {
+            if crate::db::branches::find(c, b).map_err(err)?.is_none() {
+                return Err(format!("unknown branch code {b:?}"));
+            }
+        }
+        if let Some(npp) = &company {
+            if staff::find_company(c, npp).map_err(err)?.is_none() {
+                return Err(format!(
+                    "unknown company NPP {npp:?} (create it with POST /api/v1/admin/companies)"
+                ));
+            }
+        }
+        staff::insert(
+            c,
+            &staff::NewStaff {
+                email: email.as_str().to_string(),
+                name: name.clone().unwrap_or_else(|| local.clone()),
+                role: role.as_str().to_string(),
+                branch_code: branch.clone(),
+                company_npp: company.clone(),
+                password_hash: hash.clone(),
+                active: true,
+                // An hr account made by an operator is an approved
+                // representative of its company.
+                approved: true,
+                created_at: chrono::Utc::now().naive_utc(),
+            },
+        )
+        .map_err(err)?;
+        Ok(())
+    })?;
+    println!("created {} account {}", role.as_str(), email.as_str());
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Typed settings read once from the environment (and an optional `.env`).
+//! Secrets are never printed: `Settings` has a hand-written `Debug`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://PATH`, `sqlite:PATH`, a bare file path, or `postgres://…`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_string()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path.is_empty() {
+            return Err("ANTRE_DATABASE_URL: empty SQLite path".into());
+        }
+        if path.contains("://") {
+            return Err(format!(
+                "ANTRE_DATABASE_URL: unsupported scheme in {path:?}"
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    /// Explicit HS256 key; when `None` one is generated in the data dir.
+    pub jwt_secret: Option<Vec<u8>>,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub demo: bool,
+    pub clock_start: Option<DateTime<Utc>>,
+    pub pool_size: u32,
+    /// Seconds before the first retry of a failed mail; doubles each time.
+    pub mail_retry_base_secs: i64,
+    /// How often background workers wake up.
+    pub worker_interval_ms: u64,
+    /// How many days ahead sessions are generated (they show as "not yet
+    /// open" beyond the branch's booking horizon).
+    pub sessions_ahead_days: i64,
+    pub retirement_age: u32,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database.backend_name())
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("demo", &self.demo)
+            .field("clock_start", &self.clock_start)
+            .finish()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_num<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}: not a valid number: {v:?}")),
+    }
+}
+
+impl Settings {
+    /// Reads the environment; a `.env` file in the working directory is
+    /// loaded first if present (real environment variables win).
+    pub fn from_env() -> Result<Self, String> {
+        let _ = dotenvy::dotenv();
+        let database = DatabaseUrl::parse(
+            &var("ANTRE_DATABASE_URL").unwrap_or_else(|| "sqlite://data/antre.db".into()),
+        )?;
+        let bind = var("ANTRE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        if bind.parse::<SocketAddr>().is_err() && !bind.contains(':') {
+            return Err(format!("ANTRE_BIND: expected address:port, got {bind:?}"));
+        }
+        let data_dir = PathBuf::from(var("ANTRE_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let public_url = var("ANTRE_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        let jwt_secret = match var("ANTRE_JWT_SECRET") {
+            None => None,
+            Some(s) if s.len() < 32 => {
+                return Err("ANTRE_JWT_SECRET must be at least 32 bytes".into());
+            }
+            Some(s) => Some(s.into_bytes()),
+        };
+        let smtp_url = var("ANTRE_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err("ANTRE_SMTP_URL must start with smtp:// or smtps://".into());
+            }
+        }
+        let demo = matches!(var("ANTRE_DEMO").as_deref(), Some("1" | "true" | "yes"));
+        let clock_start = match var("ANTRE_CLOCK") {
+            None => None,
+            Some(v) => Some(
+                DateTime::parse_from_rfc3339(v.trim())
+                    .map_err(|e| format!("ANTRE_CLOCK: not an RFC 3339 instant ({e})"))?
+                    .with_timezone(&Utc),
+            ),
+        };
+        let default_pool = match database {
+            DatabaseUrl::Sqlite(_) => 8,
+            DatabaseUrl::Postgres(_) => 10,
+        };
+        Ok(Self {
+            database,
+            bind,
+            data_dir,
+            public_url,
+            jwt_secret,
+            smtp_url,
+            mail_from: var("ANTRE_MAIL_FROM")
+                .unwrap_or_else(|| "Antre BPJS Ketenagakerjaan <antre@localhost>".into()),
+            demo,
+            clock_start,
+            pool_size: parse_num("ANTRE_DB_POOL_SIZE", default_pool)?,
+            mail_retry_base_secs: parse_num("ANTRE_MAIL_RETRY_SECS", 30)?,
+            worker_interval_ms: parse_num("ANTRE_WORKER_INTERVAL_MS", 1000)?,
+            sessions_ahead_days: parse_num("ANTRE_SESSIONS_AHEAD_DAYS", 14)?,
+            retirement_age: parse_num("ANTRE_RETIREMENT_AGE", 56)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/antre.db"),
+            Ok(DatabaseUrl::Sqlite("data/antre.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/tmp/x.db"),
+            Ok(DatabaseUrl::Sqlite("/tmp/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+}

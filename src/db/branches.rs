@@ -1,0 +1,228 @@
+//! Branches, their sessions (slots) and the holiday table.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{branches, holidays, slots};
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = branches)]
+pub struct Branch {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub province: String,
+    pub address: String,
+    pub timezone: String,
+    pub kind: String,
+    pub one_to_many: bool,
+    pub booths: i32,
+    pub session_capacity: i32,
+    pub booking_horizon_days: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl Branch {
+    /// The branch's zone; seeded zones are always valid, a bad value
+    /// falls back to WIB rather than failing a page.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+    }
+
+    pub fn zone_label(&self) -> &'static str {
+        crate::domain::branch_seed::zone_label(&self.timezone).unwrap_or("WIB")
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = slots)]
+pub struct Slot {
+    pub id: i64,
+    pub branch_code: String,
+    pub local_date: NaiveDate,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub capacity: i32,
+    pub booked: i32,
+}
+
+impl Slot {
+    pub fn available(&self) -> i32 {
+        (self.capacity - self.booked).max(0)
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = slots)]
+pub struct NewSlot {
+    pub branch_code: String,
+    pub local_date: NaiveDate,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub capacity: i32,
+    pub booked: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = holidays)]
+pub struct Holiday {
+    pub day: NaiveDate,
+    pub name_id: String,
+    pub name_en: String,
+    pub kind: String,
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Branch>, DbError> {
+    Ok(branches::table
+        .select(Branch::as_select())
+        .order((branches::province.asc(), branches::name.asc()))
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<Branch>, DbError> {
+    Ok(branches::table
+        .find(code)
+        .select(Branch::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(branches::table.count().get_result(conn)?)
+}
+
+pub fn insert_branches(conn: &mut DbConnection, rows: &[Branch]) -> Result<usize, DbError> {
+    let mut n = 0;
+    for row in rows {
+        n += diesel::insert_into(branches::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+pub fn holiday_dates(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, DbError> {
+    Ok(holidays::table.select(holidays::day).load(conn)?)
+}
+
+pub fn holiday_on(conn: &mut DbConnection, day: NaiveDate) -> Result<Option<Holiday>, DbError> {
+    Ok(holidays::table
+        .find(day)
+        .select(Holiday::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_holidays(conn: &mut DbConnection, rows: &[Holiday]) -> Result<usize, DbError> {
+    let mut n = 0;
+    for row in rows {
+        n += crate::per_backend!(conn, c => diesel::insert_into(holidays::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(n)
+}
+
+pub fn slots_on(
+    conn: &mut DbConnection,
+    branch: &str,
+    day: NaiveDate,
+) -> Result<Vec<Slot>, DbError> {
+    Ok(slots::table
+        .filter(slots::branch_code.eq(branch))
+        .filter(slots::local_date.eq(day))
+        .select(Slot::as_select())
+        .order(slots::starts_at.asc())
+        .load(conn)?)
+}
+
+pub fn has_slots_on(
+    conn: &mut DbConnection,
+    branch: &str,
+    day: NaiveDate,
+) -> Result<bool, DbError> {
+    let n: i64 = slots::table
+        .filter(slots::branch_code.eq(branch))
+        .filter(slots::local_date.eq(day))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn find_slot(conn: &mut DbConnection, id: i64) -> Result<Option<Slot>, DbError> {
+    Ok(slots::table
+        .find(id)
+        .select(Slot::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts sessions that do not exist yet; existing ones keep their
+/// capacity and bookings.
+pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, DbError> {
+    let mut n = 0;
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(500) {
+                n += diesel::insert_into(slots::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+            }
+        }
+        // SQLite has no multi-row insert with ON CONFLICT in diesel; rows
+        // go one by one inside the caller's transaction.
+        DbConnection::Sqlite(c) => {
+            for row in rows {
+                n += diesel::insert_into(slots::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Takes one seat if one is free. The conditional update is the decision
+/// and the CHECK (booked <= capacity) stands behind it.
+pub fn take_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter(slots::booked.lt(slots::capacity)),
+    )
+    .set(slots::booked.eq(slots::booked + 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn release_seat(conn: &mut DbConnection, slot_id: i64) -> Result<(), DbError> {
+    diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter(slots::booked.gt(0)),
+    )
+    .set(slots::booked.eq(slots::booked - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Sets a session's capacity unless that would fall below its bookings;
+/// returns the slot as it is afterwards and whether the change applied.
+pub fn set_capacity(
+    conn: &mut DbConnection,
+    slot_id: i64,
+    capacity: i32,
+) -> Result<Option<(Slot, bool)>, DbError> {
+    let n = diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter(slots::booked.le(capacity)),
+    )
+    .set(slots::capacity.eq(capacity))
+    .execute(conn)?;
+    Ok(find_slot(conn, slot_id)?.map(|s| (s, n == 1)))
+}

@@ -1,0 +1,93 @@
+//! Claims: a participant's JHT withdrawal with its reason and dates.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::claims;
+use super::{DbConnection, DbError};
+
+/// Statuses in which a claim still blocks a new one.
+pub const OPEN_STATUSES: [&str; 2] = ["open", "verified"];
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claims)]
+pub struct Claim {
+    pub id: i64,
+    pub participant_id: i64,
+    pub reason: String,
+    pub status: String,
+    pub channel: String,
+    pub last_working_day: Option<NaiveDate>,
+    pub termination_date: Option<NaiveDate>,
+    pub contract_end_date: Option<NaiveDate>,
+    pub membership_start_date: Option<NaiveDate>,
+    pub departure_date: Option<NaiveDate>,
+    pub date_of_death: Option<NaiveDate>,
+    pub balance: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = claims)]
+pub struct NewClaim {
+    pub participant_id: i64,
+    pub reason: String,
+    pub status: String,
+    pub channel: String,
+    pub last_working_day: Option<NaiveDate>,
+    pub termination_date: Option<NaiveDate>,
+    pub contract_end_date: Option<NaiveDate>,
+    pub membership_start_date: Option<NaiveDate>,
+    pub departure_date: Option<NaiveDate>,
+    pub date_of_death: Option<NaiveDate>,
+    pub balance: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewClaim) -> Result<Claim, DbError> {
+    Ok(
+        crate::per_backend!(conn, c => diesel::insert_into(claims::table)
+        .values(new)
+        .returning(Claim::as_returning())
+        .get_result(c))?,
+    )
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Claim>, DbError> {
+    Ok(claims::table
+        .find(id)
+        .select(Claim::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn open_claim_of(conn: &mut DbConnection, participant: i64) -> Result<Option<Claim>, DbError> {
+    Ok(claims::table
+        .filter(claims::participant_id.eq(participant))
+        .filter(claims::status.eq_any(OPEN_STATUSES))
+        .select(Claim::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn latest_of(conn: &mut DbConnection, participant: i64) -> Result<Vec<Claim>, DbError> {
+    Ok(claims::table
+        .filter(claims::participant_id.eq(participant))
+        .select(Claim::as_select())
+        .order(claims::id.desc())
+        .limit(20)
+        .load(conn)?)
+}
+
+/// Whether a partial claim (10% or 30%) was ever verified or paid.
+pub fn had_partial_claim(conn: &mut DbConnection, participant: i64) -> Result<bool, DbError> {
+    let n: i64 = claims::table
+        .filter(claims::participant_id.eq(participant))
+        .filter(claims::reason.eq_any(["partial_10", "partial_30"]))
+        .filter(claims::status.eq_any(["verified", "paid"]))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

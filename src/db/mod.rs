@@ -1,0 +1,255 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, the
+//! embedded migrations, and one module per aggregate with its queries.
+//!
+//! Write transactions go through [`write_tx`], which takes SQLite's write
+//! lock up front (`BEGIN IMMEDIATE`) so concurrent writers queue instead of
+//! failing with `SQLITE_BUSY` half-way through.
+
+pub mod auth;
+pub mod bookings;
+pub mod branches;
+pub mod claims;
+pub mod demo;
+pub mod outbox;
+pub mod participants;
+pub mod schema;
+pub mod seed;
+pub mod staff;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::DatabaseUrl;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Runs the same diesel expression against the concrete backend, for the
+/// few statements the multi-backend query builder cannot express
+/// (`ON CONFLICT`, backend-specific SQL).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: Pool<ConnectionManager<DbConnection>>,
+    /// Serializes this process's SQLite writers so they queue fairly in
+    /// memory instead of spinning on the busy handler; `None` on PostgreSQL.
+    sqlite_writer: Option<Arc<Mutex<()>>>,
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // busy_timeout must come before journal_mode: switching to WAL
+            // needs a lock that a sibling connection may hold at start-up.
+            // synchronous=FULL: a commit is on disk before we answer, so an
+            // acknowledged booking survives a crash or power loss.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 15000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The real reason a connection failed: the multi-connection wrapper
+/// reports every failure as "invalid connection url".
+fn explain_connect_failure(url: &DatabaseUrl) -> String {
+    match url {
+        DatabaseUrl::Postgres(u) => match diesel::PgConnection::establish(u) {
+            Ok(_) => "PostgreSQL accepted a direct connection; the pool failed".into(),
+            Err(e) => format!("cannot connect to PostgreSQL: {e}"),
+        },
+        DatabaseUrl::Sqlite(p) => match diesel::SqliteConnection::establish(&p.to_string_lossy()) {
+            Ok(_) => "SQLite opened directly; the pool failed".into(),
+            Err(e) => format!("cannot open SQLite database {}: {e}", p.display()),
+        },
+    }
+}
+
+impl Db {
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, String> {
+        let (conn_url, sqlite) = match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(parent) = path.parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            format!("cannot create directory {}: {e}", parent.display())
+                        })?;
+                    }
+                }
+                (format!("sqlite://{}", path.display()), true)
+            }
+            DatabaseUrl::Postgres(u) => (u.clone(), false),
+        };
+        let manager = ConnectionManager::<DbConnection>::new(conn_url);
+        let mut builder = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(30));
+        if sqlite {
+            builder = builder.connection_customizer(Box::new(SqlitePragmas));
+        }
+        let pool = builder.build(manager).map_err(|e| {
+            tracing::debug!("pool error: {e}");
+            explain_connect_failure(url)
+        })?;
+        Ok(Self {
+            pool,
+            sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>, DbError> {
+        self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
+    }
+
+    pub fn migrate(&self) -> Result<usize, String> {
+        let mut conn = self.conn().map_err(|e| e.to_string())?;
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        };
+        applied.map_err(|e| format!("migration failed: {e}"))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.sqlite_writer.is_some()
+    }
+
+    /// Runs `f` in one write transaction (see module docs).
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let mut conn = self.conn()?;
+        match &self.sqlite_writer {
+            Some(lock) => {
+                // A poisoned lock only means another writer panicked; the
+                // database transaction it held was rolled back.
+                let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+                write_tx(&mut conn, f)
+            }
+            None => write_tx(&mut conn, f),
+        }
+    }
+
+    /// Runs `f` with a connection, for reads.
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+}
+
+/// One transaction that holds the write lock from its first statement.
+pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DbError>,
+{
+    let begun = match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c),
+    };
+    begun.map_err(DbError::from)?;
+    match f(conn) {
+        Ok(value) => {
+            if let Err(e) = DbConnection::commit_transaction(conn) {
+                let _ = DbConnection::rollback_transaction(conn);
+                return Err(DbError::from(e).into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = DbConnection::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database pool: {0}")]
+    Pool(String),
+    #[error("database: {0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+impl DbError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
+    /// A CHECK constraint refused the write (e.g. `booked <= capacity`).
+    pub fn is_check_violation(&self) -> bool {
+        match self {
+            DbError::Query(diesel::result::Error::DatabaseError(kind, info)) => {
+                matches!(kind, diesel::result::DatabaseErrorKind::CheckViolation)
+                    || info.message().contains("CHECK constraint")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Runs blocking database work on actix's blocking thread pool, never on
+/// the async executor.
+pub async fn run<T, E, F>(db: &Db, f: F) -> Result<T, E>
+where
+    F: FnOnce(&Db) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static + From<DbError>,
+{
+    let db = db.clone();
+    match actix_web::web::block(move || f(&db)).await {
+        Ok(r) => r,
+        Err(e) => Err(DbError::Pool(format!("blocking task failed: {e}")).into()),
+    }
+}
+
+impl From<DbError> for String {
+    fn from(e: DbError) -> String {
+        e.to_string()
+    }
+}

@@ -1,0 +1,128 @@
+//! The mail outbox: messages are written in the transaction of the action
+//! that causes them and delivered later by `mail::worker`, so a mail server
+//! being down never fails or loses a booking.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::outbox;
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub attempts: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewMail {
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {
+    diesel::insert_into(outbox::table)
+        .values(mail)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ids of mails due for delivery and not leased by another worker.
+pub fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<i64>, DbError> {
+    Ok(outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(now)),
+        )
+        .select(outbox::id)
+        .order(outbox::id.asc())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Leases one mail to this worker until `until`; false when another worker
+/// (possibly another app instance) got it first.
+pub fn lease(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<Option<OutboxMail>, DbError> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::sent_at.is_null())
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.lt(now)),
+            ),
+    )
+    .set(outbox::locked_until.eq(Some(until)))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(outbox::table
+        .find(id)
+        .select(OutboxMail::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::sent_at.eq(Some(now)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    error: &str,
+    retry_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(Some(error)),
+            outbox::next_attempt_at.eq(retry_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<OutboxMail>, DbError> {
+    Ok(outbox::table
+        .find(id)
+        .select(OutboxMail::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,172 @@
+// Hand-kept diesel schema shared by both backends; it must match
+// migrations/sqlite and migrations/postgres (tests/schema_parity.rs checks
+// that the two backends agree).
+
+diesel::table! {
+    companies (npp) {
+        npp -> Text,
+        name -> Text,
+        address -> Text,
+        headcount -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    branches (code) {
+        code -> Text,
+        name -> Text,
+        city -> Text,
+        province -> Text,
+        address -> Text,
+        timezone -> Text,
+        kind -> Text,
+        one_to_many -> Bool,
+        booths -> Integer,
+        session_capacity -> Integer,
+        booking_horizon_days -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name_id -> Text,
+        name_en -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    slots (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        capacity -> Integer,
+        booked -> Integer,
+    }
+}
+
+diesel::table! {
+    participants (id) {
+        id -> BigInt,
+        nik -> Text,
+        kpj -> Text,
+        full_name -> Text,
+        email -> Text,
+        phone -> Text,
+        password_hash -> Text,
+        birth_date -> Date,
+        sex -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        branch_code -> Nullable<Text>,
+        company_npp -> Nullable<Text>,
+        password_hash -> Text,
+        active -> Bool,
+        approved -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        reason -> Text,
+        status -> Text,
+        channel -> Text,
+        last_working_day -> Nullable<Date>,
+        termination_date -> Nullable<Date>,
+        contract_end_date -> Nullable<Date>,
+        membership_start_date -> Nullable<Date>,
+        departure_date -> Nullable<Date>,
+        date_of_death -> Nullable<Date>,
+        balance -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> BigInt,
+        code -> Text,
+        participant_id -> BigInt,
+        claim_id -> BigInt,
+        slot_id -> BigInt,
+        status -> Text,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    auth_sessions (id) {
+        id -> Text,
+        participant_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        success -> Bool,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        ics -> Nullable<Text>,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(slots -> branches (branch_code));
+diesel::joinable!(bookings -> slots (slot_id));
+diesel::joinable!(bookings -> claims (claim_id));
+diesel::joinable!(bookings -> participants (participant_id));
+diesel::joinable!(claims -> participants (participant_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    companies,
+    branches,
+    holidays,
+    slots,
+    participants,
+    staff,
+    claims,
+    bookings,
+    auth_sessions,
+    login_attempts,
+    outbox,
+);

@@ -1,0 +1,44 @@
+//! Pure rules and types of the JHT claim domain: parsing identifiers once,
+//! claim eligibility, the working-day calendar and reference data.
+//! No diesel, no actix, no I/O here: everything is unit-testable.
+
+pub mod booking_code;
+pub mod branch_seed;
+pub mod calendar;
+pub mod claim;
+pub mod email;
+pub mod kpj;
+pub mod nik;
+pub mod password;
+pub mod person_name;
+pub mod phone;
+pub mod role;
+pub mod schedule;
+
+/// A value that failed to parse. `code` is the stable API error code
+/// (`invalid_nik`), `field` the input field it came from, and `detail` a
+/// snake_case key the message catalog turns into a sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: &'static str,
+    pub field: &'static str,
+    pub detail: &'static str,
+}
+
+impl Invalid {
+    pub const fn new(code: &'static str, field: &'static str, detail: &'static str) -> Self {
+        Self {
+            code,
+            field,
+            detail,
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}: {})", self.code, self.field, self.detail)
+    }
+}
+
+impl std::error::Error for Invalid {}

@@ -1,0 +1,230 @@
+//! Indonesian mobile phone numbers, stored in E.164 form (`+628…`).
+//!
+//! Accepted input forms, with spaces, dashes, dots and parentheses allowed
+//! anywhere as separators (they are dropped):
+//!
+//! - national: `0812-3456-7890`
+//! - international: `+62 812 3456 7890`, `62 812 3456 7890`
+//! - international with the national trunk zero kept: `+62 (0)812 3456 7890`
+//!
+//! After the country code `62` comes the mobile prefix `8` and then 8–11
+//! more digits, so a national `08…` number has 10–13 digits in all.
+//! Landlines (e.g. `021…`) are refused: the number must receive SMS/WhatsApp.
+//!
+//! # Detail keys (`Invalid::detail`, code `invalid_phone`, field `phone`)
+//!
+//! - `phone_empty`: nothing was entered.
+//! - `phone_bad_characters`: a character other than digits, separators and a leading `+`.
+//! - `phone_not_indonesian`: does not start with `0`, `62` or `+62`.
+//! - `phone_not_mobile`: an Indonesian number that is not a mobile number (`08…`).
+//! - `phone_length`: a mobile number with too few or too many digits.
+
+use super::Invalid;
+
+const CODE: &str = "invalid_phone";
+const FIELD: &str = "phone";
+
+/// Digits after the leading `8` of the subscriber number.
+const MIN_AFTER_8: usize = 8;
+const MAX_AFTER_8: usize = 11;
+
+const fn invalid(detail: &'static str) -> Invalid {
+    Invalid::new(CODE, FIELD, detail)
+}
+
+/// An Indonesian mobile number in E.164 form: `+62` then `8` then 8–11 digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Same as the module's [`parse`](self::parse).
+    pub fn parse(input: &str) -> Result<Phone, Invalid> {
+        parse(input)
+    }
+
+    /// E.164 form, e.g. `+6281234567890`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The E.164 string, consuming the value.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// National form, e.g. `081234567890`.
+    pub fn national(&self) -> String {
+        format!("0{}", self.0.get(3..).unwrap_or_default())
+    }
+}
+
+impl AsRef<str> for Phone {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '(' | ')')
+}
+
+/// Parse an Indonesian mobile number.
+pub fn parse(input: &str) -> Result<Phone, Invalid> {
+    let s = input.trim();
+    let mut plus = false;
+    let mut digits = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if c == '+' && i == 0 {
+            plus = true;
+        } else if !is_separator(c) {
+            return Err(invalid("phone_bad_characters"));
+        }
+    }
+    if digits.is_empty() {
+        return Err(if plus || !s.is_empty() {
+            invalid("phone_bad_characters")
+        } else {
+            invalid("phone_empty")
+        });
+    }
+
+    // The subscriber part after the country code or the trunk zero.
+    let subscriber = if let Some(rest) = digits.strip_prefix("62") {
+        // "+62 (0)812…": a kept trunk zero is dropped.
+        match rest.strip_prefix('0') {
+            Some(r) if r.starts_with('8') => r,
+            _ => rest,
+        }
+    } else if plus {
+        // Another country code.
+        return Err(invalid("phone_not_indonesian"));
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        rest
+    } else {
+        return Err(invalid("phone_not_indonesian"));
+    };
+
+    let Some(after_8) = subscriber.strip_prefix('8') else {
+        return Err(invalid("phone_not_mobile"));
+    };
+    if !(MIN_AFTER_8..=MAX_AFTER_8).contains(&after_8.len()) {
+        return Err(invalid("phone_length"));
+    }
+    Ok(Phone(format!("+628{after_8}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(s: &str) -> String {
+        parse(s).unwrap().into_string()
+    }
+
+    fn detail(s: &str) -> &'static str {
+        parse(s).unwrap_err().detail
+    }
+
+    #[test]
+    fn accepts_the_three_forms() {
+        assert_eq!(ok("081234567890"), "+6281234567890");
+        assert_eq!(ok("+6281234567890"), "+6281234567890");
+        assert_eq!(ok("6281234567890"), "+6281234567890");
+    }
+
+    #[test]
+    fn accepts_separators() {
+        assert_eq!(ok("0812-3456-7890"), "+6281234567890");
+        assert_eq!(ok("0812.3456.7890"), "+6281234567890");
+        assert_eq!(ok("(0812) 3456 7890"), "+6281234567890");
+        assert_eq!(ok("+62 812 3456 7890"), "+6281234567890");
+        assert_eq!(ok("  +62-812-3456-789 "), "+628123456789");
+        assert_eq!(ok("+62 (0)812 3456 7890"), "+6281234567890");
+    }
+
+    #[test]
+    fn lengths() {
+        // 10 digits national (08 + 8): shortest.
+        assert_eq!(ok("0812345678"), "+62812345678");
+        assert_eq!(detail("081234567"), "phone_length");
+        // 13 digits national (08 + 11): longest.
+        assert_eq!(ok("0812345678901"), "+62812345678901");
+        assert_eq!(detail("08123456789012"), "phone_length");
+        assert_eq!(detail("08"), "phone_length");
+    }
+
+    #[test]
+    fn refusals() {
+        let e = parse("").unwrap_err();
+        assert_eq!(
+            (e.code, e.field, e.detail),
+            ("invalid_phone", "phone", "phone_empty")
+        );
+        assert_eq!(detail("   "), "phone_empty");
+        assert_eq!(detail("+"), "phone_bad_characters");
+        assert_eq!(detail("--"), "phone_bad_characters");
+        assert_eq!(detail("0812 3456 789a"), "phone_bad_characters");
+        assert_eq!(detail("0812+34567890"), "phone_bad_characters");
+        assert_eq!(detail("0812/34567890"), "phone_bad_characters");
+        assert_eq!(detail("++6281234567890"), "phone_bad_characters");
+        assert_eq!(detail("+1 415 555 0100"), "phone_not_indonesian");
+        assert_eq!(detail("81234567890"), "phone_not_indonesian");
+        assert_eq!(detail("021-5551234"), "phone_not_mobile");
+        assert_eq!(detail("+62215551234"), "phone_not_mobile");
+        assert_eq!(detail("0062 812 3456 7890"), "phone_not_mobile");
+    }
+
+    #[test]
+    fn associated_parse_is_the_same() {
+        assert_eq!(Phone::parse("0812 3456 7890"), parse("+6281234567890"));
+    }
+
+    #[test]
+    fn national_form() {
+        assert_eq!(parse("+6281234567890").unwrap().national(), "081234567890");
+    }
+
+    proptest! {
+        #[test]
+        fn all_forms_agree(rest in "[0-9]{8,11}", form in 0usize..3, sep in prop::sample::select(vec!["", " ", "-", "."])) {
+            let grouped: String = rest
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let s = if i % 4 == 3 { sep } else { "" };
+                    std::iter::once(c).chain(s.chars())
+                })
+                .collect();
+            let input = match form {
+                0 => format!("08{grouped}"),
+                1 => format!("+628{grouped}"),
+                _ => format!("628{grouped}"),
+            };
+            let p = parse(&input).unwrap();
+            prop_assert_eq!(p.as_str(), format!("+628{rest}"));
+            prop_assert_eq!(p.national(), format!("08{rest}"));
+            // Parsing the stored form again gives the same value.
+            prop_assert_eq!(parse(p.as_str()).unwrap(), p.clone());
+            prop_assert_eq!(parse(&p.national()).unwrap(), p);
+        }
+
+        #[test]
+        fn wrong_lengths_refused(rest in "[0-9]{0,20}".prop_filter("bad length", |r| !(8..=11).contains(&r.len()))) {
+            prop_assert_eq!(parse(&format!("08{rest}")).unwrap_err().detail, "phone_length");
+        }
+
+        #[test]
+        fn stored_form_is_well_formed(s in "\\PC{0,20}") {
+            if let Ok(p) = parse(&s) {
+                let v = p.as_str();
+                prop_assert!(v.starts_with("+628"));
+                prop_assert!(v[1..].chars().all(|c| c.is_ascii_digit()));
+                prop_assert!((12..=15).contains(&v.len()));
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The booking mails, in Bahasa Indonesia with English below, each with an
+//! `.ics` so the session lands in the participant's calendar.
+
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use maud::{html, PreEscaped};
+
+use crate::db::bookings::BookingView;
+use crate::db::outbox::NewMail;
+use crate::db::participants::Participant;
+use crate::domain::schedule::to_local;
+use crate::i18n::{self, Lang};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookingMailKind {
+    Booked,
+    Rescheduled,
+    Cancelled,
+}
+
+impl BookingMailKind {
+    fn subject_key(self) -> &'static str {
+        match self {
+            Self::Booked => "mail_booked_subject",
+            Self::Rescheduled => "mail_rescheduled_subject",
+            Self::Cancelled => "mail_cancelled_subject",
+        }
+    }
+    fn intro_key(self) -> &'static str {
+        match self {
+            Self::Booked => "mail_booked_intro",
+            Self::Rescheduled => "mail_rescheduled_intro",
+            Self::Cancelled => "mail_cancelled_intro",
+        }
+    }
+}
+
+struct Facts {
+    when_id: String,
+    when_en: String,
+    branch: String,
+    address: String,
+    code: String,
+    link: String,
+}
+
+fn facts(v: &BookingView, public_url: &str) -> Facts {
+    let tz = v.branch.tz();
+    let zone = v.branch.zone_label();
+    let start = to_local(tz, v.slot.starts_at).naive_local();
+    let end = to_local(tz, v.slot.ends_at).naive_local();
+    Facts {
+        when_id: format!(
+            "{}–{} {}",
+            i18n::local_datetime(Lang::Id, start, zone).replace(&format!(" {zone}"), ""),
+            end.format("%H.%M"),
+            zone
+        ),
+        when_en: format!(
+            "{}–{} {}",
+            i18n::local_datetime(Lang::En, start, zone).replace(&format!(" {zone}"), ""),
+            end.format("%H:%M"),
+            zone
+        ),
+        branch: v.branch.name.clone(),
+        address: v.branch.address.clone(),
+        code: v.booking.code.clone(),
+        link: format!("{public_url}/me"),
+    }
+}
+
+pub fn booking_mail(
+    kind: BookingMailKind,
+    participant: &Participant,
+    v: &BookingView,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let f = facts(v, public_url);
+    let subject = format!("{} {}", i18n::t(Lang::Id, kind.subject_key()), f.code);
+    let text = format!(
+        "{greet} {name},\n\n{intro}\n\n{l_code}: {code}\n{l_when}: {when_id}\n{l_branch}: {branch}\n{l_addr}: {addr}\n\n{note}\n{link}\n\n---\n{intro_en}\n{l_code_en}: {code}\n{l_when_en}: {when_en}\n{l_branch_en}: {branch}\n\nBPJS Ketenagakerjaan — Antre\n",
+        greet = i18n::t(Lang::Id, "mail_greeting"),
+        name = participant.full_name,
+        intro = i18n::t(Lang::Id, kind.intro_key()),
+        l_code = i18n::t(Lang::Id, "booking_code"),
+        code = f.code,
+        l_when = i18n::t(Lang::Id, "session_time"),
+        when_id = f.when_id,
+        l_branch = i18n::t(Lang::Id, "branch"),
+        branch = f.branch,
+        l_addr = i18n::t(Lang::Id, "address"),
+        addr = f.address,
+        note = i18n::t(Lang::Id, "mail_manage_note"),
+        link = f.link,
+        intro_en = i18n::t(Lang::En, kind.intro_key()),
+        l_code_en = i18n::t(Lang::En, "booking_code"),
+        l_when_en = i18n::t(Lang::En, "session_time"),
+        when_en = f.when_en,
+        l_branch_en = i18n::t(Lang::En, "branch"),
+    );
+    let html = html! {
+        (PreEscaped("<!DOCTYPE html>"))
+        html lang="id" {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto" {
+                h1 style="color:#006633;font-size:20px" { "Antre · BPJS Ketenagakerjaan" }
+                p { (i18n::t(Lang::Id, "mail_greeting")) " " (participant.full_name) "," }
+                p { (i18n::t(Lang::Id, kind.intro_key())) }
+                table style="border-collapse:collapse" {
+                    tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "booking_code")) }
+                         td style="font-family:monospace;font-size:20px;letter-spacing:2px" { (f.code) } }
+                    tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "session_time")) } td { (f.when_id) } }
+                    tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "branch")) } td { (f.branch) } }
+                    tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "address")) } td { (f.address) } }
+                }
+                p { (i18n::t(Lang::Id, "mail_manage_note")) " " a href=(f.link) { (f.link) } }
+                hr;
+                p lang="en" style="color:#555" {
+                    (i18n::t(Lang::En, kind.intro_key())) " "
+                    (i18n::t(Lang::En, "booking_code")) ": " (f.code) ". "
+                    (i18n::t(Lang::En, "session_time")) ": " (f.when_en) ". "
+                    (i18n::t(Lang::En, "branch")) ": " (f.branch) "."
+                }
+            }
+        }
+    };
+    NewMail {
+        recipient: participant.email.clone(),
+        subject,
+        body_text: text,
+        body_html: html.into_string(),
+        ics: Some(ics(kind, v, &f)),
+        created_at: now,
+        next_attempt_at: now,
+    }
+}
+
+fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts) -> String {
+    let start = Utc.from_utc_datetime(&v.slot.starts_at);
+    let end = Utc.from_utc_datetime(&v.slot.ends_at);
+    let mut event = Event::new();
+    event
+        .uid(&format!("booking-{}@antre", v.booking.code))
+        .summary(&format!("Klaim JHT — {} ({})", f.branch, f.code))
+        .description(&format!(
+            "Kode booking / booking code: {}\n{}",
+            f.code, f.link
+        ))
+        .location(&format!("{}, {}", f.branch, f.address))
+        .starts(start)
+        .ends(end)
+        .add_property(
+            "SEQUENCE",
+            v.booking.updated_at.and_utc().timestamp().to_string(),
+        );
+    if kind == BookingMailKind::Cancelled {
+        event.status(EventStatus::Cancelled);
+    } else {
+        event.status(EventStatus::Confirmed);
+    }
+    let mut cal = Calendar::new();
+    cal.append_property((
+        "METHOD",
+        if kind == BookingMailKind::Cancelled {
+            "CANCEL"
+        } else {
+            "PUBLISH"
+        },
+    ));
+    cal.push(event.done());
+    cal.done().to_string()
+}

@@ -1,0 +1,5 @@
+//! Mail: building messages (text + HTML + calendar file) and delivering the
+//! outbox through SMTP or, without SMTP, as `.eml` files in the data dir.
+
+pub mod compose;
+pub mod worker;

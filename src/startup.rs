@@ -1,0 +1,115 @@
+//! Assembling the running system: pool, migrations, reference data, the
+//! actix app, and the background workers (mail outbox, session calendar).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web as aw, App, HttpServer};
+
+use crate::auth::{load_or_create_secret, JwtKeys};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{seed, Db};
+use crate::mail::worker::{Transport, Worker};
+use crate::web::{self, AppState};
+
+pub struct Application {
+    server: Server,
+    pub port: u16,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, String> {
+        let clock = Clock::starting_at(settings.clock_start);
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            format!(
+                "cannot create data dir {}: {e}",
+                settings.data_dir.display()
+            )
+        })?;
+        let db = Db::connect(&settings.database, settings.pool_size)?;
+        let applied = db.migrate()?;
+        if applied > 0 {
+            tracing::info!("{applied} migration(s) applied");
+        }
+        let (branches, _) =
+            seed::seed_reference_data(&db, clock.now_naive()).map_err(|e| e.to_string())?;
+        if branches > 0 {
+            tracing::info!("seeded {branches} branches");
+        }
+        seed::ensure_sessions(&db, clock.now(), settings.sessions_ahead_days)
+            .map_err(|e| e.to_string())?;
+        if settings.demo {
+            crate::db::demo::seed_demo(&db, clock.now()).map_err(|e| e.to_string())?;
+        }
+        let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let transport = Transport::from_settings(settings.smtp_url.as_deref(), &settings.data_dir)?;
+
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let settings = Arc::new(settings);
+        let state = aw::Data::new(AppState {
+            db: db.clone(),
+            settings: settings.clone(),
+            clock,
+            jwt: JwtKeys::new(&secret),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(web::lang::middleware))
+                .app_data(state.clone())
+                .configure(web::configure)
+                .default_service(aw::to(web::not_found))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .shutdown_timeout(5)
+        .run();
+
+        let interval = Duration::from_millis(settings.worker_interval_ms.max(50));
+        let worker = Worker {
+            db: db.clone(),
+            clock,
+            transport,
+            from: settings.mail_from.clone(),
+            retry_base_secs: settings.mail_retry_base_secs,
+        };
+        actix_web::rt::spawn(worker.run_forever(interval));
+        let ahead = settings.sessions_ahead_days;
+        let calendar_db = db.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                actix_web::rt::time::sleep(Duration::from_secs(600)).await;
+                let db = calendar_db.clone();
+                let now = clock.now();
+                let r = actix_web::rt::task::spawn_blocking(move || {
+                    seed::ensure_sessions(&db, now, ahead)
+                })
+                .await;
+                if let Ok(Err(e)) = r {
+                    tracing::error!("session calendar: {e}");
+                }
+            }
+        });
+
+        println!(
+            "Antre listening on http://{addr} ({} database)",
+            settings.database.backend_name()
+        );
+        if settings.demo {
+            crate::db::demo::print_accounts(&settings.public_url);
+        }
+        Ok(Self {
+            server,
+            port: addr.port(),
+        })
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,66 @@
+//! Registration and sign-in forms.
+
+use maud::{html, Markup};
+
+use super::components::{csrf_field, error_summary, notice, FieldError, Input};
+use super::layout::Frame;
+use crate::i18n::t;
+use crate::web::api::accounts::RegisterRequest;
+
+pub fn register(f: &Frame<'_>, v: &RegisterRequest, errors: &[FieldError]) -> Markup {
+    let l = f.lang;
+    html! {
+        div.card.stack {
+            h1 { (t(l, "register_title")) }
+            p.lead { (t(l, "register_lead")) }
+            (error_summary(l, errors))
+            form.form method="post" action="/register" novalidate {
+                (csrf_field(f.csrf))
+                (Input::new("nik", t(l, "field_nik")).value(&v.nik).hint(t(l, "hint_nik")).inputmode("numeric").autocomplete("off").render(errors))
+                (Input::new("kpj", t(l, "field_kpj")).value(&v.kpj).hint(t(l, "hint_kpj")).inputmode("numeric").autocomplete("off").render(errors))
+                (Input::new("full_name", t(l, "field_full_name")).value(&v.full_name).hint(t(l, "hint_full_name")).autocomplete("name").render(errors))
+                (Input::new("email", t(l, "field_email")).kind("email").value(&v.email).autocomplete("email").render(errors))
+                (Input::new("phone", t(l, "field_phone")).kind("tel").value(&v.phone).hint(t(l, "hint_phone")).autocomplete("tel").render(errors))
+                (Input::new("password", t(l, "field_password")).kind("password").hint(t(l, "hint_password")).autocomplete("new-password").render(errors))
+                div.form-actions {
+                    button.btn.btn-primary.btn-block type="submit" { (t(l, "register_submit")) }
+                }
+            }
+            p.small { (t(l, "register_have_account")) " " a href="/login" { (t(l, "nav_login")) } }
+        }
+    }
+}
+
+pub fn login(
+    f: &Frame<'_>,
+    staff: bool,
+    email: &str,
+    next: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    let l = f.lang;
+    let (title, action) = if staff {
+        ("staff_login_title", "/staff/login")
+    } else {
+        ("login_title", "/login")
+    };
+    html! {
+        div.card.stack {
+            h1 { (t(l, title)) }
+            @if staff { p.lead { (t(l, "staff_login_lead")) } } @else { p.lead { (t(l, "login_lead")) } }
+            @if let Some(e) = error { (notice("error", e)) }
+            form.form method="post" action=(action) {
+                (csrf_field(f.csrf))
+                @if let Some(n) = next { input type="hidden" name="next" value=(n); }
+                (Input::new("email", t(l, "field_email")).kind("email").value(email).autocomplete("username").render(&[]))
+                (Input::new("password", t(l, "field_password")).kind("password").autocomplete("current-password").render(&[]))
+                div.form-actions {
+                    button.btn.btn-primary.btn-block type="submit" { (t(l, "login_submit")) }
+                }
+            }
+            @if !staff {
+                p.small { (t(l, "login_no_account")) " " a href="/register" { (t(l, "nav_register")) } }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Small pieces shared by pages: form fields with their errors, the error
+//! summary, notices.
+
+use maud::{html, Markup};
+
+use crate::i18n::{t, Lang};
+
+/// A problem with one form field, already in the reader's language.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// The box at the top of a form that lists every problem with a link to
+/// its field (focus order: summary first).
+pub fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" tabindex="-1" id="error-summary" {
+                h2 { (t(lang, "form_has_errors")) }
+                ul {
+                    @for e in errors {
+                        li { a href={ "#" (e.field) } { (e.message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub autocomplete: Option<&'a str>,
+    pub inputmode: Option<&'a str>,
+    pub required: bool,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(name: &'a str, label: &'a str) -> Self {
+        Self {
+            name,
+            label,
+            kind: "text",
+            value: "",
+            hint: None,
+            autocomplete: None,
+            inputmode: None,
+            required: true,
+        }
+    }
+    pub fn kind(mut self, k: &'a str) -> Self {
+        self.kind = k;
+        self
+    }
+    pub fn value(mut self, v: &'a str) -> Self {
+        self.value = v;
+        self
+    }
+    pub fn hint(mut self, h: &'a str) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn autocomplete(mut self, a: &'a str) -> Self {
+        self.autocomplete = Some(a);
+        self
+    }
+    pub fn inputmode(mut self, m: &'a str) -> Self {
+        self.inputmode = Some(m);
+        self
+    }
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn render(&self, errors: &[FieldError]) -> Markup {
+        let err = error_for(errors, self.name);
+        let hint_id = format!("{}-hint", self.name);
+        let err_id = format!("{}-error", self.name);
+        let described = match (self.hint.is_some(), err.is_some()) {
+            (true, true) => Some(format!("{hint_id} {err_id}")),
+            (true, false) => Some(hint_id.clone()),
+            (false, true) => Some(err_id.clone()),
+            (false, false) => None,
+        };
+        html! {
+            div.field.has-error[err.is_some()] {
+                label for=(self.name) { (self.label) }
+                @if let Some(h) = self.hint { p.hint id=(hint_id) { (h) } }
+                @if let Some(e) = err { p.field-error id=(err_id) { (e) } }
+                input id=(self.name) name=(self.name) type=(self.kind) value=(self.value)
+                    required[self.required] autocomplete=[self.autocomplete] inputmode=[self.inputmode]
+                    aria-invalid=[err.map(|_| "true")] aria-describedby=[described];
+            }
+        }
+    }
+}
+
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+pub fn notice(kind: &str, text: &str) -> Markup {
+    html! { div class={ "notice notice-" (kind) } role="status" { (text) } }
+}

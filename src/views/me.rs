@@ -1,0 +1,182 @@
+//! The participant's overview (claim and booking) and the claim form.
+
+use chrono::NaiveDate;
+use maud::{html, Markup, PreEscaped};
+
+use super::branches::zone_badge;
+use super::components::{csrf_field, error_for, error_summary, notice, FieldError, Input};
+use super::layout::Frame;
+use crate::db::bookings::BookingView;
+use crate::db::claims::Claim;
+use crate::db::participants::Participant;
+use crate::domain::claim::{estimated_tax, ClaimReason};
+use crate::domain::schedule::to_local;
+use crate::i18n::{self, t, Lang};
+use crate::web::pages::me::ClaimForm;
+
+pub struct Overview<'a> {
+    pub participant: &'a Participant,
+    pub claim: Option<&'a Claim>,
+    pub history: &'a [Claim],
+    pub booking: Option<&'a BookingView>,
+    pub flash: Option<&'a str>,
+    pub today: NaiveDate,
+}
+
+pub fn reason_label(l: Lang, code: &str) -> String {
+    match ClaimReason::parse(code) {
+        Some(r) => match l {
+            Lang::Id => r.label_id().to_string(),
+            Lang::En => r.label_en().to_string(),
+        },
+        None => code.to_string(),
+    }
+}
+
+fn qr_svg(code: &str) -> String {
+    qrcode::QrCode::new(code.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
+pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
+    let l = f.lang;
+    let p = o.participant;
+    let age = o.today.years_since(p.birth_date).unwrap_or(0);
+    html! {
+        h1 { (t(l, "me_title")) }
+        @if let Some(flash) = o.flash {
+            @let key = format!("flash_{flash}");
+            @if crate::i18n::has(&key) { (notice("success", t(l, &key))) }
+        }
+        section.card.stack {
+            h2 { (p.full_name) }
+            dl.facts {
+                dt { (t(l, "field_nik")) } dd { (crate::domain::nik::mask_str(&p.nik)) }
+                dt { (t(l, "field_kpj")) } dd { (p.kpj) }
+                dt { (t(l, "birth_date")) } dd { (i18n::long_date(l, p.birth_date)) " (" (age) " " (t(l, "years")) ")" }
+                dt { (t(l, "sex")) } dd { (t(l, if p.sex == "female" { "sex_female" } else { "sex_male" })) }
+                dt { (t(l, "field_email")) } dd { (p.email) }
+                dt { (t(l, "field_phone")) } dd { (p.phone) }
+            }
+        }
+        @match o.claim {
+            None => {
+                section.card.stack {
+                    h2 { (t(l, "me_claim")) }
+                    p { (t(l, "me_no_claim")) }
+                    p { a.btn.btn-primary href="/claims/new" { (t(l, "claim_new_title")) } }
+                }
+            }
+            Some(c) => {
+                section.card.stack {
+                    h2 { (t(l, "me_claim")) " #" (c.id) }
+                    dl.facts {
+                        dt { (t(l, "field_reason")) } dd { (reason_label(l, &c.reason)) }
+                        dt { (t(l, "status")) } dd { span.tag.tag-neutral { (t(l, &format!("claim_status_{}", c.status))) } }
+                        @for (key, v) in [("field_last_working_day", c.last_working_day), ("field_termination_date", c.termination_date), ("field_contract_end_date", c.contract_end_date), ("field_membership_start_date", c.membership_start_date), ("field_departure_date", c.departure_date), ("field_date_of_death", c.date_of_death)] {
+                            @if let Some(d) = v { dt { (t(l, key)) } dd { (i18n::long_date(l, d)) } }
+                        }
+                        @if let Some(b) = c.balance {
+                            dt { (t(l, "field_balance")) } dd { (i18n::rupiah(b)) }
+                            dt { (t(l, "estimated_tax")) } dd { (i18n::rupiah(estimated_tax(b))) " " span.small.muted { (t(l, "tax_rule")) } }
+                        }
+                    }
+                }
+                (booking_card(f, o.booking, c))
+            }
+        }
+        @if o.history.len() > usize::from(o.claim.is_some()) {
+            section.card.stack {
+                h2 { (t(l, "me_history")) }
+                div.table-wrap { table.data {
+                    thead { tr { th { "#" } th { (t(l, "field_reason")) } th { (t(l, "status")) } th { (t(l, "opened_on")) } } }
+                    tbody { @for c in o.history { tr { td { (c.id) } td { (reason_label(l, &c.reason)) } td { (t(l, &format!("claim_status_{}", c.status))) } td { (i18n::long_date(l, c.created_at.date())) } } } }
+                } }
+            }
+        }
+    }
+}
+
+fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> Markup {
+    let l = f.lang;
+    html! {
+        section.card.stack {
+            h2 { (t(l, "me_booking")) }
+            @match booking {
+                None => {
+                    @if claim.status == "open" {
+                        p { (t(l, "me_no_booking")) }
+                        p { a.btn.btn-primary href="/branches" { (t(l, "home_cta_branches")) } }
+                    }
+                }
+                Some(v) => {
+                    @let tz = v.branch.tz();
+                    @let start = to_local(tz, v.slot.starts_at);
+                    @let end = to_local(tz, v.slot.ends_at);
+                    p { (t(l, "booking_code")) }
+                    p.booking-code aria-label=(t(l, "booking_code")) { (v.booking.code) }
+                    div.qr role="img" aria-label=(t(l, "qr_label")) { (PreEscaped(qr_svg(&v.booking.code))) }
+                    dl.facts {
+                        dt { (t(l, "branch")) } dd { a href={ "/branches/" (v.branch.code) } { (v.branch.name) } }
+                        dt { (t(l, "address")) } dd { (v.branch.address) }
+                        dt { (t(l, "session_time")) }
+                        dd { (i18n::day_label(l, start.date_naive())) ", " (start.format("%H.%M")) "–" (end.format("%H.%M")) " " (zone_badge(&v.branch)) }
+                    }
+                    p.small.muted { (t(l, "booking_bring")) }
+                    div.form-actions {
+                        a.btn.btn-secondary href={ "/branches/" (v.branch.code) "?date=" (v.slot.local_date.format("%Y-%m-%d")) "&reschedule=" (v.booking.code) } { (t(l, "booking_reschedule")) }
+                        form.inline-form method="post" action={ "/bookings/" (v.booking.code) "/cancel" } {
+                            (csrf_field(f.csrf))
+                            button.btn.btn-danger type="submit" { (t(l, "booking_cancel")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn claim_form(f: &Frame<'_>, v: &ClaimForm, errors: &[FieldError], welcome: bool) -> Markup {
+    let l = f.lang;
+    let reason_err = error_for(errors, "reason");
+    html! {
+        div.card.stack {
+            h1 { (t(l, "claim_new_title")) }
+            @if welcome { (notice("success", t(l, "flash_registered"))) }
+            p.lead { (t(l, "claim_new_lead")) }
+            (error_summary(l, errors))
+            form.form method="post" action="/claims/new" novalidate {
+                (csrf_field(f.csrf))
+                div.field.has-error[reason_err.is_some()] {
+                    label for="reason" { (t(l, "field_reason")) }
+                    @if let Some(e) = reason_err { p.field-error id="reason-error" { (e) } }
+                    select id="reason" name="reason" required aria-invalid=[reason_err.map(|_| "true")] {
+                        option value="" { (t(l, "choose")) }
+                        @for r in ClaimReason::ALL {
+                            option value=(r.code()) selected[v.reason == r.code()] {
+                                (match l { Lang::Id => r.label_id(), Lang::En => r.label_en() })
+                            }
+                        }
+                    }
+                }
+                p.hint { (t(l, "claim_dates_hint")) }
+                (Input::new("last_working_day", t(l, "field_last_working_day")).kind("date").value(&v.last_working_day).hint(t(l, "hint_last_working_day")).optional().render(errors))
+                (Input::new("termination_date", t(l, "field_termination_date")).kind("date").value(&v.termination_date).hint(t(l, "hint_termination_date")).optional().render(errors))
+                (Input::new("contract_end_date", t(l, "field_contract_end_date")).kind("date").value(&v.contract_end_date).hint(t(l, "hint_contract_end_date")).optional().render(errors))
+                (Input::new("membership_start_date", t(l, "field_membership_start_date")).kind("date").value(&v.membership_start_date).hint(t(l, "hint_membership_start_date")).optional().render(errors))
+                (Input::new("departure_date", t(l, "field_departure_date")).kind("date").value(&v.departure_date).hint(t(l, "hint_departure_date")).optional().render(errors))
+                (Input::new("date_of_death", t(l, "field_date_of_death")).kind("date").value(&v.date_of_death).hint(t(l, "hint_date_of_death")).optional().render(errors))
+                (Input::new("balance", t(l, "field_balance")).value(&v.balance).hint(t(l, "hint_balance")).inputmode("numeric").optional().render(errors))
+                div.form-actions {
+                    button.btn.btn-primary.btn-block type="submit" { (t(l, "claim_submit")) }
+                }
+            }
+        }
+    }
+}

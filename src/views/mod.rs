@@ -1,0 +1,10 @@
+//! Server-rendered HTML (maud): the layout, shared components and one
+//! module per page. Views receive plain data and never touch the database.
+
+pub mod account;
+pub mod branches;
+pub mod components;
+pub mod home;
+pub mod layout;
+pub mod me;
+pub mod staff;

@@ -1,0 +1,115 @@
+//! Staff home page.
+
+use chrono::NaiveDate;
+use maud::{html, Markup};
+
+use super::branches::zone_badge;
+use super::components::{csrf_field, notice};
+use super::layout::Frame;
+use crate::db::bookings::Booking;
+use crate::db::branches::{Branch, Holiday, Slot};
+use crate::db::participants::Participant;
+use crate::db::staff::Company;
+use crate::domain::role::Role;
+use crate::domain::schedule::to_local;
+use crate::i18n::{self, t, Lang};
+
+pub struct Day {
+    pub date: NaiveDate,
+    pub slots: Vec<Slot>,
+    pub holiday: Option<Holiday>,
+    pub people: Vec<(i64, Vec<(Booking, Participant)>)>,
+}
+
+pub struct Dashboard<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub branches: &'a [Branch],
+    pub branch: Option<&'a Branch>,
+    pub company: Option<&'a Company>,
+    pub day: Option<&'a Day>,
+    pub flash: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
+    let l = f.lang;
+    let can_edit = matches!(d.role, Role::Admin | Role::Supervisor);
+    html! {
+        h1 { (t(l, "staff_title")) }
+        p.lead { (d.name) " · " span.tag.tag-neutral { (t(l, &format!("role_{}", d.role.as_str()))) } }
+        @if d.flash == Some("capacity") { (notice("success", t(l, "flash_capacity"))) }
+        @if let Some(e) = d.error { (notice("error", t(l, e))) }
+        @if let Some(c) = d.company {
+            section.card.stack {
+                h2 { (c.name) }
+                dl.facts {
+                    dt { "NPP" } dd { (c.npp) }
+                    dt { (t(l, "address")) } dd { (c.address) }
+                    dt { (t(l, "headcount")) } dd { (c.headcount) }
+                }
+            }
+        }
+        @if matches!(d.role, Role::Admin | Role::Auditor) {
+            form.search-bar method="get" action="/staff" {
+                label for="branch" { (t(l, "branch")) }
+                select id="branch" name="branch" {
+                    @for b in d.branches {
+                        option value=(b.code) selected[d.branch.is_some_and(|x| x.code == b.code)] { (b.name) " (" (b.zone_label()) ")" }
+                    }
+                }
+                @if let Some(day) = d.day { input type="date" name="date" value=(day.date.format("%Y-%m-%d")) aria-label=(t(l, "date")); }
+                button.btn.btn-secondary type="submit" { (t(l, "show")) }
+            }
+        }
+        @if let (Some(b), Some(day)) = (d.branch, d.day) {
+            section.card.stack {
+                h2 { (b.name) " " (zone_badge(b)) }
+                nav.day-nav {
+                    a href={ "/staff?branch=" (b.code) "&date=" ((day.date - chrono::Duration::days(1)).format("%Y-%m-%d")) } { "← " (t(l, "previous_day")) }
+                    span.current { (i18n::day_label(l, day.date)) }
+                    a href={ "/staff?branch=" (b.code) "&date=" ((day.date + chrono::Duration::days(1)).format("%Y-%m-%d")) } { (t(l, "next_day")) " →" }
+                }
+                @if let Some(h) = &day.holiday { (notice("warning", &format!("{} {}", t(l, "day_holiday"), match l { Lang::Id => &h.name_id, Lang::En => &h.name_en }))) }
+                @if day.slots.is_empty() { p.muted { (t(l, "day_no_sessions")) } } @else {
+                    div.table-wrap { table.data {
+                        thead { tr {
+                            th { (t(l, "session_time")) " (" (b.zone_label()) ")" }
+                            th.num { (t(l, "capacity")) } th.num { (t(l, "booked")) } th.num { (t(l, "available")) }
+                            @if can_edit { th { (t(l, "change_capacity")) } }
+                        } }
+                        tbody {
+                            @for s in &day.slots {
+                                tr {
+                                    td { (to_local(b.tz(), s.starts_at).format("%H.%M")) "–" (to_local(b.tz(), s.ends_at).format("%H.%M")) }
+                                    td.num { (s.capacity) } td.num { (s.booked) } td.num { (s.available()) }
+                                    @if can_edit { td {
+                                        form.inline-form method="post" action={ "/staff/slots/" (s.id) "/capacity" } {
+                                            (csrf_field(f.csrf))
+                                            input type="hidden" name="branch" value=(b.code);
+                                            input type="hidden" name="date" value=(day.date.format("%Y-%m-%d"));
+                                            label.visually-hidden for={ "cap-" (s.id) } { (t(l, "capacity")) }
+                                            input id={ "cap-" (s.id) } type="number" name="capacity" min=(s.booked) max="1000" value=(s.capacity) style="width:6em";
+                                            button.btn.btn-secondary type="submit" { (t(l, "save")) }
+                                        }
+                                    } }
+                                }
+                            }
+                        }
+                    } }
+                    h3 { (t(l, "bookings_of_day")) }
+                    @let rows: Vec<_> = day.people.iter().flat_map(|(sid, ps)| ps.iter().map(move |p| (*sid, p))).collect();
+                    @if rows.is_empty() { p.muted { (t(l, "no_bookings")) } } @else {
+                        div.table-wrap { table.data {
+                            thead { tr { th { (t(l, "session_time")) } th { (t(l, "booking_code")) } th { (t(l, "field_full_name")) } th { (t(l, "field_nik")) } th { (t(l, "status")) } } }
+                            tbody { @for (sid, (bk, p)) in rows {
+                                @let time = day.slots.iter().find(|s| s.id == sid).map(|s| to_local(b.tz(), s.starts_at).format("%H.%M").to_string()).unwrap_or_default();
+                                tr { td { (time) } td { code { (bk.code) } } td { (p.full_name) } td { (crate::domain::nik::mask_str(&p.nik)) } td { (t(l, &format!("booking_status_{}", bk.status))) } }
+                            } }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Sign-in, sign-out and participant registration.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::participants::{self, Conflict, NewParticipant, Participant};
+use crate::db::run;
+use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
+use crate::error::{AppError, AppResult};
+use crate::web::auth::{self, Audience, Authenticated, Identity};
+use crate::web::{client_ip, State};
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    pub token: String,
+    /// participant, admin, supervisor, cs, auditor or hr.
+    pub role: String,
+    pub expires_at: String,
+}
+
+/// Signs in and returns a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub async fn login(
+    state: State,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let s = auth::sign_in(
+        &state,
+        &body.email,
+        &body.password,
+        &client_ip(&req),
+        Audience::Any,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(LoginResponse {
+        token: s.token,
+        role: s.identity.role().as_str().into(),
+        expires_at: s
+            .expires_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
+}
+
+/// Ends the session: the token stops working at once.
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 200)), security(("bearer" = [])))]
+pub async fn logout(state: State, who: Authenticated) -> AppResult<HttpResponse> {
+    auth::sign_out(&state, &who.0).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(auth::clear_session_cookie())
+        .json(serde_json::json!({"status": "signed_out"})))
+}
+
+#[derive(Deserialize, ToSchema, Default, Clone)]
+pub struct RegisterRequest {
+    pub nik: String,
+    pub kpj: String,
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisterResponse {
+    pub id: i64,
+    pub birth_date: String,
+    /// male or female, from the NIK.
+    pub sex: String,
+}
+
+/// Validates every field (all problems, in form order) and creates the
+/// participant. Shared by the API and the registration page.
+pub async fn register_participant(
+    state: &State,
+    r: RegisterRequest,
+) -> Result<Participant, Vec<AppError>> {
+    let today = state.clock.now().date_naive();
+    let mut errors = Vec::new();
+    let nik = nik::parse(&r.nik, today)
+        .map_err(|e| errors.push(AppError::from(e)))
+        .ok();
+    let kpj = Kpj::parse(&r.kpj)
+        .map_err(|e| errors.push(AppError::from(e)))
+        .ok();
+    let name = FullName::parse(&r.full_name, "full_name")
+        .map_err(|e| errors.push(AppError::from(e)))
+        .ok();
+    let email = Email::parse(&r.email)
+        .map_err(|e| errors.push(AppError::from(e)))
+        .ok();
+    let phone = Phone::parse(&r.phone)
+        .map_err(|e| errors.push(AppError::from(e)))
+        .ok();
+    let local = r.email.split('@').next().unwrap_or("").to_string();
+    let mut personal: Vec<&str> = vec![r.nik.trim(), local.as_str()];
+    personal.extend(r.full_name.split_whitespace());
+    if let Err(e) = password::check_strength(&r.password, &personal) {
+        errors.push(e.into());
+    }
+    let (Some((nik, info)), Some(kpj), Some(name), Some(email), Some(phone), true) =
+        (nik, kpj, name, email, phone, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let pw = r.password.clone();
+    let hash = web::block(move || crate::auth::hash_password(&pw))
+        .await
+        .map_err(|e| vec![AppError::internal(e)])?
+        .map_err(|e| vec![AppError::internal(e)])?;
+    let new = NewParticipant {
+        nik: nik.as_str().to_string(),
+        kpj: kpj.as_str().to_string(),
+        full_name: name.as_str().to_string(),
+        email: email.as_str().to_string(),
+        phone: phone.as_str().to_string(),
+        password_hash: hash,
+        birth_date: info.birth_date,
+        sex: info.sex.as_str().to_string(),
+        created_at: state.clock.now_naive(),
+    };
+    let result = run(&state.db, move |db| {
+        db.write(|c| -> Result<_, AppError> { Ok(participants::insert(c, &new)?) })
+    })
+    .await
+    .map_err(|e| vec![e])?;
+    match result {
+        Ok(p) => Ok(p),
+        Err(Conflict::Nik) => Err(vec![AppError::conflict("nik_taken").field("nik")]),
+        Err(Conflict::Email) => Err(vec![AppError::conflict("email_taken").field("email")]),
+    }
+}
+
+/// Registers a participant (birth date and sex are derived from the NIK).
+#[utoipa::path(post, path = "/api/v1/participants", request_body = RegisterRequest,
+    responses((status = 201, body = RegisterResponse), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn register(state: State, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
+    match register_participant(&state, body.into_inner()).await {
+        Ok(p) => Ok(HttpResponse::Created().json(RegisterResponse {
+            id: p.id,
+            birth_date: p.birth_date.format("%Y-%m-%d").to_string(),
+            sex: p.sex,
+        })),
+        // The API answers with the first problem; conflicts win over
+        // format errors so a client can tell "taken" from "malformed".
+        Err(mut errors) => {
+            errors.sort_by_key(|e| e.status != actix_web::http::StatusCode::CONFLICT);
+            Err(errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| AppError::internal("no error")))
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub role: String,
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub nik_masked: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub branch: Option<String>,
+    pub company: Option<String>,
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeResponse), (status = 401, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn me(state: State, who: Authenticated) -> AppResult<HttpResponse> {
+    let body = match who.0 {
+        Identity::Participant { id, .. } => {
+            let p = run(&state.db, move |db| {
+                db.read(|c| -> AppResult<_> { Ok(participants::find(c, id)?) })
+            })
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+            let masked = nik::mask_str(&p.nik);
+            MeResponse {
+                role: "participant".into(),
+                id: p.id,
+                name: p.full_name,
+                email: Some(p.email),
+                nik_masked: Some(masked),
+                birth_date: Some(p.birth_date),
+                branch: None,
+                company: None,
+            }
+        }
+        Identity::Staff {
+            id,
+            role,
+            name,
+            branch,
+            company,
+            ..
+        } => MeResponse {
+            role: role.as_str().into(),
+            id,
+            name,
+            email: None,
+            nik_masked: None,
+            birth_date: None,
+            branch,
+            company,
+        },
+    };
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,221 @@
+//! Booking a session, reading, rescheduling and cancelling it.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::bookings::{self, BookingView, MailContext, Placed};
+use crate::db::run;
+use crate::domain::booking_code;
+use crate::domain::schedule::to_local;
+use crate::error::{AppError, AppResult};
+use crate::web::auth::{Authenticated, Identity};
+use crate::web::State;
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateBooking {
+    pub slot_id: i64,
+    pub claim_id: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RescheduleBooking {
+    pub slot_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BookingBranch {
+    pub code: String,
+    pub name: String,
+    pub timezone: String,
+    pub zone: String,
+    pub address: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BookingBody {
+    pub code: String,
+    pub slot_id: i64,
+    pub claim_id: i64,
+    /// booked, cancelled, checked_in, done or no_show.
+    pub status: String,
+    /// RFC 3339 in the branch's own offset.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub branch: BookingBranch,
+}
+
+pub fn body(v: &BookingView) -> BookingBody {
+    let tz = v.branch.tz();
+    BookingBody {
+        code: v.booking.code.clone(),
+        slot_id: v.booking.slot_id,
+        claim_id: v.booking.claim_id,
+        status: v.booking.status.clone(),
+        starts_at: to_local(tz, v.slot.starts_at).to_rfc3339(),
+        ends_at: to_local(tz, v.slot.ends_at).to_rfc3339(),
+        branch: BookingBranch {
+            code: v.branch.code.clone(),
+            name: v.branch.name.clone(),
+            timezone: v.branch.timezone.clone(),
+            zone: v.branch.zone_label().into(),
+            address: v.branch.address.clone(),
+        },
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
+    match req.headers().get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let k = v
+                .to_str()
+                .map_err(|_| AppError::bad_request("invalid_idempotency_key"))?
+                .trim();
+            if k.is_empty() || k.len() > 100 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(AppError::bad_request("invalid_idempotency_key"));
+            }
+            Ok(Some(k.to_string()))
+        }
+    }
+}
+
+fn code_of(raw: &str) -> AppResult<String> {
+    booking_code::normalize(raw).ok_or_else(|| AppError::not_found("booking_not_found"))
+}
+
+/// Books a session for the participant's claim. With `Idempotency-Key`, a
+/// repeated request returns the first booking (200) instead of a second.
+#[utoipa::path(post, path = "/api/v1/bookings", request_body = CreateBooking,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
+    responses((status = 201, body = BookingBody), (status = 200, body = BookingBody, description = "replayed"),
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: State,
+    req: HttpRequest,
+    who: Authenticated,
+    b: web::Json<CreateBooking>,
+) -> AppResult<HttpResponse> {
+    let pid = who.0.participant_id()?;
+    let key = idempotency_key(&req)?;
+    let placed = place(&state, pid, b.claim_id, b.slot_id, key).await?;
+    Ok(match placed {
+        Placed::Created(v) => HttpResponse::Created().json(body(&v)),
+        Placed::Replayed(v) => HttpResponse::Ok().json(body(&v)),
+    })
+}
+
+pub async fn place(
+    state: &State,
+    pid: i64,
+    claim_id: i64,
+    slot_id: i64,
+    key: Option<String>,
+) -> AppResult<Placed> {
+    let now = state.clock.now();
+    let url = state.settings.public_url.clone();
+    run(&state.db, move |db| {
+        bookings::place(
+            db,
+            pid,
+            claim_id,
+            slot_id,
+            key.as_deref(),
+            now,
+            &MailContext { public_url: &url },
+        )
+    })
+    .await
+}
+
+/// A booking, to its owner and to staff of its branch (admins, auditors: all).
+#[utoipa::path(get, path = "/api/v1/bookings/{code}", params(("code" = String, Path)),
+    responses((status = 200, body = BookingBody), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn get(
+    state: State,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let code = code_of(&path)?;
+    let v = run(&state.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            match bookings::find_by_code(c, &code)? {
+                Some(b) => Ok(bookings::view(c, b)?),
+                None => Ok(None),
+            }
+        })
+    })
+    .await?
+    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+    let visible = match &who.0 {
+        Identity::Participant { id, .. } => v.booking.participant_id == *id,
+        Identity::Staff { .. } => who.0.staff_covers_branch(&v.branch.code),
+    };
+    if !visible {
+        return Err(AppError::not_found("booking_not_found"));
+    }
+    Ok(HttpResponse::Ok().json(body(&v)))
+}
+
+/// Moves the booking to another session; the old seat is kept unless the
+/// new one was taken.
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/reschedule", params(("code" = String, Path)), request_body = RescheduleBooking,
+    responses((status = 200, body = BookingBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reschedule(
+    state: State,
+    who: Authenticated,
+    path: web::Path<String>,
+    b: web::Json<RescheduleBooking>,
+) -> AppResult<HttpResponse> {
+    let pid = who.0.participant_id()?;
+    let code = code_of(&path)?;
+    let v = move_booking(&state, pid, code, b.slot_id).await?;
+    Ok(HttpResponse::Ok().json(body(&v)))
+}
+
+pub async fn move_booking(
+    state: &State,
+    pid: i64,
+    code: String,
+    slot_id: i64,
+) -> AppResult<BookingView> {
+    let now = state.clock.now();
+    let url = state.settings.public_url.clone();
+    run(&state.db, move |db| {
+        bookings::reschedule(
+            db,
+            pid,
+            &code,
+            slot_id,
+            now,
+            &MailContext { public_url: &url },
+        )
+    })
+    .await
+}
+
+pub async fn cancel_booking(state: &State, pid: i64, code: String) -> AppResult<BookingView> {
+    let now = state.clock.now();
+    let url = state.settings.public_url.clone();
+    run(&state.db, move |db| {
+        bookings::cancel(db, pid, &code, now, &MailContext { public_url: &url })
+    })
+    .await
+}
+
+/// Cancels the booking; its seat is free again at once.
+#[utoipa::path(delete, path = "/api/v1/bookings/{code}", params(("code" = String, Path)),
+    responses((status = 200, description = "{\"status\":\"cancelled\"}"), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn cancel(
+    state: State,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let pid = who.0.participant_id()?;
+    let code = code_of(&path)?;
+    let v = cancel_booking(&state, pid, code).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "cancelled", "code": v.booking.code})))
+}

@@ -1,0 +1,139 @@
+//! Branches and their sessions, in each branch's own time zone.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::branches::{self, Branch, Slot};
+use crate::db::{run, seed};
+use crate::domain::schedule::to_local;
+use crate::error::{AppError, AppResult};
+use crate::web::State;
+
+#[derive(Serialize, ToSchema)]
+pub struct BranchBody {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub province: String,
+    pub address: String,
+    /// IANA zone name, e.g. Asia/Makassar.
+    pub timezone: String,
+    /// WIB, WITA or WIT.
+    pub zone: String,
+    /// regional, branch or pioneer.
+    pub kind: String,
+    pub one_to_many: bool,
+    pub booking_horizon_days: i32,
+}
+
+impl From<Branch> for BranchBody {
+    fn from(b: Branch) -> Self {
+        Self {
+            zone: b.zone_label().into(),
+            code: b.code,
+            name: b.name,
+            city: b.city,
+            province: b.province,
+            address: b.address,
+            timezone: b.timezone,
+            kind: b.kind,
+            one_to_many: b.one_to_many,
+            booking_horizon_days: b.booking_horizon_days,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlotBody {
+    pub id: i64,
+    /// RFC 3339 in the branch's own offset.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: i32,
+    pub booked: i32,
+    pub available: i32,
+}
+
+pub fn slot_body(branch: &Branch, s: &Slot) -> SlotBody {
+    let tz = branch.tz();
+    SlotBody {
+        id: s.id,
+        starts_at: to_local(tz, s.starts_at).to_rfc3339(),
+        ends_at: to_local(tz, s.ends_at).to_rfc3339(),
+        capacity: s.capacity,
+        booked: s.booked,
+        available: s.available(),
+    }
+}
+
+/// Every branch.
+#[utoipa::path(get, path = "/api/v1/branches", responses((status = 200, body = [BranchBody])))]
+pub async fn list(state: State) -> AppResult<HttpResponse> {
+    let all = run(&state.db, |db| {
+        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(all.into_iter().map(BranchBody::from).collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SlotsQuery {
+    /// YYYY-MM-DD, the branch-local date.
+    pub date: Option<String>,
+}
+
+/// A branch, its sessions on a local date, and the holiday if it is one.
+pub async fn day(
+    state: &State,
+    code: String,
+    date: NaiveDate,
+) -> AppResult<(Branch, Vec<Slot>, Option<branches::Holiday>)> {
+    let horizon = state.settings.sessions_ahead_days;
+    let now = state.clock.now();
+    run(&state.db, move |db| {
+        let branch = db
+            .read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })?
+            .ok_or_else(|| AppError::not_found("branch_not_found"))?;
+        let today = now.with_timezone(&branch.tz()).date_naive();
+        let within = date >= today && (date - today).num_days() <= horizon;
+        let has =
+            db.read(|c| -> AppResult<_> { Ok(branches::has_slots_on(c, &branch.code, date)?) })?;
+        if within && !has {
+            db.write(|c| -> AppResult<_> { Ok(seed::ensure_day(c, &branch, date)?) })?;
+        }
+        db.read(|c| -> AppResult<_> {
+            let slots = branches::slots_on(c, &branch.code, date)?;
+            let holiday = branches::holiday_on(c, date)?;
+            Ok((branch, slots, holiday))
+        })
+    })
+    .await
+}
+
+/// Sessions of a branch on a date (default: today at the branch).
+#[utoipa::path(get, path = "/api/v1/branches/{code}/slots", params(("code" = String, Path), SlotsQuery),
+    responses((status = 200, body = [SlotBody]), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn slots(
+    state: State,
+    path: web::Path<String>,
+    q: web::Query<SlotsQuery>,
+) -> AppResult<HttpResponse> {
+    let code = path.into_inner();
+    let date = match super::parse_date("date", q.date.as_deref())? {
+        Some(d) => d,
+        None => state
+            .clock
+            .now()
+            .with_timezone(&chrono_tz::Asia::Jakarta)
+            .date_naive(),
+    };
+    let (branch, slots, _) = day(&state, code, date).await?;
+    Ok(HttpResponse::Ok().json(
+        slots
+            .iter()
+            .map(|s| slot_body(&branch, s))
+            .collect::<Vec<_>>(),
+    ))
+}

@@ -1,0 +1,133 @@
+//! The stable JSON API under `/api/v1` (see shared/API.md), described by
+//! the OpenAPI document served at `/api/v1/openapi.json`.
+
+pub mod accounts;
+pub mod admin;
+pub mod bookings;
+pub mod branches;
+pub mod claims;
+
+use actix_web::{web, HttpResponse};
+use utoipa::OpenApi;
+
+use super::State;
+use crate::db::run;
+use crate::error::AppError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Antre API", version = "1", description = "JHT claim queueing at BPJS Ketenagakerjaan branches. Errors: {\"error\":{\"code\",\"message\",\"field\"?}}."),
+    paths(
+        health, ready,
+        accounts::login, accounts::logout, accounts::register, accounts::me,
+        claims::create, claims::get,
+        branches::list, branches::slots,
+        bookings::create, bookings::get, bookings::reschedule, bookings::cancel,
+        admin::set_capacity, admin::create_company,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// Every error response.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code.
+    pub code: String,
+    /// A sentence in the caller's language.
+    pub message: String,
+    /// The offending input field, for validation errors.
+    pub field: Option<String>,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/ready", web::get().to(ready))
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi))
+                .route("/auth/login", web::post().to(accounts::login))
+                .route("/auth/logout", web::post().to(accounts::logout))
+                .route("/participants", web::post().to(accounts::register))
+                .route("/me", web::get().to(accounts::me))
+                .route("/claims", web::post().to(claims::create))
+                .route("/claims/{id}", web::get().to(claims::get))
+                .route("/branches", web::get().to(branches::list))
+                .route("/branches/{code}/slots", web::get().to(branches::slots))
+                .route("/bookings", web::post().to(bookings::create))
+                .route("/bookings/{code}", web::get().to(bookings::get))
+                .route("/bookings/{code}", web::delete().to(bookings::cancel))
+                .route(
+                    "/bookings/{code}/reschedule",
+                    web::post().to(bookings::reschedule),
+                )
+                .route(
+                    "/admin/slots/{id}/capacity",
+                    web::put().to(admin::set_capacity),
+                )
+                .route("/admin/companies", web::post().to(admin::create_company))
+                .default_service(web::to(super::not_found)),
+        );
+}
+
+/// The process runs.
+#[utoipa::path(get, path = "/health", responses((status = 200, description = "alive")))]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/ready", responses((status = 200, description = "database reachable"), (status = 503, description = "database down")))]
+pub async fn ready(state: State) -> HttpResponse {
+    let ok = run(&state.db, |db| {
+        db.read(|c| -> Result<i64, AppError> { Ok(crate::db::branches::count(c)?) })
+    })
+    .await;
+    match ok {
+        Ok(_) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "database_unavailable"})),
+    }
+}
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Parses a `YYYY-MM-DD` field, naming the field when it is not a date.
+pub fn parse_date(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::unprocessable("invalid_date").field(field)),
+    }
+}

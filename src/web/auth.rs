@@ -1,0 +1,378 @@
+//! Who is calling: a bearer token (API clients) or the session cookie
+//! (browser pages), both JWTs naming a database session. Sign-in with rate
+//! limiting per account and per address.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::{DateTime, Duration, Utc};
+
+use super::{AppState, State};
+use crate::auth::{self as creds, TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS};
+use crate::db::auth::{self as sessions, AuthSession};
+use crate::db::{participants, run, staff};
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "antre_session";
+/// Failed sign-ins allowed per account, and per client address, within
+/// [`THROTTLE_WINDOW_MINUTES`] before further attempts are refused.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Clone, Debug)]
+pub enum Identity {
+    Participant {
+        id: i64,
+        sid: String,
+    },
+    Staff {
+        id: i64,
+        role: Role,
+        name: String,
+        branch: Option<String>,
+        company: Option<String>,
+        sid: String,
+    },
+}
+
+impl Identity {
+    pub fn role(&self) -> Role {
+        match self {
+            Identity::Participant { .. } => Role::Participant,
+            Identity::Staff { role, .. } => *role,
+        }
+    }
+
+    pub fn sid(&self) -> &str {
+        match self {
+            Identity::Participant { sid, .. } | Identity::Staff { sid, .. } => sid,
+        }
+    }
+
+    pub fn participant_id(&self) -> Result<i64, AppError> {
+        match self {
+            Identity::Participant { id, .. } => Ok(*id),
+            Identity::Staff { .. } => Err(AppError::forbidden().detail("participants_only")),
+        }
+    }
+
+    /// Staff member with one of `roles`.
+    pub fn require_staff(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role()) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    /// May this caller see or manage things at `branch`? Admins and
+    /// auditors see every branch; supervisors and CS only their own.
+    pub fn staff_covers_branch(&self, branch: &str) -> bool {
+        match self {
+            Identity::Staff {
+                role, branch: own, ..
+            } => match role {
+                Role::Admin | Role::Auditor => true,
+                Role::Supervisor | Role::Cs => own.as_deref() == Some(branch),
+                _ => false,
+            },
+            Identity::Participant { .. } => false,
+        }
+    }
+}
+
+/// Where the token came from; cookie-authenticated writes need CSRF proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    Bearer,
+    Cookie,
+}
+
+/// A renewed session cookie the response should carry.
+#[derive(Clone)]
+pub struct RenewCookie(pub Cookie<'static>);
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    let v = h.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(SESSION_TTL_SECS))
+        .finish()
+}
+
+pub fn clear_session_cookie() -> Cookie<'static> {
+    let mut c = Cookie::build(SESSION_COOKIE, "")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish();
+    c.make_removal();
+    c
+}
+
+pub fn secure_cookies(state: &AppState) -> bool {
+    state.settings.public_url.starts_with("https://")
+}
+
+/// Resolves the caller, or `None` when not signed in.
+pub async fn identify(req: &HttpRequest) -> Result<Option<(Identity, TokenSource)>, AppError> {
+    let Some(state) = req.app_data::<State>().cloned() else {
+        return Err(AppError::internal("application state missing"));
+    };
+    let (token, source) = match bearer(req) {
+        Some(t) => (t, TokenSource::Bearer),
+        None => match req.cookie(SESSION_COOKIE) {
+            Some(c) if !c.value().is_empty() => (c.value().to_string(), TokenSource::Cookie),
+            _ => return Ok(None),
+        },
+    };
+    let Some(claims) = state.jwt.verify(&token) else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    // A token is never valid beyond the clock the server runs on (which
+    // may be rehearsing another day).
+    if claims.exp < now.timestamp() {
+        return Ok(None);
+    }
+    let sid = claims.sid.clone();
+    let sub = claims.sub.clone();
+    let found = run(&state.db, move |db| {
+        db.read(|c| -> Result<_, AppError> {
+            let Some(session) = sessions::active(c, &sid, now.naive_utc())? else {
+                return Ok(None);
+            };
+            resolve_subject(c, &sub, session)
+        })
+    })
+    .await?;
+    let Some(identity) = found else {
+        return Ok(None);
+    };
+    if source == TokenSource::Cookie && claims.exp - now.timestamp() < TOKEN_TTL_SECS / 2 {
+        if let Ok((fresh, _)) = issue_token(&state, &identity, now) {
+            req.extensions_mut()
+                .insert(RenewCookie(session_cookie(fresh, secure_cookies(&state))));
+        }
+    }
+    Ok(Some((identity, source)))
+}
+
+fn resolve_subject(
+    c: &mut crate::db::DbConnection,
+    sub: &str,
+    session: AuthSession,
+) -> Result<Option<Identity>, AppError> {
+    let (kind, id) = sub.split_once(':').unwrap_or(("", ""));
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    match kind {
+        "p" if session.participant_id == Some(id) => {
+            Ok(participants::find(c, id)?.map(|p| Identity::Participant {
+                id: p.id,
+                sid: session.id.clone(),
+            }))
+        }
+        "s" if session.staff_id == Some(id) => {
+            Ok(staff::find(c, id)?.filter(|s| s.active).and_then(|s| {
+                Role::parse(&s.role).map(|role| Identity::Staff {
+                    id: s.id,
+                    role,
+                    name: s.name,
+                    branch: s.branch_code,
+                    company: s.company_npp,
+                    sid: session.id.clone(),
+                })
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub fn issue_token(
+    state: &AppState,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), AppError> {
+    let exp = now + Duration::seconds(TOKEN_TTL_SECS);
+    let sub = match identity {
+        Identity::Participant { id, .. } => format!("p:{id}"),
+        Identity::Staff { id, .. } => format!("s:{id}"),
+    };
+    let claims = TokenClaims {
+        sub,
+        role: identity.role().as_str().to_string(),
+        sid: identity.sid().to_string(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        iat: now.timestamp(),
+        exp: exp.timestamp(),
+    };
+    let token = state.jwt.issue(&claims).map_err(AppError::internal)?;
+    Ok((token, exp))
+}
+
+/// Which accounts a sign-in form may open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Participants,
+    Staff,
+    Any,
+}
+
+pub struct SignedIn {
+    pub identity: Identity,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Checks the throttle, the password (off the async threads), records the
+/// attempt and opens a database session.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: &str,
+    audience: Audience,
+) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    let password = password.to_string();
+    let ip = ip.to_string();
+    let now = state.clock.now();
+    let since = now.naive_utc() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let identity = run(&state.db, move |db| -> Result<Option<Identity>, AppError> {
+        let (acct_fail, ip_fail) = db.read(|c| -> Result<_, AppError> {
+            Ok((
+                sessions::recent_failures_for_email(c, &email, since)?,
+                sessions::recent_failures_for_ip(c, &ip, since)?,
+            ))
+        })?;
+        if acct_fail >= MAX_FAILURES_PER_ACCOUNT || ip_fail >= MAX_FAILURES_PER_ADDRESS {
+            return Err(AppError::rate_limited());
+        }
+        let (p, s) = db.read(|c| -> Result<_, AppError> {
+            let p = if audience != Audience::Staff {
+                participants::find_by_email(c, &email)?
+            } else {
+                None
+            };
+            let s = if audience != Audience::Participants && p.is_none() {
+                staff::find_by_email(c, &email)?.filter(|s| s.active)
+            } else {
+                None
+            };
+            Ok((p, s))
+        })?;
+        let hash = p
+            .as_ref()
+            .map(|p| p.password_hash.as_str())
+            .or(s.as_ref().map(|s| s.password_hash.as_str()))
+            .unwrap_or(creds::dummy_hash());
+        let ok = creds::verify_password(hash, &password) && (p.is_some() || s.is_some());
+        let ts = now.naive_utc();
+        let sid = creds::random_token(24);
+        db.write(|c| -> Result<Option<Identity>, AppError> {
+            sessions::record_attempt(c, &email, &ip, ok, ts)?;
+            if !ok {
+                return Ok(None);
+            }
+            let session = AuthSession {
+                id: sid.clone(),
+                participant_id: p.as_ref().map(|p| p.id),
+                staff_id: s.as_ref().map(|s| s.id),
+                created_at: ts,
+                expires_at: ts + Duration::seconds(SESSION_TTL_SECS),
+                revoked_at: None,
+            };
+            sessions::create(c, &session)?;
+            Ok(match (&p, &s) {
+                (Some(p), _) => Some(Identity::Participant {
+                    id: p.id,
+                    sid: sid.clone(),
+                }),
+                (None, Some(s)) => Role::parse(&s.role).map(|role| Identity::Staff {
+                    id: s.id,
+                    role,
+                    name: s.name.clone(),
+                    branch: s.branch_code.clone(),
+                    company: s.company_npp.clone(),
+                    sid: sid.clone(),
+                }),
+                (None, None) => None,
+            })
+        })
+    })
+    .await?
+    .ok_or_else(|| AppError::unauthenticated().detail("invalid_credentials"))?;
+    let (token, expires_at) = issue_token(state, &identity, now)?;
+    Ok(SignedIn {
+        identity,
+        token,
+        expires_at,
+    })
+}
+
+pub async fn sign_out(state: &AppState, identity: &Identity) -> Result<(), AppError> {
+    let sid = identity.sid().to_string();
+    let now = state.clock.now_naive();
+    run(&state.db, move |db| {
+        db.write(|c| sessions::revoke(c, &sid, now))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Extractor for handlers that need a signed-in caller (401 otherwise).
+pub struct Authenticated(pub Identity, pub TokenSource);
+
+impl FromRequest for Authenticated {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (identity, source) = identify(&req)
+                .await?
+                .ok_or_else(AppError::unauthenticated)?;
+            // Cookie-authenticated writes to the API must prove they come
+            // from our own pages.
+            if source == TokenSource::Cookie
+                && !req.method().is_safe()
+                && !super::csrf::header_matches(&req)
+            {
+                return Err(AppError::forbidden().detail("csrf_failed"));
+            }
+            Ok(Authenticated(identity, source))
+        })
+    }
+}
+
+/// Extractor for pages: the caller if signed in.
+pub struct MaybeSignedIn(pub Option<Identity>);
+
+impl FromRequest for MaybeSignedIn {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeSignedIn(identify(&req).await?.map(|(i, _)| i))) })
+    }
+}

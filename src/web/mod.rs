@@ -1,0 +1,90 @@
+//! HTTP: the JSON API (`api/`), the server-rendered pages (`pages/`), and
+//! what they share: application state, authentication, CSRF and language.
+
+pub mod api;
+pub mod auth;
+pub mod csrf;
+pub mod lang;
+pub mod pages;
+
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::auth::JwtKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::AppError;
+
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    pub jwt: JwtKeys,
+}
+
+pub type State = web::Data<AppState>;
+
+/// The client address for rate limiting. Behind a reverse proxy, the
+/// proxy must be the one setting the peer address (we do not trust
+/// `X-Forwarded-For` from arbitrary clients).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(64 * 1024)
+            .error_handler(|err, _req| {
+                let code = match &err {
+                    actix_web::error::JsonPayloadError::ContentType => "unsupported_content_type",
+                    actix_web::error::JsonPayloadError::Overflow { .. }
+                    | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+                        "payload_too_large"
+                    }
+                    _ => "malformed_json",
+                };
+                let mut e = AppError::bad_request(code);
+                if code == "payload_too_large" {
+                    e.status = actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+                }
+                e.internal = Some(err.to_string());
+                e.into()
+            }),
+    )
+    .app_data(web::PathConfig::default().error_handler(|err, _| {
+        let mut e = AppError::not_found("not_found");
+        e.internal = Some(err.to_string());
+        e.into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+        let mut e = AppError::bad_request("malformed_query");
+        e.internal = Some(err.to_string());
+        e.into()
+    }))
+    .app_data(
+        web::FormConfig::default()
+            .limit(64 * 1024)
+            .error_handler(|err, _| {
+                let mut e = AppError::bad_request("malformed_form");
+                e.internal = Some(err.to_string());
+                e.into()
+            }),
+    )
+    .configure(api::configure)
+    .configure(pages::configure);
+}
+
+/// Unknown routes: a JSON error under `/api`, a page elsewhere.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let lang = lang::of_request(&req);
+    if req.path().starts_with("/api/") {
+        HttpResponse::NotFound().json(AppError::not_found("not_found").body(lang))
+    } else {
+        pages::not_found_page(&req).await
+    }
+}

@@ -1,0 +1,125 @@
+//! Branch finder and a branch's day of sessions.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::db::{bookings, branches, claims, run};
+use crate::error::{AppError, AppResult};
+use crate::views::branches as view;
+use crate::web::auth::Identity;
+use crate::web::State;
+
+#[derive(Deserialize)]
+pub struct FinderQuery {
+    pub q: Option<String>,
+}
+
+pub async fn finder(req: HttpRequest, state: State, q: web::Query<FinderQuery>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let all = run(&state.db, |db| {
+        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
+    })
+    .await;
+    let all = match all {
+        Ok(a) => a,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let query = q.q.clone().unwrap_or_default();
+    let needle = query.trim().to_lowercase();
+    let shown: Vec<_> = all
+        .into_iter()
+        .filter(|b| {
+            needle.is_empty()
+                || [&b.name, &b.city, &b.province, &b.code]
+                    .iter()
+                    .any(|s| s.to_lowercase().contains(&needle))
+        })
+        .collect();
+    let body = view::finder(&ctx.frame(), &query, &shown);
+    ctx.ok(ctx.t("finder_title"), body)
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    pub date: Option<String>,
+    pub reschedule: Option<String>,
+}
+
+pub async fn day_view(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<String>,
+    q: web::Query<DayQuery>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = render_day(&ctx, &state, path.into_inner(), q.into_inner()).await;
+    ctx.finish(r)
+}
+
+async fn render_day(
+    ctx: &Ctx,
+    state: &State,
+    code: String,
+    q: DayQuery,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let branch = {
+        let code = code.clone();
+        run(&state.db, move |db| {
+            db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
+        })
+        .await?
+        .ok_or_else(|| AppError::not_found("branch_not_found"))?
+    };
+    let today = now.with_timezone(&branch.tz()).date_naive();
+    let date = match q.date.as_deref() {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| AppError::bad_request("invalid_date").field("date"))?,
+        None => today,
+    };
+    let (branch, slots, holiday) = crate::web::api::branches::day(state, code, date).await?;
+    // What the caller can do here: book with their open claim, or move
+    // their booking.
+    let mut who_state = view::Booker::Anonymous;
+    if let Some(Identity::Participant { id, .. }) = &ctx.who {
+        let pid = *id;
+        let reschedule = q.reschedule.clone();
+        who_state = run(&state.db, move |db| {
+            db.read(|c| -> AppResult<_> {
+                let claim = claims::open_claim_of(c, pid)?;
+                let active = bookings::active_of(c, pid)?;
+                Ok(match (claim, active) {
+                    (_, Some(b)) if reschedule.as_deref() == Some(b.code.as_str()) => {
+                        view::Booker::Rescheduling {
+                            code: b.code,
+                            current_slot: b.slot_id,
+                        }
+                    }
+                    (_, Some(b)) => view::Booker::HasBooking { code: b.code },
+                    (Some(cl), None) if cl.status == "open" => {
+                        view::Booker::CanBook { claim_id: cl.id }
+                    }
+                    _ => view::Booker::NoClaim,
+                })
+            })
+        })
+        .await?;
+    } else if ctx.who.is_some() {
+        who_state = view::Booker::Staff;
+    }
+    let body = view::day(
+        &ctx.frame(),
+        &view::DayData {
+            branch: &branch,
+            date,
+            today,
+            now,
+            slots: &slots,
+            holiday: holiday.as_ref(),
+            booker: &who_state,
+        },
+    );
+    Ok(ctx.ok(&branch.name, body))
+}

@@ -1,0 +1,242 @@
+//! The participant's own pages: claim, booking (code, QR, reschedule,
+//! cancel) and the forms that change them.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::{redirect, Ctx};
+use crate::db::{bookings, claims, participants, run};
+use crate::domain::booking_code;
+use crate::error::{AppError, AppResult};
+use crate::views::components::FieldError;
+use crate::views::me as view;
+use crate::web::api::bookings::{cancel_booking, move_booking, place};
+use crate::web::api::claims::{open_claim, CreateClaimRequest};
+use crate::web::State;
+
+fn participant(ctx: &Ctx) -> AppResult<i64> {
+    ctx.who
+        .as_ref()
+        .ok_or_else(AppError::unauthenticated)?
+        .participant_id()
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    pub done: Option<String>,
+    pub welcome: Option<String>,
+}
+
+pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        let pid = participant(&ctx)?;
+        let data = run(&state.db, move |db| {
+            db.read(|c| -> AppResult<_> {
+                let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+                let claim = claims::open_claim_of(c, pid)?;
+                let history = claims::latest_of(c, pid)?;
+                let booking = match bookings::active_of(c, pid)? {
+                    Some(b) => bookings::view(c, b)?,
+                    None => None,
+                };
+                Ok((p, claim, history, booking))
+            })
+        })
+        .await?;
+        let (p, claim, history, booking) = data;
+        let body = view::overview(
+            &ctx.frame(),
+            &view::Overview {
+                participant: &p,
+                claim: claim.as_ref(),
+                history: &history,
+                booking: booking.as_ref(),
+                flash: q.done.as_deref(),
+                today: state.clock.now().date_naive(),
+            },
+        );
+        Ok(ctx.ok(ctx.t("me_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+pub async fn claim_form(req: HttpRequest, q: web::Query<Flash>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    if let Err(e) = participant(&ctx) {
+        return ctx.error_page(&e);
+    }
+    let body = view::claim_form(
+        &ctx.frame(),
+        &ClaimForm::default(),
+        &[],
+        q.welcome.is_some(),
+    );
+    ctx.ok(ctx.t("claim_new_title"), body)
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ClaimForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub last_working_day: String,
+    #[serde(default)]
+    pub termination_date: String,
+    #[serde(default)]
+    pub contract_end_date: String,
+    #[serde(default)]
+    pub membership_start_date: String,
+    #[serde(default)]
+    pub departure_date: String,
+    #[serde(default)]
+    pub date_of_death: String,
+    #[serde(default)]
+    pub balance: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+pub async fn claim_submit(
+    req: HttpRequest,
+    state: State,
+    form: web::Form<ClaimForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let f = form.into_inner();
+    let r: AppResult<HttpResponse> = async {
+        ctx.check_csrf(&f.csrf)?;
+        let pid = participant(&ctx)?;
+        let balance = match opt(&f.balance) {
+            None => None,
+            Some(b) => {
+                let digits: String = b
+                    .chars()
+                    .filter(|c| !matches!(c, '.' | ',' | ' '))
+                    .collect();
+                let digits = digits.trim_start_matches("Rp").trim_start_matches("rp");
+                Some(
+                    digits
+                        .parse::<i64>()
+                        .map_err(|_| AppError::unprocessable("invalid_balance").field("balance"))?,
+                )
+            }
+        };
+        let input = CreateClaimRequest {
+            reason: f.reason.clone(),
+            last_working_day: opt(&f.last_working_day),
+            termination_date: opt(&f.termination_date),
+            contract_end_date: opt(&f.contract_end_date),
+            membership_start_date: opt(&f.membership_start_date),
+            departure_date: opt(&f.departure_date),
+            date_of_death: opt(&f.date_of_death),
+            balance,
+        };
+        open_claim(&state, pid, input).await?;
+        Ok(redirect("/me?done=claim_opened"))
+    }
+    .await;
+    match r {
+        Ok(res) => res,
+        Err(e)
+            if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+                || e.code == "claim_open" =>
+        {
+            let errors = vec![FieldError {
+                field: e.field.unwrap_or("reason").to_string(),
+                message: e.message(ctx.lang),
+            }];
+            let body = view::claim_form(&ctx.frame(), &f, &errors, false);
+            ctx.render(e.status, ctx.t("claim_new_title"), body)
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BookForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub slot_id: i64,
+    pub claim_id: i64,
+}
+
+pub async fn book_submit(
+    req: HttpRequest,
+    state: State,
+    form: web::Form<BookForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = participant(&ctx)?;
+        // The form's token doubles as an idempotency key: a double click
+        // or a resubmitted form books once.
+        let key = format!(
+            "form:{}:{}",
+            form.slot_id,
+            &form.csrf[..form.csrf.len().min(24)]
+        );
+        place(&state, pid, form.claim_id, form.slot_id, Some(key)).await?;
+        Ok(redirect("/me?done=booked"))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct SlotForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub slot_id: i64,
+}
+
+pub async fn reschedule_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<String>,
+    form: web::Form<SlotForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = participant(&ctx)?;
+        let code = booking_code::normalize(&path)
+            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+        move_booking(&state, pid, code, form.slot_id).await?;
+        Ok(redirect("/me?done=rescheduled"))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn cancel_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = participant(&ctx)?;
+        let code = booking_code::normalize(&path)
+            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+        cancel_booking(&state, pid, code).await?;
+        Ok(redirect("/me?done=cancelled"))
+    }
+    .await;
+    ctx.finish(r)
+}

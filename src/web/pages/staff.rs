@@ -1,0 +1,158 @@
+//! Staff home: a branch's day (sessions, capacity, bookings). Supervisors
+//! and admins change capacity here.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{redirect, Ctx};
+use crate::db::{bookings, branches, run, staff};
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use crate::views::staff as view;
+use crate::web::api::admin::change_capacity;
+use crate::web::auth::{Authenticated, Identity, TokenSource};
+use crate::web::State;
+
+#[derive(Deserialize)]
+pub struct DashQuery {
+    pub branch: Option<String>,
+    pub date: Option<String>,
+    pub done: Option<String>,
+    pub error: Option<String>,
+}
+
+pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let Identity::Staff {
+            role,
+            branch: own_branch,
+            company,
+            name,
+            ..
+        } = &who
+        else {
+            return Err(AppError::forbidden().detail("staff_only"));
+        };
+        let all = run(&state.db, |db| {
+            db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
+        })
+        .await?;
+        let company = match company.clone() {
+            Some(npp) => {
+                run(&state.db, move |db| {
+                    db.read(|c| -> AppResult<_> { Ok(staff::find_company(c, &npp)?) })
+                })
+                .await?
+            }
+            None => None,
+        };
+        let chosen = match role {
+            Role::Supervisor | Role::Cs => own_branch.clone(),
+            Role::Admin | Role::Auditor => q
+                .branch
+                .clone()
+                .or_else(|| all.first().map(|b| b.code.clone())),
+            _ => None,
+        };
+        let branch = chosen.and_then(|c| all.iter().find(|b| b.code == c).cloned());
+        let mut day = None;
+        if let Some(b) = &branch {
+            let today = state.clock.now().with_timezone(&b.tz()).date_naive();
+            let date = q
+                .date
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or(today);
+            let (_, slots, holiday) =
+                crate::web::api::branches::day(&state, b.code.clone(), date).await?;
+            let ids: Vec<i64> = slots.iter().map(|s| s.id).collect();
+            let people = run(&state.db, move |db| {
+                db.read(|c| -> AppResult<_> {
+                    let mut out = Vec::new();
+                    for id in ids {
+                        out.push((id, bookings::for_slot(c, id)?));
+                    }
+                    Ok(out)
+                })
+            })
+            .await?;
+            day = Some(view::Day {
+                date,
+                slots,
+                holiday,
+                people,
+            });
+        }
+        let body = view::dashboard(
+            &ctx.frame(),
+            &view::Dashboard {
+                name,
+                role: *role,
+                branches: &all,
+                branch: branch.as_ref(),
+                company: company.as_ref(),
+                day: day.as_ref(),
+                flash: q.done.as_deref(),
+                error: q.error.as_deref(),
+            },
+        );
+        Ok(ctx.ok(ctx.t("staff_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct CapacityForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub capacity: String,
+    pub branch: String,
+    pub date: String,
+}
+
+pub async fn capacity_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<CapacityForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let capacity: i32 = form
+            .capacity
+            .trim()
+            .parse()
+            .map_err(|_| AppError::unprocessable("invalid_capacity").field("capacity"))?;
+        let back = format!(
+            "/staff?branch={}&date={}",
+            urlencode(&form.branch),
+            urlencode(&form.date)
+        );
+        match change_capacity(
+            &state,
+            &Authenticated(who, TokenSource::Cookie),
+            path.into_inner(),
+            capacity,
+        )
+        .await
+        {
+            Ok(_) => Ok(redirect(&format!("{back}&done=capacity"))),
+            Err(e) if e.code == "capacity_below_booked" || e.code == "invalid_capacity" => {
+                Ok(redirect(&format!("{back}&error={}", e.code)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    ctx.finish(r)
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,107 @@
+//! Test data: valid identifiers and the usual steps (register, sign in,
+//! open a claim, find a session).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::{json, Value};
+
+use super::TestApp;
+
+static SEQ: AtomicU32 = AtomicU32::new(1);
+
+/// A valid NIK: Jakarta Selatan (31 71), district 01, the given birth date
+/// (day + 40 for women) and a fresh serial.
+pub fn nik(day: u32, month: u32, year: u32, female: bool) -> String {
+    let serial = SEQ.fetch_add(1, Ordering::SeqCst) % 9999 + 1;
+    let dd = if female { day + 40 } else { day };
+    format!("317101{dd:02}{month:02}{:02}{serial:04}", year % 100)
+}
+
+pub fn unique() -> u32 {
+    SEQ.fetch_add(1, Ordering::SeqCst)
+}
+
+pub struct Member {
+    pub nik: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+    pub id: i64,
+}
+
+pub fn registration(n: u32) -> Value {
+    json!({
+        "nik": nik(1 + n % 28, 1 + n % 12, 80 + n % 15, n % 2 == 0),
+        "kpj": format!("{:011}", 10_000_000_000u64 + u64::from(n)),
+        "full_name": "Budi Santoso",
+        "email": format!("peserta{n}@example.id"),
+        "phone": "0812-3456-7890",
+        "password": "Klaim-JHT-2026!",
+    })
+}
+
+pub async fn register(app: &TestApp) -> Member {
+    let n = unique();
+    let body = registration(n);
+    let (status, v) = app.post("/api/v1/participants", None, &body).await;
+    assert_eq!(status, 201, "register: {v}");
+    let token = login(app, body["email"].as_str().unwrap_or_default(), "Klaim-JHT-2026!").await;
+    Member {
+        nik: body["nik"].as_str().unwrap_or_default().into(),
+        email: body["email"].as_str().unwrap_or_default().into(),
+        password: "Klaim-JHT-2026!".into(),
+        token,
+        id: v["id"].as_i64().unwrap_or_default(),
+    }
+}
+
+pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
+    let (status, v) = app.post("/api/v1/auth/login", None, &json!({"email": email, "password": password})).await;
+    assert_eq!(status, 200, "login {email}: {v}");
+    v["token"].as_str().expect("token").to_string()
+}
+
+/// Opens a resignation claim whose waiting month has passed.
+pub async fn claim(app: &TestApp, token: &str) -> i64 {
+    let (status, v) = app
+        .post("/api/v1/claims", Some(token), &json!({"reason": "resignation", "last_working_day": "2026-01-15"}))
+        .await;
+    assert_eq!(status, 201, "claim: {v}");
+    v["id"].as_i64().expect("claim id")
+}
+
+/// The sessions of a branch on a date.
+pub async fn slots(app: &TestApp, branch: &str, date: &str) -> Vec<Value> {
+    let (status, v) = app.get(&format!("/api/v1/branches/{branch}/slots?date={date}"), None).await;
+    assert_eq!(status, 200, "slots: {v}");
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// Creates a staff account through the CLI, as an operator would.
+pub fn add_staff(db: &super::TestDb, role: &str, email: &str, extra: &[&str]) {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_antre"));
+    cmd.args(["user", "add", "--role", role, "--email", email]).args(extra);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ANTRE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.current_dir(db.data_dir.path())
+        .env("ANTRE_DATABASE_URL", &db.url)
+        .env("ANTRE_DATA_DIR", db.data_dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn antre user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Petugas-Antre-2026\n")
+        .expect("write password");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "user add failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+pub const STAFF_PASSWORD: &str = "Petugas-Antre-2026";

@@ -1,0 +1,341 @@
+//! The black-box test harness: starts the real `antre` binary on port 0
+//! with a fresh database (SQLite file, or a fresh PostgreSQL database when
+//! `ANTRE_TEST_POSTGRES_URL` is set) and talks HTTP to it.
+#![allow(dead_code)]
+
+pub mod fixtures;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, RunQueryDsl};
+use reqwest::{Client, Method, Response};
+use serde_json::Value;
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that outlives the app processes using it (for restart and
+/// multi-instance tests).
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pub data_dir: tempfile::TempDir,
+    pg_name: Option<(String, String)>,
+}
+
+fn under_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+impl TestDb {
+    /// `None` when the backend is unavailable outside CI (with a notice);
+    /// under `CI=true` a missing PostgreSQL fails the test.
+    pub fn create(backend: Backend) -> Option<TestDb> {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", data_dir.path().join("antre.db").display());
+                Some(TestDb { backend, url, data_dir, pg_name: None })
+            }
+            Backend::Postgres => {
+                let Ok(base) = std::env::var("ANTRE_TEST_POSTGRES_URL") else {
+                    if under_ci() {
+                        panic!("CI=true but ANTRE_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped in CI");
+                    }
+                    eprintln!("NOTICE: skipping PostgreSQL test: set ANTRE_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it");
+                    return None;
+                };
+                let mut admin = match diesel::PgConnection::establish(&base) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        if under_ci() {
+                            panic!("CI=true but PostgreSQL at ANTRE_TEST_POSTGRES_URL is unreachable: {e}");
+                        }
+                        eprintln!("NOTICE: skipping PostgreSQL test: cannot connect ({e})");
+                        return None;
+                    }
+                };
+                static N: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "antre_t_{}_{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::SeqCst),
+                    rand_suffix()
+                );
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let mut u = url::Url::parse(&base).expect("postgres url");
+                u.set_path(&format!("/{name}"));
+                Some(TestDb { backend, url: u.to_string(), data_dir, pg_name: Some((base, name)) })
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(Instant::now().elapsed().as_nanos());
+    (h.finish() % 1_000_000) as u32
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = &self.pg_name {
+            if let Ok(mut c) = diesel::PgConnection::establish(base) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+            }
+        }
+    }
+}
+
+/// Options for starting an app process.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// RFC 3339 start of the server clock.
+    pub clock: Option<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Options {
+    pub fn clock(at: &str) -> Self {
+        Options { clock: Some(at.into()), env: Vec::new() }
+    }
+    pub fn with_env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub port: u16,
+    pub client: Client,
+    child: Child,
+    pub stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TestApp {
+    /// Starts the server on `db`; panics if it does not come up.
+    pub fn start(db: &TestDb, opts: &Options) -> TestApp {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_antre"));
+        cmd.arg("serve");
+        for (k, _) in std::env::vars() {
+            if k.starts_with("ANTRE_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.current_dir(db.data_dir.path())
+            .env("ANTRE_DATABASE_URL", &db.url)
+            .env("ANTRE_BIND", "127.0.0.1:0")
+            .env("ANTRE_DATA_DIR", db.data_dir.path())
+            .env("ANTRE_JWT_SECRET", JWT_SECRET)
+            .env("ANTRE_WORKER_INTERVAL_MS", "100")
+            .env("ANTRE_MAIL_RETRY_SECS", "1")
+            .env("ANTRE_DB_POOL_SIZE", "6")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(c) = &opts.clock {
+            cmd.env("ANTRE_CLOCK", c);
+        }
+        for (k, v) in &opts.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn antre");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = lines.clone();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if !sent {
+                    if let Some(rest) = line.strip_prefix("Antre listening on http://") {
+                        let addr = rest.split_whitespace().next().unwrap_or("").to_string();
+                        let _ = tx.send(addr);
+                        sent = true;
+                    }
+                }
+                keep.lock().expect("lock").push(line);
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(a) => a,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("antre did not start within 60 s");
+            }
+        };
+        let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("client");
+        TestApp { base: format!("http://{addr}"), port, client, child, stdout: lines }
+    }
+
+    /// Kills the process at once (SIGKILL): nothing gets to flush.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request");
+        json_of(res).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        self.call(Method::PUT, path, token, Some(body)).await
+    }
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.call(Method::DELETE, path, token, None).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn json_of(res: Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap_or_default();
+    let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, v)
+}
+
+/// Asserts the API error shape and returns the code.
+pub fn error_code(v: &Value) -> &str {
+    let e = &v["error"];
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "error without message: {v}");
+    e["code"].as_str().unwrap_or_else(|| panic!("not an error body: {v}"))
+}
+
+/// Waits until `f` returns Some, or panics after `secs`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn mail_dir(db: &TestDb) -> PathBuf {
+    db.data_dir.path().join("mail")
+}
+
+/// The `.eml` files written so far, as text.
+pub fn mails(db: &TestDb) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(mail_dir(db)) else { return Vec::new() };
+    let mut out: Vec<(std::time::SystemTime, String)> = rd
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .filter_map(|e| {
+            let t = e.metadata().ok()?.modified().ok()?;
+            Some((t, std::fs::read_to_string(e.path()).ok()?))
+        })
+        .collect();
+    out.sort_by_key(|(t, _)| *t);
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Direct SQL on the test database (to inspect, or to simulate changes
+/// made by operators).
+pub fn sql(db: &TestDb, statement: &str) {
+    match db.backend {
+        Backend::Sqlite => {
+            let path = db.url.trim_start_matches("sqlite://");
+            let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
+            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).expect("pragma");
+            diesel::sql_query(statement).execute(&mut c).expect("sql");
+        }
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
+            diesel::sql_query(statement).execute(&mut c).expect("sql");
+        }
+    }
+}
+
+#[derive(diesel::QueryableByName, Debug)]
+pub struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+/// `SELECT COUNT(*) AS n …` on the test database.
+pub fn count(db: &TestDb, query: &str) -> i64 {
+    match db.backend {
+        Backend::Sqlite => {
+            let path = db.url.trim_start_matches("sqlite://");
+            let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
+            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).expect("pragma");
+            diesel::sql_query(query).get_result::<Count>(&mut c).expect("count").n
+        }
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
+            diesel::sql_query(query).get_result::<Count>(&mut c).expect("count").n
+        }
+    }
+}
+
+/// Generates `sqlite` and `postgres` test functions from one async body
+/// taking the backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$name($crate::common::Backend::Postgres).await;
+            }
+        }
+    };
+}
