@@ -23,6 +23,18 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Bounds how many password hashes run at once: each takes 19 MiB and a
+/// core for tens of milliseconds, and a sign-in rush must not exhaust memory.
+pub async fn hashing_permit() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let sem = PERMITS.get_or_init(|| {
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(n.max(2))
+    });
+    // The semaphore is never closed, so this is always `Some`.
+    sem.acquire().await.ok()
+}
+
 /// Hashes a password (slow on purpose: call off the async threads).
 pub fn hash_password(password: &str) -> Result<String, String> {
     hasher()
@@ -82,18 +94,20 @@ impl JwtKeys {
         .map_err(|e| format!("token signing failed: {e}"))
     }
 
-    /// Verifies signature, algorithm (pinned to HS256), issuer, audience
-    /// and expiry.
-    pub fn verify(&self, token: &str) -> Option<TokenClaims> {
+    /// Verifies signature, algorithm (pinned to HS256), issuer, audience,
+    /// and expiry against `now` (Unix seconds of the server clock, which
+    /// `ANTRE_CLOCK` may set to another day).
+    pub fn verify(&self, token: &str, now: i64) -> Option<TokenClaims> {
         let mut v = Validation::new(jsonwebtoken::Algorithm::HS256);
         v.algorithms = vec![jsonwebtoken::Algorithm::HS256];
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        v.leeway = 5;
+        v.validate_exp = false;
         decode::<TokenClaims>(token, &self.decoding, &v)
             .ok()
             .map(|d| d.claims)
+            .filter(|c| c.exp >= now)
     }
 }
 
@@ -169,23 +183,25 @@ mod tests {
         let keys = JwtKeys::new(&[7u8; 32]);
         let exp = chrono::Utc::now().timestamp() + 600;
         let token = keys.issue(&claims(exp)).expect("sign");
-        assert_eq!(keys.verify(&token), Some(claims(exp)));
+        assert_eq!(keys.verify(&token, exp - 600), Some(claims(exp)));
         let other = JwtKeys::new(&[8u8; 32]);
-        assert_eq!(other.verify(&token), None);
+        assert_eq!(other.verify(&token, exp - 600), None);
         let mut bad = token.clone();
         bad.push('x');
-        assert_eq!(keys.verify(&bad), None);
+        assert_eq!(keys.verify(&bad, exp - 600), None);
     }
 
     #[test]
     fn expired_and_wrong_audience_refused() {
         let keys = JwtKeys::new(&[7u8; 32]);
         let token = keys.issue(&claims(1_000)).expect("sign");
-        assert_eq!(keys.verify(&token), None);
+        assert_eq!(keys.verify(&token, 1_001), None);
+        // Valid on a server clock set before its expiry (ANTRE_CLOCK).
+        assert!(keys.verify(&token, 999).is_some());
         let mut c = claims(chrono::Utc::now().timestamp() + 600);
         c.aud = "other".into();
         let token = keys.issue(&c).expect("sign");
-        assert_eq!(keys.verify(&token), None);
+        assert_eq!(keys.verify(&token, 0), None);
     }
 
     #[test]
@@ -197,7 +213,7 @@ mod tests {
         let body = e.encode(
             serde_json::to_vec(&claims(chrono::Utc::now().timestamp() + 600)).expect("json"),
         );
-        assert_eq!(keys.verify(&format!("{header}.{body}.")), None);
+        assert_eq!(keys.verify(&format!("{header}.{body}."), 0), None);
     }
 
     #[test]

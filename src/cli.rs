@@ -139,6 +139,9 @@ fn add_user(
         if staff::find_by_email(c, email.as_str())
             .map_err(err)?
             .is_some()
+            || crate::db::participants::find_by_email(c, email.as_str())
+                .map_err(err)?
+                .is_some()
         {
             return Err(format!(
                 "an account with email {} exists already",

@@ -48,6 +48,9 @@ pub struct Settings {
     pub bind: String,
     pub data_dir: PathBuf,
     pub public_url: String,
+    /// Whether `ANTRE_PUBLIC_URL` was given (else it follows the bound
+    /// address, which matters when binding port 0).
+    pub public_url_explicit: bool,
     /// Explicit HS256 key; when `None` one is generated in the data dir.
     pub jwt_secret: Option<Vec<u8>>,
     pub smtp_url: Option<String>,
@@ -107,6 +110,7 @@ impl Settings {
             return Err(format!("ANTRE_BIND: expected address:port, got {bind:?}"));
         }
         let data_dir = PathBuf::from(var("ANTRE_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let public_url_explicit = var("ANTRE_PUBLIC_URL").is_some();
         let public_url = var("ANTRE_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
@@ -142,6 +146,7 @@ impl Settings {
             bind,
             data_dir,
             public_url,
+            public_url_explicit,
             jwt_secret,
             smtp_url,
             mail_from: var("ANTRE_MAIL_FROM")

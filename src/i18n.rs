@@ -130,6 +130,20 @@ pub fn day_label(lang: Lang, d: NaiveDate) -> String {
     )
 }
 
+/// "Sen, 23 Nov" / "Mon, 23 Nov": for compact navigation.
+pub fn short_day_label(lang: Lang, d: NaiveDate) -> String {
+    let wd: String = weekday_name(lang, d.weekday()).chars().take(3).collect();
+    let m = d.month0() as usize;
+    let month: String = match lang {
+        Lang::Id => MONTHS_ID[m],
+        Lang::En => MONTHS_EN[m],
+    }
+    .chars()
+    .take(3)
+    .collect();
+    format!("{wd}, {} {month}", d.day())
+}
+
 /// "Senin, 23 November 2026 pukul 08.00 WITA" from a branch-local time.
 pub fn local_datetime(lang: Lang, local: NaiveDateTime, zone: &str) -> String {
     match lang {

@@ -11,5 +11,6 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod startup;
+pub mod storage;
 pub mod views;
 pub mod web;

@@ -51,6 +51,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let mut settings = settings;
+        if !settings.public_url_explicit {
+            settings.public_url = format!("http://{addr}");
+        }
         let settings = Arc::new(settings);
         let state = aw::Data::new(AppState {
             db: db.clone(),

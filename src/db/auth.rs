@@ -56,55 +56,76 @@ struct NewAttempt<'a> {
     at: NaiveDateTime,
 }
 
-pub fn record_attempt(
+/// Records a sign-in attempt as failed until proven otherwise; returns its
+/// id, which orders it among simultaneous attempts. On PostgreSQL attempts
+/// for one account are serialized by an advisory lock held until the
+/// transaction ends (SQLite's write lock already does that).
+pub fn begin_attempt(
     conn: &mut DbConnection,
     email: &str,
     ip: &str,
-    success: bool,
     at: NaiveDateTime,
-) -> Result<(), DbError> {
-    diesel::insert_into(login_attempts::table)
-        .values(NewAttempt {
-            email,
-            ip,
-            success,
-            at,
-        })
+) -> Result<i64, DbError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(email)
+            .execute(c)?;
+    }
+    let row = NewAttempt {
+        email,
+        ip,
+        success: false,
+        at,
+    };
+    Ok(
+        crate::per_backend!(conn, c => diesel::insert_into(login_attempts::table)
+        .values(&row)
+        .returning(login_attempts::id)
+        .get_result(c))?,
+    )
+}
+
+pub fn mark_success(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::success.eq(true))
         .execute(conn)?;
     Ok(())
 }
 
-/// Failed sign-ins for an account since `since`, counting only those after
-/// its last successful sign-in.
-pub fn recent_failures_for_email(
-    conn: &mut DbConnection,
-    email: &str,
-    since: NaiveDateTime,
-) -> Result<i64, DbError> {
-    let last_success: Option<NaiveDateTime> = login_attempts::table
-        .filter(login_attempts::email.eq(email))
-        .filter(login_attempts::success.eq(true))
-        .filter(login_attempts::at.gt(since))
-        .select(diesel::dsl::max(login_attempts::at))
-        .first(conn)?;
-    let from = last_success.map_or(since, |s| s.max(since));
-    Ok(login_attempts::table
-        .filter(login_attempts::email.eq(email))
-        .filter(login_attempts::success.eq(false))
-        .filter(login_attempts::at.gt(from))
-        .count()
-        .get_result(conn)?)
+pub fn forget_attempt(conn: &mut DbConnection, id: i64) -> Result<(), DbError> {
+    diesel::delete(login_attempts::table.find(id)).execute(conn)?;
+    Ok(())
 }
 
-pub fn recent_failures_for_ip(
+/// Failed attempts before attempt `id` within the window: for the account
+/// (only those after its last successful sign-in) and for the address.
+pub fn failures_before(
     conn: &mut DbConnection,
+    id: i64,
+    email: &str,
     ip: &str,
     since: NaiveDateTime,
-) -> Result<i64, DbError> {
-    Ok(login_attempts::table
+) -> Result<(i64, i64), DbError> {
+    let last_success: Option<i64> = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::success.eq(true))
+        .filter(login_attempts::id.lt(id))
+        .select(diesel::dsl::max(login_attempts::id))
+        .first(conn)?;
+    let account: i64 = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::at.gt(since))
+        .filter(login_attempts::id.lt(id))
+        .filter(login_attempts::id.gt(last_success.unwrap_or(0)))
+        .count()
+        .get_result(conn)?;
+    let address: i64 = login_attempts::table
         .filter(login_attempts::ip.eq(ip))
         .filter(login_attempts::success.eq(false))
         .filter(login_attempts::at.gt(since))
+        .filter(login_attempts::id.lt(id))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    Ok((account, address))
 }

@@ -73,17 +73,32 @@ fn race_or(e: DbError) -> AppError {
 }
 
 fn retry_races<T>(mut op: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
-    let mut last = None;
     for _ in 0..3 {
         match op() {
-            Err(e) if e.code == RACE => last = Some(e),
+            Err(e) if e.code == RACE => continue,
             other => return other,
         }
     }
-    Err(last.map_or_else(
-        || AppError::conflict("already_booked"),
-        |_| AppError::conflict("already_booked"),
-    ))
+    Err(AppError::conflict(RACE))
+}
+
+/// Serializes one participant's booking changes. SQLite's write lock
+/// already serializes every write; on PostgreSQL (READ COMMITTED) two
+/// requests of the same participant would otherwise each read the booking
+/// before the other's change — a transaction-scoped advisory lock makes
+/// the second wait for the first to commit. Different participants never
+/// wait for each other.
+fn lock_participant(conn: &mut DbConnection, participant_id: i64) -> Result<(), DbError> {
+    if let DbConnection::Pg(c) = conn {
+        // Two-key form: key 1 names the lock family, key 2 the participant
+        // (folded into 32 bits; a collision only makes two participants
+        // wait for each other).
+        let key = i32::try_from(participant_id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
+        diesel::sql_query("SELECT pg_advisory_xact_lock(4101, $1)")
+            .bind::<diesel::sql_types::Integer, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Booking>, DbError> {
@@ -222,6 +237,7 @@ fn place_tx(
     now: DateTime<Utc>,
     ctx: &MailContext<'_>,
 ) -> Result<Placed, AppError> {
+    lock_participant(conn, participant_id)?;
     if let Some(key) = idempotency_key {
         let earlier = bookings::table
             .filter(bookings::participant_id.eq(participant_id))
@@ -287,6 +303,7 @@ pub fn reschedule(
     ctx: &MailContext<'_>,
 ) -> Result<BookingView, AppError> {
     db.write(|conn| {
+        lock_participant(conn, participant_id)?;
         let booking = find_by_code(conn, code)?
             .filter(|b| b.participant_id == participant_id)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
@@ -301,12 +318,23 @@ pub fn reschedule(
         if !branches::take_seat(conn, new_slot_id)? {
             return Err(AppError::conflict("slot_full").field("slot_id"));
         }
-        branches::release_seat(conn, booking.slot_id)?;
         let ts = now.naive_utc();
-        let booking = crate::per_backend!(conn, c => diesel::update(bookings::table.find(booking.id))
-            .set((bookings::slot_id.eq(new_slot_id), bookings::updated_at.eq(ts)))
-            .returning(Booking::as_returning())
-            .get_result(c))?;
+        // Guarded: the booking must still be active in the seat we read.
+        let moved = crate::per_backend!(conn, c => diesel::update(
+            bookings::table
+                .filter(bookings::id.eq(booking.id))
+                .filter(bookings::status.eq("booked"))
+                .filter(bookings::slot_id.eq(booking.slot_id)),
+        )
+        .set((bookings::slot_id.eq(new_slot_id), bookings::updated_at.eq(ts)))
+        .returning(Booking::as_returning())
+        .get_result(c)
+        .optional())?;
+        let Some(booking_after) = moved else {
+            return Err(AppError::conflict("booking_not_active"));
+        };
+        branches::release_seat(conn, booking.slot_id)?;
+        let booking = booking_after;
         let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
         let v = BookingView {
             booking,
@@ -329,6 +357,7 @@ pub fn cancel(
     ctx: &MailContext<'_>,
 ) -> Result<BookingView, AppError> {
     db.write(|conn| {
+        lock_participant(conn, participant_id)?;
         let booking = find_by_code(conn, code)?
             .filter(|b| b.participant_id == participant_id)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
@@ -342,16 +371,18 @@ pub fn cancel(
         let n = diesel::update(
             bookings::table
                 .filter(bookings::id.eq(booking.id))
-                .filter(bookings::status.eq("booked")),
+                .filter(bookings::status.eq("booked"))
+                .filter(bookings::slot_id.eq(booking.slot_id)),
         )
         .set((
             bookings::status.eq("cancelled"),
             bookings::updated_at.eq(ts),
         ))
         .execute(conn)?;
-        if n == 1 {
-            branches::release_seat(conn, booking.slot_id)?;
+        if n != 1 {
+            return Err(AppError::conflict("booking_not_active"));
         }
+        branches::release_seat(conn, booking.slot_id)?;
         let booking =
             find_by_code(conn, code)?.ok_or_else(|| AppError::not_found("booking_not_found"))?;
         let v = view(conn, booking)?.ok_or_else(|| AppError::internal("booking without slot"))?;

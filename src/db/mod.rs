@@ -10,6 +10,7 @@ pub mod bookings;
 pub mod branches;
 pub mod claims;
 pub mod demo;
+pub mod documents;
 pub mod outbox;
 pub mod participants;
 pub mod schema;
@@ -150,15 +151,20 @@ impl Db {
     where
         E: From<DbError>,
     {
-        let mut conn = self.conn()?;
         match &self.sqlite_writer {
             Some(lock) => {
-                // A poisoned lock only means another writer panicked; the
-                // database transaction it held was rolled back.
+                // Queue first, then take a connection: waiting writers must
+                // not hold connections that readers need. A poisoned lock
+                // only means another writer panicked; its transaction was
+                // rolled back.
                 let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let mut conn = self.conn()?;
                 write_tx(&mut conn, f)
             }
-            None => write_tx(&mut conn, f),
+            None => {
+                let mut conn = self.conn()?;
+                write_tx(&mut conn, f)
+            }
         }
     }
 

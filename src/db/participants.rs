@@ -47,7 +47,11 @@ pub fn insert(
     if nik_taken(conn, &new.nik)? {
         return Ok(Err(Conflict::Nik));
     }
-    if find_by_email(conn, &new.email)?.is_some() {
+    // Staff and participants sign in through the same API: one email,
+    // one account.
+    if find_by_email(conn, &new.email)?.is_some()
+        || super::staff::find_by_email(conn, &new.email)?.is_some()
+    {
         return Ok(Err(Conflict::Email));
     }
     match crate::per_backend!(conn, c => diesel::insert_into(participants::table)

@@ -96,6 +96,8 @@ diesel::table! {
         balance -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        heir_is_child -> Bool,
+        heir_is_minor -> Bool,
     }
 }
 
@@ -110,6 +112,28 @@ diesel::table! {
         idempotency_key -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reminder_sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        kind -> Text,
+        version -> Integer,
+        is_current -> Bool,
+        status -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        original_name -> Text,
+        uploaded_by_staff -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        reject_reason -> Nullable<Text>,
+        reject_note -> Nullable<Text>,
     }
 }
 
@@ -156,6 +180,7 @@ diesel::joinable!(bookings -> slots (slot_id));
 diesel::joinable!(bookings -> claims (claim_id));
 diesel::joinable!(bookings -> participants (participant_id));
 diesel::joinable!(claims -> participants (participant_id));
+diesel::joinable!(documents -> claims (claim_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -166,6 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff,
     claims,
     bookings,
+    documents,
     auth_sessions,
     login_attempts,
     outbox,

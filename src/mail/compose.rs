@@ -130,13 +130,13 @@ pub fn booking_mail(
         subject,
         body_text: text,
         body_html: html.into_string(),
-        ics: Some(ics(kind, v, &f)),
+        ics: Some(ics(kind, v, &f, now)),
         created_at: now,
         next_attempt_at: now,
     }
 }
 
-fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts) -> String {
+fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts, now: NaiveDateTime) -> String {
     let start = Utc.from_utc_datetime(&v.slot.starts_at);
     let end = Utc.from_utc_datetime(&v.slot.ends_at);
     let mut event = Event::new();
@@ -150,6 +150,7 @@ fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts) -> String {
         .location(&format!("{}, {}", f.branch, f.address))
         .starts(start)
         .ends(end)
+        .timestamp(Utc.from_utc_datetime(&now))
         .add_property(
             "SEQUENCE",
             v.booking.updated_at.and_utc().timestamp().to_string(),

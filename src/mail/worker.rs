@@ -49,7 +49,11 @@ impl Transport {
     }
 }
 
-pub fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
+pub fn build_message(
+    from: &str,
+    mail: &OutboxMail,
+    date: std::time::SystemTime,
+) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("bad sender: {e}"))?;
     let to: Mailbox = mail
         .recipient
@@ -75,6 +79,7 @@ pub fn build_message(from: &str, mail: &OutboxMail) -> Result<Message, String> {
         .from(from)
         .to(to)
         .subject(mail.subject.clone())
+        .date(date)
         .multipart(body)
         .map_err(|e| e.to_string())
 }
@@ -101,7 +106,8 @@ impl Worker {
             })
             .await?;
             let Some(mail) = leased else { continue };
-            let result = match build_message(&self.from, &mail) {
+            let date = std::time::SystemTime::from(self.clock.now());
+            let result = match build_message(&self.from, &mail, date) {
                 Ok(msg) => self.transport.send(msg).await,
                 Err(e) => Err(e),
             };

@@ -113,7 +113,8 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
     html! {
         p.small { a href="/branches" { "← " (t(l, "finder_title")) } }
         h1 { (b.name) }
-        p.branch-meta { (b.address) " · " (zone_badge(b)) " " span.small.muted { (t(l, "times_in_branch_zone")) " " (b.zone_label()) } }
+        p.branch-meta { (b.address) }
+        p.small.muted { (zone_badge(b)) " " (t(l, "times_in_branch_zone")) " " (b.zone_label()) " (" (b.timezone) ")" }
         @match d.booker {
             Booker::Anonymous => { p.notice.notice-info { (t(l, "day_sign_in_to_book")) " " a href={ "/login?next=/branches/" (b.code) } { (t(l, "nav_login")) } } }
             Booker::NoClaim => { p.notice.notice-info { (t(l, "day_need_claim")) " " a href="/claims/new" { (t(l, "claim_new_title")) } } }
@@ -123,10 +124,10 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
         }
         nav.day-nav aria-label=(t(l, "day_nav_label")) {
             @if prev >= d.today {
-                a href={ "/branches/" (b.code) "?date=" (prev.format("%Y-%m-%d")) (extra) } { "← " (i18n::day_label(l, prev)) }
+                a href={ "/branches/" (b.code) "?date=" (prev.format("%Y-%m-%d")) (extra) } { "← " (i18n::short_day_label(l, prev)) }
             } @else { span {} }
             span.current aria-current="date" { (i18n::day_label(l, d.date)) }
-            a href={ "/branches/" (b.code) "?date=" (next.format("%Y-%m-%d")) (extra) } { (i18n::day_label(l, next)) " →" }
+            a href={ "/branches/" (b.code) "?date=" (next.format("%Y-%m-%d")) (extra) } { (i18n::short_day_label(l, next)) " →" }
         }
         @if let Some(h) = d.holiday {
             p.holiday.notice.notice-warning { (t(l, "day_holiday")) " " strong { (match l { Lang::Id => &h.name_id, Lang::En => &h.name_en }) } }

@@ -24,7 +24,7 @@ pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
 pub fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.error-summary role="alert" tabindex="-1" id="error-summary" {
+            div.error-summary role="alert" tabindex="-1" id="error-summary" autofocus {
                 h2 { (t(lang, "form_has_errors")) }
                 ul {
                     @for e in errors {

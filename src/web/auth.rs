@@ -141,15 +141,10 @@ pub async fn identify(req: &HttpRequest) -> Result<Option<(Identity, TokenSource
             _ => return Ok(None),
         },
     };
-    let Some(claims) = state.jwt.verify(&token) else {
+    let now = state.clock.now();
+    let Some(claims) = state.jwt.verify(&token, now.timestamp()) else {
         return Ok(None);
     };
-    let now = state.clock.now();
-    // A token is never valid beyond the clock the server runs on (which
-    // may be rehearsing another day).
-    if claims.exp < now.timestamp() {
-        return Ok(None);
-    }
     let sid = claims.sid.clone();
     let sub = claims.sub.clone();
     let found = run(&state.db, move |db| {
@@ -256,42 +251,51 @@ pub async fn sign_in(
     let ip = ip.to_string();
     let now = state.clock.now();
     let since = now.naive_utc() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let _permit = creds::hashing_permit().await;
     let identity = run(&state.db, move |db| -> Result<Option<Identity>, AppError> {
-        let (acct_fail, ip_fail) = db.read(|c| -> Result<_, AppError> {
-            Ok((
-                sessions::recent_failures_for_email(c, &email, since)?,
-                sessions::recent_failures_for_ip(c, &ip, since)?,
-            ))
+        let ts = now.naive_utc();
+        // The attempt takes its place in line (recorded as a failure)
+        // before the password is checked, so simultaneous guesses count
+        // against each other instead of all seeing a clean slate.
+        let attempt = db.write(|c| -> Result<i64, AppError> {
+            let id = sessions::begin_attempt(c, &email, &ip, ts)?;
+            let (acct, addr) = sessions::failures_before(c, id, &email, &ip, since)?;
+            if acct >= MAX_FAILURES_PER_ACCOUNT || addr >= MAX_FAILURES_PER_ADDRESS {
+                // A refused attempt is not a guess: it must not prolong
+                // the lock-out.
+                sessions::forget_attempt(c, id)?;
+                return Err(AppError::rate_limited());
+            }
+            Ok(id)
         })?;
-        if acct_fail >= MAX_FAILURES_PER_ACCOUNT || ip_fail >= MAX_FAILURES_PER_ADDRESS {
-            return Err(AppError::rate_limited());
-        }
         let (p, s) = db.read(|c| -> Result<_, AppError> {
-            let p = if audience != Audience::Staff {
-                participants::find_by_email(c, &email)?
-            } else {
-                None
+            let p = match audience {
+                Audience::Staff => None,
+                _ => participants::find_by_email(c, &email)?,
             };
-            let s = if audience != Audience::Participants && p.is_none() {
-                staff::find_by_email(c, &email)?.filter(|s| s.active)
-            } else {
-                None
+            let s = match audience {
+                Audience::Participants => None,
+                _ => staff::find_by_email(c, &email)?.filter(|s| s.active),
             };
             Ok((p, s))
         })?;
-        let hash = p
-            .as_ref()
-            .map(|p| p.password_hash.as_str())
-            .or(s.as_ref().map(|s| s.password_hash.as_str()))
-            .unwrap_or(creds::dummy_hash());
-        let ok = creds::verify_password(hash, &password) && (p.is_some() || s.is_some());
-        let ts = now.naive_utc();
+        if p.is_none() && s.is_none() {
+            // Same work as a real check, so timing does not tell which
+            // emails have accounts.
+            let _ = creds::verify_password(creds::dummy_hash(), &password);
+        }
+        let p = p.filter(|p| creds::verify_password(&p.password_hash, &password));
+        let s = if p.is_none() {
+            s.filter(|s| creds::verify_password(&s.password_hash, &password))
+        } else {
+            None
+        };
+        if p.is_none() && s.is_none() {
+            return Ok(None);
+        }
         let sid = creds::random_token(24);
         db.write(|c| -> Result<Option<Identity>, AppError> {
-            sessions::record_attempt(c, &email, &ip, ok, ts)?;
-            if !ok {
-                return Ok(None);
-            }
+            sessions::mark_success(c, attempt)?;
             let session = AuthSession {
                 id: sid.clone(),
                 participant_id: p.as_ref().map(|p| p.id),
@@ -319,7 +323,12 @@ pub async fn sign_in(
         })
     })
     .await?
-    .ok_or_else(|| AppError::unauthenticated().detail("invalid_credentials"))?;
+    .ok_or_else(|| {
+        AppError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+    })?;
     let (token, expires_at) = issue_token(state, &identity, now)?;
     Ok(SignedIn {
         identity,

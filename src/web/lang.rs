@@ -1,5 +1,7 @@
-//! The caller's language: the `lang` cookie (set by the page switch), then
-//! `Accept-Language`, then Bahasa Indonesia.
+//! The caller's language. Pages: the `lang` cookie set by the switch in the
+//! header, else Bahasa Indonesia (many phones are set to English; the UI
+//! speaks Indonesian first). API: the cookie, then `Accept-Language`, then
+//! Bahasa Indonesia.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -14,6 +16,9 @@ pub const COOKIE: &str = "lang";
 pub fn of_request(req: &HttpRequest) -> Lang {
     if let Some(l) = req.cookie(COOKIE).and_then(|c| Lang::parse(c.value())) {
         return l;
+    }
+    if !req.path().starts_with("/api/") {
+        return Lang::Id;
     }
     req.headers()
         .get(actix_web::http::header::ACCEPT_LANGUAGE)

@@ -45,7 +45,12 @@ pub async fn register(app: &TestApp) -> Member {
     let body = registration(n);
     let (status, v) = app.post("/api/v1/participants", None, &body).await;
     assert_eq!(status, 201, "register: {v}");
-    let token = login(app, body["email"].as_str().unwrap_or_default(), "Klaim-JHT-2026!").await;
+    let token = login(
+        app,
+        body["email"].as_str().unwrap_or_default(),
+        "Klaim-JHT-2026!",
+    )
+    .await;
     Member {
         nik: body["nik"].as_str().unwrap_or_default().into(),
         email: body["email"].as_str().unwrap_or_default().into(),
@@ -56,7 +61,13 @@ pub async fn register(app: &TestApp) -> Member {
 }
 
 pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
-    let (status, v) = app.post("/api/v1/auth/login", None, &json!({"email": email, "password": password})).await;
+    let (status, v) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await;
     assert_eq!(status, 200, "login {email}: {v}");
     v["token"].as_str().expect("token").to_string()
 }
@@ -64,7 +75,11 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
 /// Opens a resignation claim whose waiting month has passed.
 pub async fn claim(app: &TestApp, token: &str) -> i64 {
     let (status, v) = app
-        .post("/api/v1/claims", Some(token), &json!({"reason": "resignation", "last_working_day": "2026-01-15"}))
+        .post(
+            "/api/v1/claims",
+            Some(token),
+            &json!({"reason": "resignation", "last_working_day": "2026-01-15"}),
+        )
         .await;
     assert_eq!(status, 201, "claim: {v}");
     v["id"].as_i64().expect("claim id")
@@ -72,7 +87,12 @@ pub async fn claim(app: &TestApp, token: &str) -> i64 {
 
 /// The sessions of a branch on a date.
 pub async fn slots(app: &TestApp, branch: &str, date: &str) -> Vec<Value> {
-    let (status, v) = app.get(&format!("/api/v1/branches/{branch}/slots?date={date}"), None).await;
+    let (status, v) = app
+        .get(
+            &format!("/api/v1/branches/{branch}/slots?date={date}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "slots: {v}");
     v.as_array().cloned().unwrap_or_default()
 }
@@ -81,7 +101,8 @@ pub async fn slots(app: &TestApp, branch: &str, date: &str) -> Vec<Value> {
 pub fn add_staff(db: &super::TestDb, role: &str, email: &str, extra: &[&str]) {
     use std::io::Write;
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_antre"));
-    cmd.args(["user", "add", "--role", role, "--email", email]).args(extra);
+    cmd.args(["user", "add", "--role", role, "--email", email])
+        .args(extra);
     for (k, _) in std::env::vars() {
         if k.starts_with("ANTRE_") {
             cmd.env_remove(k);
@@ -101,7 +122,11 @@ pub fn add_staff(db: &super::TestDb, role: &str, email: &str, extra: &[&str]) {
         .write_all(b"Petugas-Antre-2026\n")
         .expect("write password");
     let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "user add failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "user add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub const STAFF_PASSWORD: &str = "Petugas-Antre-2026";

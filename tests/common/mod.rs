@@ -44,7 +44,12 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", data_dir.path().join("antre.db").display());
-                Some(TestDb { backend, url, data_dir, pg_name: None })
+                Some(TestDb {
+                    backend,
+                    url,
+                    data_dir,
+                    pg_name: None,
+                })
             }
             Backend::Postgres => {
                 let Ok(base) = std::env::var("ANTRE_TEST_POSTGRES_URL") else {
@@ -76,7 +81,12 @@ impl TestDb {
                     .expect("create test database");
                 let mut u = url::Url::parse(&base).expect("postgres url");
                 u.set_path(&format!("/{name}"));
-                Some(TestDb { backend, url: u.to_string(), data_dir, pg_name: Some((base, name)) })
+                Some(TestDb {
+                    backend,
+                    url: u.to_string(),
+                    data_dir,
+                    pg_name: Some((base, name)),
+                })
             }
         }
     }
@@ -93,7 +103,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((base, name)) = &self.pg_name {
             if let Ok(mut c) = diesel::PgConnection::establish(base) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut c);
             }
         }
     }
@@ -109,7 +120,10 @@ pub struct Options {
 
 impl Options {
     pub fn clock(at: &str) -> Self {
-        Options { clock: Some(at.into()), env: Vec::new() }
+        Options {
+            clock: Some(at.into()),
+            env: Vec::new(),
+        }
     }
     pub fn with_env(mut self, k: &str, v: &str) -> Self {
         self.env.push((k.into(), v.into()));
@@ -178,7 +192,11 @@ impl TestApp {
                 panic!("antre did not start within 60 s");
             }
         };
-        let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+        let port = addr
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port");
         let client = Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -186,7 +204,13 @@ impl TestApp {
             .pool_max_idle_per_host(64)
             .build()
             .expect("client");
-        TestApp { base: format!("http://{addr}"), port, client, child, stdout: lines }
+        TestApp {
+            base: format!("http://{addr}"),
+            port,
+            client,
+            child,
+            stdout: lines,
+        }
     }
 
     /// Kills the process at once (SIGKILL): nothing gets to flush.
@@ -199,7 +223,13 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -242,8 +272,13 @@ pub async fn json_of(res: Response) -> (u16, Value) {
 /// Asserts the API error shape and returns the code.
 pub fn error_code(v: &Value) -> &str {
     let e = &v["error"];
-    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "error without message: {v}");
-    e["code"].as_str().unwrap_or_else(|| panic!("not an error body: {v}"))
+    assert!(
+        e["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "error without message: {v}"
+    );
+    e["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {v}"))
 }
 
 /// Waits until `f` returns Some, or panics after `secs`.
@@ -270,7 +305,9 @@ pub fn mail_dir(db: &TestDb) -> PathBuf {
 
 /// The `.eml` files written so far, as text.
 pub fn mails(db: &TestDb) -> Vec<String> {
-    let Ok(rd) = std::fs::read_dir(mail_dir(db)) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(mail_dir(db)) else {
+        return Vec::new();
+    };
     let mut out: Vec<(std::time::SystemTime, String)> = rd
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
@@ -290,7 +327,9 @@ pub fn sql(db: &TestDb, statement: &str) {
         Backend::Sqlite => {
             let path = db.url.trim_start_matches("sqlite://");
             let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
-            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).expect("pragma");
+            diesel::sql_query("PRAGMA busy_timeout = 10000")
+                .execute(&mut c)
+                .expect("pragma");
             diesel::sql_query(statement).execute(&mut c).expect("sql");
         }
         Backend::Postgres => {
@@ -312,12 +351,20 @@ pub fn count(db: &TestDb, query: &str) -> i64 {
         Backend::Sqlite => {
             let path = db.url.trim_start_matches("sqlite://");
             let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
-            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).expect("pragma");
-            diesel::sql_query(query).get_result::<Count>(&mut c).expect("count").n
+            diesel::sql_query("PRAGMA busy_timeout = 10000")
+                .execute(&mut c)
+                .expect("pragma");
+            diesel::sql_query(query)
+                .get_result::<Count>(&mut c)
+                .expect("count")
+                .n
         }
         Backend::Postgres => {
             let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
-            diesel::sql_query(query).get_result::<Count>(&mut c).expect("count").n
+            diesel::sql_query(query)
+                .get_result::<Count>(&mut c)
+                .expect("count")
+                .n
         }
     }
 }

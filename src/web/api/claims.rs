@@ -103,16 +103,22 @@ pub async fn open_claim(
 ) -> AppResult<Claim> {
     let reason = ClaimReason::parse(r.reason.trim())
         .ok_or_else(|| AppError::unprocessable("invalid_reason").field("reason"))?;
+    // Only the reason's own date fields are read; others are ignored.
+    let wanted = reason.date_fields();
+    let pick = |field: &'static str, raw: Option<&str>| {
+        if wanted.contains(&field) {
+            parse_date(field, raw)
+        } else {
+            Ok(None)
+        }
+    };
     let dates = ClaimDates {
-        last_working_day: parse_date("last_working_day", r.last_working_day.as_deref())?,
-        termination_date: parse_date("termination_date", r.termination_date.as_deref())?,
-        contract_end_date: parse_date("contract_end_date", r.contract_end_date.as_deref())?,
-        membership_start_date: parse_date(
-            "membership_start_date",
-            r.membership_start_date.as_deref(),
-        )?,
-        departure_date: parse_date("departure_date", r.departure_date.as_deref())?,
-        date_of_death: parse_date("date_of_death", r.date_of_death.as_deref())?,
+        last_working_day: pick("last_working_day", r.last_working_day.as_deref())?,
+        termination_date: pick("termination_date", r.termination_date.as_deref())?,
+        contract_end_date: pick("contract_end_date", r.contract_end_date.as_deref())?,
+        membership_start_date: pick("membership_start_date", r.membership_start_date.as_deref())?,
+        departure_date: pick("departure_date", r.departure_date.as_deref())?,
+        date_of_death: pick("date_of_death", r.date_of_death.as_deref())?,
     };
     if r.balance.is_some_and(|b| b < 0) {
         return Err(AppError::unprocessable("invalid_balance").field("balance"));

@@ -163,8 +163,15 @@ pub fn redirect(to: &str) -> HttpResponse {
 
 /// Only local paths are followed after sign-in or a language switch.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
+    // Browsers drop tabs and newlines from URLs, so "/\t/evil" would
+    // become "//evil": any control character, space or backslash
+    // disqualifies.
     next.filter(|n| {
-        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains(['\r', '\n'])
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
     })
     .map(str::to_string)
 }

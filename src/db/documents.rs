@@ -1,0 +1,142 @@
+//! Claim documents: every uploaded version is a row; the bytes live in the
+//! document store under their SHA-256.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::documents;
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct Document {
+    pub id: i64,
+    pub claim_id: i64,
+    pub kind: String,
+    pub version: i32,
+    pub is_current: bool,
+    pub status: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub uploaded_by_staff: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub reject_reason: Option<String>,
+    pub reject_note: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = documents)]
+pub struct NewDocument {
+    pub claim_id: i64,
+    pub kind: String,
+    pub version: i32,
+    pub is_current: bool,
+    pub status: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub uploaded_by_staff: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every version of every document of a claim, oldest first.
+pub fn of_claim(conn: &mut DbConnection, claim: i64) -> Result<Vec<Document>, DbError> {
+    Ok(documents::table
+        .filter(documents::claim_id.eq(claim))
+        .select(Document::as_select())
+        .order(documents::id.asc())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Document>, DbError> {
+    Ok(documents::table
+        .find(id)
+        .select(Document::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Files and bytes a claim holds (all versions, deleted ones excluded).
+pub fn usage(conn: &mut DbConnection, claim: i64) -> Result<(i64, i64), DbError> {
+    let rows: Vec<i64> = documents::table
+        .filter(documents::claim_id.eq(claim))
+        .filter(documents::status.ne("deleted"))
+        .select(documents::size)
+        .load(conn)?;
+    Ok((rows.len() as i64, rows.iter().sum()))
+}
+
+/// Adds a new version of `kind`; the previous current version stays as
+/// history.
+pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Document, DbError> {
+    let latest: Option<i32> = documents::table
+        .filter(documents::claim_id.eq(new.claim_id))
+        .filter(documents::kind.eq(&new.kind))
+        .select(diesel::dsl::max(documents::version))
+        .first(conn)?;
+    diesel::update(
+        documents::table
+            .filter(documents::claim_id.eq(new.claim_id))
+            .filter(documents::kind.eq(&new.kind))
+            .filter(documents::is_current.eq(true)),
+    )
+    .set(documents::is_current.eq(false))
+    .execute(conn)?;
+    new.version = latest.unwrap_or(0) + 1;
+    new.is_current = true;
+    Ok(
+        crate::per_backend!(conn, c => diesel::insert_into(documents::table)
+        .values(&new)
+        .returning(Document::as_returning())
+        .get_result(c))?,
+    )
+}
+
+/// Records a review decision on a document awaiting review (or re-reviews
+/// one); returns false when the document is not current.
+pub fn review(
+    conn: &mut DbConnection,
+    id: i64,
+    status: &str,
+    reviewer: i64,
+    reason: Option<&str>,
+    note: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        documents::table
+            .filter(documents::id.eq(id))
+            .filter(documents::is_current.eq(true))
+            .filter(documents::status.ne("deleted")),
+    )
+    .set((
+        documents::status.eq(status),
+        documents::reviewed_by.eq(Some(reviewer)),
+        documents::reviewed_at.eq(Some(at)),
+        documents::reject_reason.eq(reason),
+        documents::reject_note.eq(note),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Marks the current version deleted; the previous version, if any,
+/// becomes current again only by a new upload (history stays).
+pub fn mark_deleted(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        documents::table
+            .filter(documents::id.eq(id))
+            .filter(documents::status.ne("deleted")),
+    )
+    .set((
+        documents::status.eq("deleted"),
+        documents::is_current.eq(false),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,117 @@
+//! The stable interface answers as shared/API.md says: health, readiness,
+//! the OpenAPI document, the error shape and language.
+
+#[macro_use]
+mod common;
+
+use common::{error_code, Backend, Options, TestApp, TestDb};
+use serde_json::json;
+
+async fn health_ready_and_openapi(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::default());
+    let (s, v) = app.get("/health", None).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = app.get("/ready", None).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, doc) = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(s, 200);
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{doc}"
+    );
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/participants",
+        "/api/v1/claims",
+        "/api/v1/claims/{id}",
+        "/api/v1/branches",
+        "/api/v1/branches/{code}/slots",
+        "/api/v1/admin/slots/{id}/capacity",
+        "/api/v1/bookings",
+        "/api/v1/bookings/{code}",
+        "/api/v1/bookings/{code}/reschedule",
+        "/api/v1/admin/companies",
+    ] {
+        assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
+    }
+}
+both_backends!(health_ready_and_openapi);
+
+async fn errors_have_one_shape(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::default());
+    // Malformed JSON is 400, never 500.
+    let res = app
+        .client
+        .post(app.url("/api/v1/participants"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("send");
+    let (s, v) = common::json_of(res).await;
+    assert_eq!(s, 400);
+    assert_eq!(error_code(&v), "malformed_json");
+    // Unknown API route: JSON 404.
+    let (s, v) = app.get("/api/v1/nope", None).await;
+    assert_eq!(s, 404);
+    assert_eq!(error_code(&v), "not_found");
+    // No token: 401.
+    let (s, v) = app
+        .post("/api/v1/claims", None, &json!({"reason": "resignation"}))
+        .await;
+    assert_eq!(s, 401);
+    assert_eq!(error_code(&v), "unauthenticated");
+    // Garbage token: 401 as well.
+    let (s, _) = app.get("/api/v1/me", Some("not.a.token")).await;
+    assert_eq!(s, 401);
+    // Unknown branch: 404 with the error shape.
+    let (s, v) = app
+        .get("/api/v1/branches/NOPE/slots?date=2026-11-24", None)
+        .await;
+    assert_eq!(s, 404);
+    assert_eq!(error_code(&v), "branch_not_found");
+    // Bad date: 422 naming the field.
+    let (s, v) = app
+        .get("/api/v1/branches/DPS-DENPASAR/slots?date=2026-13-40", None)
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(v["error"]["field"], "date");
+}
+both_backends!(errors_have_one_shape);
+
+async fn error_language_follows_the_caller(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::default());
+    let body = json!({"email": "x@example.id", "password": "wrong-password-1"});
+    let id = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let (s, v) = common::json_of(id).await;
+    assert_eq!(s, 401);
+    assert_eq!(v["error"]["message"], "Email atau kata sandi salah.");
+    let en = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("accept-language", "en-US,en;q=0.9")
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let (s, v) = common::json_of(en).await;
+    assert_eq!(s, 401);
+    assert_eq!(v["error"]["code"], "invalid_credentials");
+    assert_eq!(v["error"]["message"], "Wrong email or password.");
+}
+both_backends!(error_language_follows_the_caller);

@@ -1,0 +1,602 @@
+//! Booking mails: each booking, reschedule and cancellation sends one mail
+//! (text + HTML + an `antre.ics` invitation) to the participant, with the
+//! session in the branch's local time and zone label, and the calendar
+//! entry in UTC. A mail server that is down never fails a booking: the
+//! outbox keeps the mail and delivers it once the server is back.
+
+#[macro_use]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{fixtures, Backend, Options, TestApp, TestDb};
+use serde_json::{json, Value};
+
+const CLOCK: &str = "2026-11-23T07:00:00+07:00";
+
+// ---------------------------------------------------------------------------
+// A small MIME reader (the .eml files are multipart, quoted-printable or
+// base64 encoded).
+
+#[derive(Debug, Clone)]
+struct Part {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Part {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn content_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or("text/plain")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+}
+
+struct Mail {
+    raw: String,
+    top: Part,
+    leaves: Vec<Part>,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Mail {
+        let norm = raw.replace("\r\n", "\n");
+        let (headers, body) = split_entity(&norm);
+        let top = Part {
+            headers,
+            body: body.to_string(),
+        };
+        let mut leaves = Vec::new();
+        collect_leaves(&top, &mut leaves);
+        Mail {
+            raw: raw.to_string(),
+            top,
+            leaves,
+        }
+    }
+    fn header(&self, name: &str) -> String {
+        self.top.header(name).unwrap_or_default().to_string()
+    }
+    fn part(&self, content_type: &str) -> &Part {
+        self.leaves
+            .iter()
+            .find(|p| p.content_type() == content_type)
+            .unwrap_or_else(|| panic!("no {content_type} part in mail:\n{}", self.raw))
+    }
+    fn ics(&self) -> &Part {
+        self.leaves
+            .iter()
+            .find(|p| {
+                let disp = p.header("content-disposition").unwrap_or_default();
+                let ct = p.header("content-type").unwrap_or_default();
+                disp.contains("antre.ics") || ct.contains("antre.ics")
+            })
+            .unwrap_or_else(|| panic!("no antre.ics attachment in mail:\n{}", self.raw))
+    }
+    /// The calendar text, lines unfolded.
+    fn calendar(&self) -> String {
+        self.ics()
+            .body
+            .replace("\r\n", "\n")
+            .replace("\n ", "")
+            .replace("\n\t", "")
+    }
+}
+
+fn split_entity(s: &str) -> (Vec<(String, String)>, &str) {
+    let (head, body) = match s.find("\n\n") {
+        Some(i) => (&s[..i], &s[i + 2..]),
+        None => (s, ""),
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.lines() {
+        if line.starts_with(' ') || line.starts_with('\t') {
+            if let Some(last) = headers.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+        } else if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    (headers, body)
+}
+
+fn param(header: &str, name: &str) -> Option<String> {
+    header.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case(name)).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+fn collect_leaves(part: &Part, out: &mut Vec<Part>) {
+    let ct = part
+        .header("content-type")
+        .unwrap_or("text/plain")
+        .to_string();
+    if ct.to_ascii_lowercase().starts_with("multipart/") {
+        let boundary = param(&ct, "boundary").expect("multipart without boundary");
+        let delim = format!("--{boundary}");
+        for chunk in part.body.split(&delim).skip(1) {
+            if chunk.starts_with("--") {
+                break;
+            }
+            let chunk = chunk.strip_prefix('\n').unwrap_or(chunk);
+            let (headers, body) = split_entity(chunk);
+            let child = Part {
+                headers,
+                body: body.to_string(),
+            };
+            collect_leaves(&child, out);
+        }
+    } else {
+        let cte = part
+            .header("content-transfer-encoding")
+            .unwrap_or("7bit")
+            .trim()
+            .to_ascii_lowercase();
+        let body = match cte.as_str() {
+            "quoted-printable" => decode_qp(&part.body),
+            "base64" => {
+                use base64::Engine;
+                let compact: String = part.body.chars().filter(|c| !c.is_whitespace()).collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .expect("base64 part");
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            _ => part.body.clone(),
+        };
+        out.push(Part {
+            headers: part.headers.clone(),
+            body,
+        });
+    }
+}
+
+fn decode_qp(s: &str) -> String {
+    let s = s.replace("=\n", "");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 3 <= bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            let is_hex = hex.bytes().all(|c| c.is_ascii_hexdigit());
+            if let (true, Ok(b)) = (is_hex, u8::from_str_radix(hex, 16)) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of a calendar property line (`NAME:value` or `NAME;params:value`).
+fn ics_prop(cal: &str, name: &str) -> Vec<String> {
+    cal.lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            let key = k.split(';').next()?;
+            key.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+
+/// Waits until there are `n` mails and returns them (oldest first); fails
+/// if more than `n` appear.
+async fn wait_mails(db: &TestDb, n: usize) -> Vec<String> {
+    common::eventually(15, &format!("{n} mail(s)"), || async {
+        let m = common::mails(db);
+        (m.len() >= n).then_some(m)
+    })
+    .await;
+    // Give the worker a few more ticks to show any duplicate.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let m = common::mails(db);
+    assert_eq!(m.len(), n, "expected exactly {n} mail(s), got {}", m.len());
+    m
+}
+
+/// The mail in `now` that is not in `before`.
+fn new_mail(before: &[String], now: &[String]) -> Mail {
+    let fresh: Vec<&String> = now.iter().filter(|m| !before.contains(m)).collect();
+    assert_eq!(fresh.len(), 1, "expected one new mail");
+    Mail::parse(fresh[0])
+}
+
+fn slot_at(slots: &[Value], starts_at: &str) -> i64 {
+    slots
+        .iter()
+        .find(|s| s["starts_at"] == starts_at)
+        .and_then(|s| s["id"].as_i64())
+        .unwrap_or_else(|| panic!("no session at {starts_at}: {slots:?}"))
+}
+
+/// Checks what every booking mail must show.
+fn check_common(mail: &Mail, email: &str, code: &str) {
+    assert!(
+        mail.header("to").contains(email),
+        "To: {}",
+        mail.header("to")
+    );
+    assert!(
+        mail.header("subject").contains(code),
+        "Subject: {}",
+        mail.header("subject")
+    );
+    let text = &mail.part("text/plain").body;
+    let html = &mail.part("text/html").body;
+    assert!(text.contains(code), "text lacks the booking code:\n{text}");
+    assert!(html.contains(code), "HTML lacks the booking code:\n{html}");
+    let cal = mail.calendar();
+    assert!(cal.contains("BEGIN:VCALENDAR"), "{cal}");
+    assert!(cal.contains("BEGIN:VEVENT"), "{cal}");
+    let ct = mail
+        .ics()
+        .header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(ct.starts_with("text/calendar"), "ics content type: {ct}");
+}
+
+async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let claim = fixtures::claim(&app, &m.token).await;
+    // Registration and the claim send nothing.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(common::mails(&db).is_empty(), "mail before any booking");
+
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    let eight = slot_at(&slots, "2026-11-24T08:00:00+08:00");
+    let ten = slot_at(&slots, "2026-11-24T10:00:00+08:00");
+
+    let (s, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&m.token),
+            &json!({"slot_id": eight, "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let code = v["code"].as_str().expect("code").to_string();
+
+    let after_book = wait_mails(&db, 1).await;
+    let booked = Mail::parse(&after_book[0]);
+    check_common(&booked, &m.email, &code);
+    let text = &booked.part("text/plain").body;
+    let html = &booked.part("text/html").body;
+    // 08:00 WITA on Tuesday 24 November, in the branch's own time.
+    for body in [text, html] {
+        assert!(body.contains("24 November 2026"), "date missing:\n{body}");
+        assert!(body.contains("08.00"), "branch-local time missing:\n{body}");
+        assert!(body.contains("WITA"), "zone label missing:\n{body}");
+    }
+    assert!(text.contains("08:00"), "English time missing:\n{text}");
+    assert!(
+        !text.contains("07.00") && !text.contains("00.00 "),
+        "time in another zone:\n{text}"
+    );
+    let cal = booked.calendar();
+    assert_eq!(ics_prop(&cal, "DTSTART"), ["20261124T000000Z"], "{cal}");
+    assert_eq!(ics_prop(&cal, "DTEND"), ["20261124T010000Z"], "{cal}");
+    assert!(!cal.contains("METHOD:CANCEL"), "{cal}");
+    let uid = ics_prop(&cal, "UID");
+    assert_eq!(uid.len(), 1, "{cal}");
+
+    // Reschedule: one more mail, at the new time.
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/reschedule"),
+            Some(&m.token),
+            &json!({"slot_id": ten}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let after_move = wait_mails(&db, 2).await;
+    let moved = new_mail(&after_book, &after_move);
+    check_common(&moved, &m.email, &code);
+    let text = &moved.part("text/plain").body;
+    assert!(text.contains("10.00") && text.contains("WITA"), "{text}");
+    let cal = moved.calendar();
+    assert_eq!(ics_prop(&cal, "DTSTART"), ["20261124T020000Z"], "{cal}");
+    assert!(
+        !cal.contains("METHOD:CANCEL") && !cal.contains("STATUS:CANCELLED"),
+        "{cal}"
+    );
+    assert_eq!(
+        ics_prop(&cal, "UID"),
+        uid,
+        "the moved event must keep its UID"
+    );
+
+    // Cancel: one more mail that cancels the calendar entry.
+    let (s, v) = app
+        .delete(&format!("/api/v1/bookings/{code}"), Some(&m.token))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "cancelled", "{v}");
+    let after_cancel = wait_mails(&db, 3).await;
+    let cancelled = new_mail(&after_move, &after_cancel);
+    check_common(&cancelled, &m.email, &code);
+    let cal = cancelled.calendar();
+    assert!(cal.contains("METHOD:CANCEL"), "{cal}");
+    assert!(cal.contains("STATUS:CANCELLED"), "{cal}");
+    assert_eq!(
+        ics_prop(&cal, "UID"),
+        uid,
+        "the cancellation must name the booked event"
+    );
+    assert_eq!(ics_prop(&cal, "DTSTART"), ["20261124T020000Z"], "{cal}");
+    let ct = cancelled
+        .ics()
+        .header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(ct.contains("method=cancel"), "{ct}");
+
+    // The calendar revisions never go backwards.
+    let seq = |m: &Mail| -> i64 {
+        ics_prop(&m.calendar(), "SEQUENCE")
+            .first()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        seq(&booked) <= seq(&moved) && seq(&moved) <= seq(&cancelled),
+        "SEQUENCE went back"
+    );
+
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL"
+        ),
+        3
+    );
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 3);
+}
+both_backends!(booking_reschedule_and_cancel_send_mails);
+
+/// Refused booking operations send nothing.
+async fn refusals_send_no_mail(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let claim = fixtures::claim(&app, &m.token).await;
+    let slots = fixtures::slots(&app, "JYP-JAYAPURA", "2026-11-24").await;
+    let first = slot_at(&slots, "2026-11-24T09:00:00+09:00");
+    let (s, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&m.token),
+            &json!({"slot_id": first, "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let code = v["code"].as_str().expect("code").to_string();
+    let mails = wait_mails(&db, 1).await;
+    let mail = Mail::parse(&mails[0]);
+    // Jayapura: 09:00 WIT = 00:00 UTC.
+    assert!(
+        mail.part("text/plain").body.contains("09.00"),
+        "{}",
+        mail.raw
+    );
+    assert!(mail.part("text/plain").body.contains("WIT"), "{}", mail.raw);
+    assert!(
+        !mail.part("text/plain").body.contains("WITA"),
+        "{}",
+        mail.raw
+    );
+    assert_eq!(ics_prop(&mail.calendar(), "DTSTART"), ["20261124T000000Z"]);
+
+    // A second booking (already booked) and a move to the same session fail
+    // and send nothing.
+    let (s, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&m.token),
+            &json!({"slot_id": first, "claim_id": claim}),
+        )
+        .await;
+    assert!(s == 409 || s == 200, "{v}");
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/reschedule"),
+            Some(&m.token),
+            &json!({"slot_id": first}),
+        )
+        .await;
+    assert!(s >= 400, "{v}");
+    // Another participant cannot cancel it.
+    let other = fixtures::register(&app).await;
+    let (s, v) = app
+        .delete(&format!("/api/v1/bookings/{code}"), Some(&other.token))
+        .await;
+    assert_eq!(s, 404, "{v}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(common::mails(&db).len(), 1);
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 1);
+}
+both_backends!(refusals_send_no_mail);
+
+// ---------------------------------------------------------------------------
+// A real SMTP server that is down at first.
+
+/// A child process killed when dropped (also on panic).
+struct Smtpd(Child);
+
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn under_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+fn aiosmtpd_available() -> bool {
+    Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn smtp_down_then_up_delivers_later() {
+    if !aiosmtpd_available() {
+        if under_ci() {
+            panic!("CI=true but python3 cannot import aiosmtpd: install it (python3 -m pip install aiosmtpd); the SMTP delivery test cannot be skipped in CI");
+        }
+        eprintln!(
+            "NOTICE: skipping the SMTP delivery test: python3 -m pip install aiosmtpd to run it"
+        );
+        return;
+    }
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let port = free_port();
+    let app = TestApp::start(
+        &db,
+        &Options::clock(CLOCK).with_env("ANTRE_SMTP_URL", &format!("smtp://127.0.0.1:{port}")),
+    );
+    let m = fixtures::register(&app).await;
+    let claim = fixtures::claim(&app, &m.token).await;
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    let slot = slot_at(&slots, "2026-11-24T09:00:00+08:00");
+    // Nothing listens on the port: the booking still succeeds.
+    let (s, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&m.token),
+            &json!({"slot_id": slot, "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(
+        s, 201,
+        "a mail server being down must not fail a booking: {v}"
+    );
+    let code = v["code"].as_str().expect("code").to_string();
+    let (s, v) = app
+        .get(&format!("/api/v1/bookings/{code}"), Some(&m.token))
+        .await;
+    assert_eq!(s, 200, "{v}");
+
+    // The delivery is tried, fails, and the mail stays in the outbox.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    common::eventually(10, "a failed delivery attempt", || async {
+        (common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE attempts >= 1 AND sent_at IS NULL",
+        ) == 1)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 1);
+    assert!(
+        common::mails(&db).is_empty(),
+        "with SMTP configured nothing goes to the spool"
+    );
+
+    // Now the mail server comes up.
+    let maildir = tempfile::tempdir().expect("tempdir");
+    let mbox = maildir.path().join("mbox");
+    let _smtpd = Smtpd(
+        Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&mbox)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn aiosmtpd"),
+    );
+    common::eventually(10, "aiosmtpd to listen", || async {
+        std::net::TcpStream::connect(("127.0.0.1", port))
+            .ok()
+            .map(|_| ())
+    })
+    .await;
+
+    let delivered = common::eventually(25, "the mail to reach the SMTP server", || async {
+        files_under(&mbox)
+            .into_iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .find(|t| t.contains(&code))
+    })
+    .await;
+    assert!(
+        delivered.contains(&m.email),
+        "delivered to the participant:\n{delivered}"
+    );
+    let mail = Mail::parse(&delivered);
+    assert!(mail.header("subject").contains(&code));
+    assert_eq!(ics_prop(&mail.calendar(), "DTSTART"), ["20261124T010000Z"]);
+    common::eventually(10, "the outbox row to be marked sent", || async {
+        (common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL",
+        ) == 1)
+            .then_some(())
+    })
+    .await;
+    // Exactly one copy arrives.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let copies = files_under(&mbox)
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter(|t| t.contains(&code))
+        .count();
+    assert_eq!(copies, 1, "the mail was delivered more than once");
+}

@@ -1,0 +1,702 @@
+//! The server-rendered pages, driven like a browser: a cookie store, the
+//! CSRF field of every form, 303 redirects after posts.
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+use common::{fixtures, Backend, Options, TestApp, TestDb};
+use reqwest::Client;
+
+const CLOCK: &str = "2026-11-23T07:00:00+07:00";
+const DAY: &str = "2026-11-24";
+
+/// A browser of its own: cookies, no automatic redirects.
+struct Browser {
+    client: Client,
+    base: String,
+}
+
+struct Page {
+    status: u16,
+    location: String,
+    content_type: String,
+    html: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: app.base.clone(),
+        }
+    }
+
+    async fn page(res: reqwest::Response) -> Page {
+        let status = res.status().as_u16();
+        let header = |k: &str| {
+            res.headers()
+                .get(k)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let location = header("location");
+        let content_type = header("content-type");
+        let html = res.text().await.expect("body");
+        Page {
+            status,
+            location,
+            content_type,
+            html,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        Self::page(res).await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        Self::page(res).await
+    }
+
+    /// The CSRF token of the forms on `path`.
+    async fn csrf(&self, path: &str) -> String {
+        let p = self.get(path).await;
+        assert_eq!(p.status, 200, "GET {path}");
+        hidden(&p.html, "csrf").expect("csrf field")
+    }
+}
+
+/// The value of the first `<input name="NAME" value="…">` in `html`.
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let rest = &html[at..];
+    let tag_end = rest.find('>')?;
+    let tag = &rest[..tag_end];
+    let v = tag.find("value=\"")? + 7;
+    let end = tag[v..].find('"')?;
+    Some(tag[v..v + end].to_string())
+}
+
+/// The `<form … action="ACTION">…</form>` blocks of a page.
+fn forms<'a>(html: &'a str, action: &str) -> Vec<&'a str> {
+    let needle = format!("action=\"{action}\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&needle) {
+        let block = &rest[at..];
+        let end = block.find("</form>").unwrap_or(block.len());
+        out.push(&block[..end]);
+        rest = &block[end..];
+    }
+    out
+}
+
+/// The text of the first element with `class="CLASS"`.
+fn text_of(html: &str, class: &str) -> Option<String> {
+    let at = html.find(&format!("class=\"{class}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')?;
+    Some(rest[start..start + end].trim().to_string())
+}
+
+fn assert_html(p: &Page, lang: &str, what: &str) {
+    assert!(
+        p.content_type.starts_with("text/html"),
+        "{what}: content-type {:?}",
+        p.content_type
+    );
+    assert!(
+        p.html.contains(&format!("<html lang=\"{lang}\"")),
+        "{what}: not <html lang=\"{lang}\">"
+    );
+}
+
+fn registration_form(n: u32) -> Vec<(String, String)> {
+    let b = fixtures::registration(n);
+    ["nik", "kpj", "full_name", "email", "phone", "password"]
+        .iter()
+        .map(|k| (k.to_string(), b[*k].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+// ---------------------------------------------------------------- public pages
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn public_pages_render_in_indonesian() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    for path in ["/", "/register", "/login", "/staff/login", "/branches"] {
+        let p = b.get(path).await;
+        assert_eq!(p.status, 200, "{path}");
+        assert_html(&p, "id", path);
+    }
+    let home = b.get("/").await;
+    assert!(
+        home.html.contains("Cari kantor cabang"),
+        "home in Indonesian"
+    );
+    assert!(!home.html.contains("Find a branch"), "home has English");
+    // Forms carry a CSRF token.
+    for path in ["/register", "/login", "/staff/login"] {
+        let p = b.get(path).await;
+        assert!(
+            hidden(&p.html, "csrf").is_some_and(|t| t.len() >= 20),
+            "{path} without csrf"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn branch_finder_filters() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    let (s, all) = app.get("/api/v1/branches", None).await;
+    assert_eq!(s, 200);
+    let all = all.as_array().unwrap().clone();
+    let papua: Vec<String> = all
+        .iter()
+        .filter(|x| x["province"].as_str().unwrap().contains("Papua"))
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(papua.contains(&"JYP-JAYAPURA".to_string()), "{papua:?}");
+
+    let p = b.get("/branches?q=papua").await;
+    assert_eq!(p.status, 200);
+    assert_html(&p, "id", "/branches?q=papua");
+    let listed: Vec<String> = p
+        .html
+        .split("href=\"/branches/")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    assert!(listed.contains(&"JYP-JAYAPURA".to_string()), "{listed:?}");
+    assert!(p.html.contains("Kantor Cabang Jayapura"));
+    assert!(!listed.contains(&"DPS-DENPASAR".to_string()), "{listed:?}");
+    assert!(
+        !p.html.contains("Kantor Cabang Denpasar"),
+        "Denpasar listed for papua"
+    );
+    let mut l = listed.clone();
+    l.sort();
+    l.dedup();
+    let mut e = papua.clone();
+    e.sort();
+    assert_eq!(l, e, "the Papua search lists other offices or misses some");
+
+    // The full list has them all.
+    let p = b.get("/branches").await;
+    for x in &all {
+        let code = x["code"].as_str().unwrap();
+        assert!(
+            p.html.contains(&format!("href=\"/branches/{code}\"")),
+            "{code} not listed"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn day_view_shows_local_times() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    let p = b.get(&format!("/branches/DPS-DENPASAR?date={DAY}")).await;
+    assert_eq!(p.status, 200);
+    assert_html(&p, "id", "day view");
+    assert!(p.html.contains("WITA"), "no WITA label");
+    for t in [
+        "08.00–09.00",
+        "09.00–10.00",
+        "11.00–12.00",
+        "13.00–14.00",
+        "14.00–15.00",
+    ] {
+        assert!(p.html.contains(t), "{t} missing");
+    }
+    assert!(!p.html.contains("12.00–13.00"), "a lunch session is shown");
+    assert!(
+        !p.html.contains("07.00–08.00"),
+        "times shown in WIB, not WITA"
+    );
+    // Signed out: no booking forms.
+    assert!(forms(&p.html, "/bookings").is_empty());
+    // Jayapura: WIT.
+    let p = b.get(&format!("/branches/JYP-JAYAPURA?date={DAY}")).await;
+    assert_eq!(p.status, 200);
+    assert!(p.html.contains("WIT") && p.html.contains("08.00–09.00"));
+    // Unknown branch: a 404 page.
+    let p = b.get(&format!("/branches/NOPE-NOPE?date={DAY}")).await;
+    assert_eq!(p.status, 404);
+    assert_html(&p, "id", "unknown branch");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn language_switch() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    let p = b.get("/lang/en?next=/").await;
+    assert!(matches!(p.status, 302 | 303), "{}", p.status);
+    assert_eq!(p.location, "/");
+    let p = b.get("/").await;
+    assert_eq!(p.status, 200);
+    assert_html(&p, "en", "after /lang/en");
+    assert!(
+        p.html.contains("Find a branch"),
+        "no English on the home page"
+    );
+    let p = b.get("/branches").await;
+    assert_html(&p, "en", "/branches after /lang/en");
+    let p = b.get("/lang/id?next=/branches").await;
+    assert_eq!(p.location, "/branches");
+    let p = b.get("/").await;
+    assert_html(&p, "id", "back to Indonesian");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn language_switch_stays_on_the_site() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    // The switch redirects only to local paths.
+    for next in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+    ] {
+        let q = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
+        let p = b.get(&format!("/lang/id?next={q}")).await;
+        // Browsers drop tabs and line breaks from URLs before using them.
+        let seen: String = p
+            .location
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        assert!(
+            seen.starts_with('/') && !seen.starts_with("//"),
+            "{next:?} → {:?}",
+            p.location
+        );
+        assert!(!seen.contains("evil"), "{next:?} → {:?}", p.location);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn access_and_not_found_pages() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let anon = Browser::new(&app);
+    for path in ["/me", "/claims/new", "/staff"] {
+        let p = anon.get(path).await;
+        assert_eq!(p.status, 303, "{path} signed out");
+        assert!(p.location.starts_with("/login"), "{path} → {}", p.location);
+    }
+    let p = anon.get("/tidak-ada").await;
+    assert_eq!(p.status, 404);
+    assert_html(&p, "id", "unknown page");
+    assert!(p.html.contains("Tidak ditemukan"));
+
+    // A participant on the staff page: 403 page.
+    let m = fixtures::register(&app).await;
+    let b = Browser::new(&app);
+    let csrf = b.csrf("/login").await;
+    let p = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &m.email),
+                ("password", &m.password),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location, "/me");
+    let p = b.get("/staff").await;
+    assert_eq!(p.status, 403);
+    assert_html(&p, "id", "/staff as a participant");
+    assert!(p.html.contains("Akses ditolak"));
+    // The participant cannot sign in on the staff form either.
+    let other = Browser::new(&app);
+    let csrf = other.csrf("/staff/login").await;
+    let p = other
+        .post(
+            "/staff/login",
+            &[
+                ("csrf", &csrf),
+                ("email", &m.email),
+                ("password", &m.password),
+            ],
+        )
+        .await;
+    assert_ne!(p.status, 303, "a participant signed in as staff");
+}
+
+// ---------------------------------------------------------------- registration form
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bad_registration_form_keeps_the_values() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+    let csrf = b.csrf("/register").await;
+    let mut form = registration_form(fixtures::unique());
+    form[0].1 = "31710101".into(); // NIK too short
+    form[5].1 = "Rahasia-Ku-9876".into();
+    let mut fields = pairs(&form);
+    fields.push(("csrf", &csrf));
+    let p = b.post("/register", &fields).await;
+    assert_eq!(p.status, 422);
+    assert_html(&p, "id", "bad registration");
+    assert!(p.html.contains("error-summary"), "no error summary");
+    assert!(
+        p.html.contains("href=\"#nik\""),
+        "the summary does not point at the NIK field"
+    );
+    for (k, v) in &form[..5] {
+        assert_eq!(
+            hidden(&p.html, k).as_deref(),
+            Some(v.as_str()),
+            "{k} not kept"
+        );
+    }
+    assert!(
+        !p.html.contains("Rahasia-Ku-9876"),
+        "the password is sent back"
+    );
+    assert_eq!(hidden(&p.html, "password").unwrap_or_default(), "");
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM participants"),
+        0
+    );
+
+    // Without the CSRF field: 403 and nothing stored.
+    let good = registration_form(fixtures::unique());
+    let p = b.post("/register", &pairs(&good)).await;
+    assert_eq!(p.status, 403);
+    assert_html(&p, "id", "register without csrf");
+    let mut wrong = pairs(&good);
+    wrong.push(("csrf", "0123456789abcdefghijklmnopqrstuv"));
+    let p = b.post("/register", &wrong).await;
+    assert_eq!(p.status, 403);
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM participants"),
+        0
+    );
+}
+
+// ---------------------------------------------------------------- the participant's flow
+
+async fn participant_flow(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = Browser::new(&app);
+
+    // Register: straight in, on to the claim form.
+    let csrf = b.csrf("/register").await;
+    let form = registration_form(fixtures::unique());
+    let mut fields = pairs(&form);
+    fields.push(("csrf", &csrf));
+    let p = b.post("/register", &fields).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert!(p.location.starts_with("/claims/new"), "{}", p.location);
+    let p = b.get(&p.location).await;
+    assert_eq!(p.status, 200);
+    let csrf = hidden(&p.html, "csrf").expect("csrf on the claim form");
+
+    // Open a claim.
+    let p = b
+        .post(
+            "/claims/new",
+            &[
+                ("csrf", &csrf),
+                ("reason", "resignation"),
+                ("last_working_day", "2026-01-15"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert!(p.location.starts_with("/me"), "{}", p.location);
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM claims WHERE status = 'open'"
+        ),
+        1
+    );
+
+    // The day view offers "Pesan" on every session.
+    let day = b.get(&format!("/branches/DPS-DENPASAR?date={DAY}")).await;
+    assert_eq!(day.status, 200);
+    assert!(day.html.contains("Pesan"), "no Pesan buttons");
+    let offers = forms(&day.html, "/bookings");
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
+    assert_eq!(offers.len(), slots.len(), "one booking form per session");
+    let slot_id = hidden(offers[1], "slot_id").expect("slot_id");
+    let claim_id = hidden(offers[1], "claim_id").expect("claim_id");
+    let form_csrf = hidden(offers[1], "csrf").expect("csrf in the booking form");
+    assert_eq!(slot_id, slots[1]["id"].to_string());
+
+    // Without the token: 403, no booking.
+    let p = b
+        .post(
+            "/bookings",
+            &[("slot_id", &slot_id), ("claim_id", &claim_id)],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    let p = b
+        .post(
+            "/bookings",
+            &[
+                ("csrf", "x".repeat(32).as_str()),
+                ("slot_id", &slot_id),
+                ("claim_id", &claim_id),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 0);
+
+    // Book.
+    let p = b
+        .post(
+            "/bookings",
+            &[
+                ("csrf", &form_csrf),
+                ("slot_id", &slot_id),
+                ("claim_id", &claim_id),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert!(p.location.starts_with("/me"), "{}", p.location);
+    let me = b.get("/me").await;
+    assert_eq!(me.status, 200);
+    let code = text_of(&me.html, "booking-code").expect("booking code on /me");
+    assert_eq!(code.chars().count(), 8, "{code:?}");
+    assert!(me.html.contains("<svg"), "no QR code");
+    assert!(
+        me.html.contains("08.00") || me.html.contains("09.00"),
+        "no session time"
+    );
+    assert!(me.html.contains("WITA"));
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
+        ),
+        1
+    );
+    let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
+    assert_eq!(after[1]["booked"], 1);
+    // The API (cookie, safe method) sees the same booking.
+    let res = b
+        .client
+        .get(format!("{}/api/v1/bookings/{code}", b.base))
+        .send()
+        .await
+        .expect("GET");
+    let (s, v) = common::json_of(res).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["slot_id"].to_string(), slot_id);
+
+    // Cancel without the token: 403, still booked.
+    let cancel = format!("/bookings/{code}/cancel");
+    let cancel_forms = forms(&me.html, &cancel);
+    assert_eq!(cancel_forms.len(), 1, "no cancel form on /me");
+    let p = b.post(&cancel, &[]).await;
+    assert_eq!(p.status, 403);
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
+        ),
+        1
+    );
+    // Cancel.
+    let csrf = hidden(cancel_forms[0], "csrf").expect("csrf");
+    let p = b.post(&cancel, &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let me = b.get("/me").await;
+    assert_eq!(me.status, 200);
+    assert!(
+        !me.html.contains(&code),
+        "/me still shows the cancelled booking"
+    );
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
+        ),
+        0
+    );
+    let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
+    assert_eq!(after[1]["booked"], 0);
+
+    // Sign out with the header form; /me then sends to the sign-in page.
+    let csrf = hidden(&me.html, "csrf").unwrap();
+    let p = b.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, 303);
+    let p = b.get("/me").await;
+    assert_eq!(p.status, 303);
+    assert!(p.location.starts_with("/login"));
+}
+both_backends!(participant_flow);
+
+// ---------------------------------------------------------------- staff
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_dashboard_and_capacity() {
+    let Some(db) = TestDb::create(Backend::Sqlite) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    fixtures::add_staff(
+        &db,
+        "supervisor",
+        "spv.dps@bpjs.example.id",
+        &["--branch", "DPS-DENPASAR"],
+    );
+    let b = Browser::new(&app);
+    let csrf = b.csrf("/staff/login").await;
+    let p = b
+        .post(
+            "/staff/login",
+            &[
+                ("csrf", &csrf),
+                ("email", "spv.dps@bpjs.example.id"),
+                ("password", fixtures::STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(p.location, "/staff");
+
+    // Today at the branch (Monday 2026-11-23, 08.00 WITA): its sessions.
+    let p = b.get("/staff").await;
+    assert_eq!(p.status, 200);
+    assert_html(&p, "id", "/staff");
+    assert!(p.html.contains("Kantor Cabang Denpasar"));
+    assert!(
+        p.html.contains("08.00–09.00") && p.html.contains("14.00–15.00"),
+        "sessions missing"
+    );
+    let today = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-23").await;
+    assert!(!today.is_empty());
+    for s in &today {
+        assert!(
+            p.html
+                .contains(&format!("/staff/slots/{}/capacity", s["id"])),
+            "no capacity form for {}",
+            s["id"]
+        );
+    }
+
+    // Change a session's capacity with the form.
+    let slot = &today[today.len() - 1];
+    let id = slot["id"].as_i64().unwrap();
+    let action = format!("/staff/slots/{id}/capacity");
+    let form = forms(&p.html, &action)[0];
+    let csrf = hidden(form, "csrf").unwrap();
+    let branch = hidden(form, "branch").unwrap();
+    let date = hidden(form, "date").unwrap();
+    assert_eq!(
+        (branch.as_str(), date.as_str()),
+        ("DPS-DENPASAR", "2026-11-23")
+    );
+    let new_cap = (slot["capacity"].as_i64().unwrap() + 4).to_string();
+    // Without the token nothing changes.
+    let p = b
+        .post(
+            &action,
+            &[("capacity", &new_cap), ("branch", &branch), ("date", &date)],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    let p = b
+        .post(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("capacity", &new_cap),
+                ("branch", &branch),
+                ("date", &date),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert!(p.location.starts_with("/staff"), "{}", p.location);
+    let after = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-23").await;
+    let changed = after.iter().find(|s| s["id"] == id).unwrap();
+    assert_eq!(changed["capacity"].to_string(), new_cap);
+
+    // Another branch's session: refused, unchanged.
+    let jkt = fixtures::slots(&app, "JKT-CILANDAK", DAY).await;
+    let jid = jkt[0]["id"].as_i64().unwrap();
+    let p = b
+        .post(
+            &format!("/staff/slots/{jid}/capacity"),
+            &[
+                ("csrf", &csrf),
+                ("capacity", "99"),
+                ("branch", "JKT-CILANDAK"),
+                ("date", DAY),
+            ],
+        )
+        .await;
+    assert!(matches!(p.status, 403 | 404), "{}", p.status);
+    let jkt_after = fixtures::slots(&app, "JKT-CILANDAK", DAY).await;
+    assert_eq!(jkt_after[0]["capacity"], jkt[0]["capacity"]);
+
+    // The capacity change is also visible through the API to everyone.
+    let (s, v) = app
+        .get("/api/v1/branches/DPS-DENPASAR/slots?date=2026-11-23", None)
+        .await;
+    assert_eq!(s, 200);
+    assert!(v.as_array().unwrap().iter().any(|s| s["id"] == id
+        && s["capacity"].as_i64().map(|c| c.to_string()).as_deref() == Some(new_cap.as_str())));
+}

@@ -1,0 +1,772 @@
+//! Security: sign-in throttling, sign-out, forged tokens, other people's
+//! objects, staff roles and branches, response headers and the session
+//! cookie.
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+use base64::Engine;
+use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use serde_json::{json, Value};
+
+const CLOCK: &str = "2026-11-23T07:00:00+07:00";
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+async fn login_raw(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        &json!({"email": email, "password": password}),
+    )
+    .await
+}
+
+/// The claims of a JWT, read without checking it.
+fn payload(token: &str) -> Value {
+    let part = token.split('.').nth(1).expect("JWT payload");
+    serde_json::from_slice(&B64.decode(part).expect("base64 payload")).expect("JSON payload")
+}
+
+/// Signs `claims` with HS256 and `secret`.
+fn sign(secret: &[u8], claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .expect("sign")
+}
+
+async fn me_status(app: &TestApp, token: &str) -> u16 {
+    let (s, v) = app.get("/api/v1/me", Some(token)).await;
+    if s != 200 {
+        assert_eq!(error_code(&v), "unauthenticated", "{v}");
+    }
+    s
+}
+
+// ---------------------------------------------------------------- throttling
+
+async fn account_throttled_after_five_failures(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let victim = fixtures::register(&app).await;
+    let other = fixtures::register(&app).await;
+    for i in 1..=5 {
+        let (s, v) = login_raw(&app, &victim.email, "Salah-Sandi-2026").await;
+        assert_eq!(s, 401, "failure {i}: {v}");
+        assert_eq!(error_code(&v), "invalid_credentials");
+    }
+    // The sixth attempt is refused even with the right password.
+    let (s, v) = login_raw(&app, &victim.email, &victim.password).await;
+    assert_eq!(s, 429, "{v}");
+    assert_eq!(error_code(&v), "rate_limited");
+    assert!(v.get("token").is_none());
+    // Also when the email is written differently.
+    let (s, v) = login_raw(&app, &victim.email.to_uppercase(), &victim.password).await;
+    assert_eq!(s, 429, "{v}");
+    // Another account from the same address is not affected.
+    let (s, v) = login_raw(&app, &other.email, &other.password).await;
+    assert_eq!(s, 200, "{v}");
+    // A session opened before the lock keeps working.
+    assert_eq!(me_status(&app, &victim.token).await, 200);
+}
+both_backends!(account_throttled_after_five_failures);
+
+async fn successful_sign_ins_are_never_throttled(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    for i in 1..=12 {
+        let (s, v) = login_raw(&app, &m.email, &m.password).await;
+        assert_eq!(s, 200, "sign-in {i}: {v}");
+    }
+    // Successes do not count towards the limit: four failures after them
+    // still leave the account open.
+    for i in 1..=4 {
+        let (s, _) = login_raw(&app, &m.email, "Salah-Sandi-2026").await;
+        assert_eq!(s, 401, "failure {i}");
+    }
+    let (s, v) = login_raw(&app, &m.email, &m.password).await;
+    assert_eq!(s, 200, "{v}");
+}
+both_backends!(successful_sign_ins_are_never_throttled);
+
+async fn address_throttled_after_twenty_failures(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    for i in 1..=20 {
+        let (s, v) = login_raw(&app, &format!("tebak{i}@example.id"), "Salah-Sandi-2026").await;
+        assert_eq!(s, 401, "failure {i}: {v}");
+        assert_eq!(error_code(&v), "invalid_credentials");
+    }
+    let (s, v) = login_raw(&app, &m.email, &m.password).await;
+    assert_eq!(s, 429, "{v}");
+    assert_eq!(error_code(&v), "rate_limited");
+    let (s, v) = login_raw(&app, "tebak99@example.id", "Salah-Sandi-2026").await;
+    assert_eq!(s, 429, "{v}");
+}
+both_backends!(address_throttled_after_twenty_failures);
+
+// ---------------------------------------------------------------- sessions and tokens
+
+async fn logout_ends_the_session(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let second = fixtures::login(&app, &m.email, &m.password).await;
+    assert_eq!(me_status(&app, &m.token).await, 200);
+    let (s, v) = app
+        .post("/api/v1/auth/logout", Some(&m.token), &json!({}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(me_status(&app, &m.token).await, 401);
+    // The signed-out token cannot do anything else either.
+    let (s, v) = app
+        .post(
+            "/api/v1/claims",
+            Some(&m.token),
+            &json!({"reason": "resignation", "last_working_day": "2026-01-15"}),
+        )
+        .await;
+    assert_eq!(s, 401, "{v}");
+    let (s, _) = app
+        .post("/api/v1/auth/logout", Some(&m.token), &json!({}))
+        .await;
+    assert_eq!(s, 401);
+    // Only that session ended.
+    assert_eq!(me_status(&app, &second).await, 200);
+}
+both_backends!(logout_ends_the_session);
+
+async fn forged_tokens_are_refused(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let real = payload(&m.token);
+    assert_eq!(real["sub"], format!("p:{}", m.id), "{real}");
+    let (iat, exp) = (real["iat"].clone(), real["exp"].clone());
+    let sid = real["sid"].as_str().expect("sid").to_string();
+
+    // Control: a token we sign with the server's secret for the real
+    // session works, so the refusals below are about what we changed.
+    let good = sign(common::JWT_SECRET.as_bytes(), &real);
+    assert_eq!(
+        me_status(&app, &good).await,
+        200,
+        "self-signed control token refused"
+    );
+
+    // A flipped character in the signature.
+    let (head, sig) = m.token.rsplit_once('.').unwrap();
+    let mut sig: Vec<char> = sig.chars().collect();
+    sig[5] = if sig[5] == 'A' { 'B' } else { 'A' };
+    let flipped = format!("{head}.{}", sig.into_iter().collect::<String>());
+    assert_eq!(
+        me_status(&app, &flipped).await,
+        401,
+        "flipped signature accepted"
+    );
+
+    // Signed with another secret: the brief's claims, and the real ones.
+    let foreign = json!({"sub": "p:1", "role": "participant", "sid": "x", "iss": "antre", "aud": "antre", "iat": iat, "exp": exp});
+    let other = b"another-secret-another-secret-0123456789";
+    assert_eq!(me_status(&app, &sign(other, &foreign)).await, 401);
+    assert_eq!(
+        me_status(&app, &sign(other, &real)).await,
+        401,
+        "foreign-key token for a live session accepted"
+    );
+
+    // alg none, with the real claims.
+    let none = format!(
+        "{}.{}.",
+        B64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        B64.encode(serde_json::to_vec(&real).unwrap())
+    );
+    assert_eq!(me_status(&app, &none).await, 401, "alg none accepted");
+    // HS512 with the right secret (only HS256 is issued).
+    let hs512 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
+        &real,
+        &jsonwebtoken::EncodingKey::from_secret(common::JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(me_status(&app, &hs512).await, 401, "HS512 token accepted");
+
+    // The right secret, but a session that does not exist.
+    let mut ghost = real.clone();
+    ghost["sid"] = json!("no-such-session-0000000000");
+    assert_eq!(
+        me_status(&app, &sign(common::JWT_SECRET.as_bytes(), &ghost)).await,
+        401
+    );
+    // The right secret and session, but another participant as subject.
+    let b = fixtures::register(&app).await;
+    let mut swapped = real.clone();
+    swapped["sub"] = json!(format!("p:{}", b.id));
+    assert_eq!(
+        me_status(&app, &sign(common::JWT_SECRET.as_bytes(), &swapped)).await,
+        401,
+        "sub swapped"
+    );
+    // Expired (by the server's clock).
+    let mut old = real.clone();
+    old["exp"] = json!(iat.as_i64().unwrap() - 60);
+    old["iat"] = json!(iat.as_i64().unwrap() - 3600);
+    assert_eq!(
+        me_status(&app, &sign(common::JWT_SECRET.as_bytes(), &old)).await,
+        401,
+        "expired"
+    );
+
+    // After logout even a perfectly signed token for that session is dead.
+    let (s, _) = app
+        .post("/api/v1/auth/logout", Some(&m.token), &json!({}))
+        .await;
+    assert_eq!(s, 200);
+    let fresh = json!({"sub": format!("p:{}", m.id), "role": "participant", "sid": sid, "iss": "antre", "aud": "antre", "iat": iat, "exp": exp});
+    assert_eq!(
+        me_status(&app, &sign(common::JWT_SECRET.as_bytes(), &fresh)).await,
+        401
+    );
+    assert_eq!(me_status(&app, &good).await, 401);
+}
+both_backends!(forged_tokens_are_refused);
+
+// ---------------------------------------------------------------- objects
+
+async fn others_claims_and_bookings_are_invisible(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let a = fixtures::register(&app).await;
+    let b = fixtures::register(&app).await;
+    let a_claim = fixtures::claim(&app, &a.token).await;
+    let b_claim = fixtures::claim(&app, &b.token).await;
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    assert!(slots.len() >= 2, "{slots:?}");
+    let (s, booking) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&a.token),
+            &json!({"slot_id": slots[0]["id"], "claim_id": a_claim}),
+        )
+        .await;
+    assert_eq!(s, 201, "{booking}");
+    let code = booking["code"].as_str().unwrap().to_string();
+
+    let (s, v) = app
+        .get(&format!("/api/v1/claims/{a_claim}"), Some(&b.token))
+        .await;
+    assert_eq!(s, 404, "B reads A's claim: {v}");
+    error_code(&v);
+    let (s, v) = app
+        .get(&format!("/api/v1/bookings/{code}"), Some(&b.token))
+        .await;
+    assert_eq!(s, 404, "B reads A's booking: {v}");
+    error_code(&v);
+    let (s, v) = app
+        .delete(&format!("/api/v1/bookings/{code}"), Some(&b.token))
+        .await;
+    assert_eq!(s, 404, "B cancels A's booking: {v}");
+    error_code(&v);
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/reschedule"),
+            Some(&b.token),
+            &json!({"slot_id": slots[1]["id"]}),
+        )
+        .await;
+    assert_eq!(s, 404, "B moves A's booking: {v}");
+    error_code(&v);
+    let (s, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&b.token),
+            &json!({"slot_id": slots[1]["id"], "claim_id": a_claim}),
+        )
+        .await;
+    assert_eq!(s, 404, "B books with A's claim: {v}");
+    assert_eq!(error_code(&v), "claim_not_yours");
+
+    // Nothing changed for A, and B booked nothing.
+    let (s, v) = app
+        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "booked");
+    assert_eq!(v["slot_id"], slots[0]["id"]);
+    let (s, v) = app
+        .get(&format!("/api/v1/claims/{a_claim}"), Some(&a.token))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
+    let after = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    assert_eq!(after[0]["booked"], 1);
+    assert_eq!(after[1]["booked"], 0);
+    // B's own claim is still B's.
+    let (s, _) = app
+        .get(&format!("/api/v1/claims/{b_claim}"), Some(&b.token))
+        .await;
+    assert_eq!(s, 200);
+}
+both_backends!(others_claims_and_bookings_are_invisible);
+
+// ---------------------------------------------------------------- roles
+
+struct Staff {
+    admin: String,
+    auditor: String,
+    dps_supervisor: String,
+    dps_cs: String,
+    jkt_supervisor: String,
+    jkt_cs: String,
+}
+
+async fn staff(app: &TestApp, db: &TestDb) -> Staff {
+    let n = fixtures::unique();
+    let accounts = [
+        ("admin", format!("admin{n}@bpjs.example.id"), vec![]),
+        ("auditor", format!("auditor{n}@bpjs.example.id"), vec![]),
+        (
+            "supervisor",
+            format!("spv.dps{n}@bpjs.example.id"),
+            vec!["--branch", "DPS-DENPASAR"],
+        ),
+        (
+            "cs",
+            format!("cs.dps{n}@bpjs.example.id"),
+            vec!["--branch", "DPS-DENPASAR"],
+        ),
+        (
+            "supervisor",
+            format!("spv.jkt{n}@bpjs.example.id"),
+            vec!["--branch", "JKT-CILANDAK"],
+        ),
+        (
+            "cs",
+            format!("cs.jkt{n}@bpjs.example.id"),
+            vec!["--branch", "JKT-CILANDAK"],
+        ),
+    ];
+    let mut tokens = Vec::new();
+    for (role, email, extra) in &accounts {
+        fixtures::add_staff(db, role, email, extra);
+        let (s, v) = login_raw(app, email, fixtures::STAFF_PASSWORD).await;
+        assert_eq!(s, 200, "{email}: {v}");
+        assert_eq!(v["role"], *role, "{v}");
+        tokens.push(v["token"].as_str().unwrap().to_string());
+    }
+    let mut t = tokens.into_iter();
+    let mut next = || t.next().unwrap();
+    Staff {
+        admin: next(),
+        auditor: next(),
+        dps_supervisor: next(),
+        dps_cs: next(),
+        jkt_supervisor: next(),
+        jkt_cs: next(),
+    }
+}
+
+async fn capacity(app: &TestApp, slot: i64) -> i64 {
+    let slots = fixtures::slots(app, "DPS-DENPASAR", "2026-11-24").await;
+    slots.iter().find(|s| s["id"] == slot).expect("slot")["capacity"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn staff_roles_and_branches(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let st = staff(&app, &db).await;
+    let p = fixtures::register(&app).await;
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    let slot = slots[0]["id"].as_i64().unwrap();
+    let original = capacity(&app, slot).await;
+    let path = format!("/api/v1/admin/slots/{slot}/capacity");
+
+    // Capacity: who may, who may not.
+    for (who, token, status) in [
+        ("participant", &p.token, 403),
+        ("cs of the branch", &st.dps_cs, 403),
+        ("auditor", &st.auditor, 403),
+        ("supervisor of another branch", &st.jkt_supervisor, 404),
+    ] {
+        let (s, v) = app
+            .put(&path, Some(token), &json!({"capacity": original + 7}))
+            .await;
+        assert_eq!(s, status, "{who}: {v}");
+        error_code(&v);
+        assert_eq!(
+            capacity(&app, slot).await,
+            original,
+            "{who} changed the capacity"
+        );
+    }
+    let (s, v) = app
+        .put(&path, None, &json!({"capacity": original + 7}))
+        .await;
+    assert_eq!(s, 401, "{v}");
+    let (s, v) = app
+        .put(
+            &path,
+            Some(&st.dps_supervisor),
+            &json!({"capacity": original + 3}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["capacity"], original + 3, "{v}");
+    assert_eq!(capacity(&app, slot).await, original + 3);
+    let (s, v) = app
+        .put(&path, Some(&st.admin), &json!({"capacity": original + 5}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(capacity(&app, slot).await, original + 5);
+
+    // Companies: admin only, NPP unique.
+    let company = json!({"npp": "NPP20260001", "name": "PT Maju Bersama", "headcount": 120});
+    for (who, token) in [
+        ("supervisor", &st.dps_supervisor),
+        ("participant", &p.token),
+        ("auditor", &st.auditor),
+    ] {
+        let (s, v) = app
+            .post("/api/v1/admin/companies", Some(token), &company)
+            .await;
+        assert_eq!(s, 403, "{who}: {v}");
+        error_code(&v);
+    }
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM companies"), 0);
+    let (s, v) = app
+        .post("/api/v1/admin/companies", Some(&st.admin), &company)
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = app
+        .post("/api/v1/admin/companies", Some(&st.admin), &company)
+        .await;
+    assert_eq!(s, 409, "{v}");
+    error_code(&v);
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM companies"), 1);
+
+    // Bookings: visible to the branch's staff, admins and auditors.
+    let claim = fixtures::claim(&app, &p.token).await;
+    let (s, booking) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&p.token),
+            &json!({"slot_id": slot, "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(s, 201, "{booking}");
+    let code = booking["code"].as_str().unwrap();
+    for (who, token, status) in [
+        ("DPS supervisor", &st.dps_supervisor, 200),
+        ("DPS cs", &st.dps_cs, 200),
+        ("JKT supervisor", &st.jkt_supervisor, 404),
+        ("JKT cs", &st.jkt_cs, 404),
+        ("auditor", &st.auditor, 200),
+        ("admin", &st.admin, 200),
+    ] {
+        let (s, v) = app
+            .get(&format!("/api/v1/bookings/{code}"), Some(token))
+            .await;
+        assert_eq!(s, status, "{who} GET booking: {v}");
+        if status == 200 {
+            assert_eq!(v["code"], code, "{v}");
+        } else {
+            error_code(&v);
+        }
+        let (s, v) = app
+            .get(&format!("/api/v1/claims/{claim}"), Some(token))
+            .await;
+        assert_eq!(s, status, "{who} GET claim: {v}");
+    }
+    // Staff do not book, cancel or move bookings as participants.
+    let other_slot = slots[1]["id"].as_i64().unwrap();
+    for (who, token) in [
+        ("admin", &st.admin),
+        ("DPS cs", &st.dps_cs),
+        ("DPS supervisor", &st.dps_supervisor),
+    ] {
+        let (s, v) = app
+            .post(
+                "/api/v1/bookings",
+                Some(token),
+                &json!({"slot_id": other_slot, "claim_id": claim}),
+            )
+            .await;
+        assert_eq!(s, 403, "{who} POST /bookings: {v}");
+        error_code(&v);
+        let (s, v) = app
+            .delete(&format!("/api/v1/bookings/{code}"), Some(token))
+            .await;
+        assert!(s == 403 || s == 404, "{who} DELETE booking: {s} {v}");
+    }
+    let (s, v) = app
+        .get(&format!("/api/v1/bookings/{code}"), Some(&p.token))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "booked", "{v}");
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
+}
+both_backends!(staff_roles_and_branches);
+
+// ---------------------------------------------------------------- headers and cookies
+
+fn assert_security_headers(res: &reqwest::Response, what: &str) {
+    let h = res.headers();
+    let get = |k: &str| {
+        h.get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(get("x-frame-options").to_uppercase(), "DENY", "{what}");
+    let csp = get("content-security-policy");
+    assert!(csp.contains("default-src"), "{what}: CSP {csp:?}");
+}
+
+/// The value of the hidden `csrf` field of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\"").expect("csrf field on the page");
+    let rest = &html[at..];
+    let v = rest.find("value=\"").expect("csrf value") + 7;
+    let end = rest[v..].find('"').expect("end of csrf value");
+    rest[v..v + end].to_string()
+}
+
+async fn security_headers_and_session_cookie(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    for path in ["/", "/login", "/api/v1/branches", "/api/v1/nope", "/nope"] {
+        let res = app.client.get(app.url(path)).send().await.expect("GET");
+        assert_security_headers(&res, path);
+    }
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_security_headers(&res, "/api/v1/me");
+
+    // The sign-in form sets an HttpOnly, SameSite=Lax session cookie.
+    let res = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let csrf = csrf_of(&res.text().await.expect("html"));
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", m.email.as_str()),
+            ("password", m.password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_security_headers(&res, "POST /login");
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("antre_session="))
+        .expect("antre_session cookie")
+        .to_string();
+    let attrs: Vec<String> = cookie
+        .split(';')
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    assert!(attrs.iter().any(|a| a == "httponly"), "{cookie}");
+    assert!(attrs.iter().any(|a| a == "samesite=lax"), "{cookie}");
+    assert!(attrs.iter().any(|a| a == "path=/"), "{cookie}");
+    // The cookie signs the browser in.
+    let res = app
+        .client
+        .get(app.url("/me"))
+        .send()
+        .await
+        .expect("GET /me");
+    assert_eq!(res.status().as_u16(), 200);
+}
+both_backends!(security_headers_and_session_cookie);
+
+// ---------------------------------------------------------------- races and redirects
+
+async fn parallel_guesses_stay_within_the_limit(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    // A burst of guesses sent at once must not get more than five of
+    // them checked.
+    let guesses = (0..30).map(|i| {
+        let app = &app;
+        let email = m.email.clone();
+        async move { login_raw(app, &email, &format!("Tebakan-Sandi-{i:03}")).await }
+    });
+    let results = futures::future::join_all(guesses).await;
+    let checked = results.iter().filter(|(s, _)| *s == 401).count();
+    let limited = results.iter().filter(|(s, _)| *s == 429).count();
+    assert_eq!(checked + limited, 30, "{results:?}");
+    assert!(
+        checked <= 5,
+        "{checked} of 30 parallel guesses were checked (limit 5)"
+    );
+    let (s, v) = login_raw(&app, &m.email, &m.password).await;
+    assert_eq!(s, 429, "{v}");
+}
+both_backends!(parallel_guesses_stay_within_the_limit);
+
+/// Signs `client` in through the /login form with `next`; returns the
+/// response status and Location.
+async fn form_login(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+    next: Option<&str>,
+) -> (u16, String, String) {
+    let res = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let csrf = csrf_of(&res.text().await.expect("html"));
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("password", password),
+    ];
+    if let Some(n) = next {
+        form.push(("next", n));
+    }
+    let res = client
+        .post(app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .expect("POST /login");
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (res.status().as_u16(), location, csrf)
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some("/branches")).await;
+    assert_eq!((s, to.as_str()), (303, "/branches"));
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+    ] {
+        let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some(next)).await;
+        assert_eq!(s, 303, "{next:?}");
+        // Browsers drop tabs and line breaks from URLs before using them.
+        let seen: String = to
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        assert!(
+            seen.starts_with('/') && !seen.starts_with("//"),
+            "next {next:?} → Location {to:?}"
+        );
+        assert!(!seen.contains("evil"), "next {next:?} → Location {to:?}");
+    }
+}
+both_backends!(sign_in_redirects_stay_on_the_site);
+
+async fn cookie_sessions_need_the_csrf_header_for_api_writes(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let m = fixtures::register(&app).await;
+    let b = browser();
+    let (s, _, csrf) = form_login(&app, &b, &m.email, &m.password, None).await;
+    assert_eq!(s, 303);
+    // Reading with the cookie works.
+    let res = b.get(app.url("/api/v1/me")).send().await.expect("GET");
+    assert_eq!(res.status().as_u16(), 200);
+    // Writing with the cookie alone (a cross-site form could do that): 403.
+    let claim = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
+    let res = b
+        .post(app.url("/api/v1/claims"))
+        .json(&claim)
+        .send()
+        .await
+        .expect("POST");
+    let (s, v) = common::json_of(res).await;
+    assert_eq!(s, 403, "{v}");
+    error_code(&v);
+    let res = b
+        .post(app.url("/api/v1/claims"))
+        .header("x-csrf-token", "x".repeat(32))
+        .json(&claim)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 0);
+    // With the page's token it goes through.
+    let res = b
+        .post(app.url("/api/v1/claims"))
+        .header("x-csrf-token", &csrf)
+        .json(&claim)
+        .send()
+        .await
+        .expect("POST");
+    let (s, v) = common::json_of(res).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 1);
+}
+both_backends!(cookie_sessions_need_the_csrf_header_for_api_writes);
