@@ -66,6 +66,8 @@ pub struct Settings {
     /// open" beyond the branch's booking horizon).
     pub sessions_ahead_days: i64,
     pub retirement_age: u32,
+    /// Largest accepted document upload in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -158,6 +160,7 @@ impl Settings {
             worker_interval_ms: parse_num("ANTRE_WORKER_INTERVAL_MS", 1000)?,
             sessions_ahead_days: parse_num("ANTRE_SESSIONS_AHEAD_DAYS", 14)?,
             retirement_age: parse_num("ANTRE_RETIREMENT_AGE", 56)?,
+            max_upload_bytes: parse_num("ANTRE_MAX_UPLOAD_BYTES", 6 * 1024 * 1024)?,
         })
     }
 }

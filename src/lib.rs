@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod mail;
 pub mod startup;
 pub mod storage;
+pub mod uploads;
 pub mod views;
 pub mod web;

@@ -61,6 +61,7 @@ impl Application {
             settings: settings.clone(),
             clock,
             jwt: JwtKeys::new(&secret),
+            store: Arc::new(crate::storage::FsStore::new(&settings.data_dir)?),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -81,6 +82,7 @@ impl Application {
             transport,
             from: settings.mail_from.clone(),
             retry_base_secs: settings.mail_retry_base_secs,
+            public_url: settings.public_url.clone(),
         };
         actix_web::rt::spawn(worker.run_forever(interval));
         let ahead = settings.sessions_ahead_days;

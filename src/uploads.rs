@@ -71,20 +71,50 @@
 //! `/GoTo` (an `/OpenAction` destination that just opens a page is fine).
 //! Names are compared after `#xx` decoding (`/Java#53cript`).
 //!
-//! Two scans, so that a parser difference between `lopdf` and the agent's
-//! viewer does not hide anything: the raw bytes (outside stream bodies,
-//! strings and comments), then every object `lopdf` loaded (which includes
-//! the objects inside compressed object streams) and the trailer.
+//! Scanned three ways, so that a parser difference between `lopdf` and the
+//! agent's viewer is less likely to hide anything: the raw bytes (outside
+//! stream bodies, strings and comments), the inflated content of every
+//! object stream, and every object `lopdf` loaded plus the trailer.
 //!
-//! PDF bytes are stored unchanged: rewriting a PDF risks damaging it and
-//! its document metadata (`/Info`, XMP) is left as is. A PDF must:
-//! have `%%EOF` in its last 1024 bytes (a truncated upload has not), load
-//! with `lopdf` (lenient parsing; each compressed stream may inflate to at
-//! most [`PDF_MAX_STREAM_BYTES`], at most [`PDF_MAX_OBJECT_STREAMS`] object
-//! streams), load every object its cross-reference table places in an
-//! object stream, and have at least one page (a password-protected PDF
-//! loads without pages, so it is `Corrupt` too). `lopdf` and `image` run
-//! under `catch_unwind`: a panic on hostile input is `Corrupt`.
+//! PDF bytes are stored unchanged: rewriting a PDF risks damaging it, and
+//! its document metadata (`/Info`, XMP) is left as is. Otherwise `Corrupt`
+//! unless the PDF:
+//!
+//! - has `%%EOF` in its last 1024 bytes (a truncated upload has not);
+//! - is not encrypted (`/Encrypt`), not even with an owner password only:
+//!   its objects cannot be checked before decryption, and `lopdf` does not
+//!   apply the memory budget below to encrypted files. Indonesian upload
+//!   portals commonly ask for unprotected PDFs; the participant can print
+//!   to PDF or photograph the document;
+//! - stays within the memory budget: at most [`PDF_MAX_TOKENS`] tokens
+//!   (objects), each object or
+//!   cross-reference stream inflating to at most [`PDF_MAX_STREAM_BYTES`],
+//!   all object streams together to at most [`PDF_MAX_INFLATED_BYTES`], at
+//!   most [`PDF_MAX_W_NAMES`] `/W` names (one per cross-reference stream).
+//!   Without it, a 9 KB file whose object stream inflates to 8 MB of
+//!   `0 0 0 …` makes `lopdf` allocate about 500 MB. A `lopdf` load filter
+//!   charges every object `lopdf` keeps to the token budget, and inflates,
+//!   scans and counts each object stream before `lopdf` may parse it.
+//!   `lopdf` itself gets a view of the file where every indirect `/Length`
+//!   (`/Length 12 0 R`, found by a plain byte search) reads `0`, so that it
+//!   finds each stream's end by its `endstream` keyword: resolving such a
+//!   length that lives in an object stream would make `lopdf` parse that
+//!   whole object stream behind the filter's back (measured: 1 GB for an
+//!   18 KB file). The stored bytes are not changed;
+//! - loads with `lopdf` (lenient parsing), including every object its
+//!   cross-reference table places in an object stream;
+//! - has at least one page.
+//!
+//! PDF checks run one at a time per process (a static lock, which also
+//! holds the budget state `lopdf`'s object filter needs). `lopdf` and
+//! `image` run under `catch_unwind`: a panic on hostile input is `Corrupt`.
+//!
+//! Measured: loading within the budget takes at most about 130 MB. Residual
+//! risk: one object that the lexical scan cannot see (hidden in a comment
+//! or a stream body, reached through the cross-reference table) is parsed
+//! before the filter counts it, about 60 bytes per byte of it (360 MB for
+//! a 6 MB file) before the file is refused. For stronger isolation, run
+//! the inspection in a worker process with a memory limit.
 //!
 //! Decoding is CPU- and memory-heavy (a 40-megapixel image needs about
 //! 160 MB): call [`inspect`] from a blocking thread (`spawn_blocking`),
@@ -111,6 +141,8 @@
 
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use img_parts::jpeg::Jpeg;
@@ -127,12 +159,24 @@ pub const MAX_IMAGE_SIDE: u32 = 12_000;
 /// At most this much memory for decoding one image (40 MP at 16-bit RGBA).
 pub const MAX_DECODE_BYTES: u64 = MAX_IMAGE_PIXELS * 8;
 
-/// At most this many bytes per compressed PDF stream once inflated.
-pub const PDF_MAX_STREAM_BYTES: usize = 8 * 1024 * 1024;
+/// At most this many bytes per compressed PDF stream that is inflated while
+/// loading (object streams, cross-reference streams).
+pub const PDF_MAX_STREAM_BYTES: usize = 1024 * 1024;
 
-/// At most this many object streams (`/Type /ObjStm`) per PDF, which with
-/// [`PDF_MAX_STREAM_BYTES`] bounds what a PDF may inflate to while loading.
-pub const PDF_MAX_OBJECT_STREAMS: usize = 64;
+/// At most this many `/W` names in the raw bytes of a PDF. Every
+/// cross-reference stream has one (so do CID font width arrays); this
+/// bounds how many cross-reference streams `lopdf` may inflate.
+pub const PDF_MAX_W_NAMES: usize = 32;
+
+/// At most this many bytes inflated from all object streams of one PDF.
+pub const PDF_MAX_INFLATED_BYTES: usize = 16 * 1024 * 1024;
+
+/// At most this many PDF objects (tokens) per file: in the raw bytes
+/// outside stream bodies, in each object stream before it is parsed, and in
+/// everything `lopdf` keeps. Each is about 120 bytes in memory (twice,
+/// briefly, while the load filter copies it), so this bounds loading to
+/// roughly 130 MB.
+pub const PDF_MAX_TOKENS: usize = 500_000;
 
 /// `original_name` is at most this many characters.
 pub const MAX_NAME_CHARS: usize = 120;
@@ -528,29 +572,155 @@ fn is_active_name(name: &[u8]) -> bool {
     PDF_ACTIVE_NAMES.contains(&name)
 }
 
+/// One PDF check at a time per process: bounds the memory of the worst
+/// case and guards the budget below.
+static PDF_LOCK: Mutex<()> = Mutex::new(());
+/// Budget of the PDF being loaded, spent by [`pdf_budget_filter`] (a plain
+/// `fn`, so the state lives in statics, under [`PDF_LOCK`]).
+static PDF_INFLATE_LEFT: AtomicUsize = AtomicUsize::new(0);
+static PDF_TOKENS_LEFT: AtomicUsize = AtomicUsize::new(0);
+static PDF_OVER_BUDGET: AtomicBool = AtomicBool::new(false);
+static PDF_ACTIVE_INSIDE: AtomicBool = AtomicBool::new(false);
+
+/// Objects (nodes) in `object`, counting dictionary keys; a stream counts
+/// its dictionary only (its bytes are bounded by the file and the
+/// inflation limits).
+fn pdf_nodes(object: &lopdf::Object) -> usize {
+    use lopdf::Object;
+    let dict_nodes = |dict: &lopdf::Dictionary| -> usize {
+        dict.iter().map(|(_, value)| 1 + pdf_nodes(value)).sum()
+    };
+    1 + match object {
+        Object::Array(items) => items.iter().map(pdf_nodes).sum(),
+        Object::Dictionary(dict) => dict_nodes(dict),
+        Object::Stream(stream) => dict_nodes(&stream.dict),
+        _ => 0,
+    }
+}
+
+/// Take `n` tokens from the budget; `false` (and flagged) when there are
+/// not that many left.
+fn spend_pdf_tokens(n: usize) -> bool {
+    let spent = PDF_TOKENS_LEFT
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            left.checked_sub(n)
+        })
+        .is_ok();
+    if !spent {
+        PDF_OVER_BUDGET.store(true, Ordering::SeqCst);
+    }
+    spent
+}
+
+/// Called by `lopdf` for every object it loads, whether read from the file
+/// or from an object stream. Every object is charged to the token budget
+/// (so what `lopdf` keeps is bounded whatever the lexical scan missed). An
+/// object stream is inflated here first, within what is left of the
+/// budget, scanned, and its tokens must fit before `lopdf` may parse it;
+/// `lopdf` gets the inflated bytes (so it does not inflate them again).
+/// Over budget: drop the object and everything after it, and flag it.
+fn pdf_budget_filter(
+    id: lopdf::ObjectId,
+    object: &mut lopdf::Object,
+) -> Option<(lopdf::ObjectId, lopdf::Object)> {
+    if PDF_OVER_BUDGET.load(Ordering::SeqCst) || !spend_pdf_tokens(pdf_nodes(object)) {
+        return None;
+    }
+    if let lopdf::Object::Stream(stream) = object {
+        if stream.dict.has_type(b"ObjStm") {
+            let left = PDF_INFLATE_LEFT.load(Ordering::SeqCst);
+            match stream.get_plain_content_with_limit(left.min(PDF_MAX_STREAM_BYTES)) {
+                Ok(content) => {
+                    let scan = lex_pdf(&content);
+                    if scan.tokens > PDF_TOKENS_LEFT.load(Ordering::SeqCst) {
+                        PDF_OVER_BUDGET.store(true, Ordering::SeqCst);
+                        return None;
+                    }
+                    let used = content.len();
+                    // Always `Ok`: the closure never refuses.
+                    let _ =
+                        PDF_INFLATE_LEFT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| {
+                            Some(l.saturating_sub(used))
+                        });
+                    if scan.active {
+                        PDF_ACTIVE_INSIDE.store(true, Ordering::SeqCst);
+                    }
+                    stream.set_plain_content(content);
+                }
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) => {
+                    PDF_OVER_BUDGET.store(true, Ordering::SeqCst);
+                    return None;
+                }
+                // Undecodable: lopdf skips it, and the check of the
+                // cross-reference entries in `check_pdf` notices.
+                Err(_) => {}
+            }
+        }
+    }
+    Some((id, object.clone()))
+}
+
 fn check_pdf(bytes: &[u8]) -> Result<(), UploadError> {
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err(UploadError::Corrupt);
     }
-    let raw = raw_pdf_scan(bytes);
+    let raw = lex_pdf(bytes);
     if raw.active {
         return Err(UploadError::PdfActiveContent);
     }
-    if raw.object_streams > PDF_MAX_OBJECT_STREAMS {
+    if raw.encrypted || raw.tokens > PDF_MAX_TOKENS || count_w_names(bytes) > PDF_MAX_W_NAMES {
         return Err(UploadError::Corrupt);
     }
+    // `lopdf` resolves an indirect `/Length` while it parses a stream, and
+    // when that object sits in an object stream it inflates and parses the
+    // whole object stream then and there, past the budget filter. So `lopdf`
+    // gets a view of the file where every indirect `/Length` reads `0`: it
+    // then finds each stream's end by its `endstream` keyword instead. The
+    // stored bytes are not changed.
+    let indirect_lengths = find_indirect_lengths(bytes);
+    let view: std::borrow::Cow<'_, [u8]> = if indirect_lengths.is_empty() {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        let mut copy = bytes.to_vec();
+        for &(start, end) in &indirect_lengths {
+            copy[start..end].fill(b' ');
+            copy[start] = b'0';
+        }
+        std::borrow::Cow::Owned(copy)
+    };
+
+    let _one_at_a_time = PDF_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    PDF_INFLATE_LEFT.store(PDF_MAX_INFLATED_BYTES, Ordering::SeqCst);
+    PDF_TOKENS_LEFT.store(PDF_MAX_TOKENS, Ordering::SeqCst);
+    PDF_OVER_BUDGET.store(false, Ordering::SeqCst);
+    PDF_ACTIVE_INSIDE.store(false, Ordering::SeqCst);
     let load = || {
         let options = lopdf::LoadOptions {
             max_decompressed_size: Some(PDF_MAX_STREAM_BYTES),
+            filter: Some(pdf_budget_filter),
             ..lopdf::LoadOptions::default()
         };
-        lopdf::Document::load_mem_with_options(bytes, options)
+        lopdf::Document::load_mem_with_options(&view, options)
     };
-    let doc = match catch_unwind(AssertUnwindSafe(load)) {
+    let loaded = catch_unwind(AssertUnwindSafe(load));
+    if PDF_OVER_BUDGET.load(Ordering::SeqCst) {
+        return Err(UploadError::Corrupt);
+    }
+    let doc = match loaded {
         Ok(Ok(doc)) => doc,
         _ => return Err(UploadError::Corrupt),
     };
+    if PDF_ACTIVE_INSIDE.load(Ordering::SeqCst) {
+        return Err(UploadError::PdfActiveContent);
+    }
+    if doc.encryption_state.is_some() {
+        return Err(UploadError::Corrupt);
+    }
     let all_compressed_loaded = doc.reference_table.entries.iter().all(|(id, entry)| {
         !matches!(entry, lopdf::xref::XrefEntry::Compressed { .. })
             || doc.objects.contains_key(&(*id, 0))
@@ -608,10 +778,75 @@ fn open_action_is_active(doc: &lopdf::Document, value: &lopdf::Object) -> bool {
     }
 }
 
+/// What the lexical scan of PDF bytes found.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct RawScan {
+struct PdfScan {
+    /// An active name ([`PDF_ACTIVE_NAMES`]).
     active: bool,
-    object_streams: usize,
+    /// The name `/Encrypt`.
+    encrypted: bool,
+    /// Tokens (names, numbers, keywords, strings, `[`, `<<`…), each of which
+    /// becomes an object in memory when parsed.
+    tokens: usize,
+}
+
+/// Byte ranges of the values of indirect `/Length` entries (`12 0 R`),
+/// found without any parsing (so that no structure can hide one): every
+/// `/` starts a name candidate, decoded with its `#xx` escapes.
+fn find_indirect_lengths(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for (slash, _) in b.iter().enumerate().filter(|(_, &c)| c == b'/') {
+        let start = slash + 1;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|&&c| is_pdf_regular(c))
+                .count();
+        if end - start <= 3 * b"Length".len() && decode_pdf_name(&b[start..end]) == b"Length" {
+            found.extend(reference_at(b, end));
+        }
+    }
+    found
+}
+
+/// If `b[i..]` starts (after whitespace) with a reference `N G R`, the
+/// range of the reference.
+fn reference_at(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    let skip_space = |mut i: usize| {
+        while b.get(i).copied().is_some_and(is_pdf_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let digits = |i: usize| {
+        let end = i + b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (end > i).then_some(end)
+    };
+    i = skip_space(i);
+    let start = i;
+    i = skip_space(digits(i)?);
+    i = skip_space(digits(i)?);
+    if b.get(i) != Some(&b'R') || b.get(i + 1).copied().is_some_and(is_pdf_regular) {
+        return None;
+    }
+    Some((start, i + 1))
+}
+
+/// The `/W` names in the raw bytes, counted without any parsing (so that no
+/// structure can hide one): `/W` or `/#57` followed by a non-name byte.
+fn count_w_names(b: &[u8]) -> usize {
+    let plain = b
+        .windows(3)
+        .filter(|w| w[..2] == *b"/W" && !is_pdf_regular(w[2]))
+        .count();
+    let escaped = b
+        .windows(5)
+        .filter(|w| w[..4] == *b"/#57" && !is_pdf_regular(w[4]))
+        .count();
+    plain + escaped
 }
 
 fn is_pdf_whitespace(c: u8) -> bool {
@@ -652,10 +887,10 @@ fn decode_pdf_name(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Scan the raw bytes for names, skipping comments, literal strings and
-/// stream bodies; count object streams.
-fn raw_pdf_scan(b: &[u8]) -> RawScan {
-    let mut scan = RawScan::default();
+/// Scan PDF syntax for names and count tokens, skipping comments, the
+/// inside of literal strings and stream bodies (`stream` … `endstream`).
+fn lex_pdf(b: &[u8]) -> PdfScan {
+    let mut scan = PdfScan::default();
     let n = b.len();
     let mut i = 0;
     while i < n {
@@ -666,6 +901,7 @@ fn raw_pdf_scan(b: &[u8]) -> RawScan {
                 }
             }
             b'(' => {
+                scan.tokens += 1;
                 let mut depth = 1usize;
                 i += 1;
                 while i < n && depth > 0 {
@@ -679,20 +915,18 @@ fn raw_pdf_scan(b: &[u8]) -> RawScan {
                 }
             }
             b'/' => {
+                scan.tokens += 1;
                 let start = i + 1;
                 i = start;
                 while i < n && is_pdf_regular(b[i]) {
                     i += 1;
                 }
                 let name = decode_pdf_name(&b[start..i]);
-                if is_active_name(&name) {
-                    scan.active = true;
-                }
-                if name == b"ObjStm" {
-                    scan.object_streams += 1;
-                }
+                scan.active |= is_active_name(&name);
+                scan.encrypted |= name == b"Encrypt";
             }
             c if is_pdf_regular(c) => {
+                scan.tokens += 1;
                 let start = i;
                 while i < n && is_pdf_regular(b[i]) {
                     i += 1;
@@ -703,6 +937,10 @@ fn raw_pdf_scan(b: &[u8]) -> RawScan {
                         .position(|w| w == b"endstream")
                         .map_or(n, |p| i + p + 9);
                 }
+            }
+            b'[' | b'<' | b'{' => {
+                scan.tokens += 1;
+                i += 1;
             }
             _ => i += 1,
         }
@@ -802,12 +1040,20 @@ endobj
 
     /// Append a correct xref table and trailer to the objects in `body`.
     fn pdf(body: &str, extra_trailer: &str) -> Vec<u8> {
-        let mut out = body.as_bytes().to_vec();
+        pdf_bytes(body.as_bytes(), extra_trailer)
+    }
+
+    /// Objects 1, 2, 3… in order (binary stream data allowed).
+    fn pdf_bytes(body: &[u8], extra_trailer: &str) -> Vec<u8> {
+        let mut out = body.to_vec();
         let mut offsets = Vec::new();
         let mut search = 0;
         for n in 1.. {
             let needle = format!("\n{n} 0 obj");
-            match body[search..].find(&needle) {
+            let found = body[search..]
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes());
+            match found {
                 Some(p) => {
                     offsets.push(search + p + 1);
                     search += p + 1;
@@ -1341,7 +1587,7 @@ endobj
             "the name is compressed away"
         );
         assert!(contains(&bytes, b"ObjStm"));
-        assert!(!raw_pdf_scan(&bytes).active);
+        assert!(!lex_pdf(&bytes).active);
         assert_eq!(
             inspect(&bytes, "a.pdf", LIMIT),
             Err(UploadError::PdfActiveContent)
@@ -1381,37 +1627,207 @@ endobj
     }
 
     #[test]
-    fn raw_scan_skips_strings_comments_and_streams() {
-        let s = raw_pdf_scan(
-            b"(a /JS b) % /JavaScript\n<< /Length 3 >> stream\n/AA\nendstream /Type /ObjStm",
-        );
+    fn lexer_skips_strings_comments_and_streams() {
+        let s = lex_pdf(b"(a /JS b) % /JavaScript\n<< /Length 3 >> stream\n/AA\nendstream /T");
+        // (…) << /Length 3 >> stream /T: `<<` counts once per `<`
         assert_eq!(
             s,
-            RawScan {
+            PdfScan {
                 active: false,
-                object_streams: 1
+                encrypted: false,
+                tokens: 7,
             }
         );
-        assert!(raw_pdf_scan(b"<</S/JavaScript>>").active);
-        assert!(raw_pdf_scan(b"[/AA]").active);
-        assert!(raw_pdf_scan(b"(nested (paren\\) /x) still string) /Launch").active);
-        assert!(!raw_pdf_scan(b"/JSX /AAB /Laun#63hes").active);
-        assert!(raw_pdf_scan(b"/L#61unch").active);
+        assert!(lex_pdf(b"<</S/JavaScript>>").active);
+        assert!(lex_pdf(b"[/AA]").active);
+        assert!(lex_pdf(b"(nested (paren\\) /x) still string) /Launch").active);
+        assert!(!lex_pdf(b"/JSX /AAB /Laun#63hes").active);
+        assert!(lex_pdf(b"/L#61unch").active);
+        assert!(lex_pdf(b"trailer << /Encrypt 9 0 R >>").encrypted);
+        assert_eq!(lex_pdf(b"[0 0 0 0]").tokens, 5);
         assert_eq!(decode_pdf_name(b"A#4"), b"A#4");
         assert_eq!(decode_pdf_name(b"#41#42C"), b"ABC");
     }
 
-    #[test]
-    fn too_many_object_streams_is_corrupt() {
-        let mut body = PLAIN_PDF.to_owned();
-        for n in 5..(5 + PDF_MAX_OBJECT_STREAMS + 1) {
-            body.push_str(&format!(
-                "{n} 0 obj\n<< /Type /ObjStm /N 0 /First 0 /Length 0 >>\n{}",
-                "stream\n\nendstream\nendobj\n"
-            ));
+    /// The plain PDF plus one compressed object stream per entry of
+    /// `sizes`, each holding one array `[0 0 0 …]` of about that many bytes.
+    fn pdf_with_object_streams(sizes: &[usize]) -> Vec<u8> {
+        let mut body = PLAIN_PDF.as_bytes().to_vec();
+        for (k, size) in sizes.iter().enumerate() {
+            let header = format!("{} 0 ", 100 + k);
+            let mut content = header.clone().into_bytes();
+            content.push(b'[');
+            while content.len() < size - 1 {
+                content.extend_from_slice(b"0 ");
+            }
+            content.push(b']');
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+            stream.compress().unwrap();
+            body.extend_from_slice(
+                format!(
+                    concat!(
+                        "{} 0 obj\n<< /Type /ObjStm /N 1 /First {} ",
+                        "/Filter /FlateDecode /Length {} >>\nstream\n"
+                    ),
+                    5 + k,
+                    header.len(),
+                    stream.content.len()
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(&stream.content);
+            body.extend_from_slice(b"\nendstream\nendobj\n");
         }
+        pdf_bytes(&body, "")
+    }
+
+    #[test]
+    fn pdf_memory_bombs_are_refused() {
+        // a small object stream is fine
+        let small = pdf_with_object_streams(&[10_000]);
+        assert!(inspect(&small, "a.pdf", LIMIT).is_ok());
+        // one stream over the per-stream limit (a 2 KB file)
+        let big = pdf_with_object_streams(&[PDF_MAX_STREAM_BYTES + 1024]);
+        assert!(big.len() < 20_000);
+        let started = Instant::now();
+        assert_eq!(inspect(&big, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // within the per-stream limit, but too many tokens
+        let tokens = pdf_with_object_streams(&[PDF_MAX_STREAM_BYTES - 1024]);
+        assert_eq!(inspect(&tokens, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+        // many streams, each small, together too many tokens
+        assert!(inspect(&pdf_with_object_streams(&[200_000; 2]), "a.pdf", LIMIT).is_ok());
+        let many = pdf_with_object_streams(&[200_000; 6]);
+        assert_eq!(inspect(&many, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+        // the budget is reset for the next file
+        assert!(inspect(&small, "a.pdf", LIMIT).is_ok());
+        // uncompressed: too many tokens outside streams
+        let zeros = "0 ".repeat(PDF_MAX_TOKENS);
+        let plain = pdf(&format!("{PLAIN_PDF}5 0 obj\n[{zeros}]\nendobj\n"), "");
+        assert!(plain.len() < LIMIT as usize);
+        assert_eq!(inspect(&plain, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+    }
+
+    #[test]
+    fn indirect_stream_lengths_are_fine() {
+        let body = PLAIN_PDF.replace("<< /Length 44 >>", "<< /Length 5 0 R >>");
+        let bytes = pdf(&format!("{body}5 0 obj\n44\nendobj\n"), "");
+        assert_eq!(find_indirect_lengths(&bytes).len(), 1);
+        // also where a lexer would not look, and with escapes
         assert_eq!(
-            inspect(&pdf(&body, ""), "a.pdf", LIMIT),
+            find_indirect_lengths(b"% /Length 1 0 R\n(/L#65ngth 2 0 R) /Length 3 /Lengths 4 0 R"),
+            [(10, 15), (27, 32)]
+        );
+        assert!(lopdf::Document::load_mem(&bytes).is_ok());
+        assert!(inspect(&bytes, "a.pdf", LIMIT).is_ok());
+        assert_eq!(reference_at(b" 12 0 R>>", 0), Some((1, 7)));
+        assert_eq!(reference_at(b" 12 0 RG", 0), None);
+        assert_eq!(reference_at(b" 12 >>", 0), None);
+        assert_eq!(reference_at(b"", 0), None);
+    }
+
+    /// `pages` pages whose content stream has its `/Length` in an object
+    /// stream of its own, next to an array `[0 0 0 …]` of about `size`
+    /// bytes; with a cross-reference stream (needed for compressed entries).
+    fn pdf_with_lengths_in_object_streams(pages: u32, size: usize) -> Vec<u8> {
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut entries: Vec<(u32, u8, u32)> = Vec::new(); // (object, type, offset or container)
+        let mut put = |out: &mut Vec<u8>, n: u32, body: &[u8]| {
+            entries.push((n, 1, u32::try_from(out.len()).unwrap()));
+            out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        };
+        let kids: Vec<String> = (0..pages).map(|k| format!("{} 0 R", 100 + k)).collect();
+        put(&mut out, 1, b"<< /Type /Catalog /Pages 2 0 R >>");
+        let tree = format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        );
+        put(&mut out, 2, tree.as_bytes());
+        let mut compressed = Vec::new();
+        for k in 0..pages {
+            let page = format!("<< /Type /Page /Parent 2 0 R /Contents {} 0 R >>", 200 + k);
+            put(&mut out, 100 + k, page.as_bytes());
+            let content = format!("<< /Length {} 0 R >>\nstream\nBT ET\nendstream", 1000 + k);
+            put(&mut out, 200 + k, content.as_bytes());
+            let header = format!("{} 0 {} 2 ", 1000 + k, 5000 + k);
+            let mut data = format!("{header}5 [").into_bytes();
+            while data.len() < size {
+                data.extend_from_slice(b"0 ");
+            }
+            data.push(b']');
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), data);
+            stream.compress().unwrap();
+            let mut body = format!(
+                "<< /Type /ObjStm /N 2 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+                header.len(),
+                stream.content.len()
+            )
+            .into_bytes();
+            body.extend_from_slice(&stream.content);
+            body.extend_from_slice(b"\nendstream");
+            put(&mut out, 500 + k, &body);
+            compressed.push((1000 + k, 2, 500 + k));
+        }
+        let xref_at = out.len();
+        entries.push((9000, 1, u32::try_from(xref_at).unwrap()));
+        entries.extend(compressed);
+        entries.sort();
+        let index: Vec<String> = entries.iter().map(|(n, ..)| format!("{n} 1")).collect();
+        let mut data = Vec::new();
+        for (_, kind, field) in &entries {
+            data.push(*kind);
+            data.extend_from_slice(&field.to_be_bytes());
+            data.extend_from_slice(&[0, 0]);
+        }
+        let dict = format!(
+            "<< /Type /XRef /Size 9001 /Index [{}] /W [1 4 2] /Root 1 0 R /Length {} >>",
+            index.join(" "),
+            data.len()
+        );
+        out.extend_from_slice(format!("9000 0 obj\n{dict}\nstream\n").as_bytes());
+        out.extend_from_slice(&data);
+        out.extend_from_slice(
+            format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_length_inside_an_object_stream_does_not_bypass_the_budget() {
+        let small = pdf_with_lengths_in_object_streams(2, 1000);
+        assert!(lopdf::Document::load_mem(&small).is_ok());
+        assert!(inspect(&small, "a.pdf", LIMIT).is_ok());
+        // 4 × 520,000 tokens: without the rewritten lengths lopdf would parse
+        // them all (about 240 MB) before the budget filter saw any
+        let bomb = pdf_with_lengths_in_object_streams(4, PDF_MAX_STREAM_BYTES - 64);
+        assert!(bomb.len() < 40_000);
+        assert_eq!(inspect(&bomb, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+    }
+
+    #[test]
+    fn too_many_w_names_is_corrupt() {
+        assert_eq!(count_w_names(b"/W [1 2] /W[ /Wx /#57 /#57x /W"), 3);
+        let widths = "<< /W [1 [500]] >> ".repeat(PDF_MAX_W_NAMES + 1);
+        let bytes = pdf(&format!("{PLAIN_PDF}5 0 obj\n[{widths}]\nendobj\n"), "");
+        assert_eq!(inspect(&bytes, "a.pdf", LIMIT), Err(UploadError::Corrupt));
+        let widths = "<< /W [1 [500]] >> ".repeat(PDF_MAX_W_NAMES);
+        let bytes = pdf(&format!("{PLAIN_PDF}5 0 obj\n[{widths}]\nendobj\n"), "");
+        assert!(inspect(&bytes, "a.pdf", LIMIT).is_ok());
+    }
+
+    #[test]
+    fn encrypted_pdf_is_refused() {
+        let encrypted = pdf(
+            &format!(
+                "{PLAIN_PDF}5 0 obj\n{}\nendobj\n",
+                "<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>"
+            ),
+            "/Encrypt 5 0 R /ID [<01> <01>] ",
+        );
+        assert_eq!(
+            inspect(&encrypted, "a.pdf", LIMIT),
             Err(UploadError::Corrupt)
         );
     }

@@ -417,3 +417,96 @@ pub fn branches_of_claim(conn: &mut DbConnection, claim: i64) -> Result<Vec<Stri
         .distinct()
         .load(conn)?)
 }
+
+/// Local time, the day before a session, from which its reminder goes out.
+pub const REMINDER_LOCAL_HOUR: u32 = 8;
+
+/// Active bookings whose session is tomorrow in their branch's time zone,
+/// once it is [`REMINDER_LOCAL_HOUR`] there, and that have not had their
+/// reminder check yet. Bookings made after that moment are left out: their
+/// confirmation already asks for the documents.
+pub fn due_reminders(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Booking, Slot, Branch)>, DbError> {
+    use super::schema::{branches as b, slots};
+    // Every Indonesian zone's "tomorrow" lies within these UTC dates.
+    let today = now.date_naive();
+    let candidates: Vec<(Booking, Slot, Branch)> = bookings::table
+        .inner_join(slots::table.inner_join(b::table))
+        .filter(bookings::status.eq("booked"))
+        .filter(bookings::reminder_sent_at.is_null())
+        .filter(slots::local_date.ge(today))
+        .filter(slots::local_date.le(today + chrono::Duration::days(2)))
+        .select((Booking::as_select(), Slot::as_select(), Branch::as_select()))
+        .load(conn)?;
+    Ok(candidates
+        .into_iter()
+        .filter(|(booking, slot, branch)| {
+            use chrono::TimeZone;
+            let local_today = now.with_timezone(&branch.tz()).date_naive();
+            let Some(send_from) = local_today
+                .and_hms_opt(REMINDER_LOCAL_HOUR, 0, 0)
+                .and_then(|t| branch.tz().from_local_datetime(&t).single())
+                .map(|t| t.naive_utc())
+            else {
+                return false;
+            };
+            slot.local_date == local_today + chrono::Duration::days(1)
+                && now.naive_utc() >= send_from
+                && booking.created_at < send_from
+        })
+        .collect())
+}
+
+/// Marks the reminder check done; false when another worker did it first.
+pub fn claim_reminder(
+    conn: &mut DbConnection,
+    booking: i64,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        bookings::table
+            .filter(bookings::id.eq(booking))
+            .filter(bookings::reminder_sent_at.is_null()),
+    )
+    .set(bookings::reminder_sent_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The day before a session: a participant whose documents are incomplete
+/// gets a mail naming what is missing. Returns how many were sent.
+pub fn send_reminders(db: &Db, now: DateTime<Utc>, public_url: &str) -> Result<usize, AppError> {
+    let due = db.read(|c| -> Result<_, AppError> { Ok(due_reminders(c, now)?) })?;
+    let mut sent = 0;
+    for (booking, slot, branch) in due {
+        sent += db.write(|c| -> Result<usize, AppError> {
+            if !claim_reminder(c, booking.id, now.naive_utc())? {
+                return Ok(0);
+            }
+            let Some(claim) = claims::find(c, booking.claim_id)? else {
+                return Ok(0);
+            };
+            let dossier = super::documents::dossier(c, claim)?;
+            if dossier.ready {
+                return Ok(0);
+            }
+            let missing: Vec<(String, String)> =
+                crate::domain::documents::missing_items(&dossier.checklist)
+                    .into_iter()
+                    .map(|e| (e.label_id.to_string(), e.label_en.to_string()))
+                    .collect();
+            let p = participant(c, booking.participant_id)?;
+            let view = BookingView {
+                booking: booking.clone(),
+                slot: slot.clone(),
+                branch: branch.clone(),
+            };
+            let mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
+            super::outbox::enqueue(c, &mail)?;
+            Ok(1)
+        })?;
+    }
+    Ok(sent)
+}

@@ -26,6 +26,8 @@ pub struct Claim {
     pub balance: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub heir_is_child: bool,
+    pub heir_is_minor: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -44,6 +46,8 @@ pub struct NewClaim {
     pub balance: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub heir_is_child: bool,
+    pub heir_is_minor: bool,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewClaim) -> Result<Claim, DbError> {
@@ -90,4 +94,22 @@ pub fn had_partial_claim(conn: &mut DbConnection, participant: i64) -> Result<bo
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+/// Moves an open claim to `verified` or `rejected`; false when it was not
+/// open any more.
+pub fn decide(
+    conn: &mut DbConnection,
+    id: i64,
+    status: &str,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        claims::table
+            .filter(claims::id.eq(id))
+            .filter(claims::status.eq("open")),
+    )
+    .set((claims::status.eq(status), claims::updated_at.eq(at)))
+    .execute(conn)?;
+    Ok(n == 1)
 }

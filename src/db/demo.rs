@@ -128,6 +128,8 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<(), DbError> {
                         balance: Some(38_500_000),
                         created_at: ts,
                         updated_at: ts,
+                        heir_is_child: false,
+                        heir_is_minor: false,
                     },
                 )?;
             }

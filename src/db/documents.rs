@@ -140,3 +140,59 @@ pub fn mark_deleted(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// A claim with its documents and the checklist they make.
+#[derive(Debug, Clone)]
+pub struct Dossier {
+    pub claim: super::claims::Claim,
+    /// Every version, oldest first (deleted ones included, for history).
+    pub documents: Vec<Document>,
+    pub checklist: Vec<crate::domain::documents::ChecklistEntry>,
+    pub ready: bool,
+    pub verifiable: bool,
+}
+
+impl Dossier {
+    /// The current, not deleted versions.
+    pub fn current(&self) -> impl Iterator<Item = &Document> {
+        self.documents
+            .iter()
+            .filter(|d| d.is_current && d.status != "deleted")
+    }
+}
+
+pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<Dossier, DbError> {
+    use crate::domain::documents::{
+        checklist, is_ready, is_verifiable, required_items, DocStatus, DocumentKind,
+        RequirementContext, UploadedDoc,
+    };
+    let documents = of_claim(conn, claim.id)?;
+    let ctx = RequirementContext {
+        balance: claim.balance,
+        earlier_partial_claim: super::claims::had_partial_claim(conn, claim.participant_id)?,
+        heir_is_child: claim.heir_is_child,
+        heir_is_minor: claim.heir_is_minor,
+    };
+    let items = required_items(&claim.reason, &ctx).unwrap_or_default();
+    let uploaded: Vec<UploadedDoc> = documents
+        .iter()
+        .filter(|d| d.status != "deleted")
+        .filter_map(|d| {
+            Some(UploadedDoc {
+                kind: DocumentKind::parse(&d.kind)?,
+                status: DocStatus::parse(&d.status)?,
+                reason: d.reject_reason.clone(),
+                uploaded_at: d.created_at,
+                current: d.is_current,
+            })
+        })
+        .collect();
+    let checklist = checklist(&items, &uploaded);
+    Ok(Dossier {
+        ready: is_ready(&checklist),
+        verifiable: is_verifiable(&checklist),
+        claim,
+        documents,
+        checklist,
+    })
+}

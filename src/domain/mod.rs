@@ -6,6 +6,7 @@ pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
 pub mod claim;
+pub mod documents;
 pub mod email;
 pub mod kpj;
 pub mod nik;

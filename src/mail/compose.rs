@@ -172,3 +172,58 @@ fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts, now: NaiveDateTime) ->
     cal.push(event.done());
     cal.done().to_string()
 }
+
+/// The day-before reminder naming the documents still missing.
+pub fn reminder_mail(
+    participant: &Participant,
+    v: &BookingView,
+    missing: &[(String, String)],
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let f = facts(v, public_url);
+    let subject = format!("{} {}", i18n::t(Lang::Id, "mail_reminder_subject"), f.code);
+    let list_id: String = missing.iter().map(|(id, _)| format!("- {id}\n")).collect();
+    let list_en: String = missing.iter().map(|(_, en)| format!("- {en}\n")).collect();
+    let link = format!("{public_url}/me#documents");
+    let text = format!(
+        "{greet} {name},\n\n{intro}\n\n{list_id}\n{l_when}: {when}\n{l_branch}: {branch}\n{l_code}: {code}\n\n{link}\n\n---\n{intro_en}\n\n{list_en}\n{when_en}\n\nBPJS Ketenagakerjaan — Antre\n",
+        greet = i18n::t(Lang::Id, "mail_greeting"),
+        name = participant.full_name,
+        intro = i18n::t(Lang::Id, "mail_reminder_intro"),
+        l_when = i18n::t(Lang::Id, "session_time"),
+        when = f.when_id,
+        l_branch = i18n::t(Lang::Id, "branch"),
+        branch = f.branch,
+        l_code = i18n::t(Lang::Id, "booking_code"),
+        code = f.code,
+        intro_en = i18n::t(Lang::En, "mail_reminder_intro"),
+        when_en = f.when_en,
+    );
+    let html = html! {
+        (PreEscaped("<!DOCTYPE html>"))
+        html lang="id" {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto" {
+                h1 style="color:#006633;font-size:20px" { "Antre · BPJS Ketenagakerjaan" }
+                p { (i18n::t(Lang::Id, "mail_greeting")) " " (participant.full_name) "," }
+                p { (i18n::t(Lang::Id, "mail_reminder_intro")) }
+                ul { @for (id, _) in missing { li { (id) } } }
+                p { (i18n::t(Lang::Id, "session_time")) ": " (f.when_id) " · " (f.branch) " · " (f.code) }
+                p { a href=(link) { (link) } }
+                hr;
+                p lang="en" style="color:#555" { (i18n::t(Lang::En, "mail_reminder_intro")) }
+                ul lang="en" style="color:#555" { @for (_, en) in missing { li { (en) } } }
+            }
+        }
+    };
+    NewMail {
+        recipient: participant.email.clone(),
+        subject,
+        body_text: text,
+        body_html: html.into_string(),
+        ics: None,
+        created_at: now,
+        next_attempt_at: now,
+    }
+}

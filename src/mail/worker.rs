@@ -90,11 +90,23 @@ pub struct Worker {
     pub transport: Transport,
     pub from: String,
     pub retry_base_secs: i64,
+    pub public_url: String,
 }
 
 impl Worker {
     /// Delivers what is due now; returns how many were sent.
     pub async fn tick(&self) -> Result<usize, DbError> {
+        // Day-before reminders go into the outbox first, so they leave in
+        // this same round.
+        let (now_utc, url) = (self.clock.now(), self.public_url.clone());
+        if let Err(e) = run(&self.db, move |db| {
+            crate::db::bookings::send_reminders(db, now_utc, &url)
+                .map_err(|e| DbError::Pool(e.to_string()))
+        })
+        .await
+        {
+            tracing::error!("reminders: {e}");
+        }
         let now = self.clock.now_naive();
         let ids = run(&self.db, move |db| db.read(|c| outbox::due(c, now, 50))).await?;
         let mut sent = 0;

@@ -8,8 +8,10 @@ use super::components::{csrf_field, error_for, error_summary, notice, FieldError
 use super::layout::Frame;
 use crate::db::bookings::BookingView;
 use crate::db::claims::Claim;
+use crate::db::documents::Dossier;
 use crate::db::participants::Participant;
 use crate::domain::claim::{estimated_tax, ClaimReason};
+use crate::domain::documents::ItemStatus;
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, t, Lang};
 use crate::web::pages::me::ClaimForm;
@@ -21,6 +23,10 @@ pub struct Overview<'a> {
     pub booking: Option<&'a BookingView>,
     pub flash: Option<&'a str>,
     pub today: NaiveDate,
+    pub dossier: Option<&'a Dossier>,
+    /// A refused upload: the message and the item it was for.
+    pub upload_error: Option<(String, String)>,
+    pub max_upload_mb: u64,
 }
 
 pub fn reason_label(l: Lang, code: &str) -> String {
@@ -88,6 +94,7 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
                         }
                     }
                 }
+                @if let Some(d) = o.dossier { (dossier_card(f, d, o.upload_error.as_ref(), o.max_upload_mb)) }
                 (booking_card(f, o.booking, c))
             }
         }
@@ -172,9 +179,92 @@ pub fn claim_form(f: &Frame<'_>, v: &ClaimForm, errors: &[FieldError], welcome: 
                 (Input::new("membership_start_date", t(l, "field_membership_start_date")).kind("date").value(&v.membership_start_date).hint(t(l, "hint_membership_start_date")).optional().render(errors))
                 (Input::new("departure_date", t(l, "field_departure_date")).kind("date").value(&v.departure_date).hint(t(l, "hint_departure_date")).optional().render(errors))
                 (Input::new("date_of_death", t(l, "field_date_of_death")).kind("date").value(&v.date_of_death).hint(t(l, "hint_date_of_death")).optional().render(errors))
+                fieldset.field {
+                    legend.small { (t(l, "hint_date_of_death")) }
+                    label { input type="checkbox" name="heir_is_child" value="1" checked[v.heir_is_child.is_some()]; " " (t(l, "heir_is_child")) }
+                    label { input type="checkbox" name="heir_is_minor" value="1" checked[v.heir_is_minor.is_some()]; " " (t(l, "heir_is_minor")) }
+                }
                 (Input::new("balance", t(l, "field_balance")).value(&v.balance).hint(t(l, "hint_balance")).inputmode("numeric").optional().render(errors))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "claim_submit")) }
+                }
+            }
+        }
+    }
+}
+
+pub fn status_tag(l: Lang, status: ItemStatus) -> Markup {
+    let class = match status {
+        ItemStatus::Accepted => "tag tag-ok",
+        ItemStatus::Uploaded => "tag tag-neutral",
+        ItemStatus::Rejected => "tag tag-bad",
+        ItemStatus::Missing => "tag tag-warn",
+    };
+    html! { span class=(class) { (t(l, &format!("doc_status_{}", status.code()))) } }
+}
+
+/// The checklist with one upload form per item (works without JavaScript).
+fn dossier_card(
+    f: &Frame<'_>,
+    d: &Dossier,
+    upload_error: Option<&(String, String)>,
+    max_mb: u64,
+) -> Markup {
+    let l = f.lang;
+    let open = d.claim.status == "open";
+    let items = crate::web::api::documents::checklist_body(d, l);
+    html! {
+        section.card.stack id="documents" {
+            h2 { (t(l, "me_documents")) }
+            @if d.ready {
+                (notice("success", t(l, "dossier_ready")))
+            } @else {
+                (notice("info", t(l, "dossier_not_ready")))
+            }
+            p.small.muted { (t(l, "upload_rules").replace("{max_mb}", &max_mb.to_string())) }
+            ul.checklist {
+                @for (entry, body) in d.checklist.iter().zip(items.iter()) {
+                    li.checklist-item id={ "item-" (entry.item) } {
+                        div.checklist-head {
+                            strong { (body.label) }
+                            " " (status_tag(l, entry.status))
+                        }
+                        @if let Some(r) = &body.reason_text { p.field-error { (t(l, "rejected_because")) " " (r) } }
+                        @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
+                            p.small {
+                                a href={ "/api/v1/claims/" (d.claim.id) "/documents/" (doc.id) "?inline=1" } target="_blank" rel="noopener" { (doc.original_name) }
+                                " · " (doc.size / 1024) " KB · v" (doc.version)
+                                @if open {
+                                    form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } {
+                                        (csrf_field(f.csrf))
+                                        " " button.btn-link type="submit" { (t(l, "delete")) }
+                                    }
+                                }
+                            }
+                        }
+                        @if let Some((msg, item)) = upload_error { @if item == entry.item { p.field-error role="alert" { (msg) } } }
+                        @if open && entry.status != ItemStatus::Accepted {
+                            form.form.upload-form method="post" enctype="multipart/form-data" action={ "/claims/" (d.claim.id) "/documents" } {
+                                (csrf_field(f.csrf))
+                                input type="hidden" name="item" value=(entry.item);
+                                @if entry.accepts.len() > 1 {
+                                    label for={ "kind-" (entry.item) } { (t(l, "which_document")) }
+                                    select id={ "kind-" (entry.item) } name="kind" {
+                                        @for k in &entry.accepts {
+                                            option value=(k.code()) { (match l { Lang::Id => k.label_id(), Lang::En => k.label_en() }) }
+                                        }
+                                    }
+                                } @else if let Some(k) = entry.accepts.first() {
+                                    input type="hidden" name="kind" value=(k.code());
+                                }
+                                label.visually-hidden for={ "file-" (entry.item) } { (body.label) }
+                                input id={ "file-" (entry.item) } type="file" name="file" required accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf";
+                                button.btn.btn-secondary type="submit" {
+                                    @if entry.status == ItemStatus::Missing { (t(l, "upload")) } @else { (t(l, "upload_again")) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -7,4 +7,5 @@ pub mod components;
 pub mod home;
 pub mod layout;
 pub mod me;
+pub mod review;
 pub mod staff;

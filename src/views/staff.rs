@@ -101,10 +101,10 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                     @let rows: Vec<_> = day.people.iter().flat_map(|(sid, ps)| ps.iter().map(move |p| (*sid, p))).collect();
                     @if rows.is_empty() { p.muted { (t(l, "no_bookings")) } } @else {
                         div.table-wrap { table.data {
-                            thead { tr { th { (t(l, "session_time")) } th { (t(l, "booking_code")) } th { (t(l, "field_full_name")) } th { (t(l, "field_nik")) } th { (t(l, "status")) } } }
+                            thead { tr { th { (t(l, "session_time")) } th { (t(l, "booking_code")) } th { (t(l, "field_full_name")) } th { (t(l, "field_nik")) } th { (t(l, "status")) } th { (t(l, "me_claim")) } } }
                             tbody { @for (sid, (bk, p)) in rows {
                                 @let time = day.slots.iter().find(|s| s.id == sid).map(|s| to_local(b.tz(), s.starts_at).format("%H.%M").to_string()).unwrap_or_default();
-                                tr { td { (time) } td { code { (bk.code) } } td { (p.full_name) } td { (crate::domain::nik::mask_str(&p.nik)) } td { (t(l, &format!("booking_status_{}", bk.status))) } }
+                                tr { td { (time) } td { code { (bk.code) } } td { (p.full_name) } td { (crate::domain::nik::mask_str(&p.nik)) } td { (t(l, &format!("booking_status_{}", bk.status))) } td { a href={ "/staff/claims/" (bk.claim_id) } { (t(l, "open_claim_review")) } } }
                             } }
                         } }
                     }

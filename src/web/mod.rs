@@ -22,6 +22,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Clock,
     pub jwt: JwtKeys,
+    pub store: Arc<dyn crate::storage::DocumentStore>,
 }
 
 pub type State = web::Data<AppState>;

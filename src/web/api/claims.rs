@@ -8,9 +8,8 @@ use utoipa::ToSchema;
 use crate::db::claims::{self, Claim, NewClaim};
 use crate::db::{participants, run};
 use crate::domain::claim::{self as rules, ClaimDates, ClaimReason, MemberFacts, Refusal};
-use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
-use crate::web::auth::{Authenticated, Identity};
+use crate::web::auth::Authenticated;
 use crate::web::State;
 
 use super::parse_date;
@@ -28,6 +27,11 @@ pub struct CreateClaimRequest {
     pub date_of_death: Option<String>,
     /// The JHT balance in rupiah, if known.
     pub balance: Option<i64>,
+    /// Death claims: the heir is a child of the member (adds the birth
+    /// certificate to the documents).
+    pub heir_is_child: Option<bool>,
+    /// Death claims: the heir is a minor (adds the guardianship letter).
+    pub heir_is_minor: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -156,6 +160,8 @@ pub async fn open_claim(
                 balance: r.balance,
                 created_at: ts,
                 updated_at: ts,
+                heir_is_child: reason == ClaimReason::Death && r.heir_is_child.unwrap_or(false),
+                heir_is_minor: reason == ClaimReason::Death && r.heir_is_minor.unwrap_or(false),
             };
             claims::insert(c, &new).map_err(|e| {
                 if e.is_unique_violation() {
@@ -187,36 +193,55 @@ pub async fn create(
     }))
 }
 
-/// A claim: to its owner, the staff of a branch it is booked at, admins and auditors.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimWithDossier {
+    #[serde(flatten)]
+    pub claim: ClaimBody,
+    /// One item per required document; alternatives are one item.
+    pub checklist: Vec<super::documents::ChecklistItemBody>,
+    /// Every required item has an upload.
+    pub ready: bool,
+    /// Every required item is accepted: the claim can be verified.
+    pub verifiable: bool,
+    /// Current documents (the latest version of each kind).
+    pub documents: Vec<super::documents::DocumentBody>,
+}
+
+/// A claim with its document checklist: to its owner, the staff of a
+/// branch it is booked at, admins and auditors.
 #[utoipa::path(get, path = "/api/v1/claims/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = ClaimBody), (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = ClaimWithDossier), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     state: State,
+    req: actix_web::HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let (claim, branches) = run(&state.db, move |db| {
+    let identity = who.0.clone();
+    let dossier = run(&state.db, move |db| {
         db.read(|c| -> AppResult<_> {
-            let claim = claims::find(c, id)?;
-            let branches = crate::db::bookings::branches_of_claim(c, id)?;
-            Ok((claim, branches))
+            let Some(claim) = claims::find(c, id)? else {
+                return Ok(None);
+            };
+            if !super::documents::may_read(c, &identity, &claim)? {
+                return Ok(None);
+            }
+            Ok(Some(crate::db::documents::dossier(c, claim)?))
         })
     })
-    .await?;
-    let claim = claim.ok_or_else(|| AppError::not_found("claim_not_found"))?;
-    let allowed = match &who.0 {
-        Identity::Participant { id, .. } => claim.participant_id == *id,
-        // Branch staff see the claims booked at their branch; admins and
-        // auditors see all.
-        Identity::Staff { .. } => {
-            branches.iter().any(|b| who.0.staff_covers_branch(b))
-                || who.0.require_staff(&[Role::Admin, Role::Auditor]).is_ok()
-        }
-    };
-    if !allowed {
-        return Err(AppError::not_found("claim_not_found"));
-    }
-    Ok(HttpResponse::Ok().json(ClaimBody::from(claim)))
+    .await?
+    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+    let lang = crate::web::lang::of_request(&req);
+    Ok(HttpResponse::Ok().json(ClaimWithDossier {
+        checklist: super::documents::checklist_body(&dossier, lang),
+        ready: dossier.ready,
+        verifiable: dossier.verifiable,
+        documents: dossier
+            .current()
+            .map(super::documents::DocumentBody::from)
+            .collect(),
+        claim: ClaimBody::from(dossier.claim.clone()),
+    }))
 }

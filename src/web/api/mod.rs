@@ -6,6 +6,7 @@ pub mod admin;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
+pub mod documents;
 
 use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
@@ -24,6 +25,8 @@ use crate::error::AppError;
         branches::list, branches::slots,
         bookings::create, bookings::get, bookings::reschedule, bookings::cancel,
         admin::set_capacity, admin::create_company,
+        documents::upload, documents::file, documents::delete, documents::review,
+        documents::verify, documents::reject,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -77,6 +80,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/me", web::get().to(accounts::me))
                 .route("/claims", web::post().to(claims::create))
                 .route("/claims/{id}", web::get().to(claims::get))
+                .route("/claims/{id}/documents", web::post().to(documents::upload))
+                .route(
+                    "/claims/{id}/documents/{doc}",
+                    web::get().to(documents::file),
+                )
+                .route(
+                    "/claims/{id}/documents/{doc}",
+                    web::delete().to(documents::delete),
+                )
+                .route("/claims/{id}/verify", web::post().to(documents::verify))
+                .route("/claims/{id}/reject", web::post().to(documents::reject))
+                .route("/documents/{id}/review", web::post().to(documents::review))
                 .route("/branches", web::get().to(branches::list))
                 .route("/branches/{code}/slots", web::get().to(branches::slots))
                 .route("/bookings", web::post().to(bookings::create))

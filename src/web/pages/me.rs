@@ -12,6 +12,7 @@ use crate::views::components::FieldError;
 use crate::views::me as view;
 use crate::web::api::bookings::{cancel_booking, move_booking, place};
 use crate::web::api::claims::{open_claim, CreateClaimRequest};
+use crate::web::api::documents::{accept_upload, read_upload, remove_document};
 use crate::web::State;
 
 fn participant(ctx: &Ctx) -> AppResult<i64> {
@@ -25,6 +26,9 @@ fn participant(ctx: &Ctx) -> AppResult<i64> {
 pub struct Flash {
     pub done: Option<String>,
     pub welcome: Option<String>,
+    /// A refused upload's error code and the checklist item it was for.
+    pub upload_error: Option<String>,
+    pub item: Option<String>,
 }
 
 pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpResponse {
@@ -40,11 +44,24 @@ pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> H
                     Some(b) => bookings::view(c, b)?,
                     None => None,
                 };
-                Ok((p, claim, history, booking))
+                let dossier = match &claim {
+                    Some(cl) => Some(crate::db::documents::dossier(c, cl.clone())?),
+                    None => None,
+                };
+                Ok((p, claim, history, booking, dossier))
             })
         })
         .await?;
-        let (p, claim, history, booking) = data;
+        let (p, claim, history, booking, dossier) = data;
+        let max_upload_mb = state.settings.max_upload_bytes / (1024 * 1024);
+        // Only codes from the catalog are shown, never raw query text.
+        let upload_error = match (&q.upload_error, &q.item) {
+            (Some(code), Some(item)) if crate::i18n::has(code) => Some((
+                crate::i18n::t(ctx.lang, code).replace("{max_mb}", &max_upload_mb.to_string()),
+                item.clone(),
+            )),
+            _ => None,
+        };
         let body = view::overview(
             &ctx.frame(),
             &view::Overview {
@@ -54,6 +71,9 @@ pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> H
                 booking: booking.as_ref(),
                 flash: q.done.as_deref(),
                 today: state.clock.now().date_naive(),
+                dossier: dossier.as_ref(),
+                upload_error,
+                max_upload_mb,
             },
         );
         Ok(ctx.ok(ctx.t("me_title"), body))
@@ -96,6 +116,9 @@ pub struct ClaimForm {
     pub date_of_death: String,
     #[serde(default)]
     pub balance: String,
+    /// Checkboxes: present when ticked.
+    pub heir_is_child: Option<String>,
+    pub heir_is_minor: Option<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -137,6 +160,8 @@ pub async fn claim_submit(
             departure_date: opt(&f.departure_date),
             date_of_death: opt(&f.date_of_death),
             balance,
+            heir_is_child: Some(f.heir_is_child.is_some()),
+            heir_is_minor: Some(f.heir_is_minor.is_some()),
         };
         open_claim(&state, pid, input).await?;
         Ok(redirect("/me?done=claim_opened"))
@@ -236,6 +261,67 @@ pub async fn cancel_submit(
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
         cancel_booking(&state, pid, code).await?;
         Ok(redirect("/me?done=cancelled"))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+/// A document upload from the claim page (multipart, CSRF field first).
+pub async fn upload_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    payload: actix_multipart::Multipart,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let claim_id = path.into_inner();
+    let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
+        Ok(f) => f,
+        Err(e) if e.code == "file_too_large" => {
+            return redirect("/me?upload_error=file_too_large&item=#documents");
+        }
+        Err(e) => return ctx.error_page(&e),
+    };
+    let item: String = form
+        .item
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || *c == '_')
+        .take(40)
+        .collect();
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = participant(&ctx)?;
+        accept_upload(&state, pid, claim_id, form).await
+    }
+    .await;
+    match r {
+        Ok(_) => redirect(&format!("/me?done=uploaded#item-{item}")),
+        Err(e)
+            if (e.status.is_client_error() && e.field.is_some())
+                || matches!(e.code, "too_many_files" | "claim_storage_full") =>
+        {
+            redirect(&format!(
+                "/me?upload_error={}&item={item}#item-{item}",
+                e.detail
+            ))
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+pub async fn delete_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let (claim_id, doc_id) = path.into_inner();
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = participant(&ctx)?;
+        remove_document(&state, pid, claim_id, doc_id).await?;
+        Ok(redirect("/me?done=document_deleted#documents"))
     }
     .await;
     ctx.finish(r)

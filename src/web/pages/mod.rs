@@ -35,6 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me", web::get().to(me::overview))
         .route("/claims/new", web::get().to(me::claim_form))
         .route("/claims/new", web::post().to(me::claim_submit))
+        .route("/claims/{id}/documents", web::post().to(me::upload_submit))
+        .route(
+            "/claims/{id}/documents/{doc}/delete",
+            web::post().to(me::delete_submit),
+        )
         .route("/bookings", web::post().to(me::book_submit))
         .route(
             "/bookings/{code}/reschedule",
@@ -45,6 +50,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/slots/{id}/capacity",
             web::post().to(staff::capacity_submit),
+        )
+        .route("/staff/claims/{id}", web::get().to(staff::claim_review))
+        .route(
+            "/staff/claims/{id}/verify",
+            web::post().to(staff::verify_submit),
+        )
+        .route(
+            "/staff/claims/{id}/reject",
+            web::post().to(staff::reject_submit),
+        )
+        .route(
+            "/staff/documents/{id}/review",
+            web::post().to(staff::review_submit),
         );
 }
 

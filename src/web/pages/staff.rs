@@ -6,11 +6,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{redirect, Ctx};
-use crate::db::{bookings, branches, run, staff};
+use crate::db::{bookings, branches, claims, participants, run, staff};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::views::staff as view;
 use crate::web::api::admin::change_capacity;
+use crate::web::api::documents;
 use crate::web::auth::{Authenticated, Identity, TokenSource};
 use crate::web::State;
 
@@ -155,4 +156,180 @@ pub async fn capacity_submit(
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    pub done: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One claim's dossier for review.
+pub async fn claim_review(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    q: web::Query<ReviewQuery>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        if !matches!(who, Identity::Staff { .. }) {
+            return Err(AppError::forbidden().detail("staff_only"));
+        }
+        let claim_id = path.into_inner();
+        let identity = who.clone();
+        let (dossier, participant, can_review) = run(&state.db, move |db| {
+            db.read(|c| -> AppResult<_> {
+                let claim = claims::find(c, claim_id)?
+                    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+                if !documents::may_read(c, &identity, &claim)? {
+                    return Err(AppError::not_found("claim_not_found"));
+                }
+                let can_review = documents::may_review(c, &identity, &claim)?;
+                let participant = participants::find(c, claim.participant_id)?
+                    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+                Ok((
+                    crate::db::documents::dossier(c, claim)?,
+                    participant,
+                    can_review,
+                ))
+            })
+        })
+        .await?;
+        let today = state.clock.now().date_naive();
+        let error = q
+            .error
+            .as_deref()
+            .filter(|code| crate::i18n::has(code))
+            .map(|code| ctx.t(code).to_string());
+        let body = crate::views::review::review(
+            &ctx.frame(),
+            &crate::views::review::Review {
+                age: today.years_since(participant.birth_date).unwrap_or(0),
+                dossier: &dossier,
+                participant: &participant,
+                can_review,
+                flash: q.done.as_deref(),
+                error,
+            },
+        );
+        Ok(ctx.ok(ctx.t("review_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub decision: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+pub async fn review_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<ReviewForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let f = form.into_inner();
+    let r = async {
+        ctx.check_csrf(&f.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let request = documents::ReviewRequest {
+            decision: f.decision,
+            reason: f.reason,
+            note: f.note,
+        };
+        let doc_id = path.into_inner();
+        match documents::review_document(&state, &who, doc_id, request).await {
+            Ok(doc) => Ok(redirect(&format!(
+                "/staff/claims/{}?done=reviewed#item-{}",
+                doc.claim_id, doc.kind
+            ))),
+            Err(e)
+                if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+                    || e.code == "document_replaced" =>
+            {
+                let claim = run(&state.db, move |db| {
+                    db.read(|c| -> AppResult<_> { Ok(crate::db::documents::find(c, doc_id)?) })
+                })
+                .await?
+                .map(|d| d.claim_id)
+                .ok_or(e.clone())?;
+                Ok(redirect(&format!(
+                    "/staff/claims/{claim}?error={}",
+                    e.detail
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+pub async fn verify_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> HttpResponse {
+    decision_submit(req, state, path.into_inner(), form.into_inner(), "verified").await
+}
+
+pub async fn reject_submit(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> HttpResponse {
+    decision_submit(req, state, path.into_inner(), form.into_inner(), "rejected").await
+}
+
+async fn decision_submit(
+    req: HttpRequest,
+    state: State,
+    claim_id: i64,
+    f: DecisionForm,
+    outcome: &'static str,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&f.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let request = documents::DecisionRequest {
+            reason: f.reason,
+            note: f.note,
+        };
+        match documents::decide_claim(&state, &who, claim_id, outcome, request).await {
+            Ok(_) => Ok(redirect(&format!(
+                "/staff/claims/{claim_id}?done=claim_{outcome}"
+            ))),
+            Err(e)
+                if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+                    || e.code == "documents_not_accepted" =>
+            {
+                Ok(redirect(&format!(
+                    "/staff/claims/{claim_id}?error={}",
+                    e.detail
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    ctx.finish(r)
 }
