@@ -62,6 +62,7 @@ impl Application {
             clock,
             jwt: JwtKeys::new(&secret),
             store: Arc::new(crate::storage::FsStore::new(&settings.data_dir)?),
+            live: crate::web::live::start(db.clone()),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -47,13 +47,27 @@ impl DocumentStore for FsStore {
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         // Write to a temporary name and rename, so a crash never leaves a
         // half-written file under the real name.
-        let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
+        // The temporary name is unique per write: the same bytes may be
+        // stored by two requests at once.
+        let tmp = dir.join(format!("{key}.{}.tmp", crate::auth::random_token(9)));
         let mut f =
             std::fs::File::create(&tmp).map_err(|e| format!("cannot write document: {e}"))?;
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| format!("cannot write document: {e}"))?;
-        std::fs::rename(&tmp, &path).map_err(|e| format!("cannot store document: {e}"))
+        let written = f.write_all(bytes).and_then(|_| f.sync_all());
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(format!("cannot write document: {e}"));
+        }
+        match std::fs::rename(&tmp, &path) {
+            Ok(()) => Ok(()),
+            Err(_) if path.exists() => {
+                let _ = std::fs::remove_file(&tmp);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(format!("cannot store document: {e}"))
+            }
+        }
     }
 
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {

@@ -407,15 +407,28 @@ pub fn for_slot(
         .load(conn)?)
 }
 
-/// Branches where a claim has (or had) a booking.
+/// Branches whose staff handle a claim: where it has a booking that was
+/// not cancelled, or a floor ticket (walk-ins).
 pub fn branches_of_claim(conn: &mut DbConnection, claim: i64) -> Result<Vec<String>, DbError> {
-    use super::schema::slots;
-    Ok(bookings::table
+    use super::schema::{slots, tickets};
+    let mut out: Vec<String> = bookings::table
         .inner_join(slots::table)
         .filter(bookings::claim_id.eq(claim))
+        .filter(bookings::status.ne("cancelled"))
         .select(slots::branch_code)
         .distinct()
-        .load(conn)?)
+        .load(conn)?;
+    let floor: Vec<String> = tickets::table
+        .filter(tickets::claim_id.eq(Some(claim)))
+        .select(tickets::branch_code)
+        .distinct()
+        .load(conn)?;
+    for b in floor {
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    Ok(out)
 }
 
 /// Local time, the day before a session, from which its reminder goes out.

@@ -21,6 +21,10 @@ pub struct Branch {
     pub session_capacity: i32,
     pub booking_horizon_days: i32,
     pub created_at: NaiveDateTime,
+    /// Sessions one CS agent serves at once (1–6).
+    pub seats_per_agent: i32,
+    /// Walk-in tickets a day, when capped.
+    pub walk_in_cap: Option<i32>,
 }
 
 impl Branch {

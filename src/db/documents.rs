@@ -61,6 +61,19 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Document>, DbErro
         .optional()?)
 }
 
+/// Serializes changes to one claim's documents on PostgreSQL (SQLite's
+/// write lock already does): version numbers and the per-claim quota are
+/// read-then-write decisions.
+pub fn lock_claim(conn: &mut DbConnection, claim: i64) -> Result<(), DbError> {
+    if let DbConnection::Pg(c) = conn {
+        let key = i32::try_from(claim.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
+        diesel::sql_query("SELECT pg_advisory_xact_lock(4103, $1)")
+            .bind::<diesel::sql_types::Integer, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Files and bytes a claim holds (all versions, deleted ones excluded).
 pub fn usage(conn: &mut DbConnection, claim: i64) -> Result<(i64, i64), DbError> {
     let rows: Vec<i64> = documents::table

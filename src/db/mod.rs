@@ -5,12 +5,15 @@
 //! lock up front (`BEGIN IMMEDIATE`) so concurrent writers queue instead of
 //! failing with `SQLITE_BUSY` half-way through.
 
+pub mod audit;
 pub mod auth;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
 pub mod demo;
+pub mod devices;
 pub mod documents;
+pub mod floor;
 pub mod outbox;
 pub mod participants;
 pub mod schema;

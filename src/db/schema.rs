@@ -26,6 +26,8 @@ diesel::table! {
         session_capacity -> Integer,
         booking_horizon_days -> Integer,
         created_at -> Timestamp,
+        seats_per_agent -> Integer,
+        walk_in_cap -> Nullable<Integer>,
     }
 }
 
@@ -175,7 +177,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    booths (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        number -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        kind -> Text,
+        booth_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        label -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    agents (staff_id) {
+        staff_id -> BigInt,
+        branch_code -> Text,
+        status -> Text,
+        seats -> Integer,
+        active -> Integer,
+        idle_since -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        kind -> Text,
+        seq -> Integer,
+        number -> Text,
+        nik -> Text,
+        participant_id -> Nullable<BigInt>,
+        booking_id -> Nullable<BigInt>,
+        claim_id -> Nullable<BigInt>,
+        online -> Bool,
+        priority -> Text,
+        session_start -> Nullable<Timestamp>,
+        status -> Text,
+        arrived_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    floor_sessions (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        branch_code -> Text,
+        agent_id -> BigInt,
+        booth_id -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    floor_events (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        agent_id -> Nullable<BigInt>,
+        kind -> Text,
+        payload -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_role -> Text,
+        actor_branch -> Nullable<Text>,
+        action -> Text,
+        participant_id -> Nullable<BigInt>,
+        claim_id -> Nullable<BigInt>,
+        booking_id -> Nullable<BigInt>,
+        session_id -> Nullable<BigInt>,
+        batch_id -> Nullable<BigInt>,
+        branch_code -> Nullable<Text>,
+        details -> Text,
+        client_ip -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
+diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));
 diesel::joinable!(bookings -> claims (claim_id));
 diesel::joinable!(bookings -> participants (participant_id));
@@ -192,6 +295,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     bookings,
     documents,
+    booths,
+    devices,
+    agents,
+    tickets,
+    floor_sessions,
+    floor_events,
+    audit_log,
     auth_sessions,
     login_attempts,
     outbox,

@@ -26,6 +26,8 @@ pub fn seed_reference_data(db: &Db, now: NaiveDateTime) -> Result<(usize, usize)
                     session_capacity: i32::try_from(s.session_capacity).unwrap_or(1),
                     booking_horizon_days: 7,
                     created_at: now,
+                    seats_per_agent: if s.one_to_many { 5 } else { 1 },
+                    walk_in_cap: None,
                 })
                 .collect();
             b = branches::insert_branches(conn, &rows)?;

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod claim;
 pub mod documents;
 pub mod email;
+pub mod floor;
 pub mod kpj;
 pub mod nik;
 pub mod password;

@@ -9,6 +9,8 @@ pub enum Role {
     Cs,
     Auditor,
     Hr,
+    /// A kiosk or booth computer signed in with a device credential.
+    Device,
 }
 
 impl Role {
@@ -28,6 +30,7 @@ impl Role {
             Role::Cs => "cs",
             Role::Auditor => "auditor",
             Role::Hr => "hr",
+            Role::Device => "device",
         }
     }
 

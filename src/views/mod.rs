@@ -4,6 +4,7 @@
 pub mod account;
 pub mod branches;
 pub mod components;
+pub mod floor;
 pub mod home;
 pub mod layout;
 pub mod me;

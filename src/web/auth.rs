@@ -17,6 +17,8 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "antre_session";
+/// A kiosk's or booth computer's device credential.
+pub const DEVICE_COOKIE: &str = "antre_device";
 /// Failed sign-ins allowed per account, and per client address, within
 /// [`THROTTLE_WINDOW_MINUTES`] before further attempts are refused.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -37,6 +39,13 @@ pub enum Identity {
         company: Option<String>,
         sid: String,
     },
+    /// A kiosk or booth computer of one branch.
+    Device {
+        id: i64,
+        branch: String,
+        kind: String,
+        booth_id: Option<i64>,
+    },
 }
 
 impl Identity {
@@ -44,19 +53,21 @@ impl Identity {
         match self {
             Identity::Participant { .. } => Role::Participant,
             Identity::Staff { role, .. } => *role,
+            Identity::Device { .. } => Role::Device,
         }
     }
 
     pub fn sid(&self) -> &str {
         match self {
             Identity::Participant { sid, .. } | Identity::Staff { sid, .. } => sid,
+            Identity::Device { .. } => "",
         }
     }
 
     pub fn participant_id(&self) -> Result<i64, AppError> {
         match self {
             Identity::Participant { id, .. } => Ok(*id),
-            Identity::Staff { .. } => Err(AppError::forbidden().detail("participants_only")),
+            _ => Err(AppError::forbidden().detail("participants_only")),
         }
     }
 
@@ -80,7 +91,7 @@ impl Identity {
                 Role::Supervisor | Role::Cs => own.as_deref() == Some(branch),
                 _ => false,
             },
-            Identity::Participant { .. } => false,
+            Identity::Participant { .. } | Identity::Device { .. } => false,
         }
     }
 }
@@ -134,13 +145,37 @@ pub async fn identify(req: &HttpRequest) -> Result<Option<(Identity, TokenSource
     let Some(state) = req.app_data::<State>().cloned() else {
         return Err(AppError::internal("application state missing"));
     };
+    let device_cookie = req
+        .cookie(DEVICE_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.starts_with(crate::db::devices::TOKEN_PREFIX));
     let (token, source) = match bearer(req) {
         Some(t) => (t, TokenSource::Bearer),
         None => match req.cookie(SESSION_COOKIE) {
             Some(c) if !c.value().is_empty() => (c.value().to_string(), TokenSource::Cookie),
-            _ => return Ok(None),
+            _ => match device_cookie {
+                Some(t) => (t, TokenSource::Cookie),
+                None => return Ok(None),
+            },
         },
     };
+    if token.starts_with(crate::db::devices::TOKEN_PREFIX) {
+        let found = run(&state.db, move |db| {
+            db.read(|c| -> Result<_, AppError> { Ok(crate::db::devices::by_token(c, &token)?) })
+        })
+        .await?;
+        return Ok(found.map(|d| {
+            (
+                Identity::Device {
+                    id: d.id,
+                    branch: d.branch_code,
+                    kind: d.kind,
+                    booth_id: d.booth_id,
+                },
+                source,
+            )
+        }));
+    }
     let now = state.clock.now();
     let Some(claims) = state.jwt.verify(&token, now.timestamp()) else {
         return Ok(None);
@@ -209,6 +244,7 @@ pub fn issue_token(
     let sub = match identity {
         Identity::Participant { id, .. } => format!("p:{id}"),
         Identity::Staff { id, .. } => format!("s:{id}"),
+        Identity::Device { .. } => return Err(AppError::internal("devices hold no session token")),
     };
     let claims = TokenClaims {
         sub,

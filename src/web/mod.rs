@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod lang;
+pub mod live;
 pub mod pages;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub clock: Clock,
     pub jwt: JwtKeys,
     pub store: Arc<dyn crate::storage::DocumentStore>,
+    pub live: live::Live,
 }
 
 pub type State = web::Data<AppState>;

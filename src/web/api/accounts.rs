@@ -214,6 +214,18 @@ pub async fn me(state: State, who: Authenticated) -> AppResult<HttpResponse> {
             branch,
             company,
         },
+        Identity::Device {
+            id, branch, kind, ..
+        } => MeResponse {
+            role: format!("device:{kind}"),
+            id,
+            name: kind,
+            email: None,
+            nik_masked: None,
+            birth_date: None,
+            branch: Some(branch),
+            company: None,
+        },
     };
     Ok(HttpResponse::Ok().json(body))
 }

@@ -151,6 +151,7 @@ pub async fn get(
     let visible = match &who.0 {
         Identity::Participant { id, .. } => v.booking.participant_id == *id,
         Identity::Staff { .. } => who.0.staff_covers_branch(&v.branch.code),
+        Identity::Device { .. } => false,
     };
     if !visible {
         return Err(AppError::not_found("booking_not_found"));

@@ -131,6 +131,7 @@ pub fn may_read(conn: &mut DbConnection, who: &Identity, claim: &Claim) -> AppRe
                         .iter()
                         .any(|b| who.staff_covers_branch(b)))
         }
+        Identity::Device { .. } => false,
     })
 }
 
@@ -204,6 +205,7 @@ pub async fn accept_upload(
     };
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Document> {
+            docs::lock_claim(c, claim_id)?;
             // Re-checked inside the transaction: the claim may have been
             // decided meanwhile.
             let claim =
@@ -376,6 +378,7 @@ pub async fn delete(
 pub async fn remove_document(state: &State, pid: i64, claim_id: i64, doc_id: i64) -> AppResult<()> {
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<()> {
+            docs::lock_claim(c, claim_id)?;
             let claim = claims::find(c, claim_id)?
                 .filter(|cl| cl.participant_id == pid)
                 .ok_or_else(|| AppError::not_found("document_not_found"))?;
@@ -464,6 +467,7 @@ pub async fn review_document(
             let doc = docs::find(c, doc_id)?
                 .filter(|d| d.status != "deleted")
                 .ok_or_else(|| AppError::not_found("document_not_found"))?;
+            docs::lock_claim(c, doc.claim_id)?;
             let claim = claims::find(c, doc.claim_id)?
                 .ok_or_else(|| AppError::not_found("document_not_found"))?;
             if !may_review(c, &who, &claim)? {
@@ -551,6 +555,7 @@ pub async fn decide_claim(
     let who = who.clone();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Claim> {
+            docs::lock_claim(c, claim_id)?;
             let claim =
                 claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
             if !may_review(c, &who, &claim)? {

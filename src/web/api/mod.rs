@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod branches;
 pub mod claims;
 pub mod documents;
+pub mod floor;
 
 use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
@@ -27,6 +28,8 @@ use crate::error::AppError;
         admin::set_capacity, admin::create_company,
         documents::upload, documents::file, documents::delete, documents::review,
         documents::verify, documents::reject,
+        floor::arrive, floor::set_status, floor::sessions, floor::finish, floor::transfer,
+        floor::board, floor::issue_device, floor::settings,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -92,6 +95,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/claims/{id}/verify", web::post().to(documents::verify))
                 .route("/claims/{id}/reject", web::post().to(documents::reject))
                 .route("/documents/{id}/review", web::post().to(documents::review))
+                .route("/branches/{code}/arrivals", web::post().to(floor::arrive))
+                .route("/branches/{code}/board", web::get().to(floor::board))
+                .route(
+                    "/branches/{code}/events",
+                    web::get().to(floor::branch_events),
+                )
+                .route(
+                    "/branches/{code}/devices",
+                    web::post().to(floor::issue_device),
+                )
+                .route("/branches/{code}/floor", web::put().to(floor::settings))
+                .route("/console/status", web::put().to(floor::set_status))
+                .route("/console/sessions", web::get().to(floor::sessions))
+                .route("/console/events", web::get().to(floor::console_events))
+                .route(
+                    "/console/sessions/{id}/finish",
+                    web::post().to(floor::finish),
+                )
+                .route(
+                    "/console/sessions/{id}/transfer",
+                    web::post().to(floor::transfer),
+                )
                 .route("/branches", web::get().to(branches::list))
                 .route("/branches/{code}/slots", web::get().to(branches::slots))
                 .route("/bookings", web::post().to(bookings::create))

@@ -180,7 +180,7 @@ async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool
         Ok(s) => {
             let home = match s.identity {
                 Identity::Participant { .. } => "/me",
-                Identity::Staff { .. } => "/staff",
+                _ => "/staff",
             };
             let to = safe_next(form.next.as_deref()).unwrap_or_else(|| home.into());
             signed_in_redirect(&state, s.token, &to)

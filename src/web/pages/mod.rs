@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod branches;
+pub mod floor;
 pub mod home;
 pub mod me;
 pub mod staff;
@@ -51,6 +52,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/staff/slots/{id}/capacity",
             web::post().to(staff::capacity_submit),
         )
+        .route("/kiosk/{code}", web::get().to(floor::kiosk))
+        .route("/kiosk/{code}", web::post().to(floor::kiosk_submit))
+        .route(
+            "/kiosk/{code}/activate",
+            web::post().to(floor::kiosk_activate),
+        )
+        .route("/board/{code}", web::get().to(floor::board))
+        .route("/console", web::get().to(floor::console))
+        .route("/console/status", web::post().to(floor::console_status))
+        .route(
+            "/console/sessions/{id}/finish",
+            web::post().to(floor::console_finish),
+        )
+        .route("/staff/floor", web::get().to(floor::supervisor_floor))
+        .route(
+            "/staff/floor/{code}/settings",
+            web::post().to(floor::settings_submit),
+        )
+        .route(
+            "/staff/tickets/{id}/priority",
+            web::post().to(floor::set_priority),
+        )
+        .route(
+            "/staff/agents/{id}/status",
+            web::post().to(floor::agent_status),
+        )
+        .route("/static/live.js", web::get().to(live_js))
         .route("/staff/claims/{id}", web::get().to(staff::claim_review))
         .route(
             "/staff/claims/{id}/verify",
@@ -71,6 +99,13 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("cache-control", "public, max-age=3600"))
         .body(include_str!("../../../static/antre.css"))
+}
+
+async fn live_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(include_str!("../../../static/live.js"))
 }
 
 async fn favicon() -> HttpResponse {

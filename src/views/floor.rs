@@ -1,0 +1,266 @@
+//! Floor screens: kiosk (touch, large type), display board (readable
+//! across a room), CS console (up to six panes), supervisor floor view.
+
+use maud::{html, Markup};
+
+use super::components::{csrf_field, notice};
+use super::layout::Frame;
+use super::me::{reason_label, status_tag};
+use crate::db::branches::Branch;
+use crate::db::documents::Dossier;
+use crate::db::floor::{AgentRow, Arrival, FloorView};
+use crate::domain::floor::{AgentStatus, Priority};
+use crate::i18n::{t, Lang};
+use crate::web::api::floor::{BoardBody, ConsoleSession};
+
+pub fn kiosk(
+    f: &Frame<'_>,
+    b: &Branch,
+    active: bool,
+    can_activate: bool,
+    error: Option<&str>,
+) -> Markup {
+    let l = f.lang;
+    html! {
+        div.kiosk.stack data-live-branch=(b.code) {
+            h1 { (t(l, "kiosk_title")) }
+            p.lead { (b.name) }
+            @if !active {
+                @if can_activate {
+                    p { (t(l, "kiosk_activate_lead")) }
+                    form method="post" action={ "/kiosk/" (b.code) "/activate" } {
+                        (csrf_field(f.csrf))
+                        button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_activate")) }
+                    }
+                } @else {
+                    (notice("warning", t(l, "kiosk_not_active")))
+                }
+            } @else {
+                @if let Some(e) = error { (notice("error", e)) }
+                form.form.kiosk-form method="post" action={ "/kiosk/" (b.code) } autocomplete="off" {
+                    (csrf_field(f.csrf))
+                    label for="nik" { (t(l, "kiosk_enter_nik")) }
+                    input id="nik" name="nik" type="text" inputmode="numeric" pattern="[0-9 ]*" maxlength="20" required autofocus;
+                    button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_take_ticket")) }
+                }
+                p.muted { (t(l, "kiosk_hint")) }
+            }
+        }
+    }
+}
+
+pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
+    let l = f.lang;
+    html! {
+        meta http-equiv="refresh" content={ "20;url=/kiosk/" (b.code) };
+        div.kiosk.stack {
+            p.lead { (t(l, if a.ticket.kind == "booked" { "kiosk_checked_in" } else { "kiosk_walk_in" })) }
+            p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
+            @if a.ticket.status == "serving" {
+                p.lead { (t(l, "kiosk_go_now")) }
+            } @else {
+                dl.facts {
+                    dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
+                    dt { (t(l, "estimated_wait")) }
+                    dd { @match a.estimated_wait_minutes { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
+                }
+            }
+            @if a.repeated { p.muted { (t(l, "kiosk_same_ticket")) } }
+            p.muted { (t(l, "kiosk_watch_board")) }
+            a.btn.btn-secondary.btn-block href={ "/kiosk/" (b.code) } { (t(l, "done")) }
+        }
+    }
+}
+
+pub fn board(f: &Frame<'_>, b: &Branch, d: &BoardBody) -> Markup {
+    let l = f.lang;
+    html! {
+        noscript { meta http-equiv="refresh" content="15"; }
+        div.board data-live-branch=(b.code) data-live-reload="1" {
+            div.board-head {
+                h1 { (b.name) }
+                p.board-meta { (t(l, "waiting_now")) ": " strong { (d.waiting) }
+                    @if let Some(m) = d.estimated_wait_minutes { " · " (t(l, "estimated_wait")) ": ±" (m) " " (t(l, "minutes")) } }
+            }
+            h2.visually-hidden { (t(l, "now_calling")) }
+            ul.board-calls {
+                @for c in &d.calls {
+                    li { span.board-ticket { (c.ticket) } span.board-arrow { "→" }
+                         span.board-booth { @match c.booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } } }
+                }
+                @if d.calls.is_empty() { li.muted { (t(l, "no_calls")) } }
+            }
+            @if !d.recent.is_empty() {
+                h2.board-recent-title { (t(l, "recent_calls")) }
+                p.board-recent { @for c in &d.recent { span { (c.ticket) @if let Some(n) = c.booth { " → " (n) } } " " } }
+            }
+        }
+        script src="/static/live.js" defer {}
+    }
+}
+
+pub struct Console<'a> {
+    pub branch: &'a Branch,
+    pub agent: Option<&'a AgentRow>,
+    pub sessions: &'a [ConsoleSession],
+    pub dossiers: &'a [Dossier],
+    pub peers: &'a [(i64, String)],
+}
+
+fn status_form(f: &Frame<'_>, status: &str, label: &str, primary: bool) -> Markup {
+    html! {
+        form.inline-form method="post" action="/console/status" {
+            (csrf_field(f.csrf))
+            input type="hidden" name="status" value=(status);
+            button class={ "btn " @if primary { "btn-primary" } @else { "btn-secondary" } } type="submit" { (label) }
+        }
+    }
+}
+
+pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
+    let l = f.lang;
+    let status = c
+        .agent
+        .and_then(|a| AgentStatus::parse(&a.status))
+        .unwrap_or(AgentStatus::Off);
+    html! {
+        div.console data-live-console="1" {
+            div.console-bar {
+                h1 { (t(l, "console_title")) " · " (c.branch.name) }
+                span class={ "tag " @match status { AgentStatus::OnDuty => "tag-ok", AgentStatus::Paused => "tag-warn", AgentStatus::Off => "tag-neutral" } } {
+                    (match l { Lang::Id => status.label_id(), Lang::En => status.label_en() })
+                }
+                @if let Some(a) = c.agent { span.muted { " " (a.active) " / " (a.seats) " " (t(l, "seats")) } }
+                div.form-actions {
+                    @if status != AgentStatus::OnDuty { (status_form(f, "on_duty", t(l, "go_on_duty"), true)) }
+                    @if status == AgentStatus::OnDuty { (status_form(f, "paused", t(l, "pause"), false)) }
+                    @if status != AgentStatus::Off { (status_form(f, "off", t(l, "sign_off"), false)) }
+                }
+            }
+            p.small.muted { (t(l, "console_keys")) }
+            @if c.sessions.is_empty() {
+                p.notice.notice-info { (t(l, if status == AgentStatus::OnDuty { "console_waiting" } else { "console_off" })) }
+            }
+            div.panes {
+                @for (i, s) in c.sessions.iter().enumerate() {
+                    @let dossier = s.claim_id.and_then(|id| c.dossiers.iter().find(|d| d.claim.id == id));
+                    section.pane id={ "session-" (s.id) } tabindex="0" data-pane=(i + 1) aria-label={ (t(l, "ticket")) " " (s.ticket) } {
+                        header.pane-head {
+                            span.pane-key { (i + 1) }
+                            strong.pane-ticket { (s.ticket) }
+                            span.tag.tag-neutral { @match s.booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } }
+                        }
+                        dl.facts {
+                            dt { (t(l, "field_full_name")) } dd { (s.participant.name.clone().unwrap_or_else(|| t(l, "not_registered").to_string())) }
+                            dt { (t(l, "field_nik")) } dd { (s.participant.nik_masked)
+                                @if let (Some(age), Some(sex)) = (s.participant.age, &s.participant.sex) { " · " (age) " " (t(l, "years")) " · " (t(l, if sex == "female" { "sex_female" } else { "sex_male" })) } }
+                            @if let Some(k) = &s.participant.kpj { dt { (t(l, "field_kpj")) } dd { (k) } }
+                        }
+                        @match dossier {
+                            Some(d) => {
+                                p { strong { (reason_label(l, &d.claim.reason)) } " · " span.tag.tag-neutral { (t(l, &format!("claim_status_{}", d.claim.status))) } }
+                                ul.checklist.compact {
+                                    @for e in &d.checklist {
+                                        li { (match l { Lang::Id => e.label_id, Lang::En => e.label_en }) " " (status_tag(l, e.status)) }
+                                    }
+                                }
+                                p { a.btn.btn-secondary href={ "/staff/claims/" (d.claim.id) } target="_blank" rel="noopener" { (t(l, "open_documents")) } }
+                            }
+                            None => { p.muted { (t(l, "no_claim")) } }
+                        }
+                        div.pane-actions {
+                            @for (outcome, key, class) in [("verified", "finish_verified", "btn-primary"), ("rejected", "finish_rejected", "btn-danger"), ("no_show", "finish_no_show", "btn-secondary"), ("returned", "finish_returned", "btn-secondary")] {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                    (csrf_field(f.csrf))
+                                    input type="hidden" name="outcome" value=(outcome);
+                                    button class={ "btn " (class) } type="submit" { (t(l, key)) }
+                                }
+                            }
+                            @if !c.peers.is_empty() {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                    (csrf_field(f.csrf))
+                                    input type="hidden" name="outcome" value="transferred";
+                                    label.visually-hidden for={ "to-" (s.id) } { (t(l, "transfer_to")) }
+                                    select id={ "to-" (s.id) } name="to_agent" { @for (id, name) in c.peers { option value=(id) { (name) } } }
+                                    button.btn.btn-secondary type="submit" { (t(l, "transfer")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        script src="/static/live.js" defer {}
+    }
+}
+
+pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) -> Markup {
+    let l = f.lang;
+    let m = &v.measures;
+    let fmt = |x: Option<f64>| x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into());
+    html! {
+        div data-live-branch=(b.code) data-live-reload="1" {
+            h1 { (t(l, "floor_title")) " · " (b.name) }
+            p { a href={ "/board/" (b.code) } { (t(l, "open_board")) } " · " a href={ "/kiosk/" (b.code) } { (t(l, "open_kiosk")) } }
+            section.card-grid {
+                div.card { h3 { (t(l, "arrivals")) } p.big-number { (m.arrivals) } }
+                div.card { h3 { (t(l, "served")) } p.big-number { (m.served) } }
+                div.card { h3 { (t(l, "no_shows")) } p.big-number { (m.no_shows) } }
+                div.card { h3 { (t(l, "avg_wait")) } p.big-number { (fmt(m.avg_wait_minutes)) } p.small.muted { (t(l, "minutes")) } }
+                div.card { h3 { (t(l, "avg_service")) } p.big-number { (fmt(m.avg_service_minutes)) } p.small.muted { (t(l, "minutes")) } }
+                div.card { h3 { (t(l, "avg_concurrency")) } p.big-number { (fmt(m.avg_active_seats)) } }
+                div.card { h3 { (t(l, "per_agent_hour")) } p.big-number { (fmt(m.per_agent_hour)) } }
+            }
+            section.card.stack {
+                h2 { (t(l, "agents")) }
+                @if v.agents.is_empty() { p.muted { (t(l, "no_agents")) } } @else {
+                    div.table-wrap { table.data {
+                        thead { tr { th { (t(l, "field_full_name")) } th { (t(l, "status")) } th.num { (t(l, "seats")) } th { "" } } }
+                        tbody { @for (a, name) in v.agents.iter().zip(names) {
+                            tr { td { (name) } td { (a.status) } td.num { (a.active) " / " (a.seats) } td {
+                                @if a.status == "on_duty" {
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value="paused"; button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
+                                } @else if a.status == "paused" {
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value="on_duty"; button.btn.btn-secondary type="submit" { (t(l, "resume")) } }
+                                }
+                            } }
+                        } }
+                    } }
+                }
+            }
+            section.card.stack {
+                h2 { (t(l, "waiting_list")) " (" (v.waiting.len()) ")" }
+                @if v.waiting.is_empty() { p.muted { (t(l, "nobody_waiting")) } } @else {
+                    div.table-wrap { table.data {
+                        thead { tr { th.num { "#" } th { (t(l, "ticket")) } th { (t(l, "priority")) } th { "" } } }
+                        tbody { @for (tk, pos) in &v.waiting {
+                            tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td { (tk.priority) } td {
+                                form.inline-form method="post" action={ "/staff/tickets/" (tk.id) "/priority" } {
+                                    (csrf_field(f.csrf))
+                                    label.visually-hidden for={ "prio-" (tk.id) } { (t(l, "priority")) }
+                                    select id={ "prio-" (tk.id) } name="priority" { @for p in Priority::ALL { option value=(p.code()) selected[p.code() == tk.priority] { (match l { Lang::Id => p.label_id(), Lang::En => p.label_en() }) } } }
+                                    button.btn.btn-secondary type="submit" { (t(l, "save")) }
+                                }
+                            } }
+                        } }
+                    } }
+                }
+            }
+            section.card.stack {
+                h2 { (t(l, "being_served")) " (" (v.serving.len()) ")" }
+                ul { @for (s, tk, booth) in &v.serving { li { strong { (tk.number) } " → " @match booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } " · " (s.started_at.format("%H:%M")) " UTC" } } }
+            }
+            section.card.stack {
+                h2 { (t(l, "floor_settings")) }
+                form.form method="post" action={ "/staff/floor/" (b.code) "/settings" } {
+                    (csrf_field(f.csrf))
+                    div.field { label for="seats" { (t(l, "seats_per_agent")) } input id="seats" type="number" name="seats_per_agent" min="1" max="6" value=(b.seats_per_agent); }
+                    div.field { label for="cap" { (t(l, "walk_in_cap")) } p.hint { (t(l, "walk_in_cap_hint")) } input id="cap" type="number" name="walk_in_cap" min="0" value=[b.walk_in_cap]; }
+                    p.small.muted { (v.booths) " " (t(l, "booths")) }
+                    button.btn.btn-primary type="submit" { (t(l, "save")) }
+                }
+            }
+        }
+        script src="/static/live.js" defer {}
+    }
+}

@@ -1,0 +1,145 @@
+//! Live updates. Floor changes are rows in `floor_events`; one poller per
+//! app instance reads new rows every 200 ms and fans them out to this
+//! instance's Server-Sent-Event streams. Because the source is the shared
+//! database, a change made through another instance reaches every screen.
+
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use diesel::prelude::*;
+use tokio::sync::broadcast;
+
+use crate::db::schema::floor_events;
+use crate::db::{Db, DbError};
+
+#[derive(Debug, Clone)]
+pub struct FloorEvent {
+    pub id: i64,
+    pub branch: String,
+    pub agent: Option<i64>,
+    pub kind: String,
+    pub payload: String,
+}
+
+#[derive(Clone)]
+pub struct Live {
+    tx: broadcast::Sender<FloorEvent>,
+}
+
+impl Live {
+    pub fn subscribe(&self) -> broadcast::Receiver<FloorEvent> {
+        self.tx.subscribe()
+    }
+}
+
+fn newest(db: &Db) -> Result<i64, DbError> {
+    db.read(|c| -> Result<i64, DbError> {
+        let max: Option<i64> = floor_events::table
+            .select(diesel::dsl::max(floor_events::id))
+            .first(c)?;
+        Ok(max.unwrap_or(0))
+    })
+}
+
+fn after(db: &Db, id: i64) -> Result<Vec<FloorEvent>, DbError> {
+    db.read(|c| -> Result<_, DbError> {
+        let rows: Vec<(i64, String, Option<i64>, String, String)> = floor_events::table
+            .filter(floor_events::id.gt(id))
+            .order(floor_events::id.asc())
+            .limit(500)
+            .select((
+                floor_events::id,
+                floor_events::branch_code,
+                floor_events::agent_id,
+                floor_events::kind,
+                floor_events::payload,
+            ))
+            .load(c)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, branch, agent, kind, payload)| FloorEvent {
+                id,
+                branch,
+                agent,
+                kind,
+                payload,
+            })
+            .collect())
+    })
+}
+
+/// Starts the poller; call once per process.
+pub fn start(db: Db) -> Live {
+    let (tx, _) = broadcast::channel(1024);
+    let live = Live { tx: tx.clone() };
+    actix_web::rt::spawn(async move {
+        let start_db = db.clone();
+        let mut last = actix_web::rt::task::spawn_blocking(move || newest(&start_db))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or(0);
+        loop {
+            actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+            if tx.receiver_count() == 0 {
+                // Nobody listens here; keep the cursor current cheaply.
+                let d = db.clone();
+                if let Ok(Ok(n)) = actix_web::rt::task::spawn_blocking(move || newest(&d)).await {
+                    last = n;
+                }
+                continue;
+            }
+            let d = db.clone();
+            let cursor = last;
+            match actix_web::rt::task::spawn_blocking(move || after(&d, cursor)).await {
+                Ok(Ok(events)) => {
+                    for e in events {
+                        last = last.max(e.id);
+                        let _ = tx.send(e);
+                    }
+                }
+                Ok(Err(e)) => tracing::warn!("live poller: {e}"),
+                Err(e) => tracing::warn!("live poller: {e}"),
+            }
+        }
+    });
+    live
+}
+
+/// An SSE stream of the events `keep` selects, with a keep-alive comment
+/// every 15 s.
+pub fn sse(
+    rx: broadcast::Receiver<FloorEvent>,
+    keep: impl Fn(&FloorEvent) -> bool + 'static,
+) -> actix_web::HttpResponse {
+    let stream = futures_util::stream::unfold((rx, keep), |(mut rx, keep)| async move {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
+                Err(_) => {
+                    return Some((
+                        Ok::<_, actix_web::Error>(Bytes::from_static(b": keep-alive\n\n")),
+                        (rx, keep),
+                    ))
+                }
+                Ok(Ok(e)) if keep(&e) => {
+                    let frame = format!("id: {}\nevent: {}\ndata: {}\n\n", e.id, e.kind, e.payload);
+                    return Some((Ok(Bytes::from(frame)), (rx, keep)));
+                }
+                Ok(Ok(_)) => continue,
+                // A slow reader missed events: tell it to reload.
+                Ok(Err(broadcast::error::RecvError::Lagged(_))) => {
+                    return Some((
+                        Ok(Bytes::from_static(b"event: resync\ndata: {}\n\n")),
+                        (rx, keep),
+                    ));
+                }
+                Ok(Err(broadcast::error::RecvError::Closed)) => return None,
+            }
+        }
+    });
+    actix_web::HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(stream)
+}
