@@ -58,6 +58,7 @@ pub fn has(key: &str) -> bool {
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     CATALOG
         .iter()
+        .chain(CATALOG_COLLECTIVE.iter())
         .find(|(k, _, _)| *k == key)
         .map(|(_, id, en)| (*id, *en))
 }
@@ -180,6 +181,7 @@ pub fn rupiah(amount: i64) -> String {
 }
 
 include!("i18n_catalog.rs");
+include!("i18n_catalog_collective.rs");
 
 #[cfg(test)]
 mod tests {
@@ -209,12 +211,16 @@ mod tests {
 
     #[test]
     fn catalog_keys_unique_and_complete() {
-        let mut keys: Vec<&str> = CATALOG.iter().map(|(k, _, _)| *k).collect();
+        let mut keys: Vec<&str> = CATALOG
+            .iter()
+            .chain(CATALOG_COLLECTIVE.iter())
+            .map(|(k, _, _)| *k)
+            .collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate catalog keys");
-        for (k, id, en) in CATALOG {
+        for (k, id, en) in CATALOG.iter().chain(CATALOG_COLLECTIVE.iter()) {
             assert!(!id.is_empty() && !en.is_empty(), "{k} lacks a sentence");
         }
     }

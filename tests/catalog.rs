@@ -438,8 +438,15 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The catalog: key → (Indonesian, English), from the `("k", "id", "en")` tuples.
 fn catalog() -> (BTreeMap<String, (String, String)>, Vec<String>) {
-    let path = Path::new(SRC).join("i18n_catalog.rs");
-    let src = std::fs::read_to_string(&path).expect("read src/i18n_catalog.rs");
+    // The catalog is split by channel: every src/i18n_catalog*.rs file.
+    let mut src = String::new();
+    for name in ["i18n_catalog.rs", "i18n_catalog_collective.rs"] {
+        let path = Path::new(SRC).join(name);
+        src.push_str(
+            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read src/{name}: {e}")),
+        );
+        src.push('\n');
+    }
     let toks = lex(&src);
     let mut map = BTreeMap::new();
     let mut duplicates = Vec::new();
@@ -466,7 +473,7 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
     );
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        if f.ends_with("i18n_catalog.rs") {
+        if f.ends_with("i18n_catalog.rs") || f.ends_with("i18n_catalog_collective.rs") {
             continue;
         }
         let text =

@@ -996,8 +996,8 @@ async fn alternatives_count_as_one_item(backend: Backend) {
     upload_ok(&app, &m.token, claim, "joint_agreement", "pb.pdf", pdf()).await;
     let d = dossier(&app, &m.token, claim).await;
     assert_eq!(status_of(&d, "phk_proof"), "uploaded", "{d}");
-    // A document the claim does not need changes nothing.
-    upload_ok(
+    // A document the claim does not need is refused and changes nothing.
+    let (status, v) = upload(
         &app,
         &m.token,
         claim,
@@ -1006,6 +1006,9 @@ async fn alternatives_count_as_one_item(backend: Backend) {
         jpeg(20, 20),
     )
     .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(error_code(&v), "kind_not_required");
+    assert_eq!(v["error"]["field"], "kind");
     let d = dossier(&app, &m.token, claim).await;
     assert_eq!(
         item_keys(&d),
@@ -1713,9 +1716,9 @@ async fn same_file_uploaded_twice_at_once(backend: Backend) {
         "bank_book",
         "kpj_card",
         "ektp",
-        "npwp",
+        "kk",
         "resignation_letter",
-        "passport",
+        "selfie",
     ];
     for round in 0..4u32 {
         let same = jpeg(50 + round, 40);
@@ -1746,14 +1749,14 @@ async fn file_limit_under_concurrency(backend: Backend) {
         "selfie",
         "bank_book",
         "kpj_card",
-        "npwp",
+        "kk",
         "resignation_letter",
-        "passport",
-        "contract",
-        "ppjb",
-        "ajb",
-        "phk_letter",
-        "phk_report",
+        "selfie",
+        "ektp",
+        "kk",
+        "bank_book",
+        "kpj_card",
+        "resignation_letter",
     ];
     // Three times: 38 files, then twelve more at once; two fit.
     for round in 0..3u32 {

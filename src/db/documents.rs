@@ -74,11 +74,11 @@ pub fn lock_claim(conn: &mut DbConnection, claim: i64) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Files and bytes a claim holds (all versions, deleted ones excluded).
+/// Files and bytes a claim holds: every version, deleted ones included,
+/// since their bytes are kept as history.
 pub fn usage(conn: &mut DbConnection, claim: i64) -> Result<(i64, i64), DbError> {
     let rows: Vec<i64> = documents::table
         .filter(documents::claim_id.eq(claim))
-        .filter(documents::status.ne("deleted"))
         .select(documents::size)
         .load(conn)?;
     Ok((rows.len() as i64, rows.iter().sum()))

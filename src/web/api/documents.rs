@@ -213,6 +213,14 @@ pub async fn accept_upload(
             if claim.status != "open" {
                 return Err(AppError::conflict("claim_not_open"));
             }
+            // Only documents the claim's checklist asks for.
+            let wanted = docs::dossier(c, claim.clone())?
+                .checklist
+                .iter()
+                .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
+            if !wanted {
+                return Err(AppError::unprocessable("kind_not_required").field("kind"));
+            }
             let (files, bytes) = docs::usage(c, claim_id)?;
             check_claim_quota(files as usize, bytes as u64, size as u64).map_err(|q| {
                 AppError::conflict(match q {
