@@ -399,4 +399,13 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("walk_in_cap", "Batas tiket walk-in per hari", "Walk-in tickets per day"),
     ("walk_in_cap_hint", "Kosongkan untuk tanpa batas.", "Leave empty for no cap."),
     ("ticket_not_found", "Nomor antrean tidak ditemukan.", "Ticket not found."),
+    ("not_in_session_window", "Anda hanya dapat masuk antrean daring dari 30 menit sebelum sesi hingga sesi berakhir.", "You can join the online queue from 30 minutes before your session until it ends."),
+    ("session_title", "Sesi verifikasi daring", "Online verification session"),
+    ("session_waiting", "Anda sudah di antrean. Halaman ini diperbarui sendiri; jangan ditutup.", "You are in the queue. This page updates itself; keep it open."),
+    ("session_serving", "Petugas CS sudah siap melayani Anda.", "A CS agent is ready for you."),
+    ("session_over", "Sesi ini sudah selesai.", "This session has ended."),
+    ("session_join_lead", "Jadwal Anda sudah dimulai atau segera dimulai. Masuk ke antrean daring sekarang.", "Your session is starting. Join the online queue now."),
+    ("session_join", "Masuk antrean daring", "Join the online queue"),
+    ("session_video_note", "Siapkan e-KTP asli, kamera dan mikrofon. Petugas akan memverifikasi Anda lewat video.", "Have your original e-KTP, camera and microphone ready. An agent verifies you over video."),
+    ("open_session", "Buka halaman sesi", "Open the session page"),
 ];

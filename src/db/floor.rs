@@ -341,6 +341,31 @@ pub fn arrive(
     priority: Priority,
     actor: &Actor,
 ) -> Result<Arrival, AppError> {
+    arrive_as(conn, branch, nik, now, priority, false, actor)
+}
+
+/// An online participant opening their session page at their time: they
+/// need an agent's seat at the booked branch but no booth. Only within the
+/// booking's check-in window.
+pub fn arrive_online(
+    conn: &mut DbConnection,
+    branch: &Branch,
+    nik: &str,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<Arrival, AppError> {
+    arrive_as(conn, branch, nik, now, Priority::None, true, actor)
+}
+
+fn arrive_as(
+    conn: &mut DbConnection,
+    branch: &Branch,
+    nik: &str,
+    now: DateTime<Utc>,
+    priority: Priority,
+    online: bool,
+    actor: &Actor,
+) -> Result<Arrival, AppError> {
     use super::schema::{bookings, participants, slots};
     lock_branch(conn, &branch.code)?;
     ensure_booths(conn, branch)?;
@@ -393,6 +418,9 @@ pub fn arrive(
             } else {
                 TicketKind::WalkIn
             };
+            if online && booking.is_none() {
+                return Err(AppError::conflict("not_in_session_window"));
+            }
             if kind == TicketKind::WalkIn {
                 let issued: i64 = tickets::table
                     .filter(tickets::branch_code.eq(&branch.code))
@@ -424,7 +452,7 @@ pub fn arrive(
                     participant_id: participant,
                     booking_id: booking.map(|b| b.0),
                     claim_id: booking.map(|b| b.1).or(open_claim),
-                    online: false,
+                    online,
                     priority: priority.code(),
                     session_start: booking.map(|b| b.2),
                     status: "waiting",
@@ -1053,4 +1081,20 @@ pub fn day_measures(
         &sessions,
         minutes,
     ))
+}
+
+/// A NIK's ticket of the day at a branch.
+pub fn ticket_of(
+    conn: &mut DbConnection,
+    branch: &str,
+    day: NaiveDate,
+    nik: &str,
+) -> Result<Option<Ticket>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::branch_code.eq(branch))
+        .filter(tickets::local_date.eq(day))
+        .filter(tickets::nik.eq(nik))
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()?)
 }

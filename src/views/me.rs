@@ -136,6 +136,7 @@ fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> 
                         dd { (i18n::day_label(l, start.date_naive())) ", " (start.format("%H.%M")) "–" (end.format("%H.%M")) " " (zone_badge(&v.branch)) }
                     }
                     p.small.muted { (t(l, "booking_bring")) }
+                    p { a.btn.btn-primary href={ "/session/" (v.booking.code) } { (t(l, "open_session")) } }
                     div.form-actions {
                         a.btn.btn-secondary href={ "/branches/" (v.branch.code) "?date=" (v.slot.local_date.format("%Y-%m-%d")) "&reschedule=" (v.booking.code) } { (t(l, "booking_reschedule")) }
                         form.inline-form method="post" action={ "/bookings/" (v.booking.code) "/cancel" } {

@@ -585,3 +585,50 @@ pub async fn staff_row(state: &State, id: i64) -> AppResult<Option<staff::Staff>
     })
     .await
 }
+
+/// The participant's session at their booked branch: join the online queue
+/// (within the check-in window) and see their place.
+pub async fn join_online(
+    state: &State,
+    req: &HttpRequest,
+    who: &Identity,
+    code: String,
+) -> AppResult<floor::Arrival> {
+    let pid = who.participant_id()?;
+    let code = crate::domain::booking_code::normalize(&code)
+        .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+    let actor = actor_of(who, req);
+    let now = state.clock.now();
+    run(&state.db, move |db| {
+        db.write(|c| -> AppResult<floor::Arrival> {
+            let booking = crate::db::bookings::find_by_code(c, &code)?
+                .filter(|b| b.participant_id == pid)
+                .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+            let view = crate::db::bookings::view(c, booking)?
+                .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+            let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+            floor::arrive_online(c, &view.branch, &p.nik, now, &actor)
+        })
+    })
+    .await
+}
+
+/// Joins the online queue for a booked session (its owner, within the
+/// check-in window: 30 minutes before the session to its end).
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/arrive", params(("code" = String, Path)),
+    responses((status = 201, body = ArrivalBody), (status = 200, body = ArrivalBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn arrive_online(
+    state: State,
+    req: HttpRequest,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let a = join_online(&state, &req, &who.0, path.into_inner()).await?;
+    let status = if a.repeated {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::CREATED
+    };
+    Ok(HttpResponse::build(status).json(arrival_body(&a)))
+}

@@ -29,7 +29,7 @@ use crate::error::AppError;
         documents::upload, documents::file, documents::delete, documents::review,
         documents::verify, documents::reject,
         floor::arrive, floor::set_status, floor::sessions, floor::finish, floor::transfer,
-        floor::board, floor::issue_device, floor::settings,
+        floor::board, floor::issue_device, floor::settings, floor::arrive_online,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -106,6 +106,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::post().to(floor::issue_device),
                 )
                 .route("/branches/{code}/floor", web::put().to(floor::settings))
+                .route(
+                    "/bookings/{code}/arrive",
+                    web::post().to(floor::arrive_online),
+                )
                 .route("/console/status", web::put().to(floor::set_status))
                 .route("/console/sessions", web::get().to(floor::sessions))
                 .route("/console/events", web::get().to(floor::console_events))

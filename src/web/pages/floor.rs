@@ -469,3 +469,61 @@ pub async fn settings_submit(
     .await;
     ctx.finish(r)
 }
+
+/// The participant's session page for an online booking.
+pub async fn session_page(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let pid = who.participant_id()?;
+        let code = crate::domain::booking_code::normalize(&path)
+            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+        let now = state.clock.now();
+        let (view_data, ticket) = run(&state.db, move |db| {
+            db.read(|c| -> AppResult<_> {
+                let b = crate::db::bookings::find_by_code(c, &code)?
+                    .filter(|b| b.participant_id == pid)
+                    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+                let v = crate::db::bookings::view(c, b)?
+                    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+                let day = now.with_timezone(&v.branch.tz()).date_naive();
+                let p =
+                    crate::db::participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+                let t = floor::ticket_of(c, &v.branch.code, day, &p.nik)?;
+                let est = match &t {
+                    Some(t) => Some(floor::wait_estimate(c, &v.branch, t, now.naive_utc())?),
+                    None => None,
+                };
+                Ok((v, t.map(|t| (t, est))))
+            })
+        })
+        .await?;
+        let window = crate::domain::floor::check_in_window(
+            view_data.slot.starts_at,
+            view_data.slot.ends_at,
+            now.naive_utc(),
+        );
+        let body = view::session(&ctx.frame(), &view_data, ticket.as_ref(), window);
+        Ok(ctx.ok(ctx.t("session_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+pub async fn session_join(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let code = path.into_inner();
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        api::join_online(&state, &req, &who, code.clone()).await?;
+        Ok(redirect(&format!("/session/{code}")))
+    }
+    .await;
+    ctx.finish(r)
+}

@@ -60,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/board/{code}", web::get().to(floor::board))
         .route("/console", web::get().to(floor::console))
+        .route("/session/{code}", web::get().to(floor::session_page))
+        .route("/session/{code}/join", web::post().to(floor::session_join))
         .route("/console/status", web::post().to(floor::console_status))
         .route(
             "/console/sessions/{id}/finish",
