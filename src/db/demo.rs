@@ -74,6 +74,7 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<(), DbError> {
                     address: "Jl. Industri No. 1, Denpasar".into(),
                     headcount: 250,
                     created_at: ts,
+                    branch_code: None,
                 },
             )?;
         }

@@ -237,6 +237,7 @@ pub fn route(
     day: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Vec<FloorSession>, DbError> {
+    fit_seats(conn, branch, None)?;
     let waiting: Vec<rules::Waiting> = waiting_of(conn, branch, day)?
         .iter()
         .map(as_waiting)
@@ -754,6 +755,8 @@ pub fn finish(
     )?;
     if outcome != rules::Outcome::Transferred {
         route(conn, &branch.code, t.local_date, ts)?;
+    } else {
+        fit_seats(conn, &branch.code, Some(agent_id))?;
     }
     floor_sessions::table
         .find(session.id)
@@ -914,11 +917,45 @@ pub fn board(
 
 /// Seats per agent (also for agents already on the floor, never below
 /// their open sessions) and the walk-in cap (negative: none).
+/// Seats follow the branch setting. An agent above it (the setting was
+/// lowered while they served) keeps their sessions and shrinks as they
+/// finish; `CHECK (active <= seats)` never bends.
+pub fn fit_seats(conn: &mut DbConnection, branch: &str, only: Option<i64>) -> Result<(), DbError> {
+    use super::schema::branches as b;
+    let target: Option<i32> = b::table
+        .find(branch)
+        .select(b::seats_per_agent)
+        .first(conn)
+        .optional()?;
+    let Some(target) = target else {
+        return Ok(());
+    };
+    for a in agents_of(conn, branch)? {
+        if only.is_some_and(|id| id != a.staff_id) {
+            continue;
+        }
+        let want = target.max(a.active).clamp(1, 6);
+        if a.seats != want {
+            diesel::update(
+                agents::table
+                    .filter(agents::staff_id.eq(a.staff_id))
+                    .filter(agents::active.le(want)),
+            )
+            .set(agents::seats.eq(want))
+            .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Changes the branch's seats per agent and walk-in cap (negative: no
+/// cap), then routes: more seats may seat people who wait.
 pub fn update_settings(
     conn: &mut DbConnection,
     branch: &str,
     seats: Option<i32>,
     walk_in_cap: Option<i32>,
+    now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     use super::schema::branches as b;
     if let Some(s) = seats {
@@ -935,6 +972,11 @@ pub fn update_settings(
         diesel::update(b::table.find(branch))
             .set(b::walk_in_cap.eq((cap >= 0).then_some(cap)))
             .execute(conn)?;
+    }
+    if let Some(found) = branches::find(conn, branch)? {
+        let day = now.with_timezone(&found.tz()).date_naive();
+        route(conn, branch, day, now.naive_utc())?;
+        event(conn, branch, None, "settings", json!({}), now.naive_utc())?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
+pub mod collective;
 pub mod demo;
 pub mod devices;
 pub mod documents;

@@ -9,6 +9,7 @@ diesel::table! {
         address -> Text,
         headcount -> Integer,
         created_at -> Timestamp,
+        branch_code -> Nullable<Text>,
     }
 }
 
@@ -79,6 +80,8 @@ diesel::table! {
         active -> Bool,
         approved -> Bool,
         created_at -> Timestamp,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
     }
 }
 
@@ -277,6 +280,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    company_headcounts (id) {
+        id -> BigInt,
+        company_npp -> Text,
+        headcount -> Integer,
+        reference_date -> Date,
+        set_by -> Nullable<BigInt>,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    representative_documents (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        kind -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        original_name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collective_batches (id) {
+        id -> BigInt,
+        company_npp -> Text,
+        uploaded_by -> BigInt,
+        fingerprint -> Text,
+        file_name -> Text,
+        total_rows -> Integer,
+        valid_rows -> Integer,
+        laid_off -> Integer,
+        headcount -> Integer,
+        eligible -> Bool,
+        status -> Text,
+        errors -> Text,
+        created_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    collective_rows (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        line -> Integer,
+        nik -> Text,
+        kpj -> Text,
+        full_name -> Text,
+        birth_date -> Date,
+        sex -> Text,
+        reason -> Text,
+        end_date -> Date,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        bank_code -> Text,
+        account_number -> Text,
+        account_name -> Text,
+        work_start_date -> Nullable<Date>,
+        claim_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));
@@ -284,6 +353,9 @@ diesel::joinable!(bookings -> claims (claim_id));
 diesel::joinable!(bookings -> participants (participant_id));
 diesel::joinable!(claims -> participants (participant_id));
 diesel::joinable!(documents -> claims (claim_id));
+diesel::joinable!(collective_rows -> collective_batches (batch_id));
+diesel::joinable!(collective_rows -> claims (claim_id));
+diesel::joinable!(collective_batches -> companies (company_npp));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -305,4 +377,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_sessions,
     login_attempts,
     outbox,
+    company_headcounts,
+    representative_documents,
+    collective_batches,
+    collective_rows,
 );

@@ -43,6 +43,8 @@ pub struct Company {
     pub address: String,
     pub headcount: i32,
     pub created_at: NaiveDateTime,
+    /// The branch that serves the company's collective claims.
+    pub branch_code: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewStaff) -> Result<Staff, DbError> {

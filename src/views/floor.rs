@@ -265,12 +265,15 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
     }
 }
 
+/// A ticket with its place in line and estimated wait, when waiting.
+pub type TicketWait = (crate::db::floor::Ticket, Option<(Option<u32>, Option<u32>)>);
+
 /// The online participant's session page: join the queue at their time,
 /// then see their place until an agent takes them.
 pub fn session(
     f: &Frame<'_>,
     v: &crate::db::bookings::BookingView,
-    ticket: Option<&(crate::db::floor::Ticket, Option<(Option<u32>, Option<u32>)>)>,
+    ticket: Option<&TicketWait>,
     window: crate::domain::floor::CheckIn,
 ) -> Markup {
     use crate::domain::floor::CheckIn;

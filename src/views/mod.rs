@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod branches;
+pub mod collective;
 pub mod components;
 pub mod floor;
 pub mod home;

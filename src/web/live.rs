@@ -12,6 +12,11 @@ use tokio::sync::broadcast;
 use crate::db::schema::floor_events;
 use crate::db::{Db, DbError};
 
+/// How far back (in ids) each poll looks for late commits.
+const LOOKBACK: i64 = 256;
+/// How many sent ids are remembered to skip them on the next polls.
+const SEEN_MAX: usize = 2048;
+
 #[derive(Debug, Clone)]
 pub struct FloorEvent {
     pub id: i64,
@@ -46,7 +51,7 @@ fn after(db: &Db, id: i64) -> Result<Vec<FloorEvent>, DbError> {
         let rows: Vec<(i64, String, Option<i64>, String, String)> = floor_events::table
             .filter(floor_events::id.gt(id))
             .order(floor_events::id.asc())
-            .limit(500)
+            .limit(2000)
             .select((
                 floor_events::id,
                 floor_events::branch_code,
@@ -79,22 +84,25 @@ pub fn start(db: Db) -> Live {
             .ok()
             .and_then(Result::ok)
             .unwrap_or(0);
+        // On PostgreSQL ids are handed out before commit, so a lower id can
+        // become visible after a higher one: every poll looks back over a
+        // window of ids and skips those already sent.
+        let mut seen: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
         loop {
             actix_web::rt::time::sleep(Duration::from_millis(200)).await;
-            if tx.receiver_count() == 0 {
-                // Nobody listens here; keep the cursor current cheaply.
-                let d = db.clone();
-                if let Ok(Ok(n)) = actix_web::rt::task::spawn_blocking(move || newest(&d)).await {
-                    last = n;
-                }
-                continue;
-            }
             let d = db.clone();
-            let cursor = last;
+            let cursor = (last - LOOKBACK).max(0);
             match actix_web::rt::task::spawn_blocking(move || after(&d, cursor)).await {
                 Ok(Ok(events)) => {
                     for e in events {
+                        if e.id <= last && seen.contains(&e.id) {
+                            continue;
+                        }
                         last = last.max(e.id);
+                        seen.push_back(e.id);
+                        if seen.len() > SEEN_MAX {
+                            seen.pop_front();
+                        }
                         let _ = tx.send(e);
                     }
                 }

@@ -76,6 +76,8 @@ pub struct CompanyRequest {
     pub name: String,
     pub headcount: i32,
     pub address: Option<String>,
+    /// The branch that serves the company's collective claims (optional).
+    pub branch_code: Option<String>,
 }
 
 /// Registers a company (admin).
@@ -99,16 +101,32 @@ pub async fn create_company(
     if !(0..=10_000_000).contains(&body.headcount) {
         return Err(AppError::unprocessable("invalid_headcount").field("headcount"));
     }
+    let branch_code = body
+        .branch_code
+        .as_deref()
+        .map(|b| b.trim().to_uppercase())
+        .filter(|b| !b.is_empty());
     let company = Company {
         npp,
         name,
         address: body.address.clone().unwrap_or_default().trim().to_string(),
         headcount: body.headcount,
         created_at: state.clock.now_naive(),
+        branch_code,
     };
     let c2 = company.clone();
+    let admin_id = match &who.0 {
+        crate::web::auth::Identity::Staff { id, .. } => Some(*id),
+        _ => None,
+    };
+    let today = state.clock.now().date_naive();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<()> {
+            if let Some(b) = &c2.branch_code {
+                if branches::find(c, b)?.is_none() {
+                    return Err(AppError::unprocessable("branch_not_found").field("branch_code"));
+                }
+            }
             if staff::find_company(c, &c2.npp)?.is_some() {
                 return Err(AppError::conflict("company_exists").field("npp"));
             }
@@ -116,13 +134,24 @@ pub async fn create_company(
                 if e.is_unique_violation() {
                     AppError::conflict("company_exists").field("npp")
                 } else {
-                    e.into()
+                    AppError::from(e)
                 }
-            })
+            })?;
+            // The first entry of the headcount history.
+            crate::db::collective::set_headcount(
+                c,
+                &c2.npp,
+                c2.headcount,
+                today,
+                admin_id,
+                c2.created_at,
+            )?;
+            Ok(())
         })
     })
     .await?;
     Ok(HttpResponse::Created().json(serde_json::json!({
-        "npp": company.npp, "name": company.name, "headcount": company.headcount, "address": company.address
+        "npp": company.npp, "name": company.name, "headcount": company.headcount, "address": company.address,
+        "branch_code": company.branch_code
     })))
 }

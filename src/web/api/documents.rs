@@ -127,9 +127,10 @@ pub fn may_read(conn: &mut DbConnection, who: &Identity, claim: &Claim) -> AppRe
         Identity::Staff { role, .. } => {
             matches!(role, Role::Admin | Role::Auditor)
                 || (matches!(role, Role::Supervisor | Role::Cs)
-                    && bookings::branches_of_claim(conn, claim.id)?
+                    && (bookings::branches_of_claim(conn, claim.id)?
                         .iter()
-                        .any(|b| who.staff_covers_branch(b)))
+                        .any(|b| who.staff_covers_branch(b))
+                        || collective_branch_covers(conn, who, claim)?))
         }
         Identity::Device { .. } => false,
     })
@@ -145,11 +146,27 @@ pub fn may_review(conn: &mut DbConnection, who: &Identity, claim: &Claim) -> App
         Identity::Staff {
             role: Role::Supervisor | Role::Cs,
             ..
-        } => bookings::branches_of_claim(conn, claim.id)?
-            .iter()
-            .any(|b| who.staff_covers_branch(b)),
+        } => {
+            bookings::branches_of_claim(conn, claim.id)?
+                .iter()
+                .any(|b| who.staff_covers_branch(b))
+                || collective_branch_covers(conn, who, claim)?
+        }
         _ => false,
     })
+}
+
+/// A collectively filed claim is served by its company's branch.
+fn collective_branch_covers(
+    conn: &mut DbConnection,
+    who: &Identity,
+    claim: &Claim,
+) -> AppResult<bool> {
+    if claim.channel != "collective" {
+        return Ok(false);
+    }
+    Ok(crate::db::collective::branch_of_claim(conn, claim.id)?
+        .is_some_and(|b| who.staff_covers_branch(&b)))
 }
 
 /// Checks, stores and records one upload for the participant's claim.

@@ -555,11 +555,12 @@ pub async fn settings(
     }
     let (seats, cap) = (body.seats_per_agent, body.walk_in_cap);
     let actor = actor_of(&who.0, &req);
-    let now = state.clock.now_naive();
+    let now_utc = state.clock.now();
+    let now = now_utc.naive_utc();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<()> {
             floor::lock_branch(c, &code)?;
-            floor::update_settings(c, &code, seats, cap)?;
+            floor::update_settings(c, &code, seats, cap, now_utc)?;
             crate::db::audit::record(
                 c,
                 now,

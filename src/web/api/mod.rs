@@ -6,8 +6,11 @@ pub mod admin;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
+pub mod collective;
+pub mod collective_submit;
 pub mod documents;
 pub mod floor;
+pub mod representatives;
 
 use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
@@ -135,6 +138,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::put().to(admin::set_capacity),
                 )
                 .route("/admin/companies", web::post().to(admin::create_company))
+                .route(
+                    "/admin/companies/{npp}/headcount",
+                    web::put().to(representatives::set_headcount),
+                )
+                .route(
+                    "/admin/representatives/{id}/approve",
+                    web::post().to(representatives::approve),
+                )
+                .route(
+                    "/collective/template.csv",
+                    web::get().to(collective::template),
+                )
+                .route(
+                    "/collective/representative/documents",
+                    web::post().to(representatives::upload_document),
+                )
+                .route("/collective/batches", web::post().to(collective::upload))
+                .route("/collective/batches/{id}", web::get().to(collective::get))
+                .route(
+                    "/collective/batches/{id}/errors.csv",
+                    web::get().to(collective::errors_csv_file),
+                )
+                .route(
+                    "/collective/batches/{id}/workers.csv",
+                    web::get().to(collective_submit::workers_csv_file),
+                )
+                .route(
+                    "/collective/batches/{id}/submit",
+                    web::post().to(collective_submit::submit),
+                )
                 .default_service(web::to(super::not_found)),
         );
 }

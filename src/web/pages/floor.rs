@@ -444,11 +444,12 @@ pub async fn settings_submit(
         };
         let seats = form.seats_per_agent;
         let actor = api::actor_of(&who, &req);
-        let now = state.clock.now_naive();
+        let now_utc = state.clock.now();
+        let now = now_utc.naive_utc();
         run(&state.db, move |db| {
             db.write(|c| -> AppResult<()> {
                 floor::lock_branch(c, &code)?;
-                floor::update_settings(c, &code, Some(seats), Some(cap))?;
+                floor::update_settings(c, &code, Some(seats), Some(cap), now_utc)?;
                 crate::db::audit::record(
                     c,
                     now,

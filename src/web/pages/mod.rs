@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod branches;
+pub mod collective;
 pub mod floor;
 pub mod home;
 pub mod me;
@@ -93,6 +94,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/documents/{id}/review",
             web::post().to(staff::review_submit),
+        )
+        .route("/hr", web::get().to(collective::home))
+        .route("/hr/batches", web::post().to(collective::upload_batch))
+        .route("/hr/documents", web::post().to(collective::upload_document))
+        .route("/hr/batches/{id}", web::get().to(collective::hr_batch))
+        .route(
+            "/hr/batches/{id}/submit",
+            web::post().to(collective::submit),
+        )
+        .route(
+            "/staff/batches/{id}",
+            web::get().to(collective::staff_batch),
         );
 }
 

@@ -1,0 +1,198 @@
+//! Collective-claim pages: the HR representative's home and batch report,
+//! and the staff's batch view for verification.
+
+use maud::{html, Markup};
+
+use super::components::{csrf_field, notice};
+use super::layout::Frame;
+use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
+use crate::db::staff::Company;
+use crate::i18n::{t, Lang};
+use crate::web::api::collective::StoredError;
+use crate::web::api::collective_submit::{rejection_text, WorkerStatus};
+use crate::web::api::representatives::REPRESENTATIVE_KINDS;
+
+pub struct HrHome<'a> {
+    pub company: &'a Company,
+    pub approved: bool,
+    pub documents: &'a [RepresentativeDocument],
+    pub history: &'a [HeadcountChange],
+    pub batches: &'a [Batch],
+    pub flash: Option<&'a str>,
+    pub error: Option<String>,
+    pub max_mb: u64,
+}
+
+fn status_tag(l: Lang, b: &Batch) -> Markup {
+    let (class, key) = if b.status == "submitted" {
+        ("tag tag-success", "batch_status_submitted")
+    } else if b.eligible {
+        ("tag tag-info", "batch_eligible_yes")
+    } else {
+        ("tag tag-warning", "batch_eligible_no")
+    };
+    html! { span class=(class) { (t(l, key)) } }
+}
+
+pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
+    let l = f.lang;
+    html! {
+        h1 { (t(l, "hr_title")) }
+        @if d.flash == Some("document") { (notice("success", t(l, "flash_document_uploaded"))) }
+        @if let Some(e) = &d.error { (notice("error", e)) }
+        section.card.stack {
+            h2 { (d.company.name) }
+            dl.facts {
+                dt { "NPP" } dd { (d.company.npp) }
+                dt { (t(l, "headcount")) } dd { (d.company.headcount) }
+                @if let Some(h) = d.history.first() {
+                    dt { (t(l, "hr_reference_date")) } dd { (h.reference_date.format("%d/%m/%Y")) }
+                }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "hr_representative")) }
+            @if d.approved {
+                (notice("success", t(l, "hr_rep_approved")))
+            } @else {
+                (notice("warning", t(l, "hr_rep_pending")))
+            }
+            ul {
+                @for kind in REPRESENTATIVE_KINDS {
+                    li {
+                        (t(l, &format!("hr_doc_{kind}"))) ": "
+                        @if let Some(doc) = d.documents.iter().find(|x| x.kind == kind) {
+                            span.tag.tag-success { (t(l, "hr_doc_on_file")) } " " (doc.original_name)
+                        } @else {
+                            span.tag.tag-warning { (t(l, "hr_doc_missing")) }
+                        }
+                    }
+                }
+            }
+            form.stack method="post" action="/hr/documents" enctype="multipart/form-data" {
+                (csrf_field(f.csrf))
+                label for="kind" { (t(l, "hr_doc_kind")) }
+                select id="kind" name="kind" {
+                    @for kind in REPRESENTATIVE_KINDS {
+                        option value=(kind) { (t(l, &format!("hr_doc_{kind}"))) }
+                    }
+                }
+                label for="doc-file" { (t(l, "hr_doc_file")) }
+                input id="doc-file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf" required;
+                button.btn.btn-secondary type="submit" { (t(l, "hr_upload_document")) }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "hr_upload_batch")) }
+            p { (t(l, "hr_batch_hint")) " " (t(l, "hr_batch_limit").replace("{max_mb}", &d.max_mb.to_string())) }
+            p { a href="/api/v1/collective/template.csv" download { (t(l, "hr_template")) } }
+            @if d.approved {
+                form.stack method="post" action="/hr/batches" enctype="multipart/form-data" {
+                    (csrf_field(f.csrf))
+                    label for="batch-file" { (t(l, "hr_batch_file")) }
+                    input id="batch-file" type="file" name="file" accept=".csv,.xlsx,.txt" required;
+                    button.btn.btn-primary type="submit" { (t(l, "hr_upload_batch_button")) }
+                }
+            } @else {
+                p.muted { (t(l, "representative_not_approved")) }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "hr_batches")) }
+            @if d.batches.is_empty() { p.muted { (t(l, "hr_no_batches")) } } @else {
+                div.table-wrap { table.data {
+                    thead { tr {
+                        th { "#" } th { (t(l, "batch_file")) } th.num { (t(l, "batch_rows")) }
+                        th.num { (t(l, "batch_valid_rows")) } th { (t(l, "batch_status")) }
+                    } }
+                    tbody { @for b in d.batches { tr {
+                        td { a href={ "/hr/batches/" (b.id) } { (b.id) } }
+                        td { (b.file_name) }
+                        td.num { (b.total_rows) } td.num { (b.valid_rows) }
+                        td { (status_tag(l, b)) }
+                    } } }
+                } }
+            }
+        }
+    }
+}
+
+pub struct BatchPage<'a> {
+    pub batch: &'a Batch,
+    pub explanation: String,
+    pub errors: &'a [StoredError],
+    pub workers: &'a [WorkerStatus],
+    /// The HR view (submit button) or the staff view (links to claims).
+    pub staff: bool,
+    pub flash: Option<&'a str>,
+    pub error: Option<String>,
+}
+
+pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
+    let l = f.lang;
+    let b = d.batch;
+    let api = format!("/api/v1/collective/batches/{}", b.id);
+    html! {
+        h1 { (t(l, "batch_title")) " #" (b.id) }
+        @if d.flash == Some("submitted") { (notice("success", t(l, "flash_batch_submitted"))) }
+        @if let Some(e) = &d.error { (notice("error", e)) }
+        section.card.stack {
+            h2 { (b.file_name) " " (status_tag(l, b)) }
+            dl.facts {
+                dt { (t(l, "batch_rows")) } dd { (b.total_rows) }
+                dt { (t(l, "batch_valid_rows")) } dd { (b.valid_rows) }
+                dt { (t(l, "batch_laid_off")) } dd { (b.laid_off) }
+                dt { (t(l, "headcount")) } dd { (b.headcount) }
+            }
+            p.lead { (d.explanation) }
+            @if !d.staff && b.status == "validated" && b.eligible && b.valid_rows > 0 {
+                form method="post" action={ "/hr/batches/" (b.id) "/submit" } {
+                    (csrf_field(f.csrf))
+                    p { (t(l, "batch_submit_hint")) }
+                    button.btn.btn-primary type="submit" { (t(l, "batch_submit")) }
+                }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "batch_errors")) " (" (d.errors.len()) ")" }
+            @if d.errors.is_empty() { p.muted { (t(l, "batch_no_errors")) } } @else {
+                p { a href={ (api) "/errors.csv" } download { (t(l, "batch_errors_csv")) } }
+                div.table-wrap { table.data {
+                    thead { tr {
+                        th.num { (t(l, "col_row")) } th { (t(l, "col_column")) }
+                        th { (t(l, "col_value")) } th { (t(l, "col_message")) }
+                    } }
+                    tbody { @for e in d.errors.iter().take(1000) { tr {
+                        td.num { @if let Some(r) = e.row { (r) } }
+                        td { @if let Some(c) = &e.column { code { (c) } } }
+                        td { (e.value) }
+                        td { (t(l, &e.detail)) }
+                    } } }
+                } }
+                @if d.errors.len() > 1000 { p.muted { (t(l, "batch_errors_more")) } }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "batch_workers")) " (" (d.workers.len()) ")" }
+            p { a href={ (api) "/workers.csv" } download { (t(l, "batch_workers_csv")) } }
+            div.table-wrap { table.data {
+                thead { tr {
+                    th.num { (t(l, "col_row")) } th { "NIK" } th { (t(l, "batch_worker_name")) }
+                    th { (t(l, "batch_worker_claim")) } th { (t(l, "batch_status")) }
+                } }
+                tbody { @for w in d.workers.iter().take(2000) { tr {
+                    td.num { (w.line) }
+                    td { (crate::domain::nik::mask_str(&w.nik)) }
+                    td { (w.name) }
+                    td { @if let Some(c) = w.claim_id {
+                        @if d.staff { a href={ "/staff/claims/" (c) } { "#" (c) } } @else { "#" (c) }
+                    } }
+                    td {
+                        (t(l, &format!("worker_status_{}", w.status)))
+                        @if !w.rejected_because.is_empty() { " — " (rejection_text(w, l)) }
+                    }
+                } } }
+            } }
+        }
+    }
+}

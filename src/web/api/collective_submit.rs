@@ -1,0 +1,341 @@
+//! Submitting a collective batch (one claim per valid row, in one
+//! transaction) and following its workers' claims.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Duration;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::collective::{representative, visible_batch, NO_LOGIN_HASH, SAME_LAYOFF_DAYS};
+use crate::collective as rules;
+use crate::db::audit::{self, Actor, Subject};
+use crate::db::claims::{self, NewClaim};
+use crate::db::collective::{self as store, Batch, BatchRow};
+use crate::db::participants::{self, NewParticipant};
+use crate::db::{documents, outbox, run, staff, DbConnection};
+use crate::domain::documents::RejectReason;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::web::auth::{Authenticated, Identity};
+use crate::web::{lang, State};
+
+#[derive(Serialize, ToSchema)]
+pub struct SubmitBody {
+    pub id: i64,
+    pub status: String,
+    /// Claims created.
+    pub claims: usize,
+    pub submitted_at: Option<String>,
+}
+
+fn placeholder_email(nik: &str) -> String {
+    format!("{nik}.kolektif@pekerja.invalid")
+}
+
+/// Creates one claim per valid row of the batch, in one transaction.
+pub async fn submit_batch(
+    state: &State,
+    who: &Identity,
+    id: i64,
+    lang: Lang,
+) -> AppResult<(Batch, usize)> {
+    let (staff_id, npp) = representative(state, who).await?;
+    let now = state.clock.now_naive();
+    run(&state.db, move |db| {
+        db.write(|c| -> AppResult<(Batch, usize)> {
+            store::lock_company(c, &npp)?;
+            let batch = store::find_batch(c, id)?
+                .filter(|b| b.company_npp == npp)
+                .ok_or_else(|| AppError::not_found("batch_not_found"))?;
+            if batch.status != "validated" {
+                return Err(AppError::conflict("batch_submitted"));
+            }
+            let company = staff::find_company(c, &npp)?
+                .ok_or_else(|| AppError::not_found("company_not_found"))?;
+            let rows = store::rows_of(c, id)?;
+            // A worker may have filed a claim since the upload: that row is
+            // left out, and the eligibility is counted again without it.
+            let niks: Vec<&str> = rows.iter().map(|r| r.nik.as_str()).collect();
+            let open = store::niks_with_open_claim(c, &niks)?;
+            let fileable: Vec<&BatchRow> = rows.iter().filter(|r| !open.contains(&r.nik)).collect();
+            let since = now - Duration::days(SAME_LAYOFF_DAYS);
+            let laid_off = fileable
+                .iter()
+                .filter(|r| r.reason == "termination")
+                .count() as i64
+                + store::earlier_laid_off(c, &npp, since, Some(id))?;
+            let e = rules::eligibility(
+                u32::try_from(company.headcount.max(0)).unwrap_or(0),
+                u32::try_from(laid_off).unwrap_or(u32::MAX),
+            );
+            if !e.eligible || fileable.is_empty() {
+                return Err(AppError::unprocessable("not_eligible")
+                    .detail("batch_not_eligible")
+                    .param("explanation", rules::explain(&e, lang == Lang::Id)));
+            }
+            let known = store::participants_by_nik(c, &niks)?;
+            let emails: Vec<&str> = fileable.iter().filter_map(|r| r.email.as_deref()).collect();
+            let mut taken = store::emails_taken(c, &emails)?;
+            let actor = Actor {
+                id: Some(staff_id),
+                role: "hr".into(),
+                ..Actor::default()
+            };
+            for row in &fileable {
+                let participant_id = match known.get(&row.nik) {
+                    Some(pid) => *pid,
+                    None => {
+                        let email = match &row.email {
+                            Some(e) if taken.insert(e.clone()) => e.clone(),
+                            _ => placeholder_email(&row.nik),
+                        };
+                        let new = NewParticipant {
+                            nik: row.nik.clone(),
+                            kpj: row.kpj.clone(),
+                            full_name: row.full_name.clone(),
+                            email,
+                            phone: row.phone.clone().unwrap_or_default(),
+                            password_hash: NO_LOGIN_HASH.into(),
+                            birth_date: row.birth_date,
+                            sex: row.sex.clone(),
+                            created_at: now,
+                        };
+                        participants::insert(c, &new)?
+                            .map_err(|_| AppError::conflict("batch_conflict"))?
+                            .id
+                    }
+                };
+                let mut claim = NewClaim {
+                    participant_id,
+                    reason: row.reason.clone(),
+                    status: "open".into(),
+                    channel: "collective".into(),
+                    last_working_day: None,
+                    termination_date: None,
+                    contract_end_date: None,
+                    membership_start_date: None,
+                    departure_date: None,
+                    date_of_death: None,
+                    balance: None,
+                    created_at: now,
+                    updated_at: now,
+                    heir_is_child: false,
+                    heir_is_minor: false,
+                };
+                match row.reason.as_str() {
+                    "resignation" => claim.last_working_day = Some(row.end_date),
+                    "contract_end" => claim.contract_end_date = Some(row.end_date),
+                    _ => claim.termination_date = Some(row.end_date),
+                }
+                let created = claims::insert(c, &claim).map_err(|e| {
+                    if e.is_unique_violation() {
+                        // A claim of this worker appeared concurrently.
+                        AppError::conflict("claim_open").detail("batch_claim_open")
+                    } else {
+                        AppError::from(e)
+                    }
+                })?;
+                store::set_row_claim(c, row.id, created.id)?;
+                audit::record(
+                    c,
+                    now,
+                    &actor,
+                    "collective_claim_filed",
+                    &Subject {
+                        participant_id: Some(participant_id),
+                        claim_id: Some(created.id),
+                        batch_id: Some(id),
+                        ..Subject::default()
+                    },
+                    serde_json::json!({ "company": npp, "line": row.line }),
+                )?;
+                if let Some(to) = &row.email {
+                    outbox::enqueue(
+                        c,
+                        &crate::mail::collective::claim_filed_mail(
+                            to,
+                            &row.full_name,
+                            &company.name,
+                            created.id,
+                            now,
+                        ),
+                    )?;
+                }
+            }
+            if !store::mark_submitted(c, id, staff_id, now)? {
+                return Err(AppError::conflict("batch_submitted"));
+            }
+            audit::record(
+                c,
+                now,
+                &actor,
+                "batch_accepted",
+                &Subject {
+                    batch_id: Some(id),
+                    ..Subject::default()
+                },
+                serde_json::json!({
+                    "company": npp, "claims": fileable.len(), "laid_off": laid_off,
+                    "headcount": company.headcount,
+                }),
+            )?;
+            let batch =
+                store::find_batch(c, id)?.ok_or_else(|| AppError::not_found("batch_not_found"))?;
+            Ok((batch, fileable.len()))
+        })
+    })
+    .await
+}
+
+/// Submits the batch's valid rows as claims (the company's HR).
+#[utoipa::path(post, path = "/api/v1/collective/batches/{id}/submit", params(("id" = i64, Path)),
+    responses((status = 200, body = SubmitBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn submit(
+    state: State,
+    req: HttpRequest,
+    who: Authenticated,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let lang = lang::of_request(&req);
+    let (batch, n) = submit_batch(&state, &who.0, path.into_inner(), lang).await?;
+    Ok(HttpResponse::Ok().json(SubmitBody {
+        id: batch.id,
+        status: batch.status,
+        claims: n,
+        submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
+    }))
+}
+
+/// One worker of a batch and where their claim stands.
+#[derive(Clone, Debug)]
+pub struct WorkerStatus {
+    pub line: i32,
+    pub nik: String,
+    pub name: String,
+    pub reason: String,
+    pub claim_id: Option<i64>,
+    /// not_submitted, submitted, documents_complete, verified, rejected, paid.
+    pub status: &'static str,
+    /// Rejection reasons (codes) of the claim's rejected documents.
+    pub rejected_because: Vec<String>,
+}
+
+pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<WorkerStatus>> {
+    let rows = store::rows_of(conn, batch)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut status = "not_submitted";
+        let mut because = Vec::new();
+        if let Some(claim) = r
+            .claim_id
+            .map(|id| claims::find(conn, id))
+            .transpose()?
+            .flatten()
+        {
+            status = match claim.status.as_str() {
+                "paid" => "paid",
+                "verified" => "verified",
+                "rejected" => "rejected",
+                _ => "submitted",
+            };
+            if status == "submitted" || status == "rejected" {
+                let dossier = documents::dossier(conn, claim)?;
+                if status == "submitted" && dossier.ready {
+                    status = "documents_complete";
+                }
+                because = dossier
+                    .current()
+                    .filter_map(|d| d.reject_reason.clone())
+                    .collect();
+            }
+        }
+        out.push(WorkerStatus {
+            line: r.line,
+            nik: r.nik,
+            name: r.full_name,
+            reason: r.reason,
+            claim_id: r.claim_id,
+            status,
+            rejected_because: because,
+        });
+    }
+    Ok(out)
+}
+
+fn reject_label(code: &str, lang: Lang) -> String {
+    RejectReason::parse(code)
+        .map(|r| match lang {
+            Lang::Id => r.label_id(),
+            Lang::En => r.label_en(),
+        })
+        .unwrap_or(code)
+        .to_string()
+}
+
+pub fn rejection_text(w: &WorkerStatus, lang: Lang) -> String {
+    w.rejected_because
+        .iter()
+        .map(|c| reject_label(c, lang))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', ';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn workers_csv(list: &[WorkerStatus], lang: Lang) -> String {
+    let header = match lang {
+        Lang::Id => "baris,nik,nama,alasan,klaim,status,alasan_penolakan",
+        Lang::En => "row,nik,name,reason,claim,status,rejection_reason",
+    };
+    let mut out = format!("{header}\r\n");
+    for w in list {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{}\r\n",
+            w.line,
+            csv_cell(&w.nik),
+            csv_cell(&w.name),
+            w.reason,
+            w.claim_id.map(|c| c.to_string()).unwrap_or_default(),
+            w.status,
+            csv_cell(&rejection_text(w, lang)),
+        ));
+    }
+    out
+}
+
+/// Each worker's claim status as CSV.
+#[utoipa::path(get, path = "/api/v1/collective/batches/{id}/workers.csv", params(("id" = i64, Path)),
+    responses((status = 200, description = "text/csv"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn workers_csv_file(
+    state: State,
+    req: HttpRequest,
+    who: Authenticated,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let b = visible_batch(&state, &who.0, path.into_inner()).await?;
+    let id = b.id;
+    let list = run(&state.db, move |db| db.read(|c| worker_statuses(c, id))).await?;
+    let body = workers_csv(&list, lang::of_request(&req));
+    Ok(HttpResponse::build(StatusCode::OK)
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"batch-{id}-workers.csv\""),
+        ))
+        .insert_header(("cache-control", "no-store"))
+        .body(format!("\u{feff}{body}")))
+}

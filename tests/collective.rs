@@ -1,0 +1,869 @@
+//! Collective claims (issue 6): an HR representative uploads a batch of
+//! laid-off workers, reads the report and submits the valid rows as claims.
+
+#[macro_use]
+mod common;
+
+use std::io::{Cursor, Read, Write};
+use std::time::{Duration, Instant};
+
+use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use reqwest::multipart::{Form, Part};
+use serde_json::{json, Value};
+
+const CLOCK: &str = "2026-11-23T07:00:00+07:00";
+const HEADER: &str = "nik,kpj,full_name,termination_date,reason,email,phone,bank_code,account_number,account_name,work_start_date";
+
+/// A valid NIK for worker `i` (distinct for i < 9999 * 28).
+fn worker_nik(i: u32) -> String {
+    let day = 1 + (i / 9999) % 28;
+    format!("317101{day:02}0385{:04}", i % 9999 + 1)
+}
+
+/// A valid worker row: laid off on 30 September 2026 (the waiting month
+/// has passed by the test clock).
+fn worker(i: u32, reason: &str, email: &str) -> String {
+    format!(
+        "{},{},Siti Nurhaliza,2026-09-30,{reason},{email},081234567890,014,{},SITI NURHALIZA,2018-03-01",
+        worker_nik(i),
+        20_000_000_000u64 + u64::from(i),
+        1_000_000_000u64 + u64::from(i),
+    )
+}
+
+/// A CSV of `n` terminated workers starting at worker number `from`.
+fn batch(from: u32, n: u32) -> Vec<u8> {
+    let mut s = format!("{HEADER}\n");
+    for i in from..from + n {
+        s.push_str(&worker(i, "termination", ""));
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+struct Setup {
+    db: TestDb,
+    app: TestApp,
+    admin: String,
+}
+
+async fn setup(backend: Backend) -> Option<Setup> {
+    let db = TestDb::create(backend)?;
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let n = fixtures::unique();
+    let email = format!("admin{n}@antre.test");
+    fixtures::add_staff(&db, "admin", &email, &[]);
+    let admin = fixtures::login(&app, &email, fixtures::STAFF_PASSWORD).await;
+    Some(Setup { db, app, admin })
+}
+
+impl Setup {
+    /// A company and an approved HR representative's token.
+    async fn company(&self, npp: &str, headcount: i32) -> String {
+        let (status, v) = self
+            .app
+            .post(
+                "/api/v1/admin/companies",
+                Some(&self.admin),
+                &json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"}),
+            )
+            .await;
+        assert_eq!(status, 201, "company {npp}: {v}");
+        let email = format!("hr.{}@{}.test", fixtures::unique(), npp.to_lowercase());
+        fixtures::add_staff(&self.db, "hr", &email, &["--company", npp]);
+        fixtures::login(&self.app, &email, fixtures::STAFF_PASSWORD).await
+    }
+
+    async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+        let res = self
+            .app
+            .client
+            .post(self.app.url("/api/v1/collective/batches"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        common::json_of(res).await
+    }
+
+    async fn text(&self, path: &str, token: &str) -> (u16, String) {
+        let res = self
+            .app
+            .client
+            .get(self.app.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+}
+
+fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().expect("batch id")
+}
+
+// ---------------------------------------------------------------------------
+
+async fn eligibility_boundaries_and_submit(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let large = s.company("LARGE100", 100).await;
+    let small = s.company("SMALL19", 19).await;
+    let tiny = s.company("TINY10", 10).await;
+
+    // 19 registered workers, all laid off: too small a company.
+    let (status, v) = s.upload(&small, "kecil.csv", batch(1, 19)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (
+            v["eligible"].as_bool(),
+            v["headcount"].as_i64(),
+            v["laid_off"].as_i64()
+        ),
+        (Some(false), Some(19), Some(19))
+    );
+    // 3 of 10: too small and too few.
+    let (status, v) = s.upload(&tiny, "mikro.csv", batch(1, 3)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["eligible"], json!(false));
+
+    // 29 of 100: refused, and the submit says why.
+    let (status, v) = s.upload(&large, "phk-29.csv", batch(1, 29)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (
+            v["eligible"].as_bool(),
+            v["laid_off"].as_i64(),
+            v["rows"].as_i64(),
+            v["valid_rows"].as_i64()
+        ),
+        (Some(false), Some(29), Some(29), Some(29))
+    );
+    let (status, e) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{}/submit", id_of(&v)),
+            Some(&large),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, error_code(&e)), (422, "not_eligible"), "{e}");
+    let msg = e["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("29 dari 100 pekerja = 29%; minimal 30 diperlukan"),
+        "{msg}"
+    );
+    assert_eq!(common::count(&s.db, "SELECT COUNT(*) AS n FROM claims"), 0);
+
+    // 30 of 100, two of them with an email address: accepted.
+    let mut csv = format!("{HEADER}\n");
+    for i in 101..131 {
+        let email = match i {
+            101 => "pekerja.satu@example.id",
+            102 => "pekerja.dua@example.id",
+            _ => "",
+        };
+        csv.push_str(&worker(i, "termination", email));
+        csv.push('\n');
+    }
+    let (status, v) = s.upload(&large, "phk-30.csv", csv.into_bytes()).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (v["eligible"].as_bool(), v["laid_off"].as_i64()),
+        (Some(true), Some(30))
+    );
+    let id = id_of(&v);
+    let (status, r) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{id}/submit"),
+            Some(&large),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["claims"], json!(30));
+    assert_eq!(
+        common::count(
+            &s.db,
+            "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective' AND status = 'open'"
+        ),
+        30
+    );
+    assert_eq!(common::count(&s.db, "SELECT COUNT(*) AS n FROM claims"), 30);
+    assert_eq!(
+        common::count(&s.db, &format!("SELECT COUNT(*) AS n FROM collective_rows WHERE batch_id = {id} AND claim_id IS NOT NULL")),
+        30
+    );
+    // A second submit is refused and creates nothing.
+    let (status, e) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{id}/submit"),
+            Some(&large),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, error_code(&e)), (409, "batch_submitted"), "{e}");
+    assert_eq!(common::count(&s.db, "SELECT COUNT(*) AS n FROM claims"), 30);
+
+    // The two workers with an address are told, in Indonesian first.
+    let mails = common::eventually(10, "two worker mails", || async {
+        let m: Vec<String> = common::mails(&s.db)
+            .into_iter()
+            .filter(|m| {
+                m.contains("pekerja.satu@example.id") || m.contains("pekerja.dua@example.id")
+            })
+            .collect();
+        (m.len() == 2).then_some(m)
+    })
+    .await;
+    assert!(
+        mails.iter().all(|m| m.contains("PT LARGE100")),
+        "{}",
+        mails[0]
+    );
+
+    // The workers' status: all submitted.
+    let (status, csv) = s
+        .text(
+            &format!("/api/v1/collective/batches/{id}/workers.csv"),
+            &large,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count(), 31, "{csv}");
+    assert_eq!(csv.matches(",submitted,").count(), 30, "{csv}");
+
+    // The same layoff: a later batch of one worker counts the 30 already filed.
+    let (status, v) = s.upload(&large, "phk-susulan.csv", batch(200, 1)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (v["eligible"].as_bool(), v["laid_off"].as_i64()),
+        (Some(true), Some(31))
+    );
+    // A worker of the submitted batch now has an open claim.
+    let (status, v) = s.upload(&large, "ulang.csv", batch(101, 1)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["valid_rows"], json!(0));
+    assert_eq!(v["errors"][0]["code"], json!("claim_open"), "{v}");
+    assert_eq!(v["errors"][0]["row"], json!(2));
+}
+both_backends!(eligibility_boundaries_and_submit);
+
+async fn every_column_reports_its_errors(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("KOLOM01", 100).await;
+    let member = fixtures::register(&s.app).await;
+    fixtures::claim(&s.app, &member.token).await;
+
+    let ok = |i: u32| worker(i, "termination", "");
+    let with = |i: u32, col: usize, value: &str| {
+        let line = ok(i);
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        cells[col] = value.to_string();
+        cells.join(",")
+    };
+    let rows = [
+        with(1, 0, "123"),           // 2 nik
+        with(2, 1, "12"),            // 3 kpj
+        with(3, 2, ""),              // 4 full_name
+        with(4, 3, "31/02/2026"),    // 5 termination_date
+        with(5, 3, "2027-01-01"),    // 6 termination_date in the future
+        with(6, 4, "pensiun"),       // 7 reason
+        with(7, 5, "bukan-email"),   // 8 email
+        with(8, 6, "12345"),         // 9 phone
+        with(9, 7, "999"),           // 10 bank_code
+        with(10, 8, "12345"),        // 11 account_number
+        with(11, 9, "Budi Santoso"), // 12 account_name
+        with(12, 10, "2026-10-15"),  // 13 work_start_date
+        ok(13),                      // 14 valid
+        with(13, 1, "29999999999"),  // 15 duplicate nik of row 14
+        with(14, 3, "2026-11-01"),   // 16 waiting month not over
+        format!(
+            "{},23099999999,Budi Santoso,2026-09-30,phk,,,BCA,1234567890,Budi Santoso,",
+            member.nik
+        ), // 17 open claim
+        with(15, 2, "3.17402E+15"),  // 18 name (digits are no name)
+    ];
+    let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
+    let (status, v) = s.upload(&hr, "kolom.csv", csv.into_bytes()).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
+        (Some(17), Some(1)),
+        "{v}"
+    );
+    let got: Vec<(i64, Option<&str>, &str)> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap_or(0),
+                e["column"].as_str(),
+                e["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let want: Vec<(i64, Option<&str>, &str)> = vec![
+        (2, Some("nik"), "invalid_nik"),
+        (3, Some("kpj"), "invalid_kpj"),
+        (4, Some("full_name"), "invalid_name"),
+        (5, Some("termination_date"), "invalid_date"),
+        (6, Some("termination_date"), "date_in_future"),
+        (7, Some("reason"), "invalid_reason"),
+        (8, Some("email"), "invalid_email"),
+        (9, Some("phone"), "invalid_phone"),
+        (10, Some("bank_code"), "unknown_bank"),
+        (11, Some("account_number"), "invalid_account"),
+        (12, Some("account_name"), "account_name_mismatch"),
+        (13, Some("work_start_date"), "work_start_after_termination"),
+        (15, Some("nik"), "duplicate_nik"),
+        (16, Some("termination_date"), "not_yet_eligible"),
+        (17, None, "claim_open"),
+        (18, Some("full_name"), "invalid_name"),
+    ];
+    for w in &want {
+        assert!(got.contains(w), "missing {w:?} in {got:?}");
+    }
+    for e in v["errors"].as_array().expect("errors") {
+        assert!(!e["message"].as_str().unwrap_or_default().is_empty(), "{e}");
+    }
+    // The NIK is masked in the report.
+    let dup = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .find(|e| e["code"] == "duplicate_nik")
+        .expect("duplicate");
+    assert_ne!(
+        dup["value"].as_str(),
+        Some(worker_nik(13).as_str()),
+        "{dup}"
+    );
+    // A rejected row stores nothing as a claim.
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_rows"),
+        1
+    );
+
+    // The same report as CSV, in Indonesian.
+    let id = id_of(&v);
+    let (status, csv) = s
+        .text(&format!("/api/v1/collective/batches/{id}/errors.csv"), &hr)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("\u{feff}baris,kolom,nilai,pesan\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\r\n10,bank_code,999,Kode bank tidak dikenal.\r\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + got.len());
+
+    // A missing column is one whole-file error.
+    let (status, v) = s
+        .upload(
+            &hr,
+            "kurang.csv",
+            b"nik,kpj\n3171010101850001,23012345678\n".to_vec(),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["valid_rows"], json!(0));
+    assert!(
+        v["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .any(|e| e["code"] == "missing_column"
+                && e["row"].is_null()
+                && e["column"] == "full_name"),
+        "{v}"
+    );
+}
+both_backends!(every_column_reports_its_errors);
+
+fn xlsx_batch(kpj: &str) -> Vec<u8> {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "NIK",
+        "KPJ",
+        "Nama",
+        "Tanggal PHK",
+        "Alasan",
+        "Kode Bank",
+        "No Rekening",
+        "Nama Rekening",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, u16::try_from(c).expect("col"), *h)
+            .expect("header");
+    }
+    ws.write_string(1, 0, worker_nik(7)).expect("nik");
+    ws.write_string(1, 1, kpj).expect("kpj");
+    ws.write_string(1, 2, "Siti Nurhaliza").expect("name");
+    ws.write_string(1, 3, "30/09/2026").expect("date");
+    ws.write_string(1, 4, "PHK").expect("reason");
+    ws.write_number(1, 5, 14).expect("bank");
+    ws.write_string(1, 6, "1234567890").expect("account");
+    ws.write_string(1, 7, "SITI NURHALIZA").expect("holder");
+    wb.save_to_buffer().expect("xlsx")
+}
+
+async fn file_formats(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("FORMAT01", 50).await;
+    // Excel's Indonesian export: BOM, semicolons, Indonesian headers, day-first dates.
+    let csv = format!(
+        "\u{feff}NIK;KPJ;Nama;Tanggal PHK;Alasan;Kode Bank;No Rekening;Nama Rekening\r\n{};23012345678;Siti Nurhaliza;30/09/2026;phk;014;1234567890;SITI NURHALIZA\r\n",
+        worker_nik(1)
+    );
+    let (status, v) = s.upload(&hr, "ekspor.csv", csv.into_bytes()).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+
+    let (status, v) = s
+        .upload(&hr, "pekerja.xlsx", xlsx_batch("23012345678"))
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(
+        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+
+    // An XLSX renamed to .csv is binary, not text (another one: the same
+    // bytes again would find the batch above).
+    let (status, v) = s
+        .upload(&hr, "pekerja.csv", xlsx_batch("23012345679"))
+        .await;
+    assert_eq!((status, error_code(&v)), (422, "not_text"), "{v}");
+    let (status, v) = s
+        .upload(&hr, "acak.csv", vec![0, 159, 146, 150, 0, 1, 2])
+        .await;
+    assert_eq!((status, error_code(&v)), (422, "not_text"), "{v}");
+    let (status, v) = s.upload(&hr, "daftar.pdf", b"%PDF-1.4\n".to_vec()).await;
+    assert_eq!((status, error_code(&v)), (415, "unsupported_type"), "{v}");
+    let (status, v) = s.upload(&hr, "kosong.csv", Vec::new()).await;
+    assert_eq!((status, error_code(&v)), (422, "empty_file"), "{v}");
+    // Nothing of these was stored.
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_batches"),
+        2
+    );
+
+    // A request claiming 2 GB is refused before its body is read.
+    let started = Instant::now();
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", s.app.port)).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let head = format!(
+        "POST /api/v1/collective/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {hr}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 2147483648\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nnik,kpj\r\n"
+    );
+    tcp.write_all(head.as_bytes()).expect("write");
+    let mut buf = [0u8; 12];
+    tcp.read_exact(&mut buf).expect("response");
+    assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // The template validates as is.
+    let (status, t) = s.text("/api/v1/collective/template.csv", &hr).await;
+    assert_eq!(status, 200);
+    assert!(t.starts_with(&format!("\u{feff}{HEADER}\r\n")), "{t}");
+}
+both_backends!(file_formats);
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(32, 32, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+async fn representatives_access_and_idempotency(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("AKSES01", 40).await;
+    let other = s.company("AKSES02", 40).await;
+
+    // Re-upload: the same batch, 200.
+    let (status, first) = s.upload(&hr, "phk.csv", batch(1, 12)).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = s.upload(&hr, "phk-lagi.csv", batch(1, 12)).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(id_of(&again), id_of(&first));
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_batches"),
+        1
+    );
+    let id = id_of(&first);
+    assert_eq!(first["eligible"], json!(true), "{first}");
+
+    // Another company's HR neither sees nor submits it.
+    let (status, v) = s
+        .app
+        .get(&format!("/api/v1/collective/batches/{id}"), Some(&other))
+        .await;
+    assert_eq!((status, error_code(&v)), (404, "batch_not_found"), "{v}");
+    let (status, _) = s
+        .text(
+            &format!("/api/v1/collective/batches/{id}/errors.csv"),
+            &other,
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{id}/submit"),
+            Some(&other),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    // The admin and its own HR do.
+    let (status, v) = s
+        .app
+        .get(&format!("/api/v1/collective/batches/{id}"), Some(&s.admin))
+        .await;
+    assert_eq!((status, v["valid_rows"].as_i64()), (200, Some(12)), "{v}");
+    let (status, _) = s
+        .app
+        .get(&format!("/api/v1/collective/batches/{id}"), Some(&hr))
+        .await;
+    assert_eq!(status, 200);
+
+    // Headcount changes keep their history; a participant may not.
+    let (status, v) = s
+        .app
+        .put(
+            "/api/v1/admin/companies/AKSES01/headcount",
+            Some(&s.admin),
+            &json!({"headcount": 45, "reference_date": "2026-11-01"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["history"].as_array().map(Vec::len), Some(2), "{v}");
+    let (status, _) = s
+        .app
+        .put(
+            "/api/v1/admin/companies/TIDAKADA/headcount",
+            Some(&s.admin),
+            &json!({"headcount": 45, "reference_date": "2026-11-01"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .app
+        .put(
+            "/api/v1/admin/companies/AKSES01/headcount",
+            Some(&hr),
+            &json!({"headcount": 1, "reference_date": "2026-11-01"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // 12 of 45 is under 30% now: the submit counts again and refuses.
+    let (status, e) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{id}/submit"),
+            Some(&hr),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, error_code(&e)), (422, "not_eligible"), "{e}");
+
+    // An HR account not yet approved is refused with a clear code.
+    let email = format!("hr.baru{}@akses01.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &email, &["--company", "AKSES01"]);
+    common::sql(
+        &s.db,
+        &format!("UPDATE staff SET approved = FALSE WHERE email = '{email}'"),
+    );
+    let fresh = fixtures::login(&s.app, &email, fixtures::STAFF_PASSWORD).await;
+    let (status, v) = s.upload(&fresh, "phk.csv", batch(300, 14)).await;
+    assert_eq!(
+        (status, error_code(&v)),
+        (403, "representative_not_approved"),
+        "{v}"
+    );
+
+    // Its documents, then a supervisor's approval, open the upload.
+    let sup = format!("spv{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
+    let sup = fixtures::login(&s.app, &sup, fixtures::STAFF_PASSWORD).await;
+    let staff_id = common::count(
+        &s.db,
+        &format!("SELECT id AS n FROM staff WHERE email = '{email}'"),
+    );
+    let (status, e) = s
+        .app
+        .post(
+            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
+            Some(&sup),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&e)),
+        (409, "representative_documents_missing"),
+        "{e}"
+    );
+    for kind in ["power_of_attorney", "non_abuse_statement"] {
+        let form = Form::new()
+            .text("kind", kind)
+            .part("file", Part::bytes(png()).file_name("surat.png"));
+        let res = s
+            .app
+            .client
+            .post(s.app.url("/api/v1/collective/representative/documents"))
+            .bearer_auth(&fresh)
+            .multipart(form)
+            .send()
+            .await
+            .expect("document");
+        let (status, v) = common::json_of(res).await;
+        assert_eq!(status, 201, "{kind}: {v}");
+    }
+    let form = Form::new().text("kind", "power_of_attorney").part(
+        "file",
+        Part::bytes(b"MZ\x90\0binary".to_vec()).file_name("surat.pdf"),
+    );
+    let res = s
+        .app
+        .client
+        .post(s.app.url("/api/v1/collective/representative/documents"))
+        .bearer_auth(&fresh)
+        .multipart(form)
+        .send()
+        .await
+        .expect("document");
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let (status, _) = s
+        .app
+        .post(
+            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
+            Some(&hr),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, v) = s
+        .app
+        .post(
+            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
+            Some(&sup),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = s.upload(&fresh, "phk.csv", batch(300, 14)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["eligible"], json!(true), "{v}");
+    // Submitting creates exactly the valid rows' claims.
+    let (status, r) = s
+        .app
+        .post(
+            &format!("/api/v1/collective/batches/{}/submit", id_of(&v)),
+            Some(&fresh),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, r["claims"].as_i64()), (200, Some(14)), "{r}");
+    assert_eq!(
+        common::count(
+            &s.db,
+            "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective'"
+        ),
+        14
+    );
+}
+both_backends!(representatives_access_and_idempotency);
+
+async fn ten_thousand_rows(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("BESAR01", 20_000).await;
+    let bytes = batch(1, 10_000);
+    let started = Instant::now();
+    let (status, v) = s.upload(&hr, "besar.csv", bytes).await;
+    let took = started.elapsed();
+    println!("10,000-row batch ({backend:?}, debug build): validated and stored in {took:?}");
+    assert_eq!(status, 201, "{}", v["errors"][0]);
+    assert_eq!(
+        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
+        (Some(10_000), Some(10_000))
+    );
+    assert_eq!(v["eligible"], json!(true));
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_rows"),
+        10_000
+    );
+    // 10,001 rows are refused as a whole.
+    let mut big = batch(1, 10_000);
+    big.extend_from_slice(worker(20_000, "termination", "").as_bytes());
+    let (status, v) = s.upload(&hr, "terlalu-besar.csv", big).await;
+    assert_eq!((status, error_code(&v)), (413, "too_many_rows"), "{v}");
+}
+both_backends!(ten_thousand_rows);
+
+/// The value of the first `name="csrf"` input of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\"").expect("csrf field");
+    let tag = &html[at..at + html[at..].find('>').expect("tag end")];
+    let v = tag.find("value=\"").expect("value") + 7;
+    tag[v..v + tag[v..].find('"').expect("quote")].to_string()
+}
+
+async fn page_login(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let html = client
+        .get(app.url("/staff/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("html");
+    let res = client
+        .post(app.url("/staff/login"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("email", email),
+            ("password", fixtures::STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status().as_u16(), 303);
+    client
+}
+
+async fn hr_pages(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    s.company("HALAMAN1", 100).await;
+    let email = format!("hr.halaman{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &email, &["--company", "HALAMAN1"]);
+    let b = page_login(&s.app, &email).await;
+    let html = b
+        .get(s.app.url("/hr"))
+        .send()
+        .await
+        .expect("hr")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("Klaim kolektif") && html.contains("PT HALAMAN1"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+
+    // Without the CSRF field the upload is refused.
+    let form = Form::new().part("file", Part::bytes(batch(1, 30)).file_name("phk.csv"));
+    let res = b
+        .post(s.app.url("/hr/batches"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    let form = Form::new()
+        .text("csrf", csrf.clone())
+        .part("file", Part::bytes(batch(1, 30)).file_name("phk.csv"));
+    let res = b
+        .post(s.app.url("/hr/batches"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let to = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(to.starts_with("/hr/batches/"), "{to}");
+    let html = b
+        .get(s.app.url(&to))
+        .send()
+        .await
+        .expect("batch")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("30 dari 100 pekerja = 30%; minimal 30 diperlukan"),
+        "{html}"
+    );
+    let res = b
+        .post(s.app.url(&format!("{to}/submit")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        common::count(
+            &s.db,
+            "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective'"
+        ),
+        30
+    );
+
+    // The staff's view links each claim to its review page, which a CS
+    // agent of the company's branch may open.
+    let id = to.trim_start_matches("/hr/batches/");
+    let cs = format!("cs{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "cs", &cs, &["--branch", "DPS-DENPASAR"]);
+    let agent = page_login(&s.app, &cs).await;
+    let html = agent
+        .get(s.app.url(&format!("/staff/batches/{id}")))
+        .send()
+        .await
+        .expect("staff batch")
+        .text()
+        .await
+        .expect("html");
+    let at = html.find("href=\"/staff/claims/").expect("claim link") + 6;
+    let link = &html[at..at + html[at..].find('"').expect("end")];
+    let res = agent.get(s.app.url(link)).send().await.expect("review");
+    assert_eq!(res.status().as_u16(), 200, "{link}");
+    // An HR officer does not get the staff view.
+    let res = b
+        .get(s.app.url(&format!("/staff/batches/{id}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+}
+both_backends!(hr_pages);
