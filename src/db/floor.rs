@@ -380,6 +380,14 @@ fn arrive_as(
         .first(conn)
         .optional()?;
     let (ticket, repeated) = match existing {
+        Some(t)
+            if priority != Priority::None
+                && t.status == "waiting"
+                && t.priority != priority.code() =>
+        {
+            set_priority(conn, &t, priority, now, actor)?;
+            (ticket(conn, t.id)?.unwrap_or(t), true)
+        }
         Some(t) => (t, true),
         None => {
             let participant: Option<i64> = participants::table
@@ -512,8 +520,12 @@ pub fn wait_estimate(
     ticket: &Ticket,
     now: NaiveDateTime,
 ) -> Result<(Option<u32>, Option<u32>), DbError> {
-    if ticket.status != "waiting" {
+    if ticket.status == "serving" {
         return Ok((Some(0), Some(0)));
+    }
+    if ticket.status != "waiting" {
+        // Served, no-show or left: no place in line any more.
+        return Ok((None, None));
     }
     let waiting: Vec<rules::Waiting> = waiting_of(conn, &branch.code, ticket.local_date)?
         .iter()
@@ -822,6 +834,21 @@ pub fn transfer(
         "assigned",
         json!({"session": session.id, "transferred_from": agent_id}),
         ts,
+    )?;
+    let t = ticket(conn, old.ticket_id)?;
+    audit::record(
+        conn,
+        ts,
+        actor,
+        "session_assigned",
+        &Subject {
+            participant_id: t.as_ref().and_then(|t| t.participant_id),
+            claim_id: t.as_ref().and_then(|t| t.claim_id),
+            session_id: Some(session.id),
+            branch_code: Some(old.branch_code.clone()),
+            ..Subject::default()
+        },
+        json!({"agent": to_agent, "transferred_from": agent_id, "previous_session": old.id}),
     )?;
     Ok(session)
 }

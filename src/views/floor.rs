@@ -40,7 +40,7 @@ pub fn kiosk(
                 form.form.kiosk-form method="post" action={ "/kiosk/" (b.code) } autocomplete="off" {
                     (csrf_field(f.csrf))
                     label for="nik" { (t(l, "kiosk_enter_nik")) }
-                    input id="nik" name="nik" type="text" inputmode="numeric" pattern="[0-9 ]*" maxlength="20" required autofocus;
+                    input id="nik" name="nik" type="text" inputmode="numeric" pattern="[0-9 ]*" title=(t(l, "hint_nik")) maxlength="20" required autofocus;
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_take_ticket")) }
                 }
                 p.muted { (t(l, "kiosk_hint")) }
@@ -58,6 +58,8 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
             p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
             @if a.ticket.status == "serving" {
                 p.lead { (t(l, "kiosk_go_now")) }
+            } @else if a.ticket.status != "waiting" {
+                (notice("info", t(l, "kiosk_ticket_closed")))
             } @else {
                 dl.facts {
                     dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }

@@ -88,6 +88,14 @@ pub fn start(db: Db) -> Live {
         // become visible after a higher one: every poll looks back over a
         // window of ids and skips those already sent.
         let mut seen: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
+        // What happened before this instance started is not news.
+        let d = db.clone();
+        let cursor = (last - LOOKBACK).max(0);
+        if let Ok(Ok(events)) = actix_web::rt::task::spawn_blocking(move || after(&d, cursor)).await
+        {
+            seen.extend(events.iter().map(|e| e.id));
+            last = events.iter().map(|e| e.id).max().unwrap_or(last).max(last);
+        }
         loop {
             actix_web::rt::time::sleep(Duration::from_millis(200)).await;
             let d = db.clone();

@@ -139,7 +139,9 @@ pub async fn issue_ticket(
     priority: Priority,
 ) -> AppResult<floor::Arrival> {
     let today = state.clock.now().date_naive();
-    let (nik, _) = nik::parse(raw_nik, today)?;
+    // At the kiosk people copy the NIK as printed, often in groups.
+    let typed: String = raw_nik.chars().filter(|c| !c.is_whitespace()).collect();
+    let (nik, _) = nik::parse(&typed, today)?;
     let branch = load_branch(state, code).await?;
     let actor = actor_of(who, req);
     let now = state.clock.now();
