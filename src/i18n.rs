@@ -59,6 +59,7 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     CATALOG
         .iter()
         .chain(CATALOG_COLLECTIVE.iter())
+        .chain(CATALOG_AUDIT.iter())
         .find(|(k, _, _)| *k == key)
         .map(|(_, id, en)| (*id, *en))
 }
@@ -182,6 +183,7 @@ pub fn rupiah(amount: i64) -> String {
 
 include!("i18n_catalog.rs");
 include!("i18n_catalog_collective.rs");
+include!("i18n_catalog_audit.rs");
 
 #[cfg(test)]
 mod tests {
@@ -214,13 +216,18 @@ mod tests {
         let mut keys: Vec<&str> = CATALOG
             .iter()
             .chain(CATALOG_COLLECTIVE.iter())
+            .chain(CATALOG_AUDIT.iter())
             .map(|(k, _, _)| *k)
             .collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate catalog keys");
-        for (k, id, en) in CATALOG.iter().chain(CATALOG_COLLECTIVE.iter()) {
+        for (k, id, en) in CATALOG
+            .iter()
+            .chain(CATALOG_COLLECTIVE.iter())
+            .chain(CATALOG_AUDIT.iter())
+        {
             assert!(!id.is_empty() && !en.is_empty(), "{k} lacks a sentence");
         }
     }

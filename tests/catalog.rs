@@ -440,7 +440,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn catalog() -> (BTreeMap<String, (String, String)>, Vec<String>) {
     // The catalog is split by channel: every src/i18n_catalog*.rs file.
     let mut src = String::new();
-    for name in ["i18n_catalog.rs", "i18n_catalog_collective.rs"] {
+    for name in [
+        "i18n_catalog.rs",
+        "i18n_catalog_collective.rs",
+        "i18n_catalog_audit.rs",
+    ] {
         let path = Path::new(SRC).join(name);
         src.push_str(
             &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read src/{name}: {e}")),
@@ -473,7 +477,10 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
     );
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        if f.ends_with("i18n_catalog.rs") || f.ends_with("i18n_catalog_collective.rs") {
+        if f.ends_with("i18n_catalog.rs")
+            || f.ends_with("i18n_catalog_collective.rs")
+            || f.ends_with("i18n_catalog_audit.rs")
+        {
             continue;
         }
         let text =
