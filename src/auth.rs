@@ -137,7 +137,7 @@ pub fn load_or_create_secret(explicit: Option<&[u8]>, data_dir: &Path) -> Result
     Ok(key.to_vec())
 }
 
-fn write_private(path: &Path, content: &[u8]) -> Result<(), String> {
+pub(crate) fn write_private(path: &Path, content: &[u8]) -> Result<(), String> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);

@@ -30,6 +30,24 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// The verification log: verify its hash chain, sign checkpoints.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Recompute the hash chain and check the signed checkpoints; exit 1
+    /// naming the first entry that does not match.
+    Verify {
+        /// An exported checkpoint (JSON from /api/v1/audit/checkpoints).
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+    },
+    /// Sign the head of the chain now and store the checkpoint.
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -62,7 +80,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             })
         }
         Command::Migrate => {
-            let db = Db::connect(&settings.database, 2)?;
+            let db = Db::connect_once(&settings.database)?;
             let n = db.migrate()?;
             println!("{n} migration(s) applied");
             Ok(())
@@ -77,6 +95,51 @@ pub fn run(cli: Cli) -> Result<(), String> {
                     company,
                 },
         } => add_user(&settings, &role, &email, name, branch, company),
+        Command::Audit { action } => audit_command(&settings, action),
+    }
+}
+
+/// `antre audit …`: exits 1 (through `std::process::exit`) when the log is
+/// broken, as API.md promises.
+fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String> {
+    let db = Db::connect_once(&settings.database)?;
+    db.migrate()?;
+    match action {
+        AuditAction::Verify { checkpoint } => {
+            let extra = match checkpoint {
+                None => None,
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    let cp: crate::db::audit_read::Checkpoint = serde_json::from_str(&text)
+                        .map_err(|e| format!("{} is not a checkpoint: {e}", path.display()))?;
+                    Some(cp)
+                }
+            };
+            // Without a key yet there is nothing it could have signed.
+            let key = settings
+                .data_dir
+                .join("audit_ed25519.key")
+                .exists()
+                .then(|| crate::audit::AuditKey::load_or_create(&settings.data_dir))
+                .transpose()?;
+            let v =
+                crate::audit::verify(&db, key.as_ref(), extra, None).map_err(|e| e.to_string())?;
+            println!("{}", v.message);
+            if !v.intact {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        AuditAction::Checkpoint => {
+            let key = crate::audit::AuditKey::load_or_create(&settings.data_dir)?;
+            let now = chrono::Utc::now().naive_utc();
+            match crate::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
+                Some(cp) => println!("checkpoint signed at entry {}: {}", cp.seq, cp.hash),
+                None => println!("the audit log is empty: nothing to sign"),
+            }
+            Ok(())
+        }
     }
 }
 
@@ -130,7 +193,7 @@ fn add_user(
         )
     })?;
     let hash = crate::auth::hash_password(pw)?;
-    let db = Db::connect(&settings.database, 2)?;
+    let db = Db::connect_once(&settings.database)?;
     db.migrate()?;
     crate::db::seed::seed_reference_data(&db, chrono::Utc::now().naive_utc())
         .map_err(|e| e.to_string())?;

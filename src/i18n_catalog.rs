@@ -409,4 +409,8 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("session_video_note", "Siapkan e-KTP asli, kamera dan mikrofon. Petugas akan memverifikasi Anda lewat video.", "Have your original e-KTP, camera and microphone ready. An agent verifies you over video."),
     ("open_session", "Buka halaman sesi", "Open the session page"),
     ("kiosk_ticket_closed", "Nomor antrean Anda hari ini sudah selesai dilayani atau ditutup. Silakan hubungi petugas penyambut.", "Your ticket for today has been served or closed. Please ask the greeter."),
+    ("view", "Lihat", "View"),
+    ("confirm_identity", "Konfirmasi identitas", "Confirm identity"),
+    ("identity_confirmed", "Identitas terkonfirmasi", "Identity confirmed"),
+    ("reassign", "Pindahkan", "Reassign"),
 ];

@@ -1,10 +1,12 @@
 //! Antre: JHT claim queueing, verification booths, collective claims and an
 //! audit trail for BPJS Ketenagakerjaan. See README.md for the map.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod collective;
+pub mod collective_zip;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -103,6 +103,24 @@ impl Application {
             }
         });
 
+        // Every 10 minutes, sign the log's head when it has grown.
+        let audit_key = Arc::new(crate::audit::AuditKey::load_or_create(&settings.data_dir)?);
+        let audit_db = db.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                actix_web::rt::time::sleep(Duration::from_secs(600)).await;
+                let (db, key) = (audit_db.clone(), audit_key.clone());
+                let now = clock.now_naive();
+                let r = actix_web::rt::task::spawn_blocking(move || {
+                    crate::audit::checkpoint(&db, &key, now, true)
+                })
+                .await;
+                if let Ok(Err(e)) = r {
+                    tracing::error!("audit checkpoint: {e}");
+                }
+            }
+        });
+
         println!(
             "Antre listening on http://{addr} ({} database)",
             settings.database.backend_name()

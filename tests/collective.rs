@@ -867,3 +867,568 @@ async fn hr_pages(backend: Backend) {
     assert_eq!(res.status().as_u16(), 404);
 }
 both_backends!(hr_pages);
+
+// ---------------------------------------------------------------------------
+// Per-worker documents as one ZIP (issue 6, continued).
+
+/// A one-page PDF that passes the upload checks.
+fn pdf() -> Vec<u8> {
+    let content = "BT /F1 12 Tf 72 720 Td (Buku tabungan) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// A deflated ZIP of (name, bytes) entries, plus symlinks (name, target).
+fn zip_of(entries: &[(String, Vec<u8>)], links: &[(&str, &str)]) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, bytes) in entries {
+        w.start_file(name.as_str(), opts).expect("entry");
+        w.write_all(bytes).expect("write entry");
+    }
+    for (name, target) in links {
+        w.add_symlink(*name, *target, opts).expect("symlink");
+    }
+    w.finish().expect("zip").into_inner()
+}
+
+impl Setup {
+    async fn post_file(&self, path: &str, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+        let res = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("post file");
+        common::json_of(res).await
+    }
+
+    /// A company of 100 with a submitted batch of workers 1..=30:
+    /// (HR token, batch id).
+    async fn submitted_batch(&self, npp: &str) -> (String, i64) {
+        let hr = self.company(npp, 100).await;
+        let (status, v) = self.upload(&hr, "phk.csv", batch(1, 30)).await;
+        assert_eq!(status, 201, "{v}");
+        let id = id_of(&v);
+        let (status, r) = self
+            .app
+            .post(
+                &format!("/api/v1/collective/batches/{id}/submit"),
+                Some(&hr),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{r}");
+        (hr, id)
+    }
+}
+
+fn refusal_of<'a>(report: &'a Value, entry: &str) -> &'a str {
+    report["refused"]
+        .as_array()
+        .expect("refused list")
+        .iter()
+        .find(|r| r["entry"] == json!(entry))
+        .and_then(|r| r["code"].as_str())
+        .unwrap_or_else(|| panic!("{entry} not refused: {report}"))
+}
+
+async fn documents_zip(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("ZIPDRAFT", 100).await;
+    let (status, v) = s.upload(&hr, "draft.csv", batch(1, 30)).await;
+    assert_eq!(status, 201, "{v}");
+    // Before the batch is submitted there are no claims to attach to.
+    let path = format!("/api/v1/collective/batches/{}/documents", id_of(&v));
+    let entries = vec![(format!("{}_bank_book.pdf", worker_nik(1)), pdf())];
+    let (status, e) = s
+        .post_file(&path, &hr, "docs.zip", zip_of(&entries, &[]))
+        .await;
+    assert_eq!(
+        (status, error_code(&e)),
+        (409, "batch_not_submitted"),
+        "{e}"
+    );
+
+    let (hr, id) = s.submitted_batch("ZIPCO").await;
+    let path = format!("/api/v1/collective/batches/{id}/documents");
+    let (w1, w2, stranger) = (worker_nik(1), worker_nik(2), worker_nik(900));
+    let zeros = vec![0u8; 50 * 1024 * 1024];
+    let entries = vec![
+        (format!("{w1}_bank_book.pdf"), pdf()),
+        (format!("{w1}_ektp.png"), png()),
+        (format!("{w2}_kpj_card.pdf"), pdf()),
+        (format!("../{w1}_kk.pdf"), pdf()),
+        ("../x_bank_book.pdf".to_string(), pdf()),
+        (format!("sub/{w2}_kk.pdf"), pdf()),
+        (format!("{stranger}_bank_book.pdf"), pdf()),
+        (format!("{w2}_bank_book.pdf"), zeros),
+        (format!("{w2}_buku_tabungan.pdf"), pdf()),
+        (format!("{w2}_passport.pdf"), pdf()),
+        (format!("{w2}_selfie.pdf"), b"MZ not a pdf at all".to_vec()),
+        ("daftar.pdf".to_string(), pdf()),
+    ];
+    let archive = zip_of(&entries, &[(&format!("{w2}_kk.pdf"), "/etc/passwd")]);
+    let started = Instant::now();
+    let (status, r) = s.post_file(&path, &hr, "dokumen.zip", archive).await;
+    assert_eq!(status, 200, "{r}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(r["accepted"], json!(3), "{r}");
+    assert_eq!(r["refused"].as_array().map(Vec::len), Some(10), "{r}");
+    assert_eq!(refusal_of(&r, &format!("../{w1}_kk.pdf")), "zip_entry_path");
+    assert_eq!(refusal_of(&r, "../x_bank_book.pdf"), "zip_entry_path");
+    assert_eq!(
+        refusal_of(&r, &format!("sub/{w2}_kk.pdf")),
+        "zip_entry_path"
+    );
+    assert_eq!(
+        refusal_of(&r, &format!("{stranger}_bank_book.pdf")),
+        "zip_unknown_worker"
+    );
+    assert_eq!(
+        refusal_of(&r, &format!("{w2}_bank_book.pdf")),
+        "zip_entry_ratio"
+    );
+    assert_eq!(
+        refusal_of(&r, &format!("{w2}_buku_tabungan.pdf")),
+        "unknown_kind"
+    );
+    assert_eq!(
+        refusal_of(&r, &format!("{w2}_passport.pdf")),
+        "kind_not_required"
+    );
+    assert_eq!(
+        refusal_of(&r, &format!("{w2}_selfie.pdf")),
+        "unsupported_type"
+    );
+    assert_eq!(refusal_of(&r, "daftar.pdf"), "zip_entry_name");
+    assert_eq!(refusal_of(&r, &format!("{w2}_kk.pdf")), "zip_entry_link");
+    let message = r["refused"][0]["message"].as_str().unwrap_or_default();
+    assert!(!message.is_empty(), "{r}");
+    // The three documents are versions of the workers' own claims.
+    let on_claim = |nik: &str, kind: &str| {
+        common::count(
+            &s.db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM documents d JOIN collective_rows r ON r.claim_id = d.claim_id \
+                 WHERE r.batch_id = {id} AND r.nik = '{nik}' AND d.kind = '{kind}' AND d.is_current"
+            ),
+        )
+    };
+    assert_eq!(on_claim(&w1, "bank_book"), 1);
+    assert_eq!(on_claim(&w1, "ektp"), 1);
+    assert_eq!(on_claim(&w2, "kpj_card"), 1);
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM documents"),
+        3
+    );
+
+    // Not a ZIP at all.
+    let (status, e) = s.post_file(&path, &hr, "docs.zip", pdf()).await;
+    assert_eq!((status, error_code(&e)), (422, "zip_corrupt"), "{e}");
+    // More than 2,000 entries: refused as a whole, nothing stored.
+    let many: Vec<(String, Vec<u8>)> = (0..2001)
+        .map(|i| (format!("{w1}_kk{i}.pdf"), b"x".to_vec()))
+        .collect();
+    let (status, e) = s
+        .post_file(&path, &hr, "docs.zip", zip_of(&many, &[]))
+        .await;
+    assert_eq!(
+        (status, error_code(&e)),
+        (422, "zip_too_many_entries"),
+        "{e}"
+    );
+
+    // The HR officer of another company does not see the batch.
+    let other = s.company("ZIPOTHER", 100).await;
+    let entries = vec![(format!("{w1}_kk.pdf"), pdf())];
+    let (status, e) = s
+        .post_file(&path, &other, "docs.zip", zip_of(&entries, &[]))
+        .await;
+    assert_eq!((status, error_code(&e)), (404, "batch_not_found"), "{e}");
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM documents"),
+        3
+    );
+
+    // A ZIP over 100 MB is refused before its body is read.
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", s.app.port)).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {hr}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: {}\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.zip\"\r\n\r\nPK\r\n",
+        101 * 1024 * 1024
+    );
+    tcp.write_all(head.as_bytes()).expect("write");
+    let mut buf = [0u8; 12];
+    tcp.read_exact(&mut buf).expect("response");
+    assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
+}
+both_backends!(documents_zip);
+
+async fn documents_zip_page(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let (_, id) = s.submitted_batch("ZIPPAGE").await;
+    let email = format!("hr.zippage{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &email, &["--company", "ZIPPAGE"]);
+    let b = page_login(&s.app, &email).await;
+    let html = b
+        .get(s.app.url(&format!("/hr/batches/{id}")))
+        .send()
+        .await
+        .expect("batch page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(&format!("action=\"/hr/batches/{id}/documents\"")),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let archive = || {
+        zip_of(
+            &[
+                (format!("{}_bank_book.pdf", worker_nik(3)), pdf()),
+                ("../x_bank_book.pdf".to_string(), pdf()),
+            ],
+            &[],
+        )
+    };
+    let to = s.app.url(&format!("/hr/batches/{id}/documents"));
+    let form = Form::new().part("file", Part::bytes(archive()).file_name("d.zip"));
+    let res = b.post(&to).multipart(form).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    let form = Form::new()
+        .text("csrf", csrf)
+        .part("file", Part::bytes(archive()).file_name("d.zip"));
+    let res = b.post(&to).multipart(form).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("1 berkas diterima, 1 ditolak") && html.contains("../x_bank_book.pdf"),
+        "{html}"
+    );
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM documents"),
+        1
+    );
+}
+both_backends!(documents_zip_page);
+
+async fn mass_termination_letter(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("SURAT1", 100).await;
+    let (status, v) = s.upload(&hr, "phk.csv", batch(1, 30)).await;
+    assert_eq!(status, 201, "{v}");
+    let id = id_of(&v);
+    let path = format!("/api/v1/collective/batches/{id}/letter");
+    let res = s
+        .app
+        .client
+        .get(s.app.url(&path))
+        .bearer_auth(&hr)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+
+    // Not a PDF or an image.
+    let (status, e) = s
+        .post_file(&path, &hr, "surat.pdf", b"nama,nik\nSiti,1\n".to_vec())
+        .await;
+    assert_eq!((status, error_code(&e)), (415, "unsupported_type"), "{e}");
+    let letter = pdf();
+    let (status, v) = s
+        .post_file(&path, &hr, "surat-phk.pdf", letter.clone())
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["content_type"], json!("application/pdf"));
+
+    // Its company's HR and a supervisor download it, safely.
+    let sup = format!("sup{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
+    let sup = fixtures::login(&s.app, &sup, fixtures::STAFF_PASSWORD).await;
+    for token in [&hr, &sup] {
+        let res = s
+            .app
+            .client
+            .get(s.app.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status().as_u16(), 200);
+        let h = res.headers().clone();
+        assert_eq!(h["content-type"], "application/pdf");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["cache-control"], "private, no-store");
+        let cd = h["content-disposition"].to_str().expect("disposition");
+        assert!(cd.starts_with("attachment") && cd.contains(".pdf"), "{cd}");
+        assert!(h["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .contains("sandbox"));
+        assert_eq!(res.bytes().await.expect("body").to_vec(), letter);
+    }
+    // The HR officer of another company neither reads nor replaces it.
+    let other = s.company("SURAT2", 100).await;
+    let res = s
+        .app
+        .client
+        .get(s.app.url(&path))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+    let (status, e) = s.post_file(&path, &other, "x.pdf", pdf()).await;
+    assert_eq!((status, error_code(&e)), (404, "batch_not_found"), "{e}");
+    assert_eq!(
+        common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_letters"),
+        1
+    );
+
+    // The HR page offers it for download and takes a new one by form.
+    let email = format!("hr.surat{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &email, &["--company", "SURAT1"]);
+    let b = page_login(&s.app, &email).await;
+    let html = b
+        .get(s.app.url(&format!("/hr/batches/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
+    let to = s.app.url(&format!("/hr/batches/{id}/letter"));
+    let form = Form::new().part("file", Part::bytes(png()).file_name("surat.png"));
+    let res = b.post(&to).multipart(form).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    let form = Form::new()
+        .text("csrf", csrf_of(&html))
+        .part("file", Part::bytes(png()).file_name("surat.png"));
+    let res = b.post(&to).multipart(form).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let res = b.get(s.app.url(&path)).send().await.expect("get");
+    assert_eq!(res.headers()["content-type"], "image/png");
+
+    // The OpenAPI document describes the collective endpoints.
+    let (status, doc) = s.app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(status, 200);
+    for p in [
+        "/api/v1/collective/batches",
+        "/api/v1/collective/batches/{id}/submit",
+        "/api/v1/collective/batches/{id}/documents",
+        "/api/v1/collective/batches/{id}/letter",
+        "/api/v1/admin/representatives/{id}/approve",
+    ] {
+        assert!(doc["paths"][p].is_object(), "OpenAPI lacks {p}");
+    }
+    assert!(doc["paths"]["/api/v1/collective/batches/{id}/letter"]["get"].is_object());
+}
+both_backends!(mass_termination_letter);
+
+async fn staff_batch_list_and_company_forms(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("DAFTAR1", 100).await;
+    let (status, v) = s.upload(&hr, "phk.csv", batch(1, 30)).await;
+    assert_eq!(status, 201, "{v}");
+    let id = id_of(&v);
+
+    // The supervisor of the company's branch lists it and finds the way
+    // from the staff home; one of another branch does not.
+    let sup = format!("sup{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
+    let b = page_login(&s.app, &sup).await;
+    let home = b.get(s.app.url("/staff")).send().await.expect("home");
+    let home = home.text().await.expect("html");
+    assert!(home.contains("href=\"/staff/batches\""), "{home}");
+    let list = b
+        .get(s.app.url("/staff/batches"))
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(list.status().as_u16(), 200);
+    let list = list.text().await.expect("html");
+    assert!(
+        list.contains(&format!("href=\"/staff/batches/{id}\"")) && list.contains("PT DAFTAR1"),
+        "{list}"
+    );
+    let far = format!("sup{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "supervisor", &far, &["--branch", "JKT-CILANDAK"]);
+    let far = page_login(&s.app, &far).await;
+    let list = far
+        .get(s.app.url("/staff/batches"))
+        .send()
+        .await
+        .expect("list");
+    let list = list.text().await.expect("html");
+    assert!(!list.contains("PT DAFTAR1"), "{list}");
+    let res = far
+        .get(s.app.url("/staff/companies/DAFTAR1"))
+        .send()
+        .await
+        .expect("company");
+    assert_eq!(res.status().as_u16(), 404);
+    // An HR officer gets no staff list, and another company's HR no batch.
+    let hr_email = format!("hr.daftar{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &hr_email, &["--company", "DAFTAR1"]);
+    let hr_page = page_login(&s.app, &hr_email).await;
+    let res = hr_page
+        .get(s.app.url("/staff/batches"))
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(res.status().as_u16(), 403);
+    let other = s.company("DAFTAR2", 100).await;
+    let res = s
+        .app
+        .client
+        .get(s.app.url(&format!("/api/v1/collective/batches/{id}")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+
+    // The company page: headcount with its reference date, by form.
+    let html = b
+        .get(s.app.url("/staff/companies/DAFTAR1"))
+        .send()
+        .await
+        .expect("company")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("/staff/companies/DAFTAR1/headcount"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let to = s.app.url("/staff/companies/DAFTAR1/headcount");
+    let fields = [("headcount", "120"), ("reference_date", "2026-11-01")];
+    let res = b.post(&to).form(&fields).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    let res = b
+        .post(&to)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("headcount", "120"),
+            ("reference_date", "2026-11-01"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        common::count(
+            &s.db,
+            "SELECT CAST(headcount AS BIGINT) AS n FROM companies WHERE npp = 'DAFTAR1'"
+        ),
+        120
+    );
+    assert_eq!(
+        common::count(
+            &s.db,
+            "SELECT COUNT(*) AS n FROM company_headcounts WHERE company_npp = 'DAFTAR1' AND reference_date = '2026-11-01' AND headcount = 120"
+        ),
+        1
+    );
+
+    // A new representative with both documents is approved by form.
+    let rep_email = format!("hr.baru{}@antre.test", fixtures::unique());
+    fixtures::add_staff(&s.db, "hr", &rep_email, &["--company", "DAFTAR1"]);
+    common::sql(
+        &s.db,
+        &format!("UPDATE staff SET approved = false WHERE email = '{rep_email}'"),
+    );
+    let rep = fixtures::login(&s.app, &rep_email, fixtures::STAFF_PASSWORD).await;
+    for kind in ["power_of_attorney", "non_abuse_statement"] {
+        let form = Form::new()
+            .text("kind", kind)
+            .part("file", Part::bytes(pdf()).file_name("surat.pdf"));
+        let res = s
+            .app
+            .client
+            .post(s.app.url("/api/v1/collective/representative/documents"))
+            .bearer_auth(&rep)
+            .multipart(form)
+            .send()
+            .await
+            .expect("document");
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    let html = b
+        .get(s.app.url("/staff/companies/DAFTAR1"))
+        .send()
+        .await
+        .expect("company")
+        .text()
+        .await
+        .expect("html");
+    let at = html
+        .find("action=\"/staff/representatives/")
+        .expect("approve form")
+        + 8;
+    let action = html[at..at + html[at..].find('"').expect("end")].to_string();
+    let res = b
+        .post(s.app.url(&action))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    let res = b
+        .post(s.app.url(&action))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        common::count(
+            &s.db,
+            &format!("SELECT COUNT(*) AS n FROM staff WHERE email = '{rep_email}' AND approved")
+        ),
+        1
+    );
+}
+both_backends!(staff_batch_list_and_company_forms);

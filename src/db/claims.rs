@@ -113,3 +113,19 @@ pub fn decide(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Keeps why a claim was decided (a review reason code and a note).
+pub fn record_decision(
+    conn: &mut DbConnection,
+    id: i64,
+    reason: Option<&str>,
+    note: Option<&str>,
+) -> Result<(), DbError> {
+    diesel::update(claims::table.find(id))
+        .set((
+            claims::decision_reason.eq(reason),
+            claims::decision_note.eq(note),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -6,11 +6,13 @@
 //! failing with `SQLITE_BUSY` half-way through.
 
 pub mod audit;
+pub mod audit_read;
 pub mod auth;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
 pub mod collective;
+pub mod collective_staff;
 pub mod demo;
 pub mod devices;
 pub mod documents;
@@ -99,7 +101,20 @@ fn explain_connect_failure(url: &DatabaseUrl) -> String {
 }
 
 impl Db {
+    /// A pool for a one-shot command: a single connection opened on demand
+    /// on the calling thread. A server pool keeps idle connections by
+    /// opening them on background threads; a command that exits while
+    /// such a thread is still connecting to PostgreSQL can be torn down
+    /// mid-handshake by libpq/OpenSSL's exit handlers.
+    pub fn connect_once(url: &DatabaseUrl) -> Result<Self, String> {
+        Self::build(url, 1, 0)
+    }
+
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, String> {
+        Self::build(url, pool_size, 1)
+    }
+
+    fn build(url: &DatabaseUrl, pool_size: u32, min_idle: u32) -> Result<Self, String> {
         let (conn_url, sqlite) = match url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(parent) = path.parent() {
@@ -116,7 +131,7 @@ impl Db {
         let manager = ConnectionManager::<DbConnection>::new(conn_url);
         let mut builder = Pool::builder()
             .max_size(pool_size.max(1))
-            .min_idle(Some(1))
+            .min_idle(Some(min_idle))
             .connection_timeout(Duration::from_secs(30));
         if sqlite {
             builder = builder.connection_customizer(Box::new(SqlitePragmas));

@@ -103,6 +103,8 @@ diesel::table! {
         updated_at -> Timestamp,
         heir_is_child -> Bool,
         heir_is_minor -> Bool,
+        decision_reason -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
     }
 }
 
@@ -277,6 +279,19 @@ diesel::table! {
         details -> Text,
         client_ip -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        hash -> Text,
+        signed_at -> Timestamp,
+        signature -> Text,
+        public_key -> Text,
     }
 }
 
@@ -346,6 +361,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    collective_letters (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        original_name -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));
@@ -374,6 +402,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     floor_sessions,
     floor_events,
     audit_log,
+    audit_checkpoints,
     auth_sessions,
     login_attempts,
     outbox,
@@ -381,4 +410,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     representative_documents,
     collective_batches,
     collective_rows,
+    collective_letters,
 );

@@ -6,9 +6,11 @@ use maud::{html, Markup};
 use super::components::{csrf_field, notice};
 use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
+use crate::db::collective_staff::Letter;
 use crate::db::staff::Company;
 use crate::i18n::{t, Lang};
 use crate::web::api::collective::StoredError;
+use crate::web::api::collective_documents::ZipReport;
 use crate::web::api::collective_submit::{rejection_text, WorkerStatus};
 use crate::web::api::representatives::REPRESENTATIVE_KINDS;
 
@@ -124,6 +126,8 @@ pub struct BatchPage<'a> {
     pub workers: &'a [WorkerStatus],
     /// The HR view (submit button) or the staff view (links to claims).
     pub staff: bool,
+    /// The batch's current mass termination letter.
+    pub letter: Option<&'a Letter>,
     pub flash: Option<&'a str>,
     pub error: Option<String>,
 }
@@ -135,6 +139,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
     html! {
         h1 { (t(l, "batch_title")) " #" (b.id) }
         @if d.flash == Some("submitted") { (notice("success", t(l, "flash_batch_submitted"))) }
+        @if d.flash == Some("letter") { (notice("success", t(l, "flash_letter_uploaded"))) }
         @if let Some(e) = &d.error { (notice("error", e)) }
         section.card.stack {
             h2 { (b.file_name) " " (status_tag(l, b)) }
@@ -150,6 +155,37 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                     (csrf_field(f.csrf))
                     p { (t(l, "batch_submit_hint")) }
                     button.btn.btn-primary type="submit" { (t(l, "batch_submit")) }
+                }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "batch_letter")) }
+            @if let Some(letter) = d.letter {
+                p {
+                    a href={ (api) "/letter" } download { (t(l, "batch_letter_download")) }
+                    " · " (letter.original_name) " · " (letter.created_at.format("%d/%m/%Y %H.%M")) " UTC"
+                }
+            } @else {
+                p.muted { (t(l, "batch_letter_none")) }
+            }
+            @if !d.staff {
+                form.stack method="post" action={ "/hr/batches/" (b.id) "/letter" } enctype="multipart/form-data" {
+                    (csrf_field(f.csrf))
+                    label for="letter-file" { (t(l, "batch_letter_hint")) }
+                    input id="letter-file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf" required;
+                    button.btn.btn-secondary type="submit" { (t(l, "batch_letter_button")) }
+                }
+            }
+        }
+        @if !d.staff && b.status == "submitted" {
+            section.card.stack {
+                h2 { (t(l, "batch_documents")) }
+                p { (t(l, "batch_documents_hint")) }
+                form.stack method="post" action={ "/hr/batches/" (b.id) "/documents" } enctype="multipart/form-data" {
+                    (csrf_field(f.csrf))
+                    label for="zip-file" { (t(l, "batch_documents_file")) }
+                    input id="zip-file" type="file" name="file" accept=".zip" required;
+                    button.btn.btn-primary type="submit" { (t(l, "batch_documents_button")) }
                 }
             }
         }
@@ -194,5 +230,28 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 } } }
             } }
         }
+    }
+}
+
+/// The result of a documents ZIP: how many entries were stored, and each
+/// refused entry with its reason.
+pub fn zip_report(f: &Frame<'_>, batch_id: i64, r: &ZipReport) -> Markup {
+    let l = f.lang;
+    let summary = t(l, "batch_documents_report")
+        .replace("{accepted}", &r.accepted.to_string())
+        .replace("{refused}", &r.refused.len().to_string());
+    html! {
+        h1 { (t(l, "batch_documents")) " — " (t(l, "batch_title")) " #" (batch_id) }
+        (notice(if r.refused.is_empty() { "success" } else { "warning" }, &summary))
+        @if !r.refused.is_empty() {
+            div.table-wrap { table.data {
+                thead { tr { th { (t(l, "batch_documents_entry")) } th { (t(l, "col_message")) } } }
+                tbody { @for e in &r.refused { tr {
+                    td { code { (e.entry) } }
+                    td { (e.message) " " span.muted { "(" (e.code) ")" } }
+                } } }
+            } }
+        }
+        p { a href={ "/hr/batches/" (batch_id) } { (t(l, "batch_title")) " #" (batch_id) } }
     }
 }

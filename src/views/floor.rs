@@ -107,6 +107,9 @@ pub struct Console<'a> {
     pub sessions: &'a [ConsoleSession],
     pub dossiers: &'a [Dossier],
     pub peers: &'a [(i64, String)],
+    /// Sessions whose identity the agent has confirmed.
+    pub confirmed: &'a [i64],
+    pub error: Option<&'static str>,
 }
 
 fn status_form(f: &Frame<'_>, status: &str, label: &str, primary: bool) -> Markup {
@@ -140,6 +143,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                 }
             }
             p.small.muted { (t(l, "console_keys")) }
+            @if let Some(e) = c.error { (notice("error", e)) }
             @if c.sessions.is_empty() {
                 p.notice.notice-info { (t(l, if status == AgentStatus::OnDuty { "console_waiting" } else { "console_off" })) }
             }
@@ -161,9 +165,40 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         @match dossier {
                             Some(d) => {
                                 p { strong { (reason_label(l, &d.claim.reason)) } " · " span.tag.tag-neutral { (t(l, &format!("claim_status_{}", d.claim.status))) } }
+                                @for (key, day) in [("field_last_working_day", d.claim.last_working_day), ("field_termination_date", d.claim.termination_date), ("field_contract_end_date", d.claim.contract_end_date), ("field_membership_start_date", d.claim.membership_start_date), ("field_departure_date", d.claim.departure_date), ("field_date_of_death", d.claim.date_of_death)] {
+                                    @if let Some(day) = day { p.small { (t(l, key)) ": " (crate::i18n::long_date(l, day)) } }
+                                }
                                 ul.checklist.compact {
                                     @for e in &d.checklist {
-                                        li { (match l { Lang::Id => e.label_id, Lang::En => e.label_en }) " " (status_tag(l, e.status)) }
+                                        li {
+                                            (match l { Lang::Id => e.label_id, Lang::En => e.label_en }) " " (status_tag(l, e.status))
+                                            @for doc in d.current().filter(|doc| e.accepts.iter().any(|k| k.code() == doc.kind)) {
+                                                details.doc-inline {
+                                                    summary { (t(l, "view")) " " (doc.kind) }
+                                                    @let src = format!("/api/v1/claims/{}/documents/{}?inline=1", d.claim.id, doc.id);
+                                                    @if doc.content_type.starts_with("image/") { img.viewer src=(src) alt=(doc.kind) loading="lazy"; } @else { iframe.viewer src=(src) title=(doc.kind) {} }
+                                                    @if d.claim.status == "open" {
+                                                        div.pane-actions {
+                                                            @if doc.status != "accepted" {
+                                                                form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
+                                                                    (csrf_field(f.csrf))
+                                                                    input type="hidden" name="decision" value="accept";
+                                                                    input type="hidden" name="back" value={ "/console#session-" (s.id) };
+                                                                    button.btn.btn-primary type="submit" { (t(l, "accept")) }
+                                                                }
+                                                            }
+                                                            form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
+                                                                (csrf_field(f.csrf))
+                                                                input type="hidden" name="decision" value="reject";
+                                                                input type="hidden" name="back" value={ "/console#session-" (s.id) };
+                                                                (reasons_select(l, &format!("r-{}", doc.id)))
+                                                                button.btn.btn-danger type="submit" { (t(l, "reject")) }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                                 p { a.btn.btn-secondary href={ "/staff/claims/" (d.claim.id) } target="_blank" rel="noopener" { (t(l, "open_documents")) } }
@@ -171,7 +206,27 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                             None => { p.muted { (t(l, "no_claim")) } }
                         }
                         div.pane-actions {
-                            @for (outcome, key, class) in [("verified", "finish_verified", "btn-primary"), ("rejected", "finish_rejected", "btn-danger"), ("no_show", "finish_no_show", "btn-secondary"), ("returned", "finish_returned", "btn-secondary")] {
+                            @if c.confirmed.contains(&s.id) {
+                                span.tag.tag-ok { (t(l, "identity_confirmed")) }
+                            } @else {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/identity" } {
+                                    (csrf_field(f.csrf))
+                                    button.btn.btn-secondary type="submit" { (t(l, "confirm_identity")) }
+                                }
+                            }
+                        }
+                        div.pane-actions {
+                            @if dossier.is_some_and(|d| d.claim.status == "open") {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                    (csrf_field(f.csrf))
+                                    input type="hidden" name="outcome" value="rejected";
+                                    (reasons_select(l, &format!("cr-{}", s.id)))
+                                    button.btn.btn-danger type="submit" { (t(l, "finish_rejected")) }
+                                }
+                            }
+                        }
+                        div.pane-actions {
+                            @for (outcome, key, class) in [("verified", "finish_verified", "btn-primary"), ("no_show", "finish_no_show", "btn-secondary"), ("returned", "finish_returned", "btn-secondary")] {
                                 form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value=(outcome);
@@ -250,7 +305,25 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
             }
             section.card.stack {
                 h2 { (t(l, "being_served")) " (" (v.serving.len()) ")" }
-                ul { @for (s, tk, booth) in &v.serving { li { strong { (tk.number) } " → " @match booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } " · " (s.started_at.format("%H:%M")) " UTC" } } }
+                ul {
+                    @for (sess, tk, booth) in &v.serving {
+                        li {
+                            strong { (tk.number) } " → "
+                            @match booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } }
+                            " · " (sess.started_at.format("%H:%M")) " UTC · "
+                            (v.agents.iter().zip(names).find(|(a, _)| a.staff_id == sess.agent_id).map(|(_, n)| n.as_str()).unwrap_or(""))
+                            @let others: Vec<_> = v.agents.iter().zip(names).filter(|(a, _)| a.staff_id != sess.agent_id && a.status == "on_duty" && a.active < a.seats).collect();
+                            @if !others.is_empty() {
+                                form.inline-form method="post" action={ "/staff/sessions/" (sess.id) "/reassign" } {
+                                    (csrf_field(f.csrf))
+                                    label.visually-hidden for={ "re-" (sess.id) } { (t(l, "transfer_to")) }
+                                    select id={ "re-" (sess.id) } name="to_agent" { @for (a, n) in others { option value=(a.staff_id) { (n) } } }
+                                    button.btn.btn-secondary type="submit" { (t(l, "reassign")) }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             section.card.stack {
                 h2 { (t(l, "floor_settings")) }
@@ -323,5 +396,18 @@ pub fn session(
             p.small.muted { (t(l, "session_video_note")) }
         }
         script src="/static/live.js" defer {}
+    }
+}
+
+fn reasons_select(l: Lang, id: &str) -> Markup {
+    use crate::domain::documents::RejectReason;
+    html! {
+        label.visually-hidden for=(id) { (t(l, "reject_reason")) }
+        select id=(id) name="reason" required {
+            option value="" { (t(l, "reject_reason")) }
+            @for r in RejectReason::ALL {
+                option value=(r.code()) { (match l { Lang::Id => r.label_id(), Lang::En => r.label_en() }) }
+            }
+        }
     }
 }

@@ -2,8 +2,10 @@
 //! module per page. Views receive plain data and never touch the database.
 
 pub mod account;
+pub mod audit;
 pub mod branches;
 pub mod collective;
+pub mod collective_staff;
 pub mod components;
 pub mod floor;
 pub mod home;

@@ -40,6 +40,12 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
         p.lead { (d.name) " · " span.tag.tag-neutral { (t(l, &format!("role_{}", d.role.as_str()))) } }
         @if d.flash == Some("capacity") { (notice("success", t(l, "flash_capacity"))) }
         @if let Some(e) = d.error { (notice("error", t(l, e))) }
+        @if matches!(d.role, Role::Admin | Role::Auditor | Role::Supervisor | Role::Cs) {
+            p { a href="/staff/batches" { (t(l, "staff_collective_batches")) } }
+        }
+        @if matches!(d.role, Role::Admin | Role::Auditor) {
+            p { a href="/audit" { (t(l, "audit_title")) } }
+        }
         @if let Some(c) = d.company {
             section.card.stack {
                 h2 { (c.name) }

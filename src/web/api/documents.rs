@@ -245,7 +245,16 @@ pub async fn accept_upload(
                     crate::domain::documents::QuotaExceeded::StorageFull => "claim_storage_full",
                 })
             })?;
-            Ok(docs::add_version(c, new)?)
+            let doc = docs::add_version(c, new)?;
+            // An agent serving this claim sees the new upload at once.
+            crate::db::floor::notify_claim_agents(
+                c,
+                claim_id,
+                "document",
+                serde_json::json!({"claim": claim_id, "kind": doc.kind}),
+                doc.created_at,
+            )?;
+            Ok(doc)
         })
     })
     .await
@@ -439,17 +448,20 @@ pub struct ReviewRequest {
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn review(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
     body: web::Json<ReviewRequest>,
 ) -> AppResult<HttpResponse> {
-    let doc = review_document(&state, &who.0, path.into_inner(), body.into_inner()).await?;
+    let actor = crate::web::api::floor::actor_of(&who.0, &req);
+    let doc = review_document(&state, &who.0, actor, path.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(DocumentBody::from(&doc)))
 }
 
 pub async fn review_document(
     state: &State,
     who: &Identity,
+    actor: crate::db::audit::Actor,
     doc_id: i64,
     r: ReviewRequest,
 ) -> AppResult<Document> {
@@ -505,6 +517,18 @@ pub async fn review_document(
                 return Err(AppError::conflict("document_replaced"));
             }
             docs::review(c, doc.id, status, reviewer, reason, note.as_deref(), now)?;
+            crate::db::audit::record(
+                c,
+                now,
+                &actor,
+                if status == "accepted" { "document_accepted" } else { "document_rejected" },
+                &crate::db::audit::Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim.id),
+                    ..Default::default()
+                },
+                serde_json::json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "reason": reason, "note": note}),
+            )?;
             docs::find(c, doc.id)?.ok_or_else(|| AppError::not_found("document_not_found"))
         })
     })
@@ -523,12 +547,14 @@ pub struct DecisionRequest {
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn verify(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let d = decide_claim(
         &state,
         &who.0,
+        crate::web::api::floor::actor_of(&who.0, &req),
         path.into_inner(),
         "verified",
         DecisionRequest::default(),
@@ -543,6 +569,7 @@ pub async fn verify(
     security(("bearer" = [])))]
 pub async fn reject(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
     body: web::Json<DecisionRequest>,
@@ -550,6 +577,7 @@ pub async fn reject(
     let d = decide_claim(
         &state,
         &who.0,
+        crate::web::api::floor::actor_of(&who.0, &req),
         path.into_inner(),
         "rejected",
         body.into_inner(),
@@ -561,6 +589,7 @@ pub async fn reject(
 pub async fn decide_claim(
     state: &State,
     who: &Identity,
+    actor: crate::db::audit::Actor,
     claim_id: i64,
     outcome: &'static str,
     r: DecisionRequest,
@@ -593,6 +622,25 @@ pub async fn decide_claim(
                 return Err(AppError::conflict("documents_not_accepted"));
             }
             claims::decide(c, claim_id, outcome, now)?;
+            let reason = r.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let note = r.note.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            claims::record_decision(c, claim_id, reason, note)?;
+            crate::db::audit::record(
+                c,
+                now,
+                &actor,
+                if outcome == "verified" {
+                    "claim_verified"
+                } else {
+                    "claim_rejected"
+                },
+                &crate::db::audit::Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim.id),
+                    ..Default::default()
+                },
+                serde_json::json!({"reason": reason, "note": note}),
+            )?;
             claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))
         })
     })

@@ -635,3 +635,31 @@ pub async fn arrive_online(
     };
     Ok(HttpResponse::build(status).json(arrival_body(&a)))
 }
+
+/// The agent confirms the participant's identity in a session.
+#[utoipa::path(post, path = "/api/v1/console/sessions/{id}/identity", params(("id" = i64, Path)),
+    responses((status = 200), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn confirm_identity(
+    state: State,
+    req: HttpRequest,
+    who: Authenticated,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    identity(&state, &req, &who.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"identity": "confirmed"})))
+}
+
+pub async fn identity(
+    state: &State,
+    req: &HttpRequest,
+    who: &Identity,
+    session: i64,
+) -> AppResult<()> {
+    let (staff_id, _) = cs_of(who)?;
+    let actor = actor_of(who, req);
+    let now = state.clock.now();
+    run(&state.db, move |db| {
+        db.write(|c| floor::confirm_identity(c, staff_id, session, now, &actor))
+    })
+    .await
+}

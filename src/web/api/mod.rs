@@ -3,10 +3,13 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod bookings;
 pub mod branches;
 pub mod claims;
 pub mod collective;
+pub mod collective_documents;
+pub mod collective_letter;
 pub mod collective_submit;
 pub mod documents;
 pub mod floor;
@@ -32,7 +35,12 @@ use crate::error::AppError;
         documents::upload, documents::file, documents::delete, documents::review,
         documents::verify, documents::reject,
         floor::arrive, floor::set_status, floor::sessions, floor::finish, floor::transfer,
-        floor::board, floor::issue_device, floor::settings, floor::arrive_online,
+        floor::board, floor::issue_device, floor::settings, floor::arrive_online, floor::confirm_identity,
+        audit::entries, audit::entries_csv, audit::timeline, audit::checkpoints, audit::public_key,
+        representatives::set_headcount, representatives::upload_document,
+        representatives::approve, collective::upload, collective::get, collective::errors_csv_file,
+        collective::template, collective_submit::submit, collective_submit::workers_csv_file,
+        collective_documents::upload, collective_letter::upload, collective_letter::file,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -124,6 +132,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/console/sessions/{id}/transfer",
                     web::post().to(floor::transfer),
                 )
+                .route(
+                    "/console/sessions/{id}/identity",
+                    web::post().to(floor::confirm_identity),
+                )
                 .route("/branches", web::get().to(branches::list))
                 .route("/branches/{code}/slots", web::get().to(branches::slots))
                 .route("/bookings", web::post().to(bookings::create))
@@ -154,6 +166,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/collective/representative/documents",
                     web::post().to(representatives::upload_document),
                 )
+                .route("/audit/entries", web::get().to(audit::entries))
+                .route("/audit/entries.csv", web::get().to(audit::entries_csv))
+                .route(
+                    "/audit/claims/{id}/timeline",
+                    web::get().to(audit::timeline),
+                )
+                .route("/audit/checkpoints", web::get().to(audit::checkpoints))
+                .route("/audit/public-key", web::get().to(audit::public_key))
                 .route("/collective/batches", web::post().to(collective::upload))
                 .route("/collective/batches/{id}", web::get().to(collective::get))
                 .route(
@@ -167,6 +187,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/collective/batches/{id}/submit",
                     web::post().to(collective_submit::submit),
+                )
+                .route(
+                    "/collective/batches/{id}/documents",
+                    web::post().to(collective_documents::upload),
+                )
+                .route(
+                    "/collective/batches/{id}/letter",
+                    web::post().to(collective_letter::upload),
+                )
+                .route(
+                    "/collective/batches/{id}/letter",
+                    web::get().to(collective_letter::file),
                 )
                 .default_service(web::to(super::not_found)),
         );

@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 
 use super::collective::hr_of;
 use crate::db::audit::{self, Actor, Subject};
-use crate::db::collective::{self as store, NewRepresentativeDocument, RepresentativeDocument};
+use crate::db::collective::{
+    self as store, HeadcountChange, NewRepresentativeDocument, RepresentativeDocument,
+};
 use crate::db::{run, staff};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
@@ -18,6 +20,7 @@ use crate::uploads;
 use crate::web::api::documents::read_upload;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::State;
+use chrono::NaiveDate;
 
 /// The two documents a representative needs before approval.
 pub const REPRESENTATIVE_KINDS: [&str; 2] = ["power_of_attorney", "non_abuse_statement"];
@@ -58,13 +61,43 @@ pub async fn set_headcount(
     path: web::Path<String>,
     body: web::Json<HeadcountRequest>,
 ) -> AppResult<HttpResponse> {
-    who.0.require_staff(&[Role::Admin, Role::Supervisor])?;
-    let npp = path.into_inner().trim().to_uppercase();
-    let headcount = body.headcount;
+    let body = body.into_inner();
+    let (npp, headcount, date, history) = change_headcount(
+        &state,
+        &who.0,
+        path.into_inner(),
+        body.headcount,
+        &body.reference_date,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "npp": npp,
+        "headcount": headcount,
+        "reference_date": date.format("%Y-%m-%d").to_string(),
+        "history": history.iter().map(|h| serde_json::json!({
+            "headcount": h.headcount,
+            "reference_date": h.reference_date.format("%Y-%m-%d").to_string(),
+            "set_by": h.set_by,
+            "set_at": h.set_at.and_utc().to_rfc3339(),
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// Sets a company's headcount as of `reference_date` (admin or
+/// supervisor): (NPP, headcount, reference date, the history).
+pub async fn change_headcount(
+    state: &State,
+    who: &Identity,
+    npp: String,
+    headcount: i32,
+    reference_date: &str,
+) -> AppResult<(String, i32, NaiveDate, Vec<HeadcountChange>)> {
+    who.require_staff(&[Role::Admin, Role::Supervisor])?;
+    let npp = npp.trim().to_uppercase();
     if !(0..=10_000_000).contains(&headcount) {
         return Err(AppError::unprocessable("invalid_headcount").field("headcount"));
     }
-    let date = super::parse_date("reference_date", Some(&body.reference_date))?
+    let date = super::parse_date("reference_date", Some(reference_date))?
         .ok_or_else(|| AppError::unprocessable("missing_field").field("reference_date"))?;
     let today = state
         .clock
@@ -77,7 +110,7 @@ pub async fn set_headcount(
             .field("reference_date"));
     }
     let now = state.clock.now_naive();
-    let identity = who.0.clone();
+    let identity = who.clone();
     let history = run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
             store::lock_company(c, &npp)?;
@@ -97,17 +130,7 @@ pub async fn set_headcount(
     })
     .await?;
     let (npp, history) = history;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "npp": npp,
-        "headcount": headcount,
-        "reference_date": date.format("%Y-%m-%d").to_string(),
-        "history": history.iter().map(|h| serde_json::json!({
-            "headcount": h.headcount,
-            "reference_date": h.reference_date.format("%Y-%m-%d").to_string(),
-            "set_by": h.set_by,
-            "set_at": h.set_at.and_utc().to_rfc3339(),
-        })).collect::<Vec<_>>(),
-    })))
+    Ok((npp, headcount, date, history))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -7,12 +7,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{redirect, Ctx};
+use crate::collective_zip::MAX_ZIP_BYTES;
+use crate::db::collective_staff::current_letter;
 use crate::db::{collective as store, run, staff};
 use crate::error::{AppError, AppResult};
 use crate::views::collective as view;
 use crate::web::api::collective::{
     accept_batch, explanation, hr_of, stored_errors, visible_batch, MAX_BATCH_BYTES,
 };
+use crate::web::api::collective_documents::accept_zip;
+use crate::web::api::collective_letter::accept_letter;
 use crate::web::api::collective_submit::{submit_batch, worker_statuses};
 use crate::web::api::documents::read_upload;
 use crate::web::api::representatives::accept_representative_document;
@@ -140,7 +144,10 @@ async fn render_batch(
         return Err(AppError::not_found("batch_not_found"));
     }
     let batch = visible_batch(state, &who, id).await?;
-    let workers = run(&state.db, move |db| db.read(|c| worker_statuses(c, id))).await?;
+    let (workers, letter) = run(&state.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok((worker_statuses(c, id)?, current_letter(c, id)?)) })
+    })
+    .await?;
     let errors = stored_errors(&batch);
     let body = view::batch_page(
         &ctx.frame(),
@@ -150,6 +157,7 @@ async fn render_batch(
             errors: &errors,
             workers: &workers,
             staff: staff_view,
+            letter: letter.as_ref(),
             flash: q.done.as_deref(),
             error: flash_error(ctx, q.error.as_deref()),
         },
@@ -207,5 +215,73 @@ pub async fn submit(
             page
         }
         Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// The per-worker documents ZIP of a submitted batch; the answer is the
+/// per-entry report.
+pub async fn upload_documents(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    payload: Multipart,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let id = path.into_inner();
+    let back = format!("/hr/batches/{id}");
+    let form = match read_upload(&req, payload, MAX_ZIP_BYTES).await {
+        Ok(f) => f,
+        Err(e) if e.code == "file_too_large" => {
+            return redirect(&format!("{back}?error=zip_file_too_large"))
+        }
+        Err(e) => return ctx.error_page(&e),
+    };
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = who(&ctx)?;
+        if !form.has_file {
+            return Err(AppError::unprocessable("missing_file").field("file"));
+        }
+        accept_zip(&state, &who, id, form.bytes, ctx.lang).await
+    }
+    .await;
+    match r {
+        Ok(report) => {
+            let body = view::zip_report(&ctx.frame(), id, &report);
+            ctx.ok(ctx.t("batch_documents"), body)
+        }
+        Err(e) => back_with(&ctx, &back, e),
+    }
+}
+
+/// The batch's mass termination letter (HR).
+pub async fn upload_letter(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    payload: Multipart,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let id = path.into_inner();
+    let back = format!("/hr/batches/{id}");
+    let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
+        Ok(f) => f,
+        Err(e) if e.code == "file_too_large" => {
+            return redirect(&format!("{back}?error=letter_file_too_large"))
+        }
+        Err(e) => return ctx.error_page(&e),
+    };
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = who(&ctx)?;
+        if !form.has_file {
+            return Err(AppError::unprocessable("missing_file").field("file"));
+        }
+        accept_letter(&state, &who, id, form.file_name, form.bytes).await
+    }
+    .await;
+    match r {
+        Ok(_) => redirect(&format!("{back}?done=letter")),
+        Err(e) => back_with(&ctx, &back, e),
     }
 }

@@ -160,15 +160,21 @@ pub async fn board(req: HttpRequest, state: State, path: web::Path<String>) -> H
     ctx.finish(r)
 }
 
-pub async fn console(req: HttpRequest, state: State) -> HttpResponse {
+#[derive(Deserialize)]
+pub struct ConsoleQuery {
+    pub error: Option<String>,
+}
+
+pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>) -> HttpResponse {
     let ctx = Ctx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         let (staff_id, branch_code) = api::cs_of(&who)?;
         let sessions = api::sessions_of(&state, staff_id).await?;
         let claim_ids: Vec<i64> = sessions.iter().filter_map(|s| s.claim_id).collect();
+        let session_ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
         let bc = branch_code.clone();
-        let (agent, dossiers, peers, branch) = run(&state.db, move |db| {
+        let (agent, dossiers, peers, branch, confirmed) = run(&state.db, move |db| {
             db.read(|c| -> AppResult<_> {
                 let mut dossiers = Vec::new();
                 for id in claim_ids {
@@ -184,7 +190,14 @@ pub async fn console(req: HttpRequest, state: State) -> HttpResponse {
                     .collect();
                 let branch = branches::find(c, &bc)?
                     .ok_or_else(|| AppError::not_found("branch_not_found"))?;
-                Ok((floor::agent(c, staff_id)?, dossiers, peers, branch))
+                let confirmed = floor::identity_confirmed(c, &session_ids)?;
+                Ok((
+                    floor::agent(c, staff_id)?,
+                    dossiers,
+                    peers,
+                    branch,
+                    confirmed,
+                ))
             })
         })
         .await?;
@@ -204,6 +217,12 @@ pub async fn console(req: HttpRequest, state: State) -> HttpResponse {
                 sessions: &sessions,
                 dossiers: &dossiers,
                 peers: &peer_names,
+                confirmed: &confirmed,
+                error: q
+                    .error
+                    .as_deref()
+                    .filter(|e| crate::i18n::has(e))
+                    .map(|e| ctx.t(e)),
             },
         );
         Ok(ctx.ok(ctx.t("console_title"), body))
@@ -244,6 +263,9 @@ pub struct FinishForm {
     pub csrf: String,
     pub outcome: String,
     pub to_agent: Option<i64>,
+    /// For `rejected`: the review reason code and a note.
+    pub reason: Option<String>,
+    pub note: Option<String>,
 }
 
 pub async fn console_finish(
@@ -524,6 +546,63 @@ pub async fn session_join(
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         api::join_online(&state, &req, &who, code.clone()).await?;
         Ok(redirect(&format!("/session/{code}")))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+pub async fn console_identity(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let session = path.into_inner();
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        api::identity(&state, &req, &who, session).await?;
+        Ok(redirect(&format!("/console#session-{session}")))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Deserialize)]
+pub struct ReassignForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub to_agent: i64,
+}
+
+/// A supervisor moves a participant to another agent of the branch.
+pub async fn reassign(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<i64>,
+    form: web::Form<ReassignForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        who.require_staff(&[Role::Admin, Role::Supervisor])?;
+        let session = path.into_inner();
+        let to = form.to_agent;
+        let actor = api::actor_of(&who, &req);
+        let now = state.clock.now();
+        run(&state.db, move |db| {
+            db.write(|c| -> AppResult<()> {
+                let s = floor::session_agent(c, session)?
+                    .filter(|s| who.staff_covers_branch(&s.branch_code))
+                    .ok_or_else(|| AppError::not_found("session_not_found"))?;
+                floor::transfer(c, s.agent_id, session, to, now, &actor)?;
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(redirect("/staff/floor"))
     }
     .await;
     ctx.finish(r)

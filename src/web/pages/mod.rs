@@ -2,8 +2,10 @@
 //! protected against CSRF, every sentence from the catalog.
 
 pub mod account;
+pub mod audit;
 pub mod branches;
 pub mod collective;
+pub mod collective_staff;
 pub mod floor;
 pub mod home;
 pub mod me;
@@ -49,6 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/bookings/{code}/cancel", web::post().to(me::cancel_submit))
         .route("/staff", web::get().to(staff::dashboard))
+        .route("/audit", web::get().to(audit::console))
+        .route("/audit/claims/{id}", web::get().to(audit::claim_timeline))
         .route(
             "/staff/slots/{id}/capacity",
             web::post().to(staff::capacity_submit),
@@ -61,6 +65,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/board/{code}", web::get().to(floor::board))
         .route("/console", web::get().to(floor::console))
+        .route(
+            "/console/sessions/{id}/identity",
+            web::post().to(floor::console_identity),
+        )
+        .route(
+            "/staff/sessions/{id}/reassign",
+            web::post().to(floor::reassign),
+        )
         .route("/session/{code}", web::get().to(floor::session_page))
         .route("/session/{code}/join", web::post().to(floor::session_join))
         .route("/console/status", web::post().to(floor::console_status))
@@ -104,8 +116,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(collective::submit),
         )
         .route(
+            "/hr/batches/{id}/documents",
+            web::post().to(collective::upload_documents),
+        )
+        .route(
+            "/hr/batches/{id}/letter",
+            web::post().to(collective::upload_letter),
+        )
+        .route("/staff/batches", web::get().to(collective_staff::batches))
+        .route(
             "/staff/batches/{id}",
             web::get().to(collective::staff_batch),
+        )
+        .route(
+            "/staff/companies/{npp}",
+            web::get().to(collective_staff::company),
+        )
+        .route(
+            "/staff/companies/{npp}/headcount",
+            web::post().to(collective_staff::set_headcount),
+        )
+        .route(
+            "/staff/representatives/{id}/approve",
+            web::post().to(collective_staff::approve),
         );
 }
 

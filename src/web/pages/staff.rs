@@ -227,6 +227,8 @@ pub struct ReviewForm {
     pub decision: String,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// Where to return (the console reviews from its panes).
+    pub back: Option<String>,
 }
 
 pub async fn review_submit(
@@ -240,17 +242,22 @@ pub async fn review_submit(
     let r = async {
         ctx.check_csrf(&f.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        let back = f.back.clone();
         let request = documents::ReviewRequest {
             decision: f.decision,
             reason: f.reason,
             note: f.note,
         };
         let doc_id = path.into_inner();
-        match documents::review_document(&state, &who, doc_id, request).await {
-            Ok(doc) => Ok(redirect(&format!(
-                "/staff/claims/{}?done=reviewed#item-{}",
-                doc.claim_id, doc.kind
-            ))),
+        let actor = crate::web::api::floor::actor_of(&who, &req);
+        match documents::review_document(&state, &who, actor, doc_id, request).await {
+            Ok(doc) => Ok(match super::safe_next(back.as_deref()) {
+                Some(to) => redirect(&to),
+                None => redirect(&format!(
+                    "/staff/claims/{}?done=reviewed#item-{}",
+                    doc.claim_id, doc.kind
+                )),
+            }),
             Err(e)
                 if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
                     || e.code == "document_replaced" =>
@@ -314,7 +321,8 @@ async fn decision_submit(
             reason: f.reason,
             note: f.note,
         };
-        match documents::decide_claim(&state, &who, claim_id, outcome, request).await {
+        let actor = crate::web::api::floor::actor_of(&who, &req);
+        match documents::decide_claim(&state, &who, actor, claim_id, outcome, request).await {
             Ok(_) => Ok(redirect(&format!(
                 "/staff/claims/{claim_id}?done=claim_{outcome}"
             ))),

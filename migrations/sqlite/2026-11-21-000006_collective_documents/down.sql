@@ -1,0 +1,1 @@
+DROP TABLE collective_letters;

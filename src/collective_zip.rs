@@ -1,0 +1,240 @@
+//! Reading a ZIP of per-worker documents for a collective batch, without
+//! trusting it: the central directory is read first (entry count, names,
+//! links, declared sizes and ratios), and every entry is inflated through
+//! a capped reader, so a lying header cannot make it grow past the cap.
+//!
+//! Entries are named `NIK_documentcode.ext`
+//! (`3171014508900001_bank_book.pdf`). Nothing here touches the database
+//! or the store: the caller gets each entry's bytes or a refusal code.
+
+use std::io::{Cursor, Read};
+
+/// Largest ZIP accepted (bytes).
+pub const MAX_ZIP_BYTES: u64 = 100 * 1024 * 1024;
+/// Most entries in one ZIP.
+pub const MAX_ZIP_ENTRIES: usize = 2_000;
+/// Highest uncompressed-to-compressed ratio of an entry.
+pub const MAX_RATIO: u64 = 100;
+/// Entries smaller than this are not judged by their ratio (tiny files
+/// compress oddly and cannot hurt).
+const RATIO_FLOOR: u64 = 64 * 1024;
+/// Most bytes inflated from one ZIP, all entries together.
+pub const MAX_TOTAL_UNCOMPRESSED: u64 = 1024 * 1024 * 1024;
+
+/// Why the whole ZIP is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZipRefusal {
+    /// Not a readable ZIP archive.
+    NotZip,
+    /// More than [`MAX_ZIP_ENTRIES`] entries.
+    TooManyEntries,
+}
+
+impl ZipRefusal {
+    pub const fn code(self) -> &'static str {
+        match self {
+            ZipRefusal::NotZip => "zip_corrupt",
+            ZipRefusal::TooManyEntries => "zip_too_many_entries",
+        }
+    }
+}
+
+/// One entry of the ZIP: its bytes, or the code it is refused with.
+#[derive(Debug)]
+pub struct Entry {
+    /// The name as stored (lossily decoded), for the report.
+    pub name: String,
+    pub outcome: Result<Vec<u8>, &'static str>,
+}
+
+/// A worker document named by the entry: (NIK, document code).
+pub fn parse_entry_name(name: &str) -> Option<(&str, &str)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if !matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "pdf" | "jpg" | "jpeg" | "png"
+    ) {
+        return None;
+    }
+    let (nik, code) = stem.split_once('_')?;
+    let valid_nik = nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit());
+    let valid_code = !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    (valid_nik && valid_code).then_some((nik, code))
+}
+
+/// A name with a directory part, a drive, a parent step or a control
+/// character: a "zip-slip" attempt or a folder, never a worker document.
+fn is_path(name: &str) -> bool {
+    name.is_empty()
+        || name.contains(['/', '\\', ':'])
+        || name.contains("..")
+        || name.chars().any(char::is_control)
+}
+
+/// The entry count from the end-of-central-directory record, read before
+/// the archive is parsed so that a huge directory is refused cheaply.
+/// `None` when there is no record (not a ZIP) or it defers to ZIP64.
+fn declared_entries(bytes: &[u8]) -> Option<usize> {
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let tail = &bytes[tail_start..];
+    let at = tail
+        .windows(4)
+        .rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])?;
+    let n = tail.get(at + 10..at + 12)?;
+    let n = u16::from_le_bytes([n[0], n[1]]);
+    (n != u16::MAX).then_some(usize::from(n))
+}
+
+/// Reads every entry of `bytes`, inflating at most `max_entry + 1` bytes
+/// of each, and hands them to `visit` one at a time (so that only one
+/// entry's bytes are held at once).
+pub fn for_each_entry(
+    bytes: &[u8],
+    max_entry: u64,
+    mut visit: impl FnMut(Entry),
+) -> Result<(), ZipRefusal> {
+    if declared_entries(bytes).is_some_and(|n| n > MAX_ZIP_ENTRIES) {
+        return Err(ZipRefusal::TooManyEntries);
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ZipRefusal::NotZip)?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(ZipRefusal::TooManyEntries);
+    }
+    let mut inflated_total: u64 = 0;
+    for i in 0..archive.len() {
+        // The central directory's word first, without inflating.
+        let (name, declared) = match archive.by_index_raw(i) {
+            Ok(f) => {
+                let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+                let verdict = if is_path(&name) || f.is_dir() {
+                    Err("zip_entry_path")
+                } else if f.is_symlink() || !f.is_file() {
+                    Err("zip_entry_link")
+                } else if f.encrypted() {
+                    Err("zip_entry_encrypted")
+                } else if suspicious_ratio(f.size(), f.compressed_size()) {
+                    Err("zip_entry_ratio")
+                } else if f.size() > max_entry {
+                    Err("file_too_large")
+                } else {
+                    Ok((f.size(), f.compressed_size()))
+                };
+                (name, verdict)
+            }
+            Err(_) => (format!("#{}", i + 1), Err("zip_entry_corrupt")),
+        };
+        let outcome = match declared {
+            Err(code) => Err(code),
+            Ok(_) if inflated_total >= MAX_TOTAL_UNCOMPRESSED => Err("zip_total_too_large"),
+            Ok((_, compressed)) => inflate(&mut archive, i, max_entry, compressed).inspect(|b| {
+                inflated_total = inflated_total.saturating_add(b.len() as u64);
+            }),
+        };
+        visit(Entry { name, outcome });
+    }
+    Ok(())
+}
+
+fn suspicious_ratio(size: u64, compressed: u64) -> bool {
+    size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO
+}
+
+/// Inflates one entry through a cap; the actual size and ratio are judged
+/// again, since the declared ones may lie.
+fn inflate(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    max_entry: u64,
+    compressed: u64,
+) -> Result<Vec<u8>, &'static str> {
+    let file = archive.by_index(i).map_err(|_| "zip_entry_corrupt")?;
+    let mut out = Vec::new();
+    file.take(max_entry + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| "zip_entry_corrupt")?;
+    let size = out.len() as u64;
+    if suspicious_ratio(size, compressed) {
+        return Err("zip_entry_ratio");
+    }
+    if size > max_entry {
+        return Err("file_too_large");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(
+            parse_entry_name("3171014508900001_bank_book.pdf"),
+            Some(("3171014508900001", "bank_book"))
+        );
+        assert_eq!(
+            parse_entry_name("3171014508900001_ektp.JPG"),
+            Some(("3171014508900001", "ektp"))
+        );
+        assert_eq!(parse_entry_name("3171014508900001_bank_book.exe"), None);
+        assert_eq!(parse_entry_name("317101450890000_bank_book.pdf"), None);
+        assert_eq!(parse_entry_name("3171014508900001bank_book.pdf"), None);
+        assert!(is_path("../3171014508900001_bank_book.pdf"));
+        assert!(is_path("a/3171014508900001_bank_book.pdf"));
+        assert!(is_path("a\\b.pdf"));
+        assert!(is_path("C:x.pdf"));
+        assert!(!is_path("3171014508900001_bank_book.pdf"));
+    }
+
+    #[test]
+    fn ratio_is_judged_in_integers() {
+        assert!(!suspicious_ratio(1000, 1));
+        assert!(!suspicious_ratio(100 * 1024 * 1024, 1024 * 1024));
+        assert!(suspicious_ratio(101 * 1024 * 1024, 1024 * 1024));
+        assert!(suspicious_ratio(50 * 1024 * 1024, 0));
+    }
+
+    /// A deflated ZIP of one entry of `n` zeros whose headers then claim
+    /// only `claimed` bytes.
+    fn lying_zip(n: usize, claimed: u32) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("3171014508900001_bank_book.pdf", opts)
+            .expect("entry");
+        w.write_all(&vec![0u8; n]).expect("write");
+        let mut bytes = w.finish().expect("zip").into_inner();
+        let patch = |bytes: &mut Vec<u8>, sig: [u8; 4], at: usize| {
+            let pos = bytes.windows(4).position(|x| x == sig).expect("header");
+            bytes[pos + at..pos + at + 4].copy_from_slice(&claimed.to_le_bytes());
+        };
+        patch(&mut bytes, [0x50, 0x4b, 0x03, 0x04], 22);
+        patch(&mut bytes, [0x50, 0x4b, 0x01, 0x02], 24);
+        bytes
+    }
+
+    #[test]
+    fn lying_headers_do_not_inflate_past_the_cap() {
+        let bytes = lying_zip(20 * 1024 * 1024, 1000);
+        let mut entries = Vec::new();
+        for_each_entry(&bytes, 6 * 1024 * 1024, |e| entries.push(e)).expect("readable");
+        assert_eq!(entries.len(), 1);
+        assert!(
+            matches!(
+                entries[0].outcome,
+                Err("zip_entry_ratio" | "file_too_large" | "zip_entry_corrupt")
+            ),
+            "{:?}",
+            entries[0].outcome.as_ref().map(Vec::len)
+        );
+    }
+
+    #[test]
+    fn not_a_zip() {
+        assert_eq!(
+            for_each_entry(b"not a zip", 10, |_| ()).err(),
+            Some(ZipRefusal::NotZip)
+        );
+    }
+}

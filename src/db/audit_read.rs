@@ -1,0 +1,222 @@
+//! Reading the verification log: the auditor's filtered pages (keyset on
+//! seq), a claim's timeline, the chain walk that `antre audit verify` and
+//! the console share, and the signed checkpoints.
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{audit_checkpoints, audit_log};
+use super::{DbConnection, DbError};
+use crate::domain::audit_chain::{Break, EntryFields, Verifier};
+
+/// One log entry with every column.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = audit_log)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub actor_role: String,
+    pub actor_branch: Option<String>,
+    pub action: String,
+    pub participant_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub booking_id: Option<i64>,
+    pub session_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub branch_code: Option<String>,
+    pub details: String,
+    pub client_ip: Option<String>,
+    pub request_id: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    pub fn fields(&self) -> EntryFields<'_> {
+        EntryFields {
+            seq: self.seq,
+            at: self.at,
+            actor_id: self.actor_id,
+            actor_role: &self.actor_role,
+            actor_branch: self.actor_branch.as_deref(),
+            action: &self.action,
+            participant_id: self.participant_id,
+            claim_id: self.claim_id,
+            booking_id: self.booking_id,
+            session_id: self.session_id,
+            batch_id: self.batch_id,
+            branch_code: self.branch_code.as_deref(),
+            details: &self.details,
+            client_ip: self.client_ip.as_deref(),
+            request_id: self.request_id.as_deref(),
+            prev_hash: &self.prev_hash,
+        }
+    }
+}
+
+/// The auditor's filters; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub branch: Option<String>,
+    pub actor: Option<i64>,
+    pub action: Option<String>,
+    pub participant: Option<i64>,
+    pub claim: Option<i64>,
+    pub from: Option<NaiveDateTime>,
+    /// Exclusive upper bound.
+    pub to: Option<NaiveDateTime>,
+    /// Keyset cursor: only entries with a greater seq.
+    pub after: Option<i64>,
+}
+
+/// Up to `limit` entries matching `f`, in seq order.
+pub fn search(conn: &mut DbConnection, f: &Filter, limit: i64) -> Result<Vec<Entry>, DbError> {
+    let mut q = audit_log::table
+        .select(Entry::as_select())
+        .order(audit_log::seq.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(b) = &f.branch {
+        q = q.filter(audit_log::branch_code.eq(b.clone()));
+    }
+    if let Some(a) = f.actor {
+        q = q.filter(audit_log::actor_id.eq(a));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_log::action.eq(a.clone()));
+    }
+    if let Some(p) = f.participant {
+        q = q.filter(audit_log::participant_id.eq(p));
+    }
+    if let Some(c) = f.claim {
+        q = q.filter(audit_log::claim_id.eq(c));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(audit_log::at.ge(t));
+    }
+    if let Some(t) = f.to {
+        q = q.filter(audit_log::at.lt(t));
+    }
+    if let Some(s) = f.after {
+        q = q.filter(audit_log::seq.gt(s));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Everything recorded about one claim, in order.
+pub fn timeline(conn: &mut DbConnection, claim_id: i64) -> Result<Vec<Entry>, DbError> {
+    Ok(audit_log::table
+        .filter(audit_log::claim_id.eq(claim_id))
+        .select(Entry::as_select())
+        .order(audit_log::seq.asc())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[diesel(table_name = audit_checkpoints)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub signed_at: NaiveDateTime,
+    /// Ed25519 signature of `"{seq}|{hash}"`, hex.
+    pub signature: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+pub fn checkpoints(conn: &mut DbConnection) -> Result<Vec<Checkpoint>, DbError> {
+    Ok(audit_checkpoints::table
+        .select(Checkpoint::as_select())
+        .order(audit_checkpoints::id.asc())
+        .load(conn)?)
+}
+
+pub fn last_checkpoint_seq(conn: &mut DbConnection) -> Result<Option<i64>, DbError> {
+    Ok(audit_checkpoints::table
+        .select(diesel::dsl::max(audit_checkpoints::seq))
+        .first::<Option<i64>>(conn)?)
+}
+
+pub fn insert_checkpoint(conn: &mut DbConnection, c: &Checkpoint) -> Result<(), DbError> {
+    diesel::insert_into(audit_checkpoints::table)
+        .values((
+            audit_checkpoints::seq.eq(c.seq),
+            audit_checkpoints::hash.eq(&c.hash),
+            audit_checkpoints::signed_at.eq(c.signed_at),
+            audit_checkpoints::signature.eq(&c.signature),
+            audit_checkpoints::public_key.eq(&c.public_key),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What a walk of the chain found.
+#[derive(Debug, Clone)]
+pub struct ChainReport {
+    pub entries: u64,
+    pub last_seq: Option<i64>,
+    pub last_hash: String,
+    pub broken: Option<Break>,
+    /// Hash of every entry at a seq asked for in `want` (checkpoints).
+    pub hashes_at: std::collections::HashMap<i64, String>,
+    /// The walk stopped at the deadline before the end.
+    pub incomplete: bool,
+}
+
+/// Rows fetched per query while walking the chain.
+const BATCH: i64 = 10_000;
+
+/// Recomputes the chain in seq order, in batches, stopping at the first
+/// break or at `deadline`. Records the chain's hash at each seq in `want`.
+pub fn walk(
+    conn: &mut DbConnection,
+    want: &[i64],
+    deadline: Option<Instant>,
+) -> Result<ChainReport, DbError> {
+    let want: std::collections::HashSet<i64> = want.iter().copied().collect();
+    let mut v = Verifier::new();
+    let mut hashes_at = std::collections::HashMap::new();
+    let mut after = 0i64;
+    let mut broken = None;
+    let mut incomplete = false;
+    'outer: loop {
+        let rows: Vec<Entry> = audit_log::table
+            .filter(audit_log::seq.gt(after))
+            .select(Entry::as_select())
+            .order(audit_log::seq.asc())
+            .limit(BATCH)
+            .load(conn)?;
+        let n = rows.len() as i64;
+        for e in &rows {
+            if let Err(b) = v.push(&e.fields(), &e.hash) {
+                broken = Some(b);
+                break 'outer;
+            }
+            if want.contains(&e.seq) {
+                hashes_at.insert(e.seq, e.hash.clone());
+            }
+        }
+        if let Some(last) = rows.last() {
+            after = last.seq;
+        }
+        if n < BATCH {
+            break;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            incomplete = true;
+            break;
+        }
+    }
+    Ok(ChainReport {
+        entries: v.entries,
+        last_seq: v.last_seq(),
+        last_hash: v.last_hash().to_string(),
+        broken,
+        hashes_at,
+        incomplete,
+    })
+}

@@ -1,0 +1,85 @@
+//! Collective claims as staff and HR see them around a batch: the mass
+//! termination letter of a batch, the staff's list of batches, and a
+//! company's HR representatives.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::collective::Batch;
+use super::schema::{collective_batches, collective_letters, companies, staff};
+use super::staff::Staff;
+use super::{DbConnection, DbError};
+
+/// A mass termination letter (PDF, JPEG or PNG) stored with its batch.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = collective_letters)]
+pub struct Letter {
+    pub id: i64,
+    pub batch_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub uploaded_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = collective_letters)]
+pub struct NewLetter {
+    pub batch_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub uploaded_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn add_letter(conn: &mut DbConnection, new: &NewLetter) -> Result<Letter, DbError> {
+    Ok(
+        crate::per_backend!(conn, c => diesel::insert_into(collective_letters::table)
+        .values(new)
+        .returning(Letter::as_returning())
+        .get_result(c))?,
+    )
+}
+
+/// The batch's current letter: the latest upload.
+pub fn current_letter(conn: &mut DbConnection, batch: i64) -> Result<Option<Letter>, DbError> {
+    Ok(collective_letters::table
+        .filter(collective_letters::batch_id.eq(batch))
+        .order(collective_letters::id.desc())
+        .select(Letter::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The latest batches with their company's name, newest first: of the
+/// companies served by `branch`, or of every company when `None`.
+pub fn batches_for(
+    conn: &mut DbConnection,
+    branch: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(Batch, String)>, DbError> {
+    let mut q = collective_batches::table
+        .inner_join(companies::table)
+        .select((Batch::as_select(), companies::name))
+        .order(collective_batches::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(code) = branch {
+        q = q.filter(companies::branch_code.eq(code.to_string()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// The company's HR accounts, oldest first.
+pub fn representatives_of(conn: &mut DbConnection, npp: &str) -> Result<Vec<Staff>, DbError> {
+    Ok(staff::table
+        .filter(staff::role.eq("hr"))
+        .filter(staff::company_npp.eq(npp))
+        .order(staff::id.asc())
+        .select(Staff::as_select())
+        .load(conn)?)
+}
