@@ -1835,3 +1835,162 @@ async fn no_event_lost_under_load(backend: Backend) {
     assert!(lost.is_empty(), "events lost: {lost:#?}");
 }
 both_backends!(no_event_lost_under_load);
+
+/// The console's actions beyond finishing: identity confirmation, a
+/// participant's re-upload reaching the serving agent live, rejecting the
+/// claim with a reason from the pane, and a supervisor's reassignment.
+async fn console_actions(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
+    let device = kiosk(&app, &spv.token, BRANCH).await;
+    let cs1 = staff(&app, &db, "cs", Some(BRANCH)).await;
+    let m = fixtures::register(&app).await;
+    let claim = fixtures::claim(&app, &m.token).await;
+    upload_all(&app, &m.token, claim).await;
+    go(&app, &cs1.token, "on_duty").await;
+    let (status, v) = arrive(&app, &device, &m.nik).await;
+    assert_eq!(status, 201, "{v}");
+    let s = sessions(&app, &cs1.token).await;
+    assert_eq!(s.len(), 1, "{s:?}");
+    let session = s[0]["id"].as_i64().expect("session id");
+    assert_eq!(s[0]["claim_id"], claim);
+
+    // Identity confirmed: recorded with the session and the claim.
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/console/sessions/{session}/identity"),
+            Some(&cs1.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        common::count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'identity_confirmed' \
+                 AND session_id = {session} AND claim_id = {claim}"
+            )
+        ),
+        1
+    );
+    // Only the serving agent may confirm.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/console/sessions/{session}/identity"),
+            Some(&spv.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // A re-upload reaches the serving agent's console within a second.
+    let mut console = Sse::open(&app, "/api/v1/console/events", Some(&cs1.token)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let form = Form::new()
+        .text("kind", "ektp")
+        .part("file", Part::bytes(png(99)).file_name("ektp-baru.png"));
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
+        .bearer_auth(&m.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status().as_u16(), 201);
+    let got = console
+        .wait_for("document", |d| d["claim"] == claim, Duration::from_secs(1))
+        .await;
+    assert!(
+        got.is_ok(),
+        "no 'document' event on the console; saw {got:?}"
+    );
+
+    // Rejecting from the pane needs a reason, stores it and ends the session.
+    let browser = Browser::new(&app);
+    browser.staff_login(&cs1.email).await;
+    let page = browser.get("/console").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.html.contains("Konfirmasi identitas") || page.html.contains("Identitas terkonfirmasi")
+    );
+    let csrf = hidden(&page.html, "csrf").expect("csrf");
+    let p = browser
+        .post(
+            &format!("/console/sessions/{session}/finish"),
+            &[("csrf", &csrf), ("outcome", "rejected"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert!(
+        p.location.contains("error=reject_reason_required"),
+        "{}",
+        p.location
+    );
+    assert_eq!(
+        sessions(&app, &cs1.token).await.len(),
+        1,
+        "the session stays open"
+    );
+    let p = browser
+        .post(
+            &format!("/console/sessions/{session}/finish"),
+            &[
+                ("csrf", &csrf),
+                ("outcome", "rejected"),
+                ("reason", "unreadable"),
+                ("note", "Foto KTP buram"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(claim_status(&app, &m.token, claim).await, "rejected");
+    assert_eq!(
+        common::count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM claims WHERE id = {claim} AND decision_reason = 'unreadable'")
+        ),
+        1
+    );
+    assert_eq!(audit(&db, "claim_rejected"), 1);
+    assert!(sessions(&app, &cs1.token).await.is_empty());
+
+    // A supervisor moves a participant to another agent.
+    let cs2 = staff(&app, &db, "cs", Some(BRANCH)).await;
+    go(&app, &cs2.token, "on_duty").await;
+    let (status, _) = walk_in(&app, &device).await;
+    let _ = status;
+    let s1 = sessions(&app, &cs1.token).await;
+    let s2 = sessions(&app, &cs2.token).await;
+    let (from, to, moving) = if let Some(s) = s1.first() {
+        (&cs1, &cs2, s["id"].as_i64().expect("id"))
+    } else {
+        (&cs2, &cs1, s2[0]["id"].as_i64().expect("id"))
+    };
+    let sup = Browser::new(&app);
+    sup.staff_login(&spv.email).await;
+    let csrf = sup.csrf("/staff/floor").await;
+    let p = sup
+        .post(
+            &format!("/staff/sessions/{moving}/reassign"),
+            &[("csrf", &csrf), ("to_agent", &to.id.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert!(sessions(&app, &from.token).await.is_empty());
+    assert_eq!(sessions(&app, &to.token).await.len(), 1);
+    check_floor(&db, "after reassignment");
+    // Without CSRF nothing moves.
+    let p = sup
+        .post(
+            &format!("/staff/sessions/{moving}/reassign"),
+            &[("to_agent", &from.id.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+}
+both_backends!(console_actions);

@@ -293,6 +293,36 @@ pub async fn console_finish(
         } else {
             let outcome = Outcome::parse(&form.outcome)
                 .ok_or_else(|| AppError::unprocessable("invalid_outcome"))?;
+            if outcome == Outcome::Rejected {
+                // The claim is rejected with its reason first; the session
+                // then closes with that outcome.
+                let (staff_id, _) = api::cs_of(&who)?;
+                let claim_id = api::sessions_of(&state, staff_id)
+                    .await?
+                    .into_iter()
+                    .find(|s| s.id == session)
+                    .and_then(|s| s.claim_id)
+                    .ok_or_else(|| AppError::conflict("no_claim"))?;
+                let request = crate::web::api::documents::DecisionRequest {
+                    reason: form.reason.clone(),
+                    note: form.note.clone(),
+                };
+                let actor = api::actor_of(&who, &req);
+                let decided = crate::web::api::documents::decide_claim(
+                    &state, &who, actor, claim_id, "rejected", request,
+                )
+                .await;
+                match decided {
+                    Ok(_) => {}
+                    Err(e) if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY => {
+                        return Ok(redirect(&format!(
+                            "/console?error={}#session-{session}",
+                            e.detail
+                        )));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
             match api::end_session(&state, &req, &who, session, outcome).await {
                 Ok(_) => {}
                 Err(e) if e.code == "documents_not_accepted" || e.code == "no_claim" => {
