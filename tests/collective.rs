@@ -1432,3 +1432,32 @@ async fn staff_batch_list_and_company_forms(backend: Backend) {
     );
 }
 both_backends!(staff_batch_list_and_company_forms);
+
+/// Supervisors handle the companies of their own branch: one from another
+/// branch can neither read a batch nor change the headcount.
+async fn supervisors_stay_in_their_branch(backend: Backend) {
+    let Some(s) = setup(backend).await else {
+        return;
+    };
+    let hr = s.company("SCOPE01", 100).await;
+    let (status, v) = s.upload(&hr, "phk.csv", batch(0, 30)).await;
+    assert_eq!(status, 201, "{v}");
+    let id = id_of(&v);
+    let mut tokens = Vec::new();
+    for branch in ["DPS-DENPASAR", "JKT-CILANDAK"] {
+        let email = format!("spv.{}@bpjs.test", fixtures::unique());
+        fixtures::add_staff(&s.db, "supervisor", &email, &["--branch", branch]);
+        tokens.push(fixtures::login(&s.app, &email, fixtures::STAFF_PASSWORD).await);
+    }
+    let (own, other) = (&tokens[0], &tokens[1]);
+    let path = format!("/api/v1/collective/batches/{id}");
+    assert_eq!(s.app.get(&path, Some(own)).await.0, 200);
+    assert_eq!(s.app.get(&path, Some(other)).await.0, 404);
+    let body = json!({"headcount": 120, "reference_date": "2026-11-01"});
+    let put = "/api/v1/admin/companies/SCOPE01/headcount";
+    let (status, v) = s.app.put(put, Some(other), &body).await;
+    assert_eq!(status, 404, "{v}");
+    let (status, v) = s.app.put(put, Some(own), &body).await;
+    assert_eq!(status, 200, "{v}");
+}
+both_backends!(supervisors_stay_in_their_branch);

@@ -396,13 +396,27 @@ pub fn may_see(conn: &mut DbConnection, who: &Identity, b: &Batch) -> AppResult<
             company,
             ..
         } => company.as_deref() == Some(b.company_npp.as_str()),
-        Identity::Staff {
-            role: Role::Admin | Role::Auditor | Role::Supervisor,
-            ..
-        } => true,
-        Identity::Staff { role: Role::Cs, .. } => staff::find_company(conn, &b.company_npp)?
-            .and_then(|c| c.branch_code)
-            .is_some_and(|branch| who.staff_covers_branch(&branch)),
+        Identity::Staff { .. } => covers_company(conn, who, &b.company_npp)?,
+        _ => false,
+    })
+}
+
+/// Staff who handle a company: admins and auditors all; supervisors and
+/// CS agents the companies of their branch; supervisors also companies
+/// not yet assigned to a branch (someone has to take them on).
+pub fn covers_company(conn: &mut DbConnection, who: &Identity, npp: &str) -> AppResult<bool> {
+    let Identity::Staff { role, .. } = who else {
+        return Ok(false);
+    };
+    Ok(match role {
+        Role::Admin | Role::Auditor => true,
+        Role::Supervisor | Role::Cs => match staff::find_company(conn, npp)? {
+            None => false,
+            Some(c) => match c.branch_code {
+                Some(branch) => who.staff_covers_branch(&branch),
+                None => *role == Role::Supervisor,
+            },
+        },
         _ => false,
     })
 }

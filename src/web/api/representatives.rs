@@ -114,6 +114,9 @@ pub async fn change_headcount(
     let history = run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
             store::lock_company(c, &npp)?;
+            if !super::collective::covers_company(c, &identity, &npp)? {
+                return Err(AppError::not_found("company_not_found"));
+            }
             if !store::set_headcount(c, &npp, headcount, date, staff_id(&identity), now)? {
                 return Err(AppError::not_found("company_not_found"));
             }
@@ -250,11 +253,16 @@ pub async fn approve_representative(state: &State, who: &Identity, target: i64) 
     let by = staff_id(who).ok_or_else(AppError::forbidden)?;
     let now = state.clock.now_naive();
     let actor = actor(who);
+    let who = who.clone();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<()> {
             let rep = staff::find(c, target)?
                 .filter(|s| s.role == "hr")
                 .ok_or_else(|| AppError::not_found("representative_not_found"))?;
+            let company = rep.company_npp.clone().unwrap_or_default();
+            if !super::collective::covers_company(c, &who, &company)? {
+                return Err(AppError::not_found("representative_not_found"));
+            }
             let docs = store::representative_documents(c, target)?;
             let complete = REPRESENTATIVE_KINDS
                 .iter()
