@@ -213,7 +213,7 @@ fn user_add_refusals() {
                 "--email",
                 "cs@x.id",
                 "--branch",
-                "XXX-NOWHERE",
+                "NOPE-NOWHERE",
             ],
             line.clone(),
         ),

@@ -96,17 +96,6 @@ pub struct Worker {
 impl Worker {
     /// Delivers what is due now; returns how many were sent.
     pub async fn tick(&self) -> Result<usize, DbError> {
-        // Day-before reminders go into the outbox first, so they leave in
-        // this same round.
-        let (now_utc, url) = (self.clock.now(), self.public_url.clone());
-        if let Err(e) = run(&self.db, move |db| {
-            crate::db::bookings::send_reminders(db, now_utc, &url)
-                .map_err(|e| DbError::Pool(e.to_string()))
-        })
-        .await
-        {
-            tracing::error!("reminders: {e}");
-        }
         let now = self.clock.now_naive();
         let ids = run(&self.db, move |db| db.read(|c| outbox::due(c, now, 50))).await?;
         let mut sent = 0;
@@ -147,8 +136,28 @@ impl Worker {
         Ok(sent)
     }
 
+    /// Puts the day-before reminders that are due into the outbox.
+    async fn reminders(&self) {
+        let (now_utc, url) = (self.clock.now(), self.public_url.clone());
+        if let Err(e) = run(&self.db, move |db| {
+            crate::db::bookings::send_reminders(db, now_utc, &url)
+                .map_err(|e| DbError::Pool(e.to_string()))
+        })
+        .await
+        {
+            tracing::error!("reminders: {e}");
+        }
+    }
+
     pub async fn run_forever(self, interval: Duration) {
+        // Reminders are a day-granular rule with a join behind them: once a
+        // minute is plenty, while mail goes out every tick.
+        let mut reminded: Option<std::time::Instant> = None;
         loop {
+            if reminded.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                self.reminders().await;
+                reminded = Some(std::time::Instant::now());
+            }
             if let Err(e) = self.tick().await {
                 tracing::error!("mail worker: {e}");
             }
