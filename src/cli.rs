@@ -223,7 +223,7 @@ fn add_user(
                 ));
             }
         }
-        staff::insert(
+        let created = staff::insert(
             c,
             &staff::NewStaff {
                 email: email.as_str().to_string(),
@@ -238,6 +238,27 @@ fn add_user(
                 approved: true,
                 created_at: chrono::Utc::now().naive_utc(),
             },
+        )
+        .map_err(err)?;
+        // Who may do what is audited: the account's creation, with its role
+        // and scope, by the operator at the command line.
+        crate::db::audit::record(
+            c,
+            crate::clock::Clock::starting_at(settings.clock_start).now_naive(),
+            &crate::db::audit::Actor::system(),
+            "staff_created",
+            &crate::db::audit::Subject {
+                branch_code: branch.clone(),
+                ..Default::default()
+            },
+            serde_json::json!({
+                "via": "cli",
+                "staff": created.id,
+                "email": created.email,
+                "role": created.role,
+                "company": created.company_npp,
+                "os_user": std::env::var("USER").ok(),
+            }),
         )
         .map_err(err)?;
         Ok(())

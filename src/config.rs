@@ -68,6 +68,10 @@ pub struct Settings {
     pub retirement_age: u32,
     /// Largest accepted document upload in bytes.
     pub max_upload_bytes: u64,
+    /// STUN/TURN servers for video (`ANTRE_ICE_SERVERS`, a JSON array of
+    /// `{"urls","username","credential"}`); empty on a branch LAN, where
+    /// host candidates suffice. TURN credentials are never logged.
+    pub ice_servers: Vec<crate::domain::signal::IceServer>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -81,6 +85,7 @@ impl std::fmt::Debug for Settings {
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("demo", &self.demo)
             .field("clock_start", &self.clock_start)
+            .field("ice_servers", &self.ice_servers.len())
             .finish()
     }
 }
@@ -161,6 +166,9 @@ impl Settings {
             sessions_ahead_days: parse_num("ANTRE_SESSIONS_AHEAD_DAYS", 14)?,
             retirement_age: parse_num("ANTRE_RETIREMENT_AGE", 56)?,
             max_upload_bytes: parse_num("ANTRE_MAX_UPLOAD_BYTES", 6 * 1024 * 1024)?,
+            ice_servers: crate::domain::signal::parse_ice_servers(
+                &var("ANTRE_ICE_SERVERS").unwrap_or_default(),
+            )?,
         })
     }
 }

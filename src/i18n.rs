@@ -56,10 +56,7 @@ pub fn has(key: &str) -> bool {
 }
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
-    CATALOG
-        .iter()
-        .chain(CATALOG_COLLECTIVE.iter())
-        .chain(CATALOG_AUDIT.iter())
+    all_entries()
         .find(|(k, _, _)| *k == key)
         .map(|(_, id, en)| (*id, *en))
 }
@@ -184,6 +181,15 @@ pub fn rupiah(amount: i64) -> String {
 include!("i18n_catalog.rs");
 include!("i18n_catalog_collective.rs");
 include!("i18n_catalog_audit.rs");
+include!("i18n_catalog_video.rs");
+
+/// Every catalog, one per area so that areas can grow without colliding.
+const CATALOGS: [&[(&str, &str, &str)]; 4] =
+    [CATALOG, CATALOG_COLLECTIVE, CATALOG_AUDIT, CATALOG_VIDEO];
+
+fn all_entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    CATALOGS.iter().flat_map(|c| c.iter())
+}
 
 #[cfg(test)]
 mod tests {
@@ -213,21 +219,12 @@ mod tests {
 
     #[test]
     fn catalog_keys_unique_and_complete() {
-        let mut keys: Vec<&str> = CATALOG
-            .iter()
-            .chain(CATALOG_COLLECTIVE.iter())
-            .chain(CATALOG_AUDIT.iter())
-            .map(|(k, _, _)| *k)
-            .collect();
+        let mut keys: Vec<&str> = all_entries().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate catalog keys");
-        for (k, id, en) in CATALOG
-            .iter()
-            .chain(CATALOG_COLLECTIVE.iter())
-            .chain(CATALOG_AUDIT.iter())
-        {
+        for (k, id, en) in all_entries() {
             assert!(!id.is_empty() && !en.is_empty(), "{k} lacks a sentence");
         }
     }

@@ -2,6 +2,7 @@
 //! audit trail for BPJS Ketenagakerjaan. See README.md for the map.
 
 pub mod audit;
+pub mod audit_synth;
 pub mod auth;
 pub mod cli;
 pub mod clock;

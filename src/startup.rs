@@ -64,10 +64,17 @@ impl Application {
             store: Arc::new(crate::storage::FsStore::new(&settings.data_dir)?),
             live: crate::web::live::start(db.clone()),
         });
+        let signal = aw::Data::new(web::signal::start(
+            db.clone(),
+            clock,
+            state.live.subscribe(),
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(web::lang::middleware))
+                .wrap(from_fn(web::request_id::middleware))
                 .app_data(state.clone())
+                .app_data(signal.clone())
                 .configure(web::configure)
                 .default_service(aw::to(web::not_found))
         })

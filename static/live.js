@@ -3,6 +3,14 @@
 // and swap in the fresh server-rendered region when the floor changes —
 // no page reload, and never while someone is typing in that region. The
 // console switches the focused pane with keys 1-6.
+//
+// Video (rtc.js) lives inside these regions: an element with a
+// data-video-key is never replaced — the fresh region gets the live
+// element back — so <video> elements and peer connections survive every
+// refresh; "antre:region" tells rtc.js that sessions may have come or
+// gone, "antre:focus" that the focused pane changed. On the console,
+// forms are sent in the background and the answer swapped in, so that
+// finishing one session does not reload the page (and cut the others).
 (function () {
   "use strict";
   var SELECTOR = "[data-live-branch],[data-live-console]";
@@ -27,6 +35,7 @@
       sessionStorage.setItem("antre-focus", pane.id);
       if (moveFocus) pane.focus();
     }
+    document.dispatchEvent(new CustomEvent("antre:focus"));
   }
   function bindPanes() {
     if (!isConsole) return;
@@ -45,6 +54,48 @@
   }
   bindPanes();
 
+  // Swaps in a fresh region, keeping the live video elements.
+  function swap(fresh) {
+    var current = document.querySelector(SELECTOR);
+    if (!fresh || !current) return;
+    var next = document.importNode(fresh, true);
+    Array.prototype.forEach.call(next.querySelectorAll("[data-video-key]"), function (slot) {
+      var key = slot.getAttribute("data-video-key");
+      var live = Array.prototype.filter.call(current.querySelectorAll("[data-video-key]"), function (n) {
+        return n.getAttribute("data-video-key") === key;
+      })[0];
+      // Moved, not copied: a media element moved within one task keeps playing.
+      if (live) slot.replaceWith(live);
+    });
+    current.replaceWith(next);
+    bindPanes();
+    document.dispatchEvent(new CustomEvent("antre:region"));
+  }
+
+  if (isConsole) {
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      var current = document.querySelector(SELECTOR);
+      if (!form || !current || !current.contains(form) || (form.method || "").toLowerCase() !== "post" || !window.fetch) return;
+      e.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+      busy = true;
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(SELECTOR);
+          if (fresh) swap(fresh);
+          // An error page: show it as a normal submit would have.
+          else { document.open(); document.write(html); document.close(); }
+        }, function () { form.submit(); })
+        .then(function () {
+          busy = false;
+          if (pending) setTimeout(refresh, 100);
+        });
+    });
+  }
+
   var pending = false;
   var busy = false;
   function refresh() {
@@ -62,11 +113,7 @@
       .then(function (html) {
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(SELECTOR);
-        var current = document.querySelector(SELECTOR);
-        if (fresh && current && !editing()) {
-          current.replaceWith(document.importNode(fresh, true));
-          bindPanes();
-        }
+        if (fresh && !editing()) swap(fresh);
       })
       .catch(function () { /* the next event tries again */ })
       .then(function () {

@@ -179,6 +179,45 @@ async fn actions_are_recorded_with_actor_and_subject(backend: Backend) {
         assert!(e["at"].as_str().unwrap().ends_with('Z'), "{e}");
     }
     assert_eq!(all["next"], Value::Null);
+    // Entries made while serving a request carry its client address and
+    // request id (generated when the client sent none); `antre user add`
+    // and the routing's own (system) entries carry neither.
+    for e in rows
+        .iter()
+        .filter(|e| e["action"] != "staff_created" && e["actor_role"] != "system")
+    {
+        assert!(
+            e["request_id"].as_str().is_some_and(|s| !s.is_empty()),
+            "{e}"
+        );
+        assert!(
+            e["client_ip"].as_str().is_some_and(|s| !s.is_empty()),
+            "{e}"
+        );
+    }
+    let res = d
+        .app
+        .client
+        .get(d.app.url("/api/v1/branches"))
+        .header("X-Request-Id", "kiosk-42.retry_1")
+        .send()
+        .await
+        .expect("branches");
+    assert_eq!(res.headers()["x-request-id"], "kiosk-42.retry_1");
+    let res = d
+        .app
+        .client
+        .get(d.app.url("/api/v1/branches"))
+        .header("X-Request-Id", "<script>")
+        .send()
+        .await
+        .expect("branches");
+    let given = res.headers()["x-request-id"].to_str().expect("ascii");
+    assert_eq!(
+        given.len(),
+        36,
+        "a fresh UUID replaces an unusable id: {given}"
+    );
 
     // Filters.
     let v = entries(&d.app, &d.auditor, "?action=ticket_issued").await;
@@ -188,12 +227,26 @@ async fn actions_are_recorded_with_actor_and_subject(backend: Backend) {
     assert!(list(&v).iter().all(|e| e["actor_id"] == d.cs.id), "{v}");
     let v = entries(&d.app, &d.auditor, "?branch=JKT-CILANDAK").await;
     assert!(list(&v).is_empty(), "{v}");
+    // Accounts made with `antre user add` are dated by the operator's
+    // clock (the real one here), the rest by the server's test clock.
+    let on_the_day = rows
+        .iter()
+        .filter(|e| e["at"].as_str().unwrap().starts_with("2026-11-24"))
+        .count();
+    assert_eq!(
+        on_the_day + 3,
+        rows.len(),
+        "three staff_created entries: {all}"
+    );
     let v = entries(&d.app, &d.auditor, "?from=2026-11-24&to=2026-11-24").await;
-    assert_eq!(list(&v).len(), rows.len(), "{v}");
+    assert_eq!(list(&v).len(), on_the_day, "{v}");
     let v = entries(&d.app, &d.auditor, "?from=2026-11-25").await;
     assert!(list(&v).is_empty(), "{v}");
     let v = entries(&d.app, &d.auditor, "?to=2026-11-24T00:00:00Z").await;
-    assert!(list(&v).is_empty(), "{v}");
+    assert!(
+        list(&v).iter().all(|e| e["action"] == "staff_created"),
+        "{v}"
+    );
     let (status, _) = d
         .app
         .get("/api/v1/audit/entries?from=kemarin", Some(&d.auditor))
@@ -534,3 +587,797 @@ async fn concurrent_writers_keep_one_chain(backend: Backend) {
     assert!(out.contains(&format!("intact: {n} entries")), "{out}");
 }
 both_backends!(concurrent_writers_keep_one_chain);
+
+/// Scale (issue #7): a million entries on SQLite, `antre audit verify`
+/// under 3 s and a filtered page (one branch, one day) under 100 ms in a
+/// release build. Prints the figures; asserts the goals only in release.
+/// Run: `cargo test --release --test audit -- --ignored --nocapture scale`.
+#[ignore = "writes a million log entries (about a minute); run by hand or from the benchmarks"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn scale_a_million_entries_verify_and_filtered_page() {
+    use std::time::{Duration, Instant};
+    let wanted: u64 = std::env::var("ANTRE_AUDIT_SCALE_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let auditor = staff(&app, &db, "auditor", &[]).await.token;
+    let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let url = antre::config::DatabaseUrl::parse(&db.url).unwrap();
+    let t = Instant::now();
+    let written = tokio::task::block_in_place(|| {
+        let pool = antre::db::Db::connect_once(&url).unwrap();
+        antre::audit_synth::generate(&pool, wanted, start).unwrap()
+    });
+    println!("generated {written} entries in {:.1?}", t.elapsed());
+    assert_eq!(written, wanted);
+    let total = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
+    if let Ok(keep) = std::env::var("ANTRE_AUDIT_SCALE_KEEP") {
+        // A copy to time `antre audit verify` against by hand.
+        let file = db.url.trim_start_matches("sqlite://");
+        std::fs::copy(file, &keep).unwrap();
+        let _ = std::fs::copy(format!("{file}-wal"), format!("{keep}-wal"));
+    }
+
+    let t = Instant::now();
+    let (code, out) = antre_audit(&db, &["verify"]);
+    let verify = t.elapsed();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("intact: {total} entries")), "{out}");
+    println!("antre audit verify: {verify:.2?} ({})", out.trim());
+
+    let mut worst = Duration::ZERO;
+    let mut seen = 0;
+    for i in 0..20i64 {
+        let day = (start + chrono::Duration::days(i * 7 % 50)).format("%Y-%m-%d");
+        let branch = antre::domain::branch_seed::BRANCHES[(i as usize * 5) % 30].code;
+        let t = Instant::now();
+        let v = entries(
+            &app,
+            &auditor,
+            &format!("?branch={branch}&from={day}&to={day}"),
+        )
+        .await;
+        worst = worst.max(t.elapsed());
+        seen += list(&v).len();
+    }
+    println!("filtered page (branch, day): worst of 20 {worst:.2?}; {seen} entries seen");
+    assert!(seen > 0, "the filtered pages found the generated entries");
+    if !cfg!(debug_assertions) && wanted >= 1_000_000 {
+        assert!(verify < Duration::from_secs(3), "verify took {verify:.2?}");
+        assert!(
+            worst < Duration::from_millis(100),
+            "a filtered page took {worst:.2?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Coverage, the NIK filter, per-agent figures and anomalies.
+
+const RESIGNATION_ITEMS: [&str; 6] = [
+    "kpj_card",
+    "ektp",
+    "kk",
+    "bank_book",
+    "selfie",
+    "resignation_letter",
+];
+
+fn png(seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(24 + seed, 16, |x, y| {
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 5 % 256) as u8,
+            (seed * 40 % 256) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A participant with a resignation claim and every document uploaded.
+struct Ready {
+    member: fixtures::Member,
+    claim: i64,
+    docs: Vec<i64>,
+}
+
+async fn ready_claim(app: &TestApp) -> Ready {
+    let member = fixtures::register(app).await;
+    let claim = fixtures::claim(app, &member.token).await;
+    let mut docs = Vec::new();
+    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(png(i as u32)).file_name(format!("{kind}.png")),
+            );
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
+            .bearer_auth(&member.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let (status, v) = common::json_of(res).await;
+        assert_eq!(status, 201, "upload {kind}: {v}");
+        docs.push(v["id"].as_i64().unwrap());
+    }
+    Ready {
+        member,
+        claim,
+        docs,
+    }
+}
+
+/// Books the first free session of BRANCH on 2026-11-25 (so that the
+/// branch's staff may review the claim).
+async fn book(app: &TestApp, r: &Ready) {
+    let slots = fixtures::slots(app, BRANCH, "2026-11-25").await;
+    let slot = slots
+        .iter()
+        .find(|s| s["available"].as_i64().unwrap_or(0) > 0)
+        .expect("a free session");
+    let (status, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&r.member.token),
+            &json!({"slot_id": slot["id"], "claim_id": r.claim}),
+        )
+        .await;
+    assert_eq!(status, 201, "book: {v}");
+}
+
+async fn accept_all(app: &TestApp, token: &str, r: &Ready) {
+    for doc in &r.docs {
+        let (status, v) = app
+            .post(
+                &format!("/api/v1/documents/{doc}/review"),
+                Some(token),
+                &json!({"decision": "accept"}),
+            )
+            .await;
+        assert_eq!(status, 200, "accept {doc}: {v}");
+    }
+}
+
+async fn verify_claim(app: &TestApp, token: &str, claim: i64) {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/claims/{claim}/verify"),
+            Some(token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "verify {claim}: {v}");
+}
+
+async fn view_document(app: &TestApp, token: &str, claim: i64, doc: i64) -> u16 {
+    app.client
+        .get(app.url(&format!("/api/v1/claims/{claim}/documents/{doc}?inline=1")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn kiosk_of(app: &TestApp, supervisor: &str) -> String {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/branches/{BRANCH}/devices"),
+            Some(supervisor),
+            &json!({"kind": "kiosk"}),
+        )
+        .await;
+    assert_eq!(status, 201, "device: {v}");
+    v["token"].as_str().unwrap().to_string()
+}
+
+async fn arrive(app: &TestApp, token: &str, body: Value) -> Value {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/branches/{BRANCH}/arrivals"),
+            Some(token),
+            &body,
+        )
+        .await;
+    assert!(status == 201 || status == 200, "arrival: {status} {v}");
+    v
+}
+
+async fn anomalies(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let (status, v) = app
+        .get(&format!("/api/v1/audit/anomalies{query}"), Some(token))
+        .await;
+    assert_eq!(status, 200, "anomalies{query}: {v}");
+    v["anomalies"].as_array().unwrap().clone()
+}
+
+async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let auditor = staff(&app, &db, "auditor", &[]).await;
+    let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
+    let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let r = ready_claim(&app).await;
+    book(&app, &r).await;
+
+    // Sign-ins, good and bad, API and page.
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": r.member.email, "password": "Wrong-Password-1"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
+    let failed = &list(&v)[0];
+    let typed = r.member.email.as_str();
+    assert_eq!(failed["actor_role"], "anonymous", "{failed}");
+    assert!(
+        failed["client_ip"]
+            .as_str()
+            .is_some_and(|ip| !ip.is_empty()),
+        "{failed}"
+    );
+    let masked = failed["details"]["identifier"].as_str().unwrap();
+    assert!(masked.contains("***") && masked != typed, "{failed}");
+    assert!(
+        !failed.to_string().contains(typed),
+        "the identifier is masked: {failed}"
+    );
+    assert!(!failed.to_string().contains("Wrong-Password-1"), "{failed}");
+    assert_eq!(failed["details"]["reason"], "invalid_credentials");
+    let v = entries(
+        &app,
+        &auditor.token,
+        &format!("?action=signed_in&actor={}", cs.id),
+    )
+    .await;
+    let signed = &list(&v)[0];
+    assert_eq!(signed["actor_role"], "cs", "{signed}");
+    assert_eq!(signed["branch_code"], BRANCH, "{signed}");
+    assert_eq!(signed["details"]["channel"], "api");
+    assert!(signed["client_ip"].as_str().is_some(), "{signed}");
+    // The staff page's sign-in form is logged too.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let html = client
+        .get(app.url("/staff/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf field")
+        .to_string();
+    let res = client
+        .post(app.url("/staff/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "nobody@bpjs.example.id"),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status().as_u16(), 500);
+    let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
+    let page = list(&v)
+        .iter()
+        .find(|e| e["details"]["channel"] == "page")
+        .expect("page entry");
+    assert_eq!(page["details"]["identifier"], "n***@b***", "{page}");
+    assert_eq!(page["details"]["audience"], "staff", "{page}");
+
+    // Attempts refused by the throttle are not logged one by one.
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let (status, _) = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({"email": "quokka@wrong.example", "password": "Wrong-Password-1"}),
+            )
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
+    let quokka: Vec<&Value> = list(&v)
+        .iter()
+        .filter(|e| e["details"]["identifier"] == "q***@w***")
+        .collect();
+    assert_eq!(quokka.len(), 5, "{v}");
+    assert!(quokka
+        .iter()
+        .all(|e| e["details"]["reason"] == "invalid_credentials"));
+
+    // A staff member reading a document: logged before the bytes are
+    // served; the owner's own reads are not staff views.
+    assert_eq!(
+        view_document(&app, &cs.token, r.claim, r.docs[1]).await,
+        200
+    );
+    assert_eq!(
+        view_document(&app, &r.member.token, r.claim, r.docs[1]).await,
+        200
+    );
+    let v = entries(&app, &auditor.token, "?action=document_viewed").await;
+    assert_eq!(list(&v).len(), 1, "{v}");
+    let viewed = &list(&v)[0];
+    assert_eq!(viewed["actor_id"], cs.id, "{viewed}");
+    assert_eq!(viewed["claim_id"], r.claim, "{viewed}");
+    assert_eq!(viewed["participant_id"], r.member.id, "{viewed}");
+    assert_eq!(viewed["details"]["document"], r.docs[1], "{viewed}");
+    assert_eq!(viewed["details"]["inline"], true, "{viewed}");
+    // If the entry cannot be written, the file is not served.
+    let (block, unblock) = match db.backend {
+        Backend::Sqlite => (
+            "CREATE TRIGGER audit_log_no_insert BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'closed'); END",
+            "DROP TRIGGER audit_log_no_insert",
+        ),
+        Backend::Postgres => (
+            "CREATE TRIGGER audit_log_no_insert BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+            "DROP TRIGGER audit_log_no_insert ON audit_log",
+        ),
+    };
+    common::sql(&db, block);
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/claims/{}/documents/{}",
+            r.claim, r.docs[1]
+        )))
+        .bearer_auth(&cs.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 500);
+    let body = res.bytes().await.unwrap();
+    assert!(!body.starts_with(b"\x89PNG"), "no bytes without the entry");
+    common::sql(&db, unblock);
+
+    // Session capacity changed by the supervisor.
+    let slots = fixtures::slots(&app, BRANCH, "2026-11-26").await;
+    let slot = slots[0]["id"].as_i64().unwrap();
+    let (status, v) = app
+        .put(
+            &format!("/api/v1/admin/slots/{slot}/capacity"),
+            Some(&supervisor.token),
+            &json!({"capacity": 40}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let v = entries(&app, &auditor.token, "?action=slot_capacity_changed").await;
+    let changed = &list(&v)[0];
+    assert_eq!(changed["actor_id"], supervisor.id, "{changed}");
+    assert_eq!(changed["details"]["slot"], slot, "{changed}");
+    assert_eq!(changed["details"]["to"], 40, "{changed}");
+    // Staff accounts made at the command line.
+    let v = entries(&app, &auditor.token, "?action=staff_created").await;
+    let created: Vec<&Value> = list(&v)
+        .iter()
+        .filter(|e| e["details"]["staff"] == cs.id)
+        .collect();
+    assert_eq!(created.len(), 1, "{v}");
+    assert_eq!(created[0]["details"]["role"], "cs");
+    assert_eq!(created[0]["branch_code"], BRANCH);
+
+    // The NIK filter: resolved to the participant, masked on the page.
+    let v = entries(&app, &auditor.token, &format!("?nik={}", r.member.nik)).await;
+    assert!(!list(&v).is_empty(), "{v}");
+    assert!(
+        list(&v).iter().all(|e| e["participant_id"] == r.member.id),
+        "{v}"
+    );
+    let other = fixtures::nik(1, 1, 1970, true);
+    let v = entries(&app, &auditor.token, &format!("?nik={other}")).await;
+    assert!(list(&v).is_empty(), "{v}");
+    let (status, _) = app
+        .get("/api/v1/audit/entries?nik=12345", Some(&auditor.token))
+        .await;
+    assert_eq!(status, 422);
+    let res = app
+        .client
+        .get(app.url(&format!("/audit?nik={}", r.member.nik)))
+        .bearer_auth(&auditor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    let masked = format!("{}******{}", &r.member.nik[..6], &r.member.nik[12..]);
+    assert!(html.contains(&masked), "the page names the masked NIK");
+    assert!(
+        !html.contains(&r.member.nik),
+        "the full NIK is not on the page"
+    );
+    assert!(
+        html.contains(&format!("participant={}", r.member.id)),
+        "links carry the id"
+    );
+    let (code, out) = antre_audit(&db, &["verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+both_backends!(sign_ins_views_and_account_changes_are_logged);
+
+/// A normal floor visit: the agent takes ten minutes, views and accepts
+/// the documents and verifies during service hours. No anomaly; the
+/// agent's figures show the session.
+async fn a_normal_day_has_no_anomalies(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let auditor = staff(&app, &db, "auditor", &[]).await;
+    let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
+    let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let kiosk = kiosk_of(&app, &supervisor.token).await;
+    let r = ready_claim(&app).await;
+    let (status, _) = app
+        .put(
+            "/api/v1/console/status",
+            Some(&cs.token),
+            &json!({"status": "on_duty"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    arrive(&app, &kiosk, json!({"nik": r.member.nik})).await;
+    app.kill();
+    // Ten minutes later (same database and keys: tokens stay valid).
+    let app = TestApp::start(&db, &Options::clock("2026-11-24T08:50:00+08:00"));
+    let (status, v) = app.get("/api/v1/console/sessions", Some(&cs.token)).await;
+    assert_eq!(status, 200, "{v}");
+    let session = v
+        .as_array()
+        .and_then(|a| a.first())
+        .cloned()
+        .unwrap_or_else(|| v["sessions"][0].clone());
+    assert_eq!(session["claim_id"], r.claim, "{v}");
+    assert_eq!(
+        view_document(&app, &cs.token, r.claim, r.docs[0]).await,
+        200
+    );
+    accept_all(&app, &cs.token, &r).await;
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/console/sessions/{}/finish", session["id"]),
+            Some(&cs.token),
+            &json!({"outcome": "verified"}),
+        )
+        .await;
+    assert_eq!(status, 200, "finish: {v}");
+    let flags = anomalies(&app, &auditor.token, "?from=2026-11-24&to=2026-11-24").await;
+    assert!(flags.is_empty(), "a normal day: {flags:?}");
+    let (status, v) = app
+        .get(
+            "/api/v1/audit/agents?branch=DPS-DENPASAR&from=2026-11-24",
+            Some(&auditor.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let rows = v["agents"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    let a = &rows[0];
+    assert_eq!(a["agent_id"], cs.id, "{a}");
+    assert_eq!(a["day"], "2026-11-24", "{a}");
+    assert_eq!(
+        (a["sessions"].as_i64(), a["verified"].as_i64()),
+        (Some(1), Some(1)),
+        "{a}"
+    );
+    assert_eq!(a["verification_rate"], 1.0, "{a}");
+    assert_eq!(a["rejection_rate"], 0.0, "{a}");
+    let minutes = a["avg_handling_minutes"].as_f64().unwrap();
+    assert!((9.5..15.0).contains(&minutes), "{a}");
+    assert!(
+        a["avg_concurrency"]
+            .as_f64()
+            .is_some_and(|c| c > 0.0 && c <= 1.0),
+        "{a}"
+    );
+    // Another branch or day: nothing.
+    let (_, v) = app
+        .get(
+            "/api/v1/audit/agents?branch=JKT-CILANDAK&from=2026-11-24",
+            Some(&auditor.token),
+        )
+        .await;
+    assert!(v["agents"].as_array().unwrap().is_empty(), "{v}");
+    let (status, _) = app
+        .get(
+            "/api/v1/audit/agents?from=2026-11-01&to=2026-12-31",
+            Some(&auditor.token),
+        )
+        .await;
+    assert_eq!(status, 422, "a range over 31 days");
+    for path in [
+        "/audit/agents?from=2026-11-24",
+        "/audit/anomalies?from=2026-11-24",
+    ] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&auditor.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+    }
+}
+both_backends!(a_normal_day_has_no_anomalies);
+
+/// Each anomaly made on purpose, flagged with its claim, agent and words.
+async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let auditor = staff(&app, &db, "auditor", &[]).await;
+    let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
+    let cs1 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let cs2 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let cs3 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let kiosk = kiosk_of(&app, &supervisor.token).await;
+
+    // (e) The supervisor, as greeter, marks a waiting participant's ticket
+    // as priority (a fact about the participant), then verifies the claim.
+    let edited = ready_claim(&app).await;
+    arrive(&app, &kiosk, json!({"nik": edited.member.nik})).await;
+    arrive(
+        &app,
+        &supervisor.token,
+        json!({"nik": edited.member.nik, "priority": "elderly"}),
+    )
+    .await;
+    accept_all(&app, &supervisor.token, &edited).await;
+    verify_claim(&app, &supervisor.token, edited.claim).await;
+
+    // (a) and (d): cs1 is seated with a participant and verifies within
+    // seconds; cs2, not assigned, opens one of that claim's documents.
+    let quick = ready_claim(&app).await;
+    let (status, _) = app
+        .put(
+            "/api/v1/console/status",
+            Some(&cs1.token),
+            &json!({"status": "on_duty"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    arrive(&app, &kiosk, json!({"nik": quick.member.nik})).await;
+    let (_, v) = app.get("/api/v1/console/sessions", Some(&cs1.token)).await;
+    let all: Vec<Value> = v
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| v["sessions"].as_array().cloned().unwrap_or_default());
+    let session = all
+        .iter()
+        .find(|s| s["claim_id"] == quick.claim)
+        .expect("quick's session")
+        .clone();
+    accept_all(&app, &cs1.token, &quick).await;
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/console/sessions/{}/finish", session["id"]),
+            Some(&cs1.token),
+            &json!({"outcome": "verified"}),
+        )
+        .await;
+    assert_eq!(status, 200, "finish: {v}");
+    assert_eq!(
+        view_document(&app, &cs2.token, quick.claim, quick.docs[2]).await,
+        200
+    );
+    // The assigned agent's own view and an auditor's are not flagged.
+    assert_eq!(
+        view_document(&app, &cs1.token, quick.claim, quick.docs[2]).await,
+        200
+    );
+    assert_eq!(
+        view_document(&app, &auditor.token, quick.claim, quick.docs[2]).await,
+        200
+    );
+
+    // (c) cs3 verifies five claims in one hour; the others one each.
+    let mut fast = Vec::new();
+    for _ in 0..5 {
+        let r = ready_claim(&app).await;
+        book(&app, &r).await;
+        accept_all(&app, &cs3.token, &r).await;
+        verify_claim(&app, &cs3.token, r.claim).await;
+        fast.push(r.claim);
+    }
+
+    // (b) A verification at 16:30 WITA, after service hours.
+    let late = ready_claim(&app).await;
+    book(&app, &late).await;
+    app.kill();
+    let app = TestApp::start(&db, &Options::clock("2026-11-24T16:30:00+08:00"));
+    let cs4 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let auditor = staff(&app, &db, "auditor", &[]).await.token;
+    accept_all(&app, &cs4.token, &late).await;
+    verify_claim(&app, &cs4.token, late.claim).await;
+
+    let flags = anomalies(&app, &auditor, "?from=2026-11-24").await;
+    let of = |kind: &str| -> Vec<Value> {
+        flags
+            .iter()
+            .filter(|f| f["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    let one = |kind: &str| -> Value {
+        let f = of(kind);
+        assert_eq!(f.len(), 1, "{kind}: {flags:?}");
+        let f = f[0].clone();
+        for lang in ["explanation_id", "explanation_en"] {
+            let text = f[lang].as_str().unwrap();
+            assert!(
+                text.len() > 30 && !text.contains('{'),
+                "{kind} {lang}: {text}"
+            );
+        }
+        for (claim, link) in f["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(f["timelines"].as_array().unwrap())
+        {
+            assert_eq!(link.as_str().unwrap(), format!("/audit/claims/{claim}"));
+        }
+        assert_eq!(f["branch"], BRANCH, "{f}");
+        f
+    };
+    let f = one("self_edited");
+    assert_eq!(
+        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
+        (Some(edited.claim), Some(supervisor.id)),
+        "{f}"
+    );
+    assert!(
+        f["explanation_en"]
+            .as_str()
+            .unwrap()
+            .contains("priority_set"),
+        "{f}"
+    );
+    let f = one("quick_verification");
+    assert_eq!(
+        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
+        (Some(quick.claim), Some(cs1.id)),
+        "{f}"
+    );
+    let f = one("unassigned_view");
+    assert_eq!(
+        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
+        (Some(quick.claim), Some(cs2.id)),
+        "{f}"
+    );
+    let f = one("high_rate");
+    assert_eq!(f["actor_id"].as_i64(), Some(cs3.id), "{f}");
+    let mut claims: Vec<i64> = f["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_i64().unwrap())
+        .collect();
+    claims.sort();
+    assert_eq!(claims, fast, "{f}");
+    assert!(
+        f["explanation_en"]
+            .as_str()
+            .unwrap()
+            .contains("verified 5 claims"),
+        "{f}"
+    );
+    let f = one("outside_hours");
+    assert_eq!(
+        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
+        (Some(late.claim), Some(cs4.id)),
+        "{f}"
+    );
+    assert!(
+        f["explanation_id"].as_str().unwrap().contains("16:30"),
+        "{f}"
+    );
+    assert_eq!(flags.len(), 5, "nothing else flagged: {flags:?}");
+
+    // Filters: one kind, another branch, another day.
+    let only = anomalies(&app, &auditor, "?from=2026-11-24&kind=high_rate").await;
+    assert_eq!(only.len(), 1);
+    assert!(
+        anomalies(&app, &auditor, "?from=2026-11-24&branch=JKT-CILANDAK")
+            .await
+            .is_empty()
+    );
+    assert!(anomalies(&app, &auditor, "?from=2026-11-25")
+        .await
+        .is_empty());
+    let (status, _) = app
+        .get("/api/v1/audit/anomalies?kind=nonsense", Some(&auditor))
+        .await;
+    assert_eq!(status, 422);
+    // The page explains each flag and links its claim's timeline.
+    let res = app
+        .client
+        .get(app.url("/audit/anomalies?from=2026-11-24"))
+        .bearer_auth(&auditor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("/audit/claims/{}", late.claim)),
+        "timeline link"
+    );
+    assert!(html.contains("di luar jam layanan"), "explained in words");
+}
+both_backends!(each_anomaly_is_flagged_and_explained);
+
+/// The benchmark generator appends after real entries, keeps the chain
+/// intact across statement and transaction batches, and spreads entries
+/// over branches and working hours.
+async fn synthetic_entries_continue_the_chain(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let auditor = staff(&app, &db, "auditor", &[]).await;
+    let before = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let url = antre::config::DatabaseUrl::parse(&db.url).unwrap();
+    let written = tokio::task::block_in_place(|| {
+        let pool = antre::db::Db::connect_once(&url).unwrap();
+        antre::audit_synth::generate(&pool, 2_500, start).unwrap()
+    });
+    assert_eq!(written, 2_500);
+    let total = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
+    assert_eq!(total, before + 2_500);
+    let (code, out) = antre_audit(&db, &["verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("intact: {total} entries")), "{out}");
+    let branches = common::count(
+        &db,
+        "SELECT COUNT(DISTINCT branch_code) AS n FROM audit_log WHERE seq > 1",
+    );
+    assert!(branches > 10, "{branches} branches");
+    let v = entries(
+        &app,
+        &auditor.token,
+        "?action=claim_verified&from=2026-06-01&to=2026-06-01",
+    )
+    .await;
+    let e = &list(&v)[0];
+    let hour: u32 = e["at"].as_str().unwrap()[11..13].parse().unwrap();
+    assert!((1..8).contains(&hour), "within 08:00–15:00 WIB: {e}");
+    assert!(
+        e["claim_id"].as_i64().is_some() && e["actor_id"].as_i64().is_some(),
+        "{e}"
+    );
+}
+both_backends!(synthetic_entries_continue_the_chain);

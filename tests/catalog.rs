@@ -436,16 +436,25 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// `src/i18n_catalog*.rs`: the catalog is split by area.
+fn is_catalog_file(name: &str) -> bool {
+    name.starts_with("i18n_catalog") && name.ends_with(".rs")
+}
+
 /// The catalog: key → (Indonesian, English), from the `("k", "id", "en")` tuples.
 fn catalog() -> (BTreeMap<String, (String, String)>, Vec<String>) {
     // The catalog is split by channel: every src/i18n_catalog*.rs file.
     let mut src = String::new();
-    for name in [
-        "i18n_catalog.rs",
-        "i18n_catalog_collective.rs",
-        "i18n_catalog_audit.rs",
-    ] {
-        let path = Path::new(SRC).join(name);
+    let mut names: Vec<String> = std::fs::read_dir(SRC)
+        .expect("read src/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_catalog_file(n))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "catalog files missing: {names:?}");
+    for name in names {
+        let path = Path::new(SRC).join(&name);
         src.push_str(
             &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read src/{name}: {e}")),
         );
@@ -477,9 +486,8 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
     );
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        if f.ends_with("i18n_catalog.rs")
-            || f.ends_with("i18n_catalog_collective.rs")
-            || f.ends_with("i18n_catalog_audit.rs")
+        if f.file_name()
+            .is_some_and(|n| is_catalog_file(&n.to_string_lossy()))
         {
             continue;
         }

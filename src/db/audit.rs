@@ -31,6 +31,19 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A staff member acting in the request being served: the client address
+    /// and request id come from that request (`web::request_id`).
+    pub fn staff(id: i64, role: &str) -> Self {
+        let request = crate::web::request_id::current();
+        Self {
+            id: Some(id),
+            role: role.to_string(),
+            branch: None,
+            ip: request.as_ref().map(|r| r.ip.clone()),
+            request_id: request.map(|r| r.id),
+        }
+    }
+
     pub fn system() -> Self {
         Self {
             role: "system".into(),
@@ -142,4 +155,30 @@ pub fn record(
         .values(entry)
         .execute(conn)?;
     Ok(())
+}
+
+/// A sign-in identifier as the log keeps it for a failed attempt: the first
+/// character of the local part and of the domain, the rest hidden
+/// (`s***@b***`). A mistyped password in the email field stays unreadable.
+pub fn mask_identifier(typed: &str) -> String {
+    let typed = typed.trim();
+    let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+    match typed.split_once('@') {
+        Some((local, domain)) => format!("{}***@{}***", first(local), first(domain)),
+        None if typed.is_empty() => String::new(),
+        None => format!("{}***", first(typed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_identifier;
+
+    #[test]
+    fn identifiers_are_masked() {
+        assert_eq!(mask_identifier(" sri@bpjs.example "), "s***@b***");
+        assert_eq!(mask_identifier("hunter2"), "h***");
+        assert_eq!(mask_identifier(""), "");
+        assert_eq!(mask_identifier("é@x"), "é***@x***");
+    }
 }

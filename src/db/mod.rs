@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod audit_read;
+pub mod audit_stats;
 pub mod auth;
 pub mod bookings;
 pub mod branches;
@@ -21,6 +22,7 @@ pub mod outbox;
 pub mod participants;
 pub mod schema;
 pub mod seed;
+pub mod signal;
 pub mod staff;
 
 use std::sync::{Arc, Mutex};

@@ -374,6 +374,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signal_messages (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        to_side -> Text,
+        origin -> Text,
+        payload -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));

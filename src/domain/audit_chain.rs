@@ -41,42 +41,102 @@ pub fn stored_instant(at: NaiveDateTime) -> NaiveDateTime {
     at.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at)
 }
 
+/// `n` in decimal into the end of `tmp`, returning where it starts (no
+/// allocation: this runs for every field of every entry the verifier reads).
+fn decimal(n: i64, tmp: &mut [u8; 24]) -> usize {
+    let mut i = tmp.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        tmp[i] = b'-';
+    }
+    i
+}
+
+/// `S<len>:` for a present field of `len` bytes.
+fn put_len(buf: &mut Vec<u8>, len: usize) {
+    let mut tmp = [0u8; 24];
+    let from = decimal(len as i64, &mut tmp);
+    buf.push(b'S');
+    buf.extend_from_slice(&tmp[from..]);
+    buf.push(b':');
+}
+
 fn put_str(buf: &mut Vec<u8>, s: Option<&str>) {
-    use std::io::Write;
     match s {
         None => buf.push(b'N'),
         Some(s) => {
-            let _ = write!(buf, "S{}:", s.len());
+            put_len(buf, s.len());
             buf.extend_from_slice(s.as_bytes());
         }
     }
 }
 
 fn put_int(buf: &mut Vec<u8>, n: Option<i64>) {
-    use std::io::Write;
     match n {
         None => buf.push(b'N'),
         Some(n) => {
             // Digits never contain ':' so the length prefix still holds.
             let mut tmp = [0u8; 24];
-            let mut cur = std::io::Cursor::new(&mut tmp[..]);
-            let _ = write!(cur, "{n}");
-            let len = cur.position() as usize;
-            let _ = write!(buf, "S{len}:");
-            buf.extend_from_slice(&tmp[..len]);
+            let from = decimal(n, &mut tmp);
+            put_len(buf, tmp.len() - from);
+            buf.extend_from_slice(&tmp[from..]);
         }
     }
 }
 
+/// Writes `at` as `%Y-%m-%dT%H:%M:%S%.6fZ` into `out`, returning the
+/// length: by hand, because the verifier formats one per entry and
+/// chrono's general formatter is slow for that. Years outside 0..=9999 take the
+/// general formatter, and so does a leap second (never stored).
+fn rfc3339_micros(at: NaiveDateTime, out: &mut [u8; 40]) -> usize {
+    use chrono::{Datelike, Timelike};
+    let year = at.year();
+    if !(0..=9999).contains(&year) || at.nanosecond() >= 1_000_000_000 {
+        use std::io::Write;
+        let mut cur = std::io::Cursor::new(&mut out[..]);
+        let _ = write!(cur, "{}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
+        return cur.position() as usize;
+    }
+    let micros = at.and_utc().timestamp_subsec_micros().min(999_999);
+    let mut put = |pos: usize, value: u32, digits: usize| {
+        let mut v = value;
+        for i in (0..digits).rev() {
+            out[pos + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year as u32, 4);
+    put(5, at.month(), 2);
+    put(8, at.day(), 2);
+    put(11, at.hour(), 2);
+    put(14, at.minute(), 2);
+    put(17, at.second(), 2);
+    put(20, micros, 6);
+    out[4] = b'-';
+    out[7] = b'-';
+    out[10] = b'T';
+    out[13] = b':';
+    out[16] = b':';
+    out[19] = b'.';
+    out[26] = b'Z';
+    27
+}
+
 /// Appends the canonical encoding of `e` to `buf`.
 pub fn encode(e: &EntryFields<'_>, buf: &mut Vec<u8>) {
-    use std::io::Write;
     buf.extend_from_slice(b"antre-audit-v1|");
     put_int(buf, Some(e.seq));
     let mut at = [0u8; 40];
-    let mut cur = std::io::Cursor::new(&mut at[..]);
-    let _ = write!(cur, "{}", e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
-    let len = cur.position() as usize;
+    let len = rfc3339_micros(e.at, &mut at);
     put_str(buf, std::str::from_utf8(&at[..len]).ok());
     put_int(buf, e.actor_id);
     put_str(buf, Some(e.actor_role));
@@ -100,6 +160,16 @@ pub fn entry_hash_with(e: &EntryFields<'_>, buf: &mut Vec<u8>) -> String {
     buf.clear();
     encode(e, buf);
     hex::encode(Sha256::digest(&buf[..]))
+}
+
+/// Whether the entry's hash is `stored` (lower-case hex), without
+/// allocating: the verifier calls this once per entry of the whole log.
+pub fn hash_matches(e: &EntryFields<'_>, buf: &mut Vec<u8>, stored: &str) -> bool {
+    buf.clear();
+    encode(e, buf);
+    let digest = Sha256::digest(&buf[..]);
+    let mut hexed = [0u8; 64];
+    hex::encode_to_slice(digest, &mut hexed).is_ok() && hexed[..] == *stored.as_bytes()
 }
 
 pub fn entry_hash(e: &EntryFields<'_>) -> String {
@@ -181,8 +251,7 @@ impl Verifier {
                 reason: BreakReason::PrevHash,
             });
         }
-        let h = entry_hash_with(e, &mut self.buf);
-        if h != stored_hash {
+        if !hash_matches(e, &mut self.buf, stored_hash) {
             return Err(Break {
                 seq: e.seq,
                 reason: BreakReason::Hash,
@@ -191,7 +260,8 @@ impl Verifier {
         self.chained = true;
         self.entries += 1;
         self.last_seq = Some(e.seq);
-        self.last_hash = h;
+        self.last_hash.clear();
+        self.last_hash.push_str(stored_hash);
         Ok(())
     }
 
@@ -352,6 +422,35 @@ mod tests {
         }
         legacy.extend(log);
         assert_eq!(verify(&legacy), Ok(5));
+    }
+
+    #[test]
+    fn integers_are_written_in_decimal() {
+        for n in [0i64, 7, -7, 10, 1_234_567, i64::MAX, i64::MIN] {
+            let mut tmp = [0u8; 24];
+            let from = decimal(n, &mut tmp);
+            assert_eq!(std::str::from_utf8(&tmp[from..]).unwrap(), n.to_string());
+        }
+    }
+
+    #[test]
+    fn the_instant_is_written_as_chrono_writes_it() {
+        for (secs, nanos) in [
+            (0, 0),
+            (1_790_000_000, 123_456_789),
+            (4_102_444_799, 999_999_999),
+            (1_000_000_000, 1_000),
+        ] {
+            let at = chrono::DateTime::from_timestamp(secs, nanos)
+                .unwrap()
+                .naive_utc();
+            let mut out = [0u8; 40];
+            let len = rfc3339_micros(at, &mut out);
+            assert_eq!(
+                std::str::from_utf8(&out[..len]).unwrap(),
+                at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            );
+        }
     }
 
     #[test]

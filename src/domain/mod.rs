@@ -2,6 +2,7 @@
 //! claim eligibility, the working-day calendar and reference data.
 //! No diesel, no actix, no I/O here: everything is unit-testable.
 
+pub mod anomaly;
 pub mod audit_chain;
 pub mod booking_code;
 pub mod branch_seed;
@@ -17,6 +18,7 @@ pub mod person_name;
 pub mod phone;
 pub mod role;
 pub mod schedule;
+pub mod signal;
 
 /// A value that failed to parse. `code` is the stable API error code
 /// (`invalid_nik`), `field` the input field it came from, and `detail` a

@@ -6,8 +6,10 @@ use maud::{html, Markup};
 use super::components::notice;
 use super::layout::Frame;
 use crate::db::audit_read::Entry;
+use crate::db::audit_stats::Flag;
+use crate::domain::anomaly::AgentDay;
 use crate::i18n::t;
-use crate::web::api::audit::rfc3339;
+use crate::web::api::audit::{explain, rfc3339};
 
 /// The filter form's current values (as typed).
 pub struct Filters<'a> {
@@ -15,6 +17,8 @@ pub struct Filters<'a> {
     pub actor: &'a str,
     pub action: &'a str,
     pub claim: &'a str,
+    /// Participant id (a NIK filter resolves to it).
+    pub participant: &'a str,
     pub from: &'a str,
     pub to: &'a str,
 }
@@ -33,6 +37,10 @@ pub struct Console<'a> {
     pub entries: &'a [Entry],
     pub next: Option<i64>,
     pub chain: Option<&'a ChainStatus>,
+    /// The NIK filtered on, masked.
+    pub nik_shown: Option<&'a str>,
+    /// A NIK was given and no participant has it.
+    pub unknown_nik: bool,
 }
 
 fn field(label: &str, name: &str, value: &str, kind: &str) -> Markup {
@@ -51,6 +59,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
     html! {
         h1 { (t(l, "audit_title")) }
         p.lead { (t(l, "audit_lead")) }
+        (nav(f, "log"))
         section.card.stack {
             h2 { (t(l, "audit_chain")) }
             @match c.chain {
@@ -65,9 +74,15 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
             (field(t(l, "audit_actor"), "actor", fl.actor, "text"))
             (field(t(l, "audit_action"), "action", fl.action, "text"))
             (field(t(l, "audit_claim"), "claim", fl.claim, "text"))
+            (field(t(l, "audit_participant"), "participant", fl.participant, "text"))
+            (field(t(l, "audit_nik"), "nik", "", "text"))
             (field(t(l, "audit_from"), "from", fl.from, "text"))
             (field(t(l, "audit_to"), "to", fl.to, "text"))
             button.btn.btn-secondary type="submit" { (t(l, "show")) }
+        }
+        @if let Some(nik) = c.nik_shown {
+            @if c.unknown_nik { (notice("warning", &format!("{} {nik}", t(l, "audit_no_participant")))) }
+            @else { p { (t(l, "audit_filtered_participant")) " NIK " (nik) " (id " (fl.participant) ")" } }
         }
         p { a href={ "/api/v1/audit/entries.csv?" (c.query) } { (t(l, "audit_csv")) } }
         @if c.entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, c.entries)) }
@@ -120,5 +135,132 @@ pub fn timeline(f: &Frame<'_>, claim_id: i64, entries: &[Entry]) -> Markup {
         h1 { (t(l, "audit_timeline_title")) " " (claim_id) }
         p { a href="/audit" { "← " (t(l, "audit_title")) } }
         @if entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, entries)) }
+    }
+}
+
+/// Links between the console's views.
+fn nav(f: &Frame<'_>, current: &str) -> Markup {
+    let l = f.lang;
+    html! {
+        nav.stack aria-label=(t(l, "audit_title")) {
+            p {
+                @for (key, href, label) in [("log", "/audit", "audit_nav_log"), ("agents", "/audit/agents", "audit_agents_title"), ("anomalies", "/audit/anomalies", "audit_anomalies_title")] {
+                    @if key == current { strong { (t(l, label)) } } @else { a href=(href) { (t(l, label)) } }
+                    " · "
+                }
+            }
+        }
+    }
+}
+
+/// The range form's values as shown.
+pub struct RangeShown {
+    pub branch: String,
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+}
+
+fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Markup {
+    let l = f.lang;
+    html! {
+        form.stack method="get" action=(action) {
+            (field(t(l, "branch"), "branch", &r.branch, "text"))
+            (field(t(l, "audit_day_from"), "from", &r.from, "text"))
+            (field(t(l, "audit_day_to"), "to", &r.to, "text"))
+            @if kinds {
+                div.field {
+                    label for="kind" { (t(l, "audit_anomaly_kind")) }
+                    select id="kind" name="kind" {
+                        option value="" { (t(l, "audit_all_kinds")) }
+                        @for k in crate::domain::anomaly::Kind::ALL {
+                            option value=(k.code()) selected[r.kind == k.code()] { (t(l, &format!("anomaly_kind_{}", k.code()))) }
+                        }
+                    }
+                }
+            }
+            button.btn.btn-secondary type="submit" { (t(l, "show")) }
+        }
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.0}%", x * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn decimal(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())
+}
+
+pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
+    let l = f.lang;
+    html! {
+        h1 { (t(l, "audit_agents_title")) }
+        p.lead { (t(l, "audit_agents_lead")) }
+        (nav(f, "agents"))
+        (range_form(f, "/audit/agents", r, false))
+        @if rows.is_empty() { p.muted { (t(l, "audit_empty")) } } @else {
+            div.table-wrap { table.data {
+                thead { tr {
+                    th { (t(l, "branch")) }
+                    th { (t(l, "audit_day")) }
+                    th { (t(l, "audit_agent")) }
+                    th { (t(l, "audit_sessions")) }
+                    th { (t(l, "audit_avg_handling")) }
+                    th { (t(l, "audit_verification_rate")) }
+                    th { (t(l, "audit_rejection_rate")) }
+                    th { (t(l, "audit_avg_concurrency")) }
+                } }
+                tbody {
+                    @for a in rows {
+                        tr {
+                            td { (a.branch) }
+                            td { (a.day) }
+                            td { a href={ "/audit?actor=" (a.agent_id) } { (a.agent_id) } }
+                            td { (a.sessions) }
+                            td { (decimal(a.avg_handling_minutes)) }
+                            td { (percent(a.verification_rate)) }
+                            td { (percent(a.rejection_rate)) }
+                            td { (decimal(a.avg_concurrency)) }
+                        }
+                    }
+                }
+            } }
+        }
+    }
+}
+
+pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
+    let l = f.lang;
+    html! {
+        h1 { (t(l, "audit_anomalies_title")) }
+        p.lead { (t(l, "audit_anomalies_lead")) }
+        (nav(f, "anomalies"))
+        (range_form(f, "/audit/anomalies", r, true))
+        @if flags.is_empty() { p.muted { (t(l, "audit_anomalies_none")) } } @else {
+            div.table-wrap { table.data {
+                thead { tr {
+                    th { "#" }
+                    th { (t(l, "audit_time")) }
+                    th { (t(l, "audit_kind")) }
+                    th { (t(l, "audit_actor")) }
+                    th { (t(l, "audit_why")) }
+                    th { (t(l, "audit_claim")) }
+                } }
+                tbody {
+                    @for a in flags {
+                        tr {
+                            td { (a.seq) }
+                            td { (rfc3339(a.at)) }
+                            td { (t(l, &format!("anomaly_kind_{}", a.kind.code()))) @if let Some(b) = &a.branch { br; (b) } }
+                            td { (opt(a.actor_id)) }
+                            td { (explain(l, a)) }
+                            td { @for c in &a.claims { a href={ "/audit/claims/" (c) } { (c) } " " } }
+                        }
+                    }
+                }
+            } }
+        }
     }
 }

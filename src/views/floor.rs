@@ -143,6 +143,12 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                 }
             }
             p.small.muted { (t(l, "console_keys")) }
+            @if !c.sessions.is_empty() {
+                div.console-video {
+                    div.video-self-box data-video-key="self" data-video-self="1" {}
+                    p.small.muted { (t(l, "video_focus_hint")) }
+                }
+            }
             @if let Some(e) = c.error { (notice("error", e)) }
             @if c.sessions.is_empty() {
                 p.notice.notice-info { (t(l, if status == AgentStatus::OnDuty { "console_waiting" } else { "console_off" })) }
@@ -155,6 +161,14 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                             span.pane-key { (i + 1) }
                             strong.pane-ticket { (s.ticket) }
                             span.tag.tag-neutral { @match s.booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } }
+                        }
+                        div.pane-video data-video-key={ "s" (s.id) } data-video-session=(s.id) data-video-role="agent" {
+                            p.video-status role="status" { (t(l, "video_connecting")) }
+                        }
+                        @if dossier.is_some_and(|d| d.claim.status == "open") {
+                            div.pane-actions {
+                                button.btn.btn-secondary type="button" data-still=(s.id) { (t(l, "video_take_still")) }
+                            }
                         }
                         dl.facts {
                             dt { (t(l, "field_full_name")) } dd { (s.participant.name.clone().unwrap_or_else(|| t(l, "not_registered").to_string())) }
@@ -247,6 +261,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                 }
             }
         }
+        (super::booth::rtc_support(l))
         script src="/static/live.js" defer {}
     }
 }
@@ -373,7 +388,13 @@ pub fn session(
                                 dt { (t(l, "estimated_wait")) } dd { @match eta { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
                             }
                         }
-                        "serving" => { (notice("success", t(l, "session_serving"))) }
+                        "serving" => {
+                            (notice("success", t(l, "session_serving")))
+                            @if tk.online {
+                                p.small.muted { (t(l, "video_online_lead")) }
+                                (super::booth::peer_stage(l, &format!("t{}", tk.id), None, Some(tk.id)))
+                            }
+                        }
                         _ => { (notice("info", t(l, "session_over"))) }
                     }
                 }
@@ -395,6 +416,7 @@ pub fn session(
             }
             p.small.muted { (t(l, "session_video_note")) }
         }
+        (super::booth::rtc_support(l))
         script src="/static/live.js" defer {}
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod booth;
 pub mod branches;
 pub mod collective;
 pub mod collective_staff;

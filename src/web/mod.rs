@@ -7,6 +7,8 @@ pub mod csrf;
 pub mod lang;
 pub mod live;
 pub mod pages;
+pub mod request_id;
+pub mod signal;
 
 use std::sync::Arc;
 

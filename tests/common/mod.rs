@@ -386,3 +386,10 @@ macro_rules! both_backends {
         }
     };
 }
+
+impl TestApp {
+    /// The server's process id (to read its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}

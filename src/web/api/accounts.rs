@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
-use crate::db::run;
+use crate::db::{audit, run};
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
 use crate::error::{AppError, AppResult};
 use crate::web::auth::{self, Audience, Authenticated, Identity};
@@ -26,6 +26,101 @@ pub struct LoginResponse {
     pub expires_at: String,
 }
 
+/// The caller's `X-Request-Id`, as `floor::actor_of` records it.
+fn request_id(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(64).collect())
+}
+
+/// Signs in through [`auth::sign_in`] and writes the verification-log
+/// entry: `signed_in` with the account as actor, or `sign_in_failed` with
+/// the typed identifier masked (people type passwords into the email field)
+/// and the reason. A success whose entry cannot be written is undone (the
+/// session is revoked) and fails: no sign-in without its entry.
+/// `channel` is `api` or `page`.
+pub async fn sign_in_audited(
+    state: &State,
+    req: &HttpRequest,
+    email: &str,
+    password: &str,
+    audience: Audience,
+    channel: &'static str,
+) -> AppResult<auth::SignedIn> {
+    let ip = client_ip(req);
+    let result = auth::sign_in(state, email, password, &ip, audience).await;
+    let now = state.clock.now_naive();
+    let audience_name = match audience {
+        Audience::Participants => "participants",
+        Audience::Staff => "staff",
+        Audience::Any => "any",
+    };
+    match result {
+        Ok(s) => {
+            let actor = super::floor::actor_of(&s.identity, req);
+            let subject = match &s.identity {
+                Identity::Participant { id, .. } => audit::Subject {
+                    participant_id: Some(*id),
+                    ..Default::default()
+                },
+                Identity::Staff { branch, .. } => audit::Subject {
+                    branch_code: branch.clone(),
+                    ..Default::default()
+                },
+                Identity::Device { .. } => audit::Subject::default(),
+            };
+            let details = serde_json::json!({"channel": channel, "audience": audience_name});
+            let written = run(&state.db, move |db| {
+                db.write(|c| audit::record(c, now, &actor, "signed_in", &subject, details))
+            })
+            .await;
+            if let Err(e) = written {
+                let _ = auth::sign_out(state, &s.identity).await;
+                return Err(AppError::internal(e));
+            }
+            Ok(s)
+        }
+        // Attempts the throttle refuses cost no password check, so they
+        // come fast: logging each would let one address flood the chain
+        // (every entry is a serialized, synced write). The failures that
+        // set the throttle off are in the log.
+        Err(e) if e.code == "rate_limited" => Err(e),
+        Err(e) => {
+            let actor = audit::Actor {
+                id: None,
+                role: "anonymous".into(),
+                branch: None,
+                ip: Some(ip),
+                request_id: request_id(req),
+            };
+            let details = serde_json::json!({
+                "channel": channel,
+                "audience": audience_name,
+                "identifier": audit::mask_identifier(email),
+                "reason": e.code,
+            });
+            let written = run(&state.db, move |db| {
+                db.write(|c| {
+                    audit::record(
+                        c,
+                        now,
+                        &actor,
+                        "sign_in_failed",
+                        &audit::Subject::default(),
+                        details,
+                    )
+                })
+            })
+            .await;
+            if let Err(w) = written {
+                tracing::error!("cannot record a failed sign-in: {w}");
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Signs in and returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
@@ -34,12 +129,13 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
-    let s = auth::sign_in(
+    let s = sign_in_audited(
         &state,
+        &req,
         &body.email,
         &body.password,
-        &client_ip(&req),
         Audience::Any,
+        "api",
     )
     .await?;
     Ok(HttpResponse::Ok().json(LoginResponse {

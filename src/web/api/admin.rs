@@ -1,12 +1,12 @@
 //! Administration: session capacity and companies.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::branches;
 use crate::db::run;
 use crate::db::staff::{self, Company};
+use crate::db::{audit, branches};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::Authenticated;
@@ -22,6 +22,7 @@ pub struct CapacityRequest {
 pub async fn change_capacity(
     state: &State,
     who: &Authenticated,
+    req: &HttpRequest,
     slot_id: i64,
     capacity: i32,
 ) -> AppResult<branches::Slot> {
@@ -30,6 +31,8 @@ pub async fn change_capacity(
         return Err(AppError::unprocessable("invalid_capacity").field("capacity"));
     }
     let identity = who.0.clone();
+    let actor = super::floor::actor_of(&identity, req);
+    let now = state.clock.now_naive();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
             let slot = branches::find_slot(c, slot_id)?
@@ -38,7 +41,20 @@ pub async fn change_capacity(
                 return Err(AppError::not_found("slot_not_found"));
             }
             match branches::set_capacity(c, slot_id, capacity)? {
-                Some((s, true)) => Ok(s),
+                Some((s, true)) => {
+                    audit::record(
+                        c,
+                        now,
+                        &actor,
+                        "slot_capacity_changed",
+                        &audit::Subject {
+                            branch_code: Some(s.branch_code.clone()),
+                            ..Default::default()
+                        },
+                        serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
+                    )?;
+                    Ok(s)
+                }
                 Some((_, false)) => {
                     Err(AppError::conflict("capacity_below_booked").field("capacity"))
                 }
@@ -54,12 +70,13 @@ pub async fn change_capacity(
     responses((status = 200, body = super::branches::SlotBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_capacity(
+    req: HttpRequest,
     state: State,
     who: Authenticated,
     path: web::Path<i64>,
     body: web::Json<CapacityRequest>,
 ) -> AppResult<HttpResponse> {
-    let slot = change_capacity(&state, &who, path.into_inner(), body.capacity).await?;
+    let slot = change_capacity(&state, &who, &req, path.into_inner(), body.capacity).await?;
     let code = slot.branch_code.clone();
     let branch = run(&state.db, move |db| {
         db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })

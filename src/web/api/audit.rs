@@ -7,9 +7,12 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::db::audit_read::{self, Checkpoint, Entry, Filter};
+use crate::db::audit_stats::{self, Range};
 use crate::db::run;
+use crate::domain::anomaly::{AgentDay, Kind};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
+use crate::i18n::{t, Lang};
 use crate::web::auth::Authenticated;
 use crate::web::State;
 
@@ -19,6 +22,9 @@ pub const PAGE: i64 = 100;
 pub const CSV_LIMIT: i64 = 100_000;
 
 const AUDIT_ROLES: &[Role] = &[Role::Auditor, Role::Admin];
+
+/// A participant id no row has: a NIK filter that found nobody.
+const NOBODY: i64 = -1;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct EntriesQuery {
@@ -38,6 +44,8 @@ pub struct EntriesQuery {
     pub to: Option<String>,
     /// Cursor: the last seq seen (the previous page's `next`).
     pub after: Option<String>,
+    /// The participant's NIK (16 digits): looked up to the participant.
+    pub nik: Option<String>,
 }
 
 fn nonempty(v: &Option<String>) -> Option<&str> {
@@ -76,7 +84,37 @@ fn instant(
     }))
 }
 
+/// A NIK as the auditor typed it: 16 digits, spaces ignored.
+pub fn nik_filter(v: &Option<String>) -> AppResult<Option<String>> {
+    let Some(s) = nonempty(v) else {
+        return Ok(None);
+    };
+    let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::unprocessable("invalid_nik").field("nik"));
+    }
+    Ok(Some(digits))
+}
+
 impl EntriesQuery {
+    /// The filter, with a NIK resolved to its participant (no participant
+    /// with that NIK, or another one than `participant`: nothing matches).
+    pub async fn resolve(&self, state: &State) -> AppResult<Filter> {
+        let mut f = self.filter()?;
+        if let Some(nik) = nik_filter(&self.nik)? {
+            let found = run(&state.db, move |db| {
+                db.read(|c| -> AppResult<_> { Ok(audit_stats::participant_by_nik(c, &nik)?) })
+            })
+            .await?;
+            f.participant = match (found, f.participant) {
+                (Some(id), None) => Some(id),
+                (Some(id), Some(p)) if id == p => Some(id),
+                _ => Some(NOBODY),
+            };
+        }
+        Ok(f)
+    }
+
     pub fn filter(&self) -> AppResult<Filter> {
         Ok(Filter {
             branch: nonempty(&self.branch).map(str::to_string),
@@ -179,7 +217,7 @@ pub async fn entries(
     q: web::Query<EntriesQuery>,
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let (rows, next) = page(&state, q.filter()?).await?;
+    let (rows, next) = page(&state, q.resolve(&state).await?).await?;
     Ok(HttpResponse::Ok().json(EntriesPage {
         entries: rows.into_iter().map(EntryBody::from).collect(),
         next,
@@ -197,7 +235,7 @@ pub async fn entries_csv(
     q: web::Query<EntriesQuery>,
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let filter = q.filter()?;
+    let filter = q.resolve(&state).await?;
     let rows = run(&state.db, move |db| {
         db.read(|c| -> AppResult<_> { Ok(audit_read::search(c, &filter, CSV_LIMIT)?) })
     })
@@ -329,5 +367,168 @@ pub async fn public_key(state: State, who: Authenticated) -> AppResult<HttpRespo
     Ok(HttpResponse::Ok().json(PublicKey {
         algorithm: "Ed25519",
         public_key: key.public_key_hex(),
+    }))
+}
+
+/// The longest range of days the figures and the anomaly list cover.
+pub const MAX_RANGE_DAYS: i64 = 31;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct RangeQuery {
+    /// Branch code; all branches when absent.
+    pub branch: Option<String>,
+    /// First branch-local day, YYYY-MM-DD (default: today in UTC).
+    pub from: Option<String>,
+    /// Last branch-local day, inclusive (default: `from`).
+    pub to: Option<String>,
+    /// Anomalies only: one kind (quick_verification, outside_hours,
+    /// high_rate, unassigned_view, self_edited).
+    pub kind: Option<String>,
+}
+
+fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    nonempty(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::unprocessable("invalid_date").field(field))
+        })
+        .transpose()
+}
+
+impl RangeQuery {
+    pub fn range(&self, today: NaiveDate) -> AppResult<Range> {
+        let from = day("from", &self.from)?.unwrap_or(today);
+        let to = day("to", &self.to)?.unwrap_or(from);
+        if to < from {
+            return Err(AppError::unprocessable("invalid_date").field("to"));
+        }
+        if (to - from).num_days() >= MAX_RANGE_DAYS {
+            return Err(AppError::unprocessable("audit_range_too_long").field("to"));
+        }
+        Ok(Range {
+            branch: nonempty(&self.branch).map(str::to_string),
+            from,
+            to,
+        })
+    }
+
+    pub fn kind(&self) -> AppResult<Option<Kind>> {
+        nonempty(&self.kind)
+            .map(|k| {
+                Kind::parse(k).ok_or_else(|| AppError::unprocessable("invalid_field").field("kind"))
+            })
+            .transpose()
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentDays {
+    /// One row per agent, branch and branch-local day, by branch, day, agent.
+    pub agents: Vec<AgentDay>,
+}
+
+pub async fn load_agent_days(state: &State, range: Range) -> AppResult<Vec<AgentDay>> {
+    run(&state.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(audit_stats::agent_days(c, &range)?) })
+    })
+    .await
+}
+
+/// Per agent and branch-local day: sessions, average handling time,
+/// verification and rejection rates, average concurrency.
+#[utoipa::path(get, path = "/api/v1/audit/agents", params(RangeQuery),
+    responses((status = 200, body = AgentDays), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn agents(
+    state: State,
+    who: Authenticated,
+    q: web::Query<RangeQuery>,
+) -> AppResult<HttpResponse> {
+    who.0.require_staff(AUDIT_ROLES)?;
+    let range = q.range(state.clock.now().date_naive())?;
+    let agents = load_agent_days(&state, range).await?;
+    Ok(HttpResponse::Ok().json(AgentDays { agents }))
+}
+
+/// One anomaly flag as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnomalyBody {
+    pub kind: Kind,
+    /// The log entry the flag stands on.
+    pub seq: i64,
+    pub at: String,
+    pub branch: Option<String>,
+    pub actor_id: Option<i64>,
+    pub claims: Vec<i64>,
+    /// The console page of each claim's timeline.
+    pub timelines: Vec<String>,
+    /// Why it is flagged, in Bahasa Indonesia.
+    pub explanation_id: String,
+    /// Why it is flagged, in English.
+    pub explanation_en: String,
+}
+
+/// The sentence that explains a flag, its facts filled in.
+pub fn explain(lang: Lang, f: &audit_stats::Flag) -> String {
+    let mut text = t(lang, f.kind.explanation_key()).to_string();
+    for (k, v) in &f.facts {
+        text = text.replace(&format!("{{{k}}}"), v);
+    }
+    text
+}
+
+impl From<&audit_stats::Flag> for AnomalyBody {
+    fn from(f: &audit_stats::Flag) -> Self {
+        Self {
+            kind: f.kind,
+            seq: f.seq,
+            at: rfc3339(f.at),
+            branch: f.branch.clone(),
+            actor_id: f.actor_id,
+            claims: f.claims.clone(),
+            timelines: f
+                .claims
+                .iter()
+                .map(|c| format!("/audit/claims/{c}"))
+                .collect(),
+            explanation_id: explain(Lang::Id, f),
+            explanation_en: explain(Lang::En, f),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Anomalies {
+    pub anomalies: Vec<AnomalyBody>,
+}
+
+pub async fn load_anomalies(
+    state: &State,
+    range: Range,
+    kind: Option<Kind>,
+) -> AppResult<Vec<audit_stats::Flag>> {
+    run(&state.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(audit_stats::anomalies(c, &range, kind)?) })
+    })
+    .await
+}
+
+/// Verifications and document views that deserve a look, each explained
+/// (rules in README "The verification log").
+#[utoipa::path(get, path = "/api/v1/audit/anomalies", params(RangeQuery),
+    responses((status = 200, body = Anomalies), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn anomalies(
+    state: State,
+    who: Authenticated,
+    q: web::Query<RangeQuery>,
+) -> AppResult<HttpResponse> {
+    who.0.require_staff(AUDIT_ROLES)?;
+    let range = q.range(state.clock.now().date_naive())?;
+    let flags = load_anomalies(&state, range, q.kind()?).await?;
+    Ok(HttpResponse::Ok().json(Anomalies {
+        anomalies: flags.iter().map(AnomalyBody::from).collect(),
     }))
 }

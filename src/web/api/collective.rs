@@ -171,11 +171,7 @@ impl CodeAs for AppError {
 
 fn actor(who: &Identity) -> Actor {
     match who {
-        Identity::Staff { id, role, .. } => Actor {
-            id: Some(*id),
-            role: role.as_str().to_string(),
-            ..Actor::default()
-        },
+        Identity::Staff { id, role, .. } => Actor::staff(*id, role.as_str()),
         _ => Actor::system(),
     }
 }

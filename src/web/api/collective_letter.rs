@@ -97,14 +97,10 @@ pub async fn accept_letter(
         uploaded_by: staff_id,
         created_at: now,
     };
+    let actor = Actor::staff(staff_id, "hr");
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Letter> {
             let letter = letters::add_letter(c, &new)?;
-            let actor = Actor {
-                id: Some(staff_id),
-                role: "hr".into(),
-                ..Actor::default()
-            };
             audit::record(
                 c,
                 now,

@@ -42,6 +42,7 @@ pub async fn submit_batch(
 ) -> AppResult<(Batch, usize)> {
     let (staff_id, npp) = representative(state, who).await?;
     let now = state.clock.now_naive();
+    let actor = Actor::staff(staff_id, "hr");
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<(Batch, usize)> {
             store::lock_company(c, &npp)?;
@@ -77,11 +78,6 @@ pub async fn submit_batch(
             let known = store::participants_by_nik(c, &niks)?;
             let emails: Vec<&str> = fileable.iter().filter_map(|r| r.email.as_deref()).collect();
             let mut taken = store::emails_taken(c, &emails)?;
-            let actor = Actor {
-                id: Some(staff_id),
-                role: "hr".into(),
-                ..Actor::default()
-            };
             for row in &fileable {
                 let participant_id = match known.get(&row.nik) {
                     Some(pid) => *pid,

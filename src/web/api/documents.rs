@@ -328,23 +328,62 @@ pub struct FileQuery {
 #[utoipa::path(get, path = "/api/v1/claims/{id}/documents/{doc}", params(("id" = i64, Path), ("doc" = i64, Path), FileQuery),
     responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn file(
+    req: HttpRequest,
     state: State,
     who: Authenticated,
     path: web::Path<(i64, i64)>,
     q: web::Query<FileQuery>,
 ) -> AppResult<HttpResponse> {
     let (claim_id, doc_id) = path.into_inner();
+    let inline = q.inline.as_deref() == Some("1");
     let identity = who.0.clone();
+    // A staff member reading a participant's document is an audited
+    // action. A read has no write transaction of its own, so the entry is
+    // written in its own transaction before any byte is served, and the
+    // file is refused when it cannot be written.
+    let actor =
+        matches!(identity, Identity::Staff { .. }).then(|| super::floor::actor_of(&identity, &req));
+    let now = state.clock.now_naive();
     let doc = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<Option<Document>> {
+        let found = db.read(|c| -> AppResult<Option<(Claim, Document, Option<String>)>> {
             let Some(claim) = claims::find(c, claim_id)? else {
                 return Ok(None);
             };
             if !may_read(c, &identity, &claim)? {
                 return Ok(None);
             }
-            Ok(docs::find(c, doc_id)?.filter(|d| d.claim_id == claim_id && d.status != "deleted"))
-        })
+            let Some(doc) =
+                docs::find(c, doc_id)?.filter(|d| d.claim_id == claim_id && d.status != "deleted")
+            else {
+                return Ok(None);
+            };
+            let branch = match actor {
+                Some(_) => bookings::branches_of_claim(c, claim.id)?.into_iter().next(),
+                None => None,
+            };
+            Ok(Some((claim, doc, branch)))
+        })?;
+        let Some((claim, doc, branch)) = found else {
+            return Ok(None);
+        };
+        if let Some(actor) = actor {
+            db.write(|c| {
+                crate::db::audit::record(
+                    c,
+                    now,
+                    &actor,
+                    "document_viewed",
+                    &crate::db::audit::Subject {
+                        participant_id: Some(claim.participant_id),
+                        claim_id: Some(claim.id),
+                        branch_code: branch,
+                        ..Default::default()
+                    },
+                    serde_json::json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "inline": inline}),
+                )
+            })?;
+        }
+        Ok::<_, AppError>(Some(doc))
     })
     .await?
     .ok_or_else(|| AppError::not_found("document_not_found"))?;
@@ -355,7 +394,7 @@ pub async fn file(
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?
         .ok_or_else(|| AppError::internal(format!("document {} missing from the store", doc.id)))?;
-    Ok(file_response(&doc, bytes, q.inline.as_deref() == Some("1")))
+    Ok(file_response(&doc, bytes, inline))
 }
 
 /// Serves stored bytes safely: never sniffed, never scripted, downloaded

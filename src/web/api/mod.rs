@@ -14,6 +14,7 @@ pub mod collective_submit;
 pub mod documents;
 pub mod floor;
 pub mod representatives;
+pub mod video;
 
 use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
@@ -37,10 +38,12 @@ use crate::error::AppError;
         floor::arrive, floor::set_status, floor::sessions, floor::finish, floor::transfer,
         floor::board, floor::issue_device, floor::settings, floor::arrive_online, floor::confirm_identity,
         audit::entries, audit::entries_csv, audit::timeline, audit::checkpoints, audit::public_key,
+        audit::agents, audit::anomalies,
         representatives::set_headcount, representatives::upload_document,
         representatives::approve, collective::upload, collective::get, collective::errors_csv_file,
         collective::template, collective_submit::submit, collective_submit::workers_csv_file,
         collective_documents::upload, collective_letter::upload, collective_letter::file,
+        video::ice, video::still,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -136,6 +139,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/console/sessions/{id}/identity",
                     web::post().to(floor::confirm_identity),
                 )
+                .route("/video/ice", web::get().to(video::ice))
+                .route("/video/sessions/{id}/still", web::post().to(video::still))
+                .route("/video/signal", web::get().to(super::signal::channel))
                 .route("/branches", web::get().to(branches::list))
                 .route("/branches/{code}/slots", web::get().to(branches::slots))
                 .route("/bookings", web::post().to(bookings::create))
@@ -174,6 +180,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/audit/checkpoints", web::get().to(audit::checkpoints))
                 .route("/audit/public-key", web::get().to(audit::public_key))
+                .route("/audit/agents", web::get().to(audit::agents))
+                .route("/audit/anomalies", web::get().to(audit::anomalies))
                 .route("/collective/batches", web::post().to(collective::upload))
                 .route("/collective/batches/{id}", web::get().to(collective::get))
                 .route(

@@ -27,11 +27,7 @@ pub const REPRESENTATIVE_KINDS: [&str; 2] = ["power_of_attorney", "non_abuse_sta
 
 fn actor(who: &Identity) -> Actor {
     match who {
-        Identity::Staff { id, role, .. } => Actor {
-            id: Some(*id),
-            role: role.as_str().to_string(),
-            ..Actor::default()
-        },
+        Identity::Staff { id, role, .. } => Actor::staff(*id, role.as_str()),
         _ => Actor::system(),
     }
 }

@@ -6,9 +6,9 @@ use serde::Deserialize;
 use super::{redirect, safe_next, Ctx};
 use crate::views::account as view;
 use crate::views::components::FieldError;
-use crate::web::api::accounts::{register_participant, RegisterRequest};
+use crate::web::api::accounts::{register_participant, sign_in_audited, RegisterRequest};
 use crate::web::auth::{self, Audience, Identity};
-use crate::web::{client_ip, lang, State};
+use crate::web::{lang, State};
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -78,12 +78,13 @@ pub async fn register_submit(
     match register_participant(&state, input.clone()).await {
         Ok(_) => {
             // Straight in: a new member's next step is their claim.
-            match auth::sign_in(
+            match sign_in_audited(
                 &state,
+                &req,
                 &input.email,
                 &f.password,
-                &client_ip(&req),
                 Audience::Participants,
+                "page",
             )
             .await
             {
@@ -168,15 +169,7 @@ async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool
     } else {
         Audience::Participants
     };
-    match auth::sign_in(
-        &state,
-        &form.email,
-        &form.password,
-        &client_ip(&req),
-        audience,
-    )
-    .await
-    {
+    match sign_in_audited(&state, &req, &form.email, &form.password, audience, "page").await {
         Ok(s) => {
             let home = match s.identity {
                 Identity::Participant { .. } => "/me",

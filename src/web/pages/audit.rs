@@ -12,7 +12,9 @@ use crate::db::{audit_read, run};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::views::audit as view;
-use crate::web::api::audit::{page, EntriesQuery};
+use crate::web::api::audit::{
+    load_agent_days, load_anomalies, nik_filter, page, EntriesQuery, RangeQuery,
+};
 use crate::web::State;
 
 /// How long a verification from the console may run before it reports
@@ -25,6 +27,8 @@ pub struct ConsoleQuery {
     pub actor: Option<String>,
     pub action: Option<String>,
     pub claim: Option<String>,
+    pub participant: Option<String>,
+    pub nik: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub after: Option<String>,
@@ -50,9 +54,15 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
             from: q.from.clone(),
             to: q.to.clone(),
             after: q.after.clone(),
-            participant: None,
+            participant: q.participant.clone(),
+            nik: q.nik.clone(),
         };
-        let (entries, next) = page(&state, api_query.filter()?).await?;
+        // A NIK is turned into the participant's id at once: the full NIK
+        // never travels on in the cursor and CSV links, and is shown masked.
+        let filter = api_query.resolve(&state).await?;
+        let nik_shown = nik_filter(&q.nik)?.map(|n| crate::domain::nik::mask_str(&n));
+        let participant = filter.participant.filter(|p| *p > 0).map(|p| p.to_string());
+        let (entries, next) = page(&state, filter).await?;
         let chain = if q.verify.is_some() {
             let data_dir = state.settings.data_dir.clone();
             let v = run(&state.db, move |db| -> AppResult<_> {
@@ -75,11 +85,18 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
             None
         };
         let mut query = url::form_urlencoded::Serializer::new(String::new());
+        let unknown_nik = nik_shown.is_some() && participant.is_none();
+        let participant_param = if unknown_nik {
+            Some("-1".to_string())
+        } else {
+            participant.clone()
+        };
         for (k, v) in [
             ("branch", &q.branch),
             ("actor", &q.actor),
             ("action", &q.action),
             ("claim", &q.claim),
+            ("participant", &participant_param),
             ("from", &q.from),
             ("to", &q.to),
         ] {
@@ -104,9 +121,12 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
                     actor: &actor,
                     action: &action,
                     claim: &claim,
+                    participant: participant.as_deref().unwrap_or_default(),
                     from: &from,
                     to: &to,
                 },
+                nik_shown: nik_shown.as_deref(),
+                unknown_nik,
                 query: query.finish(),
                 entries: &entries,
                 next,
@@ -130,6 +150,73 @@ pub async fn claim_timeline(req: HttpRequest, state: State, path: web::Path<i64>
         .await?;
         let body = view::timeline(&ctx.frame(), id, &entries);
         Ok(ctx.ok(ctx.t("audit_timeline_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RangeForm {
+    pub branch: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+}
+
+impl RangeForm {
+    fn query(&self) -> RangeQuery {
+        RangeQuery {
+            branch: self.branch.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+
+    fn shown(&self, today: chrono::NaiveDate) -> view::RangeShown {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let from = self
+            .from
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| today.to_string());
+        view::RangeShown {
+            branch: s(&self.branch),
+            to: self
+                .to
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| from.clone()),
+            from,
+            kind: s(&self.kind),
+        }
+    }
+}
+
+/// Per agent and day, for a branch and a range of days.
+pub async fn agents(req: HttpRequest, state: State, q: web::Query<RangeForm>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        require_auditor(&ctx)?;
+        let today = state.clock.now().date_naive();
+        let rows = load_agent_days(&state, q.query().range(today)?).await?;
+        let body = view::agents(&ctx.frame(), &q.shown(today), &rows);
+        Ok(ctx.ok(ctx.t("audit_agents_title"), body))
+    }
+    .await;
+    ctx.finish(r)
+}
+
+/// The anomaly list, each flag explained and linked to its claims.
+pub async fn anomalies(req: HttpRequest, state: State, q: web::Query<RangeForm>) -> HttpResponse {
+    let ctx = Ctx::new(&req).await;
+    let r = async {
+        require_auditor(&ctx)?;
+        let today = state.clock.now().date_naive();
+        let query = q.query();
+        let flags = load_anomalies(&state, query.range(today)?, query.kind()?).await?;
+        let body = view::anomalies(&ctx.frame(), &q.shown(today), &flags);
+        Ok(ctx.ok(ctx.t("audit_anomalies_title"), body))
     }
     .await;
     ctx.finish(r)

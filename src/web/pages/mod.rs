@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod booth;
 pub mod branches;
 pub mod collective;
 pub mod collective_staff;
@@ -53,6 +54,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff", web::get().to(staff::dashboard))
         .route("/audit", web::get().to(audit::console))
         .route("/audit/claims/{id}", web::get().to(audit::claim_timeline))
+        .route("/audit/agents", web::get().to(audit::agents))
+        .route("/audit/anomalies", web::get().to(audit::anomalies))
         .route(
             "/staff/slots/{id}/capacity",
             web::post().to(staff::capacity_submit),
@@ -94,6 +97,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(floor::agent_status),
         )
         .route("/static/live.js", web::get().to(live_js))
+        .route("/static/rtc.js", web::get().to(rtc_js))
+        .route("/booth/{code}/{number}", web::get().to(booth::page))
+        .route(
+            "/booth/{code}/{number}/activate",
+            web::post().to(booth::activate),
+        )
         .route("/staff/claims/{id}", web::get().to(staff::claim_review))
         .route(
             "/staff/claims/{id}/verify",
@@ -154,6 +163,13 @@ async fn live_js() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("cache-control", "public, max-age=300"))
         .body(include_str!("../../../static/live.js"))
+}
+
+async fn rtc_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(include_str!("../../../static/rtc.js"))
 }
 
 async fn favicon() -> HttpResponse {

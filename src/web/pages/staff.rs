@@ -138,6 +138,7 @@ pub async fn capacity_submit(
         match change_capacity(
             &state,
             &Authenticated(who, TokenSource::Cookie),
+            &req,
             path.into_inner(),
             capacity,
         )

@@ -1,0 +1,293 @@
+//! The booking rush: the raw transaction limit, everyone at once over
+//! HTTP, and a constant arrival rate at 70% of the raw limit.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use antre::db::bookings::{self, MailContext};
+use antre::db::schema::slots;
+use antre::db::{seed, Db};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::{latency_cell, name, pool_size, server, tuesday, Summary, DPS, TUESDAY};
+use crate::bench_support as b;
+use crate::common::{self, Backend, TestDb};
+
+// Booking rush.
+
+/// Spreads `n` seats over the sessions of DPS on Tuesday; returns their ids.
+pub fn prepare_day(db: &Db, n: usize) -> Vec<i64> {
+    db.write(|c| -> Result<Vec<i64>, antre::db::DbError> {
+        let ids: Vec<i64> = antre::db::branches::slots_on(c, DPS, tuesday())?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert!(!ids.is_empty(), "no sessions at {DPS} on {TUESDAY}");
+        let capacity = i32::try_from(n.div_ceil(ids.len())).expect("capacity");
+        diesel::update(slots::table.filter(slots::id.eq_any(&ids)))
+            .set(slots::capacity.eq(capacity))
+            .execute(c)?;
+        Ok(ids)
+    })
+    .expect("prepare sessions")
+}
+
+/// Fails when a session is overbooked or its count disagrees with its
+/// bookings; returns the bookings held.
+fn check_sessions(db: &TestDb, ids: &[i64]) -> i64 {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let over = common::count(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM slots WHERE id IN ({list}) AND booked > capacity"),
+    );
+    assert_eq!(over, 0, "overbooked sessions");
+    let wrong = common::count(
+        db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM slots s WHERE s.id IN ({list}) AND s.booked <> \
+             (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'booked')"
+        ),
+    );
+    assert_eq!(
+        wrong, 0,
+        "sessions whose count disagrees with their bookings"
+    );
+    common::count(
+        db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked' AND slot_id IN ({list})"
+        ),
+    )
+}
+
+/// The raw limit: the booking transaction (`db::bookings::place`, the same
+/// function the handler calls) in a loop on `threads` threads, with the
+/// server's connection settings (pool size, SQLite WAL, synchronous=FULL).
+/// Returns (bookings/s, per-transaction latency).
+fn raw_limit(backend: Backend, n: usize, threads: usize) -> Option<(f64, b::Latency, b::Cpu)> {
+    let tdb = TestDb::create(backend)?;
+    let db = b::open(&tdb, pool_size(backend));
+    db.migrate().expect("migrate");
+    let now = b::clock();
+    seed::seed_reference_data(&db, now.naive_utc()).expect("seed");
+    seed::ensure_sessions(&db, now, 14).expect("sessions");
+    let ids = prepare_day(&db, n);
+    let members = b::members(&db, 0, n as u32, now);
+    let ctx = MailContext {
+        public_url: "http://127.0.0.1:8080",
+    };
+    let cpu = b::CpuMeter::start(None);
+    let started = Instant::now();
+    let per_thread: Vec<Vec<Duration>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (db, members, ids, ctx) = (&db, &members, &ids, &ctx);
+                s.spawn(move || {
+                    let mut lat = Vec::new();
+                    for (i, m) in members.iter().enumerate().skip(t).step_by(threads) {
+                        let t0 = Instant::now();
+                        bookings::place(db, m.id, m.claim, ids[i % ids.len()], None, now, ctx)
+                            .unwrap_or_else(|e| panic!("raw booking {i}: {}", e.code));
+                        lat.push(t0.elapsed());
+                    }
+                    lat
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("raw thread"))
+            .collect()
+    });
+    let took = started.elapsed();
+    let cpu = cpu.per(n);
+    let held = check_sessions(&tdb, &ids);
+    assert_eq!(held, n as i64, "raw loop: every booking holds a seat");
+    let lat = b::latency(per_thread.into_iter().flatten().collect());
+    Some((n as f64 / took.as_secs_f64(), lat, cpu))
+}
+
+struct Rush {
+    run: b::Run,
+    peak_mib: f64,
+    cpu: b::Cpu,
+}
+
+/// `n` members book at once (rate `None`) or at a constant arrival rate,
+/// through `clients` concurrent HTTP clients, on a fresh server.
+async fn rush(backend: Backend, n: usize, clients: usize, rate: Option<f64>) -> Option<Rush> {
+    let tdb = TestDb::create(backend)?;
+    let app = server(&tdb);
+    let (ids, members) = {
+        let db = b::open(&tdb, 2);
+        let ids = prepare_day(&db, n);
+        (ids, b::members(&db, 0, n as u32, b::clock()))
+    };
+    let client = b::client(clients);
+    let url = app.url("/api/v1/bookings");
+    let ids = Arc::new(ids);
+    let cpu = b::CpuMeter::start(Some(app.pid()));
+    let run = b::open_loop(n, rate, clients, |i| {
+        let m = &members[i];
+        let req = client
+            .post(&url)
+            .bearer_auth(&m.token)
+            .json(&json!({"slot_id": ids[i % ids.len()], "claim_id": m.claim}));
+        b::status_of(req)
+    })
+    .await;
+    let cpu = cpu.per(n);
+    let peak_mib = b::peak_mib(app.pid());
+    let held = check_sessions(&tdb, &ids);
+    assert_eq!(
+        held,
+        run.count(201) as i64,
+        "every 201 holds a seat, nothing else does"
+    );
+    Some(Rush { run, peak_mib, cpu })
+}
+
+pub async fn booking(backend: Backend, s: &mut Summary) {
+    let n: usize = b::param("ANTRE_BENCH_N", 2000);
+    let clients: usize = b::param("ANTRE_BENCH_CLIENTS", 500);
+    println!(
+        "\n== booking rush, {}: {n} members, {clients} clients",
+        name(backend)
+    );
+    // The raw limit is the better of one loop and one loop per pooled
+    // connection (SQLite serializes writers; PostgreSQL commits in parallel).
+    let mut raw = 0.0f64;
+    for threads in [1, pool_size(backend) as usize] {
+        let Some((rate, lat, cpu)) = tokio::task::block_in_place(|| raw_limit(backend, n, threads))
+        else {
+            return;
+        };
+        println!("  raw transaction, {threads} thread(s): {rate:.0}/s, {lat}; {cpu}");
+        s.add(
+            "booking: raw transaction",
+            backend,
+            if threads == 1 {
+                "bookings/s, one thread"
+            } else {
+                "bookings/s, one thread per pooled connection"
+            },
+            format!("{rate:.0}"),
+            "",
+            None,
+        );
+        raw = raw.max(rate);
+    }
+
+    // Everyone at once: the most the HTTP path delivers.
+    let Some(at_once) = rush(backend, n, clients, None).await else {
+        return;
+    };
+    let http = at_once.run.rate(201);
+    let ratio = http / raw;
+    let errors = n - at_once.run.count(201);
+    println!(
+        "  all at once: {} booked, others {:?}, wall {:.2?}, latency from intended send: {}",
+        at_once.run.count(201),
+        at_once.run.others(201),
+        at_once.run.wall,
+        at_once.run.latency()
+    );
+    s.add(
+        "booking: all at once over HTTP",
+        backend,
+        "bookings/s",
+        format!("{http:.0}"),
+        "",
+        None,
+    );
+    s.add(
+        "booking: all at once over HTTP",
+        backend,
+        "ratio HTTP/raw",
+        format!("{ratio:.2}"),
+        ">= 0.7",
+        Some(ratio >= 0.7),
+    );
+    s.add(
+        "booking: all at once over HTTP",
+        backend,
+        "latency",
+        latency_cell(&at_once.run.latency()),
+        "",
+        None,
+    );
+    s.add(
+        "booking: all at once over HTTP",
+        backend,
+        "errors",
+        errors.to_string(),
+        "0",
+        Some(errors == 0),
+    );
+    s.add(
+        "booking: all at once over HTTP",
+        backend,
+        "server peak memory",
+        format!("{:.0} MiB", at_once.peak_mib),
+        "",
+        None,
+    );
+    println!("  all at once: {}", at_once.cpu);
+
+    // A constant arrival rate at the goal line (70% of the raw limit).
+    let rate: f64 = b::param("ANTRE_BENCH_RATE", (raw * 0.7).round().max(1.0));
+    let Some(steady) = rush(backend, n, clients, Some(rate)).await else {
+        return;
+    };
+    let lat = steady.run.latency();
+    let errors = n - steady.run.count(201);
+    println!(
+        "  at {rate:.0}/s: {} booked, others {:?}, wall {:.2?}, latency from intended send: {lat}",
+        steady.run.count(201),
+        steady.run.others(201),
+        steady.run.wall
+    );
+    let figure = format!("{rate:.0}/s (0.7 x raw), {clients} clients");
+    s.add(
+        "booking: constant rate over HTTP",
+        backend,
+        "offered rate",
+        figure,
+        "",
+        None,
+    );
+    s.add(
+        "booking: constant rate over HTTP",
+        backend,
+        "bookings/s",
+        format!("{:.0}", steady.run.rate(201)),
+        "",
+        None,
+    );
+    s.add(
+        "booking: constant rate over HTTP",
+        backend,
+        "latency",
+        latency_cell(&lat),
+        "p99 < 100 ms",
+        Some(lat.p99 < 100.0),
+    );
+    s.add(
+        "booking: constant rate over HTTP",
+        backend,
+        "errors",
+        errors.to_string(),
+        "0",
+        Some(errors == 0),
+    );
+    s.add(
+        "booking: constant rate over HTTP",
+        backend,
+        "server peak memory",
+        format!("{:.0} MiB", steady.peak_mib),
+        "",
+        None,
+    );
+    println!("  constant rate: {}", steady.cpu);
+}

@@ -1,0 +1,77 @@
+//! What the benchmarks share: the phases (one module each), the machine
+//! and process probes, the load generators, fast test data, and the
+//! summary the phases add their figures to.
+#![allow(dead_code)]
+
+pub mod booking;
+pub mod data;
+pub mod floor;
+pub mod load;
+pub mod probe;
+pub mod scale;
+
+pub use data::*;
+pub use load::*;
+pub use probe::*;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::common::{Backend, Options, TestApp, TestDb};
+
+pub const DPS: &str = "DPS-DENPASAR";
+pub const TUESDAY: &str = "2026-11-24";
+
+pub fn tuesday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
+}
+
+pub fn name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+/// The production default pool size of each backend (README).
+pub fn pool_size(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 10,
+    }
+}
+
+/// The release server as deployed: production pool size and mail worker
+/// interval, the benchmark clock.
+pub fn server(db: &TestDb) -> TestApp {
+    TestApp::start(
+        db,
+        &Options::clock(CLOCK)
+            .with_env("ANTRE_DB_POOL_SIZE", &pool_size(db.backend).to_string())
+            .with_env("ANTRE_WORKER_INTERVAL_MS", "1000"),
+    )
+}
+
+pub struct Summary {
+    pub rows: Vec<Value>,
+}
+
+impl Summary {
+    pub fn add(
+        &mut self,
+        bench: &str,
+        backend: Backend,
+        figure: &str,
+        value: String,
+        goal: &str,
+        met: Option<bool>,
+    ) {
+        println!("  {bench} / {} / {figure}: {value}", name(backend));
+        self.rows
+            .push(row(bench, name(backend), figure, value, goal, met));
+    }
+}
+
+pub fn latency_cell(l: &Latency) -> String {
+    format!("p50 {:.0} / p95 {:.0} / p99 {:.0} ms", l.p50, l.p95, l.p99)
+}

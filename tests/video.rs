@@ -1,0 +1,810 @@
+//! Video booths end to end, in a real headless Chromium with fake camera
+//! and microphone: one CS agent's console and five booth computers hold
+//! live video at once (every peer connection `connected`, video frames
+//! decoded both ways), the agent's voice reaches only the focused pane
+//! (switched by keyboard and by click), a sixth arrival waits instead of
+//! joining, a dropped booth reconnects by itself, a still from a booth's
+//! video becomes the claim's identity photo (audited), and finishing a
+//! session stops its media on both sides while the waiting participant
+//! takes the freed booth. The console runs on one app instance and the
+//! booths on another, so signaling crosses instances through the database.
+//!
+//! Also, without a browser: who may open a session's signaling channel.
+//!
+//! Needs Chromium at /usr/lib/chromium/chromium (`.ci/run` installs it):
+//! without it the browser test is skipped with a notice, except under
+//! `CI=true`, where it fails. Run alone:
+//! `cargo test --test video -- --nocapture`.
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::network::CookieParam;
+use chromiumoxide::cdp::browser_protocol::target::{
+    CreateBrowserContextParams, CreateTargetParams,
+};
+use chromiumoxide::Page;
+use common::{fixtures, Backend, Options, TestApp, TestDb};
+use futures::StreamExt;
+use serde_json::{json, Value};
+
+/// 08:40 WITA on Tuesday 2026-11-24.
+const CLOCK: &str = "2026-11-24T08:40:00+08:00";
+const BRANCH: &str = "DPS-DENPASAR";
+const CHROMIUM: &str = "/usr/lib/chromium/chromium";
+
+/// One browser test at a time: six pages already use most of two cores.
+static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn under_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+fn chromium() -> Option<&'static str> {
+    if Path::new(CHROMIUM).exists() {
+        return Some(CHROMIUM);
+    }
+    if under_ci() {
+        panic!("CI=true but Chromium is missing at {CHROMIUM} (.ci/run installs it)");
+    }
+    eprintln!("NOTICE: skipping the video browser test: no Chromium at {CHROMIUM} (apt-get install -y chromium chromium-driver)");
+    None
+}
+
+struct Staff {
+    token: String,
+}
+
+async fn staff(app: &TestApp, db: &TestDb, role: &str) -> Staff {
+    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
+    fixtures::add_staff(db, role, &email, &["--branch", BRANCH]);
+    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
+    Staff { token }
+}
+
+async fn device(app: &TestApp, token: &str, body: Value) -> String {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/branches/{BRANCH}/devices"),
+            Some(token),
+            &body,
+        )
+        .await;
+    assert_eq!(status, 201, "device {body}: {v}");
+    v["token"].as_str().unwrap().to_string()
+}
+
+async fn arrive(app: &TestApp, kiosk: &str, nik: &str) -> Value {
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/branches/{BRANCH}/arrivals"),
+            Some(kiosk),
+            &json!({"nik": nik}),
+        )
+        .await;
+    assert_eq!(status, 201, "arrival {nik}: {v}");
+    v
+}
+
+async fn sessions(app: &TestApp, token: &str) -> Vec<Value> {
+    let (status, v) = app.get("/api/v1/console/sessions", Some(token)).await;
+    assert_eq!(status, 200, "sessions: {v}");
+    v.as_array().cloned().unwrap()
+}
+
+/// The floor of the test: a supervisor, an on-duty agent with five seats,
+/// booth credentials for booths 1–5, five participants seated (the first
+/// a registered member with an open claim) and a sixth waiting.
+struct Floor {
+    spv: Staff,
+    cs: Staff,
+    booths: Vec<String>,
+    member_claim: i64,
+    member_token: String,
+    sixth: Value,
+    kiosk: String,
+}
+
+async fn floor(app: &TestApp, db: &TestDb) -> Floor {
+    let spv = staff(app, db, "supervisor").await;
+    let cs = staff(app, db, "cs").await;
+    let kiosk = device(app, &spv.token, json!({"kind": "kiosk"})).await;
+    let mut booths = Vec::new();
+    for n in 1..=5 {
+        booths.push(device(app, &spv.token, json!({"kind": "booth", "booth": n})).await);
+    }
+    let (status, v) = app
+        .put(
+            "/api/v1/console/status",
+            Some(&cs.token),
+            &json!({"status": "on_duty"}),
+        )
+        .await;
+    assert_eq!(status, 200, "on duty: {v}");
+    let member = fixtures::register(app).await;
+    let member_claim = fixtures::claim(app, &member.token).await;
+    arrive(app, &kiosk, &member.nik).await;
+    for _ in 0..4 {
+        arrive(app, &kiosk, &fixtures::nik(12, 5, 1985, false)).await;
+    }
+    let sixth = arrive(app, &kiosk, &fixtures::nik(3, 3, 1979, true)).await;
+    Floor {
+        spv,
+        cs,
+        booths,
+        member_claim,
+        member_token: member.token.clone(),
+        sixth,
+        kiosk,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Who may join a session's channel (no browser needed).
+
+async fn ws_status(app: &TestApp, query: &str, cookie: Option<&str>, origin: Option<&str>) -> u16 {
+    let mut req = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/video/signal?{query}")))
+        .header("connection", "Upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+async fn channel_authorization(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let f = floor(&app, &db).await;
+    let list = sessions(&app, &f.cs.token).await;
+    assert_eq!(list.len(), 5, "{list:?}");
+    let by_booth: BTreeMap<i64, i64> = list
+        .iter()
+        .map(|s| (s["booth"].as_i64().unwrap(), s["id"].as_i64().unwrap()))
+        .collect();
+    let (s1, s2) = (by_booth[&1], by_booth[&2]);
+    let agent = format!("antre_session={}", f.cs.token);
+    let booth1 = format!("antre_device={}", f.booths[0]);
+    let own = app.base.clone();
+    // The session's agent and its booth: switching protocols.
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
+        101
+    );
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), Some(&booth1), Some(&own)).await,
+        101
+    );
+    // Another booth's session, nobody, another site, a kiosk, another agent.
+    assert_eq!(
+        ws_status(&app, &format!("session={s2}"), Some(&booth1), Some(&own)).await,
+        404
+    );
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), None, None).await,
+        401
+    );
+    assert_eq!(
+        ws_status(
+            &app,
+            &format!("session={s1}"),
+            Some(&agent),
+            Some("http://evil.example")
+        )
+        .await,
+        403
+    );
+    let kiosk = format!("antre_device={}", f.kiosk);
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), Some(&kiosk), Some(&own)).await,
+        404
+    );
+    let other = staff(&app, &db, "cs").await;
+    let other = format!("antre_session={}", other.token);
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), Some(&other), Some(&own)).await,
+        404
+    );
+    // A participant may not join a booth's session by ticket either.
+    let member = fixtures::register(&app).await;
+    let pc = format!("antre_session={}", member.token);
+    assert_eq!(
+        ws_status(&app, "ticket=1", Some(&pc), Some(&own)).await,
+        404
+    );
+    // A finished session's channel is closed for everyone.
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/console/sessions/{s1}/finish"),
+            Some(&f.cs.token),
+            &json!({"outcome": "no_show"}),
+        )
+        .await;
+    assert_eq!(status, 200, "finish: {v}");
+    assert_eq!(
+        ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
+        404
+    );
+    // An online participant: seated without a booth once a seat frees;
+    // their session page carries the ticket, and only they (and the
+    // agent) may open its channel.
+    let online = fixtures::register(&app).await;
+    let claim = fixtures::claim(&app, &online.token).await;
+    let slot = fixtures::slots(&app, BRANCH, "2026-11-24")
+        .await
+        .into_iter()
+        .find(|s| {
+            s["starts_at"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("2026-11-24T09:00"))
+        })
+        .unwrap();
+    let (status, v) = app
+        .post(
+            "/api/v1/bookings",
+            Some(&online.token),
+            &json!({"slot_id": slot["id"], "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(status, 201, "book: {v}");
+    let code = v["code"].as_str().unwrap().to_string();
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/arrive"),
+            Some(&online.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "arrive online: {v}");
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/console/sessions/{s2}/finish"),
+            Some(&f.cs.token),
+            &json!({"outcome": "no_show"}),
+        )
+        .await;
+    assert_eq!(status, 200, "finish: {v}");
+    let html = reqwest::Client::new()
+        .get(app.url(&format!("/session/{code}")))
+        .header("cookie", format!("antre_session={}", online.token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ticket: i64 = html
+        .split("data-video-ticket=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no video on the online session page: {html}"));
+    let own_cookie = format!("antre_session={}", online.token);
+    assert_eq!(
+        ws_status(
+            &app,
+            &format!("ticket={ticket}"),
+            Some(&own_cookie),
+            Some(&own)
+        )
+        .await,
+        101
+    );
+    assert_eq!(
+        ws_status(&app, &format!("ticket={ticket}"), Some(&pc), Some(&own)).await,
+        404
+    );
+    assert_eq!(
+        ws_status(&app, &format!("ticket={ticket}"), Some(&booth1), Some(&own)).await,
+        404
+    );
+    // ICE configuration: signed-in callers and booth computers only.
+    let (status, v) = app.get("/api/v1/video/ice", Some(&f.cs.token)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["ice_servers"], json!([]));
+    let (status, _) = app.get("/api/v1/video/ice", None).await;
+    assert_eq!(status, 401);
+    // The booth page: its computer sees branch and booth; others do not.
+    let page = |cookie: Option<String>, n: i32| {
+        let mut r = reqwest::Client::new().get(app.url(&format!("/booth/{BRANCH}/{n}")));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.send()
+    };
+    let html = page(Some(booth1.clone()), 1)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Bilik 1"), "{html}");
+    assert!(
+        html.contains("data-video-session"),
+        "booth 1 is in a session again: {html}"
+    );
+    let html = page(None, 1).await.unwrap().text().await.unwrap();
+    assert!(!html.contains("data-video-session"), "{html}");
+    assert!(html.contains("belum diaktifkan"), "{html}");
+    let booth9 = device(&app, &f.spv.token, json!({"kind": "booth", "booth": 9})).await;
+    let html = page(Some(format!("antre_device={booth9}")), 9)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Bilik 9") && html.contains("Silakan tunggu"),
+        "idle booth: {html}"
+    );
+    // Booth 1's credential does not open booth 9.
+    let html = page(Some(booth1), 9).await.unwrap().text().await.unwrap();
+    assert!(html.contains("belum diaktifkan"), "{html}");
+    let (status, _) = {
+        let r = page(None, 99).await.unwrap();
+        (r.status().as_u16(), ())
+    };
+    assert_eq!(status, 404);
+}
+both_backends!(channel_authorization);
+
+// ---------------------------------------------------------------------------
+// The browser test.
+
+/// Kills the browser when the test ends, also on a failed assertion.
+struct Chrome {
+    browser: Option<Browser>,
+    handler: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Chrome {
+    async fn launch(path: &str) -> Chrome {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BrowserConfig::builder()
+            .chrome_executable(path)
+            .new_headless_mode()
+            .no_sandbox()
+            .user_data_dir(dir.path())
+            .window_size(400, 400)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(Duration::from_secs(20))
+            .args([
+                "disable-gpu",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "no-first-run",
+                "use-fake-device-for-media-stream",
+                "use-fake-ui-for-media-stream",
+                "allow-loopback-in-peer-connection",
+                "autoplay-policy=no-user-gesture-required",
+            ])
+            .build()
+            .unwrap();
+        let (browser, mut handler) = Browser::launch(config).await.unwrap();
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        Chrome {
+            browser: Some(browser),
+            handler,
+            _dir: dir,
+        }
+    }
+
+    fn browser(&self) -> &Browser {
+        self.browser.as_ref().unwrap()
+    }
+
+    /// A page in its own window and its own cookie jar, with `cookie` set
+    /// for `app`, at `path`.
+    async fn open(&self, app: &TestApp, cookie: (&str, &str), path: &str) -> Page {
+        self.open_with(app, cookie, path, "").await
+    }
+
+    /// As `open`, running `script` before the page's own scripts.
+    async fn open_with(
+        &self,
+        app: &TestApp,
+        cookie: (&str, &str),
+        path: &str,
+        script: &str,
+    ) -> Page {
+        let ctx = self
+            .browser()
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await
+            .unwrap();
+        let page = self
+            .browser()
+            .new_page(
+                CreateTargetParams::builder()
+                    .url("about:blank")
+                    .browser_context_id(ctx)
+                    .new_window(true)
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        page.evaluate_on_new_document(format!(
+            "window.ANTRE_VIDEO = {{width: 320, height: 240, fps: 15}};{script}"
+        ))
+        .await
+        .unwrap();
+        page.set_cookie(
+            CookieParam::builder()
+                .name(cookie.0)
+                .value(cookie.1)
+                .url(app.base.clone())
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        page.goto(app.url(path)).await.unwrap();
+        page
+    }
+
+    async fn close(mut self) {
+        if let Some(mut b) = self.browser.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), b.close()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), b.wait()).await;
+            let _ = b.kill().await;
+        }
+        self.handler.abort();
+    }
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        // The child was spawned with kill_on_drop: dropping the browser
+        // kills it, also when an assertion failed.
+        self.browser.take();
+        self.handler.abort();
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct LinkStats {
+    session: i64,
+    state: String,
+    signal: bool,
+    focused: bool,
+    waiting: bool,
+    ended: bool,
+    frames_in: i64,
+    audio_in: i64,
+}
+
+async fn stats(page: &Page) -> Vec<LinkStats> {
+    let text: String = page
+        .evaluate("window.antreRtcStats ? window.antreRtcStats().then(JSON.stringify) : '[]'")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    let v: Vec<Value> = serde_json::from_str(&text).unwrap();
+    v.iter()
+        .map(|l| LinkStats {
+            session: l["session"].as_i64().unwrap_or(0),
+            state: l["state"].as_str().unwrap_or("").into(),
+            signal: l["signal"].as_bool().unwrap_or(false),
+            focused: l["focused"].as_bool().unwrap_or(false),
+            waiting: l["waiting"].as_bool().unwrap_or(false),
+            ended: l["ended"].as_bool().unwrap_or(false),
+            frames_in: l["videoFramesDecoded"].as_i64().unwrap_or(0),
+            audio_in: l["audioPacketsReceived"].as_i64().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// Polls every 250 ms until `ok` holds, or fails after `secs` with `what`
+/// and the last stats.
+async fn until<F>(secs: u64, what: &str, pages: &[&Page], ok: F) -> Vec<Vec<LinkStats>>
+where
+    F: Fn(&[Vec<LinkStats>]) -> bool,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let mut all = Vec::new();
+        for p in pages {
+            all.push(stats(p).await);
+        }
+        if ok(&all) {
+            return all;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out after {secs} s waiting for {what}: {all:#?}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+fn live(l: &LinkStats) -> bool {
+    l.state == "connected" && l.frames_in > 0
+}
+
+/// Audio packets each booth received over `window`.
+async fn audio_growth(booths: &[Page], window: Duration) -> Vec<i64> {
+    let mut before = Vec::new();
+    for b in booths {
+        before.push(stats(b).await.first().map(|l| l.audio_in).unwrap_or(0));
+    }
+    tokio::time::sleep(window).await;
+    let mut out = Vec::new();
+    for (b, was) in booths.iter().zip(before) {
+        out.push(stats(b).await.first().map(|l| l.audio_in).unwrap_or(0) - was);
+    }
+    out
+}
+
+/// Waits until only booth `hot` (0-based) receives the agent's voice.
+async fn voice_only_at(booths: &[Page], hot: usize, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let growth = audio_growth(booths, Duration::from_millis(1500)).await;
+        let ok = growth
+            .iter()
+            .enumerate()
+            .all(|(i, g)| if i == hot { *g > 30 } else { *g <= 3 });
+        if ok {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!("{what}: audio packets per booth over 1.5 s: {growth:?} (only booth {} should hear the agent)", hot + 1);
+        }
+    }
+}
+
+async fn video_booths(backend: Backend) {
+    let Some(path) = chromium() else {
+        return;
+    };
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let _one_at_a_time = BROWSER_LOCK.lock().await;
+    let started = Instant::now();
+    // The console on one instance, the booths on another.
+    let console_app = TestApp::start(&db, &Options::clock(CLOCK));
+    let booth_app = TestApp::start(&db, &Options::clock(CLOCK));
+    let f = floor(&console_app, &db).await;
+    assert_eq!(
+        f.sixth["status"], "waiting",
+        "the sixth arrival waits: {}",
+        f.sixth
+    );
+    assert_eq!(f.sixth["position"], 1, "{}", f.sixth);
+    let list = sessions(&console_app, &f.cs.token).await;
+    assert_eq!(list.len(), 5, "five seats: {list:?}");
+    // Pane order on the console is the sessions' order.
+    let pane_booth: Vec<i64> = list.iter().map(|s| s["booth"].as_i64().unwrap()).collect();
+    let session_of_booth: BTreeMap<i64, i64> = list
+        .iter()
+        .map(|s| (s["booth"].as_i64().unwrap(), s["id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        session_of_booth.keys().copied().collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+
+    let chrome = Chrome::launch(path).await;
+    let mut booths = Vec::new();
+    for (i, token) in f.booths.iter().enumerate() {
+        booths.push(
+            chrome
+                .open(
+                    &booth_app,
+                    ("antre_device", token),
+                    &format!("/booth/{BRANCH}/{}", i + 1),
+                )
+                .await,
+        );
+    }
+    let agent = chrome
+        .open(&console_app, ("antre_session", &f.cs.token), "/console")
+        .await;
+
+    // 1. Five booths and one agent hold live video at once.
+    let mut pages: Vec<&Page> = vec![&agent];
+    pages.extend(booths.iter());
+    let t0 = Instant::now();
+    until(45, "six pages with live video both ways", &pages, |all| {
+        all[0].len() == 5
+            && all[0].iter().all(live)
+            && all[1..].iter().all(|b| b.len() == 1 && live(&b[0]))
+    })
+    .await;
+    eprintln!("five booths connected both ways in {:?}", t0.elapsed());
+    // Each booth talks to its own session.
+    for (i, b) in booths.iter().enumerate() {
+        let s = stats(b).await;
+        assert_eq!(
+            s[0].session,
+            session_of_booth[&(i as i64 + 1)],
+            "booth {}",
+            i + 1
+        );
+    }
+    // The sixth arrival still waits: no sixth connection at the console.
+    assert_eq!(stats(&agent).await.len(), 5);
+    let (_, board) = console_app
+        .get(&format!("/api/v1/branches/{BRANCH}/board"), None)
+        .await;
+    assert_eq!(board["waiting"], 1, "{board}");
+
+    // 2. The agent's voice goes to the focused pane only (pane 1 at first);
+    //    the others are told to wait a moment.
+    let booth_index = |pane: usize| (pane_booth[pane - 1] - 1) as usize;
+    voice_only_at(&booths, booth_index(1), "pane 1 focused").await;
+    for (i, b) in booths.iter().enumerate() {
+        let s = &stats(b).await[0];
+        assert_eq!(
+            s.waiting,
+            i != booth_index(1),
+            "booth {} wait notice",
+            i + 1
+        );
+    }
+    // Keyboard: key 3.
+    agent
+        .evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '3', bubbles: true}))")
+        .await
+        .unwrap();
+    voice_only_at(&booths, booth_index(3), "key 3").await;
+    let s = stats(&booths[booth_index(3)]).await;
+    assert!(!s[0].waiting, "{s:?}");
+    let a = stats(&agent).await;
+    assert_eq!(a.iter().filter(|l| l.focused).count(), 1, "{a:?}");
+    // Click: pane 5.
+    agent
+        .evaluate("document.querySelector('[data-pane=\"5\"]').click()")
+        .await
+        .unwrap();
+    voice_only_at(&booths, booth_index(5), "click on pane 5").await;
+
+    // 3. A booth whose connection drops (signaling and media) reconnects
+    //    by itself and the session goes on.
+    let dropped = 1usize;
+    let before = stats(&booths[dropped]).await[0].clone();
+    booths[dropped]
+        .evaluate("window.antreRtcDrop()")
+        .await
+        .unwrap();
+    until(30, "the dropped booth to reconnect", &pages, |all| {
+        let b = &all[1 + dropped];
+        b.len() == 1
+            && b[0].signal
+            && live(&b[0])
+            && b[0].session == before.session
+            && all[0].len() == 5
+            && all[0].iter().all(|l| l.state == "connected")
+    })
+    .await;
+    let after = stats(&booths[dropped]).await[0].clone();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let later = stats(&booths[dropped]).await[0].clone();
+    assert!(
+        later.frames_in > after.frames_in,
+        "frames flow again: {after:?} {later:?}"
+    );
+
+    // 4. A still from booth 1's participant (the member with a claim)
+    //    becomes the claim's identity photo, in the audit log.
+    let member_session = session_of_booth[&1];
+    agent
+        .evaluate(format!(
+            "document.querySelector('[data-still=\"{member_session}\"]').click()"
+        ))
+        .await
+        .unwrap();
+    let doc = common::eventually(15, "the identity photo", || async {
+        let (status, v) = console_app
+            .get(
+                &format!("/api/v1/claims/{}", f.member_claim),
+                Some(&f.member_token),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v["documents"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["kind"] == "identity_photo").cloned())
+    })
+    .await;
+    assert_eq!(doc["content_type"], "image/jpeg", "{doc}");
+    assert_eq!(
+        common::count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'identity_photo_taken' AND claim_id = {} AND session_id = {member_session}",
+                f.member_claim
+            )
+        ),
+        1
+    );
+
+    // 5. Finishing a session stops its media on both sides at once; the
+    //    waiting participant takes the freed booth and connects.
+    let ended = session_of_booth[&5];
+    let (status, v) = console_app
+        .post(
+            &format!("/api/v1/console/sessions/{ended}/finish"),
+            Some(&f.cs.token),
+            &json!({"outcome": "no_show"}),
+        )
+        .await;
+    assert_eq!(status, 200, "finish: {v}");
+    let t_end = Instant::now();
+    until(
+        5,
+        "the finished session's media to stop on both sides",
+        &pages,
+        |all| {
+            let agent_gone = all[0]
+                .iter()
+                .all(|l| l.session != ended || l.ended || l.state == "closed" || l.state == "none");
+            let booth_gone = all[5]
+                .iter()
+                .all(|l| l.session != ended || l.ended || l.state == "closed" || l.state == "none");
+            agent_gone && booth_gone
+        },
+    )
+    .await;
+    eprintln!(
+        "media stopped on both sides {:?} after the finish",
+        t_end.elapsed()
+    );
+    let after_end = until(30, "the waiting participant in booth 5", &pages, |all| {
+        all[5].len() == 1
+            && all[5][0].session != ended
+            && live(&all[5][0])
+            && all[0]
+                .iter()
+                .filter(|l| l.session != ended && live(l))
+                .count()
+                == 5
+    })
+    .await;
+    assert_ne!(after_end[5][0].session, ended);
+
+    // 6. A refused camera gets a clear explanation, not a blank screen:
+    //    booth 2's computer reloads and its camera is refused.
+    booths.remove(1).close().await.unwrap();
+    let refused = chrome
+        .open_with(
+            &booth_app,
+            ("antre_device", &f.booths[1]),
+            &format!("/booth/{BRANCH}/2"),
+            "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));",
+        )
+        .await;
+    let shown = common::eventually(10, "the refused-camera explanation", || async {
+        let text: String = refused
+            .evaluate("(() => { const s = document.querySelector('[data-video-key] .video-status'); return s && !s.hidden ? s.textContent : ''; })()")
+            .await
+            .unwrap()
+            .into_value()
+            .unwrap();
+        text.contains("Akses kamera atau mikrofon ditolak").then_some(text)
+    })
+    .await;
+    assert!(shown.contains("muat ulang"), "{shown}");
+
+    chrome.close().await;
+    eprintln!("video test ({backend:?}) took {:?}", started.elapsed());
+}
+both_backends!(video_booths);
