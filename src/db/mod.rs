@@ -1,9 +1,11 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, the
 //! embedded migrations, and one module per aggregate with its queries.
 //!
-//! Write transactions go through [`write_tx`], which takes SQLite's write
+//! Write transactions go through [`Db::write`]. On SQLite it takes the write
 //! lock up front (`BEGIN IMMEDIATE`) so concurrent writers queue instead of
-//! failing with `SQLITE_BUSY` half-way through.
+//! failing with `SQLITE_BUSY` half-way through, and writers queued behind
+//! each other share one commit (`group_commit`): one fsync acknowledges
+//! many writes, each still all-or-nothing in its own savepoint.
 
 pub mod audit;
 pub mod audit_read;
@@ -18,6 +20,7 @@ pub mod demo;
 pub mod devices;
 pub mod documents;
 pub mod floor;
+mod group_commit;
 pub mod outbox;
 pub mod participants;
 pub mod schema;
@@ -25,7 +28,7 @@ pub mod seed;
 pub mod signal;
 pub mod staff;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -61,8 +64,10 @@ macro_rules! per_backend {
 pub struct Db {
     pub pool: Pool<ConnectionManager<DbConnection>>,
     /// Serializes this process's SQLite writers so they queue fairly in
-    /// memory instead of spinning on the busy handler; `None` on PostgreSQL.
-    sqlite_writer: Option<Arc<Mutex<()>>>,
+    /// memory instead of spinning on the busy handler, and lets one commit
+    /// acknowledge every writer queued behind it (`group_commit`); `None`
+    /// on PostgreSQL.
+    sqlite_writer: Option<Arc<group_commit::GroupCommit>>,
 }
 
 #[derive(Debug)]
@@ -144,7 +149,7 @@ impl Db {
         })?;
         Ok(Self {
             pool,
-            sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
+            sqlite_writer: sqlite.then(|| Arc::new(group_commit::GroupCommit::default())),
         })
     }
 
@@ -173,15 +178,9 @@ impl Db {
         E: From<DbError>,
     {
         match &self.sqlite_writer {
-            Some(lock) => {
-                // Queue first, then take a connection: waiting writers must
-                // not hold connections that readers need. A poisoned lock
-                // only means another writer panicked; its transaction was
-                // rolled back.
-                let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-                let mut conn = self.conn()?;
-                write_tx(&mut conn, f)
-            }
+            // Queue first, then take a connection: waiting writers must
+            // not hold connections that readers need.
+            Some(group) => group.write(&self.pool, f),
             None => {
                 let mut conn = self.conn()?;
                 write_tx(&mut conn, f)
@@ -235,6 +234,9 @@ pub enum DbError {
     Pool(String),
     #[error("database: {0}")]
     Query(#[from] diesel::result::Error),
+    /// The commit that held this write failed (SQLite group commit).
+    #[error("database commit failed: {0}")]
+    Commit(String),
 }
 
 impl DbError {

@@ -69,7 +69,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                 Some(s) => (notice("success", &format!("{} {}", t(l, "audit_intact"), s.message))),
             }
         }
-        form.stack method="get" action="/audit" {
+        form.stack.filters method="get" action="/audit" {
             (field(t(l, "branch"), "branch", fl.branch, "text"))
             (field(t(l, "audit_actor"), "actor", fl.actor, "text"))
             (field(t(l, "audit_action"), "action", fl.action, "text"))
@@ -121,7 +121,7 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
                             @if let Some(p) = e.participant_id { (t(l, "audit_participant")) " " (p) " " }
                             @if let Some(s) = e.session_id { (t(l, "audit_session")) " " (s) }
                         }
-                        td { code { (e.details) } }
+                        td.details { code { (e.details) } }
                     }
                 }
             }
@@ -164,7 +164,7 @@ pub struct RangeShown {
 fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Markup {
     let l = f.lang;
     html! {
-        form.stack method="get" action=(action) {
+        form.stack.filters method="get" action=(action) {
             (field(t(l, "branch"), "branch", &r.branch, "text"))
             (field(t(l, "audit_day_from"), "from", &r.from, "text"))
             (field(t(l, "audit_day_to"), "to", &r.to, "text"))
