@@ -1219,6 +1219,18 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
     let auditor = staff(&app, &db, "auditor", &[]).await.token;
     accept_all(&app, &cs4.token, &late).await;
     verify_claim(&app, &cs4.token, late.claim).await;
+    // A decision through the API belongs to the deciding staff's branch:
+    // the auditor's branch filter finds it.
+    let v = entries(
+        &app,
+        &auditor,
+        &format!(
+            "?branch={BRANCH}&action=claim_verified&claim={}",
+            late.claim
+        ),
+    )
+    .await;
+    assert_eq!(list(&v).len(), 1, "{v}");
 
     let flags = anomalies(&app, &auditor, "?from=2026-11-24").await;
     let of = |kind: &str| -> Vec<Value> {

@@ -676,6 +676,9 @@ pub async fn decide_claim(
                 &crate::db::audit::Subject {
                     participant_id: Some(claim.participant_id),
                     claim_id: Some(claim.id),
+                    // A branch's staff decide only claims of their branch
+                    // (may_review), so the decision belongs to that branch.
+                    branch_code: actor.branch.clone(),
                     ..Default::default()
                 },
                 serde_json::json!({"reason": reason, "note": note}),
