@@ -4,6 +4,7 @@ use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{staff, Db};
 use crate::domain::{email::Email, password, role::Role};
@@ -74,10 +75,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             init_tracing();
-            actix_web::rt::System::new().block_on(async move {
-                let app = crate::startup::Application::build(settings).await?;
-                app.run().await.map_err(|e| format!("server stopped: {e}"))
-            })
+            crate::startup::serve(settings)
         }
         Command::Migrate => {
             let db = Db::connect_once(&settings.database)?;
@@ -133,7 +131,7 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
         }
         AuditAction::Checkpoint => {
             let key = crate::audit::AuditKey::load_or_create(&settings.data_dir)?;
-            let now = chrono::Utc::now().naive_utc();
+            let now = Clock::starting_at(settings.clock_start).now_naive();
             match crate::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
                 Some(cp) => println!("checkpoint signed at entry {}: {}", cp.seq, cp.hash),
                 None => println!("the audit log is empty: nothing to sign"),
@@ -195,8 +193,10 @@ fn add_user(
     let hash = crate::auth::hash_password(pw)?;
     let db = Db::connect_once(&settings.database)?;
     db.migrate()?;
-    crate::db::seed::seed_reference_data(&db, chrono::Utc::now().naive_utc())
-        .map_err(|e| e.to_string())?;
+    // The operator's commands keep the server's time (ANTRE_CLOCK), so a
+    // rehearsed day and its staff accounts share one calendar.
+    let clock = Clock::starting_at(settings.clock_start);
+    crate::db::seed::seed_reference_data(&db, clock.now_naive()).map_err(|e| e.to_string())?;
     db.write(|c| -> Result<(), String> {
         let err = |e: crate::db::DbError| e.to_string();
         if staff::find_by_email(c, email.as_str())
@@ -236,7 +236,7 @@ fn add_user(
                 // An hr account made by an operator is an approved
                 // representative of its company.
                 approved: true,
-                created_at: chrono::Utc::now().naive_utc(),
+                created_at: clock.now_naive(),
             },
         )
         .map_err(err)?;
@@ -244,7 +244,7 @@ fn add_user(
         // and scope, by the operator at the command line.
         crate::db::audit::record(
             c,
-            crate::clock::Clock::starting_at(settings.clock_start).now_naive(),
+            clock.now_naive(),
             &crate::db::audit::Actor::system(),
             "staff_created",
             &crate::db::audit::Subject {

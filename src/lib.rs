@@ -1,6 +1,7 @@
 //! Antre: JHT claim queueing, verification booths, collective claims and an
 //! audit trail for BPJS Ketenagakerjaan. See README.md for the map.
 
+pub mod app;
 pub mod audit;
 pub mod audit_synth;
 pub mod auth;
@@ -11,7 +12,6 @@ pub mod collective_zip;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod startup;

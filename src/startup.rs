@@ -145,3 +145,12 @@ impl Application {
         self.server.await
     }
 }
+
+/// Builds and runs the server until it stops, on its own runtime: the
+/// `antre serve` command.
+pub fn serve(settings: Settings) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).await?;
+        app.run().await.map_err(|e| format!("server stopped: {e}"))
+    })
+}

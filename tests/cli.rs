@@ -5,8 +5,7 @@
 #[macro_use]
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use serde_json::json;
@@ -16,27 +15,7 @@ const PASSWORD: &str = "Petugas-Antre-2026";
 /// Runs `antre ARGS` against `db` with `stdin` as standard input and only
 /// the ANTRE_* variables the test sets.
 fn antre(db: &TestDb, args: &[&str], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_antre"));
-    cmd.args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ANTRE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.current_dir(db.data_dir.path())
-        .env("ANTRE_DATABASE_URL", &db.url)
-        .env("ANTRE_DATA_DIR", db.data_dir.path())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn antre");
-    {
-        let mut input = child.stdin.take().expect("stdin");
-        // The command may exit before reading (argument errors).
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("wait for antre")
+    common::antre_cli(db, args, stdin)
 }
 
 fn stderr(o: &Output) -> String {

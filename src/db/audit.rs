@@ -31,19 +31,6 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// A staff member acting in the request being served: the client address
-    /// and request id come from that request (`web::request_id`).
-    pub fn staff(id: i64, role: &str) -> Self {
-        let request = crate::web::request_id::current();
-        Self {
-            id: Some(id),
-            role: role.to_string(),
-            branch: None,
-            ip: request.as_ref().map(|r| r.ip.clone()),
-            request_id: request.map(|r| r.id),
-        }
-    }
-
     pub fn system() -> Self {
         Self {
             role: "system".into(),

@@ -14,8 +14,8 @@ use super::audit::{self, Actor, Subject};
 use super::branches::{self, Branch};
 use super::schema::{agents, booths, floor_events, floor_sessions, tickets};
 use super::{DbConnection, DbError};
+use crate::app::error::AppError;
 use crate::domain::floor::{self as rules, AgentStatus, Priority, TicketKind};
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tickets)]

@@ -262,7 +262,7 @@ impl DbError {
     }
 }
 
-/// Runs blocking database work on actix's blocking thread pool, never on
+/// Runs blocking database work on the runtime's blocking thread pool, never on
 /// the async executor.
 pub async fn run<T, E, F>(db: &Db, f: F) -> Result<T, E>
 where
@@ -271,7 +271,7 @@ where
     E: Send + 'static + From<DbError>,
 {
     let db = db.clone();
-    match actix_web::web::block(move || f(&db)).await {
+    match tokio::task::spawn_blocking(move || f(&db)).await {
         Ok(r) => r,
         Err(e) => Err(DbError::Pool(format!("blocking task failed: {e}")).into()),
     }

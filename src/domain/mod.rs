@@ -4,6 +4,7 @@
 
 pub mod anomaly;
 pub mod audit_chain;
+pub mod booking;
 pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
@@ -19,6 +20,7 @@ pub mod phone;
 pub mod role;
 pub mod schedule;
 pub mod signal;
+pub mod status;
 
 /// A value that failed to parse. `code` is the stable API error code
 /// (`invalid_nik`), `field` the input field it came from, and `detail` a

@@ -140,7 +140,7 @@ impl Worker {
     async fn reminders(&self) {
         let (now_utc, url) = (self.clock.now(), self.public_url.clone());
         if let Err(e) = run(&self.db, move |db| {
-            crate::db::bookings::send_reminders(db, now_utc, &url)
+            crate::app::booking::send_reminders(db, now_utc, &url)
                 .map_err(|e| DbError::Pool(e.to_string()))
         })
         .await

@@ -10,11 +10,11 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{DateTime, Duration, Utc};
 
 use super::{AppState, State};
+use crate::app::error::AppError;
 use crate::auth::{self as creds, TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS};
 use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::{participants, run, staff};
 use crate::domain::role::Role;
-use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "antre_session";
 /// A kiosk's or booth computer's device credential.
@@ -359,12 +359,7 @@ pub async fn sign_in(
         })
     })
     .await?
-    .ok_or_else(|| {
-        AppError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-        )
-    })?;
+    .ok_or_else(|| AppError::new(crate::app::Status::Unauthenticated, "invalid_credentials"))?;
     let (token, expires_at) = issue_token(state, &identity, now)?;
     Ok(SignedIn {
         identity,

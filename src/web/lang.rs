@@ -8,7 +8,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
-use crate::error::AppError;
+use crate::app::error::AppError;
 use crate::i18n::Lang;
 
 pub const COOKIE: &str = "lang";
@@ -49,7 +49,8 @@ pub async fn middleware(
     {
         Some(app_err) if lang == Lang::En && res.request().path().starts_with("/api") => {
             let (req, old) = res.into_parts();
-            let mut fresh = HttpResponse::build(app_err.status).json(app_err.body(Lang::En));
+            let mut fresh = HttpResponse::build(crate::web::error::http_status(app_err.status))
+                .json(app_err.body(Lang::En));
             for (k, v) in old.headers() {
                 if k != actix_web::http::header::CONTENT_LENGTH
                     && k != actix_web::http::header::CONTENT_TYPE

@@ -4,6 +4,8 @@
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod error;
+pub mod extract;
 pub mod lang;
 pub mod live;
 pub mod pages;
@@ -14,11 +16,11 @@ use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::app::error::AppError;
 use crate::auth::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::error::AppError;
 
 pub struct AppState {
     pub db: Db,
@@ -55,7 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 };
                 let mut e = AppError::bad_request(code);
                 if code == "payload_too_large" {
-                    e.status = actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+                    e.status = crate::app::Status::PayloadTooLarge;
                 }
                 e.internal = Some(err.to_string());
                 e.into()

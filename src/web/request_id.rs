@@ -1,6 +1,7 @@
 //! Every request carries an `X-Request-Id`: the caller's own when it is a
 //! sane token (a proxy or a client correlating its retries), else a fresh
-//! UUID. Handlers and the audit log read it from the request headers; the
+//! UUID. Handlers read it from the request headers (`web::extract`) and
+//! pass it down to the audit log with the actor; the
 //! response echoes it so a participant's "kode permintaan" can be found in
 //! the log and in the server's trace.
 
@@ -8,23 +9,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-
-/// The caller's address and request id, for code that records who acted
-/// but has no `HttpRequest` at hand (functions shared by pages and API).
-#[derive(Clone, Debug)]
-pub struct RequestInfo {
-    pub ip: String,
-    pub id: String,
-}
-
-tokio::task_local! {
-    static CURRENT: RequestInfo;
-}
-
-/// The request being served on this task, if any (None in workers).
-pub fn current() -> Option<RequestInfo> {
-    CURRENT.try_with(|r| r.clone()).ok()
-}
 
 const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -50,11 +34,7 @@ pub async fn middleware(
     let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
     req.headers_mut().insert(HEADER, value.clone());
-    let info = RequestInfo {
-        ip: super::client_ip(req.request()),
-        id,
-    };
-    let mut res = CURRENT.scope(info, next.call(req)).await?;
+    let mut res = next.call(req).await?;
     res.headers_mut().insert(HEADER, value);
     Ok(res)
 }

@@ -21,12 +21,12 @@ use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
 
+use crate::app::error::{AppError, AppResult};
 use crate::clock::Clock;
 use crate::db::signal::{self as relay, Caller};
 use crate::db::{run, Db, DbError};
 use crate::domain::role::Role;
 use crate::domain::signal::{RateLimit, ServerSignal, Side, Signal, MAX_MESSAGE_BYTES};
-use crate::error::{AppError, AppResult};
 use crate::web::auth::{identify, Identity};
 use crate::web::live::FloorEvent;
 use crate::web::State;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use antre::db::bookings::{self, MailContext};
+use antre::app::booking::{place_blocking, Placing};
 use antre::db::schema::slots;
 use antre::db::{seed, Db};
 use diesel::prelude::*;
@@ -74,20 +74,17 @@ fn raw_limit(backend: Backend, n: usize, threads: usize) -> Option<(f64, b::Late
     seed::ensure_sessions(&db, now, 14).expect("sessions");
     let ids = prepare_day(&db, n);
     let members = b::members(&db, 0, n as u32, now);
-    let ctx = MailContext {
-        public_url: "http://127.0.0.1:8080",
-    };
     let cpu = b::CpuMeter::start(None);
     let started = Instant::now();
     let per_thread: Vec<Vec<Duration>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let (db, members, ids, ctx) = (&db, &members, &ids, &ctx);
+                let (db, members, ids) = (&db, &members, &ids);
                 s.spawn(move || {
                     let mut lat = Vec::new();
                     for (i, m) in members.iter().enumerate().skip(t).step_by(threads) {
                         let t0 = Instant::now();
-                        bookings::place(db, m.id, m.claim, ids[i % ids.len()], None, now, ctx)
+                        place_blocking(db, &placing(m.id, m.claim, ids[i % ids.len()]), now, URL)
                             .unwrap_or_else(|e| panic!("raw booking {i}: {}", e.code));
                         lat.push(t0.elapsed());
                     }
@@ -290,4 +287,17 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
         None,
     );
     println!("  constant rate: {}", steady.cpu);
+}
+
+/// The public address the benchmark's confirmation mails link to.
+pub const URL: &str = "http://127.0.0.1:8080";
+
+/// A booking request without an idempotency key.
+pub fn placing(participant_id: i64, claim_id: i64, slot_id: i64) -> Placing<'static> {
+    Placing {
+        participant_id,
+        claim_id,
+        slot_id,
+        idempotency_key: None,
+    }
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use antre::db::bookings::{self, MailContext};
+use antre::app::booking::place_blocking;
+
+use super::booking::{placing, URL};
 use serde_json::json;
 
 use super::{latency_cell, name, server, Summary, DPS, TUESDAY};
@@ -134,11 +136,8 @@ pub async fn pages(backend: Backend, s: &mut Summary) {
         let db = b::open(&tdb, 2);
         let ids = super::booking::prepare_day(&db, 300);
         let members = b::members(&db, 0, 200, now);
-        let ctx = MailContext {
-            public_url: "http://127.0.0.1:8080",
-        };
         for (i, m) in members.iter().enumerate() {
-            bookings::place(&db, m.id, m.claim, ids[i % ids.len()], None, now, &ctx)
+            place_blocking(&db, &placing(m.id, m.claim, ids[i % ids.len()]), now, URL)
                 .unwrap_or_else(|e| panic!("booking {i}: {}", e.code));
         }
         let cs = b::staff_member(&db, "cs", Some(DPS), None, now);

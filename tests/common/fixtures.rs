@@ -99,29 +99,9 @@ pub async fn slots(app: &TestApp, branch: &str, date: &str) -> Vec<Value> {
 
 /// Creates a staff account through the CLI, as an operator would.
 pub fn add_staff(db: &super::TestDb, role: &str, email: &str, extra: &[&str]) {
-    use std::io::Write;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_antre"));
-    cmd.args(["user", "add", "--role", role, "--email", email])
-        .args(extra);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ANTRE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.current_dir(db.data_dir.path())
-        .env("ANTRE_DATABASE_URL", &db.url)
-        .env("ANTRE_DATA_DIR", db.data_dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn antre user add");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"Petugas-Antre-2026\n")
-        .expect("write password");
-    let out = child.wait_with_output().expect("wait");
+    let mut args = vec!["user", "add", "--role", role, "--email", email];
+    args.extend_from_slice(extra);
+    let out = super::antre_cli(db, &args, &format!("{STAFF_PASSWORD}\n"));
     assert!(
         out.status.success(),
         "user add failed: {}",

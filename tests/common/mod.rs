@@ -30,6 +30,18 @@ pub struct TestDb {
     pub url: String,
     pub data_dir: tempfile::TempDir,
     pg_name: Option<(String, String)>,
+    /// The server clock of the last app started on this database, and when
+    /// it started: operator commands (`antre user add`) run on the same
+    /// clock, so no test ever reads the real date.
+    clock: std::sync::Mutex<(chrono::DateTime<chrono::FixedOffset>, Instant)>,
+}
+
+/// The clock of an app started without one: tests never depend on the real
+/// date (a Monday, a working day in every zone).
+pub const DEFAULT_CLOCK: &str = "2026-11-23T08:00:00+07:00";
+
+fn parse_clock(at: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(at).expect("test clock is RFC 3339")
 }
 
 fn under_ci() -> bool {
@@ -49,6 +61,7 @@ impl TestDb {
                     url,
                     data_dir,
                     pg_name: None,
+                    clock: std::sync::Mutex::new((parse_clock(DEFAULT_CLOCK), Instant::now())),
                 })
             }
             Backend::Postgres => {
@@ -86,10 +99,50 @@ impl TestDb {
                     url: u.to_string(),
                     data_dir,
                     pg_name: Some((base, name)),
+                    clock: std::sync::Mutex::new((parse_clock(DEFAULT_CLOCK), Instant::now())),
                 })
             }
         }
     }
+}
+
+impl TestDb {
+    /// Now on the clock of the last app started here (RFC 3339), for
+    /// processes that must share it.
+    pub fn clock_now(&self) -> String {
+        let (start, at) = *self.clock.lock().expect("clock lock");
+        let elapsed = chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
+        (start + elapsed).to_rfc3339()
+    }
+}
+
+/// Runs `antre ARGS…` against `db` as an operator would: only the ANTRE_*
+/// variables of the test database, on the clock of its server, with
+/// `stdin` as standard input.
+pub fn antre_cli(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_antre"));
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ANTRE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.current_dir(db.data_dir.path())
+        .env("ANTRE_DATABASE_URL", &db.url)
+        .env("ANTRE_DATA_DIR", db.data_dir.path())
+        .env("ANTRE_CLOCK", db.clock_now())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn antre");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        // The command may exit before reading (argument errors).
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().expect("wait for antre")
 }
 
 fn rand_suffix() -> u32 {
@@ -161,9 +214,9 @@ impl TestApp {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        if let Some(c) = &opts.clock {
-            cmd.env("ANTRE_CLOCK", c);
-        }
+        let clock = opts.clock.as_deref().unwrap_or(DEFAULT_CLOCK);
+        cmd.env("ANTRE_CLOCK", clock);
+        *db.clock.lock().expect("clock lock") = (parse_clock(clock), Instant::now());
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }

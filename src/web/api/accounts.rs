@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::{audit, run};
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
-use crate::error::{AppError, AppResult};
 use crate::web::auth::{self, Audience, Authenticated, Identity};
 use crate::web::{client_ip, State};
 
@@ -24,14 +24,6 @@ pub struct LoginResponse {
     /// participant, admin, supervisor, cs, auditor or hr.
     pub role: String,
     pub expires_at: String,
-}
-
-/// The caller's `X-Request-Id`, as `floor::actor_of` records it.
-fn request_id(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(64).collect())
 }
 
 /// Signs in through [`auth::sign_in`] and writes the verification-log
@@ -58,7 +50,7 @@ pub async fn sign_in_audited(
     };
     match result {
         Ok(s) => {
-            let actor = super::floor::actor_of(&s.identity, req);
+            let actor = crate::web::extract::actor(Some(&s.identity), req);
             let subject = match &s.identity {
                 Identity::Participant { id, .. } => audit::Subject {
                     participant_id: Some(*id),
@@ -87,13 +79,7 @@ pub async fn sign_in_audited(
         // set the throttle off are in the log.
         Err(e) if e.code == "rate_limited" => Err(e),
         Err(e) => {
-            let actor = audit::Actor {
-                id: None,
-                role: "anonymous".into(),
-                branch: None,
-                ip: Some(ip),
-                request_id: request_id(req),
-            };
+            let actor = crate::web::extract::actor(None, req);
             let details = serde_json::json!({
                 "channel": channel,
                 "audience": audience_name,
@@ -250,7 +236,7 @@ pub async fn register(state: State, body: web::Json<RegisterRequest>) -> AppResu
         // The API answers with the first problem; conflicts win over
         // format errors so a client can tell "taken" from "malformed".
         Err(mut errors) => {
-            errors.sort_by_key(|e| e.status != actix_web::http::StatusCode::CONFLICT);
+            errors.sort_by_key(|e| e.status != crate::app::Status::Conflict);
             Err(errors
                 .into_iter()
                 .next()

@@ -4,11 +4,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::run;
 use crate::db::staff::{self, Company};
 use crate::db::{audit, branches};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::web::auth::Authenticated;
 use crate::web::State;
 
@@ -31,7 +31,7 @@ pub async fn change_capacity(
         return Err(AppError::unprocessable("invalid_capacity").field("capacity"));
     }
     let identity = who.0.clone();
-    let actor = super::floor::actor_of(&identity, req);
+    let actor = crate::web::extract::actor(Some(&identity), req);
     let now = state.clock.now_naive();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {

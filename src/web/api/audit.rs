@@ -6,12 +6,12 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::audit_read::{self, Checkpoint, Entry, Filter};
 use crate::db::audit_stats::{self, Range};
 use crate::db::run;
 use crate::domain::anomaly::{AgentDay, Kind};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::web::auth::Authenticated;
 use crate::web::State;

@@ -4,11 +4,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::bookings::{self, BookingView, MailContext, Placed};
+use crate::app::booking::{self, Placed};
+use crate::app::error::{AppError, AppResult};
+use crate::db::bookings::{self as store, BookingView};
 use crate::db::run;
 use crate::domain::booking_code;
 use crate::domain::schedule::to_local;
-use crate::error::{AppError, AppResult};
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::State;
 
@@ -99,34 +100,12 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let pid = who.0.participant_id()?;
     let key = idempotency_key(&req)?;
-    let placed = place(&state, pid, b.claim_id, b.slot_id, key).await?;
+    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
+    let placed = booking::place(&ctx, pid, b.claim_id, b.slot_id, key).await?;
     Ok(match placed {
         Placed::Created(v) => HttpResponse::Created().json(body(&v)),
         Placed::Replayed(v) => HttpResponse::Ok().json(body(&v)),
     })
-}
-
-pub async fn place(
-    state: &State,
-    pid: i64,
-    claim_id: i64,
-    slot_id: i64,
-    key: Option<String>,
-) -> AppResult<Placed> {
-    let now = state.clock.now();
-    let url = state.settings.public_url.clone();
-    run(&state.db, move |db| {
-        bookings::place(
-            db,
-            pid,
-            claim_id,
-            slot_id,
-            key.as_deref(),
-            now,
-            &MailContext { public_url: &url },
-        )
-    })
-    .await
 }
 
 /// A booking, to its owner and to staff of its branch (admins, auditors: all).
@@ -140,8 +119,8 @@ pub async fn get(
     let code = code_of(&path)?;
     let v = run(&state.db, move |db| {
         db.read(|c| -> AppResult<_> {
-            match bookings::find_by_code(c, &code)? {
-                Some(b) => Ok(bookings::view(c, b)?),
+            match store::find_by_code(c, &code)? {
+                Some(b) => Ok(store::view(c, b)?),
                 None => Ok(None),
             }
         })
@@ -166,44 +145,16 @@ pub async fn get(
     security(("bearer" = [])))]
 pub async fn reschedule(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<String>,
     b: web::Json<RescheduleBooking>,
 ) -> AppResult<HttpResponse> {
     let pid = who.0.participant_id()?;
     let code = code_of(&path)?;
-    let v = move_booking(&state, pid, code, b.slot_id).await?;
+    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
+    let v = booking::reschedule(&ctx, pid, code, b.slot_id).await?;
     Ok(HttpResponse::Ok().json(body(&v)))
-}
-
-pub async fn move_booking(
-    state: &State,
-    pid: i64,
-    code: String,
-    slot_id: i64,
-) -> AppResult<BookingView> {
-    let now = state.clock.now();
-    let url = state.settings.public_url.clone();
-    run(&state.db, move |db| {
-        bookings::reschedule(
-            db,
-            pid,
-            &code,
-            slot_id,
-            now,
-            &MailContext { public_url: &url },
-        )
-    })
-    .await
-}
-
-pub async fn cancel_booking(state: &State, pid: i64, code: String) -> AppResult<BookingView> {
-    let now = state.clock.now();
-    let url = state.settings.public_url.clone();
-    run(&state.db, move |db| {
-        bookings::cancel(db, pid, &code, now, &MailContext { public_url: &url })
-    })
-    .await
 }
 
 /// Cancels the booking; its seat is free again at once.
@@ -212,11 +163,13 @@ pub async fn cancel_booking(state: &State, pid: i64, code: String) -> AppResult<
     security(("bearer" = [])))]
 pub async fn cancel(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let pid = who.0.participant_id()?;
     let code = code_of(&path)?;
-    let v = cancel_booking(&state, pid, code).await?;
+    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
+    let v = booking::cancel(&ctx, pid, code).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "cancelled", "code": v.booking.code})))
 }

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::{run, seed};
 use crate::domain::schedule::to_local;
-use crate::error::{AppError, AppResult};
 use crate::web::State;
 
 #[derive(Serialize, ToSchema)]

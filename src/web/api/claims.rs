@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::claims::{self, Claim, NewClaim};
 use crate::db::{participants, run};
 use crate::domain::claim::{self as rules, ClaimDates, ClaimReason, MemberFacts, Refusal};
-use crate::error::{AppError, AppResult};
 use crate::web::auth::Authenticated;
 use crate::web::State;
 

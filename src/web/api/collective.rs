@@ -13,20 +13,20 @@
 //! mail) and the password hash [`NO_LOGIN_HASH`], which is not a PHC
 //! string, so no password ever verifies against it.
 
+use crate::app::Status;
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::collective::{self as rules, RowError, WorkerRow};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
 use crate::db::{run, staff, DbConnection};
 use crate::domain::claim::{self as claim_rules, ClaimDates, ClaimReason, MemberFacts};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::web::api::documents::read_upload;
 use crate::web::auth::{Authenticated, Identity};
@@ -169,13 +169,6 @@ impl CodeAs for AppError {
     }
 }
 
-fn actor(who: &Identity) -> Actor {
-    match who {
-        Identity::Staff { id, role, .. } => Actor::staff(*id, role.as_str()),
-        _ => Actor::system(),
-    }
-}
-
 /// "Today" for claims: the server clock's date in WIB.
 fn today(state: &State) -> NaiveDate {
     state
@@ -249,6 +242,7 @@ pub struct Uploaded {
 pub async fn accept_batch(
     state: &State,
     who: &Identity,
+    actor: Actor,
     file_name: String,
     bytes: Vec<u8>,
 ) -> AppResult<Uploaded> {
@@ -273,15 +267,13 @@ pub async fn accept_batch(
     .await
     .map_err(AppError::internal)?
     .map_err(|e| {
-        let status =
-            StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        let status = Status::from_u16(e.http_status());
         AppError::new(status, e.code())
             .detail(e.detail())
             .field("file")
     })?;
     apply_claim_rules(&mut validated, today);
     let now = state.clock.now_naive();
-    let actor = actor(who);
     let file_name: String = crate::uploads::sanitize_file_name(&file_name);
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Uploaded> {
@@ -374,7 +366,14 @@ pub async fn upload(
     if !form.has_file {
         return Err(AppError::unprocessable("missing_file").field("file"));
     }
-    let up = accept_batch(&state, &who.0, form.file_name, form.bytes).await?;
+    let up = accept_batch(
+        &state,
+        &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
+        form.file_name,
+        form.bytes,
+    )
+    .await?;
     let body = batch_body(&up.batch, lang::of_request(&req));
     Ok(if up.existing {
         HttpResponse::Ok().json(body)

@@ -6,19 +6,19 @@
 
 use std::collections::HashMap;
 
+use crate::app::Status;
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::collective::representative;
+use crate::app::error::{AppError, AppResult};
 use crate::collective_zip::{self as zipped, MAX_ZIP_BYTES};
 use crate::db::collective as store;
 use crate::db::documents::{self as docs, NewDocument};
 use crate::db::{claims, run, Db};
 use crate::domain::documents::{check_claim_quota, DocumentKind, QuotaExceeded};
-use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Lang};
 use crate::uploads;
 use crate::web::api::documents::read_upload;
@@ -106,7 +106,7 @@ pub async fn accept_zip(
             });
             outcomes.push((entry.name, result));
         })
-        .map_err(|r| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code()).field("file"))?;
+        .map_err(|r| AppError::new(Status::Unprocessable, r.code()).field("file"))?;
         Ok(outcomes)
     })
     .await?;

@@ -3,19 +3,19 @@
 //! (PDF, JPEG or PNG, checked like any upload); whoever may see the batch
 //! downloads it, served with the same safe headers as claim documents.
 
+use crate::app::Status;
 use actix_multipart::Multipart;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::collective::{representative, visible_batch};
+use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective as store;
 use crate::db::collective_staff::{self as letters, Letter, NewLetter};
 use crate::db::run;
-use crate::error::{AppError, AppResult};
 use crate::uploads;
 use crate::web::api::documents::{read_upload, FileQuery};
 use crate::web::auth::{Authenticated, Identity};
@@ -50,6 +50,7 @@ impl From<&Letter> for LetterBody {
 pub async fn accept_letter(
     state: &State,
     who: &Identity,
+    actor: Actor,
     batch_id: i64,
     file_name: String,
     bytes: Vec<u8>,
@@ -71,11 +72,10 @@ pub async fn accept_letter(
         .map_err(AppError::internal)?
         .map_err(|e| {
             if matches!(e, uploads::UploadError::TooLarge { .. }) {
-                return AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large")
+                return AppError::new(Status::PayloadTooLarge, "file_too_large")
                     .param("max_mb", (max >> 20).to_string());
             }
-            let status =
-                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = Status::from_u16(e.http_status());
             AppError::new(status, e.code())
                 .detail(e.detail())
                 .field("file")
@@ -97,7 +97,6 @@ pub async fn accept_letter(
         uploaded_by: staff_id,
         created_at: now,
     };
-    let actor = Actor::staff(staff_id, "hr");
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Letter> {
             let letter = letters::add_letter(c, &new)?;
@@ -137,6 +136,7 @@ pub async fn upload(
     let letter = accept_letter(
         &state,
         &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
         path.into_inner(),
         form.file_name,
         form.bytes,

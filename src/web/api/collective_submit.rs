@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::collective::{representative, visible_batch, NO_LOGIN_HASH, SAME_LAYOFF_DAYS};
+use crate::app::error::{AppError, AppResult};
 use crate::collective as rules;
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, NewClaim};
@@ -15,7 +16,6 @@ use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
 use crate::db::{documents, outbox, run, staff, DbConnection};
 use crate::domain::documents::RejectReason;
-use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::{lang, State};
@@ -37,12 +37,12 @@ fn placeholder_email(nik: &str) -> String {
 pub async fn submit_batch(
     state: &State,
     who: &Identity,
+    actor: Actor,
     id: i64,
     lang: Lang,
 ) -> AppResult<(Batch, usize)> {
     let (staff_id, npp) = representative(state, who).await?;
     let now = state.clock.now_naive();
-    let actor = Actor::staff(staff_id, "hr");
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<(Batch, usize)> {
             store::lock_company(c, &npp)?;
@@ -196,7 +196,14 @@ pub async fn submit(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let lang = lang::of_request(&req);
-    let (batch, n) = submit_batch(&state, &who.0, path.into_inner(), lang).await?;
+    let (batch, n) = submit_batch(
+        &state,
+        &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
+        path.into_inner(),
+        lang,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SubmitBody {
         id: batch.id,
         status: batch.status,

@@ -2,20 +2,20 @@
 //! staff review, and the verification decision that needs every document
 //! accepted.
 
+use crate::app::Status;
 use actix_multipart::Multipart;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, AppResult};
 use crate::db::claims::{self, Claim};
 use crate::db::documents::{self as docs, Document, Dossier, NewDocument};
 use crate::db::{bookings, run, DbConnection};
 use crate::domain::documents::{check_claim_quota, DocumentKind, RejectReason};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::uploads;
 use crate::web::auth::{Authenticated, Identity};
@@ -34,7 +34,7 @@ pub struct UploadForm {
 }
 
 fn too_large(max: u64) -> AppError {
-    let mut e = AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large");
+    let mut e = AppError::new(Status::PayloadTooLarge, "file_too_large");
     e.params
         .push(("max_mb", format!("{}", max / (1024 * 1024))));
     e
@@ -113,7 +113,7 @@ fn upload_error(e: uploads::UploadError, max: u64) -> AppError {
     if matches!(e, uploads::UploadError::TooLarge { .. }) {
         return too_large(max);
     }
-    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let status = Status::from_u16(e.http_status());
     AppError::new(status, e.code())
         .detail(e.detail())
         .field("file")
@@ -341,8 +341,8 @@ pub async fn file(
     // action. A read has no write transaction of its own, so the entry is
     // written in its own transaction before any byte is served, and the
     // file is refused when it cannot be written.
-    let actor =
-        matches!(identity, Identity::Staff { .. }).then(|| super::floor::actor_of(&identity, &req));
+    let actor = matches!(identity, Identity::Staff { .. })
+        .then(|| crate::web::extract::actor(Some(&identity), &req));
     let now = state.clock.now_naive();
     let doc = run(&state.db, move |db| {
         let found = db.read(|c| -> AppResult<Option<(Claim, Document, Option<String>)>> {
@@ -492,7 +492,7 @@ pub async fn review(
     path: web::Path<i64>,
     body: web::Json<ReviewRequest>,
 ) -> AppResult<HttpResponse> {
-    let actor = crate::web::api::floor::actor_of(&who.0, &req);
+    let actor = crate::web::extract::actor(Some(&who.0), &req);
     let doc = review_document(&state, &who.0, actor, path.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(DocumentBody::from(&doc)))
 }
@@ -593,7 +593,7 @@ pub async fn verify(
     let d = decide_claim(
         &state,
         &who.0,
-        crate::web::api::floor::actor_of(&who.0, &req),
+        crate::web::extract::actor(Some(&who.0), &req),
         path.into_inner(),
         "verified",
         DecisionRequest::default(),
@@ -616,7 +616,7 @@ pub async fn reject(
     let d = decide_claim(
         &state,
         &who.0,
-        crate::web::api::floor::actor_of(&who.0, &req),
+        crate::web::extract::actor(Some(&who.0), &req),
         path.into_inner(),
         "rejected",
         body.into_inner(),

@@ -5,39 +5,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::audit::Actor;
+use crate::app::error::{AppError, AppResult};
 use crate::db::branches::{self, Branch};
 use crate::db::floor::{self, Ticket};
 use crate::db::{participants, run, staff};
 use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::nik;
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::web::auth::{Authenticated, Identity};
-use crate::web::{client_ip, State};
-
-pub fn actor_of(who: &Identity, req: &HttpRequest) -> Actor {
-    let (id, role, branch) = match who {
-        Identity::Participant { id, .. } => (Some(*id), "participant".to_string(), None),
-        Identity::Staff {
-            id, role, branch, ..
-        } => (Some(*id), role.as_str().to_string(), branch.clone()),
-        Identity::Device {
-            id, kind, branch, ..
-        } => (Some(*id), kind.clone(), Some(branch.clone())),
-    };
-    Actor {
-        id,
-        role,
-        branch,
-        ip: Some(client_ip(req)),
-        request_id: req
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().take(64).collect()),
-    }
-}
+use crate::web::State;
 
 async fn load_branch(state: &State, code: String) -> AppResult<Branch> {
     run(&state.db, move |db| {
@@ -143,7 +119,7 @@ pub async fn issue_ticket(
     let typed: String = raw_nik.chars().filter(|c| !c.is_whitespace()).collect();
     let (nik, _) = nik::parse(&typed, today)?;
     let branch = load_branch(state, code).await?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now();
     run(&state.db, move |db| {
         db.write(|c| floor::arrive(c, &branch, nik.as_str(), now, priority, &actor))
@@ -184,7 +160,7 @@ pub async fn change_status(
     status: AgentStatus,
 ) -> AppResult<floor::AgentRow> {
     let branch = load_branch(state, branch_code).await?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now();
     run(&state.db, move |db| {
         db.write(|c| floor::set_agent_status(c, staff_id, &branch, status, now, &actor))
@@ -307,7 +283,7 @@ pub async fn end_session(
     outcome: Outcome,
 ) -> AppResult<floor::FloorSession> {
     let (staff_id, _) = cs_of(who)?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now();
     run(&state.db, move |db| {
         db.write(|c| floor::finish(c, staff_id, session, outcome, now, &actor))
@@ -332,7 +308,7 @@ pub async fn transfer(
     body: web::Json<TransferRequest>,
 ) -> AppResult<HttpResponse> {
     let (staff_id, _) = cs_of(&who.0)?;
-    let actor = actor_of(&who.0, &req);
+    let actor = crate::web::extract::actor(Some(&who.0), &req);
     let now = state.clock.now();
     let (session, to) = (path.into_inner(), body.to_agent);
     let s = run(&state.db, move |db| {
@@ -479,7 +455,7 @@ pub async fn new_device(
     };
     let creator = *creator;
     let branch = load_branch(state, code).await?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now_naive();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
@@ -556,7 +532,7 @@ pub async fn settings(
         }
     }
     let (seats, cap) = (body.seats_per_agent, body.walk_in_cap);
-    let actor = actor_of(&who.0, &req);
+    let actor = crate::web::extract::actor(Some(&who.0), &req);
     let now_utc = state.clock.now();
     let now = now_utc.naive_utc();
     run(&state.db, move |db| {
@@ -600,7 +576,7 @@ pub async fn join_online(
     let pid = who.participant_id()?;
     let code = crate::domain::booking_code::normalize(&code)
         .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<floor::Arrival> {
@@ -656,7 +632,7 @@ pub async fn identity(
     session: i64,
 ) -> AppResult<()> {
     let (staff_id, _) = cs_of(who)?;
-    let actor = actor_of(who, req);
+    let actor = crate::web::extract::actor(Some(who), req);
     let now = state.clock.now();
     run(&state.db, move |db| {
         db.write(|c| floor::confirm_identity(c, staff_id, session, now, &actor))

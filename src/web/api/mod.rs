@@ -20,8 +20,8 @@ use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
 
 use super::State;
+use crate::app::error::AppError;
 use crate::db::run;
-use crate::error::AppError;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -2,20 +2,20 @@
 //! their power of attorney and non-abuse statement, and the supervisor's
 //! approval that opens batch uploads.
 
+use crate::app::Status;
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::collective::hr_of;
+use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{
     self as store, HeadcountChange, NewRepresentativeDocument, RepresentativeDocument,
 };
 use crate::db::{run, staff};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::uploads;
 use crate::web::api::documents::read_upload;
 use crate::web::auth::{Authenticated, Identity};
@@ -24,13 +24,6 @@ use chrono::NaiveDate;
 
 /// The two documents a representative needs before approval.
 pub const REPRESENTATIVE_KINDS: [&str; 2] = ["power_of_attorney", "non_abuse_statement"];
-
-fn actor(who: &Identity) -> Actor {
-    match who {
-        Identity::Staff { id, role, .. } => Actor::staff(*id, role.as_str()),
-        _ => Actor::system(),
-    }
-}
 
 fn staff_id(who: &Identity) -> Option<i64> {
     match who {
@@ -53,6 +46,7 @@ pub struct HeadcountRequest {
     security(("bearer" = [])))]
 pub async fn set_headcount(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<HeadcountRequest>,
@@ -61,6 +55,7 @@ pub async fn set_headcount(
     let (npp, headcount, date, history) = change_headcount(
         &state,
         &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
         path.into_inner(),
         body.headcount,
         &body.reference_date,
@@ -84,6 +79,7 @@ pub async fn set_headcount(
 pub async fn change_headcount(
     state: &State,
     who: &Identity,
+    actor: Actor,
     npp: String,
     headcount: i32,
     reference_date: &str,
@@ -119,7 +115,7 @@ pub async fn change_headcount(
             audit::record(
                 c,
                 now,
-                &actor(&identity),
+                &actor,
                 "headcount_set",
                 &Subject::default(),
                 serde_json::json!({ "company": npp, "headcount": headcount, "reference_date": date }),
@@ -157,6 +153,7 @@ impl From<&RepresentativeDocument> for RepresentativeDocumentBody {
 pub async fn accept_representative_document(
     state: &State,
     who: &Identity,
+    actor: Actor,
     kind: String,
     file_name: String,
     bytes: Vec<u8>,
@@ -175,11 +172,10 @@ pub async fn accept_representative_document(
         .map_err(AppError::internal)?
         .map_err(|e| {
             if matches!(e, uploads::UploadError::TooLarge { .. }) {
-                return AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large")
+                return AppError::new(Status::PayloadTooLarge, "file_too_large")
                     .param("max_mb", (max / (1024 * 1024)).to_string());
             }
-            let status =
-                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = Status::from_u16(e.http_status());
             AppError::new(status, e.code())
                 .detail(e.detail())
                 .field("file")
@@ -201,7 +197,6 @@ pub async fn accept_representative_document(
         original_name: inspected.original_name,
         created_at: now,
     };
-    let actor = actor(who);
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
             let doc = store::add_representative_document(c, &new)?;
@@ -237,18 +232,29 @@ pub async fn upload_document(
     if !form.has_file {
         return Err(AppError::unprocessable("missing_file").field("file"));
     }
-    let doc = accept_representative_document(&state, &who.0, form.kind, form.file_name, form.bytes)
-        .await?;
+    let doc = accept_representative_document(
+        &state,
+        &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
+        form.kind,
+        form.file_name,
+        form.bytes,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(RepresentativeDocumentBody::from(&doc)))
 }
 
 /// Approves an HR representative (supervisor or admin) once both
 /// documents are on file.
-pub async fn approve_representative(state: &State, who: &Identity, target: i64) -> AppResult<()> {
+pub async fn approve_representative(
+    state: &State,
+    who: &Identity,
+    actor: Actor,
+    target: i64,
+) -> AppResult<()> {
     who.require_staff(&[Role::Admin, Role::Supervisor])?;
     let by = staff_id(who).ok_or_else(AppError::forbidden)?;
     let now = state.clock.now_naive();
-    let actor = actor(who);
     let who = who.clone();
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<()> {
@@ -287,10 +293,17 @@ pub async fn approve_representative(state: &State, who: &Identity, target: i64) 
     security(("bearer" = [])))]
 pub async fn approve(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    approve_representative(&state, &who.0, id).await?;
+    approve_representative(
+        &state,
+        &who.0,
+        crate::web::extract::actor(Some(&who.0), &req),
+        id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "approved": true })))
 }

@@ -3,15 +3,16 @@
 //! stored like any claim document (kind `identity_photo`, through the same
 //! upload checks and document store) and written to the audit log.
 
+use crate::app::Status;
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::{read_upload, DocumentBody};
-use super::floor::{actor_of, cs_of};
+use super::floor::cs_of;
+use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Subject};
 use crate::db::documents::{self as docs, NewDocument};
 use crate::db::floor::FloorSession;
@@ -19,7 +20,6 @@ use crate::db::schema::{floor_sessions, tickets};
 use crate::db::{claims, run};
 use crate::domain::documents::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::domain::signal::IceServer;
-use crate::error::{AppError, AppResult};
 use crate::uploads;
 use crate::web::auth::identify;
 use crate::web::State;
@@ -52,7 +52,7 @@ pub async fn ice(req: HttpRequest, state: State) -> AppResult<HttpResponse> {
 }
 
 fn upload_error(e: uploads::UploadError) -> AppError {
-    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let status = Status::from_u16(e.http_status());
     AppError::new(status, e.code())
         .detail(e.detail())
         .field("file")
@@ -93,9 +93,7 @@ pub async fn still(
         .map_err(AppError::internal)?
         .map_err(upload_error)?;
     if !inspected.file_type.content_type().starts_with("image/") {
-        return Err(
-            AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type").field("file"),
-        );
+        return Err(AppError::new(Status::UnsupportedMediaType, "unsupported_type").field("file"));
     }
     let store = state.store.clone();
     let (key, body) = (inspected.sha256.clone(), inspected.bytes);
@@ -118,7 +116,7 @@ pub async fn still(
         uploaded_by_staff: Some(staff_id),
         created_at: now,
     };
-    let actor = actor_of(&who.0, &req);
+    let actor = crate::web::extract::actor(Some(&who.0), &req);
     let doc = run(&state.db, move |db| {
         db.write(|c| -> AppResult<_> {
             docs::lock_claim(c, claim_id)?;

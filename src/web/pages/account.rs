@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{redirect, safe_next, Ctx};
+use super::{redirect, safe_next, PageCtx};
 use crate::views::account as view;
 use crate::views::components::FieldError;
 use crate::web::api::accounts::{register_participant, sign_in_audited, RegisterRequest};
@@ -52,7 +52,7 @@ pub struct RegisterForm {
 }
 
 pub async fn register_form(req: HttpRequest) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let body = view::register(&ctx.frame(), &RegisterRequest::default(), &[]);
     ctx.ok(ctx.t("register_title"), body)
 }
@@ -62,7 +62,7 @@ pub async fn register_submit(
     state: State,
     form: web::Form<RegisterForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
@@ -132,13 +132,13 @@ pub struct LoginForm {
 }
 
 pub async fn login_form(req: HttpRequest, q: web::Query<NextQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let body = view::login(&ctx.frame(), false, "", q.next.as_deref(), None);
     ctx.ok(ctx.t("login_title"), body)
 }
 
 pub async fn staff_login_form(req: HttpRequest, q: web::Query<NextQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let body = view::login(&ctx.frame(), true, "", q.next.as_deref(), None);
     ctx.ok(ctx.t("staff_login_title"), body)
 }
@@ -160,7 +160,7 @@ pub async fn staff_login_submit(
 }
 
 async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
@@ -192,7 +192,7 @@ async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool
             } else {
                 "login_title"
             };
-            ctx.render(e.status, ctx.t(title), body)
+            ctx.render(crate::web::error::http_status(e.status), ctx.t(title), body)
         }
     }
 }
@@ -204,7 +204,7 @@ pub struct CsrfOnly {
 }
 
 pub async fn logout(req: HttpRequest, state: State, form: web::Form<CsrfOnly>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::Ctx;
+use super::PageCtx;
+use crate::app::error::{AppError, AppResult};
 use crate::db::{audit_read, run};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::views::audit as view;
 use crate::web::api::audit::{
     load_agent_days, load_anomalies, nik_filter, page, EntriesQuery, RangeQuery,
@@ -35,7 +35,7 @@ pub struct ConsoleQuery {
     pub verify: Option<String>,
 }
 
-fn require_auditor(ctx: &Ctx) -> AppResult<()> {
+fn require_auditor(ctx: &PageCtx) -> AppResult<()> {
     ctx.who
         .as_ref()
         .ok_or_else(AppError::unauthenticated)?
@@ -43,7 +43,7 @@ fn require_auditor(ctx: &Ctx) -> AppResult<()> {
 }
 
 pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         require_auditor(&ctx)?;
         let api_query = EntriesQuery {
@@ -140,7 +140,7 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
 }
 
 pub async fn claim_timeline(req: HttpRequest, state: State, path: web::Path<i64>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         require_auditor(&ctx)?;
         let id = path.into_inner();
@@ -195,7 +195,7 @@ impl RangeForm {
 
 /// Per agent and day, for a branch and a range of days.
 pub async fn agents(req: HttpRequest, state: State, q: web::Query<RangeForm>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         require_auditor(&ctx)?;
         let today = state.clock.now().date_naive();
@@ -209,7 +209,7 @@ pub async fn agents(req: HttpRequest, state: State, q: web::Query<RangeForm>) ->
 
 /// The anomaly list, each flag explained and linked to its claims.
 pub async fn anomalies(req: HttpRequest, state: State, q: web::Query<RangeForm>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         require_auditor(&ctx)?;
         let today = state.clock.now().date_naive();

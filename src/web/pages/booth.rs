@@ -8,11 +8,11 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::floor::CsrfForm;
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::error::{AppError, AppResult};
 use crate::db::devices::Device;
 use crate::db::{branches, floor, run};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::views::booth as view;
 use crate::web::api::floor as api;
 use crate::web::auth::DEVICE_COOKIE;
@@ -35,7 +35,7 @@ pub async fn booth_device(state: &State, req: &HttpRequest) -> AppResult<Option<
 }
 
 pub async fn page(req: HttpRequest, state: State, path: web::Path<(String, i32)>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let (code, number) = path.into_inner();
     let r = async {
         let device = booth_device(&state, &req).await?;
@@ -87,7 +87,7 @@ pub async fn activate(
     path: web::Path<(String, i32)>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let (code, number) = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;

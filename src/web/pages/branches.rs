@@ -4,9 +4,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::Ctx;
+use super::PageCtx;
+use crate::app::error::{AppError, AppResult};
 use crate::db::{bookings, branches, claims, run};
-use crate::error::{AppError, AppResult};
 use crate::views::branches as view;
 use crate::web::auth::Identity;
 use crate::web::State;
@@ -17,7 +17,7 @@ pub struct FinderQuery {
 }
 
 pub async fn finder(req: HttpRequest, state: State, q: web::Query<FinderQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let all = run(&state.db, |db| {
         db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
     })
@@ -53,13 +53,13 @@ pub async fn day_view(
     path: web::Path<String>,
     q: web::Query<DayQuery>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = render_day(&ctx, &state, path.into_inner(), q.into_inner()).await;
     ctx.finish(r)
 }
 
 async fn render_day(
-    ctx: &Ctx,
+    ctx: &PageCtx,
     state: &State,
     code: String,
     q: DayQuery,

@@ -6,11 +6,11 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::error::{AppError, AppResult};
 use crate::collective_zip::MAX_ZIP_BYTES;
 use crate::db::collective_staff::current_letter;
 use crate::db::{collective as store, run, staff};
-use crate::error::{AppError, AppResult};
 use crate::views::collective as view;
 use crate::web::api::collective::{
     accept_batch, explanation, hr_of, stored_errors, visible_batch, MAX_BATCH_BYTES,
@@ -29,12 +29,12 @@ pub struct Flash {
     pub error: Option<String>,
 }
 
-fn who(ctx: &Ctx) -> AppResult<Identity> {
+fn who(ctx: &PageCtx) -> AppResult<Identity> {
     ctx.who.clone().ok_or_else(AppError::unauthenticated)
 }
 
 /// Only catalog codes from the query are shown, never raw text.
-fn flash_error(ctx: &Ctx, code: Option<&str>) -> Option<String> {
+fn flash_error(ctx: &PageCtx, code: Option<&str>) -> Option<String> {
     code.filter(|c| crate::i18n::has(c)).map(|c| {
         ctx.t(c)
             .replace("{max_mb}", &(MAX_BATCH_BYTES >> 20).to_string())
@@ -42,7 +42,7 @@ fn flash_error(ctx: &Ctx, code: Option<&str>) -> Option<String> {
 }
 
 pub async fn home(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let (sid, npp) = hr_of(&who(&ctx)?)?;
         let data = run(&state.db, move |db| {
@@ -82,7 +82,7 @@ pub async fn home(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpR
 
 /// A refused upload goes back to the form with its message; other
 /// errors are error pages.
-fn back_with(ctx: &Ctx, to: &str, e: AppError) -> HttpResponse {
+fn back_with(ctx: &PageCtx, to: &str, e: AppError) -> HttpResponse {
     if e.status.is_client_error() && e.field.is_some() {
         redirect(&format!("{to}?error={}", e.detail))
     } else {
@@ -91,7 +91,7 @@ fn back_with(ctx: &Ctx, to: &str, e: AppError) -> HttpResponse {
 }
 
 pub async fn upload_batch(req: HttpRequest, state: State, payload: Multipart) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let form = match read_upload(&req, payload, MAX_BATCH_BYTES).await {
         Ok(f) => f,
         Err(e) if e.code == "file_too_large" => return redirect("/hr?error=file_too_large"),
@@ -103,7 +103,14 @@ pub async fn upload_batch(req: HttpRequest, state: State, payload: Multipart) ->
         if !form.has_file {
             return Err(AppError::unprocessable("missing_file").field("file"));
         }
-        accept_batch(&state, &who, form.file_name, form.bytes).await
+        accept_batch(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            form.file_name,
+            form.bytes,
+        )
+        .await
     }
     .await;
     match r {
@@ -113,7 +120,7 @@ pub async fn upload_batch(req: HttpRequest, state: State, payload: Multipart) ->
 }
 
 pub async fn upload_document(req: HttpRequest, state: State, payload: Multipart) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
         Ok(f) => f,
         Err(e) if e.code == "file_too_large" => return redirect("/hr?error=file_too_large"),
@@ -122,7 +129,15 @@ pub async fn upload_document(req: HttpRequest, state: State, payload: Multipart)
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = who(&ctx)?;
-        accept_representative_document(&state, &who, form.kind, form.file_name, form.bytes).await
+        accept_representative_document(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            form.kind,
+            form.file_name,
+            form.bytes,
+        )
+        .await
     }
     .await;
     match r {
@@ -132,7 +147,7 @@ pub async fn upload_document(req: HttpRequest, state: State, payload: Multipart)
 }
 
 async fn render_batch(
-    ctx: &Ctx,
+    ctx: &PageCtx,
     state: &State,
     id: i64,
     staff_view: bool,
@@ -171,7 +186,7 @@ pub async fn hr_batch(
     path: web::Path<i64>,
     q: web::Query<Flash>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = render_batch(&ctx, &state, path.into_inner(), false, &q).await;
     ctx.finish(r)
 }
@@ -182,7 +197,7 @@ pub async fn staff_batch(
     path: web::Path<i64>,
     q: web::Query<Flash>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = render_batch(&ctx, &state, path.into_inner(), true, &q).await;
     ctx.finish(r)
 }
@@ -199,12 +214,19 @@ pub async fn submit(
     path: web::Path<i64>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let id = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = who(&ctx)?;
-        submit_batch(&state, &who, id, ctx.lang).await
+        submit_batch(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            id,
+            ctx.lang,
+        )
+        .await
     }
     .await;
     match r {
@@ -226,7 +248,7 @@ pub async fn upload_documents(
     path: web::Path<i64>,
     payload: Multipart,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let id = path.into_inner();
     let back = format!("/hr/batches/{id}");
     let form = match read_upload(&req, payload, MAX_ZIP_BYTES).await {
@@ -261,7 +283,7 @@ pub async fn upload_letter(
     path: web::Path<i64>,
     payload: Multipart,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let id = path.into_inner();
     let back = format!("/hr/batches/{id}");
     let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
@@ -277,7 +299,15 @@ pub async fn upload_letter(
         if !form.has_file {
             return Err(AppError::unprocessable("missing_file").field("file"));
         }
-        accept_letter(&state, &who, id, form.file_name, form.bytes).await
+        accept_letter(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            id,
+            form.file_name,
+            form.bytes,
+        )
+        .await
     }
     .await;
     match r {

@@ -7,10 +7,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::error::{AppError, AppResult};
 use crate::db::{collective as store, collective_staff as listing, run, staff};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::views::collective_staff as view;
 use crate::web::api::representatives::{approve_representative, change_headcount};
 use crate::web::auth::Identity;
@@ -26,7 +26,7 @@ pub struct Flash {
 
 /// The caller as staff who may see collective batches: their identity
 /// and the branch they are limited to (`None`: every branch).
-fn staff_scope(ctx: &Ctx) -> AppResult<(Identity, Option<String>)> {
+fn staff_scope(ctx: &PageCtx) -> AppResult<(Identity, Option<String>)> {
     let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
     let scope = match &who {
         Identity::Staff {
@@ -44,7 +44,7 @@ fn staff_scope(ctx: &Ctx) -> AppResult<(Identity, Option<String>)> {
 }
 
 pub async fn batches(req: HttpRequest, state: State) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let (_, scope) = staff_scope(&ctx)?;
         let rows = run(&state.db, move |db| {
@@ -66,7 +66,7 @@ pub async fn company(
     path: web::Path<String>,
     q: web::Query<Flash>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let npp = path.into_inner();
     let r = async {
         let (who, scope) = staff_scope(&ctx)?;
@@ -129,7 +129,7 @@ pub async fn set_headcount(
     path: web::Path<String>,
     form: web::Form<HeadcountForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let npp = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
@@ -139,7 +139,15 @@ pub async fn set_headcount(
             .trim()
             .parse::<i32>()
             .map_err(|_| AppError::unprocessable("invalid_headcount").field("headcount"))?;
-        change_headcount(&state, &who, npp, headcount, form.reference_date.trim()).await
+        change_headcount(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            npp,
+            headcount,
+            form.reference_date.trim(),
+        )
+        .await
     }
     .await;
     match r {
@@ -160,12 +168,18 @@ pub async fn approve(
     path: web::Path<i64>,
     form: web::Form<ApproveForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let id = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        approve_representative(&state, &who, id).await?;
+        approve_representative(
+            &state,
+            &who,
+            crate::web::extract::actor(Some(&who), &req),
+            id,
+        )
+        .await?;
         let npp = run(&state.db, move |db| {
             db.read(|c| -> AppResult<_> { Ok(staff::find(c, id)?.and_then(|s| s.company_npp)) })
         })

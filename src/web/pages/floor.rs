@@ -5,11 +5,11 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::error::{AppError, AppResult};
 use crate::db::{branches, claims, documents as docs, floor, run};
 use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::views::floor as view;
 use crate::web::api::floor::{self as api};
 use crate::web::auth::{Identity, DEVICE_COOKIE};
@@ -41,7 +41,7 @@ async fn branch_or_404(state: &State, code: String) -> AppResult<branches::Branc
 }
 
 pub async fn kiosk(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let branch = branch_or_404(&state, path.into_inner()).await?;
         let device = kiosk_device(&state, &req, &branch.code).await?;
@@ -68,7 +68,7 @@ pub async fn kiosk_activate(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let code = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
@@ -111,7 +111,7 @@ pub async fn kiosk_submit(
     path: web::Path<String>,
     form: web::Form<KioskForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let branch = branch_or_404(&state, path.into_inner()).await?;
@@ -151,7 +151,7 @@ pub async fn kiosk_submit(
 }
 
 pub async fn board(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let (branch, b) = api::board_of(&state, path.into_inner()).await?;
         Ok(ctx.ok(&branch.name, view::board(&ctx.frame(), &branch, &b)))
@@ -166,7 +166,7 @@ pub struct ConsoleQuery {
 }
 
 pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         let (staff_id, branch_code) = api::cs_of(&who)?;
@@ -243,7 +243,7 @@ pub async fn console_status(
     state: State,
     form: web::Form<StatusForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -274,7 +274,7 @@ pub async fn console_finish(
     path: web::Path<i64>,
     form: web::Form<FinishForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -284,7 +284,7 @@ pub async fn console_finish(
             let to = form
                 .to_agent
                 .ok_or_else(|| AppError::unprocessable("agent_not_found"))?;
-            let actor = api::actor_of(&who, &req);
+            let actor = crate::web::extract::actor(Some(&who), &req);
             let now = state.clock.now();
             run(&state.db, move |db| {
                 db.write(|c| floor::transfer(c, staff_id, session, to, now, &actor))
@@ -307,14 +307,14 @@ pub async fn console_finish(
                     reason: form.reason.clone(),
                     note: form.note.clone(),
                 };
-                let actor = api::actor_of(&who, &req);
+                let actor = crate::web::extract::actor(Some(&who), &req);
                 let decided = crate::web::api::documents::decide_claim(
                     &state, &who, actor, claim_id, "rejected", request,
                 )
                 .await;
                 match decided {
                     Ok(_) => {}
-                    Err(e) if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY => {
+                    Err(e) if e.status == crate::app::Status::Unprocessable => {
                         return Ok(redirect(&format!(
                             "/console?error={}#session-{session}",
                             e.detail
@@ -345,7 +345,7 @@ pub async fn supervisor_floor(
     state: State,
     q: web::Query<FloorQuery>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         who.require_staff(&[Role::Admin, Role::Supervisor])?;
@@ -398,7 +398,7 @@ pub async fn set_priority(
     path: web::Path<i64>,
     form: web::Form<PriorityForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -406,7 +406,7 @@ pub async fn set_priority(
         let priority = Priority::parse(&form.priority)
             .ok_or_else(|| AppError::unprocessable("invalid_priority"))?;
         let ticket_id = path.into_inner();
-        let actor = api::actor_of(&who, &req);
+        let actor = crate::web::extract::actor(Some(&who), &req);
         let now = state.clock.now();
         run(&state.db, move |db| {
             db.write(|c| -> AppResult<()> {
@@ -439,7 +439,7 @@ pub async fn agent_status(
     path: web::Path<i64>,
     form: web::Form<PauseForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -476,7 +476,7 @@ pub async fn settings_submit(
     path: web::Path<String>,
     form: web::Form<SettingsForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -495,7 +495,7 @@ pub async fn settings_submit(
                 .map_err(|_| AppError::unprocessable("invalid_capacity"))?,
         };
         let seats = form.seats_per_agent;
-        let actor = api::actor_of(&who, &req);
+        let actor = crate::web::extract::actor(Some(&who), &req);
         let now_utc = state.clock.now();
         let now = now_utc.naive_utc();
         run(&state.db, move |db| {
@@ -525,7 +525,7 @@ pub async fn settings_submit(
 
 /// The participant's session page for an online booking.
 pub async fn session_page(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         let pid = who.participant_id()?;
@@ -569,7 +569,7 @@ pub async fn session_join(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let code = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
@@ -587,7 +587,7 @@ pub async fn console_identity(
     path: web::Path<i64>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let session = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
@@ -613,14 +613,14 @@ pub async fn reassign(
     path: web::Path<i64>,
     form: web::Form<ReassignForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         who.require_staff(&[Role::Admin, Role::Supervisor])?;
         let session = path.into_inner();
         let to = form.to_agent;
-        let actor = api::actor_of(&who, &req);
+        let actor = crate::web::extract::actor(Some(&who), &req);
         let now = state.clock.now();
         run(&state.db, move |db| {
             db.write(|c| -> AppResult<()> {

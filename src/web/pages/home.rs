@@ -2,10 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::Ctx;
+use super::PageCtx;
 
 pub async fn home(req: HttpRequest) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let body = crate::views::home::home(&ctx.frame());
     ctx.ok(ctx.t("home_title"), body)
 }

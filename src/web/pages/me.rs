@@ -4,18 +4,18 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::booking;
+use crate::app::error::{AppError, AppResult};
 use crate::db::{bookings, claims, participants, run};
 use crate::domain::booking_code;
-use crate::error::{AppError, AppResult};
 use crate::views::components::FieldError;
 use crate::views::me as view;
-use crate::web::api::bookings::{cancel_booking, move_booking, place};
 use crate::web::api::claims::{open_claim, CreateClaimRequest};
 use crate::web::api::documents::{accept_upload, read_upload, remove_document};
 use crate::web::State;
 
-fn participant(ctx: &Ctx) -> AppResult<i64> {
+fn participant(ctx: &PageCtx) -> AppResult<i64> {
     ctx.who
         .as_ref()
         .ok_or_else(AppError::unauthenticated)?
@@ -32,7 +32,7 @@ pub struct Flash {
 }
 
 pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let pid = participant(&ctx)?;
         let data = run(&state.db, move |db| {
@@ -83,7 +83,7 @@ pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> H
 }
 
 pub async fn claim_form(req: HttpRequest, q: web::Query<Flash>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     if let Err(e) = participant(&ctx) {
         return ctx.error_page(&e);
     }
@@ -131,7 +131,7 @@ pub async fn claim_submit(
     state: State,
     form: web::Form<ClaimForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let f = form.into_inner();
     let r: AppResult<HttpResponse> = async {
         ctx.check_csrf(&f.csrf)?;
@@ -169,16 +169,17 @@ pub async fn claim_submit(
     .await;
     match r {
         Ok(res) => res,
-        Err(e)
-            if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-                || e.code == "claim_open" =>
-        {
+        Err(e) if e.status == crate::app::Status::Unprocessable || e.code == "claim_open" => {
             let errors = vec![FieldError {
                 field: e.field.unwrap_or("reason").to_string(),
                 message: e.message(ctx.lang),
             }];
             let body = view::claim_form(&ctx.frame(), &f, &errors, false);
-            ctx.render(e.status, ctx.t("claim_new_title"), body)
+            ctx.render(
+                crate::web::error::http_status(e.status),
+                ctx.t("claim_new_title"),
+                body,
+            )
         }
         Err(e) => ctx.error_page(&e),
     }
@@ -197,7 +198,7 @@ pub async fn book_submit(
     state: State,
     form: web::Form<BookForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let pid = participant(&ctx)?;
@@ -208,7 +209,14 @@ pub async fn book_submit(
             form.slot_id,
             &form.csrf[..form.csrf.len().min(24)]
         );
-        place(&state, pid, form.claim_id, form.slot_id, Some(key)).await?;
+        booking::place(
+            &ctx.app(&state),
+            pid,
+            form.claim_id,
+            form.slot_id,
+            Some(key),
+        )
+        .await?;
         Ok(redirect("/me?done=booked"))
     }
     .await;
@@ -228,13 +236,13 @@ pub async fn reschedule_submit(
     path: web::Path<String>,
     form: web::Form<SlotForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let pid = participant(&ctx)?;
         let code = booking_code::normalize(&path)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-        move_booking(&state, pid, code, form.slot_id).await?;
+        booking::reschedule(&ctx.app(&state), pid, code, form.slot_id).await?;
         Ok(redirect("/me?done=rescheduled"))
     }
     .await;
@@ -253,13 +261,13 @@ pub async fn cancel_submit(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let pid = participant(&ctx)?;
         let code = booking_code::normalize(&path)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-        cancel_booking(&state, pid, code).await?;
+        booking::cancel(&ctx.app(&state), pid, code).await?;
         Ok(redirect("/me?done=cancelled"))
     }
     .await;
@@ -273,7 +281,7 @@ pub async fn upload_submit(
     path: web::Path<i64>,
     payload: actix_multipart::Multipart,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let claim_id = path.into_inner();
     let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
         Ok(f) => f,
@@ -315,7 +323,7 @@ pub async fn delete_submit(
     path: web::Path<(i64, i64)>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let (claim_id, doc_id) = path.into_inner();
     let r = async {
         ctx.check_csrf(&form.csrf)?;

@@ -19,7 +19,7 @@ use maud::{html, Markup};
 
 use super::auth::{identify, Identity};
 use super::{csrf, lang};
-use crate::error::AppError;
+use crate::app::error::AppError;
 use crate::i18n::{t, Lang};
 use crate::views::layout::{self, Frame};
 
@@ -180,7 +180,7 @@ async fn favicon() -> HttpResponse {
 }
 
 /// Per-request page context: language, CSRF token, the signed-in caller.
-pub struct Ctx {
+pub struct PageCtx {
     pub lang: Lang,
     pub csrf: String,
     set_csrf: Option<Cookie<'static>>,
@@ -189,7 +189,7 @@ pub struct Ctx {
     pub req: HttpRequest,
 }
 
-impl Ctx {
+impl PageCtx {
     pub async fn new(req: &HttpRequest) -> Self {
         let (csrf, set_csrf) = csrf::token(req);
         // A broken session (database down) renders as signed out rather
@@ -207,6 +207,12 @@ impl Ctx {
 
     pub fn t(&self, key: &str) -> &'static str {
         t(self.lang, key)
+    }
+
+    /// The use-case context for this page's request (its actor is the
+    /// signed-in person, if any).
+    pub fn app(&self, state: &crate::web::AppState) -> crate::app::Ctx {
+        crate::web::extract::ctx(state, self.who.as_ref(), &self.req)
     }
 
     pub fn frame(&self) -> Frame<'_> {
@@ -242,17 +248,21 @@ impl Ctx {
     }
 
     pub fn error_page(&self, e: &AppError) -> HttpResponse {
-        if e.status == StatusCode::UNAUTHORIZED {
+        if e.status == crate::app::Status::Unauthenticated {
             return redirect(&format!("/login?next={}", self.path));
         }
         let body = html! {
             div.card.stack {
-                h1 { (self.t(title_key(e.status))) }
+                h1 { (self.t(title_key(crate::web::error::http_status(e.status)))) }
                 p.lead { (e.message(self.lang)) }
                 p { a.btn.btn-secondary href="/" { (self.t("back_home")) } }
             }
         };
-        self.render(e.status, self.t(title_key(e.status)), body)
+        self.render(
+            crate::web::error::http_status(e.status),
+            self.t(title_key(crate::web::error::http_status(e.status))),
+            body,
+        )
     }
 
     /// Renders `Ok` as is and errors as an error page.
@@ -294,7 +304,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 pub async fn not_found_page(req: &HttpRequest) -> HttpResponse {
-    Ctx::new(req)
+    PageCtx::new(req)
         .await
         .error_page(&AppError::not_found("page_not_found"))
 }

@@ -5,10 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{redirect, Ctx};
+use super::{redirect, PageCtx};
+use crate::app::error::{AppError, AppResult};
 use crate::db::{bookings, branches, claims, participants, run, staff};
 use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
 use crate::views::staff as view;
 use crate::web::api::admin::change_capacity;
 use crate::web::api::documents;
@@ -24,7 +24,7 @@ pub struct DashQuery {
 }
 
 pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         let Identity::Staff {
@@ -121,7 +121,7 @@ pub async fn capacity_submit(
     path: web::Path<i64>,
     form: web::Form<CapacityForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -172,7 +172,7 @@ pub async fn claim_review(
     path: web::Path<i64>,
     q: web::Query<ReviewQuery>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
         if !matches!(who, Identity::Staff { .. }) {
@@ -238,7 +238,7 @@ pub async fn review_submit(
     path: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let f = form.into_inner();
     let r = async {
         ctx.check_csrf(&f.csrf)?;
@@ -250,7 +250,7 @@ pub async fn review_submit(
             note: f.note,
         };
         let doc_id = path.into_inner();
-        let actor = crate::web::api::floor::actor_of(&who, &req);
+        let actor = crate::web::extract::actor(Some(&who), &req);
         match documents::review_document(&state, &who, actor, doc_id, request).await {
             Ok(doc) => Ok(match super::safe_next(back.as_deref()) {
                 Some(to) => redirect(&to),
@@ -260,7 +260,7 @@ pub async fn review_submit(
                 )),
             }),
             Err(e)
-                if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+                if e.status == crate::app::Status::Unprocessable
                     || e.code == "document_replaced" =>
             {
                 let claim = run(&state.db, move |db| {
@@ -314,7 +314,7 @@ async fn decision_submit(
     f: DecisionForm,
     outcome: &'static str,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req).await;
+    let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&f.csrf)?;
         let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
@@ -322,13 +322,13 @@ async fn decision_submit(
             reason: f.reason,
             note: f.note,
         };
-        let actor = crate::web::api::floor::actor_of(&who, &req);
+        let actor = crate::web::extract::actor(Some(&who), &req);
         match documents::decide_claim(&state, &who, actor, claim_id, outcome, request).await {
             Ok(_) => Ok(redirect(&format!(
                 "/staff/claims/{claim_id}?done=claim_{outcome}"
             ))),
             Err(e)
-                if e.status == actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+                if e.status == crate::app::Status::Unprocessable
                     || e.code == "documents_not_accepted" =>
             {
                 Ok(redirect(&format!(

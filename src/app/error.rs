@@ -1,9 +1,9 @@
-//! One error type for the whole request path. Every refusal has a stable
-//! snake_case `code`; the sentence shown to people comes from the message
-//! catalog (`i18n`) in the caller's language.
+//! One error type for every use case. Every refusal has a stable
+//! snake_case `code` and a [`Status`] (what kind of refusal it is); the
+//! sentence shown to people comes from the message catalog (`i18n`) in the
+//! caller's language. `web::error` is the one place a status becomes an
+//! HTTP response.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -11,9 +11,61 @@ use crate::db::DbError;
 use crate::domain::Invalid;
 use crate::i18n::{self, Lang};
 
+/// What kind of refusal an error is; numbered as the HTTP status the web
+/// layer answers with, so API.md's table reads straight off it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    BadRequest = 400,
+    Unauthenticated = 401,
+    Forbidden = 403,
+    NotFound = 404,
+    Conflict = 409,
+    Gone = 410,
+    PayloadTooLarge = 413,
+    UnsupportedMediaType = 415,
+    Unprocessable = 422,
+    RateLimited = 429,
+    Internal = 500,
+    Unavailable = 503,
+}
+
+impl Status {
+    pub fn as_u16(self) -> u16 {
+        self as u16
+    }
+
+    /// The kind for a numeric status a domain rule names (unknown client
+    /// errors are unprocessable, unknown server errors internal).
+    pub fn from_u16(n: u16) -> Status {
+        match n {
+            400 => Status::BadRequest,
+            401 => Status::Unauthenticated,
+            403 => Status::Forbidden,
+            404 => Status::NotFound,
+            409 => Status::Conflict,
+            410 => Status::Gone,
+            413 => Status::PayloadTooLarge,
+            415 => Status::UnsupportedMediaType,
+            422 => Status::Unprocessable,
+            429 => Status::RateLimited,
+            503 => Status::Unavailable,
+            n if n >= 500 => Status::Internal,
+            _ => Status::Unprocessable,
+        }
+    }
+
+    pub fn is_client_error(self) -> bool {
+        (400..500).contains(&self.as_u16())
+    }
+
+    pub fn is_server_error(self) -> bool {
+        self.as_u16() >= 500
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AppError {
-    pub status: StatusCode,
+    pub status: Status,
     pub code: &'static str,
     /// Catalog key of the sentence; usually equal to `code`.
     pub detail: &'static str,
@@ -26,7 +78,7 @@ pub struct AppError {
 }
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str) -> Self {
+    pub fn new(status: Status, code: &'static str) -> Self {
         Self {
             status,
             code,
@@ -39,28 +91,28 @@ impl AppError {
     }
 
     pub fn bad_request(code: &'static str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code)
+        Self::new(Status::BadRequest, code)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated")
+        Self::new(Status::Unauthenticated, "unauthenticated")
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden")
+        Self::new(Status::Forbidden, "forbidden")
     }
     pub fn not_found(code: &'static str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code)
+        Self::new(Status::NotFound, code)
     }
     pub fn conflict(code: &'static str) -> Self {
-        Self::new(StatusCode::CONFLICT, code)
+        Self::new(Status::Conflict, code)
     }
     pub fn unprocessable(code: &'static str) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code)
+        Self::new(Status::Unprocessable, code)
     }
     pub fn rate_limited() -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+        Self::new(Status::RateLimited, "rate_limited")
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+        let mut e = Self::new(Status::Internal, "internal_error");
         e.internal = Some(cause.to_string());
         e
     }
@@ -109,21 +161,6 @@ impl std::fmt::Display for AppError {
             write!(f, ": {i}")?;
         }
         Ok(())
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    /// Rendered in Indonesian; `web::lang_errors` re-renders it in English
-    /// for callers who asked for English.
-    fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, cause = ?self.internal, "request failed");
-        }
-        HttpResponse::build(self.status).json(self.body(Lang::Id))
     }
 }
 

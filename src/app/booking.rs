@@ -1,0 +1,324 @@
+//! Booking a verification session: placing, moving and cancelling a seat,
+//! and the reminder the day before. Each change is one write transaction:
+//! the seat count, the booking row and the outbox mail commit together or
+//! not at all.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::{AppError, AppResult, Ctx};
+use crate::db::bookings::{self, Booking, BookingView, NewBooking};
+use crate::db::branches::{self, Branch, Slot};
+use crate::db::participants::Participant;
+use crate::db::{claims, participants, run, DbConnection, DbError};
+use crate::domain::booking::BookingStatus;
+use crate::domain::calendar::{booking_window_open, BookingWindow};
+use crate::mail::compose::{self, BookingMailKind};
+
+pub enum Placed {
+    Created(BookingView),
+    /// The same `Idempotency-Key` was seen before: the earlier booking.
+    Replayed(BookingView),
+}
+
+/// Marker code for a unique-constraint race inside the transaction; the
+/// operation is retried in a fresh transaction, which then sees the
+/// winner's row.
+const RACE: &str = "booking_race";
+
+fn race_or(e: DbError) -> AppError {
+    if e.is_unique_violation() {
+        AppError::conflict(RACE)
+    } else {
+        e.into()
+    }
+}
+
+fn retry_races<T>(mut op: impl FnMut() -> AppResult<T>) -> AppResult<T> {
+    for _ in 0..3 {
+        match op() {
+            Err(e) if e.code == RACE => continue,
+            other => return other,
+        }
+    }
+    Err(AppError::conflict(RACE))
+}
+
+/// Books `slot_id` for the participant's claim. With an idempotency key, a
+/// repeated request returns the first booking instead of a second.
+pub async fn place(
+    ctx: &Ctx,
+    participant_id: i64,
+    claim_id: i64,
+    slot_id: i64,
+    idempotency_key: Option<String>,
+) -> AppResult<Placed> {
+    let now = ctx.clock.now();
+    let url = ctx.settings.public_url.clone();
+    run(&ctx.db, move |db| {
+        let p = Placing {
+            participant_id,
+            claim_id,
+            slot_id,
+            idempotency_key: idempotency_key.as_deref(),
+        };
+        place_blocking(db, &p, now, &url)
+    })
+    .await
+}
+
+/// [`place`] on the calling thread, for callers that already run off the
+/// async executor (the benchmark harness).
+pub fn place_blocking(
+    db: &crate::db::Db,
+    p: &Placing<'_>,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> AppResult<Placed> {
+    retry_races(|| db.write(|conn| place_tx(conn, p, now, public_url)))
+}
+
+/// What a booking request names.
+pub struct Placing<'a> {
+    pub participant_id: i64,
+    pub claim_id: i64,
+    pub slot_id: i64,
+    pub idempotency_key: Option<&'a str>,
+}
+
+fn place_tx(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> AppResult<Placed> {
+    bookings::lock_participant(conn, p.participant_id)?;
+    if let Some(key) = p.idempotency_key {
+        if let Some(b) = bookings::find_by_idempotency_key(conn, p.participant_id, key)? {
+            return Ok(Placed::Replayed(view_of(conn, b)?));
+        }
+    }
+    let claim = claims::find(conn, p.claim_id)?
+        .filter(|c| c.participant_id == p.participant_id)
+        .ok_or_else(|| AppError::not_found("claim_not_yours").field("claim_id"))?;
+    if claim.status != "open" {
+        return Err(AppError::conflict("claim_not_open").field("claim_id"));
+    }
+    if bookings::active_of(conn, p.participant_id)?.is_some() {
+        return Err(AppError::conflict("already_booked"));
+    }
+    let (slot, branch) = slot_and_branch(conn, p.slot_id)?;
+    ensure_bookable(conn, &slot, &branch, now)?;
+    if !branches::take_seat(conn, p.slot_id)? {
+        return Err(AppError::conflict("slot_full").field("slot_id"));
+    }
+    let code = crate::domain::booking_code::generate();
+    let ts = now.naive_utc();
+    let new = NewBooking {
+        code: &code,
+        participant_id: p.participant_id,
+        claim_id: p.claim_id,
+        slot_id: p.slot_id,
+        status: BookingStatus::Booked.as_str(),
+        idempotency_key: p.idempotency_key,
+        created_at: ts,
+        updated_at: ts,
+    };
+    let booking = bookings::insert(conn, &new).map_err(race_or)?;
+    let slot = branches::find_slot(conn, p.slot_id)?.unwrap_or(slot);
+    let v = BookingView {
+        booking,
+        slot,
+        branch,
+    };
+    let who = participant(conn, p.participant_id)?;
+    enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
+    Ok(Placed::Created(v))
+}
+
+/// Moves a booking to another session. The old seat is given up only in
+/// the transaction that took the new one.
+pub async fn reschedule(
+    ctx: &Ctx,
+    participant_id: i64,
+    code: String,
+    new_slot_id: i64,
+) -> AppResult<BookingView> {
+    let now = ctx.clock.now();
+    let url = ctx.settings.public_url.clone();
+    run(&ctx.db, move |db| {
+        db.write(|conn| {
+            bookings::lock_participant(conn, participant_id)?;
+            let booking = own_booking(conn, participant_id, &code)?;
+            if !status_of(&booking).is_active() {
+                return Err(AppError::conflict("booking_not_active"));
+            }
+            if booking.slot_id == new_slot_id {
+                return Err(AppError::conflict("same_slot").field("slot_id"));
+            }
+            let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
+            ensure_bookable(conn, &slot, &branch, now)?;
+            if !branches::take_seat(conn, new_slot_id)? {
+                return Err(AppError::conflict("slot_full").field("slot_id"));
+            }
+            let ts = now.naive_utc();
+            // Guarded: the booking must still be active in the seat we read.
+            let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
+                return Err(AppError::conflict("booking_not_active"));
+            };
+            branches::release_seat(conn, booking.slot_id)?;
+            let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
+            let v = BookingView {
+                booking: moved,
+                slot,
+                branch,
+            };
+            let who = participant(conn, participant_id)?;
+            enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
+            Ok(v)
+        })
+    })
+    .await
+}
+
+/// Cancels a booking and frees its seat at once. Cancelling a cancelled
+/// booking is a no-op, so retries are safe.
+pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<BookingView> {
+    let now = ctx.clock.now();
+    let url = ctx.settings.public_url.clone();
+    run(&ctx.db, move |db| {
+        db.write(|conn| {
+            bookings::lock_participant(conn, participant_id)?;
+            let booking = own_booking(conn, participant_id, &code)?;
+            match status_of(&booking) {
+                BookingStatus::Cancelled => return view_of(conn, booking),
+                s if !s.is_active() => return Err(AppError::conflict("booking_not_active")),
+                _ => {}
+            }
+            let ts = now.naive_utc();
+            if !bookings::cancel_active(conn, &booking, ts)? {
+                return Err(AppError::conflict("booking_not_active"));
+            }
+            branches::release_seat(conn, booking.slot_id)?;
+            let booking = bookings::find_by_code(conn, &code)?
+                .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+            let v = view_of(conn, booking)?;
+            let who = participant(conn, participant_id)?;
+            enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
+            Ok(v)
+        })
+    })
+    .await
+}
+
+/// Refuses a session that has started, whose day is not open for booking
+/// yet, or that falls on a holiday.
+pub fn ensure_bookable(
+    conn: &mut DbConnection,
+    slot: &Slot,
+    branch: &Branch,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let past = || AppError::unprocessable("slot_closed").detail("slot_closed_past");
+    if slot.starts_at <= now.naive_utc() {
+        return Err(past());
+    }
+    let today = now.with_timezone(&branch.tz()).date_naive();
+    let horizon = i64::from(branch.booking_horizon_days);
+    match booking_window_open(slot.local_date, today, horizon) {
+        Ok(()) => {}
+        Err(BookingWindow::Past) => return Err(past()),
+        Err(BookingWindow::NotYetOpen { opens_on }) => {
+            return Err(AppError::unprocessable("slot_closed")
+                .detail("slot_closed_not_open")
+                .param(
+                    "date",
+                    crate::i18n::long_date(crate::i18n::Lang::Id, opens_on),
+                ));
+        }
+    }
+    if let Some(h) = branches::holiday_on(conn, slot.local_date)? {
+        return Err(AppError::unprocessable("slot_closed")
+            .detail("slot_closed_holiday")
+            .param("holiday", h.name_id));
+    }
+    Ok(())
+}
+
+/// The day before a session: a participant whose documents are incomplete
+/// gets a mail naming what is missing. Returns how many were sent.
+pub fn send_reminders(
+    db: &crate::db::Db,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> AppResult<usize> {
+    let due = db.read(|c| bookings::due_reminders(c, now))?;
+    let mut sent = 0;
+    for (booking, slot, branch) in due {
+        sent += db.write(|c| -> AppResult<usize> {
+            if !bookings::claim_reminder(c, booking.id, now.naive_utc())? {
+                return Ok(0);
+            }
+            let Some(claim) = claims::find(c, booking.claim_id)? else {
+                return Ok(0);
+            };
+            let dossier = crate::db::documents::dossier(c, claim)?;
+            if dossier.ready {
+                return Ok(0);
+            }
+            let missing: Vec<(String, String)> =
+                crate::domain::documents::missing_items(&dossier.checklist)
+                    .into_iter()
+                    .map(|e| (e.label_id.to_string(), e.label_en.to_string()))
+                    .collect();
+            let p = participant(c, booking.participant_id)?;
+            let view = BookingView {
+                booking: booking.clone(),
+                slot: slot.clone(),
+                branch: branch.clone(),
+            };
+            let mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
+            crate::db::outbox::enqueue(c, &mail)?;
+            Ok(1)
+        })?;
+    }
+    Ok(sent)
+}
+
+fn status_of(b: &Booking) -> BookingStatus {
+    // The column's CHECK constraint admits only these words.
+    BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Cancelled)
+}
+
+fn own_booking(conn: &mut DbConnection, participant_id: i64, code: &str) -> AppResult<Booking> {
+    bookings::find_by_code(conn, code)?
+        .filter(|b| b.participant_id == participant_id)
+        .ok_or_else(|| AppError::not_found("booking_not_found"))
+}
+
+fn view_of(conn: &mut DbConnection, b: Booking) -> AppResult<BookingView> {
+    bookings::view(conn, b)?.ok_or_else(|| AppError::internal("booking without slot"))
+}
+
+fn slot_and_branch(conn: &mut DbConnection, slot_id: i64) -> AppResult<(Slot, Branch)> {
+    let missing = || AppError::not_found("slot_not_found").field("slot_id");
+    let slot = branches::find_slot(conn, slot_id)?.ok_or_else(missing)?;
+    let branch = branches::find(conn, &slot.branch_code)?.ok_or_else(missing)?;
+    Ok((slot, branch))
+}
+
+fn enqueue_mail(
+    conn: &mut DbConnection,
+    kind: BookingMailKind,
+    participant: &Participant,
+    view: &BookingView,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let mail = compose::booking_mail(kind, participant, view, public_url, now);
+    crate::db::outbox::enqueue(conn, &mail)?;
+    Ok(())
+}
+
+fn participant(conn: &mut DbConnection, id: i64) -> AppResult<Participant> {
+    participants::find(conn, id)?.ok_or_else(AppError::unauthenticated)
+}

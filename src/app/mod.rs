@@ -1,0 +1,38 @@
+//! Use cases: what Antre does, one module per area. Each use case takes a
+//! [`Ctx`] (database, clock, the acting person, settings), decides through
+//! `domain`, persists through `db` in one transaction together with its
+//! audit entry and outbox mail, and returns a result its caller (a JSON
+//! handler, a page handler, the CLI) renders. Nothing here knows HTTP.
+
+pub mod booking;
+pub mod error;
+
+use std::sync::Arc;
+
+pub use error::{AppError, AppResult, Status};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::audit::Actor;
+use crate::db::Db;
+
+/// Everything a use case may reach besides its own input.
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: Db,
+    pub clock: Clock,
+    /// Who acts: recorded with every audit entry the use case writes.
+    pub actor: Actor,
+    pub settings: Arc<Settings>,
+}
+
+impl Ctx {
+    pub fn new(db: Db, clock: Clock, actor: Actor, settings: Arc<Settings>) -> Self {
+        Self {
+            db,
+            clock,
+            actor,
+            settings,
+        }
+    }
+}
