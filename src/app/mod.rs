@@ -5,6 +5,7 @@
 //! handler, a page handler, the CLI) renders. Nothing here knows HTTP.
 
 pub mod booking;
+pub mod branches;
 pub mod error;
 
 use std::sync::Arc;

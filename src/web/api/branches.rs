@@ -1,13 +1,11 @@
 //! Branches and their sessions, in each branch's own time zone.
 
-use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::error::{AppError, AppResult};
-use crate::db::branches::{self, Branch, Slot};
-use crate::db::{run, seed};
+use crate::app::{self, AppResult};
+use crate::db::branches::{Branch, Slot};
 use crate::domain::schedule::to_local;
 use crate::web::State;
 
@@ -70,11 +68,8 @@ pub fn slot_body(branch: &Branch, s: &Slot) -> SlotBody {
 
 /// Every branch.
 #[utoipa::path(get, path = "/api/v1/branches", responses((status = 200, body = [BranchBody])))]
-pub async fn list(state: State) -> AppResult<HttpResponse> {
-    let all = run(&state.db, |db| {
-        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
-    })
-    .await?;
+pub async fn list(state: State, req: HttpRequest) -> AppResult<HttpResponse> {
+    let all = app::branches::list(&crate::web::extract::ctx(&state, None, &req)).await?;
     Ok(HttpResponse::Ok().json(all.into_iter().map(BranchBody::from).collect::<Vec<_>>()))
 }
 
@@ -84,39 +79,12 @@ pub struct SlotsQuery {
     pub date: Option<String>,
 }
 
-/// A branch, its sessions on a local date, and the holiday if it is one.
-pub async fn day(
-    state: &State,
-    code: String,
-    date: NaiveDate,
-) -> AppResult<(Branch, Vec<Slot>, Option<branches::Holiday>)> {
-    let horizon = state.settings.sessions_ahead_days;
-    let now = state.clock.now();
-    run(&state.db, move |db| {
-        let branch = db
-            .read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })?
-            .ok_or_else(|| AppError::not_found("branch_not_found"))?;
-        let today = now.with_timezone(&branch.tz()).date_naive();
-        let within = date >= today && (date - today).num_days() <= horizon;
-        let has =
-            db.read(|c| -> AppResult<_> { Ok(branches::has_slots_on(c, &branch.code, date)?) })?;
-        if within && !has {
-            db.write(|c| -> AppResult<_> { Ok(seed::ensure_day(c, &branch, date)?) })?;
-        }
-        db.read(|c| -> AppResult<_> {
-            let slots = branches::slots_on(c, &branch.code, date)?;
-            let holiday = branches::holiday_on(c, date)?;
-            Ok((branch, slots, holiday))
-        })
-    })
-    .await
-}
-
 /// Sessions of a branch on a date (default: today at the branch).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/slots", params(("code" = String, Path), SlotsQuery),
     responses((status = 200, body = [SlotBody]), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn slots(
     state: State,
+    req: HttpRequest,
     path: web::Path<String>,
     q: web::Query<SlotsQuery>,
 ) -> AppResult<HttpResponse> {
@@ -129,7 +97,8 @@ pub async fn slots(
             .with_timezone(&chrono_tz::Asia::Jakarta)
             .date_naive(),
     };
-    let (branch, slots, _) = day(&state, code, date).await?;
+    let ctx = crate::web::extract::ctx(&state, None, &req);
+    let (branch, slots, _) = app::branches::day(&ctx, code, date).await?;
     Ok(HttpResponse::Ok().json(
         slots
             .iter()

@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::PageCtx;
-use crate::app::error::{AppError, AppResult};
-use crate::db::{bookings, branches, claims, run};
+use crate::app::{self, AppError, AppResult};
 use crate::views::branches as view;
 use crate::web::auth::Identity;
 use crate::web::State;
@@ -18,10 +17,7 @@ pub struct FinderQuery {
 
 pub async fn finder(req: HttpRequest, state: State, q: web::Query<FinderQuery>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
-    let all = run(&state.db, |db| {
-        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
-    })
-    .await;
+    let all = app::branches::list(&ctx.app(&state)).await;
     let all = match all {
         Ok(a) => a,
         Err(e) => return ctx.error_page(&e),
@@ -64,48 +60,30 @@ async fn render_day(
     code: String,
     q: DayQuery,
 ) -> AppResult<HttpResponse> {
-    let now = state.clock.now();
-    let branch = {
-        let code = code.clone();
-        run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
-        })
-        .await?
-        .ok_or_else(|| AppError::not_found("branch_not_found"))?
-    };
+    let app = ctx.app(state);
+    let now = app.clock.now();
+    let branch = app::branches::find(&app, code.clone()).await?;
     let today = now.with_timezone(&branch.tz()).date_naive();
     let date = match q.date.as_deref() {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| AppError::bad_request("invalid_date").field("date"))?,
         None => today,
     };
-    let (branch, slots, holiday) = crate::web::api::branches::day(state, code, date).await?;
+    let (branch, slots, holiday) = app::branches::day(&app, code, date).await?;
     // What the caller can do here: book with their open claim, or move
     // their booking.
     let mut who_state = view::Booker::Anonymous;
     if let Some(Identity::Participant { id, .. }) = &ctx.who {
-        let pid = *id;
-        let reschedule = q.reschedule.clone();
-        who_state = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> {
-                let claim = claims::open_claim_of(c, pid)?;
-                let active = bookings::active_of(c, pid)?;
-                Ok(match (claim, active) {
-                    (_, Some(b)) if reschedule.as_deref() == Some(b.code.as_str()) => {
-                        view::Booker::Rescheduling {
-                            code: b.code,
-                            current_slot: b.slot_id,
-                        }
-                    }
-                    (_, Some(b)) => view::Booker::HasBooking { code: b.code },
-                    (Some(cl), None) if cl.status == "open" => {
-                        view::Booker::CanBook { claim_id: cl.id }
-                    }
-                    _ => view::Booker::NoClaim,
-                })
-            })
-        })
-        .await?;
+        let reschedule = q.reschedule.as_deref();
+        who_state = match app::branches::participant_standing(&app, *id).await? {
+            (_, Some(b)) if reschedule == Some(b.code.as_str()) => view::Booker::Rescheduling {
+                code: b.code,
+                current_slot: b.slot_id,
+            },
+            (_, Some(b)) => view::Booker::HasBooking { code: b.code },
+            (Some(cl), None) if cl.status == "open" => view::Booker::CanBook { claim_id: cl.id },
+            _ => view::Booker::NoClaim,
+        };
     } else if ctx.who.is_some() {
         who_state = view::Booker::Staff;
     }

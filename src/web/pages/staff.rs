@@ -68,7 +68,7 @@ pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>)
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                 .unwrap_or(today);
             let (_, slots, holiday) =
-                crate::web::api::branches::day(&state, b.code.clone(), date).await?;
+                crate::app::branches::day(&ctx.app(&state), b.code.clone(), date).await?;
             let ids: Vec<i64> = slots.iter().map(|s| s.id).collect();
             let people = run(&state.db, move |db| {
                 db.read(|c| -> AppResult<_> {

@@ -1,0 +1,71 @@
+//! Branches and their sessions, as participants look for a seat: the list,
+//! and one branch's day (its sessions created on demand within the
+//! horizon, and the holiday if the day is one).
+
+use chrono::NaiveDate;
+
+use super::{AppError, AppResult, Ctx};
+use crate::db::bookings::{self, Booking};
+use crate::db::branches::{self, Branch, Holiday, Slot};
+use crate::db::claims::{self, Claim};
+use crate::db::{run, seed};
+
+/// Every branch.
+pub async fn list(ctx: &Ctx) -> AppResult<Vec<Branch>> {
+    run(&ctx.db, |db| db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })).await
+}
+
+/// One branch, or `branch_not_found`.
+pub async fn find(ctx: &Ctx, code: String) -> AppResult<Branch> {
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
+    })
+        .await?
+        .ok_or_else(|| AppError::not_found("branch_not_found"))
+}
+
+/// A branch's day: its sessions on a local date and the holiday if it is
+/// one. Days within the sessions horizon get their sessions on first look.
+pub async fn day(
+    ctx: &Ctx,
+    code: String,
+    date: NaiveDate,
+) -> AppResult<(Branch, Vec<Slot>, Option<Holiday>)> {
+    let horizon = ctx.settings.sessions_ahead_days;
+    let now = ctx.clock.now();
+    run(&ctx.db, move |db| {
+        let branch = db
+            .read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })?
+            .ok_or_else(|| AppError::not_found("branch_not_found"))?;
+        let today = now.with_timezone(&branch.tz()).date_naive();
+        let within = date >= today && (date - today).num_days() <= horizon;
+        let has =
+            db.read(|c| -> AppResult<_> { Ok(branches::has_slots_on(c, &branch.code, date)?) })?;
+        if within && !has {
+            db.write(|c| -> AppResult<_> { Ok(seed::ensure_day(c, &branch, date)?) })?;
+        }
+        db.read(|c| -> AppResult<_> {
+            let slots = branches::slots_on(c, &branch.code, date)?;
+            let holiday = branches::holiday_on(c, date)?;
+            Ok((branch, slots, holiday))
+        })
+    })
+    .await
+}
+
+/// What a participant holds when looking at a day: their open claim and
+/// their active booking, if any.
+pub async fn participant_standing(
+    ctx: &Ctx,
+    participant_id: i64,
+) -> AppResult<(Option<Claim>, Option<Booking>)> {
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            Ok((
+                claims::open_claim_of(c, participant_id)?,
+                bookings::active_of(c, participant_id)?,
+            ))
+        })
+    })
+    .await
+}
