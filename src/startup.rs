@@ -3,7 +3,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -13,7 +12,7 @@ use crate::auth::{load_or_create_secret, JwtKeys};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{seed, Db};
-use crate::mail::worker::{Transport, Worker};
+use crate::mail::worker::Transport;
 use crate::web::{self, AppState};
 
 pub struct Application {
@@ -83,50 +82,8 @@ impl Application {
         .shutdown_timeout(5)
         .run();
 
-        let interval = Duration::from_millis(settings.worker_interval_ms.max(50));
-        let worker = Worker {
-            db: db.clone(),
-            clock,
-            transport,
-            from: settings.mail_from.clone(),
-            retry_base_secs: settings.mail_retry_base_secs,
-            public_url: settings.public_url.clone(),
-        };
-        actix_web::rt::spawn(worker.run_forever(interval));
-        let ahead = settings.sessions_ahead_days;
-        let calendar_db = db.clone();
-        actix_web::rt::spawn(async move {
-            loop {
-                actix_web::rt::time::sleep(Duration::from_secs(600)).await;
-                let db = calendar_db.clone();
-                let now = clock.now();
-                let r = actix_web::rt::task::spawn_blocking(move || {
-                    seed::ensure_sessions(&db, now, ahead)
-                })
-                .await;
-                if let Ok(Err(e)) = r {
-                    tracing::error!("session calendar: {e}");
-                }
-            }
-        });
-
-        // Every 10 minutes, sign the log's head when it has grown.
         let audit_key = Arc::new(crate::audit::AuditKey::load_or_create(&settings.data_dir)?);
-        let audit_db = db.clone();
-        actix_web::rt::spawn(async move {
-            loop {
-                actix_web::rt::time::sleep(Duration::from_secs(600)).await;
-                let (db, key) = (audit_db.clone(), audit_key.clone());
-                let now = clock.now_naive();
-                let r = actix_web::rt::task::spawn_blocking(move || {
-                    crate::audit::checkpoint(&db, &key, now, true)
-                })
-                .await;
-                if let Ok(Err(e)) = r {
-                    tracing::error!("audit checkpoint: {e}");
-                }
-            }
-        });
+        crate::jobs::start(&db, clock, &settings, transport, audit_key);
 
         println!(
             "Antre listening on http://{addr} ({} database)",

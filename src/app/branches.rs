@@ -12,7 +12,10 @@ use crate::db::{run, seed};
 
 /// Every branch.
 pub async fn list(ctx: &Ctx) -> AppResult<Vec<Branch>> {
-    run(&ctx.db, |db| db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })).await
+    run(&ctx.db, |db| {
+        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
+    })
+    .await
 }
 
 /// One branch, or `branch_not_found`.
@@ -20,8 +23,8 @@ pub async fn find(ctx: &Ctx, code: String) -> AppResult<Branch> {
     run(&ctx.db, move |db| {
         db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
     })
-        .await?
-        .ok_or_else(|| AppError::not_found("branch_not_found"))
+    .await?
+    .ok_or_else(|| AppError::not_found("branch_not_found"))
 }
 
 /// A branch's day: its sessions on a local date and the holiday if it is

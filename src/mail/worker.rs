@@ -90,7 +90,6 @@ pub struct Worker {
     pub transport: Transport,
     pub from: String,
     pub retry_base_secs: i64,
-    pub public_url: String,
 }
 
 impl Worker {
@@ -134,34 +133,5 @@ impl Worker {
             }
         }
         Ok(sent)
-    }
-
-    /// Puts the day-before reminders that are due into the outbox.
-    async fn reminders(&self) {
-        let (now_utc, url) = (self.clock.now(), self.public_url.clone());
-        if let Err(e) = run(&self.db, move |db| {
-            crate::app::booking::send_reminders(db, now_utc, &url)
-                .map_err(|e| DbError::Pool(e.to_string()))
-        })
-        .await
-        {
-            tracing::error!("reminders: {e}");
-        }
-    }
-
-    pub async fn run_forever(self, interval: Duration) {
-        // Reminders are a day-granular rule with a join behind them: once a
-        // minute is plenty, while mail goes out every tick.
-        let mut reminded: Option<std::time::Instant> = None;
-        loop {
-            if reminded.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
-                self.reminders().await;
-                reminded = Some(std::time::Instant::now());
-            }
-            if let Err(e) = self.tick().await {
-                tracing::error!("mail worker: {e}");
-            }
-            tokio::time::sleep(interval).await;
-        }
     }
 }
