@@ -17,20 +17,18 @@
 //! `cargo test --test video -- --nocapture`.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::common;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::network::CookieParam;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
 use chromiumoxide::Page;
-use common::{fixtures, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
 use serde_json::{json, Value};
 

@@ -4,10 +4,8 @@
 //! catching an edited entry, a deleted entry and a tampered checkpoint.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
 

@@ -21,16 +21,14 @@
 //! audit; default all) and `ANTRE_BENCH_BACKENDS` (sqlite, postgres;
 //! default both).
 
-#[macro_use]
-mod common;
-mod bench_support;
+mod support;
 
 use std::time::Instant;
 
-use bench_support as b;
-use bench_support::{booking, floor, scale, Summary};
-use common::Backend;
+use crate::common::Backend;
 use serde_json::{json, Value};
+use support as b;
+use support::{booking, floor, scale, Summary};
 
 // ---------------------------------------------------------------------------
 

@@ -6,16 +6,14 @@
 //! pages and the audit trail.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
 use serde_json::{json, Value};

@@ -5,13 +5,11 @@
 //! upload form on /me.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
 use std::io::Cursor;
 use std::time::Duration;
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;

@@ -10,7 +10,7 @@ use super::booking::{placing, URL};
 use serde_json::json;
 
 use super::{latency_cell, name, server, Summary, DPS, TUESDAY};
-use crate::bench_support as b;
+use crate::bench::support as b;
 use crate::common::{self, Backend, TestDb};
 
 // Collective batch.

@@ -1,13 +1,11 @@
 //! Collective claims (issue 6): an HR representative uploads a batch of
 //! laid-off workers, reads the report and submits the valid rows as claims.
 
-#[macro_use]
-mod common;
-
 use std::io::{Cursor, Read, Write};
 use std::time::{Duration, Instant};
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 

@@ -8,10 +8,8 @@
 //! (claims, documents, floor, collective, audit).
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};

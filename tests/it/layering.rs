@@ -1,0 +1,1 @@
+//! The layering scan (issue 12): placeholder, filled in below.
