@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use crate::common::files;
+use crate::common::fixtures::{staff, Staff};
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
@@ -12,23 +14,6 @@ use serde_json::{json, Value};
 /// 08:40 WITA on Tuesday 2026-11-24.
 const CLOCK: &str = "2026-11-24T08:40:00+08:00";
 const BRANCH: &str = "DPS-DENPASAR";
-
-struct Staff {
-    token: String,
-    id: i64,
-}
-
-async fn staff(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> Staff {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, extra);
-    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
-    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, 200, "me: {me}");
-    Staff {
-        token,
-        id: me["id"].as_i64().expect("staff id"),
-    }
-}
 
 /// Runs one statement, returning the database's refusal instead of
 /// panicking (common::sql panics on errors).
@@ -654,19 +639,6 @@ const RESIGNATION_ITEMS: [&str; 6] = [
     "resignation_letter",
 ];
 
-fn png(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(24 + seed, 16, |x, y| {
-        image::Rgb([
-            (x * 7 % 256) as u8,
-            (y * 5 % 256) as u8,
-            (seed * 40 % 256) as u8,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 /// A participant with a resignation claim and every document uploaded.
 struct Ready {
     member: fixtures::Member,
@@ -683,7 +655,8 @@ async fn ready_claim(app: &TestApp) -> Ready {
             .text("kind", kind.to_string())
             .part(
                 "file",
-                reqwest::multipart::Part::bytes(png(i as u32)).file_name(format!("{kind}.png")),
+                reqwest::multipart::Part::bytes(files::png_seeded(i as u32))
+                    .file_name(format!("{kind}.png")),
             );
         let res = app
             .client

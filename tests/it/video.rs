@@ -22,6 +22,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::fixtures::Staff;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::network::CookieParam;
@@ -55,15 +56,9 @@ fn chromium() -> Option<&'static str> {
     None
 }
 
-struct Staff {
-    token: String,
-}
-
+/// A staff account at the booth branch, signed in.
 async fn staff(app: &TestApp, db: &TestDb, role: &str) -> Staff {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, &["--branch", BRANCH]);
-    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
-    Staff { token }
+    fixtures::staff(app, db, role, &["--branch", BRANCH]).await
 }
 
 async fn device(app: &TestApp, token: &str, body: Value) -> String {
