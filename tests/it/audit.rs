@@ -563,7 +563,7 @@ both_backends!(concurrent_writers_keep_one_chain);
 /// Scale (issue #7): a million entries on SQLite, `antre audit verify`
 /// under 3 s and a filtered page (one branch, one day) under 100 ms in a
 /// release build. Prints the figures; asserts the goals only in release.
-/// Run: `cargo test --release --test audit -- --ignored --nocapture scale`.
+/// Run: `cargo test --release --test it audit::scale -- --ignored --nocapture`.
 #[ignore = "writes a million log entries (about a minute); run by hand or from the benchmarks"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn scale_a_million_entries_verify_and_filtered_page() {

@@ -14,7 +14,7 @@
 //! Needs Chromium at /usr/lib/chromium/chromium (`.ci/run` installs it):
 //! without it the browser test is skipped with a notice, except under
 //! `CI=true`, where it fails. Run alone:
-//! `cargo test --test video -- --nocapture`.
+//! `cargo test --test it video:: -- --nocapture`.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;

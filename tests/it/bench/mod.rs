@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! ANTRE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!   cargo test --release --test bench -- --ignored --nocapture --test-threads=1
+//!   cargo test --release --test it bench:: -- --ignored --nocapture --test-threads=1
 //! ```
 //!
 //! It starts the real (release) binary on a fresh database per phase, on
@@ -79,7 +79,7 @@ fn print_summary(machine: &str, rows: &[Value]) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: run with cargo test --release --test bench -- --ignored --nocapture --test-threads=1"]
+#[ignore = "benchmark: run with cargo test --release --test it bench:: -- --ignored --nocapture --test-threads=1"]
 async fn benchmarks() {
     let machine = b::machine();
     let only = std::env::var("ANTRE_BENCH_ONLY").unwrap_or_default();
