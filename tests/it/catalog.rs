@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+pub(crate) const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+pub(crate) enum Tok {
     Ident(String),
     Str(String),
     Punct(char),
@@ -32,10 +32,10 @@ enum Tok {
 }
 
 /// A token with its line number.
-type Spanned = (Tok, usize);
+pub(crate) type Spanned = (Tok, usize);
 
 /// A small Rust lexer: enough to find string literals in call positions.
-fn lex(src: &str) -> Vec<Spanned> {
+pub(crate) fn lex(src: &str) -> Vec<Spanned> {
     let b: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -314,14 +314,15 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
                     add(k, line, "Invalid::new detail");
                 }
             }
-            // Self::new(StatusCode::X, "x") inside `impl AppError`
+            // Self::new(Status::X, "x") inside `impl AppError` (StatusCode
+            // before the application layer took the HTTP types out)
             Some("Self")
                 if path_sep(&toks, i + 1)
                     && ident(&toks, i + 3) == Some("new")
                     && punct(&toks, i + 4, '(') =>
             {
                 let args = call_args(&toks, i + 4);
-                let status_first = matches!(args.first().and_then(|a| a.first()), Some(Tok::Ident(s)) if s == "StatusCode");
+                let status_first = matches!(args.first().and_then(|a| a.first()), Some(Tok::Ident(s)) if s == "StatusCode" || s == "Status");
                 if let (true, Some(k)) = (status_first, lit(args.get(1))) {
                     add(k, line, "Self::new");
                 }
@@ -420,7 +421,7 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
     found
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .filter_map(Result::ok)

@@ -4,14 +4,12 @@
 //! entry in UTC. A mail server that is down never fails a booking: the
 //! outbox keeps the mail and delivers it once the server is back.
 
-#[macro_use]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";

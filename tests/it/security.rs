@@ -3,11 +3,9 @@
 //! cookie.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use base64::Engine;
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";

@@ -14,23 +14,22 @@
 //! Needs Chromium at /usr/lib/chromium/chromium (`.ci/run` installs it):
 //! without it the browser test is skipped with a notice, except under
 //! `CI=true`, where it fails. Run alone:
-//! `cargo test --test video -- --nocapture`.
+//! `cargo test --test it video:: -- --nocapture`.
 #![allow(clippy::unwrap_used)]
-
-#[macro_use]
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::common;
+use crate::common::fixtures::Staff;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::network::CookieParam;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
 use chromiumoxide::Page;
-use common::{fixtures, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
 use serde_json::{json, Value};
 
@@ -57,15 +56,9 @@ fn chromium() -> Option<&'static str> {
     None
 }
 
-struct Staff {
-    token: String,
-}
-
+/// A staff account at the booth branch, signed in.
 async fn staff(app: &TestApp, db: &TestDb, role: &str) -> Staff {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, &["--branch", BRANCH]);
-    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
-    Staff { token }
+    fixtures::staff(app, db, role, &["--branch", BRANCH]).await
 }
 
 async fn device(app: &TestApp, token: &str, body: Value) -> String {

@@ -4,12 +4,10 @@
 //! and claim rules rely on), the same named indexes and the same foreign
 //! keys.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
-use common::{Backend, Options, TestApp, TestDb};
+use crate::common::{Backend, Options, TestApp, TestDb};
 use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 

@@ -5,15 +5,13 @@
 //! invariant everywhere: `booked` ≤ capacity and `booked` = the active
 //! bookings of the session in the database.
 
-#[macro_use]
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::fixtures;
-use common::{error_code, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::fixtures;
+use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use tokio::sync::Barrier;

@@ -5,10 +5,8 @@
 //!
 //! The server clock starts at 2026-11-23 07:00 WIB (a Monday).
 
-#[macro_use]
-mod common;
-
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";

@@ -8,10 +8,9 @@
 //! (claims, documents, floor, collective, audit).
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::files;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -75,10 +74,9 @@ struct World {
     hr_id: i64,
 }
 
+/// A staff account's token.
 async fn staff(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> String {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, extra);
-    fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await
+    fixtures::staff(app, db, role, extra).await.token
 }
 
 async fn device(app: &TestApp, supervisor: &str, branch: &str) -> String {
@@ -91,13 +89,6 @@ async fn device(app: &TestApp, supervisor: &str, branch: &str) -> String {
         .await;
     assert_eq!(status, 201, "device: {v}");
     v["token"].as_str().unwrap().to_string()
-}
-
-fn jpeg() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(20, 20, |x, y| image::Rgb([x as u8 * 9, y as u8 * 7, 80]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
-    out.into_inner()
 }
 
 fn csv_batch() -> Vec<u8> {
@@ -147,9 +138,10 @@ async fn world(db: &TestDb) -> World {
 
     let owner = fixtures::register(&app).await;
     let claim = fixtures::claim(&app, &owner.token).await;
-    let form = Form::new()
-        .text("kind", "ektp")
-        .part("file", Part::bytes(jpeg()).file_name("ktp.jpg"));
+    let form = Form::new().text("kind", "ektp").part(
+        "file",
+        Part::bytes(files::jpeg(20, 20)).file_name("ktp.jpg"),
+    );
     let res = app
         .client
         .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
@@ -921,7 +913,7 @@ async fn send(w: &World, r: &Row, who: Who) -> (u16, String) {
     if r.upload {
         let form = Form::new()
             .text("kind", "kk")
-            .part("file", Part::bytes(jpeg()).file_name("kk.jpg"));
+            .part("file", Part::bytes(files::jpeg(20, 20)).file_name("kk.jpg"));
         req = req.multipart(form);
     } else if let Some(b) = &r.body {
         req = req.json(b);

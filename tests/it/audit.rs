@@ -4,33 +4,16 @@
 //! catching an edited entry, a deleted entry and a tampered checkpoint.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::files;
+use crate::common::fixtures::{staff, Staff};
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
 
 /// 08:40 WITA on Tuesday 2026-11-24.
 const CLOCK: &str = "2026-11-24T08:40:00+08:00";
 const BRANCH: &str = "DPS-DENPASAR";
-
-struct Staff {
-    token: String,
-    id: i64,
-}
-
-async fn staff(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> Staff {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, extra);
-    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
-    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, 200, "me: {me}");
-    Staff {
-        token,
-        id: me["id"].as_i64().expect("staff id"),
-    }
-}
 
 /// Runs one statement, returning the database's refusal instead of
 /// panicking (common::sql panics on errors).
@@ -580,7 +563,7 @@ both_backends!(concurrent_writers_keep_one_chain);
 /// Scale (issue #7): a million entries on SQLite, `antre audit verify`
 /// under 3 s and a filtered page (one branch, one day) under 100 ms in a
 /// release build. Prints the figures; asserts the goals only in release.
-/// Run: `cargo test --release --test audit -- --ignored --nocapture scale`.
+/// Run: `cargo test --release --test it audit::scale -- --ignored --nocapture`.
 #[ignore = "writes a million log entries (about a minute); run by hand or from the benchmarks"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn scale_a_million_entries_verify_and_filtered_page() {
@@ -656,19 +639,6 @@ const RESIGNATION_ITEMS: [&str; 6] = [
     "resignation_letter",
 ];
 
-fn png(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(24 + seed, 16, |x, y| {
-        image::Rgb([
-            (x * 7 % 256) as u8,
-            (y * 5 % 256) as u8,
-            (seed * 40 % 256) as u8,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 /// A participant with a resignation claim and every document uploaded.
 struct Ready {
     member: fixtures::Member,
@@ -685,7 +655,8 @@ async fn ready_claim(app: &TestApp) -> Ready {
             .text("kind", kind.to_string())
             .part(
                 "file",
-                reqwest::multipart::Part::bytes(png(i as u32)).file_name(format!("{kind}.png")),
+                reqwest::multipart::Part::bytes(files::png_seeded(i as u32))
+                    .file_name(format!("{kind}.png")),
             );
         let res = app
             .client

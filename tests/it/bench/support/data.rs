@@ -243,14 +243,7 @@ pub async fn subscribe(
     Subscription { task }
 }
 
-/// A small valid JPEG.
-pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg)
-        .expect("encode jpeg");
-    out.into_inner()
-}
+pub use crate::common::files::jpeg;
 
 /// A JSON summary row.
 pub fn row(

@@ -1,13 +1,12 @@
 //! Collective claims (issue 6): an HR representative uploads a batch of
 //! laid-off workers, reads the report and submits the valid rows as claims.
 
-#[macro_use]
-mod common;
-
 use std::io::{Cursor, Read, Write};
 use std::time::{Duration, Instant};
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::files;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
@@ -494,14 +493,6 @@ async fn file_formats(backend: Backend) {
 }
 both_backends!(file_formats);
 
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(32, 32, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
-}
-
 async fn representatives_access_and_idempotency(backend: Backend) {
     let Some(s) = setup(backend).await else {
         return;
@@ -633,9 +624,10 @@ async fn representatives_access_and_idempotency(backend: Backend) {
         "{e}"
     );
     for kind in ["power_of_attorney", "non_abuse_statement"] {
-        let form = Form::new()
-            .text("kind", kind)
-            .part("file", Part::bytes(png()).file_name("surat.png"));
+        let form = Form::new().text("kind", kind).part(
+            "file",
+            Part::bytes(files::png(32, 32)).file_name("surat.png"),
+        );
         let res = s
             .app
             .client
@@ -871,35 +863,6 @@ both_backends!(hr_pages);
 // ---------------------------------------------------------------------------
 // Per-worker documents as one ZIP (issue 6, continued).
 
-/// A one-page PDF that passes the upload checks.
-fn pdf() -> Vec<u8> {
-    let content = "BT /F1 12 Tf 72 720 Td (Buku tabungan) Tj ET";
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ),
-    ];
-    let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    out
-}
-
 /// A deflated ZIP of (name, bytes) entries, plus symlinks (name, target).
 fn zip_of(entries: &[(String, Vec<u8>)], links: &[(&str, &str)]) -> Vec<u8> {
     use zip::write::SimpleFileOptions;
@@ -971,7 +934,7 @@ async fn documents_zip(backend: Backend) {
     assert_eq!(status, 201, "{v}");
     // Before the batch is submitted there are no claims to attach to.
     let path = format!("/api/v1/collective/batches/{}/documents", id_of(&v));
-    let entries = vec![(format!("{}_bank_book.pdf", worker_nik(1)), pdf())];
+    let entries = vec![(format!("{}_bank_book.pdf", worker_nik(1)), files::pdf())];
     let (status, e) = s
         .post_file(&path, &hr, "docs.zip", zip_of(&entries, &[]))
         .await;
@@ -986,18 +949,18 @@ async fn documents_zip(backend: Backend) {
     let (w1, w2, stranger) = (worker_nik(1), worker_nik(2), worker_nik(900));
     let zeros = vec![0u8; 50 * 1024 * 1024];
     let entries = vec![
-        (format!("{w1}_bank_book.pdf"), pdf()),
-        (format!("{w1}_ektp.png"), png()),
-        (format!("{w2}_kpj_card.pdf"), pdf()),
-        (format!("../{w1}_kk.pdf"), pdf()),
-        ("../x_bank_book.pdf".to_string(), pdf()),
-        (format!("sub/{w2}_kk.pdf"), pdf()),
-        (format!("{stranger}_bank_book.pdf"), pdf()),
+        (format!("{w1}_bank_book.pdf"), files::pdf()),
+        (format!("{w1}_ektp.png"), files::png(32, 32)),
+        (format!("{w2}_kpj_card.pdf"), files::pdf()),
+        (format!("../{w1}_kk.pdf"), files::pdf()),
+        ("../x_bank_book.pdf".to_string(), files::pdf()),
+        (format!("sub/{w2}_kk.pdf"), files::pdf()),
+        (format!("{stranger}_bank_book.pdf"), files::pdf()),
         (format!("{w2}_bank_book.pdf"), zeros),
-        (format!("{w2}_buku_tabungan.pdf"), pdf()),
-        (format!("{w2}_passport.pdf"), pdf()),
+        (format!("{w2}_buku_tabungan.pdf"), files::pdf()),
+        (format!("{w2}_passport.pdf"), files::pdf()),
         (format!("{w2}_selfie.pdf"), b"MZ not a pdf at all".to_vec()),
-        ("daftar.pdf".to_string(), pdf()),
+        ("daftar.pdf".to_string(), files::pdf()),
     ];
     let archive = zip_of(&entries, &[(&format!("{w2}_kk.pdf"), "/etc/passwd")]);
     let started = Instant::now();
@@ -1055,7 +1018,7 @@ async fn documents_zip(backend: Backend) {
     );
 
     // Not a ZIP at all.
-    let (status, e) = s.post_file(&path, &hr, "docs.zip", pdf()).await;
+    let (status, e) = s.post_file(&path, &hr, "docs.zip", files::pdf()).await;
     assert_eq!((status, error_code(&e)), (422, "zip_corrupt"), "{e}");
     // More than 2,000 entries: refused as a whole, nothing stored.
     let many: Vec<(String, Vec<u8>)> = (0..2001)
@@ -1072,7 +1035,7 @@ async fn documents_zip(backend: Backend) {
 
     // The HR officer of another company does not see the batch.
     let other = s.company("ZIPOTHER", 100).await;
-    let entries = vec![(format!("{w1}_kk.pdf"), pdf())];
+    let entries = vec![(format!("{w1}_kk.pdf"), files::pdf())];
     let (status, e) = s
         .post_file(&path, &other, "docs.zip", zip_of(&entries, &[]))
         .await;
@@ -1121,8 +1084,8 @@ async fn documents_zip_page(backend: Backend) {
     let archive = || {
         zip_of(
             &[
-                (format!("{}_bank_book.pdf", worker_nik(3)), pdf()),
-                ("../x_bank_book.pdf".to_string(), pdf()),
+                (format!("{}_bank_book.pdf", worker_nik(3)), files::pdf()),
+                ("../x_bank_book.pdf".to_string(), files::pdf()),
             ],
             &[],
         )
@@ -1172,7 +1135,7 @@ async fn mass_termination_letter(backend: Backend) {
         .post_file(&path, &hr, "surat.pdf", b"nama,nik\nSiti,1\n".to_vec())
         .await;
     assert_eq!((status, error_code(&e)), (415, "unsupported_type"), "{e}");
-    let letter = pdf();
+    let letter = files::pdf();
     let (status, v) = s
         .post_file(&path, &hr, "surat-phk.pdf", letter.clone())
         .await;
@@ -1216,7 +1179,7 @@ async fn mass_termination_letter(backend: Backend) {
         .await
         .expect("get");
     assert_eq!(res.status().as_u16(), 404);
-    let (status, e) = s.post_file(&path, &other, "x.pdf", pdf()).await;
+    let (status, e) = s.post_file(&path, &other, "x.pdf", files::pdf()).await;
     assert_eq!((status, error_code(&e)), (404, "batch_not_found"), "{e}");
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_letters"),
@@ -1237,12 +1200,16 @@ async fn mass_termination_letter(backend: Backend) {
         .expect("html");
     assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
     let to = s.app.url(&format!("/hr/batches/{id}/letter"));
-    let form = Form::new().part("file", Part::bytes(png()).file_name("surat.png"));
+    let form = Form::new().part(
+        "file",
+        Part::bytes(files::png(32, 32)).file_name("surat.png"),
+    );
     let res = b.post(&to).multipart(form).send().await.expect("post");
     assert_eq!(res.status().as_u16(), 403);
-    let form = Form::new()
-        .text("csrf", csrf_of(&html))
-        .part("file", Part::bytes(png()).file_name("surat.png"));
+    let form = Form::new().text("csrf", csrf_of(&html)).part(
+        "file",
+        Part::bytes(files::png(32, 32)).file_name("surat.png"),
+    );
     let res = b.post(&to).multipart(form).send().await.expect("post");
     assert_eq!(res.status().as_u16(), 303);
     let res = b.get(s.app.url(&path)).send().await.expect("get");
@@ -1384,7 +1351,7 @@ async fn staff_batch_list_and_company_forms(backend: Backend) {
     for kind in ["power_of_attorney", "non_abuse_statement"] {
         let form = Form::new()
             .text("kind", kind)
-            .part("file", Part::bytes(pdf()).file_name("surat.pdf"));
+            .part("file", Part::bytes(files::pdf()).file_name("surat.pdf"));
         let res = s
             .app
             .client

@@ -10,7 +10,7 @@ use super::booking::{placing, URL};
 use serde_json::json;
 
 use super::{latency_cell, name, server, Summary, DPS, TUESDAY};
-use crate::bench_support as b;
+use crate::bench::support as b;
 use crate::common::{self, Backend, TestDb};
 
 // Collective batch.
@@ -231,20 +231,8 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
 
     // The command an operator runs.
     let t = Instant::now();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_antre"));
-    cmd.args(["audit", "verify"]);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ANTRE_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
-        .current_dir(tdb.data_dir.path())
-        .env("ANTRE_DATABASE_URL", &tdb.url)
-        .env("ANTRE_DATA_DIR", tdb.data_dir.path())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("antre audit verify");
+    // On the server's clock, like every operator command in the tests.
+    let out = common::antre_cli(&tdb, &["audit", "verify"], "");
     let verify = t.elapsed();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

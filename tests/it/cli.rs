@@ -2,12 +2,10 @@
 //! on standard input, exit status and a one-line reason on failure.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
 use std::process::Output;
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use serde_json::json;
 
 const PASSWORD: &str = "Petugas-Antre-2026";

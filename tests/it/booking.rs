@@ -3,11 +3,9 @@
 //! checking that a session's `booked` equals the active bookings in the
 //! database.
 
-#[macro_use]
-mod common;
-
-use common::fixtures::{self, Member};
-use common::{error_code, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::fixtures::{self, Member};
+use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
 /// Monday 2026-11-23, 07:00 WIB = 08:00 WITA = 09:00 WIT.

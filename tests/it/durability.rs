@@ -3,11 +3,9 @@
 //! still there, with their seat counts and their mails, after a restart on
 //! the same database.
 
-#[macro_use]
-mod common;
-
-use common::fixtures;
-use common::{Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::fixtures;
+use crate::common::{Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";

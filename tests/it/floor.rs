@@ -6,16 +6,15 @@
 //! pages and the audit trail.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::files;
+use crate::common::fixtures::Staff;
+use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -33,24 +32,9 @@ const OTHER_BRANCH: &str = "JKT-CILANDAK";
 // ---------------------------------------------------------------------------
 // Helpers.
 
-struct Staff {
-    token: String,
-    id: i64,
-    email: String,
-}
-
 /// A staff account (branch for supervisor and cs), signed in, with its id.
 async fn staff(app: &TestApp, db: &TestDb, role: &str, branch: Option<&str>) -> Staff {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    let extra: Vec<&str> = branch.map(|b| vec!["--branch", b]).unwrap_or_default();
-    fixtures::add_staff(db, role, &email, &extra);
-    let token = fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await;
-    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, 200, "me: {me}");
-    let id = me["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("staff id: {me}"));
-    Staff { token, id, email }
+    fixtures::staff(app, db, role, &fixtures::at_branch(branch)).await
 }
 
 /// Issues a kiosk credential for `branch` as `token` (expects 201).
@@ -1270,28 +1254,13 @@ const RESIGNATION_ITEMS: [&str; 6] = [
     "resignation_letter",
 ];
 
-/// A small PNG, different for each `seed`.
-fn png(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(24 + seed, 16, |x, y| {
-        image::Rgb([
-            (x * 7 % 256) as u8,
-            (y * 5 % 256) as u8,
-            (seed * 40 % 256) as u8,
-        ])
-    });
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("encode png");
-    out.into_inner()
-}
-
 /// Uploads a PNG for every item; returns the document ids.
 async fn upload_all(app: &TestApp, token: &str, claim: i64) -> Vec<i64> {
     let mut ids = Vec::new();
     for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
         let form = Form::new().text("kind", kind.to_string()).part(
             "file",
-            Part::bytes(png(i as u32)).file_name(format!("{kind}.png")),
+            Part::bytes(files::png_seeded(i as u32)).file_name(format!("{kind}.png")),
         );
         let res = app
             .client
@@ -1890,9 +1859,10 @@ async fn console_actions(backend: Backend) {
     // A re-upload reaches the serving agent's console within a second.
     let mut console = Sse::open(&app, "/api/v1/console/events", Some(&cs1.token)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let form = Form::new()
-        .text("kind", "ektp")
-        .part("file", Part::bytes(png(99)).file_name("ektp-baru.png"));
+    let form = Form::new().text("kind", "ektp").part(
+        "file",
+        Part::bytes(files::png_seeded(99)).file_name("ektp-baru.png"),
+    );
     let res = app
         .client
         .post(app.url(&format!("/api/v1/claims/{claim}/documents")))

@@ -109,4 +109,30 @@ pub fn add_staff(db: &super::TestDb, role: &str, email: &str, extra: &[&str]) {
     );
 }
 
+/// A signed-in staff account.
+pub struct Staff {
+    pub token: String,
+    pub id: i64,
+    pub email: String,
+}
+
+/// The flags placing a staff account at `branch` (supervisors and cs).
+pub fn at_branch(branch: Option<&str>) -> Vec<&str> {
+    branch.map(|b| vec!["--branch", b]).unwrap_or_default()
+}
+
+/// A fresh staff account of `role` made at the command line (`extra`:
+/// further flags, e.g. `at_branch(..)`), signed in, with its id.
+pub async fn staff(app: &TestApp, db: &super::TestDb, role: &str, extra: &[&str]) -> Staff {
+    let email = format!("{role}{}@bpjs.example.id", unique());
+    add_staff(db, role, &email, extra);
+    let token = login(app, &email, STAFF_PASSWORD).await;
+    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(status, 200, "me: {me}");
+    let id = me["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("staff id: {me}"));
+    Staff { token, id, email }
+}
+
 pub const STAFF_PASSWORD: &str = "Petugas-Antre-2026";

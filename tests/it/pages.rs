@@ -2,10 +2,8 @@
 //! CSRF field of every form, 303 redirects after posts.
 #![allow(clippy::unwrap_used)]
 
-#[macro_use]
-mod common;
-
-use common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::Client;
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";

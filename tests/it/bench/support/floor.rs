@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::{latency_cell, name, server, Summary, DPS};
-use crate::bench_support as b;
+use crate::bench::support as b;
 use crate::common::{self, Backend, TestDb};
 
 // Console: from an event to a subscribed console stream.

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::{latency_cell, name, pool_size, server, tuesday, Summary, DPS, TUESDAY};
-use crate::bench_support as b;
+use crate::bench::support as b;
 use crate::common::{self, Backend, TestDb};
 
 // Booking rush.

@@ -1,10 +1,8 @@
 //! The stable interface answers as shared/API.md says: health, readiness,
 //! the OpenAPI document, the error shape and language.
 
-#[macro_use]
-mod common;
-
-use common::{error_code, Backend, Options, TestApp, TestDb};
+use crate::common;
+use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::json;
 
 async fn health_ready_and_openapi(backend: Backend) {

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! ANTRE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!   cargo test --release --test bench -- --ignored --nocapture --test-threads=1
+//!   cargo test --release --test it bench:: -- --ignored --nocapture --test-threads=1
 //! ```
 //!
 //! It starts the real (release) binary on a fresh database per phase, on
@@ -21,16 +21,14 @@
 //! audit; default all) and `ANTRE_BENCH_BACKENDS` (sqlite, postgres;
 //! default both).
 
-#[macro_use]
-mod common;
-mod bench_support;
+mod support;
 
 use std::time::Instant;
 
-use bench_support as b;
-use bench_support::{booking, floor, scale, Summary};
-use common::Backend;
+use crate::common::Backend;
 use serde_json::{json, Value};
+use support as b;
+use support::{booking, floor, scale, Summary};
 
 // ---------------------------------------------------------------------------
 
@@ -81,7 +79,7 @@ fn print_summary(machine: &str, rows: &[Value]) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: run with cargo test --release --test bench -- --ignored --nocapture --test-threads=1"]
+#[ignore = "benchmark: run with cargo test --release --test it bench:: -- --ignored --nocapture --test-threads=1"]
 async fn benchmarks() {
     let machine = b::machine();
     let only = std::env::var("ANTRE_BENCH_ONLY").unwrap_or_default();

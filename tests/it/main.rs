@@ -1,0 +1,31 @@
+//! The integration test binary: one process, one harness (`common`), one
+//! module per capability. Every test starts the real `antre` binary on a
+//! fresh database on a pinned server clock (see `common::DEFAULT_CLOCK`).
+//!
+//! Run one capability with a filter, e.g. `cargo test --test it booking::`;
+//! the benchmarks (`bench::`) are ignored by default (README,
+//! "Performance").
+
+#[macro_use]
+mod common;
+
+mod access_matrix;
+mod accounts;
+mod api_contract;
+mod audit;
+mod bench;
+mod booking;
+mod catalog;
+mod claims;
+mod cli;
+mod collective;
+mod documents;
+mod durability;
+mod floor;
+mod layering;
+mod mail;
+mod pages;
+mod race;
+mod schema_parity;
+mod security;
+mod video;
