@@ -17,6 +17,5 @@ pub mod jobs;
 pub mod mail;
 pub mod startup;
 pub mod storage;
-pub mod uploads;
 pub mod views;
 pub mod web;

@@ -266,7 +266,7 @@ pub fn send_reminders(
                 return Ok(0);
             }
             let missing: Vec<(String, String)> =
-                crate::domain::documents::missing_items(&dossier.checklist)
+                crate::domain::dossier::missing_items(&dossier.checklist)
                     .into_iter()
                     .map(|e| (e.label_id.to_string(), e.label_en.to_string()))
                     .collect();

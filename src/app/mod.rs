@@ -6,6 +6,8 @@
 
 pub mod booking;
 pub mod branches;
+pub mod claims;
+pub mod dossier;
 pub mod error;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::claims;
 use super::{DbConnection, DbError};
+use crate::domain::claim::ClaimStatus;
 
 /// Statuses in which a claim still blocks a new one.
 pub const OPEN_STATUSES: [&str; 2] = ["open", "verified"];
@@ -28,6 +29,13 @@ pub struct Claim {
     pub updated_at: NaiveDateTime,
     pub heir_is_child: bool,
     pub heir_is_minor: bool,
+}
+
+impl Claim {
+    /// The stored status, parsed; `None` for a word no version wrote.
+    pub fn status(&self) -> Option<ClaimStatus> {
+        ClaimStatus::parse(&self.status).ok()
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -90,7 +98,7 @@ pub fn had_partial_claim(conn: &mut DbConnection, participant: i64) -> Result<bo
     let n: i64 = claims::table
         .filter(claims::participant_id.eq(participant))
         .filter(claims::reason.eq_any(["partial_10", "partial_30"]))
-        .filter(claims::status.eq_any(["verified", "paid"]))
+        .filter(claims::status.eq_any([ClaimStatus::Verified.as_str(), ClaimStatus::Paid.as_str()]))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -107,7 +115,7 @@ pub fn decide(
     let n = diesel::update(
         claims::table
             .filter(claims::id.eq(id))
-            .filter(claims::status.eq("open")),
+            .filter(claims::status.eq(ClaimStatus::Open.as_str())),
     )
     .set((claims::status.eq(status), claims::updated_at.eq(at)))
     .execute(conn)?;

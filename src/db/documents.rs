@@ -7,6 +7,10 @@ use diesel::prelude::*;
 use super::schema::documents;
 use super::{DbConnection, DbError};
 
+/// The stored status of a removed document (kept as history, never shown
+/// as part of the dossier); the other values are `DocStatus` codes.
+pub const DELETED: &str = "deleted";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = documents)]
 pub struct Document {
@@ -26,6 +30,13 @@ pub struct Document {
     pub reviewed_at: Option<NaiveDateTime>,
     pub reject_reason: Option<String>,
     pub reject_note: Option<String>,
+}
+
+impl Document {
+    /// Removed by its owner: history only.
+    pub fn is_deleted(&self) -> bool {
+        self.status == DELETED
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -125,7 +136,7 @@ pub fn review(
         documents::table
             .filter(documents::id.eq(id))
             .filter(documents::is_current.eq(true))
-            .filter(documents::status.ne("deleted")),
+            .filter(documents::status.ne(DELETED)),
     )
     .set((
         documents::status.eq(status),
@@ -144,10 +155,10 @@ pub fn mark_deleted(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
     let n = diesel::update(
         documents::table
             .filter(documents::id.eq(id))
-            .filter(documents::status.ne("deleted")),
+            .filter(documents::status.ne(DELETED)),
     )
     .set((
-        documents::status.eq("deleted"),
+        documents::status.eq(DELETED),
         documents::is_current.eq(false),
     ))
     .execute(conn)?;
@@ -160,7 +171,7 @@ pub struct Dossier {
     pub claim: super::claims::Claim,
     /// Every version, oldest first (deleted ones included, for history).
     pub documents: Vec<Document>,
-    pub checklist: Vec<crate::domain::documents::ChecklistEntry>,
+    pub checklist: Vec<crate::domain::dossier::ChecklistEntry>,
     pub ready: bool,
     pub verifiable: bool,
 }
@@ -170,12 +181,12 @@ impl Dossier {
     pub fn current(&self) -> impl Iterator<Item = &Document> {
         self.documents
             .iter()
-            .filter(|d| d.is_current && d.status != "deleted")
+            .filter(|d| d.is_current && !d.is_deleted())
     }
 }
 
 pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<Dossier, DbError> {
-    use crate::domain::documents::{
+    use crate::domain::dossier::{
         checklist, is_ready, is_verifiable, required_items, DocStatus, DocumentKind,
         RequirementContext, UploadedDoc,
     };
@@ -189,7 +200,7 @@ pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<D
     let items = required_items(&claim.reason, &ctx).unwrap_or_default();
     let uploaded: Vec<UploadedDoc> = documents
         .iter()
-        .filter(|d| d.status != "deleted")
+        .filter(|d| !d.is_deleted())
         .filter_map(|d| {
             Some(UploadedDoc {
                 kind: DocumentKind::parse(&d.kind)?,

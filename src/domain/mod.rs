@@ -9,7 +9,7 @@ pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
 pub mod claim;
-pub mod documents;
+pub mod dossier;
 pub mod email;
 pub mod floor;
 pub mod kpj;

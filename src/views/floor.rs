@@ -422,7 +422,7 @@ pub fn session(
 }
 
 fn reasons_select(l: Lang, id: &str) -> Markup {
-    use crate::domain::documents::RejectReason;
+    use crate::domain::dossier::RejectReason;
     html! {
         label.visually-hidden for=(id) { (t(l, "reject_reason")) }
         select id=(id) name="reason" required {

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
 
 use super::branches::zone_badge;
 use super::components::{csrf_field, error_for, error_summary, notice, FieldError, Input};
@@ -10,11 +11,36 @@ use crate::db::bookings::BookingView;
 use crate::db::claims::Claim;
 use crate::db::documents::Dossier;
 use crate::db::participants::Participant;
-use crate::domain::claim::{estimated_tax, ClaimReason};
-use crate::domain::documents::ItemStatus;
+use crate::domain::claim::{estimated_tax, ClaimReason, ClaimStatus};
+use crate::domain::dossier::ItemStatus;
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, t, Lang};
-use crate::web::pages::me::ClaimForm;
+
+/// The claim form as typed: the page shows it back with the errors.
+#[derive(Deserialize, Default, Clone)]
+pub struct ClaimForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub last_working_day: String,
+    #[serde(default)]
+    pub termination_date: String,
+    #[serde(default)]
+    pub contract_end_date: String,
+    #[serde(default)]
+    pub membership_start_date: String,
+    #[serde(default)]
+    pub departure_date: String,
+    #[serde(default)]
+    pub date_of_death: String,
+    #[serde(default)]
+    pub balance: String,
+    /// Checkboxes: present when ticked.
+    pub heir_is_child: Option<String>,
+    pub heir_is_minor: Option<String>,
+}
 
 pub struct Overview<'a> {
     pub participant: &'a Participant,
@@ -117,7 +143,7 @@ fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> 
             h2 { (t(l, "me_booking")) }
             @match booking {
                 None => {
-                    @if claim.status == "open" {
+                    @if claim.status() == Some(ClaimStatus::Open) {
                         p { (t(l, "me_no_booking")) }
                         p { a.btn.btn-primary href="/branches" { (t(l, "home_cta_branches")) } }
                     }
@@ -212,8 +238,8 @@ fn dossier_card(
     max_mb: u64,
 ) -> Markup {
     let l = f.lang;
-    let open = d.claim.status == "open";
-    let items = crate::web::api::documents::checklist_body(d, l);
+    let open = d.claim.status() == Some(ClaimStatus::Open);
+    let items = super::checklist::checklist_body(d, l);
     html! {
         section.card.stack id="documents" {
             h2 { (t(l, "me_documents")) }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod booth;
 pub mod branches;
+pub mod checklist;
 pub mod collective;
 pub mod collective_staff;
 pub mod components;

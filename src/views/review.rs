@@ -8,8 +8,8 @@ use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::documents::{Document, Dossier};
 use crate::db::participants::Participant;
-use crate::domain::claim::estimated_tax;
-use crate::domain::documents::{ItemStatus, RejectReason};
+use crate::domain::claim::{estimated_tax, ClaimStatus};
+use crate::domain::dossier::{DocStatus, ItemStatus, RejectReason};
 use crate::i18n::{self, t, Lang};
 
 pub struct Review<'a> {
@@ -49,8 +49,8 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
     let d = r.dossier;
     let c = &d.claim;
     let p = r.participant;
-    let open = c.status == "open";
-    let items = crate::web::api::documents::checklist_body(d, l);
+    let open = c.status() == Some(ClaimStatus::Open);
+    let items = super::checklist::checklist_body(d, l);
     html! {
         p.small { a href="/staff" { "← " (t(l, "staff_title")) } }
         h1 { (t(l, "me_claim")) " #" (c.id) " · " (reason_label(l, &c.reason)) }
@@ -87,9 +87,9 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                                 a href={ "/api/v1/claims/" (c.id) "/documents/" (doc.id) } { (t(l, "download")) }
                             }
                             (viewer(c.id, doc))
-                            @if r.can_review && open && doc.status != "deleted" {
+                            @if r.can_review && open && !doc.is_deleted() {
                                 div.form-actions {
-                                    @if doc.status != "accepted" {
+                                    @if doc.status != DocStatus::Accepted.code() {
                                         form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
                                             (csrf_field(f.csrf))
                                             input type="hidden" name="decision" value="accept";

@@ -1,18 +1,21 @@
-//! Opening a claim and reading it back.
+//! Opening a claim and reading it back, over JSON (the use cases are in
+//! `app::claims` and `app::dossier`).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::documents::DocumentBody;
+use crate::app::claims::{self, ClaimInput};
+use crate::app::dossier;
 use crate::app::error::{AppError, AppResult};
-use crate::db::claims::{self, Claim, NewClaim};
-use crate::db::{participants, run};
-use crate::domain::claim::{self as rules, ClaimDates, ClaimReason, MemberFacts, Refusal};
+use crate::db::claims::Claim;
+use crate::domain::claim as rules;
+use crate::views::checklist::{checklist_body, ChecklistItemBody};
 use crate::web::auth::Authenticated;
+use crate::web::extract::ctx;
 use crate::web::State;
-
-use super::parse_date;
 
 #[derive(Deserialize, ToSchema, Default, Clone)]
 pub struct CreateClaimRequest {
@@ -79,100 +82,21 @@ impl From<Claim> for ClaimBody {
     }
 }
 
-fn refusal_error(r: Refusal) -> AppError {
-    match r {
-        Refusal::MissingField { field } => AppError::unprocessable("missing_field").field(field),
-        Refusal::InvalidDate { field, detail } => AppError::unprocessable("invalid_date")
-            .field(field)
-            .detail(detail),
-        Refusal::NotYetEligible {
-            rule,
-            eligible_from,
-        } => {
-            let mut e = AppError::unprocessable("not_yet_eligible").detail(rule);
-            e.eligible_from = Some(eligible_from);
-            e
+impl From<CreateClaimRequest> for ClaimInput {
+    fn from(r: CreateClaimRequest) -> Self {
+        Self {
+            reason: r.reason,
+            last_working_day: r.last_working_day,
+            termination_date: r.termination_date,
+            contract_end_date: r.contract_end_date,
+            membership_start_date: r.membership_start_date,
+            departure_date: r.departure_date,
+            date_of_death: r.date_of_death,
+            balance: r.balance,
+            heir_is_child: r.heir_is_child,
+            heir_is_minor: r.heir_is_minor,
         }
-        Refusal::NotEligible { rule } => AppError::unprocessable("not_eligible").detail(rule),
-        Refusal::ClaimOpen => AppError::conflict("claim_open"),
     }
-}
-
-/// Parses, decides eligibility and stores a claim in one transaction.
-/// Shared by the API and the claim page.
-pub async fn open_claim(
-    state: &State,
-    participant_id: i64,
-    r: CreateClaimRequest,
-) -> AppResult<Claim> {
-    let reason = ClaimReason::parse(r.reason.trim())
-        .ok_or_else(|| AppError::unprocessable("invalid_reason").field("reason"))?;
-    // Only the reason's own date fields are read; others are ignored.
-    let wanted = reason.date_fields();
-    let pick = |field: &'static str, raw: Option<&str>| {
-        if wanted.contains(&field) {
-            parse_date(field, raw)
-        } else {
-            Ok(None)
-        }
-    };
-    let dates = ClaimDates {
-        last_working_day: pick("last_working_day", r.last_working_day.as_deref())?,
-        termination_date: pick("termination_date", r.termination_date.as_deref())?,
-        contract_end_date: pick("contract_end_date", r.contract_end_date.as_deref())?,
-        membership_start_date: pick("membership_start_date", r.membership_start_date.as_deref())?,
-        departure_date: pick("departure_date", r.departure_date.as_deref())?,
-        date_of_death: pick("date_of_death", r.date_of_death.as_deref())?,
-    };
-    if r.balance.is_some_and(|b| b < 0) {
-        return Err(AppError::unprocessable("invalid_balance").field("balance"));
-    }
-    let now = state.clock.now();
-    // Claims are not tied to a branch yet; "today" is taken in WIB, the
-    // zone most members live in.
-    let today = now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
-    let retirement_age = state.settings.retirement_age;
-    run(&state.db, move |db| {
-        db.write(|c| -> AppResult<Claim> {
-            let p = participants::find(c, participant_id)?.ok_or_else(AppError::unauthenticated)?;
-            let facts = MemberFacts {
-                birth_date: p.birth_date,
-                retirement_age,
-                earlier_partial_claim: claims::had_partial_claim(c, participant_id)?,
-                has_open_claim: claims::open_claim_of(c, participant_id)?.is_some(),
-            };
-            rules::check_eligibility(reason, &dates, &facts, today).map_err(refusal_error)?;
-            let ts = now.naive_utc();
-            let keep = |field: &str, v: Option<NaiveDate>| {
-                reason.date_fields().contains(&field).then_some(v).flatten()
-            };
-            let new = NewClaim {
-                participant_id,
-                reason: reason.code().to_string(),
-                status: "open".into(),
-                channel: "online".into(),
-                last_working_day: keep("last_working_day", dates.last_working_day),
-                termination_date: keep("termination_date", dates.termination_date),
-                contract_end_date: keep("contract_end_date", dates.contract_end_date),
-                membership_start_date: keep("membership_start_date", dates.membership_start_date),
-                departure_date: keep("departure_date", dates.departure_date),
-                date_of_death: keep("date_of_death", dates.date_of_death),
-                balance: r.balance,
-                created_at: ts,
-                updated_at: ts,
-                heir_is_child: reason == ClaimReason::Death && r.heir_is_child.unwrap_or(false),
-                heir_is_minor: reason == ClaimReason::Death && r.heir_is_minor.unwrap_or(false),
-            };
-            claims::insert(c, &new).map_err(|e| {
-                if e.is_unique_violation() {
-                    AppError::conflict("claim_open")
-                } else {
-                    e.into()
-                }
-            })
-        })
-    })
-    .await
 }
 
 /// Opens a claim for the signed-in participant.
@@ -181,11 +105,13 @@ pub async fn open_claim(
     security(("bearer" = [])))]
 pub async fn create(
     state: State,
+    req: HttpRequest,
     who: Authenticated,
     body: web::Json<CreateClaimRequest>,
 ) -> AppResult<HttpResponse> {
     let pid = who.0.participant_id()?;
-    let claim = open_claim(&state, pid, body.into_inner()).await?;
+    let ctx = ctx(&state, Some(&who.0), &req);
+    let claim = claims::open(&ctx, pid, body.into_inner().into()).await?;
     Ok(HttpResponse::Created().json(CreatedClaim {
         id: claim.id,
         reason: claim.reason,
@@ -198,13 +124,13 @@ pub struct ClaimWithDossier {
     #[serde(flatten)]
     pub claim: ClaimBody,
     /// One item per required document; alternatives are one item.
-    pub checklist: Vec<super::documents::ChecklistItemBody>,
+    pub checklist: Vec<ChecklistItemBody>,
     /// Every required item has an upload.
     pub ready: bool,
     /// Every required item is accepted: the claim can be verified.
     pub verifiable: bool,
     /// Current documents (the latest version of each kind).
-    pub documents: Vec<super::documents::DocumentBody>,
+    pub documents: Vec<DocumentBody>,
 }
 
 /// A claim with its document checklist: to its owner, the staff of a
@@ -214,34 +140,20 @@ pub struct ClaimWithDossier {
     security(("bearer" = [])))]
 pub async fn get(
     state: State,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     who: Authenticated,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let identity = who.0.clone();
-    let dossier = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let Some(claim) = claims::find(c, id)? else {
-                return Ok(None);
-            };
-            if !super::documents::may_read(c, &identity, &claim)? {
-                return Ok(None);
-            }
-            Ok(Some(crate::db::documents::dossier(c, claim)?))
-        })
-    })
-    .await?
-    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+    let ctx = ctx(&state, Some(&who.0), &req);
+    let dossier = dossier::dossier(&ctx, path.into_inner())
+        .await?
+        .ok_or_else(|| AppError::not_found("claim_not_found"))?;
     let lang = crate::web::lang::of_request(&req);
     Ok(HttpResponse::Ok().json(ClaimWithDossier {
-        checklist: super::documents::checklist_body(&dossier, lang),
+        checklist: checklist_body(&dossier, lang),
         ready: dossier.ready,
         verifiable: dossier.verifiable,
-        documents: dossier
-            .current()
-            .map(super::documents::DocumentBody::from)
-            .collect(),
+        documents: dossier.current().map(DocumentBody::from).collect(),
         claim: ClaimBody::from(dossier.claim.clone()),
     }))
 }

@@ -274,7 +274,7 @@ pub async fn accept_batch(
     })?;
     apply_claim_rules(&mut validated, today);
     let now = state.clock.now_naive();
-    let file_name: String = crate::uploads::sanitize_file_name(&file_name);
+    let file_name: String = crate::domain::dossier::upload::sanitize_file_name(&file_name);
     run(&state.db, move |db| {
         db.write(|c| -> AppResult<Uploaded> {
             store::lock_company(c, &npp)?;

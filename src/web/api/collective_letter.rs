@@ -16,7 +16,7 @@ use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective as store;
 use crate::db::collective_staff::{self as letters, Letter, NewLetter};
 use crate::db::run;
-use crate::uploads;
+use crate::domain::dossier::upload as uploads;
 use crate::web::api::documents::{read_upload, FileQuery};
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::State;

@@ -15,7 +15,7 @@ use crate::db::claims::{self, NewClaim};
 use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
 use crate::db::{documents, outbox, run, staff, DbConnection};
-use crate::domain::documents::RejectReason;
+use crate::domain::dossier::RejectReason;
 use crate::i18n::Lang;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::{lang, State};

@@ -15,8 +15,8 @@ use crate::db::collective::{
     self as store, HeadcountChange, NewRepresentativeDocument, RepresentativeDocument,
 };
 use crate::db::{run, staff};
+use crate::domain::dossier::upload as uploads;
 use crate::domain::role::Role;
-use crate::uploads;
 use crate::web::api::documents::read_upload;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::State;

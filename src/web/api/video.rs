@@ -18,9 +18,9 @@ use crate::db::documents::{self as docs, NewDocument};
 use crate::db::floor::FloorSession;
 use crate::db::schema::{floor_sessions, tickets};
 use crate::db::{claims, run};
-use crate::domain::documents::{check_claim_quota, DocumentKind, QuotaExceeded};
+use crate::domain::dossier::upload as uploads;
+use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::domain::signal::IceServer;
-use crate::uploads;
 use crate::web::auth::identify;
 use crate::web::State;
 

@@ -303,13 +303,12 @@ pub async fn console_finish(
                     .find(|s| s.id == session)
                     .and_then(|s| s.claim_id)
                     .ok_or_else(|| AppError::conflict("no_claim"))?;
-                let request = crate::web::api::documents::DecisionRequest {
-                    reason: form.reason.clone(),
-                    note: form.note.clone(),
-                };
-                let actor = crate::web::extract::actor(Some(&who), &req);
-                let decided = crate::web::api::documents::decide_claim(
-                    &state, &who, actor, claim_id, "rejected", request,
+                let decided = crate::app::claims::decide(
+                    &crate::web::extract::ctx(&state, Some(&who), &req),
+                    claim_id,
+                    crate::domain::claim::ClaimStatus::Rejected,
+                    form.reason.clone(),
+                    form.note.clone(),
                 )
                 .await;
                 match decided {

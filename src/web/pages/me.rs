@@ -5,14 +5,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
-use crate::app::booking;
+use crate::app::claims::{self as app_claims, ClaimInput};
 use crate::app::error::{AppError, AppResult};
+use crate::app::{booking, dossier};
 use crate::db::{bookings, claims, participants, run};
 use crate::domain::booking_code;
 use crate::views::components::FieldError;
-use crate::views::me as view;
-use crate::web::api::claims::{open_claim, CreateClaimRequest};
-use crate::web::api::documents::{accept_upload, read_upload, remove_document};
+use crate::views::me::{self as view, ClaimForm};
+use crate::web::api::documents::read_upload;
 use crate::web::State;
 
 fn participant(ctx: &PageCtx) -> AppResult<i64> {
@@ -96,31 +96,6 @@ pub async fn claim_form(req: HttpRequest, q: web::Query<Flash>) -> HttpResponse 
     ctx.ok(ctx.t("claim_new_title"), body)
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ClaimForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub last_working_day: String,
-    #[serde(default)]
-    pub termination_date: String,
-    #[serde(default)]
-    pub contract_end_date: String,
-    #[serde(default)]
-    pub membership_start_date: String,
-    #[serde(default)]
-    pub departure_date: String,
-    #[serde(default)]
-    pub date_of_death: String,
-    #[serde(default)]
-    pub balance: String,
-    /// Checkboxes: present when ticked.
-    pub heir_is_child: Option<String>,
-    pub heir_is_minor: Option<String>,
-}
-
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
@@ -151,7 +126,7 @@ pub async fn claim_submit(
                 )
             }
         };
-        let input = CreateClaimRequest {
+        let input = ClaimInput {
             reason: f.reason.clone(),
             last_working_day: opt(&f.last_working_day),
             termination_date: opt(&f.termination_date),
@@ -163,7 +138,7 @@ pub async fn claim_submit(
             heir_is_child: Some(f.heir_is_child.is_some()),
             heir_is_minor: Some(f.heir_is_minor.is_some()),
         };
-        open_claim(&state, pid, input).await?;
+        app_claims::open(&ctx.app(&state), pid, input).await?;
         Ok(redirect("/me?done=claim_opened"))
     }
     .await;
@@ -299,7 +274,8 @@ pub async fn upload_submit(
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let pid = participant(&ctx)?;
-        accept_upload(&state, pid, claim_id, form).await
+        let store = state.store.clone();
+        dossier::upload(&ctx.app(&state), store, pid, claim_id, form.into()).await
     }
     .await;
     match r {
@@ -328,7 +304,7 @@ pub async fn delete_submit(
     let r = async {
         ctx.check_csrf(&form.csrf)?;
         let pid = participant(&ctx)?;
-        remove_document(&state, pid, claim_id, doc_id).await?;
+        dossier::remove(&ctx.app(&state), pid, claim_id, doc_id).await?;
         Ok(redirect("/me?done=document_deleted#documents"))
     }
     .await;

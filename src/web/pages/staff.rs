@@ -6,12 +6,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
+use crate::app::claims as app_claims;
+use crate::app::dossier;
 use crate::app::error::{AppError, AppResult};
-use crate::db::{bookings, branches, claims, participants, run, staff};
+use crate::db::{bookings, branches, run, staff};
+use crate::domain::claim::ClaimStatus;
 use crate::domain::role::Role;
 use crate::views::staff as view;
 use crate::web::api::admin::change_capacity;
-use crate::web::api::documents;
 use crate::web::auth::{Authenticated, Identity, TokenSource};
 use crate::web::State;
 
@@ -178,26 +180,11 @@ pub async fn claim_review(
         if !matches!(who, Identity::Staff { .. }) {
             return Err(AppError::forbidden().detail("staff_only"));
         }
-        let claim_id = path.into_inner();
-        let identity = who.clone();
-        let (dossier, participant, can_review) = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> {
-                let claim = claims::find(c, claim_id)?
-                    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
-                if !documents::may_read(c, &identity, &claim)? {
-                    return Err(AppError::not_found("claim_not_found"));
-                }
-                let can_review = documents::may_review(c, &identity, &claim)?;
-                let participant = participants::find(c, claim.participant_id)?
-                    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
-                Ok((
-                    crate::db::documents::dossier(c, claim)?,
-                    participant,
-                    can_review,
-                ))
-            })
-        })
-        .await?;
+        let crate::app::dossier::ForReview {
+            dossier,
+            participant,
+            can_review,
+        } = dossier::for_review(&ctx.app(&state), path.into_inner()).await?;
         let today = state.clock.now().date_naive();
         let error = q
             .error
@@ -242,16 +229,15 @@ pub async fn review_submit(
     let f = form.into_inner();
     let r = async {
         ctx.check_csrf(&f.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
         let back = f.back.clone();
-        let request = documents::ReviewRequest {
+        let verdict = dossier::Verdict {
             decision: f.decision,
             reason: f.reason,
             note: f.note,
         };
         let doc_id = path.into_inner();
-        let actor = crate::web::extract::actor(Some(&who), &req);
-        match documents::review_document(&state, &who, actor, doc_id, request).await {
+        match dossier::review(&ctx.app(&state), doc_id, verdict).await {
             Ok(doc) => Ok(match super::safe_next(back.as_deref()) {
                 Some(to) => redirect(&to),
                 None => redirect(&format!(
@@ -295,7 +281,14 @@ pub async fn verify_submit(
     path: web::Path<i64>,
     form: web::Form<DecisionForm>,
 ) -> HttpResponse {
-    decision_submit(req, state, path.into_inner(), form.into_inner(), "verified").await
+    decision_submit(
+        req,
+        state,
+        path.into_inner(),
+        form.into_inner(),
+        ClaimStatus::Verified,
+    )
+    .await
 }
 
 pub async fn reject_submit(
@@ -304,7 +297,14 @@ pub async fn reject_submit(
     path: web::Path<i64>,
     form: web::Form<DecisionForm>,
 ) -> HttpResponse {
-    decision_submit(req, state, path.into_inner(), form.into_inner(), "rejected").await
+    decision_submit(
+        req,
+        state,
+        path.into_inner(),
+        form.into_inner(),
+        ClaimStatus::Rejected,
+    )
+    .await
 }
 
 async fn decision_submit(
@@ -312,18 +312,13 @@ async fn decision_submit(
     state: State,
     claim_id: i64,
     f: DecisionForm,
-    outcome: &'static str,
+    outcome: ClaimStatus,
 ) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&f.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let request = documents::DecisionRequest {
-            reason: f.reason,
-            note: f.note,
-        };
-        let actor = crate::web::extract::actor(Some(&who), &req);
-        match documents::decide_claim(&state, &who, actor, claim_id, outcome, request).await {
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+        match app_claims::decide(&ctx.app(&state), claim_id, outcome, f.reason, f.note).await {
             Ok(_) => Ok(redirect(&format!(
                 "/staff/claims/{claim_id}?done=claim_{outcome}"
             ))),

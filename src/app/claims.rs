@@ -1,0 +1,199 @@
+//! A participant's claim: opening it (eligibility decided by
+//! `domain::claim`) and the staff decision that verifies or rejects it.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::dossier::{given, may_review, reject_reason, require_staff, REVIEWERS};
+use super::{AppError, AppResult, Ctx};
+use crate::db::audit::{self, Subject};
+use crate::db::claims::{self, Claim, NewClaim};
+use crate::db::documents as docs;
+use crate::db::{participants, run};
+use crate::domain::claim::{self as rules, ClaimDates, ClaimReason, ClaimStatus, MemberFacts};
+use crate::domain::claim::{
+    Refusal, CONTRACT_END_DATE, DATE_OF_DEATH, DEPARTURE_DATE, LAST_WORKING_DAY,
+    MEMBERSHIP_START_DATE, TERMINATION_DATE,
+};
+
+/// A claim as the participant submits it; dates as typed (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimInput {
+    /// A reason code (see `domain::claim`).
+    pub reason: String,
+    pub last_working_day: Option<String>,
+    pub termination_date: Option<String>,
+    pub contract_end_date: Option<String>,
+    pub membership_start_date: Option<String>,
+    pub departure_date: Option<String>,
+    pub date_of_death: Option<String>,
+    /// The JHT balance in rupiah, if known.
+    pub balance: Option<i64>,
+    /// Death claims: the heir is a child of the member.
+    pub heir_is_child: Option<bool>,
+    /// Death claims: the heir is a minor.
+    pub heir_is_minor: Option<bool>,
+}
+
+/// Parses a `YYYY-MM-DD` field, naming the field when it is not a date.
+pub fn parse_date(field: &'static str, value: Option<&str>) -> AppResult<Option<NaiveDate>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::unprocessable("invalid_date").field(field)),
+    }
+}
+
+fn refusal_error(r: Refusal) -> AppError {
+    match r {
+        Refusal::MissingField { field } => AppError::unprocessable("missing_field").field(field),
+        Refusal::InvalidDate { field, detail } => AppError::unprocessable("invalid_date")
+            .field(field)
+            .detail(detail),
+        Refusal::NotYetEligible {
+            rule,
+            eligible_from,
+        } => {
+            let mut e = AppError::unprocessable("not_yet_eligible").detail(rule);
+            e.eligible_from = Some(eligible_from);
+            e
+        }
+        Refusal::NotEligible { rule } => AppError::unprocessable("not_eligible").detail(rule),
+        Refusal::ClaimOpen => AppError::conflict("claim_open"),
+    }
+}
+
+/// The reason's own dates; dates for other reasons are ignored.
+fn dates_of(reason: ClaimReason, r: &ClaimInput) -> AppResult<ClaimDates> {
+    let wanted = reason.date_fields();
+    let pick = |field: &'static str, raw: &Option<String>| {
+        if wanted.contains(&field) {
+            parse_date(field, raw.as_deref())
+        } else {
+            Ok(None)
+        }
+    };
+    Ok(ClaimDates {
+        last_working_day: pick(LAST_WORKING_DAY, &r.last_working_day)?,
+        termination_date: pick(TERMINATION_DATE, &r.termination_date)?,
+        contract_end_date: pick(CONTRACT_END_DATE, &r.contract_end_date)?,
+        membership_start_date: pick(MEMBERSHIP_START_DATE, &r.membership_start_date)?,
+        departure_date: pick(DEPARTURE_DATE, &r.departure_date)?,
+        date_of_death: pick(DATE_OF_DEATH, &r.date_of_death)?,
+    })
+}
+
+/// Parses, decides eligibility and stores a claim in one transaction.
+pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
+    let reason = ClaimReason::parse(r.reason.trim())
+        .ok_or_else(|| AppError::unprocessable("invalid_reason").field("reason"))?;
+    let dates = dates_of(reason, &r)?;
+    if r.balance.is_some_and(|b| b < 0) {
+        return Err(AppError::unprocessable("invalid_balance").field("balance"));
+    }
+    let now = ctx.clock.now();
+    // Claims are not tied to a branch yet; "today" is taken in WIB, the
+    // zone most members live in.
+    let today = now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
+    let retirement_age = ctx.settings.retirement_age;
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Claim> {
+            let p = participants::find(c, participant_id)?.ok_or_else(AppError::unauthenticated)?;
+            let facts = MemberFacts {
+                birth_date: p.birth_date,
+                retirement_age,
+                earlier_partial_claim: claims::had_partial_claim(c, participant_id)?,
+                has_open_claim: claims::open_claim_of(c, participant_id)?.is_some(),
+            };
+            rules::check_eligibility(reason, &dates, &facts, today).map_err(refusal_error)?;
+            let ts = now.naive_utc();
+            let is_death = reason == ClaimReason::Death;
+            let new = NewClaim {
+                participant_id,
+                reason: reason.code().to_string(),
+                status: ClaimStatus::Open.as_str().into(),
+                channel: "online".into(),
+                last_working_day: dates.last_working_day,
+                termination_date: dates.termination_date,
+                contract_end_date: dates.contract_end_date,
+                membership_start_date: dates.membership_start_date,
+                departure_date: dates.departure_date,
+                date_of_death: dates.date_of_death,
+                balance: r.balance,
+                created_at: ts,
+                updated_at: ts,
+                heir_is_child: is_death && r.heir_is_child.unwrap_or(false),
+                heir_is_minor: is_death && r.heir_is_minor.unwrap_or(false),
+            };
+            claims::insert(c, &new).map_err(|e| {
+                if e.is_unique_violation() {
+                    AppError::conflict("claim_open")
+                } else {
+                    e.into()
+                }
+            })
+        })
+    })
+    .await
+}
+
+/// Verifies (only when every required document is accepted) or rejects
+/// (with a review reason) an open claim, with its audit entry.
+pub async fn decide(
+    ctx: &Ctx,
+    claim_id: i64,
+    outcome: ClaimStatus,
+    reason: Option<String>,
+    note: Option<String>,
+) -> AppResult<Claim> {
+    require_staff(&ctx.actor, &REVIEWERS)?;
+    if !outcome.is_decision() {
+        return Err(AppError::unprocessable("invalid_outcome"));
+    }
+    if outcome == ClaimStatus::Rejected {
+        reject_reason(reason.as_deref())?;
+    }
+    let now = ctx.clock.now_naive();
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Claim> {
+            docs::lock_claim(c, claim_id)?;
+            let claim =
+                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            if !may_review(c, &actor, &claim)? {
+                return Err(AppError::not_found("claim_not_found"));
+            }
+            if claim.status() != Some(ClaimStatus::Open) {
+                return Err(AppError::conflict("claim_not_open"));
+            }
+            if outcome == ClaimStatus::Verified && !docs::dossier(c, claim.clone())?.verifiable {
+                return Err(AppError::conflict("documents_not_accepted"));
+            }
+            claims::decide(c, claim_id, outcome.as_str(), now)?;
+            let reason = given(reason.as_deref());
+            let note = given(note.as_deref());
+            claims::record_decision(c, claim_id, reason, note)?;
+            audit::record(
+                c,
+                now,
+                &actor,
+                match outcome {
+                    ClaimStatus::Verified => "claim_verified",
+                    _ => "claim_rejected",
+                },
+                &Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim.id),
+                    // A branch's staff decide only claims of their branch
+                    // (may_review), so the decision belongs to that branch.
+                    branch_code: actor.branch.clone(),
+                    ..Default::default()
+                },
+                json!({"reason": reason, "note": note}),
+            )?;
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))
+        })
+    })
+    .await
+}

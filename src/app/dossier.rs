@@ -1,0 +1,426 @@
+//! The claim's dossier: a participant uploads and removes documents, staff
+//! read them (an audited act) and accept or reject each one. Who may read
+//! or review a claim is decided here, from the acting person in
+//! [`Ctx::actor`], so the JSON API and the pages ask the same question.
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{AppError, AppResult, Ctx, Status};
+use crate::db::audit::{self, Actor, Subject};
+use crate::db::claims::{self, Claim};
+use crate::db::documents::{self as docs, Document, NewDocument};
+use crate::db::{bookings, run, DbConnection};
+use crate::domain::claim::ClaimStatus;
+use crate::domain::dossier::upload::{self, UploadError};
+use crate::domain::dossier::{check_claim_quota, DocStatus, DocumentKind, RejectReason};
+use crate::domain::role::Role;
+use crate::storage::DocumentStore;
+
+/// The staff roles that review documents and decide claims.
+pub const REVIEWERS: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Cs];
+
+/// The actor's role when it is a staff role.
+fn staff_role(actor: &Actor) -> Option<Role> {
+    Role::parse(&actor.role).filter(|r| Role::STAFF.contains(r))
+}
+
+/// Refuses unless the actor is a staff member with one of `roles`.
+pub fn require_staff(actor: &Actor, roles: &[Role]) -> AppResult<()> {
+    match staff_role(actor) {
+        Some(r) if roles.contains(&r) => Ok(()),
+        _ => Err(AppError::forbidden()),
+    }
+}
+
+/// Admins and auditors see every branch; supervisors and CS only their own.
+fn covers_branch(actor: &Actor, branch: &str) -> bool {
+    match staff_role(actor) {
+        Some(Role::Admin | Role::Auditor) => true,
+        Some(Role::Supervisor | Role::Cs) => actor.branch.as_deref() == Some(branch),
+        _ => false,
+    }
+}
+
+/// The claim is booked at, or collectively filed through, a branch the
+/// actor covers.
+fn serves_claim(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
+    if bookings::branches_of_claim(c, claim.id)?
+        .iter()
+        .any(|b| covers_branch(actor, b))
+    {
+        return Ok(true);
+    }
+    // A collectively filed claim is served by its company's branch.
+    if claim.channel != "collective" {
+        return Ok(false);
+    }
+    Ok(crate::db::collective::branch_of_claim(c, claim.id)?
+        .is_some_and(|b| covers_branch(actor, &b)))
+}
+
+/// Who may read a claim's documents: its owner, staff of a branch where
+/// it is booked, admins and auditors. Everyone else gets 404.
+pub fn may_read(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
+    if actor.role == Role::Participant.as_str() {
+        return Ok(actor.id == Some(claim.participant_id));
+    }
+    Ok(match staff_role(actor) {
+        Some(Role::Admin | Role::Auditor) => true,
+        Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
+        _ => false,
+    })
+}
+
+/// Who may review documents and decide the claim: CS agents and
+/// supervisors of a branch where it is booked, and admins.
+pub fn may_review(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
+    Ok(match staff_role(actor) {
+        Some(Role::Admin) => true,
+        Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
+        _ => false,
+    })
+}
+
+/// Refuses a claim that is no longer open.
+fn require_open(claim: &Claim) -> AppResult<()> {
+    if claim.status() == Some(ClaimStatus::Open) {
+        Ok(())
+    } else {
+        Err(AppError::conflict("claim_not_open"))
+    }
+}
+
+/// The error for a file over `max` bytes (with the limit in MB).
+pub fn too_large(max: u64) -> AppError {
+    let mut e = AppError::new(Status::PayloadTooLarge, "file_too_large");
+    e.params
+        .push(("max_mb", format!("{}", max / (1024 * 1024))));
+    e
+}
+
+/// An upload refusal as an error, naming the `file` field.
+pub fn upload_error(e: UploadError, max: u64) -> AppError {
+    if matches!(e, UploadError::TooLarge { .. }) {
+        return too_large(max);
+    }
+    AppError::new(Status::from_u16(e.http_status()), e.code())
+        .detail(e.detail())
+        .field("file")
+}
+
+/// One file a participant sends for a checklist item.
+pub struct Upload {
+    /// The document code the form named.
+    pub kind: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// A `file` field was present (it may still be empty).
+    pub has_file: bool,
+}
+
+/// Checks, stores and records one upload for the participant's claim.
+pub async fn upload(
+    ctx: &Ctx,
+    store: Arc<dyn DocumentStore>,
+    participant_id: i64,
+    claim_id: i64,
+    up: Upload,
+) -> AppResult<Document> {
+    let kind = DocumentKind::parse_participant_upload(&up.kind)
+        .ok_or_else(|| AppError::unprocessable("unknown_kind").field("kind"))?;
+    if !up.has_file {
+        return Err(AppError::unprocessable("missing_file").field("file"));
+    }
+    // Refuse early when the claim is not theirs or not open, before any
+    // parsing work.
+    let claim = run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(claims::find(c, claim_id)?) })
+    })
+    .await?
+    .filter(|c| c.participant_id == participant_id)
+    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+    require_open(&claim)?;
+    let max = ctx.settings.max_upload_bytes;
+    let Upload {
+        file_name, bytes, ..
+    } = up;
+    let inspected = blocking(move || upload::inspect(&bytes, &file_name, max))
+        .await?
+        .map_err(|e| upload_error(e, max))?;
+    let (key, body) = (inspected.sha256.clone(), inspected.bytes);
+    let size = body.len() as i64;
+    blocking(move || store.put(&key, &body))
+        .await?
+        .map_err(AppError::internal)?;
+    let new = NewDocument {
+        claim_id,
+        kind: kind.code().to_string(),
+        version: 1,
+        is_current: true,
+        status: DocStatus::Uploaded.code().into(),
+        content_type: inspected.file_type.content_type().to_string(),
+        size,
+        sha256: inspected.sha256,
+        original_name: inspected.original_name,
+        uploaded_by_staff: None,
+        created_at: ctx.clock.now_naive(),
+    };
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Document> {
+            docs::lock_claim(c, claim_id)?;
+            // Re-checked inside the transaction: the claim may have been
+            // decided meanwhile.
+            let claim =
+                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            require_open(&claim)?;
+            // Only documents the claim's checklist asks for.
+            let wanted = docs::dossier(c, claim.clone())?
+                .checklist
+                .iter()
+                .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
+            if !wanted {
+                return Err(AppError::unprocessable("kind_not_required").field("kind"));
+            }
+            let (files, bytes) = docs::usage(c, claim_id)?;
+            check_claim_quota(files as usize, bytes as u64, size as u64)
+                .map_err(|q| AppError::conflict(q.detail()))?;
+            let doc = docs::add_version(c, new)?;
+            // An agent serving this claim sees the new upload at once.
+            crate::db::floor::notify_claim_agents(
+                c,
+                claim_id,
+                "document",
+                json!({"claim": claim_id, "kind": doc.kind}),
+                doc.created_at,
+            )?;
+            Ok(doc)
+        })
+    })
+    .await
+}
+
+/// Runs CPU- or file-bound work off the async executor.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Removes the current version of a document while the claim is open.
+pub async fn remove(ctx: &Ctx, participant_id: i64, claim_id: i64, doc_id: i64) -> AppResult<()> {
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<()> {
+            docs::lock_claim(c, claim_id)?;
+            let claim = claims::find(c, claim_id)?
+                .filter(|cl| cl.participant_id == participant_id)
+                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+            let doc = docs::find(c, doc_id)?
+                .filter(|d| d.claim_id == claim.id && d.is_current && !d.is_deleted())
+                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+            require_open(&claim)?;
+            docs::mark_deleted(c, doc.id)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// A document the actor may read, with its bytes. A staff member reading
+/// a participant's document is an audited action: a read has no write
+/// transaction of its own, so the entry is written in its own transaction
+/// before any byte is served, and the file is refused when it cannot be.
+pub async fn open(
+    ctx: &Ctx,
+    store: Arc<dyn DocumentStore>,
+    claim_id: i64,
+    doc_id: i64,
+    inline: bool,
+) -> AppResult<(Document, Vec<u8>)> {
+    let actor = ctx.actor.clone();
+    let audited = staff_role(&actor).is_some();
+    let now = ctx.clock.now_naive();
+    let doc = run(&ctx.db, move |db| {
+        let found = db.read(|c| -> AppResult<Option<(Claim, Document, Option<String>)>> {
+            let Some(claim) = claims::find(c, claim_id)? else {
+                return Ok(None);
+            };
+            if !may_read(c, &actor, &claim)? {
+                return Ok(None);
+            }
+            let Some(doc) =
+                docs::find(c, doc_id)?.filter(|d| d.claim_id == claim_id && !d.is_deleted())
+            else {
+                return Ok(None);
+            };
+            let branch = match audited {
+                true => bookings::branches_of_claim(c, claim.id)?.into_iter().next(),
+                false => None,
+            };
+            Ok(Some((claim, doc, branch)))
+        })?;
+        let Some((claim, doc, branch)) = found else {
+            return Ok(None);
+        };
+        if audited {
+            db.write(|c| {
+                audit::record(
+                    c,
+                    now,
+                    &actor,
+                    "document_viewed",
+                    &Subject {
+                        participant_id: Some(claim.participant_id),
+                        claim_id: Some(claim.id),
+                        branch_code: branch,
+                        ..Default::default()
+                    },
+                    json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "inline": inline}),
+                )
+            })?;
+        }
+        Ok::<_, AppError>(Some(doc))
+    })
+    .await?
+    .ok_or_else(|| AppError::not_found("document_not_found"))?;
+    let key = doc.sha256.clone();
+    let bytes = blocking(move || store.get(&key))
+        .await?
+        .map_err(AppError::internal)?
+        .ok_or_else(|| AppError::internal(format!("document {} missing from the store", doc.id)))?;
+    Ok((doc, bytes))
+}
+
+/// A staff member's verdict on one document, as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// `accept` or `reject`.
+    pub decision: String,
+    /// Required to reject: a [`RejectReason`] code.
+    pub reason: Option<String>,
+    /// Free text for the participant (required with `other`).
+    pub note: Option<String>,
+}
+
+/// A trimmed, non-empty text field.
+pub(super) fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The rejection reason a refusal must name.
+pub(super) fn reject_reason(raw: Option<&str>) -> AppResult<RejectReason> {
+    let reason = given(raw)
+        .ok_or_else(|| AppError::unprocessable("reject_reason_required").field("reason"))?;
+    RejectReason::parse(reason)
+        .ok_or_else(|| AppError::unprocessable("invalid_reject_reason").field("reason"))
+}
+
+/// Accepts or rejects a document (CS agents and supervisors of a branch
+/// the claim is booked at; admins), with its audit entry.
+pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
+    require_staff(&ctx.actor, &REVIEWERS)?;
+    let reviewer = ctx.actor.id.ok_or_else(AppError::forbidden)?;
+    let note = given(v.note.as_deref()).map(str::to_string);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::unprocessable("note_too_long").field("note"));
+    }
+    let (status, reason) = match v.decision.trim() {
+        "accept" => (DocStatus::Accepted, None),
+        "reject" => {
+            let reason = reject_reason(v.reason.as_deref())?;
+            if reason == RejectReason::Other && note.is_none() {
+                return Err(AppError::unprocessable("reject_note_required").field("note"));
+            }
+            (DocStatus::Rejected, Some(reason.code()))
+        }
+        _ => return Err(AppError::unprocessable("invalid_decision").field("decision")),
+    };
+    let now = ctx.clock.now_naive();
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Document> {
+            let doc = docs::find(c, doc_id)?
+                .filter(|d| !d.is_deleted())
+                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+            docs::lock_claim(c, doc.claim_id)?;
+            let claim = claims::find(c, doc.claim_id)?
+                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+            if !may_review(c, &actor, &claim)? {
+                return Err(AppError::not_found("document_not_found"));
+            }
+            require_open(&claim)?;
+            if !doc.is_current {
+                return Err(AppError::conflict("document_replaced"));
+            }
+            docs::review(c, doc.id, status.code(), reviewer, reason, note.as_deref(), now)?;
+            audit::record(
+                c,
+                now,
+                &actor,
+                match status {
+                    DocStatus::Accepted => "document_accepted",
+                    _ => "document_rejected",
+                },
+                &Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim.id),
+                    ..Default::default()
+                },
+                json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "reason": reason, "note": note}),
+            )?;
+            docs::find(c, doc.id)?.ok_or_else(|| AppError::not_found("document_not_found"))
+        })
+    })
+    .await
+}
+
+/// A claim with its dossier, when the actor may read it.
+pub async fn dossier(ctx: &Ctx, claim_id: i64) -> AppResult<Option<docs::Dossier>> {
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            let Some(claim) = claims::find(c, claim_id)? else {
+                return Ok(None);
+            };
+            if !may_read(c, &actor, &claim)? {
+                return Ok(None);
+            }
+            Ok(Some(docs::dossier(c, claim)?))
+        })
+    })
+    .await
+}
+
+/// A claim as the staff review page shows it.
+pub struct ForReview {
+    pub dossier: docs::Dossier,
+    pub participant: crate::db::participants::Participant,
+    /// The actor may accept/reject documents and decide the claim
+    /// (auditors only read).
+    pub can_review: bool,
+}
+
+/// A claim with its dossier and its participant, for a staff member who
+/// may read it; 404 otherwise.
+pub async fn for_review(ctx: &Ctx, claim_id: i64) -> AppResult<ForReview> {
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            let claim =
+                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            if !may_read(c, &actor, &claim)? {
+                return Err(AppError::not_found("claim_not_found"));
+            }
+            let can_review = may_review(c, &actor, &claim)?;
+            let participant = crate::db::participants::find(c, claim.participant_id)?
+                .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            Ok(ForReview {
+                dossier: docs::dossier(c, claim)?,
+                participant,
+                can_review,
+            })
+        })
+    })
+    .await
+}

@@ -1,0 +1,23 @@
+//! Where a claim stands. Stored as text (`claims.status`); parsed once
+//! where a row is read.
+
+crate::text_enum!(
+    /// A claim's state: `open` until staff decide it, `verified` or
+    /// `rejected` then, `paid` when the benefit is paid out.
+    pub enum ClaimStatus {
+        Open = "open",
+        Verified = "verified",
+        Rejected = "rejected",
+        Paid = "paid",
+    }
+);
+
+impl ClaimStatus {
+    /// Still in progress: a member has at most one such claim.
+    pub const IN_PROGRESS: [ClaimStatus; 2] = [ClaimStatus::Open, ClaimStatus::Verified];
+
+    /// A decision staff can make on an open claim.
+    pub fn is_decision(self) -> bool {
+        matches!(self, ClaimStatus::Verified | ClaimStatus::Rejected)
+    }
+}
