@@ -1,5 +1,5 @@
 //! A static check over the source: every error code and message key used in
-//! `src/` has a sentence in the message catalog (`src/i18n_catalog.rs`),
+//! `src/` has a sentence in the message catalog (`src/i18n/catalog/`),
 //! in Bahasa Indonesia and in English. A key without a sentence reaches
 //! people as the generic "Permintaan tidak dapat diproses." fallback.
 //!
@@ -437,27 +437,33 @@ pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `src/i18n_catalog*.rs`: the catalog is split by area.
-fn is_catalog_file(name: &str) -> bool {
-    name.starts_with("i18n_catalog") && name.ends_with(".rs")
+/// `src/i18n/catalog/*.rs` (but its `mod.rs`): one catalog per area.
+fn is_catalog_file(path: &Path) -> bool {
+    path.parent().is_some_and(|d| d.ends_with("i18n/catalog"))
+        && path.extension().is_some_and(|x| x == "rs")
+        && path.file_name().is_some_and(|n| n != "mod.rs")
+}
+
+/// The directory of the catalog modules.
+fn catalog_dir() -> PathBuf {
+    Path::new(SRC).join("i18n").join("catalog")
 }
 
 /// The catalog: key → (Indonesian, English), from the `("k", "id", "en")` tuples.
 fn catalog() -> (BTreeMap<String, (String, String)>, Vec<String>) {
-    // The catalog is split by channel: every src/i18n_catalog*.rs file.
     let mut src = String::new();
-    let mut names: Vec<String> = std::fs::read_dir(SRC)
-        .expect("read src/")
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(catalog_dir())
+        .expect("read src/i18n/catalog/")
         .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| is_catalog_file(n))
+        .map(|e| e.path())
+        .filter(|p| is_catalog_file(p))
         .collect();
-    names.sort();
-    assert!(names.len() >= 4, "catalog files missing: {names:?}");
-    for name in names {
-        let path = Path::new(SRC).join(&name);
+    paths.sort();
+    assert!(paths.len() >= 4, "catalog files missing: {paths:?}");
+    for path in paths {
         src.push_str(
-            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read src/{name}: {e}")),
+            &std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("read {}: {e}", path.display())),
         );
         src.push('\n');
     }
@@ -487,9 +493,7 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
     );
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        if f.file_name()
-            .is_some_and(|n| is_catalog_file(&n.to_string_lossy()))
-        {
+        if is_catalog_file(&f) {
             continue;
         }
         let text =
@@ -538,7 +542,7 @@ fn every_used_key_has_a_sentence() {
         .collect();
     assert!(
         missing.is_empty(),
-        "{} key(s) used in src/ have no entry in src/i18n_catalog.rs (people would read the generic fallback):\n{}",
+        "{} key(s) used in src/ have no entry in src/i18n/catalog/ (people would read the generic fallback):\n{}",
         missing.len(),
         missing.join("\n")
     );

@@ -1,7 +1,7 @@
-// Catalog entries of the audit console, included by i18n.rs:
-// (key, Bahasa Indonesia, English).
+//! The audit console: (key, Bahasa Indonesia, English).
 
-const CATALOG_AUDIT: &[(&str, &str, &str)] = &[
+#[rustfmt::skip]
+pub(super) const CATALOG_AUDIT: &[(&str, &str, &str)] = &[
     ("invalid_field", "Nilai ini tidak valid.", "This value is not valid."),
     ("audit_title", "Log verifikasi", "Verification log"),
     ("audit_lead", "Setiap tindakan verifikasi dan akses, berantai dengan hash; hanya baca.", "Every verification and access action, hash-chained; read-only."),

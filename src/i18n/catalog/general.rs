@@ -1,7 +1,8 @@
-// The catalog proper, included by i18n.rs: (key, Bahasa Indonesia, English).
-// Keys are API error codes, domain detail keys, and page text keys.
+//! The general catalog: API error codes, domain detail keys, page text.
+//! (key, Bahasa Indonesia, English).
 
-const CATALOG: &[(&str, &str, &str)] = &[
+#[rustfmt::skip]
+pub(super) const CATALOG: &[(&str, &str, &str)] = &[
     // --- API errors -------------------------------------------------------
     ("unauthenticated", "Silakan masuk terlebih dahulu.", "Please sign in first."),
     ("invalid_credentials", "Email atau kata sandi salah.", "Wrong email or password."),

@@ -1,7 +1,8 @@
-// Catalog entries of the collective-claims channel (HR batches), included
-// by i18n.rs: (key, Bahasa Indonesia, English).
+//! The collective-claims channel (HR batches): (key, Bahasa Indonesia,
+//! English).
 
-const CATALOG_COLLECTIVE: &[(&str, &str, &str)] = &[
+#[rustfmt::skip]
+pub(super) const CATALOG_COLLECTIVE: &[(&str, &str, &str)] = &[
     // Whole-file problems of a batch upload.
     ("batch_unsupported_type", "Unggah berkas CSV atau XLSX (Excel). Berkas .xls, .ods, .pdf dan lainnya tidak dapat dibaca.", "Upload a CSV or XLSX (Excel) file. .xls, .ods, .pdf and other files cannot be read."),
     ("batch_not_text", "Berkas ini bukan teks CSV UTF-8. Di Excel, simpan dengan \"CSV UTF-8 (Comma delimited)\".", "This file is not UTF-8 CSV text. In Excel, save it as \"CSV UTF-8 (Comma delimited)\"."),

@@ -1,7 +1,8 @@
-// Catalog entries of the video booths (booth page, console video, online
-// participants' video), included by i18n.rs: (key, Bahasa Indonesia, English).
+//! The video booths (booth page, console video, online participants'
+//! video): (key, Bahasa Indonesia, English).
 
-const CATALOG_VIDEO: &[(&str, &str, &str)] = &[
+#[rustfmt::skip]
+pub(super) const CATALOG_VIDEO: &[(&str, &str, &str)] = &[
     ("video_title", "Video", "Video"),
     ("video_booth_idle", "Silakan tunggu sampai nomor antrean Anda dipanggil ke bilik ini.", "Please wait until your ticket number is called to this booth."),
     ("video_booth_not_active", "Komputer bilik ini belum diaktifkan. Minta supervisor cabang untuk mengaktifkannya.", "This booth computer is not activated yet. Ask the branch supervisor to activate it."),

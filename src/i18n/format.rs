@@ -1,0 +1,122 @@
+//! Dates and amounts as people read them, in either language.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+
+use super::Lang;
+
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+pub fn weekday_name(lang: Lang, d: Weekday) -> &'static str {
+    let i = d.num_days_from_monday() as usize;
+    let id = [
+        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+    ];
+    let en = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    match lang {
+        Lang::Id => id[i],
+        Lang::En => en[i],
+    }
+}
+
+/// "12 Desember 2026" / "12 December 2026".
+pub fn long_date(lang: Lang, d: NaiveDate) -> String {
+    let m = d.month0() as usize;
+    let month = match lang {
+        Lang::Id => MONTHS_ID[m],
+        Lang::En => MONTHS_EN[m],
+    };
+    format!("{} {} {}", d.day(), month, d.year())
+}
+
+/// "Senin, 23 November 2026".
+pub fn day_label(lang: Lang, d: NaiveDate) -> String {
+    format!(
+        "{}, {}",
+        weekday_name(lang, d.weekday()),
+        long_date(lang, d)
+    )
+}
+
+/// "Sen, 23 Nov" / "Mon, 23 Nov": for compact navigation.
+pub fn short_day_label(lang: Lang, d: NaiveDate) -> String {
+    let wd: String = weekday_name(lang, d.weekday()).chars().take(3).collect();
+    let m = d.month0() as usize;
+    let month: String = match lang {
+        Lang::Id => MONTHS_ID[m],
+        Lang::En => MONTHS_EN[m],
+    }
+    .chars()
+    .take(3)
+    .collect();
+    format!("{wd}, {} {month}", d.day())
+}
+
+/// "Senin, 23 November 2026 pukul 08.00 WITA" from a branch-local time.
+pub fn local_datetime(lang: Lang, local: NaiveDateTime, zone: &str) -> String {
+    match lang {
+        Lang::Id => format!(
+            "{} pukul {} {}",
+            day_label(lang, local.date()),
+            local.format("%H.%M"),
+            zone
+        ),
+        Lang::En => format!(
+            "{} at {} {}",
+            day_label(lang, local.date()),
+            local.format("%H:%M"),
+            zone
+        ),
+    }
+}
+
+/// Rupiah with dots as thousands separators: "Rp50.000.000".
+pub fn rupiah(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if amount < 0 {
+        format!("-Rp{out}")
+    } else {
+        format!("Rp{out}")
+    }
+}
