@@ -9,6 +9,7 @@ pub mod branches;
 pub mod claims;
 pub mod dossier;
 pub mod error;
+pub mod floor;
 
 use std::sync::Arc;
 

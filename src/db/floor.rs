@@ -14,8 +14,28 @@ use super::audit::{self, Actor, Subject};
 use super::branches::{self, Branch};
 use super::schema::{agents, booths, floor_events, floor_sessions, tickets};
 use super::{DbConnection, DbError};
-use crate::app::error::AppError;
 use crate::domain::floor::{self as rules, AgentStatus, Priority, TicketKind};
+
+/// Why a floor change was refused, or the database failed under it. The
+/// refusals carry the stable code the app layer turns into its error.
+#[derive(Debug, thiserror::Error)]
+pub enum FloorError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A row read back inside the transaction was gone (a bug).
+    #[error("{0}")]
+    Vanished(&'static str),
+}
+
+impl From<diesel::result::Error> for FloorError {
+    fn from(e: diesel::result::Error) -> Self {
+        FloorError::Db(DbError::from(e))
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tickets)]
@@ -341,7 +361,7 @@ pub fn arrive(
     now: DateTime<Utc>,
     priority: Priority,
     actor: &Actor,
-) -> Result<Arrival, AppError> {
+) -> Result<Arrival, FloorError> {
     arrive_as(conn, branch, nik, now, priority, false, actor)
 }
 
@@ -354,7 +374,7 @@ pub fn arrive_online(
     nik: &str,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<Arrival, AppError> {
+) -> Result<Arrival, FloorError> {
     arrive_as(conn, branch, nik, now, Priority::None, true, actor)
 }
 
@@ -366,7 +386,7 @@ fn arrive_as(
     priority: Priority,
     online: bool,
     actor: &Actor,
-) -> Result<Arrival, AppError> {
+) -> Result<Arrival, FloorError> {
     use super::schema::{bookings, participants, slots};
     lock_branch(conn, &branch.code)?;
     ensure_booths(conn, branch)?;
@@ -428,7 +448,7 @@ fn arrive_as(
                 TicketKind::WalkIn
             };
             if online && booking.is_none() {
-                return Err(AppError::conflict("not_in_session_window"));
+                return Err(FloorError::Conflict("not_in_session_window"));
             }
             if kind == TicketKind::WalkIn {
                 let issued: i64 = tickets::table
@@ -439,7 +459,7 @@ fn arrive_as(
                     .get_result(conn)?;
                 let cap = branch.walk_in_cap.and_then(|c| u32::try_from(c).ok());
                 if !rules::walk_in_allowed(u32::try_from(issued).unwrap_or(u32::MAX), cap) {
-                    return Err(AppError::conflict("walk_ins_full"));
+                    return Err(FloorError::Conflict("walk_ins_full"));
                 }
             }
             let last: Option<i32> = tickets::table
@@ -574,7 +594,7 @@ pub fn set_agent_status(
     status: AgentStatus,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<AgentRow, AppError> {
+) -> Result<AgentRow, FloorError> {
     lock_branch(conn, &branch.code)?;
     ensure_booths(conn, branch)?;
     let ts = now.naive_utc();
@@ -595,7 +615,7 @@ pub fn set_agent_status(
         }
         Some(a) => {
             if status == AgentStatus::Off && a.active > 0 {
-                return Err(AppError::conflict("sessions_active"));
+                return Err(FloorError::Conflict("sessions_active"));
             }
             let coming_on = a.status == "off" && status != AgentStatus::Off;
             diesel::update(agents::table.find(staff_id))
@@ -633,7 +653,7 @@ pub fn set_agent_status(
     )?;
     let day = now.with_timezone(&branch.tz()).date_naive();
     route(conn, &branch.code, day, ts)?;
-    agent(conn, staff_id)?.ok_or_else(|| AppError::internal("agent row vanished"))
+    agent(conn, staff_id)?.ok_or_else(|| FloorError::Vanished("agent row vanished"))
 }
 
 /// Ends a session with an outcome, frees the seat (and booth) and routes.
@@ -647,29 +667,29 @@ pub fn finish(
     outcome: rules::Outcome,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<FloorSession, AppError> {
+) -> Result<FloorSession, FloorError> {
     let session = floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
         .first(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id)
-        .ok_or_else(|| AppError::not_found("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     lock_branch(conn, &session.branch_code)?;
     let branch = branches::find(conn, &session.branch_code)?
-        .ok_or_else(|| AppError::not_found("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     if session.finished_at.is_some() {
-        return Err(AppError::conflict("session_finished"));
+        return Err(FloorError::Conflict("session_finished"));
     }
     let ts = now.naive_utc();
-    let t =
-        ticket(conn, session.ticket_id)?.ok_or_else(|| AppError::not_found("session_not_found"))?;
+    let t = ticket(conn, session.ticket_id)?
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     match outcome {
         rules::Outcome::Verified | rules::Outcome::Rejected => {
-            let claim_id = t.claim_id.ok_or_else(|| AppError::conflict("no_claim"))?;
+            let claim_id = t.claim_id.ok_or_else(|| FloorError::Conflict("no_claim"))?;
             super::documents::lock_claim(conn, claim_id)?;
             let claim = super::claims::find(conn, claim_id)?
-                .ok_or_else(|| AppError::conflict("no_claim"))?;
+                .ok_or_else(|| FloorError::Conflict("no_claim"))?;
             let wanted = if outcome == rules::Outcome::Verified {
                 "verified"
             } else {
@@ -679,7 +699,7 @@ pub fn finish(
                 if outcome == rules::Outcome::Verified
                     && !super::documents::dossier(conn, claim.clone())?.verifiable
                 {
-                    return Err(AppError::conflict("documents_not_accepted"));
+                    return Err(FloorError::Conflict("documents_not_accepted"));
                 }
                 super::claims::decide(conn, claim_id, wanted, ts)?;
                 audit::record(
@@ -701,7 +721,7 @@ pub fn finish(
                     json!({}),
                 )?;
             } else if claim.status != wanted {
-                return Err(AppError::conflict("claim_not_open"));
+                return Err(FloorError::Conflict("claim_not_open"));
             }
         }
         rules::Outcome::NoShow | rules::Outcome::Returned | rules::Outcome::Transferred => {}
@@ -717,7 +737,7 @@ pub fn finish(
     ))
     .execute(conn)?;
     if closed != 1 {
-        return Err(AppError::conflict("session_finished"));
+        return Err(FloorError::Conflict("session_finished"));
     }
     diesel::update(
         agents::table
@@ -774,7 +794,7 @@ pub fn finish(
         .find(session.id)
         .select(FloorSession::as_select())
         .first(conn)
-        .map_err(|e| AppError::from(DbError::from(e)))
+        .map_err(FloorError::from)
 }
 
 /// Hands a session to another on-duty agent of the branch with a free seat;
@@ -786,7 +806,7 @@ pub fn transfer(
     to_agent: i64,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<FloorSession, AppError> {
+) -> Result<FloorSession, FloorError> {
     let ts = now.naive_utc();
     let old = floor_sessions::table
         .find(session_id)
@@ -794,13 +814,13 @@ pub fn transfer(
         .first(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
-        .ok_or_else(|| AppError::not_found("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     lock_branch(conn, &old.branch_code)?;
     let target = agent(conn, to_agent)?
         .filter(|a| a.branch_code == old.branch_code && a.staff_id != agent_id)
-        .ok_or_else(|| AppError::not_found("agent_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound("agent_not_found"))?;
     if target.status != "on_duty" || target.active >= target.seats {
-        return Err(AppError::conflict("agent_full"));
+        return Err(FloorError::Conflict("agent_full"));
     }
     finish(
         conn,
@@ -821,7 +841,7 @@ pub fn transfer(
     ))
     .execute(conn)?;
     if took != 1 {
-        return Err(AppError::conflict("agent_full"));
+        return Err(FloorError::Conflict("agent_full"));
     }
     let session = crate::per_backend!(conn, c => diesel::insert_into(floor_sessions::table)
         .values(NewSession { ticket_id: old.ticket_id, branch_code: &old.branch_code, agent_id: to_agent, booth_id: old.booth_id, started_at: ts })
@@ -1014,7 +1034,7 @@ pub fn set_priority(
     priority: Priority,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<(), AppError> {
+) -> Result<(), FloorError> {
     lock_branch(conn, &t.branch_code)?;
     let ts = now.naive_utc();
     diesel::update(tickets::table.find(t.id))
@@ -1060,7 +1080,7 @@ pub fn floor_view(
     conn: &mut DbConnection,
     branch: &Branch,
     now: DateTime<Utc>,
-) -> Result<FloorView, AppError> {
+) -> Result<FloorView, FloorError> {
     let day = now.with_timezone(&branch.tz()).date_naive();
     let ts = now.naive_utc();
     let agents = agents_of(conn, &branch.code)?;
@@ -1176,15 +1196,15 @@ pub fn confirm_identity(
     session_id: i64,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<(), AppError> {
+) -> Result<(), FloorError> {
     let s = floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
         .first(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
-        .ok_or_else(|| AppError::not_found("session_not_found"))?;
-    let t = ticket(conn, s.ticket_id)?.ok_or_else(|| AppError::not_found("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    let t = ticket(conn, s.ticket_id)?.ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     let ts = now.naive_utc();
     audit::record(
         conn,

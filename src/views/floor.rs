@@ -10,8 +10,8 @@ use crate::db::branches::Branch;
 use crate::db::documents::Dossier;
 use crate::db::floor::{AgentRow, Arrival, FloorView};
 use crate::domain::floor::{AgentStatus, Priority};
+use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
-use crate::web::api::floor::{BoardBody, ConsoleSession};
 
 pub fn kiosk(
     f: &Frame<'_>,

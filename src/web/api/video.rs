@@ -11,8 +11,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::{read_upload, DocumentBody};
-use super::floor::cs_of;
 use crate::app::error::{AppError, AppResult};
+use crate::app::floor::console::cs_of;
 use crate::db::audit::{self, Subject};
 use crate::db::documents::{self as docs, NewDocument};
 use crate::db::floor::FloorSession;
@@ -73,7 +73,7 @@ pub async fn still(
     path: web::Path<i64>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
-    let (staff_id, _) = cs_of(&who.0)?;
+    let (staff_id, _) = cs_of(&crate::web::extract::actor(Some(&who.0), &req))?;
     let session_id = path.into_inner();
     // Refuse before reading the body when the session is not theirs.
     let (session, claim_id, participant_id) = open_session(&state, staff_id, session_id).await?;

@@ -1,5 +1,6 @@
 //! Floor pages: the kiosk, the display board, the CS console and the
-//! supervisor's floor view.
+//! supervisor's floor view. Each handler reads its form, calls
+//! `app::floor` (the same use cases the JSON API calls) and renders.
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,48 +8,60 @@ use serde::Deserialize;
 
 use super::{redirect, PageCtx};
 use crate::app::error::{AppError, AppResult};
-use crate::db::{branches, claims, documents as docs, floor, run};
-use crate::domain::floor::{AgentStatus, Outcome, Priority};
-use crate::domain::role::Role;
+use crate::app::floor::{self as app, console, devices};
+use crate::app::{Ctx, Status};
 use crate::views::floor as view;
-use crate::web::api::floor::{self as api};
 use crate::web::auth::{Identity, DEVICE_COOKIE};
+use crate::web::extract;
 use crate::web::State;
 
-/// The kiosk device of this browser, when it belongs to `branch`.
-async fn kiosk_device(
-    state: &State,
-    req: &HttpRequest,
-    branch: &str,
-) -> AppResult<Option<crate::db::devices::Device>> {
-    let Some(token) = req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()) else {
-        return Ok(None);
-    };
-    let branch = branch.to_string();
-    run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(crate::db::devices::by_token(c, &token)?) })
-    })
-    .await
-    .map(|d| d.filter(|d| d.branch_code == branch && d.kind == "kiosk"))
+/// The device token this browser holds, if any.
+pub(super) fn device_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string())
 }
 
-async fn branch_or_404(state: &State, code: String) -> AppResult<branches::Branch> {
-    run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
-    })
-    .await?
-    .ok_or_else(|| AppError::not_found("branch_not_found"))
+/// The use-case context of a page request.
+fn app_ctx(state: &State, ctx: &PageCtx, req: &HttpRequest) -> Ctx {
+    extract::ctx(state, ctx.who.as_ref(), req)
+}
+
+/// Runs a signed-in page form: checks its CSRF token, then `f` with the
+/// use-case context.
+async fn signed_in<F, Fut>(state: &State, req: &HttpRequest, csrf: String, f: F) -> HttpResponse
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: std::future::Future<Output = AppResult<HttpResponse>>,
+{
+    let ctx = PageCtx::new(req).await;
+    let r = async {
+        ctx.check_csrf(&csrf)?;
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+        f(app_ctx(state, &ctx, req)).await
+    }
+    .await;
+    ctx.finish(r)
+}
+
+/// Stores a freshly issued device token in this browser and goes to `to`.
+pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
+    let cookie = Cookie::build(DEVICE_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(365))
+        .finish();
+    let mut res = redirect(to);
+    let _ = res.add_cookie(&cookie);
+    res
 }
 
 pub async fn kiosk(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
-        let branch = branch_or_404(&state, path.into_inner()).await?;
-        let device = kiosk_device(&state, &req, &branch.code).await?;
-        let can_activate = ctx.who.as_ref().is_some_and(|w| {
-            w.staff_covers_branch(&branch.code)
-                && w.require_staff(&[Role::Admin, Role::Supervisor]).is_ok()
-        });
+        let actx = app_ctx(&state, &ctx, &req);
+        let branch = crate::app::branches::find(&actx, path.into_inner()).await?;
+        let device = devices::kiosk(&actx, device_token(&req), &branch.code).await?;
+        let can_activate = app::may_manage(&actx.actor, &branch.code);
         let body = view::kiosk(&ctx.frame(), &branch, device.is_some(), can_activate, None);
         Ok(ctx.ok(&branch.name, body))
     }
@@ -68,33 +81,17 @@ pub async fn kiosk_activate(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let code = path.into_inner();
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let (_, token) = api::new_device(
-            &state,
-            &req,
-            &who,
-            code.clone(),
-            "kiosk".into(),
-            None,
-            Some("Kios".into()),
-        )
-        .await?;
-        let cookie = Cookie::build(DEVICE_COOKIE, token)
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .max_age(time::Duration::days(365))
-            .finish();
-        let mut res = redirect(&format!("/kiosk/{code}"));
-        let _ = res.add_cookie(&cookie);
-        Ok(res)
-    }
-    .await;
-    ctx.finish(r)
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        let r = devices::DeviceRequest {
+            kind: "kiosk".into(),
+            booth: None,
+            label: Some("Kios".into()),
+        };
+        let (_, token) = devices::issue(&actx, code.clone(), r).await?;
+        Ok(device_cookie_redirect(token, &format!("/kiosk/{code}")))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -114,34 +111,25 @@ pub async fn kiosk_submit(
     let ctx = PageCtx::new(&req).await;
     let r = async {
         ctx.check_csrf(&form.csrf)?;
-        let branch = branch_or_404(&state, path.into_inner()).await?;
-        let device = kiosk_device(&state, &req, &branch.code)
+        let actx = app_ctx(&state, &ctx, &req);
+        let branch = crate::app::branches::find(&actx, path.into_inner()).await?;
+        let device = devices::kiosk(&actx, device_token(&req), &branch.code)
             .await?
             .ok_or_else(|| AppError::forbidden().detail("kiosk_not_active"))?;
-        let who = Identity::Device {
+        // The ticket is issued by this kiosk, whoever is signed in here.
+        let kiosk = Identity::Device {
             id: device.id,
             branch: device.branch_code.clone(),
             kind: device.kind.clone(),
             booth_id: None,
         };
-        let outcome = api::issue_ticket(
-            &state,
-            &req,
-            &who,
-            branch.code.clone(),
-            &form.nik,
-            Priority::None,
-        )
-        .await;
-        let body = match outcome {
+        let kctx = extract::ctx(&state, Some(&kiosk), &req);
+        let body = match app::arrive(&kctx, branch.code.clone(), &form.nik, None).await {
             Ok(a) => view::kiosk_ticket(&ctx.frame(), &branch, &a),
-            Err(e) if e.status.is_client_error() => view::kiosk(
-                &ctx.frame(),
-                &branch,
-                true,
-                false,
-                Some(&e.message(ctx.lang)),
-            ),
+            Err(e) if e.status.is_client_error() => {
+                let msg = e.message(ctx.lang);
+                view::kiosk(&ctx.frame(), &branch, true, false, Some(&msg))
+            }
             Err(e) => return Err(e),
         };
         Ok(ctx.ok(&branch.name, body))
@@ -153,7 +141,7 @@ pub async fn kiosk_submit(
 pub async fn board(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
-        let (branch, b) = api::board_of(&state, path.into_inner()).await?;
+        let (branch, b) = app::board(&app_ctx(&state, &ctx, &req), path.into_inner()).await?;
         Ok(ctx.ok(&branch.name, view::board(&ctx.frame(), &branch, &b)))
     }
     .await;
@@ -168,61 +156,19 @@ pub struct ConsoleQuery {
 pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let (staff_id, branch_code) = api::cs_of(&who)?;
-        let sessions = api::sessions_of(&state, staff_id).await?;
-        let claim_ids: Vec<i64> = sessions.iter().filter_map(|s| s.claim_id).collect();
-        let session_ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-        let bc = branch_code.clone();
-        let (agent, dossiers, peers, branch, confirmed) = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> {
-                let mut dossiers = Vec::new();
-                for id in claim_ids {
-                    if let Some(claim) = claims::find(c, id)? {
-                        dossiers.push(docs::dossier(c, claim)?);
-                    }
-                }
-                let peers: Vec<floor::AgentRow> = floor::agents_of(c, &bc)?
-                    .into_iter()
-                    .filter(|a| {
-                        a.staff_id != staff_id && a.status == "on_duty" && a.active < a.seats
-                    })
-                    .collect();
-                let branch = branches::find(c, &bc)?
-                    .ok_or_else(|| AppError::not_found("branch_not_found"))?;
-                let confirmed = floor::identity_confirmed(c, &session_ids)?;
-                Ok((
-                    floor::agent(c, staff_id)?,
-                    dossiers,
-                    peers,
-                    branch,
-                    confirmed,
-                ))
-            })
-        })
-        .await?;
-        let mut peer_names = Vec::new();
-        for p in &peers {
-            let name = api::staff_row(&state, p.staff_id)
-                .await?
-                .map(|s| s.name)
-                .unwrap_or_default();
-            peer_names.push((p.staff_id, name));
-        }
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+        let c = console::console(&app_ctx(&state, &ctx, &req)).await?;
+        let error = q.error.as_deref().filter(|e| crate::i18n::has(e));
         let body = view::console(
             &ctx.frame(),
             &view::Console {
-                branch: &branch,
-                agent: agent.as_ref(),
-                sessions: &sessions,
-                dossiers: &dossiers,
-                peers: &peer_names,
-                confirmed: &confirmed,
-                error: q
-                    .error
-                    .as_deref()
-                    .filter(|e| crate::i18n::has(e))
-                    .map(|e| ctx.t(e)),
+                branch: &c.branch,
+                agent: c.agent.as_ref(),
+                sessions: &c.sessions,
+                dossiers: &c.dossiers,
+                peers: &c.peers,
+                confirmed: &c.confirmed,
+                error: error.map(|e| ctx.t(e)),
             },
         );
         Ok(ctx.ok(ctx.t("console_title"), body))
@@ -243,18 +189,11 @@ pub async fn console_status(
     state: State,
     form: web::Form<StatusForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let (staff_id, branch) = api::cs_of(&who)?;
-        let status = AgentStatus::parse(&form.status)
-            .ok_or_else(|| AppError::unprocessable("invalid_status"))?;
-        api::change_status(&state, &req, &who, staff_id, branch, status).await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        console::own_status(&actx, &form.status).await?;
         Ok(redirect("/console"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -268,75 +207,51 @@ pub struct FinishForm {
     pub note: Option<String>,
 }
 
+/// Back to the console with a refusal shown at the session.
+fn console_error(code: &str, session: i64) -> HttpResponse {
+    redirect(&format!("/console?error={code}#session-{session}"))
+}
+
 pub async fn console_finish(
     req: HttpRequest,
     state: State,
     path: web::Path<i64>,
     form: web::Form<FinishForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let session = path.into_inner();
+    let session = path.into_inner();
+    let form = form.into_inner();
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
         if form.outcome == "transferred" {
-            let (staff_id, _) = api::cs_of(&who)?;
             let to = form
                 .to_agent
                 .ok_or_else(|| AppError::unprocessable("agent_not_found"))?;
-            let actor = crate::web::extract::actor(Some(&who), &req);
-            let now = state.clock.now();
-            run(&state.db, move |db| {
-                db.write(|c| floor::transfer(c, staff_id, session, to, now, &actor))
-            })
-            .await?;
-        } else {
-            let outcome = Outcome::parse(&form.outcome)
-                .ok_or_else(|| AppError::unprocessable("invalid_outcome"))?;
-            if outcome == Outcome::Rejected {
-                // The claim is rejected with its reason first; the session
-                // then closes with that outcome.
-                let (staff_id, _) = api::cs_of(&who)?;
-                let claim_id = api::sessions_of(&state, staff_id)
-                    .await?
-                    .into_iter()
-                    .find(|s| s.id == session)
-                    .and_then(|s| s.claim_id)
-                    .ok_or_else(|| AppError::conflict("no_claim"))?;
-                let decided = crate::app::claims::decide(
-                    &crate::web::extract::ctx(&state, Some(&who), &req),
-                    claim_id,
-                    crate::domain::claim::ClaimStatus::Rejected,
-                    form.reason.clone(),
-                    form.note.clone(),
-                )
-                .await;
-                match decided {
-                    Ok(_) => {}
-                    Err(e) if e.status == crate::app::Status::Unprocessable => {
-                        return Ok(redirect(&format!(
-                            "/console?error={}#session-{session}",
-                            e.detail
-                        )));
-                    }
-                    Err(e) => return Err(e),
+            console::transfer(&actx, session, to).await?;
+            return Ok(redirect("/console"));
+        }
+        let outcome = console::parse_outcome(&form.outcome)?;
+        if outcome == crate::domain::floor::Outcome::Rejected {
+            // The claim is rejected with its reason first; the session
+            // then closes with that outcome.
+            match console::reject_claim(&actx, session, form.reason, form.note).await {
+                Err(e) if e.status == Status::Unprocessable => {
+                    return Ok(console_error(e.detail, session))
                 }
-            }
-            match api::end_session(&state, &req, &who, session, outcome).await {
-                Ok(_) => {}
-                Err(e) if e.code == "documents_not_accepted" || e.code == "no_claim" => {
-                    return Ok(redirect(&format!(
-                        "/console?error={}#session-{session}",
-                        e.code
-                    )));
-                }
-                Err(e) => return Err(e),
+                r => r?,
             }
         }
-        Ok(redirect("/console"))
-    }
-    .await;
-    ctx.finish(r)
+        match console::finish(&actx, session, outcome).await {
+            Err(e) if e.code == "documents_not_accepted" || e.code == "no_claim" => {
+                Ok(console_error(e.code, session))
+            }
+            r => r.map(|_| redirect("/console")),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct FloorQuery {
+    pub branch: Option<String>,
 }
 
 pub async fn supervisor_floor(
@@ -346,42 +261,14 @@ pub async fn supervisor_floor(
 ) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        who.require_staff(&[Role::Admin, Role::Supervisor])?;
-        let code = match &who {
-            Identity::Staff {
-                role: Role::Supervisor,
-                branch: Some(b),
-                ..
-            } => b.clone(),
-            _ => q.branch.clone().unwrap_or_else(|| "DPS-DENPASAR".into()),
-        };
-        let branch = branch_or_404(&state, code).await?;
-        let now = state.clock.now();
-        let b = branch.clone();
-        let data = run(&state.db, move |db| {
-            db.read(|c| floor::floor_view(c, &b, now))
-        })
-        .await?;
-        let mut names = Vec::new();
-        for a in &data.agents {
-            names.push(
-                api::staff_row(&state, a.staff_id)
-                    .await?
-                    .map(|s| s.name)
-                    .unwrap_or_default(),
-            );
-        }
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+        let actx = app_ctx(&state, &ctx, &req);
+        let (branch, data, names) = console::floor_view(&actx, q.branch.clone()).await?;
         let body = view::supervisor(&ctx.frame(), &branch, &data, &names);
         Ok(ctx.ok(ctx.t("floor_title"), body))
     }
     .await;
     ctx.finish(r)
-}
-
-#[derive(Deserialize)]
-pub struct FloorQuery {
-    pub branch: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -397,38 +284,11 @@ pub async fn set_priority(
     path: web::Path<i64>,
     form: web::Form<PriorityForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        who.require_staff(&[Role::Admin, Role::Supervisor])?;
-        let priority = Priority::parse(&form.priority)
-            .ok_or_else(|| AppError::unprocessable("invalid_priority"))?;
-        let ticket_id = path.into_inner();
-        let actor = crate::web::extract::actor(Some(&who), &req);
-        let now = state.clock.now();
-        run(&state.db, move |db| {
-            db.write(|c| -> AppResult<()> {
-                let t = floor::ticket(c, ticket_id)?
-                    .ok_or_else(|| AppError::not_found("ticket_not_found"))?;
-                if !who.staff_covers_branch(&t.branch_code) {
-                    return Err(AppError::not_found("ticket_not_found"));
-                }
-                floor::set_priority(c, &t, priority, now, &actor)
-            })
-        })
-        .await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        app::set_priority(&actx, path.into_inner(), &form.priority).await?;
         Ok(redirect("/staff/floor"))
-    }
-    .await;
-    ctx.finish(r)
-}
-
-#[derive(Deserialize)]
-pub struct PauseForm {
-    #[serde(default)]
-    pub csrf: String,
-    pub status: String,
+    })
+    .await
 }
 
 /// A supervisor pauses (or resumes) an agent of their branch.
@@ -436,28 +296,13 @@ pub async fn agent_status(
     req: HttpRequest,
     state: State,
     path: web::Path<i64>,
-    form: web::Form<PauseForm>,
+    form: web::Form<StatusForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        who.require_staff(&[Role::Admin, Role::Supervisor])?;
-        let status = AgentStatus::parse(&form.status)
-            .filter(|s| *s != AgentStatus::Off)
-            .ok_or_else(|| AppError::unprocessable("invalid_status"))?;
-        let agent_id = path.into_inner();
-        let row = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> { Ok(floor::agent(c, agent_id)?) })
-        })
-        .await?
-        .filter(|a| who.staff_covers_branch(&a.branch_code))
-        .ok_or_else(|| AppError::not_found("agent_not_found"))?;
-        api::change_status(&state, &req, &who, agent_id, row.branch_code, status).await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        console::agent_status(&actx, path.into_inner(), &form.status).await?;
         Ok(redirect("/staff/floor"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -475,87 +320,29 @@ pub async fn settings_submit(
     path: web::Path<String>,
     form: web::Form<SettingsForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        who.require_staff(&[Role::Admin, Role::Supervisor])?;
-        let code = path.into_inner();
-        if !who.staff_covers_branch(&code) {
-            return Err(AppError::not_found("branch_not_found"));
-        }
-        if !crate::domain::floor::valid_seats(u32::try_from(form.seats_per_agent).unwrap_or(0)) {
-            return Err(AppError::unprocessable("invalid_seats"));
-        }
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        // An empty cap field removes the cap.
         let cap = match form.walk_in_cap.trim() {
             "" => -1,
             v => v
                 .parse::<i32>()
                 .map_err(|_| AppError::unprocessable("invalid_capacity"))?,
         };
-        let seats = form.seats_per_agent;
-        let actor = crate::web::extract::actor(Some(&who), &req);
-        let now_utc = state.clock.now();
-        let now = now_utc.naive_utc();
-        run(&state.db, move |db| {
-            db.write(|c| -> AppResult<()> {
-                floor::lock_branch(c, &code)?;
-                floor::update_settings(c, &code, Some(seats), Some(cap), now_utc)?;
-                crate::db::audit::record(
-                    c,
-                    now,
-                    &actor,
-                    "floor_settings",
-                    &crate::db::audit::Subject {
-                        branch_code: Some(code.clone()),
-                        ..Default::default()
-                    },
-                    serde_json::json!({"seats_per_agent": seats, "walk_in_cap": cap}),
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
+        let seats = Some(form.seats_per_agent);
+        app::settings(&actx, path.into_inner(), seats, Some(cap)).await?;
         Ok(redirect("/staff/floor"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 /// The participant's session page for an online booking.
 pub async fn session_page(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
     let r = async {
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        let pid = who.participant_id()?;
-        let code = crate::domain::booking_code::normalize(&path)
-            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-        let now = state.clock.now();
-        let (view_data, ticket) = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> {
-                let b = crate::db::bookings::find_by_code(c, &code)?
-                    .filter(|b| b.participant_id == pid)
-                    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-                let v = crate::db::bookings::view(c, b)?
-                    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-                let day = now.with_timezone(&v.branch.tz()).date_naive();
-                let p =
-                    crate::db::participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
-                let t = floor::ticket_of(c, &v.branch.code, day, &p.nik)?;
-                let est = match &t {
-                    Some(t) => Some(floor::wait_estimate(c, &v.branch, t, now.naive_utc())?),
-                    None => None,
-                };
-                Ok((v, t.map(|t| (t, est))))
-            })
-        })
-        .await?;
-        let window = crate::domain::floor::check_in_window(
-            view_data.slot.starts_at,
-            view_data.slot.ends_at,
-            now.naive_utc(),
-        );
-        let body = view::session(&ctx.frame(), &view_data, ticket.as_ref(), window);
+        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+        let actx = app_ctx(&state, &ctx, &req);
+        let (booking, ticket, window) = app::online_session(&actx, path.into_inner()).await?;
+        let body = view::session(&ctx.frame(), &booking, ticket.as_ref(), window);
         Ok(ctx.ok(ctx.t("session_title"), body))
     }
     .await;
@@ -568,16 +355,12 @@ pub async fn session_join(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let code = path.into_inner();
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        api::join_online(&state, &req, &who, code.clone()).await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        app::join_online(&actx, code.clone()).await?;
         Ok(redirect(&format!("/session/{code}")))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 pub async fn console_identity(
@@ -586,16 +369,12 @@ pub async fn console_identity(
     path: web::Path<i64>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let session = path.into_inner();
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        api::identity(&state, &req, &who, session).await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        console::confirm_identity(&actx, session).await?;
         Ok(redirect(&format!("/console#session-{session}")))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -612,27 +391,9 @@ pub async fn reassign(
     path: web::Path<i64>,
     form: web::Form<ReassignForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
-        who.require_staff(&[Role::Admin, Role::Supervisor])?;
-        let session = path.into_inner();
-        let to = form.to_agent;
-        let actor = crate::web::extract::actor(Some(&who), &req);
-        let now = state.clock.now();
-        run(&state.db, move |db| {
-            db.write(|c| -> AppResult<()> {
-                let s = floor::session_agent(c, session)?
-                    .filter(|s| who.staff_covers_branch(&s.branch_code))
-                    .ok_or_else(|| AppError::not_found("session_not_found"))?;
-                floor::transfer(c, s.agent_id, session, to, now, &actor)?;
-                Ok(())
-            })
-        })
-        .await?;
+    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+        console::reassign(&actx, path.into_inner(), form.to_agent).await?;
         Ok(redirect("/staff/floor"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }

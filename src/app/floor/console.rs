@@ -1,0 +1,259 @@
+//! The CS console: an agent goes on duty, sees their sessions, confirms
+//! identities, finishes or hands sessions on; and the supervisor's floor
+//! view with its controls over agents and sessions.
+
+use super::{covers, AppError, AppResult, Ctx};
+use crate::db::audit::Actor;
+use crate::db::branches::{self, Branch};
+use crate::db::documents::{self as docs, Dossier};
+use crate::db::floor::{self, AgentRow, FloorSession, FloorView, Ticket};
+use crate::db::participants::{self, Participant};
+use crate::db::{claims, run, staff, DbConnection};
+use crate::domain::claim::ClaimStatus;
+use crate::domain::floor::{AgentStatus, ConsoleParticipant, ConsoleSession, Outcome};
+use crate::domain::nik;
+use crate::domain::role::Role;
+
+/// The CS agent acting, and their branch.
+pub fn cs_of(actor: &Actor) -> AppResult<(i64, String)> {
+    match (actor.id, &actor.branch, Role::parse(&actor.role)) {
+        (Some(id), Some(b), Some(Role::Cs)) => Ok((id, b.clone())),
+        _ => Err(AppError::forbidden().detail("cs_only")),
+    }
+}
+
+async fn change_status(
+    ctx: &Ctx,
+    staff_id: i64,
+    branch_code: String,
+    status: AgentStatus,
+) -> AppResult<AgentRow> {
+    let branch = super::super::branches::find(ctx, branch_code).await?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
+    Ok(run(&ctx.db, move |db| {
+        db.write(|c| floor::set_agent_status(c, staff_id, &branch, status, now, &actor))
+    })
+    .await?)
+}
+
+/// A CS agent goes on duty, pauses or signs off (`status` as typed).
+pub async fn own_status(ctx: &Ctx, status: &str) -> AppResult<AgentRow> {
+    let status = AgentStatus::parse(status.trim())
+        .ok_or_else(|| AppError::unprocessable("invalid_status").field("status"))?;
+    let (staff_id, branch) = cs_of(&ctx.actor)?;
+    change_status(ctx, staff_id, branch, status).await
+}
+
+/// A supervisor pauses (or resumes) an agent of their branch.
+pub async fn agent_status(ctx: &Ctx, agent_id: i64, status: &str) -> AppResult<AgentRow> {
+    super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
+    let status = AgentStatus::parse(status)
+        .filter(|s| *s != AgentStatus::Off)
+        .ok_or_else(|| AppError::unprocessable("invalid_status"))?;
+    let actor = ctx.actor.clone();
+    let row = run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(floor::agent(c, agent_id)?) })
+    })
+    .await?
+    .filter(|a| covers(&actor, &a.branch_code))
+    .ok_or_else(|| AppError::not_found("agent_not_found"))?;
+    change_status(ctx, agent_id, row.branch_code, status).await
+}
+
+fn session_body(
+    (s, t, booth): (FloorSession, Ticket, Option<i32>),
+    p: Option<&Participant>,
+    today: chrono::NaiveDate,
+) -> ConsoleSession {
+    ConsoleSession {
+        id: s.id,
+        ticket: t.number.clone(),
+        booth,
+        claim_id: t.claim_id,
+        participant: ConsoleParticipant {
+            name: p.map(|p| p.full_name.clone()),
+            nik_masked: nik::mask_str(&t.nik),
+            kpj: p.map(|p| p.kpj.clone()),
+            age: p.and_then(|p| today.years_since(p.birth_date)),
+            sex: p.map(|p| p.sex.clone()),
+        },
+        started_at: s.started_at.and_utc().to_rfc3339(),
+        online: t.online,
+    }
+}
+
+fn sessions_of(
+    c: &mut DbConnection,
+    staff_id: i64,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<ConsoleSession>> {
+    let mut out = Vec::new();
+    for row in floor::agent_sessions(c, staff_id)? {
+        let p = match row.1.participant_id {
+            Some(pid) => participants::find(c, pid)?,
+            None => None,
+        };
+        out.push(session_body(row, p.as_ref(), today));
+    }
+    Ok(out)
+}
+
+/// The acting agent's active sessions.
+pub async fn sessions(ctx: &Ctx) -> AppResult<Vec<ConsoleSession>> {
+    let (staff_id, _) = cs_of(&ctx.actor)?;
+    let today = ctx.clock.now().date_naive();
+    run(&ctx.db, move |db| {
+        db.read(|c| sessions_of(c, staff_id, today))
+    })
+    .await
+}
+
+/// Everything the console page shows besides the sessions.
+pub struct Console {
+    pub branch: Branch,
+    pub agent: Option<AgentRow>,
+    pub sessions: Vec<ConsoleSession>,
+    pub dossiers: Vec<Dossier>,
+    /// On-duty agents of the branch with a free seat: (staff id, name).
+    pub peers: Vec<(i64, String)>,
+    /// Sessions whose identity the agent confirmed.
+    pub confirmed: Vec<i64>,
+}
+
+/// The acting agent's console.
+pub async fn console(ctx: &Ctx) -> AppResult<Console> {
+    let (staff_id, branch_code) = cs_of(&ctx.actor)?;
+    let today = ctx.clock.now().date_naive();
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            let sessions = sessions_of(c, staff_id, today)?;
+            let mut dossiers = Vec::new();
+            for id in sessions.iter().filter_map(|s| s.claim_id) {
+                if let Some(claim) = claims::find(c, id)? {
+                    dossiers.push(docs::dossier(c, claim)?);
+                }
+            }
+            let mut peers = Vec::new();
+            for a in floor::agents_of(c, &branch_code)? {
+                if a.staff_id != staff_id && a.status == "on_duty" && a.active < a.seats {
+                    peers.push((a.staff_id, staff_name(c, a.staff_id)?));
+                }
+            }
+            let branch = branches::find(c, &branch_code)?
+                .ok_or_else(|| AppError::not_found("branch_not_found"))?;
+            let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+            Ok(Console {
+                branch,
+                agent: floor::agent(c, staff_id)?,
+                confirmed: floor::identity_confirmed(c, &ids)?,
+                sessions,
+                dossiers,
+                peers,
+            })
+        })
+    })
+    .await
+}
+
+fn staff_name(c: &mut DbConnection, id: i64) -> AppResult<String> {
+    Ok(staff::find(c, id)?.map(|s| s.name).unwrap_or_default())
+}
+
+/// A session outcome as typed; `transferred` is not one an agent picks.
+pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
+    Outcome::parse(raw.trim())
+        .filter(|o| *o != Outcome::Transferred)
+        .ok_or_else(|| AppError::unprocessable("invalid_outcome").field("outcome"))
+}
+
+/// Ends the agent's session. `verified` needs every document accepted.
+pub async fn finish(ctx: &Ctx, session: i64, outcome: Outcome) -> AppResult<FloorSession> {
+    let (staff_id, _) = cs_of(&ctx.actor)?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
+    Ok(run(&ctx.db, move |db| {
+        db.write(|c| floor::finish(c, staff_id, session, outcome, now, &actor))
+    })
+    .await?)
+}
+
+/// Rejects the claim of the agent's session with a review reason and note
+/// (the session then closes with [`finish`]).
+pub async fn reject_claim(
+    ctx: &Ctx,
+    session: i64,
+    reason: Option<String>,
+    note: Option<String>,
+) -> AppResult<()> {
+    let claim_id = sessions(ctx)
+        .await?
+        .into_iter()
+        .find(|s| s.id == session)
+        .and_then(|s| s.claim_id)
+        .ok_or_else(|| AppError::conflict("no_claim"))?;
+    super::super::claims::decide(ctx, claim_id, ClaimStatus::Rejected, reason, note).await?;
+    Ok(())
+}
+
+/// The agent hands a session to another on-duty agent of the branch.
+pub async fn transfer(ctx: &Ctx, session: i64, to: i64) -> AppResult<FloorSession> {
+    let (staff_id, _) = cs_of(&ctx.actor)?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
+    Ok(run(&ctx.db, move |db| {
+        db.write(|c| floor::transfer(c, staff_id, session, to, now, &actor))
+    })
+    .await?)
+}
+
+/// A supervisor moves a participant to another agent of the branch.
+pub async fn reassign(ctx: &Ctx, session: i64, to: i64) -> AppResult<()> {
+    super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<()> {
+            let s = floor::session_agent(c, session)?
+                .filter(|s| covers(&actor, &s.branch_code))
+                .ok_or_else(|| AppError::not_found("session_not_found"))?;
+            floor::transfer(c, s.agent_id, session, to, now, &actor)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// The agent confirms the participant's identity in a session.
+pub async fn confirm_identity(ctx: &Ctx, session: i64) -> AppResult<()> {
+    let (staff_id, _) = cs_of(&ctx.actor)?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
+    Ok(run(&ctx.db, move |db| {
+        db.write(|c| floor::confirm_identity(c, staff_id, session, now, &actor))
+    })
+    .await?)
+}
+
+/// The supervisor's floor view of their branch (an admin picks one with
+/// `branch`), with the agents' names in the view's order.
+pub async fn floor_view(
+    ctx: &Ctx,
+    branch: Option<String>,
+) -> AppResult<(Branch, FloorView, Vec<String>)> {
+    super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
+    let code = match (Role::parse(&ctx.actor.role), &ctx.actor.branch) {
+        (Some(Role::Supervisor), Some(b)) => b.clone(),
+        _ => branch.unwrap_or_else(|| "DPS-DENPASAR".into()),
+    };
+    let branch = super::super::branches::find(ctx, code).await?;
+    let now = ctx.clock.now();
+    let b = branch.clone();
+    let (data, names) = run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            let data = floor::floor_view(c, &b, now)?;
+            let mut names = Vec::new();
+            for a in &data.agents {
+                names.push(staff_name(c, a.staff_id)?);
+            }
+            Ok((data, names))
+        })
+    })
+    .await?;
+    Ok((branch, data, names))
+}

@@ -1,0 +1,121 @@
+//! Kiosk and booth computers: a supervisor issues a device credential (the
+//! token is shown once and kept in the browser's cookie); each request
+//! from that browser finds its device by the token.
+
+use super::{branch_subject, manager_of, AppError, AppResult, Ctx};
+use crate::db::devices::{self, Device};
+use crate::db::{audit, branches::Branch, floor, run};
+
+/// Which device a credential is for.
+pub struct DeviceRequest {
+    /// `kiosk` or `booth`.
+    pub kind: String,
+    /// For a booth computer: its booth number.
+    pub booth: Option<i32>,
+    pub label: Option<String>,
+}
+
+/// Issues a device credential for a kiosk or booth computer of the branch
+/// (its supervisor, or an admin): the device and its one-time token.
+pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Device, String)> {
+    manager_of(&ctx.actor, &code)?;
+    let DeviceRequest { kind, booth, label } = r;
+    if kind != "kiosk" && kind != "booth" {
+        return Err(AppError::unprocessable("invalid_device_kind").field("kind"));
+    }
+    let creator = ctx.actor.id.ok_or_else(AppError::forbidden)?;
+    let branch = super::super::branches::find(ctx, code).await?;
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<_> {
+            floor::ensure_booths(c, &branch)?;
+            let unknown = || AppError::unprocessable("unknown_booth").field("booth");
+            let booth_id = match (kind.as_str(), booth) {
+                ("booth", Some(n)) => Some(
+                    floor::booths_of(c, &branch.code)?
+                        .into_iter()
+                        .find(|b| b.number == n)
+                        .ok_or_else(unknown)?
+                        .id,
+                ),
+                ("booth", None) => return Err(unknown()),
+                _ => None,
+            };
+            let label = label.unwrap_or_else(|| match booth {
+                Some(n) => format!("Bilik {n}"),
+                None => "Kios".into(),
+            });
+            let label: String = label.chars().take(60).collect();
+            let issued = devices::issue(c, &branch.code, &kind, booth_id, &label, creator, now)?;
+            let detail = serde_json::json!({"device": issued.0.id, "kind": kind});
+            let subject = branch_subject(&branch.code);
+            audit::record(c, now, &actor, "device_issued", &subject, detail)?;
+            Ok(issued)
+        })
+    })
+    .await
+}
+
+async fn by_token(ctx: &Ctx, token: String) -> AppResult<Option<Device>> {
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(devices::by_token(c, &token)?) })
+    })
+    .await
+}
+
+/// The kiosk a browser's device token names, when it belongs to `branch`.
+pub async fn kiosk(ctx: &Ctx, token: Option<String>, branch: &str) -> AppResult<Option<Device>> {
+    let Some(token) = token else { return Ok(None) };
+    let d = by_token(ctx, token).await?;
+    Ok(d.filter(|d| d.branch_code == branch && d.kind == "kiosk"))
+}
+
+/// The booth computer a browser's device token names.
+pub async fn booth(ctx: &Ctx, token: Option<String>) -> AppResult<Option<Device>> {
+    let Some(token) = token.filter(|v| v.starts_with(devices::TOKEN_PREFIX)) else {
+        return Ok(None);
+    };
+    let d = by_token(ctx, token).await?;
+    Ok(d.filter(|d| d.kind == "booth" && d.booth_id.is_some()))
+}
+
+/// What a booth's screen shows: the branch, whether this computer is the
+/// booth's, and the open session in the booth (id and ticket number).
+pub struct BoothState {
+    pub branch: Branch,
+    pub active: bool,
+    pub session: Option<(i64, String)>,
+}
+
+/// Booth `number` of branch `code` as seen from a browser holding `device`.
+pub async fn booth_state(
+    ctx: &Ctx,
+    code: String,
+    number: i32,
+    device: Option<Device>,
+) -> AppResult<BoothState> {
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            let branch = crate::db::branches::find(c, &code)?
+                .filter(|b| (1..=b.booths.max(1)).contains(&number))
+                .ok_or_else(|| AppError::not_found("unknown_booth"))?;
+            let booth = floor::booths_of(c, &branch.code)?
+                .into_iter()
+                .find(|b| b.number == number);
+            let active = match (&device, &booth) {
+                (Some(d), Some(b)) => d.branch_code == branch.code && d.booth_id == Some(b.id),
+                _ => false,
+            };
+            let session = match (&booth, active) {
+                (Some(b), true) => crate::db::signal::session_in_booth(c, b.id)?,
+                _ => None,
+            };
+            Ok(BoothState {
+                branch,
+                active,
+                session,
+            })
+        })
+    })
+    .await
+}
