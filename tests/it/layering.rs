@@ -47,7 +47,6 @@ const OVERSIZED: &[&str] = &[
     "domain/audit_chain.rs",
     "domain/branch_seed.rs",
     "domain/floor.rs",
-    "domain/nik.rs",
     "domain/signal.rs",
     "web/api/audit.rs",
     "web/api/collective.rs",
