@@ -307,6 +307,16 @@ impl TestApp {
     pub async fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         self.call(Method::DELETE, path, token, None).await
     }
+    /// A multipart POST (uploads).
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        form: reqwest::multipart::Form,
+    ) -> (u16, Value) {
+        let req = self.client.post(self.url(path)).bearer_auth(token);
+        json_of(req.multipart(form).send().await.expect("request")).await
+    }
 }
 
 impl Drop for TestApp {
