@@ -20,9 +20,19 @@ const BRANCH: &str = "DPS-DENPASAR";
 const OTHER: &str = "JKT-CILANDAK";
 const DAY: &str = "2026-11-25";
 
-/// Everyone the matrix has a column for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Who {
+/// Declares `Who` and `ALL`, its values in order.
+macro_rules! columns {
+    ($($(#[$doc:meta])* $who:ident),* $(,)?) => {
+        /// Everyone the matrix has a column for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        enum Who {
+            $($(#[$doc])* $who),*
+        }
+        const ALL: &[Who] = &[$(Who::$who),*];
+    };
+}
+
+columns!(
     Anonymous,
     /// The participant who owns the claim, document and booking.
     Owner,
@@ -40,25 +50,9 @@ enum Who {
     HrOther,
     Kiosk,
     KioskOther,
-}
+);
 
 use Who::*;
-
-const ALL: [Who; 13] = [
-    Anonymous,
-    Owner,
-    Participant,
-    Cs,
-    CsOther,
-    Supervisor,
-    SupervisorOther,
-    Auditor,
-    Admin,
-    Hr,
-    HrOther,
-    Kiosk,
-    KioskOther,
-];
 
 struct World {
     app: TestApp,
@@ -79,14 +73,8 @@ async fn staff(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> String
 }
 
 async fn device(app: &TestApp, supervisor: &str, branch: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{branch}/devices"),
-            Some(supervisor),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
+    let path = format!("/api/v1/branches/{branch}/devices");
+    let v = fixtures::created(app, &path, supervisor, json!({"kind": "kiosk"})).await;
     v["token"].as_str().unwrap().to_string()
 }
 
@@ -107,14 +95,8 @@ async fn world(db: &TestDb) -> World {
     let mut tokens = std::collections::HashMap::new();
     let admin = staff(&app, db, "admin", &[]).await;
     for (npp, branch) in [("MTRX01", BRANCH), ("MTRX02", OTHER)] {
-        let (status, v) = app
-            .post(
-                "/api/v1/admin/companies",
-                Some(&admin),
-                &json!({"npp": npp, "name": format!("PT {npp}"), "headcount": 100, "branch_code": branch}),
-            )
-            .await;
-        assert_eq!(status, 201, "company: {v}");
+        let company = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": 100, "branch_code": branch});
+        fixtures::created(&app, "/api/v1/admin/companies", &admin, company).await;
     }
     let supervisor = staff(&app, db, "supervisor", &["--branch", BRANCH]).await;
     let supervisor_other = staff(&app, db, "supervisor", &["--branch", OTHER]).await;
@@ -152,15 +134,7 @@ async fn world(db: &TestDb) -> World {
     let document = v["id"].as_i64().unwrap();
     let slots = fixtures::slots(&app, BRANCH, DAY).await;
     let slot = slots[0]["id"].as_i64().unwrap();
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&owner.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
-        .await;
-    assert_eq!(status, 201, "booking: {v}");
-    let booking = v["code"].as_str().unwrap().to_string();
+    let booking = fixtures::book(&app, &owner.token, slot, claim).await;
     tokens.insert(Owner, owner.token);
     tokens.insert(Participant, fixtures::register(&app).await.token);
 
@@ -246,7 +220,8 @@ impl Row {
     /// Every caller not yet listed is refused with `status`.
     fn rest(self, status: u16) -> Self {
         let rest: Vec<Who> = ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|w| !self.allowed.contains(w) && !self.denied.iter().any(|(d, _)| d == w))
             .collect();
         self.deny(status, &rest)
@@ -429,7 +404,7 @@ async fn every_denied_cell_is_refused(backend: Backend) {
     let mut failures = Vec::new();
     let mut cells = 0;
     for r in &rows {
-        for who in ALL {
+        for &who in ALL {
             let listed = r.denied.iter().any(|(d, _)| *d == who) || r.allowed.contains(&who);
             assert!(listed, "{} {}: no cell for {who:?}", r.method, r.path);
         }
