@@ -120,23 +120,32 @@ async fn booking_survives_kill(backend: Backend) {
 }
 both_backends!(booking_survives_kill);
 
+/// Reschedules (or cancels) the booking, kills the app and checks that
+/// the change's mail was committed; then restarts and reads the booking.
+async fn change_survives_kill(db: &TestDb, cancel: bool) -> (TestApp, Setup, Value) {
+    let (app, s) = booked_member(db).await;
+    let mails = outbox(db);
+    if cancel {
+        let (st, v) = app
+            .delete(&format!("/api/v1/bookings/{}", s.code), Some(&s.token))
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["status"], "cancelled");
+        kill_with_mail(app, db, mails, "cancellation");
+    } else {
+        let (st, v) = fixtures::reschedule(&app, &s.token, &s.code, s.second).await;
+        assert_eq!(st, 200, "{v}");
+        kill_with_mail(app, db, mails, "reschedule");
+    }
+    let (app, v) = restart(db, &s).await;
+    (app, s, v)
+}
+
 async fn reschedule_survives_kill(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
     };
-    let (app, s) = booked_member(&db).await;
-    let mails = outbox(&db);
-    let (st, v) = app
-        .post(
-            &format!("/api/v1/bookings/{}/reschedule", s.code),
-            Some(&s.token),
-            &json!({"slot_id": s.second}),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    kill_with_mail(app, &db, mails, "reschedule");
-
-    let (app, v) = restart(&db, &s).await;
+    let (app, s, v) = change_survives_kill(&db, false).await;
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], s.second);
     assert_eq!(v["starts_at"], "2026-11-24T09:00:00+08:00");
@@ -149,18 +158,9 @@ async fn cancel_survives_kill(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
     };
-    let (app, s) = booked_member(&db).await;
-    let mails = outbox(&db);
-    let (st, v) = app
-        .delete(&format!("/api/v1/bookings/{}", s.code), Some(&s.token))
-        .await;
-    assert_eq!(st, 200, "{v}");
-    assert_eq!(v["status"], "cancelled");
-    kill_with_mail(app, &db, mails, "cancellation");
-
-    let (app, v) = restart(&db, &s).await;
-    assert_eq!(v["status"], "cancelled");
+    let (app, s, v) = change_survives_kill(&db, true).await;
     assert_eq!(booked(&app, &db, s.first).await, 0);
+    assert_eq!(v["status"], "cancelled");
     // The member is free to book again after the restart.
     let (st, r) = book_second(&app, &s, &v).await;
     assert_eq!(st, 201, "{r}");

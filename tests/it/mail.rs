@@ -296,13 +296,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     assert_eq!(uid.len(), 1, "{cal}");
 
     // Reschedule: one more mail, at the new time.
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/reschedule"),
-            Some(&m.token),
-            &json!({"slot_id": ten}),
-        )
-        .await;
+    let (s, v) = fixtures::reschedule(&app, &m.token, &code, ten).await;
     assert_eq!(s, 200, "{v}");
     let after_move = wait_mails(&db, 2).await;
     let moved = new_mail(&after_book, &after_move);
@@ -406,13 +400,7 @@ async fn refusals_send_no_mail(backend: Backend) {
         )
         .await;
     assert!(s == 409 || s == 200, "{v}");
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/reschedule"),
-            Some(&m.token),
-            &json!({"slot_id": first}),
-        )
-        .await;
+    let (s, v) = fixtures::reschedule(&app, &m.token, &code, first).await;
     assert!(s >= 400, "{v}");
     // Another participant cannot cancel it.
     let other = fixtures::register(&app).await;

@@ -93,6 +93,13 @@ pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
     v["code"].as_str().expect("booking code").to_string()
 }
 
+/// Moves booking `code` to `slot`: the raw answer.
+pub async fn reschedule(app: &TestApp, token: &str, code: &str, slot: i64) -> (u16, Value) {
+    let path = format!("/api/v1/bookings/{code}/reschedule");
+    app.post(&path, Some(token), &json!({"slot_id": slot}))
+        .await
+}
+
 /// The sessions of a branch on a date.
 pub async fn slots(app: &TestApp, branch: &str, date: &str) -> Vec<Value> {
     let (status, v) = app

@@ -307,6 +307,13 @@ impl TestApp {
     pub async fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         self.call(Method::DELETE, path, token, None).await
     }
+    /// GET `path` as `token` is 404 with an error code: someone else's
+    /// object, as if it did not exist.
+    pub async fn assert_hidden(&self, path: &str, token: &str) {
+        let (status, v) = self.get(path, Some(token)).await;
+        assert_eq!(status, 404, "{path}: {v}");
+        error_code(&v);
+    }
     /// A multipart POST (uploads).
     pub async fn upload(
         &self,
