@@ -8,7 +8,6 @@
 //! (claims, documents, floor, collective, audit).
 #![allow(clippy::unwrap_used)]
 
-use crate::common;
 use crate::common::files;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
@@ -21,9 +20,19 @@ const BRANCH: &str = "DPS-DENPASAR";
 const OTHER: &str = "JKT-CILANDAK";
 const DAY: &str = "2026-11-25";
 
-/// Everyone the matrix has a column for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Who {
+/// Declares `Who` and `ALL`, its values in order.
+macro_rules! columns {
+    ($($(#[$doc:meta])* $who:ident),* $(,)?) => {
+        /// Everyone the matrix has a column for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        enum Who {
+            $($(#[$doc])* $who),*
+        }
+        const ALL: &[Who] = &[$(Who::$who),*];
+    };
+}
+
+columns!(
     Anonymous,
     /// The participant who owns the claim, document and booking.
     Owner,
@@ -41,25 +50,9 @@ enum Who {
     HrOther,
     Kiosk,
     KioskOther,
-}
+);
 
 use Who::*;
-
-const ALL: [Who; 13] = [
-    Anonymous,
-    Owner,
-    Participant,
-    Cs,
-    CsOther,
-    Supervisor,
-    SupervisorOther,
-    Auditor,
-    Admin,
-    Hr,
-    HrOther,
-    Kiosk,
-    KioskOther,
-];
 
 struct World {
     app: TestApp,
@@ -80,14 +73,8 @@ async fn staff(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> String
 }
 
 async fn device(app: &TestApp, supervisor: &str, branch: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{branch}/devices"),
-            Some(supervisor),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
+    let path = format!("/api/v1/branches/{branch}/devices");
+    let v = fixtures::created(app, &path, supervisor, json!({"kind": "kiosk"})).await;
     v["token"].as_str().unwrap().to_string()
 }
 
@@ -108,14 +95,8 @@ async fn world(db: &TestDb) -> World {
     let mut tokens = std::collections::HashMap::new();
     let admin = staff(&app, db, "admin", &[]).await;
     for (npp, branch) in [("MTRX01", BRANCH), ("MTRX02", OTHER)] {
-        let (status, v) = app
-            .post(
-                "/api/v1/admin/companies",
-                Some(&admin),
-                &json!({"npp": npp, "name": format!("PT {npp}"), "headcount": 100, "branch_code": branch}),
-            )
-            .await;
-        assert_eq!(status, 201, "company: {v}");
+        let company = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": 100, "branch_code": branch});
+        fixtures::created(&app, "/api/v1/admin/companies", &admin, company).await;
     }
     let supervisor = staff(&app, db, "supervisor", &["--branch", BRANCH]).await;
     let supervisor_other = staff(&app, db, "supervisor", &["--branch", OTHER]).await;
@@ -142,41 +123,25 @@ async fn world(db: &TestDb) -> World {
         "file",
         Part::bytes(files::jpeg(20, 20)).file_name("ktp.jpg"),
     );
-    let res = app
-        .client
-        .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
-        .bearer_auth(&owner.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (status, v) = common::json_of(res).await;
+    let (status, v) = app
+        .upload(
+            &format!("/api/v1/claims/{claim}/documents"),
+            &owner.token,
+            form,
+        )
+        .await;
     assert_eq!(status, 201, "upload: {v}");
     let document = v["id"].as_i64().unwrap();
     let slots = fixtures::slots(&app, BRANCH, DAY).await;
     let slot = slots[0]["id"].as_i64().unwrap();
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&owner.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
-        .await;
-    assert_eq!(status, 201, "booking: {v}");
-    let booking = v["code"].as_str().unwrap().to_string();
+    let booking = fixtures::book(&app, &owner.token, slot, claim).await;
     tokens.insert(Owner, owner.token);
     tokens.insert(Participant, fixtures::register(&app).await.token);
 
     let form = Form::new().part("file", Part::bytes(csv_batch()).file_name("batch.csv"));
-    let res = app
-        .client
-        .post(app.url("/api/v1/collective/batches"))
-        .bearer_auth(&tokens[&Hr])
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (status, v) = common::json_of(res).await;
+    let (status, v) = app
+        .upload("/api/v1/collective/batches", &tokens[&Hr], form)
+        .await;
     assert!(status == 201 || status == 200, "batch: {status} {v}");
     let batch = v["id"].as_i64().unwrap();
     World {
@@ -236,500 +201,155 @@ impl Row {
     }
 }
 
-/// A page: its path, who may read it, and who is refused with what.
-type PageRow = (String, Vec<Who>, Vec<(u16, Vec<Who>)>);
-
+/// The participant who owns the object; the branch's staff and head office.
+const OWNER_AND_STAFF: [Who; 5] = [Owner, Cs, Supervisor, Auditor, Admin];
+/// The branch's CS and supervisor, and admins.
+const DECIDERS: [Who; 3] = [Cs, Supervisor, Admin];
+/// The branch's supervisor and admins.
+const BRANCH_ADMINS: [Who; 2] = [Supervisor, Admin];
+const AUDITORS: [Who; 2] = [Auditor, Admin];
 const PARTICIPANTS: [Who; 2] = [Owner, Participant];
 const HR: [Who; 2] = [Hr, HrOther];
+const AGENTS: [Who; 2] = [Cs, CsOther];
+/// Readers of the collective batch: its company's HR, the branch, head office.
+const BATCH_READERS: [Who; 5] = [Hr, Cs, Supervisor, Auditor, Admin];
+/// Another branch's staff.
+const OTHER_BRANCH: [Who; 2] = [CsOther, SupervisorOther];
+
+impl Row {
+    /// Every caller not yet listed is refused with `status`.
+    fn rest(self, status: u16) -> Self {
+        let rest: Vec<Who> = ALL
+            .iter()
+            .copied()
+            .filter(|w| !self.allowed.contains(w) && !self.denied.iter().any(|(d, _)| d == w))
+            .collect();
+        self.deny(status, &rest)
+    }
+
+    /// Readable by `allowed`; others get `status`.
+    fn only(self, allowed: &[Who], status: u16) -> Self {
+        self.allow(allowed).rest(status)
+    }
+
+    /// The owner's own object: another participant gets 404, everyone
+    /// else 403.
+    fn owner_writes(self) -> Self {
+        self.deny(404, &[Participant]).only(&[Owner], 403)
+    }
+
+    /// A decision of the branch (`allowed`): another branch's staff get
+    /// 404 (`other`), everyone else 403.
+    fn branch(self, other: &[Who], allowed: &[Who]) -> Self {
+        self.deny(404, other).only(allowed, 403)
+    }
+}
 
 fn matrix(w: &World) -> Vec<Row> {
     let (claim, doc, bk, slot, batch) = (w.claim, w.document, &w.booking, w.slot, w.batch);
-    let get = |p: String| row(Method::GET, p, None);
-    let post = |p: String, b: Value| row(Method::POST, p, Some(b));
-    let put = |p: String, b: Value| row(Method::PUT, p, Some(b));
-    let delete = |p: String| row(Method::DELETE, p, None);
+    let api = |m: Method, p: String, b: Option<Value>| row(m, p, b).deny(401, &[Anonymous]);
+    let get = |p: String| api(Method::GET, p, None);
+    let post = |p: String, b: Value| api(Method::POST, p, Some(b));
+    let put = |p: String, b: Value| api(Method::PUT, p, Some(b));
+    let delete = |p: String| api(Method::DELETE, p, None);
+    let upload = |p: String| api(Method::POST, p, None).multipart();
+    let page = |p: String| row(Method::GET, p, None).deny(303, &[Anonymous]);
     let mut rows = vec![
         // Accounts.
-        get("/api/v1/me".into())
-            .deny(401, &[Anonymous])
-            .allow(&ALL[1..]),
+        get("/api/v1/me".into()).allow(&ALL[1..]),
         // Claims: participants file their own; others' are 404.
         post(
             "/api/v1/claims".into(),
             json!({"reason": "resignation", "last_working_day": "2026-01-15"}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Admin,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .allow(&PARTICIPANTS),
-        get(format!("/api/v1/claims/{claim}"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Participant,
-                    CsOther,
-                    SupervisorOther,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner, Cs, Supervisor, Auditor, Admin]),
-        get(format!("/api/v1/claims/{claim}/documents/{doc}"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Participant,
-                    CsOther,
-                    SupervisorOther,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner, Cs, Supervisor, Auditor, Admin]),
-        get(format!("/api/v1/claims/{claim}/documents/{doc}?inline=1"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Participant,
-                    CsOther,
-                    SupervisorOther,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner, Cs, Supervisor, Auditor, Admin]),
-        row(
-            Method::POST,
-            format!("/api/v1/claims/{claim}/documents"),
-            None,
-        )
-        .multipart()
-        .deny(401, &[Anonymous])
-        .deny(404, &[Participant])
-        .deny(
-            403,
-            &[
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Admin,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .allow(&[Owner]),
-        delete(format!("/api/v1/claims/{claim}/documents/{doc}"))
-            .deny(401, &[Anonymous])
-            .deny(404, &[Participant])
-            .deny(
-                403,
-                &[
-                    Cs,
-                    CsOther,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner]),
+        .only(&PARTICIPANTS, 403),
+        get(format!("/api/v1/claims/{claim}")).only(&OWNER_AND_STAFF, 404),
+        get(format!("/api/v1/claims/{claim}/documents/{doc}")).only(&OWNER_AND_STAFF, 404),
+        get(format!("/api/v1/claims/{claim}/documents/{doc}?inline=1")).only(&OWNER_AND_STAFF, 404),
+        upload(format!("/api/v1/claims/{claim}/documents")).owner_writes(),
+        delete(format!("/api/v1/claims/{claim}/documents/{doc}")).owner_writes(),
         // Review and decisions: CS and supervisors of the branch, admins.
         post(
             format!("/api/v1/documents/{doc}/review"),
             json!({"decision": "accept"}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[Owner, Participant, Auditor, Hr, HrOther, Kiosk, KioskOther],
-        )
-        .deny(404, &[CsOther, SupervisorOther])
-        .allow(&[Cs, Supervisor, Admin]),
-        post(format!("/api/v1/claims/{claim}/verify"), json!({}))
-            .deny(401, &[Anonymous])
-            .deny(
-                403,
-                &[Owner, Participant, Auditor, Hr, HrOther, Kiosk, KioskOther],
-            )
-            .deny(404, &[CsOther, SupervisorOther])
-            .allow(&[Cs, Supervisor, Admin]),
+        .branch(&OTHER_BRANCH, &DECIDERS),
+        post(format!("/api/v1/claims/{claim}/verify"), json!({})).branch(&OTHER_BRANCH, &DECIDERS),
         post(
             format!("/api/v1/claims/{claim}/reject"),
             json!({"reason": "other", "note": "x"}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[Owner, Participant, Auditor, Hr, HrOther, Kiosk, KioskOther],
-        )
-        .deny(404, &[CsOther, SupervisorOther])
-        .allow(&[Cs, Supervisor, Admin]),
+        .branch(&OTHER_BRANCH, &DECIDERS),
         // Bookings: the participant's own; branch staff read them.
-        get(format!("/api/v1/bookings/{bk}"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Participant,
-                    CsOther,
-                    SupervisorOther,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner, Cs, Supervisor, Auditor, Admin]),
+        get(format!("/api/v1/bookings/{bk}")).only(&OWNER_AND_STAFF, 404),
         post(
             "/api/v1/bookings".into(),
             json!({"slot_id": slot, "claim_id": claim}),
         )
-        .deny(401, &[Anonymous])
-        .deny(404, &[Participant])
-        .deny(
-            403,
-            &[
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Admin,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .allow(&[Owner]),
+        .owner_writes(),
         post(
             format!("/api/v1/bookings/{bk}/reschedule"),
             json!({"slot_id": slot}),
         )
-        .deny(401, &[Anonymous])
-        .deny(404, &[Participant])
-        .deny(
-            403,
-            &[
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Admin,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .allow(&[Owner]),
-        delete(format!("/api/v1/bookings/{bk}"))
-            .deny(401, &[Anonymous])
-            .deny(404, &[Participant])
-            .deny(
-                403,
-                &[
-                    Cs,
-                    CsOther,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Owner]),
+        .owner_writes(),
+        delete(format!("/api/v1/bookings/{bk}")).owner_writes(),
         // Capacity, companies, representatives.
         put(
             format!("/api/v1/admin/slots/{slot}/capacity"),
             json!({"capacity": 30}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[SupervisorOther])
-        .allow(&[Supervisor, Admin]),
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         post(
             "/api/v1/admin/companies".into(),
             json!({"npp": "MTRX09", "name": "PT X", "headcount": 50}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .allow(&[Admin]),
+        .only(&[Admin], 403),
         put(
             "/api/v1/admin/companies/MTRX01/headcount".into(),
             json!({"headcount": 100, "reference_date": "2026-11-01"}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[SupervisorOther])
-        .allow(&[Supervisor, Admin]),
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         post(
             format!("/api/v1/admin/representatives/{}/approve", w.hr_id),
             json!({}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[SupervisorOther])
-        .allow(&[Supervisor, Admin]),
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         // The branch floor.
         post(
             format!("/api/v1/branches/{BRANCH}/devices"),
             json!({"kind": "kiosk"}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[SupervisorOther])
-        .allow(&[Supervisor, Admin]),
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         put(
             format!("/api/v1/branches/{BRANCH}/floor"),
             json!({"seats_per_agent": 3}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Auditor,
-                Hr,
-                HrOther,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[SupervisorOther])
-        .allow(&[Supervisor, Admin]),
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         post(
             format!("/api/v1/branches/{BRANCH}/arrivals"),
             json!({"nik": fixtures::nik(3, 3, 1980, false)}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                SupervisorOther,
-                Auditor,
-                Hr,
-                HrOther,
-                KioskOther,
-            ],
-        )
-        .allow(&[Kiosk, Supervisor, Admin]),
-        put("/api/v1/console/status".into(), json!({"status": "paused"}))
-            .deny(401, &[Anonymous])
-            .deny(
-                403,
-                &[
-                    Owner,
-                    Participant,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Cs, CsOther]),
-        get("/api/v1/console/sessions".into())
-            .deny(401, &[Anonymous])
-            .deny(
-                403,
-                &[
-                    Owner,
-                    Participant,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Cs, CsOther]),
+        .only(&[Kiosk, Supervisor, Admin], 403),
+        put("/api/v1/console/status".into(), json!({"status": "paused"})).only(&AGENTS, 403),
+        get("/api/v1/console/sessions".into()).only(&AGENTS, 403),
         // Collective batches: the company's HR, its branch's staff, head office.
-        get(format!("/api/v1/collective/batches/{batch}"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Owner,
-                    Participant,
-                    HrOther,
-                    CsOther,
-                    SupervisorOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Hr, Cs, Supervisor, Auditor, Admin]),
-        get(format!("/api/v1/collective/batches/{batch}/errors.csv"))
-            .deny(401, &[Anonymous])
-            .deny(
-                404,
-                &[
-                    Owner,
-                    Participant,
-                    HrOther,
-                    CsOther,
-                    SupervisorOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&[Hr, Cs, Supervisor, Auditor, Admin]),
+        get(format!("/api/v1/collective/batches/{batch}")).only(&BATCH_READERS, 404),
+        get(format!("/api/v1/collective/batches/{batch}/errors.csv")).only(&BATCH_READERS, 404),
         post(
             format!("/api/v1/collective/batches/{batch}/submit"),
             json!({}),
         )
-        .deny(401, &[Anonymous])
-        .deny(
-            403,
-            &[
-                Owner,
-                Participant,
-                Cs,
-                CsOther,
-                Supervisor,
-                SupervisorOther,
-                Auditor,
-                Admin,
-                Kiosk,
-                KioskOther,
-            ],
-        )
-        .deny(404, &[HrOther])
-        .allow(&[Hr]),
-        row(Method::POST, "/api/v1/collective/batches".into(), None)
-            .multipart()
-            .deny(401, &[Anonymous])
-            .deny(
-                403,
-                &[
-                    Owner,
-                    Participant,
-                    Cs,
-                    CsOther,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )
-            .allow(&HR),
+        .branch(&[HrOther], &[Hr]),
+        upload("/api/v1/collective/batches".into()).only(&HR, 403),
+        // Staff and HR pages: the same rules as their API.
+        page(format!("/staff/claims/{claim}"))
+            .deny(403, &[Owner, Participant, Kiosk, KioskOther])
+            .only(&[Cs, Supervisor, Auditor, Admin], 404),
+        page("/console".into()).only(&AGENTS, 403),
+        page("/staff/floor".into()).only(&[Supervisor, SupervisorOther, Admin], 403),
+        page("/hr".into()).only(&HR, 403),
+        page(format!("/staff/batches/{batch}")).only(&[Cs, Supervisor, Auditor, Admin], 404),
+        page(format!("/hr/batches/{batch}")).only(&[Hr], 404),
     ];
     // The verification log and its figures: auditors and admins only.
     for path in [
@@ -741,137 +361,7 @@ fn matrix(w: &World) -> Vec<Row> {
         "/api/v1/audit/agents".to_string(),
         "/api/v1/audit/anomalies".to_string(),
     ] {
-        rows.push(
-            get(path)
-                .deny(401, &[Anonymous])
-                .deny(
-                    403,
-                    &[
-                        Owner,
-                        Participant,
-                        Cs,
-                        CsOther,
-                        Supervisor,
-                        SupervisorOther,
-                        Hr,
-                        HrOther,
-                        Kiosk,
-                        KioskOther,
-                    ],
-                )
-                .allow(&[Auditor, Admin]),
-        );
-    }
-    // Staff and HR pages: the same rules as their API.
-    let page_rows: Vec<PageRow> = vec![
-        (
-            format!("/staff/claims/{claim}"),
-            vec![Cs, Supervisor, Auditor, Admin],
-            vec![
-                (403, vec![Owner, Participant, Kiosk, KioskOther]),
-                (404, vec![CsOther, SupervisorOther, Hr, HrOther]),
-            ],
-        ),
-        (
-            "/console".into(),
-            vec![Cs, CsOther],
-            vec![(
-                403,
-                vec![
-                    Owner,
-                    Participant,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )],
-        ),
-        (
-            "/staff/floor".into(),
-            vec![Supervisor, SupervisorOther, Admin],
-            vec![(
-                403,
-                vec![
-                    Owner,
-                    Participant,
-                    Cs,
-                    CsOther,
-                    Auditor,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )],
-        ),
-        (
-            "/hr".into(),
-            vec![Hr, HrOther],
-            vec![(
-                403,
-                vec![
-                    Owner,
-                    Participant,
-                    Cs,
-                    CsOther,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Kiosk,
-                    KioskOther,
-                ],
-            )],
-        ),
-        (
-            format!("/staff/batches/{batch}"),
-            vec![Cs, Supervisor, Auditor, Admin],
-            vec![(
-                404,
-                vec![
-                    Owner,
-                    Participant,
-                    Hr,
-                    HrOther,
-                    Kiosk,
-                    KioskOther,
-                    CsOther,
-                    SupervisorOther,
-                ],
-            )],
-        ),
-        (
-            format!("/hr/batches/{batch}"),
-            vec![Hr],
-            vec![(
-                404,
-                vec![
-                    Owner,
-                    Participant,
-                    Cs,
-                    CsOther,
-                    Supervisor,
-                    SupervisorOther,
-                    Auditor,
-                    Admin,
-                    Kiosk,
-                    KioskOther,
-                    HrOther,
-                ],
-            )],
-        ),
-    ];
-    for (path, allowed, denied) in page_rows {
-        let mut r = get(path).deny(303, &[Anonymous]).allow(&allowed);
-        for (status, who) in denied {
-            r = r.deny(status, &who);
-        }
-        rows.push(r);
+        rows.push(get(path).only(&AUDITORS, 403));
     }
     // The console pages of the log refuse everyone else as well (without an
     // account: 303 to the sign-in page).
@@ -881,26 +371,7 @@ fn matrix(w: &World) -> Vec<Row> {
         "/audit/anomalies".to_string(),
         format!("/audit/claims/{claim}"),
     ] {
-        rows.push(
-            get(path)
-                .deny(303, &[Anonymous])
-                .deny(
-                    403,
-                    &[
-                        Owner,
-                        Participant,
-                        Cs,
-                        CsOther,
-                        Supervisor,
-                        SupervisorOther,
-                        Hr,
-                        HrOther,
-                        Kiosk,
-                        KioskOther,
-                    ],
-                )
-                .allow(&[Auditor, Admin]),
-        );
+        rows.push(page(path).only(&AUDITORS, 403));
     }
     rows
 }
@@ -933,7 +404,7 @@ async fn every_denied_cell_is_refused(backend: Backend) {
     let mut failures = Vec::new();
     let mut cells = 0;
     for r in &rows {
-        for who in ALL {
+        for &who in ALL {
             let listed = r.denied.iter().any(|(d, _)| *d == who) || r.allowed.contains(&who);
             assert!(listed, "{} {}: no cell for {who:?}", r.method, r.path);
         }

@@ -89,24 +89,18 @@ async fn error_language_follows_the_caller(backend: Backend) {
     };
     let app = TestApp::start(&db, &Options::default());
     let body = json!({"email": "x@example.id", "password": "wrong-password-1"});
-    let id = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
-    let (s, v) = common::json_of(id).await;
+    let login = |language: &str| {
+        let req = app.client.post(app.url("/api/v1/auth/login"));
+        let req = match language {
+            "" => req,
+            l => req.header("accept-language", l),
+        };
+        req.json(&body).send()
+    };
+    let (s, v) = common::json_of(login("").await.expect("send")).await;
     assert_eq!(s, 401);
     assert_eq!(v["error"]["message"], "Email atau kata sandi salah.");
-    let en = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("accept-language", "en-US,en;q=0.9")
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
+    let en = login("en-US,en;q=0.9").await.expect("send");
     let (s, v) = common::json_of(en).await;
     assert_eq!(s, 401);
     assert_eq!(v["error"]["code"], "invalid_credentials");

@@ -485,11 +485,8 @@ async fn one_open_claim_at_a_time(backend: Backend) {
 
     // Someone else's claim is not found.
     let other = member(&app).await;
-    let (s, v) = app
-        .get(&format!("/api/v1/claims/{second}"), Some(&other))
+    app.assert_hidden(&format!("/api/v1/claims/{second}"), &other)
         .await;
-    assert_eq!(s, 404, "{v}");
-    error_code(&v);
 }
 both_backends!(one_open_claim_at_a_time);
 

@@ -57,15 +57,7 @@ async fn booked_member(db: &TestDb) -> (TestApp, Setup) {
         slots[0]["id"].as_i64().expect("id"),
         slots[1]["id"].as_i64().expect("id"),
     );
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": first, "claim_id": claim}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
-    let code = v["code"].as_str().expect("code").to_string();
+    let code = fixtures::book(&app, &m.token, first, claim).await;
     (
         app,
         Setup {
@@ -77,12 +69,31 @@ async fn booked_member(db: &TestDb) -> (TestApp, Setup) {
     )
 }
 
-async fn get_booking(app: &TestApp, s: &Setup) -> Value {
+/// Restarts the app on the same database and reads the booking back.
+async fn restart(db: &TestDb, s: &Setup) -> (TestApp, Value) {
+    let app = TestApp::start(db, &Options::clock(CLOCK));
     let (status, v) = app
         .get(&format!("/api/v1/bookings/{}", s.code), Some(&s.token))
         .await;
     assert_eq!(status, 200, "booking after restart: {v}");
-    v
+    (app, v)
+}
+
+/// Kills the app; its one mail since `mails` must be in the outbox.
+fn kill_with_mail(app: TestApp, db: &TestDb, mails: i64, what: &str) {
+    app.kill();
+    assert_eq!(
+        outbox(db),
+        mails + 1,
+        "the {what} mail was not committed with it"
+    );
+}
+
+/// Books the second session again with the booking's claim.
+async fn book_second(app: &TestApp, s: &Setup, booking: &Value) -> (u16, Value) {
+    let claim = booking["claim_id"].as_i64().expect("claim");
+    let body = json!({"slot_id": s.second, "claim_id": claim});
+    app.post("/api/v1/bookings", Some(&s.token), &body).await
 }
 
 async fn booking_survives_kill(backend: Backend) {
@@ -93,8 +104,7 @@ async fn booking_survives_kill(backend: Backend) {
     app.kill();
     let mails_before_restart = outbox(&db);
 
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let v = get_booking(&app, &s).await;
+    let (app, v) = restart(&db, &s).await;
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], s.first);
     assert_eq!(v["starts_at"], "2026-11-24T08:00:00+08:00");
@@ -104,42 +114,38 @@ async fn booking_survives_kill(backend: Backend) {
         "the confirmation mail was not committed with the booking"
     );
     // Still one active booking: a new one is refused.
-    let claim = v["claim_id"].as_i64().expect("claim");
-    let (st, r) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&s.token),
-            &json!({"slot_id": s.second, "claim_id": claim}),
-        )
-        .await;
+    let (st, r) = book_second(&app, &s, &v).await;
     assert_eq!(st, 409, "{r}");
     assert_eq!(common::error_code(&r), "already_booked");
 }
 both_backends!(booking_survives_kill);
 
+/// Reschedules (or cancels) the booking, kills the app and checks that
+/// the change's mail was committed; then restarts and reads the booking.
+async fn change_survives_kill(db: &TestDb, cancel: bool) -> (TestApp, Setup, Value) {
+    let (app, s) = booked_member(db).await;
+    let mails = outbox(db);
+    if cancel {
+        let (st, v) = app
+            .delete(&format!("/api/v1/bookings/{}", s.code), Some(&s.token))
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["status"], "cancelled");
+        kill_with_mail(app, db, mails, "cancellation");
+    } else {
+        let (st, v) = fixtures::reschedule(&app, &s.token, &s.code, s.second).await;
+        assert_eq!(st, 200, "{v}");
+        kill_with_mail(app, db, mails, "reschedule");
+    }
+    let (app, v) = restart(db, &s).await;
+    (app, s, v)
+}
+
 async fn reschedule_survives_kill(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
     };
-    let (app, s) = booked_member(&db).await;
-    let mails = outbox(&db);
-    let (st, v) = app
-        .post(
-            &format!("/api/v1/bookings/{}/reschedule", s.code),
-            Some(&s.token),
-            &json!({"slot_id": s.second}),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    app.kill();
-    assert_eq!(
-        outbox(&db),
-        mails + 1,
-        "the reschedule mail was not committed with it"
-    );
-
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let v = get_booking(&app, &s).await;
+    let (app, s, v) = change_survives_kill(&db, false).await;
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], s.second);
     assert_eq!(v["starts_at"], "2026-11-24T09:00:00+08:00");
@@ -152,33 +158,11 @@ async fn cancel_survives_kill(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
     };
-    let (app, s) = booked_member(&db).await;
-    let mails = outbox(&db);
-    let (st, v) = app
-        .delete(&format!("/api/v1/bookings/{}", s.code), Some(&s.token))
-        .await;
-    assert_eq!(st, 200, "{v}");
-    assert_eq!(v["status"], "cancelled");
-    app.kill();
-    assert_eq!(
-        outbox(&db),
-        mails + 1,
-        "the cancellation mail was not committed with it"
-    );
-
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let v = get_booking(&app, &s).await;
-    assert_eq!(v["status"], "cancelled");
+    let (app, s, v) = change_survives_kill(&db, true).await;
     assert_eq!(booked(&app, &db, s.first).await, 0);
+    assert_eq!(v["status"], "cancelled");
     // The member is free to book again after the restart.
-    let claim = v["claim_id"].as_i64().expect("claim");
-    let (st, r) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&s.token),
-            &json!({"slot_id": s.second, "claim_id": claim}),
-        )
-        .await;
+    let (st, r) = book_second(&app, &s, &v).await;
     assert_eq!(st, 201, "{r}");
     assert_eq!(booked(&app, &db, s.second).await, 1);
 }

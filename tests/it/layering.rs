@@ -44,7 +44,6 @@ const OVERSIZED: &[&str] = &[
     "domain/anomaly.rs",
     "domain/audit_chain.rs",
     "domain/branch_seed.rs",
-    "domain/nik.rs",
     "domain/signal.rs",
     "web/api/audit.rs",
     "web/api/collective.rs",

@@ -270,15 +270,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     let eight = slot_at(&slots, "2026-11-24T08:00:00+08:00");
     let ten = slot_at(&slots, "2026-11-24T10:00:00+08:00");
 
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": eight, "claim_id": claim}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
-    let code = v["code"].as_str().expect("code").to_string();
+    let code = fixtures::book(&app, &m.token, eight, claim).await;
 
     let after_book = wait_mails(&db, 1).await;
     let booked = Mail::parse(&after_book[0]);
@@ -304,13 +296,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     assert_eq!(uid.len(), 1, "{cal}");
 
     // Reschedule: one more mail, at the new time.
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/reschedule"),
-            Some(&m.token),
-            &json!({"slot_id": ten}),
-        )
-        .await;
+    let (s, v) = fixtures::reschedule(&app, &m.token, &code, ten).await;
     assert_eq!(s, 200, "{v}");
     let after_move = wait_mails(&db, 2).await;
     let moved = new_mail(&after_book, &after_move);
@@ -387,15 +373,7 @@ async fn refusals_send_no_mail(backend: Backend) {
     let claim = fixtures::claim(&app, &m.token).await;
     let slots = fixtures::slots(&app, "JYP-JAYAPURA", "2026-11-24").await;
     let first = slot_at(&slots, "2026-11-24T09:00:00+09:00");
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": first, "claim_id": claim}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
-    let code = v["code"].as_str().expect("code").to_string();
+    let code = fixtures::book(&app, &m.token, first, claim).await;
     let mails = wait_mails(&db, 1).await;
     let mail = Mail::parse(&mails[0]);
     // Jayapura: 09:00 WIT = 00:00 UTC.
@@ -422,13 +400,7 @@ async fn refusals_send_no_mail(backend: Backend) {
         )
         .await;
     assert!(s == 409 || s == 200, "{v}");
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/reschedule"),
-            Some(&m.token),
-            &json!({"slot_id": first}),
-        )
-        .await;
+    let (s, v) = fixtures::reschedule(&app, &m.token, &code, first).await;
     assert!(s >= 400, "{v}");
     // Another participant cannot cancel it.
     let other = fixtures::register(&app).await;

@@ -72,17 +72,32 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
     v["token"].as_str().expect("token").to_string()
 }
 
+/// POSTs `body` as `token` and expects 201 Created.
+pub async fn created(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
+    let (status, v) = app.post(path, Some(token), &body).await;
+    assert_eq!(status, 201, "{path}: {v}");
+    v
+}
+
 /// Opens a resignation claim whose waiting month has passed.
 pub async fn claim(app: &TestApp, token: &str) -> i64 {
-    let (status, v) = app
-        .post(
-            "/api/v1/claims",
-            Some(token),
-            &json!({"reason": "resignation", "last_working_day": "2026-01-15"}),
-        )
-        .await;
-    assert_eq!(status, 201, "claim: {v}");
+    let body = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
+    let v = created(app, "/api/v1/claims", token, body).await;
     v["id"].as_i64().expect("claim id")
+}
+
+/// Books `slot` for `claim`: the booking code.
+pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
+    let body = json!({"slot_id": slot, "claim_id": claim});
+    let v = created(app, "/api/v1/bookings", token, body).await;
+    v["code"].as_str().expect("booking code").to_string()
+}
+
+/// Moves booking `code` to `slot`: the raw answer.
+pub async fn reschedule(app: &TestApp, token: &str, code: &str, slot: i64) -> (u16, Value) {
+    let path = format!("/api/v1/bookings/{code}/reschedule");
+    app.post(&path, Some(token), &json!({"slot_id": slot}))
+        .await
 }
 
 /// The sessions of a branch on a date.

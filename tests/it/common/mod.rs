@@ -307,6 +307,23 @@ impl TestApp {
     pub async fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         self.call(Method::DELETE, path, token, None).await
     }
+    /// GET `path` as `token` is 404 with an error code: someone else's
+    /// object, as if it did not exist.
+    pub async fn assert_hidden(&self, path: &str, token: &str) {
+        let (status, v) = self.get(path, Some(token)).await;
+        assert_eq!(status, 404, "{path}: {v}");
+        error_code(&v);
+    }
+    /// A multipart POST (uploads).
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        form: reqwest::multipart::Form,
+    ) -> (u16, Value) {
+        let req = self.client.post(self.url(path)).bearer_auth(token);
+        json_of(req.multipart(form).send().await.expect("request")).await
+    }
 }
 
 impl Drop for TestApp {
@@ -374,23 +391,32 @@ pub fn mails(db: &TestDb) -> Vec<String> {
     out.into_iter().map(|(_, s)| s).collect()
 }
 
+/// A connection to the test database: `$c` bound to it in `$body`.
+macro_rules! with_conn {
+    ($db:expr, |$c:ident| $body:expr) => {
+        match $db.backend {
+            Backend::Sqlite => {
+                let path = $db.url.trim_start_matches("sqlite://");
+                let mut $c = diesel::SqliteConnection::establish(path).expect("sqlite");
+                diesel::sql_query("PRAGMA busy_timeout = 10000")
+                    .execute(&mut $c)
+                    .expect("pragma");
+                $body
+            }
+            Backend::Postgres => {
+                let mut $c = diesel::PgConnection::establish(&$db.url).expect("pg");
+                $body
+            }
+        }
+    };
+}
+
 /// Direct SQL on the test database (to inspect, or to simulate changes
 /// made by operators).
 pub fn sql(db: &TestDb, statement: &str) {
-    match db.backend {
-        Backend::Sqlite => {
-            let path = db.url.trim_start_matches("sqlite://");
-            let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
-            diesel::sql_query("PRAGMA busy_timeout = 10000")
-                .execute(&mut c)
-                .expect("pragma");
-            diesel::sql_query(statement).execute(&mut c).expect("sql");
-        }
-        Backend::Postgres => {
-            let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
-            diesel::sql_query(statement).execute(&mut c).expect("sql");
-        }
-    }
+    with_conn!(db, |c| {
+        diesel::sql_query(statement).execute(&mut c).expect("sql");
+    })
 }
 
 #[derive(diesel::QueryableByName, Debug)]
@@ -401,26 +427,12 @@ pub struct Count {
 
 /// `SELECT COUNT(*) AS n …` on the test database.
 pub fn count(db: &TestDb, query: &str) -> i64 {
-    match db.backend {
-        Backend::Sqlite => {
-            let path = db.url.trim_start_matches("sqlite://");
-            let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
-            diesel::sql_query("PRAGMA busy_timeout = 10000")
-                .execute(&mut c)
-                .expect("pragma");
-            diesel::sql_query(query)
-                .get_result::<Count>(&mut c)
-                .expect("count")
-                .n
-        }
-        Backend::Postgres => {
-            let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
-            diesel::sql_query(query)
-                .get_result::<Count>(&mut c)
-                .expect("count")
-                .n
-        }
-    }
+    with_conn!(db, |c| {
+        diesel::sql_query(query)
+            .get_result::<Count>(&mut c)
+            .expect("count")
+            .n
+    })
 }
 
 /// Generates `sqlite` and `postgres` test functions from one async body
