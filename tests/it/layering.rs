@@ -45,10 +45,8 @@ const OVERSIZED: &[&str] = &[
     "domain/audit_chain.rs",
     "domain/branch_seed.rs",
     "domain/nik.rs",
-    "domain/signal.rs",
     "web/api/audit.rs",
     "web/api/collective.rs",
-    "web/signal.rs",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
