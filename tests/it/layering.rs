@@ -40,7 +40,6 @@ const EXEMPT_FROM_SIZE: &[&str] = &["db/schema.rs"];
 const OVERSIZED: &[&str] = &[
     "collective.rs",
     "db/audit_stats.rs",
-    "db/floor.rs",
     "domain/anomaly.rs",
     "domain/audit_chain.rs",
     "domain/branch_seed.rs",
