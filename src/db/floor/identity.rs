@@ -27,13 +27,7 @@ pub fn confirm_identity(
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<(), FloorError> {
-    let s = floor_sessions::table
-        .find(session_id)
-        .select(FloorSession::as_select())
-        .first(conn)
-        .optional()?
-        .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
-        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    let s = open_session_of(conn, agent_id, session_id)?;
     let t = ticket(conn, s.ticket_id)?.ok_or_else(|| FloorError::NotFound("session_not_found"))?;
     let ts = now.naive_utc();
     audit::record(

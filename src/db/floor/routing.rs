@@ -221,3 +221,18 @@ pub fn route(
     }
     Ok(created)
 }
+
+/// The agent's open session `session_id`, or `session_not_found`.
+pub fn open_session_of(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    session_id: i64,
+) -> Result<FloorSession, FloorError> {
+    floor_sessions::table
+        .find(session_id)
+        .select(FloorSession::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
+        .ok_or(FloorError::NotFound("session_not_found"))
+}

@@ -225,13 +225,7 @@ pub fn transfer(
     actor: &Actor,
 ) -> Result<FloorSession, FloorError> {
     let ts = now.naive_utc();
-    let old = floor_sessions::table
-        .find(session_id)
-        .select(FloorSession::as_select())
-        .first(conn)
-        .optional()?
-        .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
-        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    let old = open_session_of(conn, agent_id, session_id)?;
     lock_branch(conn, &old.branch_code)?;
     let target = agent(conn, to_agent)?
         .filter(|a| a.branch_code == old.branch_code && a.staff_id != agent_id)
