@@ -71,7 +71,7 @@ pub struct Settings {
     /// STUN/TURN servers for video (`ANTRE_ICE_SERVERS`, a JSON array of
     /// `{"urls","username","credential"}`); empty on a branch LAN, where
     /// host candidates suffice. TURN credentials are never logged.
-    pub ice_servers: Vec<crate::domain::signal::IceServer>,
+    pub ice_servers: Vec<crate::domain::video::IceServer>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -166,7 +166,7 @@ impl Settings {
             sessions_ahead_days: parse_num("ANTRE_SESSIONS_AHEAD_DAYS", 14)?,
             retirement_age: parse_num("ANTRE_RETIREMENT_AGE", 56)?,
             max_upload_bytes: parse_num("ANTRE_MAX_UPLOAD_BYTES", 6 * 1024 * 1024)?,
-            ice_servers: crate::domain::signal::parse_ice_servers(
+            ice_servers: crate::domain::video::parse_ice_servers(
                 &var("ANTRE_ICE_SERVERS").unwrap_or_default(),
             )?,
         })

@@ -63,7 +63,7 @@ impl Application {
             store: Arc::new(crate::storage::FsStore::new(&settings.data_dir)?),
             live: crate::web::live::start(db.clone()),
         });
-        let signal = aw::Data::new(web::signal::start(
+        let signal = aw::Data::new(web::video_ws::start(
             db.clone(),
             clock,
             state.live.subscribe(),

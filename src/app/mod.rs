@@ -10,6 +10,7 @@ pub mod claims;
 pub mod dossier;
 pub mod error;
 pub mod floor;
+pub mod video;
 
 use std::sync::Arc;
 

@@ -25,8 +25,8 @@ pub mod outbox;
 pub mod participants;
 pub mod schema;
 pub mod seed;
-pub mod signal;
 pub mod staff;
+pub mod video;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -19,8 +19,8 @@ pub mod person_name;
 pub mod phone;
 pub mod role;
 pub mod schedule;
-pub mod signal;
 pub mod status;
+pub mod video;
 
 /// A value that failed to parse. `code` is the stable API error code
 /// (`invalid_nik`), `field` the input field it came from, and `detail` a

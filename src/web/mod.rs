@@ -10,7 +10,7 @@ pub mod lang;
 pub mod live;
 pub mod pages;
 pub mod request_id;
-pub mod signal;
+pub mod video_ws;
 
 use std::sync::Arc;
 

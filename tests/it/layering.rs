@@ -40,14 +40,11 @@ const EXEMPT_FROM_SIZE: &[&str] = &["db/schema.rs"];
 const OVERSIZED: &[&str] = &[
     "collective.rs",
     "db/audit_stats.rs",
-    "db/floor.rs",
     "domain/anomaly.rs",
     "domain/audit_chain.rs",
     "domain/branch_seed.rs",
-    "domain/signal.rs",
     "web/api/audit.rs",
     "web/api/collective.rs",
-    "web/signal.rs",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

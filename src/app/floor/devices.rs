@@ -107,7 +107,7 @@ pub async fn booth_state(
                 _ => false,
             };
             let session = match (&booth, active) {
-                (Some(b), true) => crate::db::signal::session_in_booth(c, b.id)?,
+                (Some(b), true) => crate::db::video::session_in_booth(c, b.id)?,
                 _ => None,
             };
             Ok(BoothState {

@@ -141,7 +141,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/video/ice", web::get().to(video::ice))
                 .route("/video/sessions/{id}/still", web::post().to(video::still))
-                .route("/video/signal", web::get().to(super::signal::channel))
+                .route("/video/signal", web::get().to(super::video_ws::channel))
                 .route("/branches", web::get().to(branches::list))
                 .route("/branches/{code}/slots", web::get().to(branches::slots))
                 .route("/bookings", web::post().to(bookings::create))

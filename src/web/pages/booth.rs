@@ -8,17 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::floor::{device_cookie_redirect, device_token, CsrfForm};
 use super::PageCtx;
-use crate::app::error::{AppError, AppResult};
+use crate::app::error::AppError;
 use crate::app::floor::{self as app, devices};
-use crate::db::devices::Device;
 use crate::views::booth as view;
 use crate::web::State;
-
-/// The booth device credential this browser holds, if any.
-pub async fn booth_device(state: &State, req: &HttpRequest) -> AppResult<Option<Device>> {
-    let ctx = crate::web::extract::ctx(state, None, req);
-    devices::booth(&ctx, device_token(req)).await
-}
 
 pub async fn page(req: HttpRequest, state: State, path: web::Path<(String, i32)>) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;

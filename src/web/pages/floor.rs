@@ -16,7 +16,7 @@ use crate::web::extract;
 use crate::web::State;
 
 /// The device token this browser holds, if any.
-pub(super) fn device_token(req: &HttpRequest) -> Option<String> {
+pub(crate) fn device_token(req: &HttpRequest) -> Option<String> {
     req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string())
 }
 

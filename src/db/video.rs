@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::floor::FloorSession;
 use super::schema::{floor_sessions, signal_messages, tickets};
 use super::{DbConnection, DbError};
-use crate::domain::signal::Side;
+use crate::domain::video::Side;
 
 /// One relayed message as read back by a polling instance.
 #[derive(Debug, Clone, Queryable)]
@@ -163,6 +163,29 @@ pub fn session_in_booth(
         .filter(floor_sessions::booth_id.eq(Some(booth_id)))
         .filter(floor_sessions::finished_at.is_null())
         .select((floor_sessions::id, tickets::number))
+        .first(conn)
+        .optional()?)
+}
+
+/// An open session with its ticket's claim and participant.
+pub type SessionOfClaim = (FloorSession, Option<i64>, Option<i64>);
+
+/// The agent's open session with its ticket's claim and participant.
+pub fn agent_open_session(
+    conn: &mut DbConnection,
+    staff_id: i64,
+    session_id: i64,
+) -> Result<Option<SessionOfClaim>, DbError> {
+    Ok(floor_sessions::table
+        .inner_join(tickets::table)
+        .filter(floor_sessions::id.eq(session_id))
+        .filter(floor_sessions::agent_id.eq(staff_id))
+        .filter(floor_sessions::finished_at.is_null())
+        .select((
+            FloorSession::as_select(),
+            tickets::claim_id,
+            tickets::participant_id,
+        ))
         .first(conn)
         .optional()?)
 }

@@ -13,6 +13,9 @@ use crate::domain::floor::{AgentStatus, Priority};
 use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
 
+mod session;
+pub use session::*;
+
 pub fn kiosk(
     f: &Frame<'_>,
     b: &Branch,
@@ -351,72 +354,6 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                 }
             }
         }
-        script src="/static/live.js" defer {}
-    }
-}
-
-/// A ticket with its place in line and estimated wait, when waiting.
-pub type TicketWait = (crate::db::floor::Ticket, Option<(Option<u32>, Option<u32>)>);
-
-/// The online participant's session page: join the queue at their time,
-/// then see their place until an agent takes them.
-pub fn session(
-    f: &Frame<'_>,
-    v: &crate::db::bookings::BookingView,
-    ticket: Option<&TicketWait>,
-    window: crate::domain::floor::CheckIn,
-) -> Markup {
-    use crate::domain::floor::CheckIn;
-    use crate::domain::schedule::to_local;
-    let l = f.lang;
-    let tz = v.branch.tz();
-    let start = to_local(tz, v.slot.starts_at);
-    html! {
-        div.card.stack data-live-branch=(v.branch.code) data-live-reload="1" {
-            h1 { (t(l, "session_title")) }
-            p.lead { (v.branch.name) " · " (crate::i18n::day_label(l, start.date_naive())) ", " (start.format("%H.%M")) " " (v.branch.zone_label()) }
-            p { (t(l, "booking_code")) ": " strong.booking-code { (v.booking.code) } }
-            @match ticket {
-                Some((tk, est)) => {
-                    p.ticket-number { (tk.number) }
-                    @match tk.status.as_str() {
-                        "waiting" => {
-                            @let (pos, eta) = est.unwrap_or((None, None));
-                            (notice("info", t(l, "session_waiting")))
-                            dl.facts {
-                                dt { (t(l, "position")) } dd { (pos.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
-                                dt { (t(l, "estimated_wait")) } dd { @match eta { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
-                            }
-                        }
-                        "serving" => {
-                            (notice("success", t(l, "session_serving")))
-                            @if tk.online {
-                                p.small.muted { (t(l, "video_online_lead")) }
-                                (super::booth::peer_stage(l, &format!("t{}", tk.id), None, Some(tk.id)))
-                            }
-                        }
-                        _ => { (notice("info", t(l, "session_over"))) }
-                    }
-                }
-                None => {
-                    @match window {
-                        CheckIn::Open => {
-                            p { (t(l, "session_join_lead")) }
-                            form method="post" action={ "/session/" (v.booking.code) "/join" } {
-                                (csrf_field(f.csrf))
-                                button.btn.btn-primary.btn-block type="submit" { (t(l, "session_join")) }
-                            }
-                        }
-                        CheckIn::TooEarly { opens_at } => {
-                            (notice("info", &t(l, "check_in_too_early").replace("{time}", &format!("{} {}", to_local(tz, opens_at).format("%H.%M"), v.branch.zone_label()))))
-                        }
-                        CheckIn::Over => { (notice("warning", t(l, "check_in_over"))) }
-                    }
-                }
-            }
-            p.small.muted { (t(l, "session_video_note")) }
-        }
-        (super::booth::rtc_support(l))
         script src="/static/live.js" defer {}
     }
 }

@@ -3,7 +3,7 @@
 //! one floor session. Only that session's agent, the computer of its booth,
 //! or its online participant may join, and only while the session is open.
 //!
-//! Messages ([`crate::domain::signal::Signal`]) are parsed, checked and
+//! Messages ([`crate::domain::video::Signal`]) are parsed, checked and
 //! re-serialized, then relayed to the other side: straight to sockets on
 //! this instance, and through the `signal_messages` table, which every
 //! instance polls every 200 ms, to sockets on other instances (the agent's
@@ -22,12 +22,14 @@ use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::floor::devices;
 use crate::clock::Clock;
-use crate::db::signal::{self as relay, Caller};
+use crate::db::video::{self as relay, Caller};
 use crate::db::{run, Db, DbError};
 use crate::domain::role::Role;
-use crate::domain::signal::{RateLimit, ServerSignal, Side, Signal, MAX_MESSAGE_BYTES};
+use crate::domain::video::{RateLimit, ServerSignal, Side, Signal, MAX_MESSAGE_BYTES};
 use crate::web::auth::{identify, Identity};
+use crate::web::extract::ctx;
 use crate::web::live::FloorEvent;
 use crate::web::State;
 
@@ -301,7 +303,8 @@ async fn callers_of(state: &State, req: &HttpRequest) -> AppResult<Option<Vec<Ca
             _ => {}
         }
     }
-    if let Some(device) = crate::web::pages::booth::booth_device(state, req).await? {
+    let token = crate::web::pages::floor::device_token(req);
+    if let Some(device) = devices::booth(&ctx(state, None, req), token).await? {
         if let Some(booth_id) = device.booth_id {
             out.push(Caller::Booth {
                 branch: device.branch_code,
@@ -326,22 +329,8 @@ pub async fn channel(
     let callers = callers_of(&state, &req)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    let (session, ticket) = (q.session, q.ticket);
-    let found = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let id = match (session, ticket) {
-                (Some(s), _) => Some(s),
-                (None, Some(t)) => relay::open_session_of_ticket(c, t)?,
-                (None, None) => None,
-            };
-            match id {
-                Some(id) => Ok(relay::authorize(c, id, &callers)?),
-                None => Ok(None),
-            }
-        })
-    })
-    .await?;
-    let (session, side) = found.ok_or_else(|| AppError::not_found("session_not_found"))?;
+    let actx = ctx(&state, None, &req);
+    let (session, side) = crate::app::video::join(&actx, callers, q.session, q.ticket).await?;
     let (slot, rx) = hub
         .join(session.id, side)
         .ok_or_else(|| AppError::conflict("signal_busy"))?;
@@ -408,7 +397,7 @@ async fn pump(
                         }
                         Some(Ok(AggregatedMessage::Binary(_))) => {
                             refused += 1;
-                            let code = crate::domain::signal::SignalError::Malformed.code();
+                            let code = crate::domain::video::SignalError::Malformed.code();
                             if ws.text(ServerSignal::Error { code }.to_json()).await.is_err() || refused > 50 {
                                 break;
                             }

@@ -1,0 +1,104 @@
+//! Tickets by NIK, identity confirmation and claim notifications.
+
+use super::*;
+
+/// A NIK's ticket of the day at a branch.
+pub fn ticket_of(
+    conn: &mut DbConnection,
+    branch: &str,
+    day: NaiveDate,
+    nik: &str,
+) -> Result<Option<Ticket>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::branch_code.eq(branch))
+        .filter(tickets::local_date.eq(day))
+        .filter(tickets::nik.eq(nik))
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The agent confirms the participant's identity (face against e-KTP) in a
+/// session: recorded in the audit log and shown on the console.
+pub fn confirm_identity(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    session_id: i64,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<(), FloorError> {
+    let s = open_session_of(conn, agent_id, session_id)?;
+    let t = ticket(conn, s.ticket_id)?.ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    let ts = now.naive_utc();
+    audit::record(
+        conn,
+        ts,
+        actor,
+        "identity_confirmed",
+        &Subject {
+            participant_id: t.participant_id,
+            claim_id: t.claim_id,
+            session_id: Some(s.id),
+            branch_code: Some(s.branch_code.clone()),
+            ..Subject::default()
+        },
+        json!({"ticket": t.number, "nik": crate::domain::nik::mask_str(&t.nik)}),
+    )?;
+    event(
+        conn,
+        &s.branch_code,
+        Some(agent_id),
+        "identity",
+        json!({"session": s.id}),
+        ts,
+    )?;
+    Ok(())
+}
+
+/// Sessions among `ids` whose identity was confirmed.
+pub fn identity_confirmed(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<i64>, DbError> {
+    use crate::db::schema::audit_log;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Option<i64>> = audit_log::table
+        .filter(audit_log::action.eq("identity_confirmed"))
+        .filter(audit_log::session_id.eq_any(ids.iter().copied().map(Some).collect::<Vec<_>>()))
+        .select(audit_log::session_id)
+        .load(conn)?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The agent holding an open session (for a supervisor's reassignment).
+pub fn session_agent(
+    conn: &mut DbConnection,
+    session_id: i64,
+) -> Result<Option<FloorSession>, DbError> {
+    Ok(floor_sessions::table
+        .find(session_id)
+        .select(FloorSession::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|s| s.finished_at.is_none()))
+}
+
+/// Tells the agents serving a claim's participant that something changed
+/// (a re-upload): a floor event for each open session of the claim.
+pub fn notify_claim_agents(
+    conn: &mut DbConnection,
+    claim: i64,
+    kind: &str,
+    payload: serde_json::Value,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let open: Vec<(String, i64)> = floor_sessions::table
+        .inner_join(tickets::table)
+        .filter(tickets::claim_id.eq(Some(claim)))
+        .filter(floor_sessions::finished_at.is_null())
+        .select((floor_sessions::branch_code, floor_sessions::agent_id))
+        .load(conn)?;
+    for (branch, agent) in open {
+        event(conn, &branch, Some(agent), kind, payload.clone(), at)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! The branch floor in the database: tickets, agents, booths and the
+//! sessions that seat a participant with an agent. Every change runs in one
+//! write transaction that holds the branch's floor lock, re-runs the
+//! routing rule (`domain::floor::assign`) and records what changed as floor
+//! events (for live screens on every app instance) and in the audit log.
+//! Partial unique indexes and `CHECK (active <= seats)` stand behind the
+//! invariants even if a bug slipped past the lock.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::audit::{self, Actor, Subject};
+use super::branches::{self, Branch};
+use super::schema::{agents, booths, floor_events, floor_sessions, tickets};
+use super::{DbConnection, DbError};
+use crate::domain::floor::{self as rules, AgentStatus, Priority, TicketKind};
+
+/// Why a floor change was refused, or the database failed under it. The
+/// refusals carry the stable code the app layer turns into its error.
+#[derive(Debug, thiserror::Error)]
+pub enum FloorError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A row read back inside the transaction was gone (a bug).
+    #[error("{0}")]
+    Vanished(&'static str),
+}
+
+impl From<diesel::result::Error> for FloorError {
+    fn from(e: diesel::result::Error) -> Self {
+        FloorError::Db(DbError::from(e))
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+pub struct Ticket {
+    pub id: i64,
+    pub branch_code: String,
+    pub local_date: NaiveDate,
+    pub kind: String,
+    pub seq: i32,
+    pub number: String,
+    pub nik: String,
+    pub participant_id: Option<i64>,
+    pub booking_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub online: bool,
+    pub priority: String,
+    pub session_start: Option<NaiveDateTime>,
+    pub status: String,
+    pub arrived_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = tickets)]
+pub(super) struct NewTicket<'a> {
+    branch_code: &'a str,
+    local_date: NaiveDate,
+    kind: &'a str,
+    seq: i32,
+    number: &'a str,
+    nik: &'a str,
+    participant_id: Option<i64>,
+    booking_id: Option<i64>,
+    claim_id: Option<i64>,
+    online: bool,
+    priority: &'a str,
+    session_start: Option<NaiveDateTime>,
+    status: &'a str,
+    arrived_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agents)]
+pub struct AgentRow {
+    pub staff_id: i64,
+    pub branch_code: String,
+    pub status: String,
+    pub seats: i32,
+    pub active: i32,
+    pub idle_since: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = booths)]
+pub struct BoothRow {
+    pub id: i64,
+    pub branch_code: String,
+    pub number: i32,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = floor_sessions)]
+pub struct FloorSession {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub branch_code: String,
+    pub agent_id: i64,
+    pub booth_id: Option<i64>,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+    pub outcome: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = floor_sessions)]
+pub(super) struct NewSession<'a> {
+    ticket_id: i64,
+    branch_code: &'a str,
+    agent_id: i64,
+    booth_id: Option<i64>,
+    started_at: NaiveDateTime,
+}
+
+mod arrivals;
+mod board;
+mod identity;
+mod routing;
+mod sessions;
+
+pub use arrivals::*;
+pub use board::*;
+pub use identity::*;
+pub use routing::*;
+pub use sessions::*;

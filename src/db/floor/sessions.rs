@@ -1,0 +1,312 @@
+//! Agents and their sessions: status, finishing and transfers.
+
+use super::*;
+
+/// Sets a CS agent's status at their branch (creating their floor row on
+/// first use) and routes. Going off duty with open sessions is refused.
+pub fn set_agent_status(
+    conn: &mut DbConnection,
+    staff_id: i64,
+    branch: &Branch,
+    status: AgentStatus,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<AgentRow, FloorError> {
+    lock_branch(conn, &branch.code)?;
+    ensure_booths(conn, branch)?;
+    let ts = now.naive_utc();
+    let current = agent(conn, staff_id)?;
+    match &current {
+        None => {
+            diesel::insert_into(agents::table)
+                .values((
+                    agents::staff_id.eq(staff_id),
+                    agents::branch_code.eq(&branch.code),
+                    agents::status.eq(status.code()),
+                    agents::seats.eq(branch.seats_per_agent.clamp(1, 6)),
+                    agents::active.eq(0),
+                    agents::idle_since.eq(ts),
+                    agents::updated_at.eq(ts),
+                ))
+                .execute(conn)?;
+        }
+        Some(a) => {
+            if status == AgentStatus::Off && a.active > 0 {
+                return Err(FloorError::Conflict("sessions_active"));
+            }
+            let coming_on = a.status == "off" && status != AgentStatus::Off;
+            diesel::update(agents::table.find(staff_id))
+                .set((
+                    agents::status.eq(status.code()),
+                    agents::branch_code.eq(&branch.code),
+                    agents::updated_at.eq(ts),
+                ))
+                .execute(conn)?;
+            if coming_on {
+                diesel::update(agents::table.find(staff_id))
+                    .set(agents::idle_since.eq(ts))
+                    .execute(conn)?;
+            }
+        }
+    }
+    event(
+        conn,
+        &branch.code,
+        Some(staff_id),
+        "agent_status",
+        json!({"status": status.code()}),
+        ts,
+    )?;
+    audit::record(
+        conn,
+        ts,
+        actor,
+        "agent_status",
+        &Subject {
+            branch_code: Some(branch.code.clone()),
+            ..Subject::default()
+        },
+        json!({"status": status.code()}),
+    )?;
+    let day = now.with_timezone(&branch.tz()).date_naive();
+    route(conn, &branch.code, day, ts)?;
+    agent(conn, staff_id)?.ok_or_else(|| FloorError::Vanished("agent row vanished"))
+}
+
+/// Ends a session with an outcome, frees the seat (and booth) and routes.
+/// `verified` needs the claim's documents all accepted and verifies it;
+/// `rejected` rejects it; `returned` puts the ticket back at the end of the
+/// line; `no_show` closes the ticket.
+pub fn finish(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    session_id: i64,
+    outcome: rules::Outcome,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<FloorSession, FloorError> {
+    let session = floor_sessions::table
+        .find(session_id)
+        .select(FloorSession::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|s| s.agent_id == agent_id)
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    lock_branch(conn, &session.branch_code)?;
+    let branch = branches::find(conn, &session.branch_code)?
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    if session.finished_at.is_some() {
+        return Err(FloorError::Conflict("session_finished"));
+    }
+    let ts = now.naive_utc();
+    let t = ticket(conn, session.ticket_id)?
+        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    match outcome {
+        rules::Outcome::Verified | rules::Outcome::Rejected => {
+            let claim_id = t.claim_id.ok_or_else(|| FloorError::Conflict("no_claim"))?;
+            crate::db::documents::lock_claim(conn, claim_id)?;
+            let claim = crate::db::claims::find(conn, claim_id)?
+                .ok_or_else(|| FloorError::Conflict("no_claim"))?;
+            let wanted = if outcome == rules::Outcome::Verified {
+                "verified"
+            } else {
+                "rejected"
+            };
+            if claim.status == "open" {
+                if outcome == rules::Outcome::Verified
+                    && !crate::db::documents::dossier(conn, claim.clone())?.verifiable
+                {
+                    return Err(FloorError::Conflict("documents_not_accepted"));
+                }
+                crate::db::claims::decide(conn, claim_id, wanted, ts)?;
+                audit::record(
+                    conn,
+                    ts,
+                    actor,
+                    if wanted == "verified" {
+                        "claim_verified"
+                    } else {
+                        "claim_rejected"
+                    },
+                    &Subject {
+                        participant_id: t.participant_id,
+                        claim_id: Some(claim_id),
+                        session_id: Some(session.id),
+                        branch_code: Some(branch.code.clone()),
+                        ..Subject::default()
+                    },
+                    json!({}),
+                )?;
+            } else if claim.status != wanted {
+                return Err(FloorError::Conflict("claim_not_open"));
+            }
+        }
+        rules::Outcome::NoShow | rules::Outcome::Returned | rules::Outcome::Transferred => {}
+    }
+    let closed = diesel::update(
+        floor_sessions::table
+            .filter(floor_sessions::id.eq(session.id))
+            .filter(floor_sessions::finished_at.is_null()),
+    )
+    .set((
+        floor_sessions::finished_at.eq(Some(ts)),
+        floor_sessions::outcome.eq(Some(outcome.code())),
+    ))
+    .execute(conn)?;
+    if closed != 1 {
+        return Err(FloorError::Conflict("session_finished"));
+    }
+    diesel::update(
+        agents::table
+            .filter(agents::staff_id.eq(agent_id))
+            .filter(agents::active.gt(0)),
+    )
+    .set((
+        agents::active.eq(agents::active - 1),
+        agents::idle_since.eq(ts),
+        agents::updated_at.eq(ts),
+    ))
+    .execute(conn)?;
+    let (status, arrived) = match outcome {
+        rules::Outcome::Returned => ("waiting", ts),
+        rules::Outcome::NoShow => ("no_show", t.arrived_at),
+        rules::Outcome::Transferred => ("serving", t.arrived_at),
+        _ => ("done", t.arrived_at),
+    };
+    diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::status.eq(status),
+            tickets::arrived_at.eq(arrived),
+            tickets::updated_at.eq(ts),
+        ))
+        .execute(conn)?;
+    event(
+        conn,
+        &branch.code,
+        Some(agent_id),
+        "finished",
+        json!({"session": session.id, "ticket": t.number, "outcome": outcome.code()}),
+        ts,
+    )?;
+    audit::record(
+        conn,
+        ts,
+        actor,
+        &format!("session_{}", outcome.code()),
+        &Subject {
+            participant_id: t.participant_id,
+            claim_id: t.claim_id,
+            session_id: Some(session.id),
+            branch_code: Some(branch.code.clone()),
+            ..Subject::default()
+        },
+        json!({"ticket": t.number}),
+    )?;
+    if outcome != rules::Outcome::Transferred {
+        route(conn, &branch.code, t.local_date, ts)?;
+    } else {
+        fit_seats(conn, &branch.code, Some(agent_id))?;
+    }
+    floor_sessions::table
+        .find(session.id)
+        .select(FloorSession::as_select())
+        .first(conn)
+        .map_err(FloorError::from)
+}
+
+/// Hands a session to another on-duty agent of the branch with a free seat;
+/// the participant keeps their booth.
+pub fn transfer(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    session_id: i64,
+    to_agent: i64,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<FloorSession, FloorError> {
+    let ts = now.naive_utc();
+    let old = open_session_of(conn, agent_id, session_id)?;
+    lock_branch(conn, &old.branch_code)?;
+    let target = agent(conn, to_agent)?
+        .filter(|a| a.branch_code == old.branch_code && a.staff_id != agent_id)
+        .ok_or_else(|| FloorError::NotFound("agent_not_found"))?;
+    if target.status != "on_duty" || target.active >= target.seats {
+        return Err(FloorError::Conflict("agent_full"));
+    }
+    finish(
+        conn,
+        agent_id,
+        session_id,
+        rules::Outcome::Transferred,
+        now,
+        actor,
+    )?;
+    let took = diesel::update(
+        agents::table
+            .filter(agents::staff_id.eq(to_agent))
+            .filter(agents::active.lt(agents::seats)),
+    )
+    .set((
+        agents::active.eq(agents::active + 1),
+        agents::updated_at.eq(ts),
+    ))
+    .execute(conn)?;
+    if took != 1 {
+        return Err(FloorError::Conflict("agent_full"));
+    }
+    let session = crate::per_backend!(conn, c => diesel::insert_into(floor_sessions::table)
+        .values(NewSession { ticket_id: old.ticket_id, branch_code: &old.branch_code, agent_id: to_agent, booth_id: old.booth_id, started_at: ts })
+        .returning(FloorSession::as_returning())
+        .get_result(c))?;
+    event(
+        conn,
+        &old.branch_code,
+        Some(to_agent),
+        "assigned",
+        json!({"session": session.id, "transferred_from": agent_id}),
+        ts,
+    )?;
+    let t = ticket(conn, old.ticket_id)?;
+    audit::record(
+        conn,
+        ts,
+        actor,
+        "session_assigned",
+        &Subject {
+            participant_id: t.as_ref().and_then(|t| t.participant_id),
+            claim_id: t.as_ref().and_then(|t| t.claim_id),
+            session_id: Some(session.id),
+            branch_code: Some(old.branch_code.clone()),
+            ..Subject::default()
+        },
+        json!({"agent": to_agent, "transferred_from": agent_id, "previous_session": old.id}),
+    )?;
+    Ok(session)
+}
+
+/// The sessions an agent holds now, with their ticket.
+pub fn agent_sessions(
+    conn: &mut DbConnection,
+    agent_id: i64,
+) -> Result<Vec<(FloorSession, Ticket, Option<i32>)>, DbError> {
+    let rows: Vec<(FloorSession, Ticket)> = floor_sessions::table
+        .inner_join(tickets::table)
+        .filter(floor_sessions::agent_id.eq(agent_id))
+        .filter(floor_sessions::finished_at.is_null())
+        .select((FloorSession::as_select(), Ticket::as_select()))
+        .order(floor_sessions::started_at.asc())
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (s, t) in rows {
+        let booth = match s.booth_id {
+            Some(b) => booths::table
+                .find(b)
+                .select(booths::number)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        out.push((s, t, booth));
+    }
+    Ok(out)
+}
