@@ -4,6 +4,7 @@
 //! database.
 
 use crate::common;
+use crate::common::bookings::{active_in, admin_token, id, post_booking, set_capacity};
 use crate::common::fixtures::{self, Member};
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
@@ -20,27 +21,13 @@ async fn book(
     claim: i64,
     key: Option<&str>,
 ) -> (u16, Value) {
-    let mut req = app
-        .client
-        .post(app.url("/api/v1/bookings"))
-        .bearer_auth(token)
-        .json(&json!({"slot_id": slot, "claim_id": claim}));
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    common::json_of(req.send().await.expect("send booking")).await
+    post_booking(&app.client, &app.base, token, slot, claim, key).await
 }
 
 async fn member_with_claim(app: &TestApp) -> (Member, i64) {
     let m = fixtures::register(app).await;
     let claim = fixtures::claim(app, &m.token).await;
     (m, claim)
-}
-
-async fn admin_token(db: &TestDb, app: &TestApp) -> String {
-    let email = format!("admin{}@antre.test", fixtures::unique());
-    fixtures::add_staff(db, "admin", &email, &[]);
-    fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await
 }
 
 /// The session of `slots` starting at local `hh:mm`.
@@ -50,17 +37,6 @@ fn at(slots: &[Value], hhmm: &str) -> Value {
         .find(|s| s["starts_at"].as_str().is_some_and(|t| t[11..16] == *hhmm))
         .cloned()
         .unwrap_or_else(|| panic!("no session at {hhmm} in {slots:?}"))
-}
-
-fn id(slot: &Value) -> i64 {
-    slot["id"].as_i64().expect("slot id")
-}
-
-fn active_in(db: &TestDb, slot: i64) -> i64 {
-    common::count(
-        db,
-        &format!("SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked' AND slot_id = {slot}"),
-    )
 }
 
 /// The session as the public listing shows it, after checking that its
@@ -92,15 +68,6 @@ async fn booked_of(app: &TestApp, db: &TestDb, date: &str, slot: i64) -> i64 {
     slot_state(app, db, DPS, date, slot).await["booked"]
         .as_i64()
         .expect("booked")
-}
-
-async fn set_capacity(app: &TestApp, admin: &str, slot: i64, capacity: i64) -> (u16, Value) {
-    app.put(
-        &format!("/api/v1/admin/slots/{slot}/capacity"),
-        Some(admin),
-        &json!({"capacity": capacity}),
-    )
-    .await
 }
 
 async fn happy_path(backend: Backend) {

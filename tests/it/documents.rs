@@ -1640,28 +1640,6 @@ both_backends!(file_limit_under_concurrency);
 // ---------------------------------------------------------------------------
 // The day-before reminder.
 
-fn decode_qp(s: &str) -> String {
-    let s = s.replace("=\n", "");
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 3 <= bytes.len() {
-            if let Ok(b) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            ) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The headers and the decoded text of every part of an .eml file.
 fn mail_text(eml: &str) -> String {
     use base64::Engine;
@@ -1694,7 +1672,7 @@ fn mail_text(eml: &str) -> String {
         out.push('\n');
         let lower = head.to_ascii_lowercase();
         if lower.contains("content-transfer-encoding: quoted-printable") {
-            out.push_str(&decode_qp(body));
+            out.push_str(&common::decode_qp(body));
         } else if lower.contains("content-transfer-encoding: base64") {
             let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
             let bytes = base64::engine::general_purpose::STANDARD

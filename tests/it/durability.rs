@@ -4,6 +4,7 @@
 //! the same database.
 
 use crate::common;
+use crate::common::bookings::active_in;
 use crate::common::fixtures;
 use crate::common::{Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
@@ -11,13 +12,6 @@ use serde_json::{json, Value};
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 const DPS: &str = "DPS-DENPASAR";
 const TUESDAY: &str = "2026-11-24";
-
-fn active_in(db: &TestDb, slot: i64) -> i64 {
-    common::count(
-        db,
-        &format!("SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked' AND slot_id = {slot}"),
-    )
-}
 
 fn outbox(db: &TestDb) -> i64 {
     common::count(db, "SELECT COUNT(*) AS n FROM outbox")

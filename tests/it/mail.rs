@@ -146,7 +146,7 @@ fn collect_leaves(part: &Part, out: &mut Vec<Part>) {
             .trim()
             .to_ascii_lowercase();
         let body = match cte.as_str() {
-            "quoted-printable" => decode_qp(&part.body),
+            "quoted-printable" => common::decode_qp(&part.body),
             "base64" => {
                 use base64::Engine;
                 let compact: String = part.body.chars().filter(|c| !c.is_whitespace()).collect();
@@ -162,27 +162,6 @@ fn collect_leaves(part: &Part, out: &mut Vec<Part>) {
             body,
         });
     }
-}
-
-fn decode_qp(s: &str) -> String {
-    let s = s.replace("=\n", "");
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 3 <= bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            let is_hex = hex.bytes().all(|c| c.is_ascii_hexdigit());
-            if let (true, Ok(b)) = (is_hex, u8::from_str_radix(hex, 16)) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The value of a calendar property line (`NAME:value` or `NAME;params:value`).

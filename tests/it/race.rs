@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::bookings::{self, active_in, admin_token, id, post_booking};
 use crate::common::fixtures;
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
@@ -51,32 +52,9 @@ async fn racers(app: &TestApp, n: usize) -> Vec<Racer> {
     out
 }
 
-async fn admin_token(db: &TestDb, app: &TestApp) -> String {
-    let email = format!("admin{}@antre.test", fixtures::unique());
-    fixtures::add_staff(db, "admin", &email, &[]);
-    fixtures::login(app, &email, fixtures::STAFF_PASSWORD).await
-}
-
 async fn set_capacity(app: &TestApp, admin: &str, slot: i64, capacity: i64) {
-    let (s, v) = app
-        .put(
-            &format!("/api/v1/admin/slots/{slot}/capacity"),
-            Some(admin),
-            &json!({"capacity": capacity}),
-        )
-        .await;
+    let (s, v) = bookings::set_capacity(app, admin, slot, capacity).await;
     assert_eq!(s, 200, "set capacity: {v}");
-}
-
-fn id(slot: &Value) -> i64 {
-    slot["id"].as_i64().expect("slot id")
-}
-
-fn active_in(db: &TestDb, slot: i64) -> i64 {
-    common::count(
-        db,
-        &format!("SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked' AND slot_id = {slot}"),
-    )
 }
 
 /// (capacity, booked) of a session, read from the public listing.
@@ -105,24 +83,6 @@ async fn check_invariant(app: &TestApp, db: &TestDb, branch: &str, date: &str, s
         "slot {slot}: booked = {booked} but {active} active bookings in the DB"
     );
     booked
-}
-
-async fn post_booking(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    slot: i64,
-    claim: i64,
-    key: Option<&str>,
-) -> (u16, Value) {
-    let mut req = client
-        .post(format!("{base}/api/v1/bookings"))
-        .bearer_auth(token)
-        .json(&json!({"slot_id": slot, "claim_id": claim}));
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    common::json_of(req.send().await.expect("send booking")).await
 }
 
 /// Every racer books `slot` at the same moment, spread over `apps`.

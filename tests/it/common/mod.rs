@@ -3,6 +3,7 @@
 //! `ANTRE_TEST_POSTGRES_URL` is set) and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod bookings;
 pub mod files;
 pub mod fixtures;
 
@@ -409,6 +410,28 @@ macro_rules! with_conn {
             }
         }
     };
+}
+
+/// Decodes quoted-printable text (soft line breaks and `=XX` bytes).
+pub fn decode_qp(s: &str) -> String {
+    let s = s.replace("=\n", "");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 3 <= bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            let is_hex = hex.bytes().all(|c| c.is_ascii_hexdigit());
+            if let (true, Ok(b)) = (is_hex, u8::from_str_radix(hex, 16)) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Direct SQL on the test database (to inspect, or to simulate changes
