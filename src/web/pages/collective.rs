@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::{redirect, PageCtx};
 use crate::app::error::{AppError, AppResult};
-use crate::collective_zip::MAX_ZIP_BYTES;
 use crate::db::collective_staff::current_letter;
 use crate::db::{collective as store, run, staff};
+use crate::domain::collective::zip::MAX_ZIP_BYTES;
 use crate::views::collective as view;
 use crate::web::api::collective::{
     accept_batch, explanation, hr_of, stored_errors, visible_batch, MAX_BATCH_BYTES,
