@@ -47,7 +47,6 @@ const OVERSIZED: &[&str] = &[
     "domain/nik.rs",
     "domain/signal.rs",
     "web/api/audit.rs",
-    "web/api/collective.rs",
     "web/api/floor.rs",
     "web/pages/floor.rs",
     "web/signal.rs",

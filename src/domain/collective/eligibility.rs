@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use super::values::REASON_TERMINATION;
 use super::*;
-use crate::domain::claim::{ClaimDates, ClaimReason};
+use crate::domain::claim::{check_eligibility, ClaimDates, ClaimReason, MemberFacts};
 
 /// BPS business size class by number of workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,4 +156,35 @@ pub fn claim_dates(reason: ClaimReason, end: NaiveDate) -> ClaimDates {
         _ => d.termination_date = Some(end),
     }
     d
+}
+
+/// Moves rows that cannot be claimed yet (the one-month waiting rule, a
+/// date before birth) from `valid` to `errors`.
+pub fn apply_claim_rules(v: &mut Validated, today: NaiveDate) {
+    let mut keep = Vec::with_capacity(v.valid.len());
+    for w in std::mem::take(&mut v.valid) {
+        let reason = claim_reason(w.reason);
+        let dates = claim_dates(reason, w.termination_date);
+        match check_eligibility(reason, &dates, &MemberFacts::new(w.birth_date), today) {
+            Ok(()) => keep.push(w),
+            Err(refusal) => v.errors.push(RowError {
+                row: Some(w.line),
+                column: Some("termination_date"),
+                code: refusal.code(),
+                value: w.termination_date.format("%Y-%m-%d").to_string(),
+                detail: match refusal.detail() {
+                    "waiting_period" => "batch_waiting_period",
+                    "date_before_birth" => "batch_date_before_birth",
+                    _ => "batch_not_claimable",
+                },
+            }),
+        }
+    }
+    v.valid = keep;
+}
+
+/// Stable: whole-file errors first, then by row; whole-row errors before
+/// the row's column errors.
+pub fn sort_by_row(errors: &mut [RowError]) {
+    errors.sort_by_key(|e| (e.row, e.column.is_some()));
 }

@@ -24,7 +24,6 @@ use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
 use crate::db::{run, staff, DbConnection};
-use crate::domain::claim::{self as claim_rules, MemberFacts};
 use crate::domain::collective::{self as rules, RowError, StoredError, WorkerRow};
 use crate::domain::role::Role;
 use crate::i18n::{t, Lang};
@@ -156,38 +155,6 @@ fn today(state: &State) -> NaiveDate {
         .date_naive()
 }
 
-/// Moves rows that cannot be claimed yet (the one-month waiting rule, a
-/// date before birth) from `valid` to `errors`.
-fn apply_claim_rules(v: &mut rules::Validated, today: NaiveDate) {
-    let mut keep = Vec::with_capacity(v.valid.len());
-    for w in std::mem::take(&mut v.valid) {
-        let reason = rules::claim_reason(w.reason);
-        let dates = rules::claim_dates(reason, w.termination_date);
-        match claim_rules::check_eligibility(reason, &dates, &MemberFacts::new(w.birth_date), today)
-        {
-            Ok(()) => keep.push(w),
-            Err(refusal) => v.errors.push(RowError {
-                row: Some(w.line),
-                column: Some("termination_date"),
-                code: refusal.code(),
-                value: w.termination_date.format("%Y-%m-%d").to_string(),
-                detail: match refusal.detail() {
-                    "waiting_period" => "batch_waiting_period",
-                    "date_before_birth" => "batch_date_before_birth",
-                    _ => "batch_not_claimable",
-                },
-            }),
-        }
-    }
-    v.valid = keep;
-}
-
-fn sort_errors(errors: &mut [RowError]) {
-    // Stable: whole-file errors first, then by row; whole-row errors
-    // before the row's column errors.
-    errors.sort_by_key(|e| (e.row, e.column.is_some()));
-}
-
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
@@ -232,7 +199,7 @@ pub async fn accept_batch(
             .detail(e.detail())
             .field("file")
     })?;
-    apply_claim_rules(&mut validated, today);
+    rules::apply_claim_rules(&mut validated, today);
     let now = state.clock.now_naive();
     let file_name: String = crate::domain::dossier::upload::sanitize_file_name(&file_name);
     run(&state.db, move |db| {
@@ -264,7 +231,7 @@ pub async fn accept_batch(
                     detail: "batch_claim_open",
                 }));
             }
-            sort_errors(&mut v.errors);
+            rules::sort_by_row(&mut v.errors);
             let since = now - Duration::days(SAME_LAYOFF_DAYS);
             let laid_off = i64::from(v.laid_off()) + store::earlier_laid_off(c, &npp, since, None)?;
             let e = rules::eligibility(to_u32(i64::from(company.headcount)), to_u32(laid_off));
