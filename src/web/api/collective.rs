@@ -20,6 +20,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::collective::{explanation, stored_errors};
 use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
@@ -39,10 +40,6 @@ pub const MAX_BATCH_ROWS: usize = 10_000;
 pub const SAME_LAYOFF_DAYS: i64 = 183;
 /// The password hash of participants created for a collective claim.
 pub const NO_LOGIN_HASH: &str = "!collective-no-login";
-
-pub fn stored_errors(b: &Batch) -> Vec<StoredError> {
-    serde_json::from_str(&b.errors).unwrap_or_default()
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct BatchErrorBody {
@@ -70,14 +67,6 @@ pub struct BatchBody {
     pub created_at: String,
     pub submitted_at: Option<String>,
     pub errors: Vec<BatchErrorBody>,
-}
-
-pub fn explanation(b: &Batch, lang: Lang) -> String {
-    let e = rules::eligibility(
-        u32::try_from(b.headcount).unwrap_or(0),
-        u32::try_from(b.laid_off).unwrap_or(0),
-    );
-    rules::explain(&e, lang == Lang::Id)
 }
 
 pub fn batch_body(b: &Batch, lang: Lang) -> BatchBody {

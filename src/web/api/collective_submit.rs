@@ -8,12 +8,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::collective::{representative, visible_batch, NO_LOGIN_HASH, SAME_LAYOFF_DAYS};
+use crate::app::collective::worker_statuses;
 use crate::app::error::{AppError, AppResult};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, NewClaim};
 use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
-use crate::db::{documents, outbox, run, staff, DbConnection};
+use crate::db::{outbox, run, staff};
 use crate::domain::collective::{self as rules, WorkerStatus};
 use crate::i18n::Lang;
 use crate::views::collective::rejection_text;
@@ -203,48 +204,6 @@ pub async fn submit(
         claims: n,
         submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
     }))
-}
-
-pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<WorkerStatus>> {
-    let rows = store::rows_of(conn, batch)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut status = "not_submitted";
-        let mut because = Vec::new();
-        if let Some(claim) = r
-            .claim_id
-            .map(|id| claims::find(conn, id))
-            .transpose()?
-            .flatten()
-        {
-            status = match claim.status.as_str() {
-                "paid" => "paid",
-                "verified" => "verified",
-                "rejected" => "rejected",
-                _ => "submitted",
-            };
-            if status == "submitted" || status == "rejected" {
-                let dossier = documents::dossier(conn, claim)?;
-                if status == "submitted" && dossier.ready {
-                    status = "documents_complete";
-                }
-                because = dossier
-                    .current()
-                    .filter_map(|d| d.reject_reason.clone())
-                    .collect();
-            }
-        }
-        out.push(WorkerStatus {
-            line: r.line,
-            nik: r.nik,
-            name: r.full_name,
-            reason: r.reason,
-            claim_id: r.claim_id,
-            status,
-            rejected_because: because,
-        });
-    }
-    Ok(out)
 }
 
 fn csv_cell(s: &str) -> String {
