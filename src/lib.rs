@@ -7,8 +7,6 @@ pub mod audit_synth;
 pub mod auth;
 pub mod cli;
 pub mod clock;
-pub mod collective;
-pub mod collective_zip;
 pub mod config;
 pub mod db;
 pub mod domain;

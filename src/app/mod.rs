@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod branches;
 pub mod claims;
+pub mod collective;
 pub mod dossier;
 pub mod error;
 pub mod floor;

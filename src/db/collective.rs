@@ -11,7 +11,7 @@ use super::schema::{
     representative_documents, staff,
 };
 use super::{DbConnection, DbError};
-use crate::collective::WorkerRow;
+use crate::domain::collective::WorkerRow;
 
 /// Values per `IN (…)` list or multi-row insert, well below both backends'
 /// bind-parameter limits.

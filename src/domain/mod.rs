@@ -9,6 +9,7 @@ pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
 pub mod claim;
+pub mod collective;
 pub mod dossier;
 pub mod email;
 pub mod floor;

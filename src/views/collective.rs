@@ -8,11 +8,10 @@ use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::collective_staff::Letter;
 use crate::db::staff::Company;
+use crate::domain::collective::zip::ZipReport;
+use crate::domain::collective::{StoredError, WorkerStatus, REPRESENTATIVE_KINDS};
+use crate::domain::dossier::RejectReason;
 use crate::i18n::{t, Lang};
-use crate::web::api::collective::StoredError;
-use crate::web::api::collective_documents::ZipReport;
-use crate::web::api::collective_submit::{rejection_text, WorkerStatus};
-use crate::web::api::representatives::REPRESENTATIVE_KINDS;
 
 pub struct HrHome<'a> {
     pub company: &'a Company,
@@ -254,4 +253,23 @@ pub fn zip_report(f: &Frame<'_>, batch_id: i64, r: &ZipReport) -> Markup {
         }
         p { a href={ "/hr/batches/" (batch_id) } { (t(l, "batch_title")) " #" (batch_id) } }
     }
+}
+
+fn reject_label(code: &str, lang: Lang) -> String {
+    RejectReason::parse(code)
+        .map(|r| match lang {
+            Lang::Id => r.label_id(),
+            Lang::En => r.label_en(),
+        })
+        .unwrap_or(code)
+        .to_string()
+}
+
+/// The rejection reasons of a worker's documents, in words.
+pub fn rejection_text(w: &WorkerStatus, lang: Lang) -> String {
+    w.rejected_because
+        .iter()
+        .map(|c| reject_label(c, lang))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -8,8 +8,8 @@ use super::components::{csrf_field, notice};
 use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::staff::{Company, Staff};
+use crate::domain::collective::REPRESENTATIVE_KINDS;
 use crate::i18n::{t, Lang};
-use crate::web::api::representatives::REPRESENTATIVE_KINDS;
 
 fn batch_status(l: Lang, b: &Batch) -> Markup {
     let (class, key) = if b.status == "submitted" {

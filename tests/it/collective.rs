@@ -969,34 +969,20 @@ async fn documents_zip(backend: Backend) {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(r["accepted"], json!(3), "{r}");
     assert_eq!(r["refused"].as_array().map(Vec::len), Some(10), "{r}");
-    assert_eq!(refusal_of(&r, &format!("../{w1}_kk.pdf")), "zip_entry_path");
-    assert_eq!(refusal_of(&r, "../x_bank_book.pdf"), "zip_entry_path");
-    assert_eq!(
-        refusal_of(&r, &format!("sub/{w2}_kk.pdf")),
-        "zip_entry_path"
-    );
-    assert_eq!(
-        refusal_of(&r, &format!("{stranger}_bank_book.pdf")),
-        "zip_unknown_worker"
-    );
-    assert_eq!(
-        refusal_of(&r, &format!("{w2}_bank_book.pdf")),
-        "zip_entry_ratio"
-    );
-    assert_eq!(
-        refusal_of(&r, &format!("{w2}_buku_tabungan.pdf")),
-        "unknown_kind"
-    );
-    assert_eq!(
-        refusal_of(&r, &format!("{w2}_passport.pdf")),
-        "kind_not_required"
-    );
-    assert_eq!(
-        refusal_of(&r, &format!("{w2}_selfie.pdf")),
-        "unsupported_type"
-    );
-    assert_eq!(refusal_of(&r, "daftar.pdf"), "zip_entry_name");
-    assert_eq!(refusal_of(&r, &format!("{w2}_kk.pdf")), "zip_entry_link");
+    for (entry, code) in [
+        (format!("../{w1}_kk.pdf"), "zip_entry_path"),
+        ("../x_bank_book.pdf".to_string(), "zip_entry_path"),
+        (format!("sub/{w2}_kk.pdf"), "zip_entry_path"),
+        (format!("{stranger}_bank_book.pdf"), "zip_unknown_worker"),
+        (format!("{w2}_bank_book.pdf"), "zip_entry_ratio"),
+        (format!("{w2}_buku_tabungan.pdf"), "unknown_kind"),
+        (format!("{w2}_passport.pdf"), "kind_not_required"),
+        (format!("{w2}_selfie.pdf"), "unsupported_type"),
+        ("daftar.pdf".to_string(), "zip_entry_name"),
+        (format!("{w2}_kk.pdf"), "zip_entry_link"),
+    ] {
+        assert_eq!(refusal_of(&r, &entry), code, "{entry}");
+    }
     let message = r["refused"][0]["message"].as_str().unwrap_or_default();
     assert!(!message.is_empty(), "{r}");
     // The three documents are versions of the workers' own claims.

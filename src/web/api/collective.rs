@@ -17,15 +17,15 @@ use crate::app::Status;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::collective::{explanation, stored_errors};
 use crate::app::error::{AppError, AppResult};
-use crate::collective::{self as rules, RowError, WorkerRow};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
 use crate::db::{run, staff, DbConnection};
-use crate::domain::claim::{self as claim_rules, ClaimDates, ClaimReason, MemberFacts};
+use crate::domain::collective::{self as rules, RowError, StoredError, WorkerRow};
 use crate::domain::role::Role;
 use crate::i18n::{t, Lang};
 use crate::web::api::documents::read_upload;
@@ -40,32 +40,6 @@ pub const MAX_BATCH_ROWS: usize = 10_000;
 pub const SAME_LAYOFF_DAYS: i64 = 183;
 /// The password hash of participants created for a collective claim.
 pub const NO_LOGIN_HASH: &str = "!collective-no-login";
-
-/// A row error as stored with the batch (JSON) and shown to people.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct StoredError {
-    pub row: Option<usize>,
-    pub column: Option<String>,
-    pub code: String,
-    pub value: String,
-    pub detail: String,
-}
-
-impl From<&RowError> for StoredError {
-    fn from(e: &RowError) -> Self {
-        Self {
-            row: e.row,
-            column: e.column.map(str::to_string),
-            code: e.code.to_string(),
-            value: e.value.clone(),
-            detail: e.detail.to_string(),
-        }
-    }
-}
-
-pub fn stored_errors(b: &Batch) -> Vec<StoredError> {
-    serde_json::from_str(&b.errors).unwrap_or_default()
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct BatchErrorBody {
@@ -93,14 +67,6 @@ pub struct BatchBody {
     pub created_at: String,
     pub submitted_at: Option<String>,
     pub errors: Vec<BatchErrorBody>,
-}
-
-pub fn explanation(b: &Batch, lang: Lang) -> String {
-    let e = rules::eligibility(
-        u32::try_from(b.headcount).unwrap_or(0),
-        u32::try_from(b.laid_off).unwrap_or(0),
-    );
-    rules::explain(&e, lang == Lang::Id)
 }
 
 pub fn batch_body(b: &Batch, lang: Lang) -> BatchBody {
@@ -178,56 +144,6 @@ fn today(state: &State) -> NaiveDate {
         .date_naive()
 }
 
-fn reason_of(code: &str) -> ClaimReason {
-    ClaimReason::parse(code).unwrap_or(ClaimReason::Termination)
-}
-
-fn claim_dates(reason: ClaimReason, end: NaiveDate) -> ClaimDates {
-    let mut d = ClaimDates::default();
-    match reason {
-        ClaimReason::Resignation => d.last_working_day = Some(end),
-        ClaimReason::ContractEnd => d.contract_end_date = Some(end),
-        _ => d.termination_date = Some(end),
-    }
-    d
-}
-
-/// Moves rows that cannot be claimed yet (the one-month waiting rule, a
-/// date before birth) from `valid` to `errors`.
-fn apply_claim_rules(v: &mut rules::Validated, today: NaiveDate) {
-    let mut keep = Vec::with_capacity(v.valid.len());
-    for w in std::mem::take(&mut v.valid) {
-        let reason = reason_of(w.reason);
-        let dates = claim_dates(reason, w.termination_date);
-        match claim_rules::check_eligibility(reason, &dates, &MemberFacts::new(w.birth_date), today)
-        {
-            Ok(()) => keep.push(w),
-            Err(refusal) => v.errors.push(RowError {
-                row: Some(w.line),
-                column: Some("termination_date"),
-                code: refusal.code(),
-                value: w.termination_date.format("%Y-%m-%d").to_string(),
-                detail: match refusal.detail() {
-                    "waiting_period" => "batch_waiting_period",
-                    "date_before_birth" => "batch_date_before_birth",
-                    _ => "batch_not_claimable",
-                },
-            }),
-        }
-    }
-    v.valid = keep;
-}
-
-fn sort_errors(errors: &mut [RowError]) {
-    // Stable: whole-file errors first, then by row; whole-row errors
-    // before the row's column errors.
-    errors.sort_by_key(|e| (e.row, e.column.is_some()));
-}
-
-fn laid_off_of(rows: &[WorkerRow]) -> i64 {
-    rows.iter().filter(|w| w.reason == "termination").count() as i64
-}
-
 fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
@@ -272,7 +188,7 @@ pub async fn accept_batch(
             .detail(e.detail())
             .field("file")
     })?;
-    apply_claim_rules(&mut validated, today);
+    rules::apply_claim_rules(&mut validated, today);
     let now = state.clock.now_naive();
     let file_name: String = crate::domain::dossier::upload::sanitize_file_name(&file_name);
     run(&state.db, move |db| {
@@ -304,9 +220,9 @@ pub async fn accept_batch(
                     detail: "batch_claim_open",
                 }));
             }
-            sort_errors(&mut v.errors);
+            rules::sort_by_row(&mut v.errors);
             let since = now - Duration::days(SAME_LAYOFF_DAYS);
-            let laid_off = laid_off_of(&v.valid) + store::earlier_laid_off(c, &npp, since, None)?;
+            let laid_off = i64::from(v.laid_off()) + store::earlier_laid_off(c, &npp, since, None)?;
             let e = rules::eligibility(to_u32(i64::from(company.headcount)), to_u32(laid_off));
             let errors: Vec<StoredError> = v.errors.iter().map(StoredError::from).collect();
             let new = NewBatch {

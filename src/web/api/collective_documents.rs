@@ -9,35 +9,19 @@ use std::collections::HashMap;
 use crate::app::Status;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::collective::representative;
 use crate::app::error::{AppError, AppResult};
-use crate::collective_zip::{self as zipped, MAX_ZIP_BYTES};
 use crate::db::collective as store;
 use crate::db::documents::{self as docs, NewDocument};
 use crate::db::{claims, run, Db};
+use crate::domain::collective::zip::{self as zipped, RefusedEntry, ZipReport, MAX_ZIP_BYTES};
 use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::i18n::{t, Lang};
 use crate::web::api::documents::read_upload;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::{lang, State};
-
-#[derive(Serialize, ToSchema)]
-pub struct RefusedEntry {
-    pub entry: String,
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ZipReport {
-    /// Entries stored as documents.
-    pub accepted: usize,
-    pub refused: Vec<RefusedEntry>,
-}
 
 /// A refused entry: (code, catalog key of its sentence).
 type Refusal = (&'static str, &'static str);

@@ -8,15 +8,16 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::collective::{representative, visible_batch, NO_LOGIN_HASH, SAME_LAYOFF_DAYS};
+use crate::app::collective::worker_statuses;
 use crate::app::error::{AppError, AppResult};
-use crate::collective as rules;
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, NewClaim};
 use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
-use crate::db::{documents, outbox, run, staff, DbConnection};
-use crate::domain::dossier::RejectReason;
+use crate::db::{outbox, run, staff};
+use crate::domain::collective::{self as rules, WorkerStatus};
 use crate::i18n::Lang;
+use crate::views::collective::rejection_text;
 use crate::web::auth::{Authenticated, Identity};
 use crate::web::{lang, State};
 
@@ -61,10 +62,7 @@ pub async fn submit_batch(
             let open = store::niks_with_open_claim(c, &niks)?;
             let fileable: Vec<&BatchRow> = rows.iter().filter(|r| !open.contains(&r.nik)).collect();
             let since = now - Duration::days(SAME_LAYOFF_DAYS);
-            let laid_off = fileable
-                .iter()
-                .filter(|r| r.reason == "termination")
-                .count() as i64
+            let laid_off = i64::from(rules::laid_off(fileable.iter().map(|r| r.reason.as_str())))
                 + store::earlier_laid_off(c, &npp, since, Some(id))?;
             let e = rules::eligibility(
                 u32::try_from(company.headcount.max(0)).unwrap_or(0),
@@ -102,14 +100,15 @@ pub async fn submit_batch(
                             .id
                     }
                 };
-                let mut claim = NewClaim {
+                let dates = rules::claim_dates(rules::claim_reason(&row.reason), row.end_date);
+                let claim = NewClaim {
                     participant_id,
                     reason: row.reason.clone(),
                     status: "open".into(),
                     channel: "collective".into(),
-                    last_working_day: None,
-                    termination_date: None,
-                    contract_end_date: None,
+                    last_working_day: dates.last_working_day,
+                    termination_date: dates.termination_date,
+                    contract_end_date: dates.contract_end_date,
                     membership_start_date: None,
                     departure_date: None,
                     date_of_death: None,
@@ -119,11 +118,6 @@ pub async fn submit_batch(
                     heir_is_child: false,
                     heir_is_minor: false,
                 };
-                match row.reason.as_str() {
-                    "resignation" => claim.last_working_day = Some(row.end_date),
-                    "contract_end" => claim.contract_end_date = Some(row.end_date),
-                    _ => claim.termination_date = Some(row.end_date),
-                }
                 let created = claims::insert(c, &claim).map_err(|e| {
                     if e.is_unique_violation() {
                         // A claim of this worker appeared concurrently.
@@ -210,80 +204,6 @@ pub async fn submit(
         claims: n,
         submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
     }))
-}
-
-/// One worker of a batch and where their claim stands.
-#[derive(Clone, Debug)]
-pub struct WorkerStatus {
-    pub line: i32,
-    pub nik: String,
-    pub name: String,
-    pub reason: String,
-    pub claim_id: Option<i64>,
-    /// not_submitted, submitted, documents_complete, verified, rejected, paid.
-    pub status: &'static str,
-    /// Rejection reasons (codes) of the claim's rejected documents.
-    pub rejected_because: Vec<String>,
-}
-
-pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<WorkerStatus>> {
-    let rows = store::rows_of(conn, batch)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut status = "not_submitted";
-        let mut because = Vec::new();
-        if let Some(claim) = r
-            .claim_id
-            .map(|id| claims::find(conn, id))
-            .transpose()?
-            .flatten()
-        {
-            status = match claim.status.as_str() {
-                "paid" => "paid",
-                "verified" => "verified",
-                "rejected" => "rejected",
-                _ => "submitted",
-            };
-            if status == "submitted" || status == "rejected" {
-                let dossier = documents::dossier(conn, claim)?;
-                if status == "submitted" && dossier.ready {
-                    status = "documents_complete";
-                }
-                because = dossier
-                    .current()
-                    .filter_map(|d| d.reject_reason.clone())
-                    .collect();
-            }
-        }
-        out.push(WorkerStatus {
-            line: r.line,
-            nik: r.nik,
-            name: r.full_name,
-            reason: r.reason,
-            claim_id: r.claim_id,
-            status,
-            rejected_because: because,
-        });
-    }
-    Ok(out)
-}
-
-fn reject_label(code: &str, lang: Lang) -> String {
-    RejectReason::parse(code)
-        .map(|r| match lang {
-            Lang::Id => r.label_id(),
-            Lang::En => r.label_en(),
-        })
-        .unwrap_or(code)
-        .to_string()
-}
-
-pub fn rejection_text(w: &WorkerStatus, lang: Lang) -> String {
-    w.rejected_because
-        .iter()
-        .map(|c| reject_label(c, lang))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn csv_cell(s: &str) -> String {

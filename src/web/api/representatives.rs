@@ -23,7 +23,7 @@ use crate::web::State;
 use chrono::NaiveDate;
 
 /// The two documents a representative needs before approval.
-pub const REPRESENTATIVE_KINDS: [&str; 2] = ["power_of_attorney", "non_abuse_statement"];
+pub use crate::domain::collective::REPRESENTATIVE_KINDS;
 
 fn staff_id(who: &Identity) -> Option<i64> {
     match who {

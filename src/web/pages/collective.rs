@@ -7,17 +7,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
+use crate::app::collective::{explanation, stored_errors, worker_statuses};
 use crate::app::error::{AppError, AppResult};
-use crate::collective_zip::MAX_ZIP_BYTES;
 use crate::db::collective_staff::current_letter;
 use crate::db::{collective as store, run, staff};
+use crate::domain::collective::zip::MAX_ZIP_BYTES;
 use crate::views::collective as view;
-use crate::web::api::collective::{
-    accept_batch, explanation, hr_of, stored_errors, visible_batch, MAX_BATCH_BYTES,
-};
+use crate::web::api::collective::{accept_batch, hr_of, visible_batch, MAX_BATCH_BYTES};
 use crate::web::api::collective_documents::accept_zip;
 use crate::web::api::collective_letter::accept_letter;
-use crate::web::api::collective_submit::{submit_batch, worker_statuses};
+use crate::web::api::collective_submit::submit_batch;
 use crate::web::api::documents::read_upload;
 use crate::web::api::representatives::accept_representative_document;
 use crate::web::auth::Identity;

@@ -9,6 +9,25 @@
 
 use std::io::{Cursor, Read};
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An entry the upload refused, with its sentence.
+#[derive(Serialize, ToSchema)]
+pub struct RefusedEntry {
+    pub entry: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// What became of an uploaded ZIP.
+#[derive(Serialize, ToSchema)]
+pub struct ZipReport {
+    /// Entries stored as documents.
+    pub accepted: usize,
+    pub refused: Vec<RefusedEntry>,
+}
+
 /// Largest ZIP accepted (bytes).
 pub const MAX_ZIP_BYTES: u64 = 100 * 1024 * 1024;
 /// Most entries in one ZIP.
@@ -64,7 +83,7 @@ pub fn parse_entry_name(name: &str) -> Option<(&str, &str)> {
 
 /// A name with a directory part, a drive, a parent step or a control
 /// character: a "zip-slip" attempt or a folder, never a worker document.
-fn is_path(name: &str) -> bool {
+pub(super) fn is_path(name: &str) -> bool {
     name.is_empty()
         || name.contains(['/', '\\', ':'])
         || name.contains("..")
@@ -74,7 +93,7 @@ fn is_path(name: &str) -> bool {
 /// The entry count from the end-of-central-directory record, read before
 /// the archive is parsed so that a huge directory is refused cheaply.
 /// `None` when there is no record (not a ZIP) or it defers to ZIP64.
-fn declared_entries(bytes: &[u8]) -> Option<usize> {
+pub(super) fn declared_entries(bytes: &[u8]) -> Option<usize> {
     let tail_start = bytes.len().saturating_sub(22 + 65_535);
     let tail = &bytes[tail_start..];
     let at = tail
@@ -96,7 +115,7 @@ pub fn for_each_entry(
     if declared_entries(bytes).is_some_and(|n| n > MAX_ZIP_ENTRIES) {
         return Err(ZipRefusal::TooManyEntries);
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ZipRefusal::NotZip)?;
+    let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ZipRefusal::NotZip)?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(ZipRefusal::TooManyEntries);
     }
@@ -135,14 +154,14 @@ pub fn for_each_entry(
     Ok(())
 }
 
-fn suspicious_ratio(size: u64, compressed: u64) -> bool {
+pub(super) fn suspicious_ratio(size: u64, compressed: u64) -> bool {
     size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO
 }
 
 /// Inflates one entry through a cap; the actual size and ratio are judged
 /// again, since the declared ones may lie.
-fn inflate(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+pub(super) fn inflate(
+    archive: &mut ::zip::ZipArchive<Cursor<&[u8]>>,
     i: usize,
     max_entry: u64,
     compressed: u64,
@@ -160,81 +179,4 @@ fn inflate(
         return Err("file_too_large");
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_names() {
-        assert_eq!(
-            parse_entry_name("3171014508900001_bank_book.pdf"),
-            Some(("3171014508900001", "bank_book"))
-        );
-        assert_eq!(
-            parse_entry_name("3171014508900001_ektp.JPG"),
-            Some(("3171014508900001", "ektp"))
-        );
-        assert_eq!(parse_entry_name("3171014508900001_bank_book.exe"), None);
-        assert_eq!(parse_entry_name("317101450890000_bank_book.pdf"), None);
-        assert_eq!(parse_entry_name("3171014508900001bank_book.pdf"), None);
-        assert!(is_path("../3171014508900001_bank_book.pdf"));
-        assert!(is_path("a/3171014508900001_bank_book.pdf"));
-        assert!(is_path("a\\b.pdf"));
-        assert!(is_path("C:x.pdf"));
-        assert!(!is_path("3171014508900001_bank_book.pdf"));
-    }
-
-    #[test]
-    fn ratio_is_judged_in_integers() {
-        assert!(!suspicious_ratio(1000, 1));
-        assert!(!suspicious_ratio(100 * 1024 * 1024, 1024 * 1024));
-        assert!(suspicious_ratio(101 * 1024 * 1024, 1024 * 1024));
-        assert!(suspicious_ratio(50 * 1024 * 1024, 0));
-    }
-
-    /// A deflated ZIP of one entry of `n` zeros whose headers then claim
-    /// only `claimed` bytes.
-    fn lying_zip(n: usize, claimed: u32) -> Vec<u8> {
-        use std::io::Write;
-        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        w.start_file("3171014508900001_bank_book.pdf", opts)
-            .expect("entry");
-        w.write_all(&vec![0u8; n]).expect("write");
-        let mut bytes = w.finish().expect("zip").into_inner();
-        let patch = |bytes: &mut Vec<u8>, sig: [u8; 4], at: usize| {
-            let pos = bytes.windows(4).position(|x| x == sig).expect("header");
-            bytes[pos + at..pos + at + 4].copy_from_slice(&claimed.to_le_bytes());
-        };
-        patch(&mut bytes, [0x50, 0x4b, 0x03, 0x04], 22);
-        patch(&mut bytes, [0x50, 0x4b, 0x01, 0x02], 24);
-        bytes
-    }
-
-    #[test]
-    fn lying_headers_do_not_inflate_past_the_cap() {
-        let bytes = lying_zip(20 * 1024 * 1024, 1000);
-        let mut entries = Vec::new();
-        for_each_entry(&bytes, 6 * 1024 * 1024, |e| entries.push(e)).expect("readable");
-        assert_eq!(entries.len(), 1);
-        assert!(
-            matches!(
-                entries[0].outcome,
-                Err("zip_entry_ratio" | "file_too_large" | "zip_entry_corrupt")
-            ),
-            "{:?}",
-            entries[0].outcome.as_ref().map(Vec::len)
-        );
-    }
-
-    #[test]
-    fn not_a_zip() {
-        assert_eq!(
-            for_each_entry(b"not a zip", 10, |_| ()).err(),
-            Some(ZipRefusal::NotZip)
-        );
-    }
 }
