@@ -15,7 +15,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::audit_log;
 use crate::db::{audit, Db, DbConnection, DbError};
-use crate::domain::audit_chain::{self as chain, EntryFields};
+use crate::domain::audit::chain::{self as chain, EntryFields};
 use crate::domain::branch_seed::BRANCHES;
 
 /// Entries per write transaction.

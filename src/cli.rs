@@ -109,7 +109,7 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                    let cp: crate::db::audit_read::Checkpoint = serde_json::from_str(&text)
+                    let cp: crate::db::audit::read::Checkpoint = serde_json::from_str(&text)
                         .map_err(|e| format!("{} is not a checkpoint: {e}", path.display()))?;
                     Some(cp)
                 }
@@ -119,10 +119,10 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
                 .data_dir
                 .join("audit_ed25519.key")
                 .exists()
-                .then(|| crate::audit::AuditKey::load_or_create(&settings.data_dir))
+                .then(|| crate::app::audit::AuditKey::load_or_create(&settings.data_dir))
                 .transpose()?;
-            let v =
-                crate::audit::verify(&db, key.as_ref(), extra, None).map_err(|e| e.to_string())?;
+            let v = crate::app::audit::verify(&db, key.as_ref(), extra, None)
+                .map_err(|e| e.to_string())?;
             println!("{}", v.message);
             if !v.intact {
                 std::process::exit(1);
@@ -130,9 +130,9 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
             Ok(())
         }
         AuditAction::Checkpoint => {
-            let key = crate::audit::AuditKey::load_or_create(&settings.data_dir)?;
+            let key = crate::app::audit::AuditKey::load_or_create(&settings.data_dir)?;
             let now = Clock::starting_at(settings.clock_start).now_naive();
-            match crate::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
+            match crate::app::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
                 Some(cp) => println!("checkpoint signed at entry {}: {}", cp.seq, cp.hash),
                 None => println!("the audit log is empty: nothing to sign"),
             }
@@ -190,7 +190,7 @@ fn add_user(
             crate::i18n::t(crate::i18n::Lang::En, e.detail)
         )
     })?;
-    let hash = crate::auth::hash_password(pw)?;
+    let hash = crate::infra::crypto::hash_password(pw)?;
     let db = Db::connect_once(&settings.database)?;
     db.migrate()?;
     // The operator's commands keep the server's time (ANTRE_CLOCK), so a

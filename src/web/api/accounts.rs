@@ -195,8 +195,8 @@ pub async fn register_participant(
         return Err(errors);
     };
     let pw = r.password.clone();
-    let _permit = crate::auth::hashing_permit().await;
-    let hash = web::block(move || crate::auth::hash_password(&pw))
+    let _permit = crate::infra::crypto::hashing_permit().await;
+    let hash = web::block(move || crate::infra::crypto::hash_password(&pw))
         .await
         .map_err(|e| vec![AppError::internal(e)])?
         .map_err(|e| vec![AppError::internal(e)])?;
