@@ -2,7 +2,6 @@
 //! audit trail for BPJS Ketenagakerjaan. See README.md for the map.
 
 pub mod app;
-pub mod audit_synth;
 pub mod cli;
 pub mod clock;
 pub mod collective;

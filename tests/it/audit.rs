@@ -582,7 +582,7 @@ async fn scale_a_million_entries_verify_and_filtered_page() {
     let t = Instant::now();
     let written = tokio::task::block_in_place(|| {
         let pool = antre::db::Db::connect_once(&url).unwrap();
-        antre::audit_synth::generate(&pool, wanted, start).unwrap()
+        crate::common::audit_synth::generate(&pool, wanted, start).unwrap()
     });
     println!("generated {written} entries in {:.1?}", t.elapsed());
     assert_eq!(written, wanted);
@@ -1325,7 +1325,7 @@ async fn synthetic_entries_continue_the_chain(backend: Backend) {
     let url = antre::config::DatabaseUrl::parse(&db.url).unwrap();
     let written = tokio::task::block_in_place(|| {
         let pool = antre::db::Db::connect_once(&url).unwrap();
-        antre::audit_synth::generate(&pool, 2_500, start).unwrap()
+        crate::common::audit_synth::generate(&pool, 2_500, start).unwrap()
     });
     assert_eq!(written, 2_500);
     let total = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
