@@ -8,7 +8,8 @@ use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName
 use crate::infra::crypto;
 
 /// What someone typed to register.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = RegisterRequest)]
 pub struct Registration {
     pub nik: String,
     pub kpj: String,

@@ -143,15 +143,7 @@ pub async fn logout(state: State, who: Authenticated) -> AppResult<HttpResponse>
         .json(serde_json::json!({"status": "signed_out"})))
 }
 
-#[derive(Deserialize, ToSchema, Default, Clone)]
-pub struct RegisterRequest {
-    pub nik: String,
-    pub kpj: String,
-    pub full_name: String,
-    pub email: String,
-    pub phone: String,
-    pub password: String,
-}
+pub use crate::app::accounts::Registration as RegisterRequest;
 
 #[derive(Serialize, ToSchema)]
 pub struct RegisterResponse {
@@ -159,19 +151,6 @@ pub struct RegisterResponse {
     pub birth_date: String,
     /// male or female, from the NIK.
     pub sex: String,
-}
-
-impl From<RegisterRequest> for accounts::Registration {
-    fn from(r: RegisterRequest) -> Self {
-        Self {
-            nik: r.nik,
-            kpj: r.kpj,
-            full_name: r.full_name,
-            email: r.email,
-            phone: r.phone,
-            password: r.password,
-        }
-    }
 }
 
 /// Registers through [`accounts::register`] with this request's context.
@@ -185,7 +164,7 @@ pub async fn register_participant(
         crate::db::audit::Actor::default(),
         state.settings.clone(),
     );
-    accounts::register(&ctx, r.into()).await
+    accounts::register(&ctx, r).await
 }
 
 /// Registers a participant (birth date and sex are derived from the NIK).
