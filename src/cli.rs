@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::{staff, Db};
+use crate::db::Db;
 use crate::domain::{email::Email, password, role::Role};
 
 #[derive(Parser, Debug)]
@@ -109,7 +109,7 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                    let cp: crate::db::audit_read::Checkpoint = serde_json::from_str(&text)
+                    let cp: crate::db::audit::read::Checkpoint = serde_json::from_str(&text)
                         .map_err(|e| format!("{} is not a checkpoint: {e}", path.display()))?;
                     Some(cp)
                 }
@@ -119,10 +119,10 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
                 .data_dir
                 .join("audit_ed25519.key")
                 .exists()
-                .then(|| crate::audit::AuditKey::load_or_create(&settings.data_dir))
+                .then(|| crate::app::audit::AuditKey::load_or_create(&settings.data_dir))
                 .transpose()?;
-            let v =
-                crate::audit::verify(&db, key.as_ref(), extra, None).map_err(|e| e.to_string())?;
+            let v = crate::app::audit::verify(&db, key.as_ref(), extra, None)
+                .map_err(|e| e.to_string())?;
             println!("{}", v.message);
             if !v.intact {
                 std::process::exit(1);
@@ -130,9 +130,9 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
             Ok(())
         }
         AuditAction::Checkpoint => {
-            let key = crate::audit::AuditKey::load_or_create(&settings.data_dir)?;
+            let key = crate::app::audit::AuditKey::load_or_create(&settings.data_dir)?;
             let now = Clock::starting_at(settings.clock_start).now_naive();
-            match crate::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
+            match crate::app::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
                 Some(cp) => println!("checkpoint signed at entry {}: {}", cp.seq, cp.hash),
                 None => println!("the audit log is empty: nothing to sign"),
             }
@@ -190,79 +190,30 @@ fn add_user(
             crate::i18n::t(crate::i18n::Lang::En, e.detail)
         )
     })?;
-    let hash = crate::auth::hash_password(pw)?;
+    let hash = crate::infra::crypto::hash_password(pw)?;
     let db = Db::connect_once(&settings.database)?;
     db.migrate()?;
     // The operator's commands keep the server's time (ANTRE_CLOCK), so a
     // rehearsed day and its staff accounts share one calendar.
     let clock = Clock::starting_at(settings.clock_start);
     crate::db::seed::seed_reference_data(&db, clock.now_naive()).map_err(|e| e.to_string())?;
-    db.write(|c| -> Result<(), String> {
-        let err = |e: crate::db::DbError| e.to_string();
-        if staff::find_by_email(c, email.as_str())
-            .map_err(err)?
-            .is_some()
-            || crate::db::participants::find_by_email(c, email.as_str())
-                .map_err(err)?
-                .is_some()
-        {
-            return Err(format!(
-                "an account with email {} exists already",
-                email.as_str()
-            ));
-        }
-        if let Some(b) = &branch {
-            if crate::db::branches::find(c, b).map_err(err)?.is_none() {
-                return Err(format!("unknown branch code {b:?}"));
-            }
-        }
-        if let Some(npp) = &company {
-            if staff::find_company(c, npp).map_err(err)?.is_none() {
-                return Err(format!(
-                    "unknown company NPP {npp:?} (create it with POST /api/v1/admin/companies)"
-                ));
-            }
-        }
-        let created = staff::insert(
-            c,
-            &staff::NewStaff {
-                email: email.as_str().to_string(),
-                name: name.clone().unwrap_or_else(|| local.clone()),
-                role: role.as_str().to_string(),
-                branch_code: branch.clone(),
-                company_npp: company.clone(),
-                password_hash: hash.clone(),
-                active: true,
-                // An hr account made by an operator is an approved
-                // representative of its company.
-                approved: true,
-                created_at: clock.now_naive(),
-            },
-        )
-        .map_err(err)?;
-        // Who may do what is audited: the account's creation, with its role
-        // and scope, by the operator at the command line.
-        crate::db::audit::record(
-            c,
-            clock.now_naive(),
-            &crate::db::audit::Actor::system(),
-            "staff_created",
-            &crate::db::audit::Subject {
-                branch_code: branch.clone(),
-                ..Default::default()
-            },
-            serde_json::json!({
-                "via": "cli",
-                "staff": created.id,
-                "email": created.email,
-                "role": created.role,
-                "company": created.company_npp,
-                "os_user": std::env::var("USER").ok(),
-            }),
-        )
-        .map_err(err)?;
-        Ok(())
-    })?;
+    let ctx = crate::app::Ctx::new(
+        db,
+        clock,
+        crate::db::audit::Actor::system(),
+        std::sync::Arc::new(settings.clone()),
+    );
+    let account = crate::app::admin::NewStaffAccount {
+        role,
+        email: email.clone(),
+        name: name.unwrap_or_else(|| local.clone()),
+        branch,
+        company,
+        password_hash: hash,
+        via: "cli",
+        operator: std::env::var("USER").ok(),
+    };
+    crate::app::admin::add_staff(&ctx, account)?;
     println!("created {} account {}", role.as_str(), email.as_str());
     Ok(())
 }

@@ -2,18 +2,15 @@
 //! audit trail for BPJS Ketenagakerjaan. See README.md for the map.
 
 pub mod app;
-pub mod audit;
-pub mod audit_synth;
-pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod infra;
 pub mod jobs;
 pub mod mail;
 pub mod startup;
-pub mod storage;
 pub mod views;
 pub mod web;

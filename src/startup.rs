@@ -8,10 +8,10 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web as aw, App, HttpServer};
 
-use crate::auth::{load_or_create_secret, JwtKeys};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{seed, Db};
+use crate::infra::crypto::{load_or_create_secret, JwtKeys};
 use crate::mail::worker::Transport;
 use crate::web::{self, AppState};
 
@@ -60,7 +60,7 @@ impl Application {
             settings: settings.clone(),
             clock,
             jwt: JwtKeys::new(&secret),
-            store: Arc::new(crate::storage::FsStore::new(&settings.data_dir)?),
+            store: Arc::new(crate::infra::storage::FsStore::new(&settings.data_dir)?),
             live: crate::web::live::start(db.clone()),
         });
         let signal = aw::Data::new(web::video_ws::start(
@@ -82,7 +82,9 @@ impl Application {
         .shutdown_timeout(5)
         .run();
 
-        let audit_key = Arc::new(crate::audit::AuditKey::load_or_create(&settings.data_dir)?);
+        let audit_key = Arc::new(crate::app::audit::AuditKey::load_or_create(
+            &settings.data_dir,
+        )?);
         crate::jobs::start(&db, clock, &settings, transport, audit_key);
 
         println!(

@@ -16,7 +16,7 @@ use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload::{self, UploadError};
 use crate::domain::dossier::{check_claim_quota, DocStatus, DocumentKind, RejectReason};
 use crate::domain::role::Role;
-use crate::storage::DocumentStore;
+use crate::infra::storage::DocumentStore;
 
 /// The staff roles that review documents and decide claims.
 pub const REVIEWERS: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Cs];

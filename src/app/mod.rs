@@ -4,6 +4,9 @@
 //! audit entry and outbox mail, and returns a result its caller (a JSON
 //! handler, a page handler, the CLI) renders. Nothing here knows HTTP.
 
+pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod booking;
 pub mod branches;
 pub mod claims;

@@ -14,7 +14,7 @@ use crate::db::{claims, run};
 use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::domain::video::Side;
-use crate::storage::DocumentStore;
+use crate::infra::storage::DocumentStore;
 
 /// The open session `session` (or the one of an online participant's
 /// `ticket`) that one of `callers` may join, and on which side.

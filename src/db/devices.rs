@@ -38,7 +38,7 @@ pub fn issue(
     created_by: i64,
     at: NaiveDateTime,
 ) -> Result<(Device, String), DbError> {
-    let token = format!("{TOKEN_PREFIX}{}", crate::auth::random_token(32));
+    let token = format!("{TOKEN_PREFIX}{}", crate::infra::crypto::random_token(32));
     let device = crate::per_backend!(conn, c => diesel::insert_into(devices::table)
         .values((
             devices::branch_code.eq(branch),

@@ -8,8 +8,6 @@
 //! many writes, each still all-or-nothing in its own savepoint.
 
 pub mod audit;
-pub mod audit_read;
-pub mod audit_stats;
 pub mod auth;
 pub mod bookings;
 pub mod branches;

@@ -2,8 +2,7 @@
 //! claim eligibility, the working-day calendar and reference data.
 //! No diesel, no actix, no I/O here: everything is unit-testable.
 
-pub mod anomaly;
-pub mod audit_chain;
+pub mod audit;
 pub mod booking;
 pub mod booking_code;
 pub mod branch_seed;

@@ -46,7 +46,7 @@ pub fn start(
     clock: Clock,
     settings: &Arc<Settings>,
     transport: Transport,
-    audit_key: Arc<crate::audit::AuditKey>,
+    audit_key: Arc<crate::app::audit::AuditKey>,
 ) {
     let worker = Arc::new(Worker {
         db: db.clone(),
@@ -96,7 +96,7 @@ pub fn start(
     every("audit checkpoint", ten_minutes, ten_minutes, move || {
         let (db, key, now) = (d.clone(), audit_key.clone(), clock.now_naive());
         blocking(move || {
-            crate::audit::checkpoint(&db, &key, now, true)
+            crate::app::audit::checkpoint(&db, &key, now, true)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         })

@@ -5,9 +5,19 @@ use maud::{html, Markup};
 use super::components::{csrf_field, error_summary, notice, FieldError, Input};
 use super::layout::Frame;
 use crate::i18n::t;
-use crate::web::api::accounts::RegisterRequest;
 
-pub fn register(f: &Frame<'_>, v: &RegisterRequest, errors: &[FieldError]) -> Markup {
+/// What the registration form shows again after a refusal (never the
+/// password).
+#[derive(Default)]
+pub struct RegisterValues<'a> {
+    pub nik: &'a str,
+    pub kpj: &'a str,
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+}
+
+pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) -> Markup {
     let l = f.lang;
     html! {
         div.card.stack {
@@ -16,11 +26,11 @@ pub fn register(f: &Frame<'_>, v: &RegisterRequest, errors: &[FieldError]) -> Ma
             (error_summary(l, errors))
             form.form method="post" action="/register" novalidate {
                 (csrf_field(f.csrf))
-                (Input::new("nik", t(l, "field_nik")).value(&v.nik).hint(t(l, "hint_nik")).inputmode("numeric").autocomplete("off").render(errors))
-                (Input::new("kpj", t(l, "field_kpj")).value(&v.kpj).hint(t(l, "hint_kpj")).inputmode("numeric").autocomplete("off").render(errors))
-                (Input::new("full_name", t(l, "field_full_name")).value(&v.full_name).hint(t(l, "hint_full_name")).autocomplete("name").render(errors))
-                (Input::new("email", t(l, "field_email")).kind("email").value(&v.email).autocomplete("email").render(errors))
-                (Input::new("phone", t(l, "field_phone")).kind("tel").value(&v.phone).hint(t(l, "hint_phone")).autocomplete("tel").render(errors))
+                (Input::new("nik", t(l, "field_nik")).value(v.nik).hint(t(l, "hint_nik")).inputmode("numeric").autocomplete("off").render(errors))
+                (Input::new("kpj", t(l, "field_kpj")).value(v.kpj).hint(t(l, "hint_kpj")).inputmode("numeric").autocomplete("off").render(errors))
+                (Input::new("full_name", t(l, "field_full_name")).value(v.full_name).hint(t(l, "hint_full_name")).autocomplete("name").render(errors))
+                (Input::new("email", t(l, "field_email")).kind("email").value(v.email).autocomplete("email").render(errors))
+                (Input::new("phone", t(l, "field_phone")).kind("tel").value(v.phone).hint(t(l, "hint_phone")).autocomplete("tel").render(errors))
                 (Input::new("password", t(l, "field_password")).kind("password").hint(t(l, "hint_password")).autocomplete("new-password").render(errors))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "register_submit")) }

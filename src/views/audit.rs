@@ -1,15 +1,30 @@
 //! The auditor's console: the verification log filtered and paged, the
 //! chain's status, and one claim's timeline. Read-only.
 
+use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
 use super::components::notice;
 use super::layout::Frame;
-use crate::db::audit_read::Entry;
-use crate::db::audit_stats::Flag;
-use crate::domain::anomaly::AgentDay;
-use crate::i18n::t;
-use crate::web::api::audit::{explain, rfc3339};
+use crate::db::audit::anomalies::Flag;
+use crate::db::audit::read::Entry;
+use crate::domain::audit::anomaly::AgentDay;
+use crate::i18n::{t, Lang};
+
+/// An instant as RFC 3339 UTC with microseconds (what the log stores).
+pub fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The sentence that explains a flag, its facts filled in.
+pub fn explain(lang: Lang, f: &Flag) -> String {
+    let mut text = t(lang, f.kind.explanation_key()).to_string();
+    for (k, v) in &f.facts {
+        text = text.replace(&format!("{{{k}}}"), v);
+    }
+    text
+}
 
 /// The filter form's current values (as typed).
 pub struct Filters<'a> {
@@ -173,7 +188,7 @@ fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Marku
                     label for="kind" { (t(l, "audit_anomaly_kind")) }
                     select id="kind" name="kind" {
                         option value="" { (t(l, "audit_all_kinds")) }
-                        @for k in crate::domain::anomaly::Kind::ALL {
+                        @for k in crate::domain::audit::anomaly::Kind::ALL {
                             option value=(k.code()) selected[r.kind == k.code()] { (t(l, &format!("anomaly_kind_{}", k.code()))) }
                         }
                     }

@@ -11,10 +11,12 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{AppState, State};
 use crate::app::error::AppError;
-use crate::auth::{self as creds, TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS};
 use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::{participants, run, staff};
 use crate::domain::role::Role;
+use crate::infra::crypto::{
+    self as creds, TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS,
+};
 
 pub const SESSION_COOKIE: &str = "antre_session";
 /// A kiosk's or booth computer's device credential.

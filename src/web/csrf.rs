@@ -13,7 +13,7 @@ pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
     match req.cookie(COOKIE) {
         Some(c) if c.value().len() >= 20 => (c.value().to_string(), None),
         _ => {
-            let t = crate::auth::random_token(24);
+            let t = crate::infra::crypto::random_token(24);
             let cookie = Cookie::build(COOKIE, t.clone())
                 .path("/")
                 .http_only(true)

@@ -17,17 +17,17 @@ use std::sync::Arc;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::app::error::AppError;
-use crate::auth::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::infra::crypto::JwtKeys;
 
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
     pub jwt: JwtKeys,
-    pub store: Arc<dyn crate::storage::DocumentStore>,
+    pub store: Arc<dyn crate::infra::storage::DocumentStore>,
     pub live: live::Live,
 }
 

@@ -151,7 +151,7 @@ pub fn start(db: Db, clock: Clock, mut floor: broadcast::Receiver<FloorEvent>) -
         next: Arc::new(AtomicU64::new(1)),
         db,
         clock,
-        origin: crate::auth::random_token(12).into(),
+        origin: crate::infra::crypto::random_token(12).into(),
     };
     let poller = hub.clone();
     actix_web::rt::spawn(async move {

@@ -582,7 +582,7 @@ async fn scale_a_million_entries_verify_and_filtered_page() {
     let t = Instant::now();
     let written = tokio::task::block_in_place(|| {
         let pool = antre::db::Db::connect_once(&url).unwrap();
-        antre::audit_synth::generate(&pool, wanted, start).unwrap()
+        crate::common::audit_synth::generate(&pool, wanted, start).unwrap()
     });
     println!("generated {written} entries in {:.1?}", t.elapsed());
     assert_eq!(written, wanted);
@@ -1325,7 +1325,7 @@ async fn synthetic_entries_continue_the_chain(backend: Backend) {
     let url = antre::config::DatabaseUrl::parse(&db.url).unwrap();
     let written = tokio::task::block_in_place(|| {
         let pool = antre::db::Db::connect_once(&url).unwrap();
-        antre::audit_synth::generate(&pool, 2_500, start).unwrap()
+        crate::common::audit_synth::generate(&pool, 2_500, start).unwrap()
     });
     assert_eq!(written, 2_500);
     let total = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
@@ -1353,3 +1353,43 @@ async fn synthetic_entries_continue_the_chain(backend: Backend) {
     );
 }
 both_backends!(synthetic_entries_continue_the_chain);
+
+/// An entry written inside a blocking database closure (the headcount
+/// change) carries the request's own id and address: the actor is built
+/// from the request and passed down, not read from a task-local.
+async fn an_entry_written_in_a_blocking_closure_keeps_the_request(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(CLOCK));
+    let admin = staff(&app, &db, "admin", &[]).await;
+    let auditor = staff(&app, &db, "auditor", &[]).await.token;
+    let (status, v) = app
+        .post(
+            "/api/v1/admin/companies",
+            Some(&admin.token),
+            &json!({"npp": "REQID01", "name": "PT Request", "headcount": 10}),
+        )
+        .await;
+    assert_eq!(status, 201, "company: {v}");
+    let res = app
+        .client
+        .put(app.url("/api/v1/admin/companies/REQID01/headcount"))
+        .bearer_auth(&admin.token)
+        .header("X-Request-Id", "headcount-req.7")
+        .json(&json!({"headcount": 25, "reference_date": "2026-11-01"}))
+        .send()
+        .await
+        .expect("headcount");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-request-id"], "headcount-req.7");
+    let v = entries(&app, &auditor, "?action=headcount_set").await;
+    let [e] = list(&v).as_slice() else {
+        panic!("one headcount entry: {v}");
+    };
+    assert_eq!(e["request_id"], "headcount-req.7", "{e}");
+    assert_eq!(e["client_ip"], "127.0.0.1", "{e}");
+    assert_eq!(e["actor_id"], admin.id, "{e}");
+    assert_eq!(e["actor_role"], "admin", "{e}");
+}
+both_backends!(an_entry_written_in_a_blocking_closure_keeps_the_request);

@@ -23,10 +23,7 @@ use crate::catalog::{lex, rust_files, Tok, SRC};
 
 /// Violations as of the application-layer skeleton: (file under `src/`,
 /// what it names). Remove an entry when its arrow is gone.
-const ALLOWED: &[(&str, &str)] = &[
-    ("views/account.rs", "web"),
-    ("views/audit.rs", "web"),
-];
+const ALLOWED: &[(&str, &str)] = &[];
 
 /// The longest a production file may be (issue 12: ~400, hard limit 450).
 const MAX_LINES: usize = 450;
@@ -35,13 +32,7 @@ const MAX_LINES: usize = 450;
 const EXEMPT_FROM_SIZE: &[&str] = &["db/schema.rs"];
 
 /// Files over `MAX_LINES` today. Remove an entry when its file is split.
-const OVERSIZED: &[&str] = &[
-    "db/audit_stats.rs",
-    "domain/anomaly.rs",
-    "domain/audit_chain.rs",
-    "domain/branch_seed.rs",
-    "web/api/audit.rs",
-];
+const OVERSIZED: &[&str] = &["domain/branch_seed.rs"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Layer {

@@ -3,131 +3,20 @@
 //! key to keep outside the system. Auditors and admins only; read-only.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::app::audit::read::{self as audit, EntriesQuery, RangeQuery};
 use crate::app::error::{AppError, AppResult};
-use crate::db::audit_read::{self, Checkpoint, Entry, Filter};
-use crate::db::audit_stats::{self, Range};
-use crate::db::run;
-use crate::domain::anomaly::{AgentDay, Kind};
+use crate::db::audit::anomalies::Flag;
+use crate::db::audit::read::{Checkpoint, Entry};
+use crate::domain::audit::anomaly::{AgentDay, Kind};
 use crate::domain::role::Role;
-use crate::i18n::{t, Lang};
+use crate::i18n::Lang;
+use crate::views::audit::{explain, rfc3339};
 use crate::web::auth::Authenticated;
 use crate::web::State;
 
-/// Entries per page.
-pub const PAGE: i64 = 100;
-/// Rows in one CSV export at most.
-pub const CSV_LIMIT: i64 = 100_000;
-
 const AUDIT_ROLES: &[Role] = &[Role::Auditor, Role::Admin];
-
-/// A participant id no row has: a NIK filter that found nobody.
-const NOBODY: i64 = -1;
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct EntriesQuery {
-    /// Branch code of the subject.
-    pub branch: Option<String>,
-    /// Actor (staff or participant) id.
-    pub actor: Option<String>,
-    /// Action, e.g. `session.finished`.
-    pub action: Option<String>,
-    /// Participant id of the subject.
-    pub participant: Option<String>,
-    /// Claim id of the subject.
-    pub claim: Option<String>,
-    /// From (inclusive): RFC 3339, or YYYY-MM-DD (start of that UTC day).
-    pub from: Option<String>,
-    /// To: RFC 3339 (exclusive), or YYYY-MM-DD (that whole UTC day).
-    pub to: Option<String>,
-    /// Cursor: the last seq seen (the previous page's `next`).
-    pub after: Option<String>,
-    /// The participant's NIK (16 digits): looked up to the participant.
-    pub nik: Option<String>,
-}
-
-fn nonempty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn int(field: &'static str, v: &Option<String>) -> AppResult<Option<i64>> {
-    nonempty(v)
-        .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| AppError::unprocessable("invalid_field").field(field))
-        })
-        .transpose()
-}
-
-/// An instant from RFC 3339 or a date; `end_of_day` makes a date mean the
-/// end of that day (for the exclusive upper bound).
-fn instant(
-    field: &'static str,
-    v: &Option<String>,
-    end_of_day: bool,
-) -> AppResult<Option<NaiveDateTime>> {
-    let Some(s) = nonempty(v) else {
-        return Ok(None);
-    };
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(Some(t.naive_utc()));
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::unprocessable("invalid_date").field(field))?;
-    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(Some(if end_of_day {
-        start + TimeDelta::days(1)
-    } else {
-        start
-    }))
-}
-
-/// A NIK as the auditor typed it: 16 digits, spaces ignored.
-pub fn nik_filter(v: &Option<String>) -> AppResult<Option<String>> {
-    let Some(s) = nonempty(v) else {
-        return Ok(None);
-    };
-    let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::unprocessable("invalid_nik").field("nik"));
-    }
-    Ok(Some(digits))
-}
-
-impl EntriesQuery {
-    /// The filter, with a NIK resolved to its participant (no participant
-    /// with that NIK, or another one than `participant`: nothing matches).
-    pub async fn resolve(&self, state: &State) -> AppResult<Filter> {
-        let mut f = self.filter()?;
-        if let Some(nik) = nik_filter(&self.nik)? {
-            let found = run(&state.db, move |db| {
-                db.read(|c| -> AppResult<_> { Ok(audit_stats::participant_by_nik(c, &nik)?) })
-            })
-            .await?;
-            f.participant = match (found, f.participant) {
-                (Some(id), None) => Some(id),
-                (Some(id), Some(p)) if id == p => Some(id),
-                _ => Some(NOBODY),
-            };
-        }
-        Ok(f)
-    }
-
-    pub fn filter(&self) -> AppResult<Filter> {
-        Ok(Filter {
-            branch: nonempty(&self.branch).map(str::to_string),
-            actor: int("actor", &self.actor)?,
-            action: nonempty(&self.action).map(str::to_string),
-            participant: int("participant", &self.participant)?,
-            claim: int("claim", &self.claim)?,
-            from: instant("from", &self.from, false)?,
-            to: instant("to", &self.to, true)?,
-            after: int("after", &self.after)?,
-        })
-    }
-}
 
 /// One entry as the API shows it: every column, `at` in RFC 3339 UTC.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -151,11 +40,6 @@ pub struct EntryBody {
     pub request_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
-}
-
-pub fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 impl From<Entry> for EntryBody {
@@ -190,22 +74,6 @@ pub struct EntriesPage {
     pub next: Option<i64>,
 }
 
-/// One page of entries and the cursor of the next (None on the last).
-pub async fn page(state: &State, filter: Filter) -> AppResult<(Vec<Entry>, Option<i64>)> {
-    let mut rows = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_read::search(c, &filter, PAGE + 1)?) })
-    })
-    .await?;
-    let more = rows.len() as i64 > PAGE;
-    rows.truncate(PAGE as usize);
-    let next = if more {
-        rows.last().map(|e| e.seq)
-    } else {
-        None
-    };
-    Ok((rows, next))
-}
-
 /// The verification log, filtered, in seq order, 100 per page.
 #[utoipa::path(get, path = "/api/v1/audit/entries", params(EntriesQuery),
     responses((status = 200, body = EntriesPage), (status = 401, body = super::ErrorBody),
@@ -217,7 +85,7 @@ pub async fn entries(
     q: web::Query<EntriesQuery>,
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let (rows, next) = page(&state, q.resolve(&state).await?).await?;
+    let (rows, next) = audit::page(&state.db, q.resolve(&state.db).await?).await?;
     Ok(HttpResponse::Ok().json(EntriesPage {
         entries: rows.into_iter().map(EntryBody::from).collect(),
         next,
@@ -235,11 +103,8 @@ pub async fn entries_csv(
     q: web::Query<EntriesQuery>,
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let filter = q.resolve(&state).await?;
-    let rows = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_read::search(c, &filter, CSV_LIMIT)?) })
-    })
-    .await?;
+    let filter = q.resolve(&state.db).await?;
+    let rows = audit::export(&state.db, filter).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[String]| {
         w.write_record(rec).map_err(AppError::internal)
@@ -319,10 +184,7 @@ pub async fn timeline(
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
     let id = path.into_inner();
-    let rows = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_read::timeline(c, id)?) })
-    })
-    .await?;
+    let rows = audit::timeline(&state.db, id).await?;
     Ok(HttpResponse::Ok().json(Timeline {
         claim_id: id,
         entries: rows.into_iter().map(EntryBody::from).collect(),
@@ -342,10 +204,7 @@ pub struct Checkpoints {
     security(("bearer" = [])))]
 pub async fn checkpoints(state: State, who: Authenticated) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let checkpoints = run(&state.db, |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_read::checkpoints(c)?) })
-    })
-    .await?;
+    let checkpoints = audit::checkpoints(&state.db).await?;
     Ok(HttpResponse::Ok().json(Checkpoints { checkpoints }))
 }
 
@@ -362,7 +221,7 @@ pub struct PublicKey {
     security(("bearer" = [])))]
 pub async fn public_key(state: State, who: Authenticated) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
-    let key = crate::audit::AuditKey::load_or_create(&state.settings.data_dir)
+    let key = crate::app::audit::AuditKey::load_or_create(&state.settings.data_dir)
         .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok().json(PublicKey {
         algorithm: "Ed25519",
@@ -370,68 +229,10 @@ pub async fn public_key(state: State, who: Authenticated) -> AppResult<HttpRespo
     }))
 }
 
-/// The longest range of days the figures and the anomaly list cover.
-pub const MAX_RANGE_DAYS: i64 = 31;
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct RangeQuery {
-    /// Branch code; all branches when absent.
-    pub branch: Option<String>,
-    /// First branch-local day, YYYY-MM-DD (default: today in UTC).
-    pub from: Option<String>,
-    /// Last branch-local day, inclusive (default: `from`).
-    pub to: Option<String>,
-    /// Anomalies only: one kind (quick_verification, outside_hours,
-    /// high_rate, unassigned_view, self_edited).
-    pub kind: Option<String>,
-}
-
-fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> {
-    nonempty(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::unprocessable("invalid_date").field(field))
-        })
-        .transpose()
-}
-
-impl RangeQuery {
-    pub fn range(&self, today: NaiveDate) -> AppResult<Range> {
-        let from = day("from", &self.from)?.unwrap_or(today);
-        let to = day("to", &self.to)?.unwrap_or(from);
-        if to < from {
-            return Err(AppError::unprocessable("invalid_date").field("to"));
-        }
-        if (to - from).num_days() >= MAX_RANGE_DAYS {
-            return Err(AppError::unprocessable("audit_range_too_long").field("to"));
-        }
-        Ok(Range {
-            branch: nonempty(&self.branch).map(str::to_string),
-            from,
-            to,
-        })
-    }
-
-    pub fn kind(&self) -> AppResult<Option<Kind>> {
-        nonempty(&self.kind)
-            .map(|k| {
-                Kind::parse(k).ok_or_else(|| AppError::unprocessable("invalid_field").field("kind"))
-            })
-            .transpose()
-    }
-}
-
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgentDays {
     /// One row per agent, branch and branch-local day, by branch, day, agent.
     pub agents: Vec<AgentDay>,
-}
-
-pub async fn load_agent_days(state: &State, range: Range) -> AppResult<Vec<AgentDay>> {
-    run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_stats::agent_days(c, &range)?) })
-    })
-    .await
 }
 
 /// Per agent and branch-local day: sessions, average handling time,
@@ -447,7 +248,7 @@ pub async fn agents(
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
     let range = q.range(state.clock.now().date_naive())?;
-    let agents = load_agent_days(&state, range).await?;
+    let agents = audit::agent_days(&state.db, range).await?;
     Ok(HttpResponse::Ok().json(AgentDays { agents }))
 }
 
@@ -469,17 +270,8 @@ pub struct AnomalyBody {
     pub explanation_en: String,
 }
 
-/// The sentence that explains a flag, its facts filled in.
-pub fn explain(lang: Lang, f: &audit_stats::Flag) -> String {
-    let mut text = t(lang, f.kind.explanation_key()).to_string();
-    for (k, v) in &f.facts {
-        text = text.replace(&format!("{{{k}}}"), v);
-    }
-    text
-}
-
-impl From<&audit_stats::Flag> for AnomalyBody {
-    fn from(f: &audit_stats::Flag) -> Self {
+impl From<&Flag> for AnomalyBody {
+    fn from(f: &Flag) -> Self {
         Self {
             kind: f.kind,
             seq: f.seq,
@@ -503,17 +295,6 @@ pub struct Anomalies {
     pub anomalies: Vec<AnomalyBody>,
 }
 
-pub async fn load_anomalies(
-    state: &State,
-    range: Range,
-    kind: Option<Kind>,
-) -> AppResult<Vec<audit_stats::Flag>> {
-    run(&state.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(audit_stats::anomalies(c, &range, kind)?) })
-    })
-    .await
-}
-
 /// Verifications and document views that deserve a look, each explained
 /// (rules in README "The verification log").
 #[utoipa::path(get, path = "/api/v1/audit/anomalies", params(RangeQuery),
@@ -527,7 +308,7 @@ pub async fn anomalies(
 ) -> AppResult<HttpResponse> {
     who.0.require_staff(AUDIT_ROLES)?;
     let range = q.range(state.clock.now().date_naive())?;
-    let flags = load_anomalies(&state, range, q.kind()?).await?;
+    let flags = audit::anomalies(&state.db, range, q.kind()?).await?;
     Ok(HttpResponse::Ok().json(Anomalies {
         anomalies: flags.iter().map(AnomalyBody::from).collect(),
     }))

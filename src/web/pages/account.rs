@@ -53,7 +53,7 @@ pub struct RegisterForm {
 
 pub async fn register_form(req: HttpRequest) -> HttpResponse {
     let ctx = PageCtx::new(&req).await;
-    let body = view::register(&ctx.frame(), &RegisterRequest::default(), &[]);
+    let body = view::register(&ctx.frame(), &view::RegisterValues::default(), &[]);
     ctx.ok(ctx.t("register_title"), body)
 }
 
@@ -100,11 +100,14 @@ pub async fn register_submit(
                     message: e.message(ctx.lang),
                 })
                 .collect();
-            let blank = RegisterRequest {
-                password: String::new(),
-                ..input
+            let shown = view::RegisterValues {
+                nik: &input.nik,
+                kpj: &input.kpj,
+                full_name: &input.full_name,
+                email: &input.email,
+                phone: &input.phone,
             };
-            let body = view::register(&ctx.frame(), &blank, &errors);
+            let body = view::register(&ctx.frame(), &shown, &errors);
             ctx.render(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 ctx.t("register_title"),

@@ -2,19 +2,16 @@
 //! with filters and a cursor, the chain's status on demand, and a claim's
 //! timeline.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::PageCtx;
+use crate::app::audit::read::{self as audit, nik_filter, EntriesQuery, RangeQuery};
 use crate::app::error::{AppError, AppResult};
-use crate::db::{audit_read, run};
 use crate::domain::role::Role;
 use crate::views::audit as view;
-use crate::web::api::audit::{
-    load_agent_days, load_anomalies, nik_filter, page, EntriesQuery, RangeQuery,
-};
 use crate::web::State;
 
 /// How long a verification from the console may run before it reports
@@ -59,22 +56,16 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
         };
         // A NIK is turned into the participant's id at once: the full NIK
         // never travels on in the cursor and CSV links, and is shown masked.
-        let filter = api_query.resolve(&state).await?;
+        let filter = api_query.resolve(&state.db).await?;
         let nik_shown = nik_filter(&q.nik)?.map(|n| crate::domain::nik::mask_str(&n));
         let participant = filter.participant.filter(|p| *p > 0).map(|p| p.to_string());
-        let (entries, next) = page(&state, filter).await?;
+        let (entries, next) = audit::page(&state.db, filter).await?;
         let chain = if q.verify.is_some() {
-            let data_dir = state.settings.data_dir.clone();
-            let v = run(&state.db, move |db| -> AppResult<_> {
-                let key = crate::audit::AuditKey::load_or_create(&data_dir)
-                    .map_err(AppError::internal)?;
-                Ok(crate::audit::verify(
-                    db,
-                    Some(&key),
-                    None,
-                    Some(Instant::now() + VERIFY_BUDGET),
-                )?)
-            })
+            let v = crate::app::audit::verify_console(
+                &state.db,
+                &state.settings.data_dir,
+                VERIFY_BUDGET,
+            )
             .await?;
             Some(view::ChainStatus {
                 intact: v.intact,
@@ -144,10 +135,7 @@ pub async fn claim_timeline(req: HttpRequest, state: State, path: web::Path<i64>
     let r = async {
         require_auditor(&ctx)?;
         let id = path.into_inner();
-        let entries = run(&state.db, move |db| {
-            db.read(|c| -> AppResult<_> { Ok(audit_read::timeline(c, id)?) })
-        })
-        .await?;
+        let entries = audit::timeline(&state.db, id).await?;
         let body = view::timeline(&ctx.frame(), id, &entries);
         Ok(ctx.ok(ctx.t("audit_timeline_title"), body))
     }
@@ -199,7 +187,7 @@ pub async fn agents(req: HttpRequest, state: State, q: web::Query<RangeForm>) ->
     let r = async {
         require_auditor(&ctx)?;
         let today = state.clock.now().date_naive();
-        let rows = load_agent_days(&state, q.query().range(today)?).await?;
+        let rows = audit::agent_days(&state.db, q.query().range(today)?).await?;
         let body = view::agents(&ctx.frame(), &q.shown(today), &rows);
         Ok(ctx.ok(ctx.t("audit_agents_title"), body))
     }
@@ -214,7 +202,7 @@ pub async fn anomalies(req: HttpRequest, state: State, q: web::Query<RangeForm>)
         require_auditor(&ctx)?;
         let today = state.clock.now().date_naive();
         let query = q.query();
-        let flags = load_anomalies(&state, query.range(today)?, query.kind()?).await?;
+        let flags = audit::anomalies(&state.db, query.range(today)?, query.kind()?).await?;
         let body = view::anomalies(&ctx.frame(), &q.shown(today), &flags);
         Ok(ctx.ok(ctx.t("audit_anomalies_title"), body))
     }

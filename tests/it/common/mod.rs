@@ -3,6 +3,7 @@
 //! `ANTRE_TEST_POSTGRES_URL` is set) and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod audit_synth;
 pub mod bookings;
 pub mod files;
 pub mod fixtures;

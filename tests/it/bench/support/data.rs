@@ -5,9 +5,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use antre::auth::{JwtKeys, TokenClaims, AUDIENCE, ISSUER};
 use antre::config::DatabaseUrl;
 use antre::db::{auth as sessions, claims, participants, staff, Db, DbError};
+use antre::infra::crypto::{JwtKeys, TokenClaims, AUDIENCE, ISSUER};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 
@@ -64,7 +64,7 @@ fn session(
     staff_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<String, DbError> {
-    let id = antre::auth::random_token(24);
+    let id = antre::infra::crypto::random_token(24);
     sessions::create(
         c,
         &sessions::AuthSession {

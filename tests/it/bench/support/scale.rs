@@ -221,9 +221,10 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
     let auditor = {
         let db = b::open(&tdb, 2);
         let t = Instant::now();
-        let written =
-            tokio::task::block_in_place(|| antre::audit_synth::generate(&db, entries, start))
-                .expect("generate audit entries");
+        let written = tokio::task::block_in_place(|| {
+            crate::common::audit_synth::generate(&db, entries, start)
+        })
+        .expect("generate audit entries");
         println!("  generated {written} entries in {:.1?}", t.elapsed());
         b::staff_member(&db, "auditor", None, None, now)
     };

@@ -1,5 +1,5 @@
-//! Synthetic verification-log entries, **for benchmarks and tests only**:
-//! never call this on a production database. It appends a realistic mix of
+//! Synthetic verification-log entries for the benchmarks and the audit
+//! tests (never shipped in the library). It appends a realistic mix of
 //! validly chained entries (a branch visit at a time: ticket, assignment,
 //! identity check, document reviews and views, the claim decision and the
 //! session outcome, with staff sign-ins in between) over the seeded
@@ -13,10 +13,10 @@
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::audit_log;
-use crate::db::{audit, Db, DbConnection, DbError};
-use crate::domain::audit_chain::{self as chain, EntryFields};
-use crate::domain::branch_seed::BRANCHES;
+use antre::db::schema::audit_log;
+use antre::db::{audit, Db, DbConnection, DbError};
+use antre::domain::audit::chain::{self as chain, EntryFields};
+use antre::domain::branch_seed::BRANCHES;
 
 /// Entries per write transaction.
 const TX_ROWS: usize = 50_000;
@@ -284,7 +284,7 @@ fn insert(c: &mut DbConnection, rows: &[Row]) -> Result<(), DbError> {
     if rows.is_empty() {
         return Ok(());
     }
-    crate::per_backend!(c, conn => {
+    antre::per_backend!(c, conn => {
         diesel::insert_into(audit_log::table).values(rows).execute(conn)?;
     });
     Ok(())

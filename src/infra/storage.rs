@@ -49,7 +49,10 @@ impl DocumentStore for FsStore {
         // half-written file under the real name.
         // The temporary name is unique per write: the same bytes may be
         // stored by two requests at once.
-        let tmp = dir.join(format!("{key}.{}.tmp", crate::auth::random_token(9)));
+        let tmp = dir.join(format!(
+            "{key}.{}.tmp",
+            crate::infra::crypto::random_token(9)
+        ));
         let mut f =
             std::fs::File::create(&tmp).map_err(|e| format!("cannot write document: {e}"))?;
         let written = f.write_all(bytes).and_then(|_| f.sync_all());

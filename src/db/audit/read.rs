@@ -8,9 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{audit_checkpoints, audit_log};
-use super::{DbConnection, DbError};
-use crate::domain::audit_chain::{Break, EntryFields, Verifier};
+use crate::db::schema::{audit_checkpoints, audit_log};
+use crate::db::{DbConnection, DbError};
+use crate::domain::audit::chain::{Break, EntryFields, Verifier};
 
 /// One log entry with every column.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]

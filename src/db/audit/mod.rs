@@ -2,7 +2,7 @@
 //! verification or to access is recorded here through [`record`], inside
 //! the transaction of the action itself (no action without its entry, no
 //! entry without its action). Entries form a hash chain (see
-//! `domain::audit_chain`); the database refuses UPDATE and DELETE on the
+//! `domain::audit::chain`); the database refuses UPDATE and DELETE on the
 //! table (migration 5).
 //!
 //! Appending in order: each entry carries the previous entry's hash and an
@@ -15,9 +15,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+pub mod anomalies;
+pub mod read;
+pub mod stats;
+
 use super::schema::audit_log;
 use super::{DbConnection, DbError};
-use crate::domain::audit_chain as chain;
+use crate::domain::audit::chain;
 
 /// Who acted.
 #[derive(Debug, Clone, Default)]

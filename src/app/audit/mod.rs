@@ -1,59 +1,27 @@
-//! The log's seal: the Ed25519 key kept in the data dir, signed checkpoints
-//! of the chain's head, and the full verification that `antre audit verify`
+//! The log's seal: signed checkpoints of the chain's head, and the full
+//! verification that `antre audit verify`
 //! and the auditor console run.
 
+pub mod read;
+
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
 
-use crate::db::audit_read::{self, Checkpoint};
+use crate::db::audit::read::{self as audit_read, Checkpoint};
 use crate::db::{audit, Db, DbError};
-use crate::domain::audit_chain::checkpoint_message;
+use crate::domain::audit::chain::checkpoint_message;
+use crate::infra::audit_key;
+pub use crate::infra::audit_key::AuditKey;
 
-const KEY_FILE: &str = "audit_ed25519.key";
-
-/// The signing key; generated once into `DATA_DIR/audit_ed25519.key`
-/// (PKCS#8, hex, mode 0600).
-pub struct AuditKey {
-    pair: Ed25519KeyPair,
-}
-
-impl AuditKey {
-    pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
-        let path = data_dir.join(KEY_FILE);
-        let pkcs8 = match std::fs::read_to_string(&path) {
-            Ok(text) => hex::decode(text.trim())
-                .map_err(|_| format!("{} is not a hex key", path.display()))?,
-            Err(_) => {
-                std::fs::create_dir_all(data_dir)
-                    .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-                let rng = ring::rand::SystemRandom::new();
-                let doc = Ed25519KeyPair::generate_pkcs8(&rng)
-                    .map_err(|_| "cannot generate the audit signing key".to_string())?;
-                crate::auth::write_private(&path, hex::encode(doc.as_ref()).as_bytes())?;
-                doc.as_ref().to_vec()
-            }
-        };
-        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8)
-            .map_err(|_| format!("{} does not hold an Ed25519 key", path.display()))?;
-        Ok(Self { pair })
-    }
-
-    pub fn public_key_hex(&self) -> String {
-        hex::encode(self.pair.public_key().as_ref())
-    }
-
-    fn sign(&self, seq: i64, hash: &str, at: NaiveDateTime) -> Checkpoint {
-        let sig = self.pair.sign(checkpoint_message(seq, hash).as_bytes());
-        Checkpoint {
-            seq,
-            hash: hash.to_string(),
-            signed_at: at,
-            signature: hex::encode(sig.as_ref()),
-            public_key: self.public_key_hex(),
-        }
+fn sign(key: &AuditKey, seq: i64, hash: &str, at: NaiveDateTime) -> Checkpoint {
+    Checkpoint {
+        seq,
+        hash: hash.to_string(),
+        signed_at: at,
+        signature: key.sign_hex(&checkpoint_message(seq, hash)),
+        public_key: key.public_key_hex(),
     }
 }
 
@@ -72,19 +40,18 @@ pub fn checkpoint(
         if only_if_new && audit_read::last_checkpoint_seq(c)?.is_some_and(|s| s >= seq) {
             return Ok(None);
         }
-        let cp = key.sign(seq, &hash, now);
+        let cp = sign(key, seq, &hash, now);
         audit_read::insert_checkpoint(c, &cp)?;
         Ok(Some(cp))
     })
 }
 
 fn signature_ok(cp: &Checkpoint) -> bool {
-    let (Ok(pk), Ok(sig)) = (hex::decode(&cp.public_key), hex::decode(&cp.signature)) else {
-        return false;
-    };
-    UnparsedPublicKey::new(&ED25519, pk)
-        .verify(checkpoint_message(cp.seq, &cp.hash).as_bytes(), &sig)
-        .is_ok()
+    audit_key::signature_ok(
+        &cp.public_key,
+        &cp.signature,
+        &checkpoint_message(cp.seq, &cp.hash),
+    )
 }
 
 /// The result of a full verification.
@@ -194,4 +161,19 @@ pub fn verify(
         checkpoints: cps.len(),
         incomplete: report.incomplete,
     })
+}
+
+/// The console's verification: with this system's key, stopping after
+/// `budget` and reporting how far it got.
+pub async fn verify_console(
+    db: &Db,
+    data_dir: &Path,
+    budget: Duration,
+) -> crate::app::AppResult<Verdict> {
+    let data_dir = data_dir.to_path_buf();
+    crate::db::run(db, move |db| -> crate::app::AppResult<_> {
+        let key = AuditKey::load_or_create(&data_dir).map_err(crate::app::AppError::internal)?;
+        Ok(verify(db, Some(&key), None, Some(Instant::now() + budget))?)
+    })
+    .await
 }

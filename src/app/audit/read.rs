@@ -1,0 +1,230 @@
+//! Reading the verification log: the auditor's filters (parsed from what
+//! was typed), pages of entries, a claim's timeline, the checkpoints, the
+//! per-agent figures and the anomaly list. The console pages and the JSON
+//! API both call these.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
+use serde::Deserialize;
+
+use crate::app::error::{AppError, AppResult};
+use crate::db::audit::anomalies::{self, Flag};
+use crate::db::audit::read::{self, Checkpoint, Entry, Filter};
+use crate::db::audit::stats::{self, Range};
+use crate::db::{run, Db};
+use crate::domain::audit::anomaly::{AgentDay, Kind};
+
+/// Entries per page.
+pub const PAGE: i64 = 100;
+/// Rows in one CSV export at most.
+pub const CSV_LIMIT: i64 = 100_000;
+
+/// A participant id no row has: a NIK filter that found nobody.
+const NOBODY: i64 = -1;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct EntriesQuery {
+    /// Branch code of the subject.
+    pub branch: Option<String>,
+    /// Actor (staff or participant) id.
+    pub actor: Option<String>,
+    /// Action, e.g. `session.finished`.
+    pub action: Option<String>,
+    /// Participant id of the subject.
+    pub participant: Option<String>,
+    /// Claim id of the subject.
+    pub claim: Option<String>,
+    /// From (inclusive): RFC 3339, or YYYY-MM-DD (start of that UTC day).
+    pub from: Option<String>,
+    /// To: RFC 3339 (exclusive), or YYYY-MM-DD (that whole UTC day).
+    pub to: Option<String>,
+    /// Cursor: the last seq seen (the previous page's `next`).
+    pub after: Option<String>,
+    /// The participant's NIK (16 digits): looked up to the participant.
+    pub nik: Option<String>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn int(field: &'static str, v: &Option<String>) -> AppResult<Option<i64>> {
+    nonempty(v)
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| AppError::unprocessable("invalid_field").field(field))
+        })
+        .transpose()
+}
+
+/// An instant from RFC 3339 or a date; `end_of_day` makes a date mean the
+/// end of that day (for the exclusive upper bound).
+fn instant(
+    field: &'static str,
+    v: &Option<String>,
+    end_of_day: bool,
+) -> AppResult<Option<NaiveDateTime>> {
+    let Some(s) = nonempty(v) else {
+        return Ok(None);
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(t.naive_utc()));
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::unprocessable("invalid_date").field(field))?;
+    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(Some(if end_of_day {
+        start + TimeDelta::days(1)
+    } else {
+        start
+    }))
+}
+
+/// A NIK as the auditor typed it: 16 digits, spaces ignored.
+pub fn nik_filter(v: &Option<String>) -> AppResult<Option<String>> {
+    let Some(s) = nonempty(v) else {
+        return Ok(None);
+    };
+    let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::unprocessable("invalid_nik").field("nik"));
+    }
+    Ok(Some(digits))
+}
+
+impl EntriesQuery {
+    /// The filter, with a NIK resolved to its participant (no participant
+    /// with that NIK, or another one than `participant`: nothing matches).
+    pub async fn resolve(&self, db: &Db) -> AppResult<Filter> {
+        let mut f = self.filter()?;
+        if let Some(nik) = nik_filter(&self.nik)? {
+            let found = run(db, move |db| {
+                db.read(|c| -> AppResult<_> { Ok(stats::participant_by_nik(c, &nik)?) })
+            })
+            .await?;
+            f.participant = match (found, f.participant) {
+                (Some(id), None) => Some(id),
+                (Some(id), Some(p)) if id == p => Some(id),
+                _ => Some(NOBODY),
+            };
+        }
+        Ok(f)
+    }
+
+    pub fn filter(&self) -> AppResult<Filter> {
+        Ok(Filter {
+            branch: nonempty(&self.branch).map(str::to_string),
+            actor: int("actor", &self.actor)?,
+            action: nonempty(&self.action).map(str::to_string),
+            participant: int("participant", &self.participant)?,
+            claim: int("claim", &self.claim)?,
+            from: instant("from", &self.from, false)?,
+            to: instant("to", &self.to, true)?,
+            after: int("after", &self.after)?,
+        })
+    }
+}
+
+/// One page of entries and the cursor of the next (None on the last).
+pub async fn page(db: &Db, filter: Filter) -> AppResult<(Vec<Entry>, Option<i64>)> {
+    let mut rows = run(db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(read::search(c, &filter, PAGE + 1)?) })
+    })
+    .await?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let next = if more {
+        rows.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// The rows of one CSV export (at most [`CSV_LIMIT`]).
+pub async fn export(db: &Db, filter: Filter) -> AppResult<Vec<Entry>> {
+    run(db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(read::search(c, &filter, CSV_LIMIT)?) })
+    })
+    .await
+}
+
+/// Everything recorded about one claim, in order.
+pub async fn timeline(db: &Db, claim_id: i64) -> AppResult<Vec<Entry>> {
+    run(db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(read::timeline(c, claim_id)?) })
+    })
+    .await
+}
+
+/// Every signed checkpoint of the log's head.
+pub async fn checkpoints(db: &Db) -> AppResult<Vec<Checkpoint>> {
+    run(db, |db| {
+        db.read(|c| -> AppResult<_> { Ok(read::checkpoints(c)?) })
+    })
+    .await
+}
+
+/// The longest range of days the figures and the anomaly list cover.
+pub const MAX_RANGE_DAYS: i64 = 31;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct RangeQuery {
+    /// Branch code; all branches when absent.
+    pub branch: Option<String>,
+    /// First branch-local day, YYYY-MM-DD (default: today in UTC).
+    pub from: Option<String>,
+    /// Last branch-local day, inclusive (default: `from`).
+    pub to: Option<String>,
+    /// Anomalies only: one kind (quick_verification, outside_hours,
+    /// high_rate, unassigned_view, self_edited).
+    pub kind: Option<String>,
+}
+
+fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    nonempty(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::unprocessable("invalid_date").field(field))
+        })
+        .transpose()
+}
+
+impl RangeQuery {
+    pub fn range(&self, today: NaiveDate) -> AppResult<Range> {
+        let from = day("from", &self.from)?.unwrap_or(today);
+        let to = day("to", &self.to)?.unwrap_or(from);
+        if to < from {
+            return Err(AppError::unprocessable("invalid_date").field("to"));
+        }
+        if (to - from).num_days() >= MAX_RANGE_DAYS {
+            return Err(AppError::unprocessable("audit_range_too_long").field("to"));
+        }
+        Ok(Range {
+            branch: nonempty(&self.branch).map(str::to_string),
+            from,
+            to,
+        })
+    }
+
+    pub fn kind(&self) -> AppResult<Option<Kind>> {
+        nonempty(&self.kind)
+            .map(|k| {
+                Kind::parse(k).ok_or_else(|| AppError::unprocessable("invalid_field").field("kind"))
+            })
+            .transpose()
+    }
+}
+
+pub async fn agent_days(db: &Db, range: Range) -> AppResult<Vec<AgentDay>> {
+    run(db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(stats::agent_days(c, &range)?) })
+    })
+    .await
+}
+
+pub async fn anomalies(db: &Db, range: Range, kind: Option<Kind>) -> AppResult<Vec<Flag>> {
+    run(db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(anomalies::anomalies(c, &range, kind)?) })
+    })
+    .await
+}

@@ -1,0 +1,221 @@
+#![allow(clippy::unwrap_used)]
+use super::*;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Owned {
+    seq: i64,
+    at: NaiveDateTime,
+    ints: [Option<i64>; 6],
+    strs: [Option<String>; 7],
+    prev_hash: String,
+    hash: String,
+}
+
+impl Owned {
+    fn fields(&self) -> EntryFields<'_> {
+        EntryFields {
+            seq: self.seq,
+            at: self.at,
+            actor_id: self.ints[0],
+            actor_role: self.strs[0].as_deref().unwrap_or(""),
+            actor_branch: self.strs[1].as_deref(),
+            action: self.strs[2].as_deref().unwrap_or(""),
+            participant_id: self.ints[1],
+            claim_id: self.ints[2],
+            booking_id: self.ints[3],
+            session_id: self.ints[4],
+            batch_id: self.ints[5],
+            branch_code: self.strs[3].as_deref(),
+            details: self.strs[4].as_deref().unwrap_or("{}"),
+            client_ip: self.strs[5].as_deref(),
+            request_id: self.strs[6].as_deref(),
+            prev_hash: &self.prev_hash,
+        }
+    }
+}
+
+/// Integer columns, text columns, seconds offset of `at`.
+type Raw = ([Option<i64>; 6], [Option<String>; 7], i64);
+
+fn chain(raw: Vec<Raw>) -> Vec<Owned> {
+    let mut prev = String::new();
+    let mut out = Vec::new();
+    for (i, (ints, strs, secs)) in raw.into_iter().enumerate() {
+        let mut e = Owned {
+            seq: i as i64 + 1,
+            at: chrono::DateTime::from_timestamp(1_790_000_000 + secs, 0)
+                .unwrap()
+                .naive_utc(),
+            ints,
+            strs: strs.map(|s| s.or(Some(String::new()))),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        e.strs[1] = e.strs[1].clone().filter(|s| !s.is_empty());
+        e.hash = entry_hash(&e.fields());
+        prev = e.hash.clone();
+        out.push(e);
+    }
+    out
+}
+
+fn verify(log: &[Owned]) -> Result<u64, Break> {
+    let mut v = Verifier::new();
+    for e in log {
+        v.push(&e.fields(), &e.hash)?;
+    }
+    Ok(v.entries)
+}
+
+fn sample(n: usize) -> Vec<Owned> {
+    chain(
+        (0..n)
+            .map(|i| {
+                (
+                    [Some(i as i64), None, Some(7), None, None, None],
+                    [
+                        Some("cs".into()),
+                        Some("DPS-DENPASAR".into()),
+                        Some("session.finished".into()),
+                        None,
+                        Some(r#"{"outcome":"verified"}"#.into()),
+                        Some("127.0.0.1".into()),
+                        None,
+                    ],
+                    i as i64,
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn an_untouched_log_verifies() {
+    assert_eq!(verify(&sample(5)), Ok(5));
+    assert_eq!(verify(&[]), Ok(0));
+}
+
+#[test]
+fn the_encoding_is_unambiguous_between_neighbours() {
+    let mut a = sample(1).remove(0);
+    let mut b = a.clone();
+    a.strs[0] = Some("cs".into());
+    a.strs[1] = Some("X".into());
+    b.strs[0] = Some("csX".into());
+    b.strs[1] = None;
+    assert_ne!(entry_hash(&a.fields()), entry_hash(&b.fields()));
+    let mut c = a.clone();
+    c.ints[0] = None;
+    let mut d = a.clone();
+    d.ints[0] = Some(0);
+    assert_ne!(entry_hash(&c.fields()), entry_hash(&d.fields()));
+}
+
+#[test]
+fn a_deleted_entry_is_named() {
+    let mut log = sample(5);
+    log.remove(2);
+    assert_eq!(
+        verify(&log),
+        Err(Break {
+            seq: 3,
+            reason: BreakReason::Missing
+        })
+    );
+}
+
+#[test]
+fn legacy_entries_before_the_chain_are_counted_not_checked() {
+    let mut log = sample(3);
+    for e in &mut log {
+        e.seq += 2;
+    }
+    let mut prev = String::new();
+    for e in &mut log {
+        e.prev_hash = prev.clone();
+        e.hash = entry_hash(&e.fields());
+        prev = e.hash.clone();
+    }
+    let mut legacy = sample(2);
+    for e in &mut legacy {
+        e.hash.clear();
+        e.prev_hash.clear();
+    }
+    legacy.extend(log);
+    assert_eq!(verify(&legacy), Ok(5));
+}
+
+#[test]
+fn integers_are_written_in_decimal() {
+    for n in [0i64, 7, -7, 10, 1_234_567, i64::MAX, i64::MIN] {
+        let mut tmp = [0u8; 24];
+        let from = decimal(n, &mut tmp);
+        assert_eq!(std::str::from_utf8(&tmp[from..]).unwrap(), n.to_string());
+    }
+}
+
+#[test]
+fn the_instant_is_written_as_chrono_writes_it() {
+    for (secs, nanos) in [
+        (0, 0),
+        (1_790_000_000, 123_456_789),
+        (4_102_444_799, 999_999_999),
+        (1_000_000_000, 1_000),
+    ] {
+        let at = chrono::DateTime::from_timestamp(secs, nanos)
+            .unwrap()
+            .naive_utc();
+        let mut out = [0u8; 40];
+        let len = rfc3339_micros(at, &mut out);
+        assert_eq!(
+            std::str::from_utf8(&out[..len]).unwrap(),
+            at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+        );
+    }
+}
+
+#[test]
+fn instants_are_kept_to_the_microsecond() {
+    let at = chrono::DateTime::from_timestamp(1_790_000_000, 123_456_789)
+        .unwrap()
+        .naive_utc();
+    assert_eq!(
+        stored_instant(at).and_utc().timestamp_subsec_nanos(),
+        123_456_000
+    );
+}
+
+proptest! {
+    #[test]
+    fn tampering_any_field_breaks_at_exactly_that_entry(
+        raw in prop::collection::vec(
+            (
+                prop::array::uniform6(prop::option::of(0i64..1000)),
+                prop::array::uniform7(prop::option::of("[a-z{}\":0-9]{0,6}")),
+                0i64..100_000,
+            ),
+            1..12,
+        ),
+        victim in any::<prop::sample::Index>(),
+        field in 0usize..16,
+    ) {
+        let mut log = chain(raw);
+        prop_assert_eq!(verify(&log), Ok(log.len() as u64));
+        let i = victim.index(log.len());
+        let e = &mut log[i];
+        match field {
+            0..=5 => e.ints[field] = Some(e.ints[field].map_or(-1, |n| n + 1)),
+            6..=12 => {
+                let s = e.strs[field - 6].get_or_insert_with(String::new);
+                s.push('~');
+            }
+            13 => e.at += chrono::TimeDelta::microseconds(1),
+            14 => e.prev_hash.push('0'),
+            _ => e.hash.replace_range(0..1, if e.hash.starts_with('0') { "1" } else { "0" }),
+        }
+        let seq = e.seq;
+        let broken = verify(&log).unwrap_err();
+        prop_assert_eq!(broken.seq, seq);
+    }
+}
