@@ -16,10 +16,13 @@ use crate::domain::claim::{
     MEMBERSHIP_START_DATE, TERMINATION_DATE,
 };
 
-/// A claim as the participant submits it; dates as typed (`YYYY-MM-DD`).
-#[derive(Debug, Clone, Default)]
+/// A claim as the participant submits it (JSON body or form); dates as
+/// typed (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CreateClaimRequest)]
 pub struct ClaimInput {
-    /// A reason code (see `domain::claim`).
+    /// A reason code: retirement, resignation, termination, contract_end,
+    /// disability, death, leaving_indonesia, partial_10, partial_30.
     pub reason: String,
     pub last_working_day: Option<String>,
     pub termination_date: Option<String>,
@@ -29,9 +32,10 @@ pub struct ClaimInput {
     pub date_of_death: Option<String>,
     /// The JHT balance in rupiah, if known.
     pub balance: Option<i64>,
-    /// Death claims: the heir is a child of the member.
+    /// Death claims: the heir is a child of the member (adds the birth
+    /// certificate to the documents).
     pub heir_is_child: Option<bool>,
-    /// Death claims: the heir is a minor.
+    /// Death claims: the heir is a minor (adds the guardianship letter).
     pub heir_is_minor: Option<bool>,
 }
 

@@ -3,11 +3,11 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::DocumentBody;
-use crate::app::claims::{self, ClaimInput};
+use crate::app::claims;
 use crate::app::dossier;
 use crate::app::error::{AppError, AppResult};
 use crate::db::claims::Claim;
@@ -17,25 +17,8 @@ use crate::web::auth::Authenticated;
 use crate::web::extract::ctx;
 use crate::web::State;
 
-#[derive(Deserialize, ToSchema, Default, Clone)]
-pub struct CreateClaimRequest {
-    /// A reason code: retirement, resignation, termination, contract_end,
-    /// disability, death, leaving_indonesia, partial_10, partial_30.
-    pub reason: String,
-    pub last_working_day: Option<String>,
-    pub termination_date: Option<String>,
-    pub contract_end_date: Option<String>,
-    pub membership_start_date: Option<String>,
-    pub departure_date: Option<String>,
-    pub date_of_death: Option<String>,
-    /// The JHT balance in rupiah, if known.
-    pub balance: Option<i64>,
-    /// Death claims: the heir is a child of the member (adds the birth
-    /// certificate to the documents).
-    pub heir_is_child: Option<bool>,
-    /// Death claims: the heir is a minor (adds the guardianship letter).
-    pub heir_is_minor: Option<bool>,
-}
+/// The body of `POST /api/v1/claims`: the use case's own input.
+pub use crate::app::claims::ClaimInput as CreateClaimRequest;
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedClaim {
@@ -82,23 +65,6 @@ impl From<Claim> for ClaimBody {
     }
 }
 
-impl From<CreateClaimRequest> for ClaimInput {
-    fn from(r: CreateClaimRequest) -> Self {
-        Self {
-            reason: r.reason,
-            last_working_day: r.last_working_day,
-            termination_date: r.termination_date,
-            contract_end_date: r.contract_end_date,
-            membership_start_date: r.membership_start_date,
-            departure_date: r.departure_date,
-            date_of_death: r.date_of_death,
-            balance: r.balance,
-            heir_is_child: r.heir_is_child,
-            heir_is_minor: r.heir_is_minor,
-        }
-    }
-}
-
 /// Opens a claim for the signed-in participant.
 #[utoipa::path(post, path = "/api/v1/claims", request_body = CreateClaimRequest,
     responses((status = 201, body = CreatedClaim), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -111,7 +77,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let pid = who.0.participant_id()?;
     let ctx = ctx(&state, Some(&who.0), &req);
-    let claim = claims::open(&ctx, pid, body.into_inner().into()).await?;
+    let claim = claims::open(&ctx, pid, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(CreatedClaim {
         id: claim.id,
         reason: claim.reason,
