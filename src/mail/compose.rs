@@ -3,7 +3,9 @@
 
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
-use maud::{html, PreEscaped};
+use maud::html;
+
+use super::layout;
 
 use crate::db::bookings::BookingView;
 use crate::db::outbox::NewMail;
@@ -78,34 +80,29 @@ pub fn booking_mail(
 ) -> NewMail {
     let f = facts(v, public_url);
     let subject = format!("{} {}", i18n::t(Lang::Id, kind.subject_key()), f.code);
-    let text = format!(
-        "{greet} {name},\n\n{intro}\n\n{l_code}: {code}\n{l_when}: {when_id}\n{l_branch}: {branch}\n{l_addr}: {addr}\n\n{note}\n{link}\n\n---\n{intro_en}\n{l_code_en}: {code}\n{l_when_en}: {when_en}\n{l_branch_en}: {branch}\n\nBPJS Ketenagakerjaan — Antre\n",
-        greet = i18n::t(Lang::Id, "mail_greeting"),
-        name = participant.full_name,
-        intro = i18n::t(Lang::Id, kind.intro_key()),
-        l_code = i18n::t(Lang::Id, "booking_code"),
-        code = f.code,
-        l_when = i18n::t(Lang::Id, "session_time"),
-        when_id = f.when_id,
-        l_branch = i18n::t(Lang::Id, "branch"),
-        branch = f.branch,
-        l_addr = i18n::t(Lang::Id, "address"),
-        addr = f.address,
-        note = i18n::t(Lang::Id, "mail_manage_note"),
-        link = f.link,
-        intro_en = i18n::t(Lang::En, kind.intro_key()),
-        l_code_en = i18n::t(Lang::En, "booking_code"),
-        l_when_en = i18n::t(Lang::En, "session_time"),
-        when_en = f.when_en,
-        l_branch_en = i18n::t(Lang::En, "branch"),
+    let intro = |lang: Lang| i18n::t(lang, kind.intro_key());
+    let rows = |lang: Lang, when: &str| {
+        let rows = [
+            ("booking_code", f.code.as_str()),
+            ("session_time", when),
+            ("branch", &f.branch),
+        ];
+        layout::labelled(lang, &rows)
+    };
+    let id = format!(
+        "{}\n\n{}{}\n{}\n{}\n",
+        intro(Lang::Id),
+        rows(Lang::Id, &f.when_id),
+        layout::labelled(Lang::Id, &[("address", &f.address)]),
+        i18n::t(Lang::Id, "mail_manage_note"),
+        f.link
     );
-    let html = html! {
-        (PreEscaped("<!DOCTYPE html>"))
-        html lang="id" {
-            head { meta charset="utf-8"; title { (subject) } }
-            body style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto" {
-                h1 style="color:#006633;font-size:20px" { "Antre · BPJS Ketenagakerjaan" }
-                p { (i18n::t(Lang::Id, "mail_greeting")) " " (participant.full_name) "," }
+    let en = format!("{}\n{}", intro(Lang::En), rows(Lang::En, &f.when_en));
+    let text = layout::text_body(&participant.full_name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        &participant.full_name,
+        html! {
                 p { (i18n::t(Lang::Id, kind.intro_key())) }
                 table style="border-collapse:collapse" {
                     tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "booking_code")) }
@@ -122,18 +119,10 @@ pub fn booking_mail(
                     (i18n::t(Lang::En, "session_time")) ": " (f.when_en) ". "
                     (i18n::t(Lang::En, "branch")) ": " (f.branch) "."
                 }
-            }
-        }
-    };
-    NewMail {
-        recipient: participant.email.clone(),
-        subject,
-        body_text: text,
-        body_html: html.into_string(),
-        ics: Some(ics(kind, v, &f, now)),
-        created_at: now,
-        next_attempt_at: now,
-    }
+        },
+    );
+    let ics = ics(kind, v, &f, now);
+    layout::outbox_mail(&participant.email, subject, text, html, Some(ics), now)
 }
 
 fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts, now: NaiveDateTime) -> String {
@@ -186,27 +175,28 @@ pub fn reminder_mail(
     let list_id: String = missing.iter().map(|(id, _)| format!("- {id}\n")).collect();
     let list_en: String = missing.iter().map(|(_, en)| format!("- {en}\n")).collect();
     let link = format!("{public_url}/me#documents");
-    let text = format!(
-        "{greet} {name},\n\n{intro}\n\n{list_id}\n{l_when}: {when}\n{l_branch}: {branch}\n{l_code}: {code}\n\n{link}\n\n---\n{intro_en}\n\n{list_en}\n{when_en}\n\nBPJS Ketenagakerjaan — Antre\n",
-        greet = i18n::t(Lang::Id, "mail_greeting"),
-        name = participant.full_name,
-        intro = i18n::t(Lang::Id, "mail_reminder_intro"),
-        l_when = i18n::t(Lang::Id, "session_time"),
-        when = f.when_id,
-        l_branch = i18n::t(Lang::Id, "branch"),
-        branch = f.branch,
-        l_code = i18n::t(Lang::Id, "booking_code"),
-        code = f.code,
-        intro_en = i18n::t(Lang::En, "mail_reminder_intro"),
-        when_en = f.when_en,
+    let id = format!(
+        "{}\n\n{list_id}\n{}\n{link}\n",
+        i18n::t(Lang::Id, "mail_reminder_intro"),
+        layout::labelled(
+            Lang::Id,
+            &[
+                ("session_time", &f.when_id),
+                ("branch", &f.branch),
+                ("booking_code", &f.code),
+            ]
+        ),
     );
-    let html = html! {
-        (PreEscaped("<!DOCTYPE html>"))
-        html lang="id" {
-            head { meta charset="utf-8"; title { (subject) } }
-            body style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto" {
-                h1 style="color:#006633;font-size:20px" { "Antre · BPJS Ketenagakerjaan" }
-                p { (i18n::t(Lang::Id, "mail_greeting")) " " (participant.full_name) "," }
+    let en = format!(
+        "{}\n\n{list_en}\n{}\n",
+        i18n::t(Lang::En, "mail_reminder_intro"),
+        f.when_en
+    );
+    let text = layout::text_body(&participant.full_name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        &participant.full_name,
+        html! {
                 p { (i18n::t(Lang::Id, "mail_reminder_intro")) }
                 ul { @for (id, _) in missing { li { (id) } } }
                 p { (i18n::t(Lang::Id, "session_time")) ": " (f.when_id) " · " (f.branch) " · " (f.code) }
@@ -214,16 +204,7 @@ pub fn reminder_mail(
                 hr;
                 p lang="en" style="color:#555" { (i18n::t(Lang::En, "mail_reminder_intro")) }
                 ul lang="en" style="color:#555" { @for (_, en) in missing { li { (en) } } }
-            }
-        }
-    };
-    NewMail {
-        recipient: participant.email.clone(),
-        subject,
-        body_text: text,
-        body_html: html.into_string(),
-        ics: None,
-        created_at: now,
-        next_attempt_at: now,
-    }
+        },
+    );
+    layout::outbox_mail(&participant.email, subject, text, html, None, now)
 }

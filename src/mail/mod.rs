@@ -3,4 +3,5 @@
 
 pub mod collective;
 pub mod compose;
+pub mod layout;
 pub mod worker;

@@ -1,0 +1,59 @@
+//! What every mail shares: the HTML frame (header, greeting) and the
+//! outbox row built from the finished parts.
+
+use chrono::NaiveDateTime;
+use maud::{html, Markup, PreEscaped};
+
+use crate::db::outbox::NewMail;
+use crate::i18n::{self, Lang};
+
+/// The HTML document of a mail: the Antre header, "Yth. {name},", then
+/// `content`.
+pub fn html_page(subject: &str, name: &str, content: Markup) -> String {
+    html! {
+        (PreEscaped("<!DOCTYPE html>"))
+        html lang="id" {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto" {
+                h1 style="color:#006633;font-size:20px" { "Antre · BPJS Ketenagakerjaan" }
+                p { (i18n::t(Lang::Id, "mail_greeting")) " " (name) "," }
+                (content)
+            }
+        }
+    }
+    .into_string()
+}
+
+/// A mail for the outbox, due now.
+pub fn outbox_mail(
+    recipient: &str,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    ics: Option<String>,
+    now: NaiveDateTime,
+) -> NewMail {
+    NewMail {
+        recipient: recipient.to_string(),
+        subject,
+        body_text,
+        body_html,
+        ics,
+        created_at: now,
+        next_attempt_at: now,
+    }
+}
+
+/// The plain-text body: "Yth. {name}," then the Indonesian part, a rule,
+/// the English part and the signature.
+pub fn text_body(name: &str, id: &str, en: &str) -> String {
+    let greet = i18n::t(Lang::Id, "mail_greeting");
+    format!("{greet} {name},\n\n{id}\n---\n{en}\nBPJS Ketenagakerjaan — Antre\n")
+}
+
+/// `label: value` lines, the labels from the catalog in `lang`.
+pub fn labelled(lang: Lang, rows: &[(&str, &str)]) -> String {
+    rows.iter()
+        .map(|(key, value)| format!("{}: {value}\n", i18n::t(lang, key)))
+        .collect()
+}
