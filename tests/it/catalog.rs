@@ -248,6 +248,27 @@ fn call_args(toks: &[Spanned], open: usize) -> Vec<Vec<Tok>> {
     args
 }
 
+/// The tokens inside the braces opened at `open`, each with its depth
+/// (1: directly inside), up to the matching `}`.
+pub(crate) fn braced(toks: &[Spanned], open: usize) -> Vec<(usize, i32)> {
+    let mut inside = Vec::new();
+    let mut depth = 0i32;
+    for (j, (tok, _)) in toks.iter().enumerate().skip(open) {
+        match tok {
+            Tok::Punct('{') => depth += 1,
+            Tok::Punct('}') => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            break;
+        }
+        if j > open {
+            inside.push((j, depth));
+        }
+    }
+    inside
+}
+
 /// The literal if the argument is exactly one string literal.
 fn lit(arg: Option<&Vec<Tok>>) -> Option<String> {
     match arg.map(Vec::as_slice) {
@@ -256,18 +277,18 @@ fn lit(arg: Option<&Vec<Tok>>) -> Option<String> {
     }
 }
 
-fn ident(toks: &[Spanned], i: usize) -> Option<&str> {
+pub(crate) fn ident(toks: &[Spanned], i: usize) -> Option<&str> {
     match toks.get(i).map(|t| &t.0) {
         Some(Tok::Ident(s)) => Some(s.as_str()),
         _ => None,
     }
 }
 
-fn punct(toks: &[Spanned], i: usize, c: char) -> bool {
+pub(crate) fn punct(toks: &[Spanned], i: usize, c: char) -> bool {
     matches!(toks.get(i).map(|t| &t.0), Some(Tok::Punct(p)) if *p == c)
 }
 
-fn path_sep(toks: &[Spanned], i: usize) -> bool {
+pub(crate) fn path_sep(toks: &[Spanned], i: usize) -> bool {
     punct(toks, i, ':') && punct(toks, i + 1, ':')
 }
 
@@ -397,20 +418,10 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
                         i += 1;
                         continue;
                     }
-                    let mut depth = 0i32;
-                    while j < toks.len() {
-                        match &toks[j].0 {
-                            Tok::Punct('{') => depth += 1,
-                            Tok::Punct('}') => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            Tok::Str(s) => add(s.clone(), toks[j].1, &format!("fn {name}")),
-                            _ => {}
+                    for (k, _) in braced(&toks, j) {
+                        if let Tok::Str(s) = &toks[k].0 {
+                            add(s.clone(), toks[k].1, &format!("fn {name}"));
                         }
-                        j += 1;
                     }
                 }
             }

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::catalog::{lex, rust_files, Tok, SRC};
+use crate::catalog::{braced, ident, lex, path_sep, punct, rust_files, Tok, SRC};
 
 /// Violations as of the application-layer skeleton: (file under `src/`,
 /// what it names). Remove an entry when its arrow is gone.
@@ -78,28 +78,13 @@ fn forbidden(layer: Layer, target: &str) -> bool {
     }
 }
 
-fn is_ident(toks: &[(Tok, usize)], i: usize) -> Option<&str> {
-    match toks.get(i) {
-        Some((Tok::Ident(s), _)) => Some(s),
-        _ => None,
-    }
-}
-
-fn is_punct(toks: &[(Tok, usize)], i: usize, c: char) -> bool {
-    matches!(toks.get(i), Some((Tok::Punct(p), _)) if *p == c)
-}
-
-fn path_sep(toks: &[(Tok, usize)], i: usize) -> bool {
-    is_punct(toks, i, ':') && is_punct(toks, i + 1, ':')
-}
-
 /// What a source file names, with the line of each: `crate::X` roots and
 /// the external crates diesel and actix_*.
 fn names(src: &str) -> Vec<(String, usize)> {
     let toks = lex(src);
     let mut out = Vec::new();
     for i in 0..toks.len() {
-        let Some(id) = is_ident(&toks, i) else {
+        let Some(id) = ident(&toks, i) else {
             continue;
         };
         let line = toks[i].1;
@@ -110,28 +95,16 @@ fn names(src: &str) -> Vec<(String, usize)> {
         if id != "crate" || !path_sep(&toks, i + 1) {
             continue;
         }
-        if let Some(root) = is_ident(&toks, i + 3) {
+        if let Some(root) = ident(&toks, i + 3) {
             out.push((root.to_string(), line));
-        } else if is_punct(&toks, i + 3, '{') {
+        } else if punct(&toks, i + 3, '{') {
             // `crate::{a, b::c, d::{e, f}}`: the first identifier of each
             // item at depth one.
-            let mut depth = 0;
-            for j in i + 3..toks.len() {
-                match &toks[j].0 {
-                    Tok::Punct('{') => depth += 1,
-                    Tok::Punct('}') => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    Tok::Ident(s)
-                        if depth == 1
-                            && (is_punct(&toks, j - 1, '{') || is_punct(&toks, j - 1, ',')) =>
-                    {
+            for (j, depth) in braced(&toks, i + 3) {
+                if let Tok::Ident(s) = &toks[j].0 {
+                    if depth == 1 && (punct(&toks, j - 1, '{') || punct(&toks, j - 1, ',')) {
                         out.push((s.clone(), toks[j].1));
                     }
-                    _ => {}
                 }
             }
         }
