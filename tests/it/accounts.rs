@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common::{error_code, fixtures, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
@@ -36,11 +36,7 @@ fn participants(db: &TestDb) -> i64 {
     common::count(db, "SELECT COUNT(*) AS n FROM participants")
 }
 
-async fn registration_derives_birth_date_and_sex(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn registration_derives_birth_date_and_sex(db: TestDb, app: TestApp) {
 
     // A man: the day as is.
     let mut man = body();
@@ -76,13 +72,9 @@ async fn registration_derives_birth_date_and_sex(backend: Backend) {
     );
     assert_eq!(participants(&db), 2);
 }
-both_backends!(registration_derives_birth_date_and_sex);
+both_backends!(registration_derives_birth_date_and_sex, clock = CLOCK);
 
-async fn phone_numbers_are_stored_in_e164(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn phone_numbers_are_stored_in_e164(db: TestDb, app: TestApp) {
     for phone in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890"] {
         let mut b = body();
         b["phone"] = json!(phone);
@@ -113,13 +105,9 @@ async fn phone_numbers_are_stored_in_e164(backend: Backend) {
         3
     );
 }
-both_backends!(phone_numbers_are_stored_in_e164);
+both_backends!(phone_numbers_are_stored_in_e164, clock = CLOCK);
 
-async fn nik_edge_cases(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn nik_edge_cases(db: TestDb, app: TestApp) {
     let valid = fixtures::nik(1, 1, 1985, false);
     let refusals: Vec<(&str, String)> = vec![
         ("15 digits", valid[..15].to_string()),
@@ -183,13 +171,9 @@ async fn nik_edge_cases(backend: Backend) {
     assert_eq!(s, 409, "{v}");
     assert_eq!(error_code(&v), "nik_taken");
 }
-both_backends!(nik_edge_cases);
+both_backends!(nik_edge_cases, clock = CLOCK);
 
-async fn other_fields_are_checked(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn other_fields_are_checked(db: TestDb, app: TestApp) {
     for kpj in ["1234567890", "123456789012", "12345abcde1", ""] {
         let mut b = body();
         b["kpj"] = json!(kpj);
@@ -263,13 +247,9 @@ async fn other_fields_are_checked(backend: Backend) {
         "a refused registration stored something"
     );
 }
-both_backends!(other_fields_are_checked);
+both_backends!(other_fields_are_checked, clock = CLOCK);
 
-async fn duplicates_are_conflicts(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn duplicates_are_conflicts(db: TestDb, app: TestApp) {
     let first = body();
     let (s, v) = register(&app, &first).await;
     assert_eq!(s, 201, "{v}");
@@ -294,13 +274,9 @@ async fn duplicates_are_conflicts(backend: Backend) {
     }
     assert_eq!(participants(&db), 1);
 }
-both_backends!(duplicates_are_conflicts);
+both_backends!(duplicates_are_conflicts, clock = CLOCK);
 
-async fn error_bodies_have_code_message_and_field(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn error_bodies_have_code_message_and_field(_db: TestDb, app: TestApp) {
     let mut b = body();
     b["nik"] = json!("123");
     let (s, v) = register(&app, &b).await;
@@ -336,13 +312,9 @@ async fn error_bodies_have_code_message_and_field(backend: Backend) {
     assert_eq!(s, 401);
     assert_eq!(error_code(&v), "invalid_credentials");
 }
-both_backends!(error_bodies_have_code_message_and_field);
+both_backends!(error_bodies_have_code_message_and_field, clock = CLOCK);
 
-async fn sign_in(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_in(_db: TestDb, app: TestApp) {
     let b = body();
     let (s, v) = register(&app, &b).await;
     assert_eq!(s, 201, "{v}");
@@ -413,13 +385,9 @@ async fn sign_in(backend: Backend) {
     assert_eq!(s, 401, "{v}");
     error_code(&v);
 }
-both_backends!(sign_in);
+both_backends!(sign_in, clock = CLOCK);
 
-async fn a_participant_cannot_take_over_a_staff_email(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) {
     fixtures::add_staff(&db, "admin", "kepala@bpjs.example.id", &[]);
     let (s, v) = app
         .post(
@@ -448,13 +416,9 @@ async fn a_participant_cannot_take_over_a_staff_email(backend: Backend) {
     );
     assert_eq!(v["role"], "admin", "{v}");
 }
-both_backends!(a_participant_cannot_take_over_a_staff_email);
+both_backends!(a_participant_cannot_take_over_a_staff_email, clock = CLOCK);
 
-async fn simultaneous_registrations_of_one_person(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn simultaneous_registrations_of_one_person(db: TestDb, app: TestApp) {
     // The same NIK from eight requests at once (a double-tapping phone and
     // a retrying app): one account, the others told it is taken.
     let nik = fixtures::nik(9, 9, 1979, true);
@@ -480,4 +444,4 @@ async fn simultaneous_registrations_of_one_person(backend: Backend) {
     }
     assert_eq!(participants(&db), 1);
 }
-both_backends!(simultaneous_registrations_of_one_person);
+both_backends!(simultaneous_registrations_of_one_person, clock = CLOCK);

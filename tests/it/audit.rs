@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::files;
 use crate::common::fixtures::{staff, Staff};
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
@@ -630,15 +629,6 @@ async fn scale_a_million_entries_verify_and_filtered_page() {
 // ---------------------------------------------------------------------------
 // Coverage, the NIK filter, per-agent figures and anomalies.
 
-const RESIGNATION_ITEMS: [&str; 6] = [
-    "kpj_card",
-    "ektp",
-    "kk",
-    "bank_book",
-    "selfie",
-    "resignation_letter",
-];
-
 /// A participant with a resignation claim and every document uploaded.
 struct Ready {
     member: fixtures::Member,
@@ -649,27 +639,7 @@ struct Ready {
 async fn ready_claim(app: &TestApp) -> Ready {
     let member = fixtures::register(app).await;
     let claim = fixtures::claim(app, &member.token).await;
-    let mut docs = Vec::new();
-    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
-        let form = reqwest::multipart::Form::new()
-            .text("kind", kind.to_string())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(files::png_seeded(i as u32))
-                    .file_name(format!("{kind}.png")),
-            );
-        let res = app
-            .client
-            .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
-            .bearer_auth(&member.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        let (status, v) = common::json_of(res).await;
-        assert_eq!(status, 201, "upload {kind}: {v}");
-        docs.push(v["id"].as_i64().unwrap());
-    }
+    let docs = fixtures::upload_dossier(app, &member.token, claim).await;
     Ready {
         member,
         claim,
@@ -762,11 +732,7 @@ async fn anomalies(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     v["anomalies"].as_array().unwrap().clone()
 }
 
-async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
@@ -981,16 +947,12 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     let (code, out) = antre_audit(&db, &["verify"]);
     assert_eq!(code, 0, "{out}");
 }
-both_backends!(sign_ins_views_and_account_changes_are_logged);
+both_backends!(sign_ins_views_and_account_changes_are_logged, clock = CLOCK);
 
 /// A normal floor visit: the agent takes ten minutes, views and accepts
 /// the documents and verifies during service hours. No anomaly; the
 /// agent's figures show the session.
-async fn a_normal_day_has_no_anomalies(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn a_normal_day_has_no_anomalies(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
@@ -1087,14 +1049,10 @@ async fn a_normal_day_has_no_anomalies(backend: Backend) {
         assert_eq!(res.status().as_u16(), 200, "{path}");
     }
 }
-both_backends!(a_normal_day_has_no_anomalies);
+both_backends!(a_normal_day_has_no_anomalies, clock = CLOCK);
 
 /// Each anomaly made on purpose, flagged with its claim, agent and words.
-async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn each_anomaly_is_flagged_and_explained(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs1 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
@@ -1307,16 +1265,12 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
     );
     assert!(html.contains("di luar jam layanan"), "explained in words");
 }
-both_backends!(each_anomaly_is_flagged_and_explained);
+both_backends!(each_anomaly_is_flagged_and_explained, clock = CLOCK);
 
 /// The benchmark generator appends after real entries, keeps the chain
 /// intact across statement and transaction batches, and spreads entries
 /// over branches and working hours.
-async fn synthetic_entries_continue_the_chain(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn synthetic_entries_continue_the_chain(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let before = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
     let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
@@ -1352,16 +1306,12 @@ async fn synthetic_entries_continue_the_chain(backend: Backend) {
         "{e}"
     );
 }
-both_backends!(synthetic_entries_continue_the_chain);
+both_backends!(synthetic_entries_continue_the_chain, clock = CLOCK);
 
 /// An entry written inside a blocking database closure (the headcount
 /// change) carries the request's own id and address: the actor is built
 /// from the request and passed down, not read from a task-local.
-async fn an_entry_written_in_a_blocking_closure_keeps_the_request(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn an_entry_written_in_a_blocking_closure_keeps_the_request(db: TestDb, app: TestApp) {
     let admin = staff(&app, &db, "admin", &[]).await;
     let auditor = staff(&app, &db, "auditor", &[]).await.token;
     let (status, v) = app
@@ -1392,4 +1342,4 @@ async fn an_entry_written_in_a_blocking_closure_keeps_the_request(backend: Backe
     assert_eq!(e["actor_id"], admin.id, "{e}");
     assert_eq!(e["actor_role"], "admin", "{e}");
 }
-both_backends!(an_entry_written_in_a_blocking_closure_keeps_the_request);
+both_backends!(an_entry_written_in_a_blocking_closure_keeps_the_request, clock = CLOCK);

@@ -70,11 +70,7 @@ async fn booked_of(app: &TestApp, db: &TestDb, date: &str, slot: i64) -> i64 {
         .expect("booked")
 }
 
-async fn happy_path(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn happy_path(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let first = at(&slots, "08:00");
@@ -111,9 +107,7 @@ async fn happy_path(backend: Backend) {
     );
     assert_eq!(after["booked"], 1);
 
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["code"], code.as_str());
     assert_eq!(g["status"], "booked");
@@ -128,13 +122,9 @@ async fn happy_path(backend: Backend) {
     app.assert_hidden(&format!("/api/v1/bookings/{code}"), &other.token)
         .await;
 }
-both_backends!(happy_path);
+both_backends!(happy_path, clock = MONDAY);
 
-async fn time_zones(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn time_zones(db: TestDb, app: TestApp) {
     let local = |slots: &[Value]| -> Vec<String> {
         slots
             .iter()
@@ -254,13 +244,9 @@ async fn time_zones(backend: Backend) {
         "Christmas has sessions in Jakarta: {xmas_jkt:?}"
     );
 }
-both_backends!(time_zones);
+both_backends!(time_zones, clock = MONDAY);
 
-async fn idempotency(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn idempotency(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let sid = id(&at(&slots, "09:00"));
@@ -292,13 +278,9 @@ async fn idempotency(backend: Backend) {
     assert_ne!(b4["code"], b1["code"]);
     assert_eq!(booked_of(&app, &db, TUESDAY, sid).await, 2);
 }
-both_backends!(idempotency);
+both_backends!(idempotency, clock = MONDAY);
 
-async fn already_booked_and_slot_full(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn already_booked_and_slot_full(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let (a, a_claim) = member_with_claim(&app).await;
     let (b, b_claim) = member_with_claim(&app).await;
@@ -346,7 +328,7 @@ async fn already_booked_and_slot_full(backend: Backend) {
     assert_eq!(s, 201, "{v}");
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 2);
 }
-both_backends!(already_booked_and_slot_full);
+both_backends!(already_booked_and_slot_full, clock = MONDAY);
 
 async fn started_session_is_closed(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
@@ -371,11 +353,7 @@ async fn started_session_is_closed(backend: Backend) {
 }
 both_backends!(started_session_is_closed);
 
-async fn horizon_and_holiday_are_closed(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn horizon_and_holiday_are_closed(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
 
     // 2026-12-03 is 10 days ahead: sessions exist but are not open yet.
@@ -408,13 +386,9 @@ async fn horizon_and_holiday_are_closed(backend: Backend) {
     let (s, v) = book(&app, &m.token, id(&d7[0]), claim, None).await;
     assert_eq!(s, 201, "today+7 should be bookable: {v}");
 }
-both_backends!(horizon_and_holiday_are_closed);
+both_backends!(horizon_and_holiday_are_closed, clock = MONDAY);
 
-async fn unknown_slot_and_foreign_claim(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
     let (a, a_claim) = member_with_claim(&app).await;
     let (_b, b_claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
@@ -446,13 +420,9 @@ async fn unknown_slot_and_foreign_claim(backend: Backend) {
     assert_eq!(booked_of(&app, &db, TUESDAY, sid).await, 0);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 0);
 }
-both_backends!(unknown_slot_and_foreign_claim);
+both_backends!(unknown_slot_and_foreign_claim, clock = MONDAY);
 
-async fn reschedule(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn reschedule(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let (a, a_claim) = member_with_claim(&app).await;
     let (b, b_claim) = member_with_claim(&app).await;
@@ -477,9 +447,7 @@ async fn reschedule(backend: Backend) {
     assert_eq!(v["starts_at"], "2026-11-24T09:00:00+08:00");
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 0);
     assert_eq!(booked_of(&app, &db, TUESDAY, s9).await, 1);
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["slot_id"], s9);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
@@ -500,9 +468,7 @@ async fn reschedule(backend: Backend) {
         "old seat lost on a refused reschedule"
     );
     assert_eq!(booked_of(&app, &db, TUESDAY, s13).await, 1);
-    let (_, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (_, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(g["slot_id"], s9);
     assert_eq!(g["status"], "booked");
 
@@ -535,9 +501,7 @@ async fn reschedule(backend: Backend) {
     error_code(&v);
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 0);
     assert_eq!(booked_of(&app, &db, TUESDAY, s9).await, 1);
-    let (_, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (_, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(g["slot_id"], s9);
 
     // Across branches and zones: to Jayapura.
@@ -557,13 +521,9 @@ async fn reschedule(backend: Backend) {
         1
     );
 }
-both_backends!(reschedule);
+both_backends!(reschedule, clock = MONDAY);
 
-async fn cancel(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn cancel(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let (a, a_claim) = member_with_claim(&app).await;
     let (b, b_claim) = member_with_claim(&app).await;
@@ -581,23 +541,17 @@ async fn cancel(backend: Backend) {
     assert_eq!(error_code(&v), "slot_full");
 
     // Somebody else cannot cancel it.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &b.token, &code).await;
     assert_eq!(s, 404, "{v}");
     error_code(&v);
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled");
     // The seat is free at once.
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 0);
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["status"], "cancelled");
     let (s, v) = book(&app, &b.token, s11, b_claim, None).await;
@@ -605,9 +559,7 @@ async fn cancel(backend: Backend) {
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 
     // Cancelling again is harmless and does not free b's seat.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled");
     assert_eq!(
@@ -632,13 +584,9 @@ async fn cancel(backend: Backend) {
     assert_eq!(booked_of(&app, &db, TUESDAY, s14).await, 1);
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 }
-both_backends!(cancel);
+both_backends!(cancel, clock = MONDAY);
 
-async fn capacity(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn capacity(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let sid = id(&at(&slots, "10:00"));
@@ -702,4 +650,4 @@ async fn capacity(backend: Backend) {
         40
     );
 }
-both_backends!(capacity);
+both_backends!(capacity, clock = MONDAY);

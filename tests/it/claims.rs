@@ -70,11 +70,7 @@ fn not_yet(s: u16, v: &Value, eligible_from: &str) {
     assert_eq!(v["error"]["eligible_from"], eligible_from, "{v}");
 }
 
-async fn each_reason_requires_its_date(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn each_reason_requires_its_date(db: TestDb, app: TestApp) {
     let t = member(&app).await;
     for (reason, field) in [
         ("resignation", "last_working_day"),
@@ -139,13 +135,9 @@ async fn each_reason_requires_its_date(backend: Backend) {
     assert_eq!(v["reason"], "leaving_indonesia", "{v}");
     assert_eq!(v["status"], "open", "{v}");
 }
-both_backends!(each_reason_requires_its_date);
+both_backends!(each_reason_requires_its_date, clock = CLOCK);
 
-async fn bad_reasons_and_dates(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn bad_reasons_and_dates(db: TestDb, app: TestApp) {
     let t = member(&app).await;
 
     for reason in ["holiday", "", "Resignation", "phk"] {
@@ -203,13 +195,9 @@ async fn bad_reasons_and_dates(backend: Backend) {
     }
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 0);
 }
-both_backends!(bad_reasons_and_dates);
+both_backends!(bad_reasons_and_dates, clock = CLOCK);
 
-async fn waiting_month_after_the_end_of_work(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn waiting_month_after_the_end_of_work(db: TestDb, app: TestApp) {
     let t = member(&app).await;
 
     // Last working day 1 November: possible from 1 December.
@@ -286,7 +274,7 @@ async fn waiting_month_after_the_end_of_work(backend: Backend) {
     .await;
     created(s, &v, "contract_end");
 }
-both_backends!(waiting_month_after_the_end_of_work);
+both_backends!(waiting_month_after_the_end_of_work, clock = CLOCK);
 
 /// The server clock rehearses 20 February 2026 (months before the real
 /// date): 31 January + 1 month clamps to 28 February (2026 is not a leap
@@ -343,11 +331,7 @@ async fn today_is_the_date_in_wib(backend: Backend) {
 }
 both_backends!(today_is_the_date_in_wib);
 
-async fn retirement_uses_the_nik_birth_date(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn retirement_uses_the_nik_birth_date(_db: TestDb, app: TestApp) {
     // Born 10 May 1969: 57 years old.
     let old = register_with_nik(&app, &fixtures::nik(10, 5, 1969, false)).await;
     let (s, v) = post_claim(&app, &old, json!({"reason": "retirement"})).await;
@@ -369,13 +353,9 @@ async fn retirement_uses_the_nik_birth_date(backend: Backend) {
     let (s, v) = post_claim(&app, &tomorrow, json!({"reason": "retirement"})).await;
     not_yet(s, &v, "2026-11-24");
 }
-both_backends!(retirement_uses_the_nik_birth_date);
+both_backends!(retirement_uses_the_nik_birth_date, clock = CLOCK);
 
-async fn partial_claims(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn partial_claims(db: TestDb, app: TestApp) {
 
     // Less than 10 years of membership: possible on the 10th anniversary.
     let t = member(&app).await;
@@ -436,7 +416,7 @@ async fn partial_claims(backend: Backend) {
     .await;
     created(s, &v, "resignation");
 }
-both_backends!(partial_claims);
+both_backends!(partial_claims, clock = CLOCK);
 
 fn sql_status(db: &TestDb, claim: i64, status: &str) {
     common::sql(
@@ -445,11 +425,7 @@ fn sql_status(db: &TestDb, claim: i64, status: &str) {
     );
 }
 
-async fn one_open_claim_at_a_time(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn one_open_claim_at_a_time(db: TestDb, app: TestApp) {
     let t = member(&app).await;
     let first = fixtures::claim(&app, &t).await;
 
@@ -488,13 +464,9 @@ async fn one_open_claim_at_a_time(backend: Backend) {
     app.assert_hidden(&format!("/api/v1/claims/{second}"), &other)
         .await;
 }
-both_backends!(one_open_claim_at_a_time);
+both_backends!(one_open_claim_at_a_time, clock = CLOCK);
 
-async fn balance_tax_and_stored_dates(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn balance_tax_and_stored_dates(db: TestDb, app: TestApp) {
     let t = member(&app).await;
     let (s, v) = post_claim(
         &app,
@@ -571,4 +543,4 @@ async fn balance_tax_and_stored_dates(backend: Backend) {
     assert_eq!(v["estimated_tax"], 0, "{v}");
     assert_eq!(v["termination_date"], Value::Null, "{v}");
 }
-both_backends!(balance_tax_and_stored_dates);
+both_backends!(balance_tax_and_stored_dates, clock = CLOCK);

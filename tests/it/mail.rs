@@ -234,13 +234,8 @@ fn check_common(mail: &Mail, email: &str, code: &str) {
     assert!(ct.starts_with("text/calendar"), "ics content type: {ct}");
 }
 
-async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn booking_reschedule_and_cancel_send_mails(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     // Registration and the claim send nothing.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(common::mails(&db).is_empty(), "mail before any booking");
@@ -295,9 +290,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     );
 
     // Cancel: one more mail that cancels the calendar entry.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled", "{v}");
     let after_cancel = wait_mails(&db, 3).await;
@@ -340,16 +333,11 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     );
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 3);
 }
-both_backends!(booking_reschedule_and_cancel_send_mails);
+both_backends!(booking_reschedule_and_cancel_send_mails, clock = CLOCK);
 
 /// Refused booking operations send nothing.
-async fn refusals_send_no_mail(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn refusals_send_no_mail(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let slots = fixtures::slots(&app, "JYP-JAYAPURA", "2026-11-24").await;
     let first = slot_at(&slots, "2026-11-24T09:00:00+09:00");
     let code = fixtures::book(&app, &m.token, first, claim).await;
@@ -383,15 +371,13 @@ async fn refusals_send_no_mail(backend: Backend) {
     assert!(s >= 400, "{v}");
     // Another participant cannot cancel it.
     let other = fixtures::register(&app).await;
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&other.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &other.token, &code).await;
     assert_eq!(s, 404, "{v}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(common::mails(&db).len(), 1);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 1);
 }
-both_backends!(refusals_send_no_mail);
+both_backends!(refusals_send_no_mail, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // A real SMTP server that is down at first.
@@ -459,8 +445,7 @@ async fn smtp_down_then_up_delivers_later() {
         &db,
         &Options::clock(CLOCK).with_env("ANTRE_SMTP_URL", &format!("smtp://127.0.0.1:{port}")),
     );
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     let slot = slot_at(&slots, "2026-11-24T09:00:00+08:00");
     // Nothing listens on the port: the booking still succeeds.
@@ -476,9 +461,7 @@ async fn smtp_down_then_up_delivers_later() {
         "a mail server being down must not fail a booking: {v}"
     );
     let code = v["code"].as_str().expect("code").to_string();
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{v}");
 
     // The delivery is tried, fails, and the mail stays in the outbox.

@@ -3,120 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use crate::common::browser::{forms, hidden, text_of, Browser, Page};
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
-use reqwest::Client;
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 const DAY: &str = "2026-11-24";
-
-/// A browser of its own: cookies, no automatic redirects.
-struct Browser {
-    client: Client,
-    base: String,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    content_type: String,
-    html: String,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Browser {
-            client,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn page(res: reqwest::Response) -> Page {
-        let status = res.status().as_u16();
-        let header = |k: &str| {
-            res.headers()
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        };
-        let location = header("location");
-        let content_type = header("content-type");
-        let html = res.text().await.expect("body");
-        Page {
-            status,
-            location,
-            content_type,
-            html,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("GET");
-        Self::page(res).await
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        Self::page(res).await
-    }
-
-    /// The CSRF token of the forms on `path`.
-    async fn csrf(&self, path: &str) -> String {
-        let p = self.get(path).await;
-        assert_eq!(p.status, 200, "GET {path}");
-        hidden(&p.html, "csrf").expect("csrf field")
-    }
-}
-
-/// The value of the first `<input name="NAME" value="…">` in `html`.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let rest = &html[at..];
-    let tag_end = rest.find('>')?;
-    let tag = &rest[..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')?;
-    Some(tag[v..v + end].to_string())
-}
-
-/// The `<form … action="ACTION">…</form>` blocks of a page.
-fn forms<'a>(html: &'a str, action: &str) -> Vec<&'a str> {
-    let needle = format!("action=\"{action}\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        let block = &rest[at..];
-        let end = block.find("</form>").unwrap_or(block.len());
-        out.push(&block[..end]);
-        rest = &block[end..];
-    }
-    out
-}
-
-/// The text of the first element with `class="CLASS"`.
-fn text_of(html: &str, class: &str) -> Option<String> {
-    let at = html.find(&format!("class=\"{class}\""))?;
-    let rest = &html[at..];
-    let start = rest.find('>')? + 1;
-    let end = rest[start..].find('<')?;
-    Some(rest[start..start + end].trim().to_string())
-}
 
 fn assert_html(p: &Page, lang: &str, what: &str) {
     assert!(
@@ -426,11 +317,7 @@ async fn bad_registration_form_keeps_the_values() {
 
 // ---------------------------------------------------------------- the participant's flow
 
-async fn participant_flow(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn participant_flow(db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
 
     // Register: straight in, on to the claim form.
@@ -583,7 +470,7 @@ async fn participant_flow(backend: Backend) {
     assert_eq!(p.status, 303);
     assert!(p.location.starts_with("/login"));
 }
-both_backends!(participant_flow);
+both_backends!(participant_flow, clock = CLOCK);
 
 // ---------------------------------------------------------------- staff
 

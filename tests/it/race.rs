@@ -282,11 +282,7 @@ async fn one_key_twenty_retries_last_seat(backend: Backend) {
 }
 both_backends!(one_key_twenty_retries_last_seat);
 
-async fn one_member_twenty_sessions(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn one_member_twenty_sessions(db: TestDb, app: TestApp) {
     let mut targets = Vec::new();
     for date in ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"] {
         for s in fixtures::slots(&app, DPS, date).await {
@@ -348,15 +344,11 @@ async fn one_member_twenty_sessions(backend: Backend) {
     }
     assert_eq!(total, 1, "seats taken across the 20 sessions");
 }
-both_backends!(one_member_twenty_sessions);
+both_backends!(one_member_twenty_sessions, clock = MONDAY);
 
 /// Holders of a full session cancel and re-book while others keep trying
 /// to get in: the counter never drifts from the rows.
-async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn cancels_and_bookings_on_a_full_session(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let slot = id(&fixtures::slots(&app, DPS, TUESDAY).await[2]);
     set_capacity(&app, &admin, slot, 5).await;
@@ -489,17 +481,13 @@ async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
     assert_eq!(booked + got, 5, "free seats after the churn");
     assert_eq!(check_invariant(&app, &db, DPS, TUESDAY, slot).await, 5);
 }
-both_backends!(cancels_and_bookings_on_a_full_session);
+both_backends!(cancels_and_bookings_on_a_full_session, clock = MONDAY);
 
 /// One booking rescheduled to ten sessions at once (and, every other
 /// round, cancelled at the same moment): it ends in at most one session,
 /// and no session keeps a seat that no booking holds. Four rounds with
 /// fresh members, since the outcome depends on timing.
-async fn concurrent_changes_of_one_booking(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn concurrent_changes_of_one_booking(db: TestDb, app: TestApp) {
     let mut sessions = Vec::new();
     for date in ["2026-11-24", "2026-11-25"] {
         for s in fixtures::slots(&app, DPS, date).await {
@@ -571,9 +559,7 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
         for (s, v) in &results {
             assert!(*s < 500, "server error: {s} {v}");
         }
-        let (s, g) = app
-            .get(&format!("/api/v1/bookings/{code}"), Some(&r.token))
-            .await;
+        let (s, g) = fixtures::booking(&app, &r.token, &code).await;
         assert_eq!(s, 200, "{g}");
         holding += i64::from(g["status"] == "booked");
         let mut total = 0;
@@ -586,4 +572,4 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
         );
     }
 }
-both_backends!(concurrent_changes_of_one_booking);
+both_backends!(concurrent_changes_of_one_booking, clock = MONDAY);

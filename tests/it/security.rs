@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common::{error_code, fixtures, TestApp, TestDb};
 use base64::Engine;
 use serde_json::{json, Value};
 
@@ -46,11 +46,7 @@ async fn me_status(app: &TestApp, token: &str) -> u16 {
 
 // ---------------------------------------------------------------- throttling
 
-async fn account_throttled_after_five_failures(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn account_throttled_after_five_failures(_db: TestDb, app: TestApp) {
     let victim = fixtures::register(&app).await;
     let other = fixtures::register(&app).await;
     for i in 1..=5 {
@@ -72,13 +68,9 @@ async fn account_throttled_after_five_failures(backend: Backend) {
     // A session opened before the lock keeps working.
     assert_eq!(me_status(&app, &victim.token).await, 200);
 }
-both_backends!(account_throttled_after_five_failures);
+both_backends!(account_throttled_after_five_failures, clock = CLOCK);
 
-async fn successful_sign_ins_are_never_throttled(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn successful_sign_ins_are_never_throttled(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for i in 1..=12 {
         let (s, v) = login_raw(&app, &m.email, &m.password).await;
@@ -93,13 +85,9 @@ async fn successful_sign_ins_are_never_throttled(backend: Backend) {
     let (s, v) = login_raw(&app, &m.email, &m.password).await;
     assert_eq!(s, 200, "{v}");
 }
-both_backends!(successful_sign_ins_are_never_throttled);
+both_backends!(successful_sign_ins_are_never_throttled, clock = CLOCK);
 
-async fn address_throttled_after_twenty_failures(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn address_throttled_after_twenty_failures(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for i in 1..=20 {
         let (s, v) = login_raw(&app, &format!("tebak{i}@example.id"), "Salah-Sandi-2026").await;
@@ -112,15 +100,11 @@ async fn address_throttled_after_twenty_failures(backend: Backend) {
     let (s, v) = login_raw(&app, "tebak99@example.id", "Salah-Sandi-2026").await;
     assert_eq!(s, 429, "{v}");
 }
-both_backends!(address_throttled_after_twenty_failures);
+both_backends!(address_throttled_after_twenty_failures, clock = CLOCK);
 
 // ---------------------------------------------------------------- sessions and tokens
 
-async fn logout_ends_the_session(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn logout_ends_the_session(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let second = fixtures::login(&app, &m.email, &m.password).await;
     assert_eq!(me_status(&app, &m.token).await, 200);
@@ -145,13 +129,9 @@ async fn logout_ends_the_session(backend: Backend) {
     // Only that session ended.
     assert_eq!(me_status(&app, &second).await, 200);
 }
-both_backends!(logout_ends_the_session);
+both_backends!(logout_ends_the_session, clock = CLOCK);
 
-async fn forged_tokens_are_refused(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn forged_tokens_are_refused(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let real = payload(&m.token);
     assert_eq!(real["sub"], format!("p:{}", m.id), "{real}");
@@ -242,15 +222,11 @@ async fn forged_tokens_are_refused(backend: Backend) {
     );
     assert_eq!(me_status(&app, &good).await, 401);
 }
-both_backends!(forged_tokens_are_refused);
+both_backends!(forged_tokens_are_refused, clock = CLOCK);
 
 // ---------------------------------------------------------------- objects
 
-async fn others_claims_and_bookings_are_invisible(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     let a = fixtures::register(&app).await;
     let b = fixtures::register(&app).await;
     let a_claim = fixtures::claim(&app, &a.token).await;
@@ -272,14 +248,10 @@ async fn others_claims_and_bookings_are_invisible(backend: Backend) {
         .await;
     assert_eq!(s, 404, "B reads A's claim: {v}");
     error_code(&v);
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &b.token, &code).await;
     assert_eq!(s, 404, "B reads A's booking: {v}");
     error_code(&v);
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &b.token, &code).await;
     assert_eq!(s, 404, "B cancels A's booking: {v}");
     error_code(&v);
     let (s, v) = app
@@ -302,9 +274,7 @@ async fn others_claims_and_bookings_are_invisible(backend: Backend) {
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // Nothing changed for A, and B booked nothing.
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], slots[0]["id"]);
@@ -322,7 +292,7 @@ async fn others_claims_and_bookings_are_invisible(backend: Backend) {
         .await;
     assert_eq!(s, 200);
 }
-both_backends!(others_claims_and_bookings_are_invisible);
+both_backends!(others_claims_and_bookings_are_invisible, clock = CLOCK);
 
 // ---------------------------------------------------------------- roles
 
@@ -388,11 +358,7 @@ async fn capacity(app: &TestApp, slot: i64) -> i64 {
         .unwrap()
 }
 
-async fn staff_roles_and_branches(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
     let st = staff(&app, &db).await;
     let p = fixtures::register(&app).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
@@ -482,9 +448,7 @@ async fn staff_roles_and_branches(backend: Backend) {
         ("auditor", &st.auditor, 200),
         ("admin", &st.admin, 200),
     ] {
-        let (s, v) = app
-            .get(&format!("/api/v1/bookings/{code}"), Some(token))
-            .await;
+        let (s, v) = fixtures::booking(&app, token, &code).await;
         assert_eq!(s, status, "{who} GET booking: {v}");
         if status == 200 {
             assert_eq!(v["code"], code, "{v}");
@@ -512,19 +476,15 @@ async fn staff_roles_and_branches(backend: Backend) {
             .await;
         assert_eq!(s, 403, "{who} POST /bookings: {v}");
         error_code(&v);
-        let (s, v) = app
-            .delete(&format!("/api/v1/bookings/{code}"), Some(token))
-            .await;
+        let (s, v) = fixtures::cancel(&app, token, &code).await;
         assert!(s == 403 || s == 404, "{who} DELETE booking: {s} {v}");
     }
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&p.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &p.token, &code).await;
     assert_eq!(s, 200);
     assert_eq!(v["status"], "booked", "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
 }
-both_backends!(staff_roles_and_branches);
+both_backends!(staff_roles_and_branches, clock = CLOCK);
 
 // ---------------------------------------------------------------- headers and cookies
 
@@ -551,11 +511,7 @@ fn csrf_of(html: &str) -> String {
     rest[v..v + end].to_string()
 }
 
-async fn security_headers_and_session_cookie(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn security_headers_and_session_cookie(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for path in ["/", "/login", "/api/v1/branches", "/api/v1/nope", "/nope"] {
         let res = app.client.get(app.url(path)).send().await.expect("GET");
@@ -616,15 +572,11 @@ async fn security_headers_and_session_cookie(backend: Backend) {
         .expect("GET /me");
     assert_eq!(res.status().as_u16(), 200);
 }
-both_backends!(security_headers_and_session_cookie);
+both_backends!(security_headers_and_session_cookie, clock = CLOCK);
 
 // ---------------------------------------------------------------- races and redirects
 
-async fn parallel_guesses_stay_within_the_limit(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn parallel_guesses_stay_within_the_limit(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     // A burst of guesses sent at once must not get more than five of
     // them checked.
@@ -644,7 +596,7 @@ async fn parallel_guesses_stay_within_the_limit(backend: Backend) {
     let (s, v) = login_raw(&app, &m.email, &m.password).await;
     assert_eq!(s, 429, "{v}");
 }
-both_backends!(parallel_guesses_stay_within_the_limit);
+both_backends!(parallel_guesses_stay_within_the_limit, clock = CLOCK);
 
 /// Signs `client` in through the /login form with `next`; returns the
 /// response status and Location.
@@ -692,11 +644,7 @@ fn browser() -> reqwest::Client {
         .expect("client")
 }
 
-async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_in_redirects_stay_on_the_site(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some("/branches")).await;
     assert_eq!((s, to.as_str()), (303, "/branches"));
@@ -721,13 +669,9 @@ async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
         assert!(!seen.contains("evil"), "next {next:?} → Location {to:?}");
     }
 }
-both_backends!(sign_in_redirects_stay_on_the_site);
+both_backends!(sign_in_redirects_stay_on_the_site, clock = CLOCK);
 
-async fn cookie_sessions_need_the_csrf_header_for_api_writes(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn cookie_sessions_need_the_csrf_header_for_api_writes(db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let b = browser();
     let (s, _, csrf) = form_login(&app, &b, &m.email, &m.password, None).await;
@@ -767,4 +711,4 @@ async fn cookie_sessions_need_the_csrf_header_for_api_writes(backend: Backend) {
     assert_eq!(s, 201, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 1);
 }
-both_backends!(cookie_sessions_need_the_csrf_header_for_api_writes);
+both_backends!(cookie_sessions_need_the_csrf_header_for_api_writes, clock = CLOCK);

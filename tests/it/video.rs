@@ -157,11 +157,7 @@ async fn ws_status(app: &TestApp, query: &str, cookie: Option<&str>, origin: Opt
     req.send().await.unwrap().status().as_u16()
 }
 
-async fn channel_authorization(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn channel_authorization(db: TestDb, app: TestApp) {
     let f = floor(&app, &db).await;
     let list = sessions(&app, &f.cs.token).await;
     assert_eq!(list.len(), 5, "{list:?}");
@@ -235,8 +231,7 @@ async fn channel_authorization(backend: Backend) {
     // An online participant: seated without a booth once a seat frees;
     // their session page carries the ticket, and only they (and the
     // agent) may open its channel.
-    let online = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &online.token).await;
+    let (online, claim) = fixtures::member_with_claim(&app).await;
     let slot = fixtures::slots(&app, BRANCH, "2026-11-24")
         .await
         .into_iter()
@@ -353,7 +348,7 @@ async fn channel_authorization(backend: Backend) {
     };
     assert_eq!(status, 404);
 }
-both_backends!(channel_authorization);
+both_backends!(channel_authorization, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // The browser test.

@@ -86,11 +86,67 @@ pub async fn claim(app: &TestApp, token: &str) -> i64 {
     v["id"].as_i64().expect("claim id")
 }
 
+/// A registered participant with an open resignation claim.
+pub async fn member_with_claim(app: &TestApp) -> (Member, i64) {
+    let m = register(app).await;
+    let claim = claim(app, &m.token).await;
+    (m, claim)
+}
+
+/// A document upload as a browser sends it: `kind`, then `file` (reqwest
+/// writes the file name as is, quotes and backslashes escaped).
+pub fn document_form(kind: &str, name: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    reqwest::multipart::Form::new()
+        .text("kind", kind.to_string())
+        .part("file", part)
+}
+
+/// Uploads a document of `kind` to `claim` as `token`: the raw answer.
+pub async fn upload_document(
+    app: &TestApp,
+    token: &str,
+    claim: i64,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let path = format!("/api/v1/claims/{claim}/documents");
+    app.upload(&path, token, document_form(kind, name, bytes))
+        .await
+}
+
+/// Uploads a distinct PNG for every item of a resignation claim (201
+/// expected): the document ids, in the order of [`RESIGNATION_ITEMS`].
+pub async fn upload_dossier(app: &TestApp, token: &str, claim: i64) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
+        let png = super::files::png_seeded(i as u32);
+        let name = format!("{kind}.png");
+        let (status, v) = upload_document(app, token, claim, kind, &name, png).await;
+        assert_eq!(status, 201, "upload {kind}: {v}");
+        ids.push(v["id"].as_i64().expect("document id"));
+    }
+    ids
+}
+
 /// Books `slot` for `claim`: the booking code.
 pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
     let body = json!({"slot_id": slot, "claim_id": claim});
     let v = created(app, "/api/v1/bookings", token, body).await;
     v["code"].as_str().expect("booking code").to_string()
+}
+
+/// GET booking `code` as `token`: the raw answer.
+pub async fn booking(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
+    app.get(&format!("/api/v1/bookings/{code}"), Some(token))
+        .await
+}
+
+/// Cancels booking `code` as `token`: the raw answer.
+pub async fn cancel(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
+    app.delete(&format!("/api/v1/bookings/{code}"), Some(token))
+        .await
 }
 
 /// Moves booking `code` to `slot`: the raw answer.
@@ -149,5 +205,15 @@ pub async fn staff(app: &TestApp, db: &super::TestDb, role: &str, extra: &[&str]
         .unwrap_or_else(|| panic!("staff id: {me}"));
     Staff { token, id, email }
 }
+
+/// The documents of a resignation claim without NPWP.
+pub const RESIGNATION_ITEMS: [&str; 6] = [
+    "kpj_card",
+    "ektp",
+    "kk",
+    "bank_book",
+    "selfie",
+    "resignation_letter",
+];
 
 pub const STAFF_PASSWORD: &str = "Petugas-Antre-2026";
