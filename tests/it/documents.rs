@@ -92,6 +92,15 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
     h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
+/// A file served `disposition` (attachment, inline), never sniffed, under
+/// a CSP that holds `csp`.
+fn assert_served(h: &HeaderMap, disposition: &str, csp: &str) {
+    let got = header(h, "content-disposition");
+    assert!(got.starts_with(disposition), "{h:?}");
+    assert_eq!(header(h, "x-content-type-options"), "nosniff");
+    assert!(header(h, "content-security-policy").contains(csp), "{h:?}");
+}
+
 async fn open_claim(app: &TestApp, token: &str, body: Value) -> i64 {
     let (status, v) = app.post("/api/v1/claims", Some(token), &body).await;
     assert_eq!(status, 201, "claim {body}: {v}");
@@ -100,7 +109,7 @@ async fn open_claim(app: &TestApp, token: &str, body: Value) -> i64 {
 
 /// GET /api/v1/claims/{id} as `token`; expects 200.
 async fn dossier(app: &TestApp, token: &str, claim: i64) -> Value {
-    let (status, v) = claim_as(&app, token, claim).await;
+    let (status, v) = fixtures::get_claim(&app, token, claim).await;
     assert_eq!(status, 200, "claim {claim}: {v}");
     v
 }
@@ -193,10 +202,23 @@ async fn delete_doc(app: &TestApp, token: &str, claim: i64, doc: i64) -> (u16, V
     app.delete(&path, Some(token)).await
 }
 
-/// GET /api/v1/claims/{claim} as `token`: the raw answer.
-async fn claim_as(app: &TestApp, token: &str, claim: i64) -> (u16, Value) {
-    app.get(&format!("/api/v1/claims/{claim}"), Some(token))
-        .await
+/// Rejects document `doc` for `reason` as `token`: the raw answer.
+async fn reject_doc(app: &TestApp, token: &str, doc: i64, reason: &str) -> (u16, Value) {
+    let body = json!({"decision": "reject", "reason": reason});
+    review(app, token, doc, body).await
+}
+
+/// A decided claim is closed: its owner neither uploads (a `kind`
+/// document) nor deletes (`doc`), and the staff member does not verify.
+async fn assert_closed(app: &TestApp, (owner, staff): (&str, &str), claim: i64, (kind, doc): (&str, i64)) {
+    let name = format!("{kind}.jpg");
+    for answer in [
+        upload(app, owner, claim, kind, &name, jpeg(20, 20)).await,
+        delete_doc(app, owner, claim, doc).await,
+        verify(app, staff, claim).await,
+    ] {
+        common::assert_error(&answer, 409, "claim_not_open");
+    }
 }
 
 fn resignation() -> Value {
@@ -256,28 +278,12 @@ async fn images_are_stored_without_metadata(_db: TestDb, app: TestApp) {
     assert_eq!((decoded.width(), decoded.height()), (64, 48));
     // Served as a download that a browser will neither sniff nor script.
     assert_eq!(header(&headers, "content-type"), "image/jpeg");
-    assert!(
-        header(&headers, "content-disposition").starts_with("attachment"),
-        "{headers:?}"
-    );
-    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
-    assert!(
-        header(&headers, "content-security-policy").contains("sandbox"),
-        "{headers:?}"
-    );
+    assert_served(&headers, "attachment", "sandbox");
     // The viewer: inline, still not sniffed, still under a CSP.
     let (status, headers, inline) = fetch(&app, Some(&m.token), claim, selfie, "?inline=1").await;
     assert_eq!(status, 200);
     assert_eq!(inline, stored);
-    assert!(
-        header(&headers, "content-disposition").starts_with("inline"),
-        "{headers:?}"
-    );
-    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
-    assert!(
-        header(&headers, "content-security-policy").contains("default-src 'none'"),
-        "{headers:?}"
-    );
+    assert_served(&headers, "inline", "default-src 'none'");
 
     // A PNG with a tEXt chunk.
     let original = png_with_text();
@@ -918,24 +924,9 @@ async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
     assert_eq!(dossier(&app, &m.token, claim).await["status"], "verified");
 
     // A decided claim's dossier is closed.
-    let (status, v) = upload(&app, &m.token, claim, "npwp", "npwp.jpg", jpeg(20, 20)).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = delete_doc(&app, &m.token, claim, kk2).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = review(
-        &app,
-        &cs,
-        kk2,
-        json!({"decision": "reject", "reason": "unreadable"}),
-    )
-    .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = verify(&app, &cs, claim).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
+    assert_closed(&app, (&m.token, &cs), claim, ("npwp", kk2)).await;
+    let answer = reject_doc(&app, &cs, kk2, "unreadable").await;
+    common::assert_error(&answer, 409, "claim_not_open");
     assert_eq!(
         status_of(&dossier(&app, &m.token, claim).await, "kk"),
         "accepted"
@@ -957,15 +948,7 @@ async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "rejected");
     assert_eq!(dossier(&app, &q.token, claim2).await["status"], "rejected");
-    let (status, v) = upload(&app, &q.token, claim2, "kk", "kk.jpg", jpeg(20, 20)).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = delete_doc(&app, &q.token, claim2, doc).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = verify(&app, &cs, claim2).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
+    assert_closed(&app, (&q.token, &cs), claim2, ("kk", doc)).await;
 }
 both_backends!(review_cycle_until_verified, clock = CLOCK);
 
@@ -986,7 +969,7 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
 
     // Not booked anywhere yet: branch staff see nothing.
     for t in [&cs, &supervisor] {
-        let (status, v) = claim_as(&app, t, claim).await;
+        let (status, v) = fixtures::get_claim(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
         assert_eq!(error_code(&v), "claim_not_found");
         let (status, _, _) = fetch(&app, Some(t), claim, ktp, "").await;
@@ -1005,7 +988,7 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
     // Another participant: 404 everywhere, as if the claim did not exist.
     let (b, b_claim) = fixtures::member_with_claim(&app).await;
     let b_doc = uploaded(upload(&app, &b.token, b_claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
-    let (status, v) = claim_as(&app, &b.token, claim).await;
+    let (status, v) = fixtures::get_claim(&app, &b.token, claim).await;
     assert_eq!(status, 404, "{v}");
     assert_eq!(error_code(&v), "claim_not_found");
     let (status, _, bytes) = fetch(&app, Some(&b.token), claim, ktp, "").await;
@@ -1040,7 +1023,7 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
         assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
     }
     for t in [&cs_other, &supervisor_other] {
-        let (status, v) = claim_as(&app, t, claim).await;
+        let (status, v) = fixtures::get_claim(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
         let (status, _, _) = fetch(&app, Some(t), claim, ktp, "").await;
         assert_eq!(status, 404);
@@ -1105,7 +1088,7 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
         status, 404,
         "cs of {BRANCH} still reads the KTP after the booking there was cancelled"
     );
-    let (status, v) = claim_as(&app, &cs, claim).await;
+    let (status, v) = fixtures::get_claim(&app, &cs, claim).await;
     assert_eq!(status, 404, "{v}");
 }
 both_backends!(who_may_read_and_review, clock = CLOCK);
@@ -1185,13 +1168,7 @@ async fn versions_are_kept_and_delete_empties_the_item(db: TestDb, app: TestApp)
     book(&app, &m.token, claim, BRANCH, DAY).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
     let ktp = uploaded(upload(&app, &m.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
-    let (status, v) = review(
-        &app,
-        &cs,
-        ktp,
-        json!({"decision": "reject", "reason": "unreadable"}),
-    )
-    .await;
+    let (status, v) = reject_doc(&app, &cs, ktp, "unreadable").await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         status_of(&dossier(&app, &m.token, claim).await, "ektp"),
@@ -1434,6 +1411,18 @@ fn reminders_to(db: &TestDb, email: &str) -> Vec<String> {
         .collect()
 }
 
+/// Stops `app`, starts the server again on `clock` and waits for the
+/// reminder to `email`: the new app and the mail.
+async fn restart_until_reminded(app: TestApp, db: &TestDb, clock: &str, email: &str) -> (TestApp, String) {
+    app.kill();
+    let app = TestApp::start(db, &Options::clock(clock));
+    let mail = common::eventually(10, &format!("the reminder to {email}"), || async {
+        reminders_to(db, email).into_iter().next()
+    })
+    .await;
+    (app, mail)
+}
+
 fn all_reminders(db: &TestDb) -> usize {
     common::mails(db)
         .iter()
@@ -1472,14 +1461,9 @@ async fn reminder_the_day_before(backend: Backend) {
         0,
         "reminder before 08:00 on the day before"
     );
-    app.kill();
 
     // Tuesday 08:05 WITA (07:05 WIB).
-    let app = TestApp::start(&db, &Options::clock("2026-11-24T08:05:00+08:00"));
-    let mail = common::eventually(10, "the reminder to p1", || async {
-        reminders_to(&db, &p1.email).into_iter().next()
-    })
-    .await;
+    let (app, mail) = restart_until_reminded(app, &db, "2026-11-24T08:05:00+08:00", &p1.email).await;
     assert!(mail.contains("e-KTP"), "names the missing e-KTP: {mail}");
     assert!(mail.contains(&code1), "names the booking: {mail}");
     assert!(
@@ -1491,27 +1475,17 @@ async fn reminder_the_day_before(backend: Backend) {
     book(&app, &p4.token, c4, BRANCH, "2026-11-25").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(reminders_to(&db, &p1.email).len(), 1, "one reminder only");
-    assert!(reminders_to(&db, &p2.email).is_empty(), "session is today");
-    assert!(
-        reminders_to(&db, &p3.email).is_empty(),
-        "complete dossier reminded"
-    );
-    assert!(
-        reminders_to(&db, &p4.email).is_empty(),
-        "booked after 08:00 reminded"
-    );
-    assert!(
-        reminders_to(&db, &p5.email).is_empty(),
-        "Jakarta reminded at 07:05 WIB"
-    );
-    app.kill();
+    for (p, why) in [
+        (&p2, "session is today"),
+        (&p3, "complete dossier reminded"),
+        (&p4, "booked after 08:00 reminded"),
+        (&p5, "Jakarta reminded at 07:05 WIB"),
+    ] {
+        assert!(reminders_to(&db, &p.email).is_empty(), "{why}");
+    }
 
     // Tuesday 09:05 WITA = 08:05 WIB: Jakarta's turn; nobody twice.
-    let _app = TestApp::start(&db, &Options::clock("2026-11-24T09:05:00+08:00"));
-    let mail = common::eventually(10, "the reminder to p5", || async {
-        reminders_to(&db, &p5.email).into_iter().next()
-    })
-    .await;
+    let (_app, mail) = restart_until_reminded(app, &db, "2026-11-24T09:05:00+08:00", &p5.email).await;
     assert!(mail.contains("e-KTP"), "{mail}");
     assert!(
         mail.contains("Kartu peserta BPJS Ketenagakerjaan (KPJ)"),

@@ -1229,9 +1229,7 @@ both_backends!(live_events);
 
 
 async fn claim_status(app: &TestApp, token: &str, claim: i64) -> String {
-    let (status, v) = app
-        .get(&format!("/api/v1/claims/{claim}"), Some(token))
-        .await;
+    let (status, v) = fixtures::get_claim(&app, token, claim).await;
     assert_eq!(status, 200, "claim: {v}");
     v["status"].as_str().expect("status").to_string()
 }

@@ -243,9 +243,7 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap().to_string();
 
-    let (s, v) = app
-        .get(&format!("/api/v1/claims/{a_claim}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::get_claim(&app, &b.token, a_claim).await;
     assert_eq!(s, 404, "B reads A's claim: {v}");
     error_code(&v);
     let (s, v) = fixtures::booking(&app, &b.token, &code).await;
@@ -278,18 +276,14 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], slots[0]["id"]);
-    let (s, v) = app
-        .get(&format!("/api/v1/claims/{a_claim}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::get_claim(&app, &a.token, a_claim).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
     let after = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     assert_eq!(after[0]["booked"], 1);
     assert_eq!(after[1]["booked"], 0);
     // B's own claim is still B's.
-    let (s, _) = app
-        .get(&format!("/api/v1/claims/{b_claim}"), Some(&b.token))
-        .await;
+    let (s, _) = fixtures::get_claim(&app, &b.token, b_claim).await;
     assert_eq!(s, 200);
 }
 both_backends!(others_claims_and_bookings_are_invisible, clock = CLOCK);
@@ -455,9 +449,7 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
         } else {
             error_code(&v);
         }
-        let (s, v) = app
-            .get(&format!("/api/v1/claims/{claim}"), Some(token))
-            .await;
+        let (s, v) = fixtures::get_claim(&app, token, claim).await;
         assert_eq!(s, status, "{who} GET claim: {v}");
     }
     // Staff do not book, cancel or move bookings as participants.

@@ -130,6 +130,12 @@ pub async fn upload_dossier(app: &TestApp, token: &str, claim: i64) -> Vec<i64> 
     ids
 }
 
+/// GET /api/v1/claims/{claim} as `token`: the raw answer.
+pub async fn get_claim(app: &TestApp, token: &str, claim: i64) -> (u16, Value) {
+    app.get(&format!("/api/v1/claims/{claim}"), Some(token))
+        .await
+}
+
 /// Books `slot` for `claim`: the booking code.
 pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
     let body = json!({"slot_id": slot, "claim_id": claim});
