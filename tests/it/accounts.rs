@@ -302,12 +302,7 @@ async fn error_bodies_have_code_message_and_field(_db: TestDb, app: TestApp) {
     // Conflicts and sign-in failures have the same shape too.
     let (s, _) = register(&app, &body()).await;
     assert_eq!(s, 201);
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "x@example.id", "password": "Salah-Sandi-99"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "x@example.id", "Salah-Sandi-99")
         .await;
     assert_eq!(s, 401);
     assert_eq!(error_code(&v), "invalid_credentials");
@@ -320,12 +315,7 @@ async fn sign_in(_db: TestDb, app: TestApp) {
     assert_eq!(s, 201, "{v}");
     let email = b["email"].as_str().unwrap();
 
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": "Klaim-JHT-2026!"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2026!")
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "participant", "{v}");
@@ -350,32 +340,17 @@ async fn sign_in(_db: TestDb, app: TestApp) {
     assert_eq!(me["email"], email, "{me}");
 
     // The email is matched whatever its case.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email.to_uppercase(), "password": "Klaim-JHT-2026!"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, &email.to_uppercase(), "Klaim-JHT-2026!")
         .await;
     assert_eq!(s, 200, "{v}");
 
     // Wrong password, unknown email: the same answer.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": "Klaim-JHT-2027!"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2027!")
         .await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
     assert!(v.get("token").is_none());
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "nobody@example.id", "password": "Klaim-JHT-2026!"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "nobody@example.id", "Klaim-JHT-2026!")
         .await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
@@ -389,12 +364,7 @@ both_backends!(sign_in, clock = CLOCK);
 
 async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) {
     fixtures::add_staff(&db, "admin", "kepala@bpjs.example.id", &[]);
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "kepala@bpjs.example.id", "password": fixtures::STAFF_PASSWORD}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD)
         .await;
     assert_eq!(s, 200, "{v}");
     // Someone registers as a participant with the staff member's email.
@@ -403,12 +373,7 @@ async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) 
     let (s, v) = register(&app, &b).await;
     assert!(s == 201 || s == 409, "{s} {v}");
     // The staff member still signs in over the API as before.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "kepala@bpjs.example.id", "password": fixtures::STAFF_PASSWORD}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD)
         .await;
     assert_eq!(
         s, 200,

@@ -667,25 +667,13 @@ async fn book(app: &TestApp, r: &Ready) {
 
 async fn accept_all(app: &TestApp, token: &str, r: &Ready) {
     for doc in &r.docs {
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/documents/{doc}/review"),
-                Some(token),
-                &json!({"decision": "accept"}),
-            )
-            .await;
+        let (status, v) = fixtures::review(app, token, *doc, json!({"decision": "accept"})).await;
         assert_eq!(status, 200, "accept {doc}: {v}");
     }
 }
 
 async fn verify_claim(app: &TestApp, token: &str, claim: i64) {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(token),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = app.act(&format!("/api/v1/claims/{claim}/verify"), token).await;
     assert_eq!(status, 200, "verify {claim}: {v}");
 }
 
@@ -701,25 +689,11 @@ async fn view_document(app: &TestApp, token: &str, claim: i64, doc: i64) -> u16 
 }
 
 async fn kiosk_of(app: &TestApp, supervisor: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/devices"),
-            Some(supervisor),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    v["token"].as_str().unwrap().to_string()
+    fixtures::device(app, supervisor, BRANCH, "kiosk").await
 }
 
 async fn arrive(app: &TestApp, token: &str, body: Value) -> Value {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/arrivals"),
-            Some(token),
-            &body,
-        )
-        .await;
+    let (status, v) = fixtures::arrive_at(app, token, BRANCH, &body).await;
     assert!(status == 201 || status == 200, "arrival: {status} {v}");
     v
 }
@@ -740,12 +714,7 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
     book(&app, &r).await;
 
     // Sign-ins, good and bad, API and page.
-    let (status, _) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": r.member.email, "password": "Wrong-Password-1"}),
-        )
+    let (status, _) = fixtures::login_raw(&app, &r.member.email, "Wrong-Password-1")
         .await;
     assert_eq!(status, 401);
     let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
@@ -818,13 +787,8 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
     // Attempts refused by the throttle are not logged one by one.
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        let (status, _) = app
-            .post(
-                "/api/v1/auth/login",
-                None,
-                &json!({"email": "quokka@wrong.example", "password": "Wrong-Password-1"}),
-            )
-            .await;
+        let (status, _) = fixtures::login_raw(&app, "quokka@wrong.example", "Wrong-Password-1")
+        .await;
         statuses.push(status);
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);

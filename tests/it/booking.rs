@@ -407,12 +407,7 @@ async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // No token at all.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            None,
-            &json!({"slot_id": sid, "claim_id": a_claim}),
-        )
+    let (s, v) = fixtures::post_booking(&app, None, sid, a_claim)
         .await;
     assert_eq!(s, 401, "{v}");
     error_code(&v);

@@ -82,22 +82,12 @@ async fn migrate_and_add_users(backend: Backend) {
 
     // The account signs in through a started server.
     let app = TestApp::start(&db, &Options::clock("2026-11-23T07:00:00+07:00"));
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "a@x.id", "password": PASSWORD}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", PASSWORD)
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "admin");
     let admin = v["token"].as_str().unwrap().to_string();
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "a@x.id", "password": "Petugas-Antre-2027"}),
-        )
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", "Petugas-Antre-2027")
         .await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
@@ -304,13 +294,8 @@ fn password_line_ending_and_windows_newline() {
     rt.block_on(async {
         let app = TestApp::start(&db, &Options::default());
         for email in ["aud@x.id", "aud2@x.id", "aud3@x.id"] {
-            let (s, v) = app
-                .post(
-                    "/api/v1/auth/login",
-                    None,
-                    &json!({"email": email, "password": PASSWORD}),
-                )
-                .await;
+            let (s, v) = fixtures::login_raw(&app, email, PASSWORD)
+        .await;
             assert_eq!(s, 200, "{email}: {v}");
             assert_eq!(v["role"], "auditor");
         }

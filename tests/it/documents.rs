@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::common;
 use crate::common::browser::{hidden, Browser};
 use crate::common::files::{big_pdf, jpeg, jpeg_with_metadata, pdf, pdf_with, png, png_with_text};
-use crate::common::fixtures::{document_form as upload_form, upload_document as upload, RESIGNATION_ITEMS};
+use crate::common::fixtures::{document_form as upload_form, review, upload_document as upload, RESIGNATION_ITEMS};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
@@ -152,12 +152,7 @@ async fn book(app: &TestApp, token: &str, claim: i64, branch: &str, day: &str) -
         .iter()
         .find(|s| s["available"].as_i64().unwrap_or(0) > 0)
         .unwrap_or_else(|| panic!("no free session at {branch} on {day}"));
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
+    let (status, v) = fixtures::post_booking(&app, Some(token), &slot["id"], claim)
         .await;
     assert_eq!(status, 201, "book {branch} {day}: {v}");
     v["code"].as_str().expect("booking code").to_string()
@@ -167,15 +162,6 @@ async fn book(app: &TestApp, token: &str, claim: i64, branch: &str, day: &str) -
 async fn staff(app: &TestApp, db: &TestDb, role: &str, branch: Option<&str>) -> String {
     let extra = fixtures::at_branch(branch);
     fixtures::staff(app, db, role, &extra).await.token
-}
-
-async fn review(app: &TestApp, token: &str, doc: i64, body: Value) -> (u16, Value) {
-    app.post(
-        &format!("/api/v1/documents/{doc}/review"),
-        Some(token),
-        &body,
-    )
-    .await
 }
 
 async fn accept(app: &TestApp, token: &str, doc: i64) {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::common;
 use crate::common::files;
 use crate::common::browser::{hidden, texts_of, Browser};
-use crate::common::fixtures::Staff;
+use crate::common::fixtures::{arrive_at, Staff};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
@@ -40,15 +40,7 @@ async fn staff(app: &TestApp, db: &TestDb, role: &str, branch: Option<&str>) -> 
 
 /// Issues a kiosk credential for `branch` as `token` (expects 201).
 async fn kiosk(app: &TestApp, token: &str, branch: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{branch}/devices"),
-            Some(token),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    let t = v["token"].as_str().expect("device token").to_string();
+    let t = fixtures::device(app, token, branch, "kiosk").await;
     assert!(t.starts_with("dev_"), "device token {t}");
     t
 }
@@ -56,15 +48,6 @@ async fn kiosk(app: &TestApp, token: &str, branch: &str) -> String {
 /// A valid NIK nobody else uses.
 fn new_nik() -> String {
     fixtures::nik(12, 5, 1985, false)
-}
-
-async fn arrive_at(app: &TestApp, token: &str, branch: &str, body: &Value) -> (u16, Value) {
-    app.post(
-        &format!("/api/v1/branches/{branch}/arrivals"),
-        Some(token),
-        body,
-    )
-    .await
 }
 
 async fn arrive(app: &TestApp, token: &str, nik: &str) -> (u16, Value) {
@@ -238,12 +221,7 @@ async fn booked_member(app: &TestApp, hhmm: &str) -> (fixtures::Member, String) 
     let m = fixtures::register(app).await;
     let claim = fixtures::claim(app, &m.token).await;
     let slot = slot_at(app, hhmm).await;
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
+    let (status, v) = fixtures::post_booking(&app, Some(&m.token), &slot["id"], claim)
         .await;
     assert_eq!(status, 201, "book {hhmm}: {v}");
     (m, v["code"].as_str().expect("code").to_string())
@@ -1645,13 +1623,7 @@ async fn console_actions(db: TestDb, app: TestApp) {
     assert_eq!(s[0]["claim_id"], claim);
 
     // Identity confirmed: recorded with the session and the claim.
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{session}/identity"),
-            Some(&cs1.token),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = app.act(&format!("/api/v1/console/sessions/{session}/identity"), &cs1.token).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         common::count(
@@ -1664,13 +1636,7 @@ async fn console_actions(db: TestDb, app: TestApp) {
         1
     );
     // Only the serving agent may confirm.
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/console/sessions/{session}/identity"),
-            Some(&spv.token),
-            &json!({}),
-        )
-        .await;
+    let (status, _) = app.act(&format!("/api/v1/console/sessions/{session}/identity"), &spv.token).await;
     assert_eq!(status, 403);
 
     // A re-upload reaches the serving agent's console within a second.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::common;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 
@@ -359,12 +359,7 @@ async fn refusals_send_no_mail(db: TestDb, app: TestApp) {
 
     // A second booking (already booked) and a move to the same session fail
     // and send nothing.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": first, "claim_id": claim}),
-        )
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), first, claim)
         .await;
     assert!(s == 409 || s == 200, "{v}");
     let (s, v) = fixtures::reschedule(&app, &m.token, &code, first).await;
@@ -449,12 +444,7 @@ async fn smtp_down_then_up_delivers_later() {
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     let slot = slot_at(&slots, "2026-11-24T09:00:00+08:00");
     // Nothing listens on the port: the booking still succeeds.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), slot, claim)
         .await;
     assert_eq!(
         s, 201,

@@ -4,21 +4,13 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use crate::common::fixtures::login_raw;
 use crate::common::{error_code, fixtures, TestApp, TestDb};
 use base64::Engine;
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-async fn login_raw(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
-    app.post(
-        "/api/v1/auth/login",
-        None,
-        &json!({"email": email, "password": password}),
-    )
-    .await
-}
 
 /// The claims of a JWT, read without checking it.
 fn payload(token: &str) -> Value {
@@ -233,12 +225,7 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     let b_claim = fixtures::claim(&app, &b.token).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     assert!(slots.len() >= 2, "{slots:?}");
-    let (s, booking) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&a.token),
-            &json!({"slot_id": slots[0]["id"], "claim_id": a_claim}),
-        )
+    let (s, booking) = fixtures::post_booking(&app, Some(&a.token), &slots[0]["id"], a_claim)
         .await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap().to_string();
@@ -261,12 +248,7 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(s, 404, "B moves A's booking: {v}");
     error_code(&v);
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&b.token),
-            &json!({"slot_id": slots[1]["id"], "claim_id": a_claim}),
-        )
+    let (s, v) = fixtures::post_booking(&app, Some(&b.token), &slots[1]["id"], a_claim)
         .await;
     assert_eq!(s, 404, "B books with A's claim: {v}");
     assert_eq!(error_code(&v), "claim_not_yours");
@@ -425,12 +407,7 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
 
     // Bookings: visible to the branch's staff, admins and auditors.
     let claim = fixtures::claim(&app, &p.token).await;
-    let (s, booking) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&p.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
+    let (s, booking) = fixtures::post_booking(&app, Some(&p.token), slot, claim)
         .await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap();
@@ -459,13 +436,8 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
         ("DPS cs", &st.dps_cs),
         ("DPS supervisor", &st.dps_supervisor),
     ] {
-        let (s, v) = app
-            .post(
-                "/api/v1/bookings",
-                Some(token),
-                &json!({"slot_id": other_slot, "claim_id": claim}),
-            )
-            .await;
+        let (s, v) = fixtures::post_booking(&app, Some(token), other_slot, claim)
+        .await;
         assert_eq!(s, 403, "{who} POST /bookings: {v}");
         error_code(&v);
         let (s, v) = fixtures::cancel(&app, token, &code).await;

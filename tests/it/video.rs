@@ -241,22 +241,11 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
                 .is_some_and(|t| t.starts_with("2026-11-24T09:00"))
         })
         .unwrap();
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&online.token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
+    let (status, v) = fixtures::post_booking(&app, Some(&online.token), &slot["id"], claim)
         .await;
     assert_eq!(status, 201, "book: {v}");
     let code = v["code"].as_str().unwrap().to_string();
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/arrive"),
-            Some(&online.token),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = app.act(&format!("/api/v1/bookings/{code}/arrive"), &online.token).await;
     assert_eq!(status, 201, "arrive online: {v}");
     let (status, v) = app
         .post(

@@ -60,14 +60,14 @@ pub async fn register(app: &TestApp) -> Member {
     }
 }
 
+/// POST /api/v1/auth/login: the raw answer.
+pub async fn login_raw(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
+    let body = json!({"email": email, "password": password});
+    app.post("/api/v1/auth/login", None, &body).await
+}
+
 pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
-    let (status, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": password}),
-        )
-        .await;
+    let (status, v) = login_raw(app, email, password).await;
     assert_eq!(status, 200, "login {email}: {v}");
     v["token"].as_str().expect("token").to_string()
 }
@@ -136,11 +136,44 @@ pub async fn get_claim(app: &TestApp, token: &str, claim: i64) -> (u16, Value) {
         .await
 }
 
+/// POST /api/v1/bookings for `slot` (an id, or a listed session's `id`)
+/// and `claim`, signed in or not: the raw answer.
+pub async fn post_booking(
+    app: &TestApp,
+    token: Option<&str>,
+    slot: impl serde::Serialize,
+    claim: i64,
+) -> (u16, Value) {
+    let body = json!({"slot_id": slot, "claim_id": claim});
+    app.post("/api/v1/bookings", token, &body).await
+}
+
 /// Books `slot` for `claim`: the booking code.
 pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
-    let body = json!({"slot_id": slot, "claim_id": claim});
-    let v = created(app, "/api/v1/bookings", token, body).await;
+    let (status, v) = post_booking(app, Some(token), slot, claim).await;
+    assert_eq!(status, 201, "/api/v1/bookings: {v}");
     v["code"].as_str().expect("booking code").to_string()
+}
+
+/// A new device of `kind` (kiosk, board…) at `branch`, issued as `token`
+/// (201 expected): the device token.
+pub async fn device(app: &TestApp, token: &str, branch: &str, kind: &str) -> String {
+    let path = format!("/api/v1/branches/{branch}/devices");
+    let (status, v) = app.post(&path, Some(token), &json!({"kind": kind})).await;
+    assert_eq!(status, 201, "device: {v}");
+    v["token"].as_str().expect("device token").to_string()
+}
+
+/// POST an arrival (`{"nik": …}` and options) at `branch`: the raw answer.
+pub async fn arrive_at(app: &TestApp, token: &str, branch: &str, body: &Value) -> (u16, Value) {
+    let path = format!("/api/v1/branches/{branch}/arrivals");
+    app.post(&path, Some(token), body).await
+}
+
+/// Reviews document `doc` (`{"decision": …}`) as `token`: the raw answer.
+pub async fn review(app: &TestApp, token: &str, doc: i64, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/documents/{doc}/review");
+    app.post(&path, Some(token), &body).await
 }
 
 /// GET booking `code` as `token`: the raw answer.

@@ -79,13 +79,7 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
     assert_eq!(stored, i64::from(rows));
     let peak_upload = b::peak_mib(app.pid());
     let started = Instant::now();
-    let (st, v) = app
-        .post(
-            &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&hr.token),
-            &json!({}),
-        )
-        .await;
+    let (st, v) = app.act(&format!("/api/v1/collective/batches/{id}/submit"), &hr.token).await;
     let submit = started.elapsed();
     assert_eq!(st, 200, "submit: {v}");
     assert_eq!(v["claims"].as_i64(), Some(i64::from(rows)), "{v}");
