@@ -4,7 +4,7 @@
 //! database.
 
 use crate::common;
-use crate::common::bookings::{active_in, admin_token, id, post_booking, set_capacity};
+use crate::common::bookings::{active_in, admin_token, id, set_capacity, Http};
 use crate::common::fixtures::{self, Member};
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
@@ -21,7 +21,7 @@ async fn book(
     claim: i64,
     key: Option<&str>,
 ) -> (u16, Value) {
-    post_booking(&app.client, &app.base, token, slot, claim, key).await
+    Http::of(app).book(token, slot, claim, key).await
 }
 
 async fn member_with_claim(app: &TestApp) -> (Member, i64) {
