@@ -82,13 +82,7 @@ async fn phone_numbers_are_stored_in_e164(db: TestDb, app: TestApp) {
         assert_eq!(s, 201, "{phone}: {v}");
         // The participant's own page shows the stored number.
         let token = fixtures::login(&app, b["email"].as_str().unwrap(), "Klaim-JHT-2026!").await;
-        let res = app
-            .client
-            .get(app.url("/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("GET /me");
+        let res = app.get_raw("/me", &token).await;
         assert_eq!(res.status().as_u16(), 200, "{phone}");
         let html = res.text().await.expect("html");
         assert!(

@@ -108,13 +108,8 @@ async fn migrate_and_add_users(backend: Backend) {
         &line,
     );
     assert_ok(&o, "user add supervisor");
-    let (s, v) = app
-        .post(
-            "/api/v1/admin/companies",
-            Some(&admin),
-            &json!({"npp": "NPP12345678", "name": "PT Sinar Jaya", "headcount": 150}),
-        )
-        .await;
+    let body = json!({"npp": "NPP12345678", "name": "PT Sinar Jaya", "headcount": 150});
+    let (s, v) = fixtures::new_company(&app, &admin, &body).await;
     assert_eq!(s, 201, "{v}");
     let o = add(
         &db,

@@ -60,14 +60,8 @@ async fn setup(backend: Backend) -> Option<Setup> {
 impl Setup {
     /// A company and an approved HR representative's token.
     async fn company(&self, npp: &str, headcount: i32) -> String {
-        let (status, v) = self
-            .app
-            .post(
-                "/api/v1/admin/companies",
-                Some(&self.admin),
-                &json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"}),
-            )
-            .await;
+        let body = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"});
+    let (status, v) = fixtures::new_company(&self.app, &self.admin, &body).await;
         assert_eq!(status, 201, "company {npp}: {v}");
         let email = format!("hr.{}@{}.test", fixtures::unique(), npp.to_lowercase());
         fixtures::add_staff(&self.db, "hr", &email, &["--company", npp]);

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::common;
 use crate::common::files;
 use crate::common::browser::{hidden, texts_of, Browser};
-use crate::common::fixtures::{arrive_at, Staff};
+use crate::common::fixtures::{arrive_at, set_status, Staff};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
@@ -62,14 +62,6 @@ async fn walk_in(app: &TestApp, kiosk: &str) -> (String, Value) {
     (nik, v)
 }
 
-async fn set_status(app: &TestApp, token: &str, status: &str) -> (u16, Value) {
-    app.put(
-        "/api/v1/console/status",
-        Some(token),
-        &json!({"status": status}),
-    )
-    .await
-}
 
 async fn go(app: &TestApp, token: &str, status: &str) {
     let (s, v) = set_status(app, token, status).await;

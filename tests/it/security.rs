@@ -481,13 +481,7 @@ async fn security_headers_and_session_cookie(_db: TestDb, app: TestApp) {
         let res = app.client.get(app.url(path)).send().await.expect("GET");
         assert_security_headers(&res, path);
     }
-    let res = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .expect("GET");
+    let res = app.get_raw("/api/v1/me", &m.token).await;
     assert_eq!(res.status().as_u16(), 200);
     assert_security_headers(&res, "/api/v1/me");
 

@@ -112,13 +112,7 @@ async fn floor(app: &TestApp, db: &TestDb) -> Floor {
     for n in 1..=5 {
         booths.push(device(app, &spv.token, json!({"kind": "booth", "booth": n})).await);
     }
-    let (status, v) = app
-        .put(
-            "/api/v1/console/status",
-            Some(&cs.token),
-            &json!({"status": "on_duty"}),
-        )
-        .await;
+    let (status, v) = fixtures::set_status(app, &cs.token, "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
     let member = fixtures::register(app).await;
     let member_claim = fixtures::claim(app, &member.token).await;
@@ -140,6 +134,12 @@ async fn floor(app: &TestApp, db: &TestDb) -> Floor {
 
 // ---------------------------------------------------------------------------
 // Who may join a session's channel (no browser needed).
+
+/// Finishes console session `session` as a no-show (200 expected).
+async fn finish_no_show(app: &TestApp, token: &str, session: i64) {
+    let (status, v) = fixtures::finish(app, token, session, "no_show").await;
+    assert_eq!(status, 200, "finish: {v}");
+}
 
 async fn ws_status(app: &TestApp, query: &str, cookie: Option<&str>, origin: Option<&str>) -> u16 {
     let mut req = reqwest::Client::new()
@@ -169,61 +169,32 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
     let agent = format!("antre_session={}", f.cs.token);
     let booth1 = format!("antre_device={}", f.booths[0]);
     let own = app.base.clone();
-    // The session's agent and its booth: switching protocols.
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
-        101
-    );
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&booth1), Some(&own)).await,
-        101
-    );
-    // Another booth's session, nobody, another site, a kiosk, another agent.
-    assert_eq!(
-        ws_status(&app, &format!("session={s2}"), Some(&booth1), Some(&own)).await,
-        404
-    );
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), None, None).await,
-        401
-    );
-    assert_eq!(
-        ws_status(
-            &app,
-            &format!("session={s1}"),
-            Some(&agent),
-            Some("http://evil.example")
-        )
-        .await,
-        403
-    );
     let kiosk = format!("antre_device={}", f.kiosk);
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&kiosk), Some(&own)).await,
-        404
-    );
     let other = staff(&app, &db, "cs").await;
     let other = format!("antre_session={}", other.token);
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&other), Some(&own)).await,
-        404
-    );
     // A participant may not join a booth's session by ticket either.
     let member = fixtures::register(&app).await;
     let pc = format!("antre_session={}", member.token);
-    assert_eq!(
-        ws_status(&app, "ticket=1", Some(&pc), Some(&own)).await,
-        404
-    );
+    let (one, two) = (format!("session={s1}"), format!("session={s2}"));
+    let (o, evil, ticket1) = (Some(own.as_str()), Some("http://evil.example"), "ticket=1".to_string());
+    for (what, query, cookie, origin, want) in [
+        // The session's agent and its booth: switching protocols.
+        ("agent", &one, Some(&agent), o, 101),
+        ("booth", &one, Some(&booth1), o, 101),
+        // Another booth's session, nobody, another site, a kiosk, another
+        // agent, a participant.
+        ("other booth", &two, Some(&booth1), o, 404),
+        ("nobody", &one, None, None, 401),
+        ("other site", &one, Some(&agent), evil, 403),
+        ("kiosk", &one, Some(&kiosk), o, 404),
+        ("other agent", &one, Some(&other), o, 404),
+        ("participant", &ticket1, Some(&pc), o, 404),
+    ] {
+        let cookie = cookie.map(String::as_str);
+        assert_eq!(ws_status(&app, query, cookie, origin).await, want, "{what}");
+    }
     // A finished session's channel is closed for everyone.
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{s1}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&app, &f.cs.token, s1).await;
     assert_eq!(
         ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
         404
@@ -247,14 +218,7 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
     let code = v["code"].as_str().unwrap().to_string();
     let (status, v) = app.act(&format!("/api/v1/bookings/{code}/arrive"), &online.token).await;
     assert_eq!(status, 201, "arrive online: {v}");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{s2}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&app, &f.cs.token, s2).await;
     let html = reqwest::Client::new()
         .get(app.url(&format!("/session/{code}")))
         .header("cookie", format!("antre_session={}", online.token))
@@ -271,24 +235,14 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| panic!("no video on the online session page: {html}"));
     let own_cookie = format!("antre_session={}", online.token);
-    assert_eq!(
-        ws_status(
-            &app,
-            &format!("ticket={ticket}"),
-            Some(&own_cookie),
-            Some(&own)
-        )
-        .await,
-        101
-    );
-    assert_eq!(
-        ws_status(&app, &format!("ticket={ticket}"), Some(&pc), Some(&own)).await,
-        404
-    );
-    assert_eq!(
-        ws_status(&app, &format!("ticket={ticket}"), Some(&booth1), Some(&own)).await,
-        404
-    );
+    let query = format!("ticket={ticket}");
+    for (what, cookie, want) in [
+        ("the participant", &own_cookie, 101),
+        ("another participant", &pc, 404),
+        ("a booth", &booth1, 404),
+    ] {
+        assert_eq!(ws_status(&app, &query, Some(cookie), o).await, want, "{what}");
+    }
     // ICE configuration: signed-in callers and booth computers only.
     let (status, v) = app.get("/api/v1/video/ice", Some(&f.cs.token)).await;
     assert_eq!(status, 200, "{v}");
@@ -717,14 +671,7 @@ async fn video_booths(backend: Backend) {
     // 5. Finishing a session stops its media on both sides at once; the
     //    waiting participant takes the freed booth and connects.
     let ended = session_of_booth[&5];
-    let (status, v) = console_app
-        .post(
-            &format!("/api/v1/console/sessions/{ended}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&console_app, &f.cs.token, ended).await;
     let t_end = Instant::now();
     until(
         5,

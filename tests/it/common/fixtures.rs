@@ -170,6 +170,24 @@ pub async fn arrive_at(app: &TestApp, token: &str, branch: &str, body: &Value) -
     app.post(&path, Some(token), body).await
 }
 
+/// Sets a console agent's `status` (on_duty, on_break…): the raw answer.
+pub async fn set_status(app: &TestApp, token: &str, status: &str) -> (u16, Value) {
+    let body = json!({"status": status});
+    app.put("/api/v1/console/status", Some(token), &body).await
+}
+
+/// Finishes console session `session` with `outcome`: the raw answer.
+pub async fn finish(app: &TestApp, token: &str, session: impl std::fmt::Display, outcome: &str) -> (u16, Value) {
+    let path = format!("/api/v1/console/sessions/{session}/finish");
+    let body = json!({"outcome": outcome});
+    app.post(&path, Some(token), &body).await
+}
+
+/// POST /api/v1/admin/companies with `body` as `token`: the raw answer.
+pub async fn new_company(app: &TestApp, token: &str, body: &Value) -> (u16, Value) {
+    app.post("/api/v1/admin/companies", Some(token), body).await
+}
+
 /// Reviews document `doc` (`{"decision": …}`) as `token`: the raw answer.
 pub async fn review(app: &TestApp, token: &str, doc: i64, body: Value) -> (u16, Value) {
     let path = format!("/api/v1/documents/{doc}/review");
