@@ -5,7 +5,7 @@
 
 use crate::common;
 use crate::common::bookings::{active_in, admin_token, id, set_capacity, Http};
-use crate::common::fixtures::{self, Member};
+use crate::common::fixtures::{self, member_with_claim, Member};
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
@@ -24,10 +24,29 @@ async fn book(
     Http::of(app).book(token, slot, claim, key).await
 }
 
-async fn member_with_claim(app: &TestApp) -> (Member, i64) {
-    let m = fixtures::register(app).await;
-    let claim = fixtures::claim(app, &m.token).await;
-    (m, claim)
+/// Tuesday's sessions of `branch`: some, all in its UTC `offset`, the first
+/// at 08:00 local time.
+async fn local_sessions(app: &TestApp, branch: &str, offset: &str) -> Vec<Value> {
+    let slots = fixtures::slots(app, branch, TUESDAY).await;
+    assert!(!slots.is_empty(), "{branch}");
+    assert!(
+        slots.iter().all(|s| s["starts_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(offset))),
+        "{slots:?}"
+    );
+    let first = format!("{TUESDAY}T08:00:00{offset}");
+    assert_eq!(slots[0]["starts_at"], first.as_str());
+    slots
+}
+
+/// An admin, two members with a claim each, and Tuesday's sessions in
+/// Denpasar.
+async fn scene(db: &TestDb, app: &TestApp) -> (String, (Member, i64), (Member, i64), Vec<Value>) {
+    let admin = admin_token(db, app).await;
+    let a = member_with_claim(app).await;
+    let b = member_with_claim(app).await;
+    (admin, a, b, fixtures::slots(app, DPS, TUESDAY).await)
 }
 
 /// The session of `slots` starting at local `hh:mm`.
@@ -153,25 +172,8 @@ async fn time_zones(db: TestDb, app: TestApp) {
     assert_eq!(dps[0]["starts_at"], "2026-11-24T08:00:00+08:00");
     assert_eq!(dps[0]["ends_at"], "2026-11-24T09:00:00+08:00");
 
-    let jyp = fixtures::slots(&app, "JYP-JAYAPURA", TUESDAY).await;
-    assert!(!jyp.is_empty());
-    assert!(
-        jyp.iter().all(|s| s["starts_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with("+09:00"))),
-        "{jyp:?}"
-    );
-    assert_eq!(jyp[0]["starts_at"], "2026-11-24T08:00:00+09:00");
-
-    let jkt = fixtures::slots(&app, "JKT-CILANDAK", TUESDAY).await;
-    assert!(!jkt.is_empty());
-    assert!(
-        jkt.iter().all(|s| s["starts_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with("+07:00"))),
-        "{jkt:?}"
-    );
-    assert_eq!(jkt[0]["starts_at"], "2026-11-24T08:00:00+07:00");
+    let jyp = local_sessions(&app, "JYP-JAYAPURA", "+09:00").await;
+    let jkt = local_sessions(&app, "JKT-CILANDAK", "+07:00").await;
 
     // The same instant, three local readings: 08:00 WIT = 07:00 WITA = 06:00 WIB.
     let instant = |s: &str| {
@@ -281,10 +283,7 @@ async fn idempotency(db: TestDb, app: TestApp) {
 both_backends!(idempotency, clock = MONDAY);
 
 async fn already_booked_and_slot_full(db: TestDb, app: TestApp) {
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s8 = id(&at(&slots, "08:00"));
     let s10 = id(&at(&slots, "10:00"));
 
@@ -418,10 +417,7 @@ async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
 both_backends!(unknown_slot_and_foreign_claim, clock = MONDAY);
 
 async fn reschedule(db: TestDb, app: TestApp) {
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s8 = id(&at(&slots, "08:00"));
     let s9 = id(&at(&slots, "09:00"));
     let s13 = id(&at(&slots, "13:00"));
@@ -519,10 +515,7 @@ async fn reschedule(db: TestDb, app: TestApp) {
 both_backends!(reschedule, clock = MONDAY);
 
 async fn cancel(db: TestDb, app: TestApp) {
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s11 = id(&at(&slots, "11:00"));
     let s14 = id(&at(&slots, "14:00"));
     let (s, v) = set_capacity(&app, &admin, s11, 1).await;
