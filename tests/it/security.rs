@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use crate::common::browser::Browser;
 use crate::common::fixtures::login_raw;
 use crate::common::{error_code, fixtures, TestApp, TestDb};
 use base64::Engine;
@@ -283,36 +284,23 @@ struct Staff {
 
 async fn staff(app: &TestApp, db: &TestDb) -> Staff {
     let n = fixtures::unique();
+    // Role, the name before the address, and the branch.
     let accounts = [
-        ("admin", format!("admin{n}@bpjs.example.id"), vec![]),
-        ("auditor", format!("auditor{n}@bpjs.example.id"), vec![]),
-        (
-            "supervisor",
-            format!("spv.dps{n}@bpjs.example.id"),
-            vec!["--branch", "DPS-DENPASAR"],
-        ),
-        (
-            "cs",
-            format!("cs.dps{n}@bpjs.example.id"),
-            vec!["--branch", "DPS-DENPASAR"],
-        ),
-        (
-            "supervisor",
-            format!("spv.jkt{n}@bpjs.example.id"),
-            vec!["--branch", "JKT-CILANDAK"],
-        ),
-        (
-            "cs",
-            format!("cs.jkt{n}@bpjs.example.id"),
-            vec!["--branch", "JKT-CILANDAK"],
-        ),
+        ("admin", "admin", None),
+        ("auditor", "auditor", None),
+        ("supervisor", "spv.dps", Some("DPS-DENPASAR")),
+        ("cs", "cs.dps", Some("DPS-DENPASAR")),
+        ("supervisor", "spv.jkt", Some("JKT-CILANDAK")),
+        ("cs", "cs.jkt", Some("JKT-CILANDAK")),
     ];
     let mut tokens = Vec::new();
-    for (role, email, extra) in &accounts {
-        fixtures::add_staff(db, role, email, extra);
+    for (role, name, branch) in accounts {
+        let email = &format!("{name}{n}@bpjs.example.id");
+        let extra = fixtures::at_branch(branch);
+        fixtures::add_staff(db, role, email, &extra);
         let (s, v) = login_raw(app, email, fixtures::STAFF_PASSWORD).await;
         assert_eq!(s, 200, "{email}: {v}");
-        assert_eq!(v["role"], *role, "{v}");
+        assert_eq!(v["role"], role, "{v}");
         tokens.push(v["token"].as_str().unwrap().to_string());
     }
     let mut t = tokens.into_iter();
@@ -452,8 +440,7 @@ both_backends!(staff_roles_and_branches, clock = CLOCK);
 
 // ---------------------------------------------------------------- headers and cookies
 
-fn assert_security_headers(res: &reqwest::Response, what: &str) {
-    let h = res.headers();
+fn assert_security_headers(h: &reqwest::header::HeaderMap, what: &str) {
     let get = |k: &str| {
         h.get(k)
             .and_then(|v| v.to_str().ok())
@@ -466,51 +453,24 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
     assert!(csp.contains("default-src"), "{what}: CSP {csp:?}");
 }
 
-/// The value of the hidden `csrf` field of a page.
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\"").expect("csrf field on the page");
-    let rest = &html[at..];
-    let v = rest.find("value=\"").expect("csrf value") + 7;
-    let end = rest[v..].find('"').expect("end of csrf value");
-    rest[v..v + end].to_string()
-}
-
 async fn security_headers_and_session_cookie(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for path in ["/", "/login", "/api/v1/branches", "/api/v1/nope", "/nope"] {
         let res = app.client.get(app.url(path)).send().await.expect("GET");
-        assert_security_headers(&res, path);
+        assert_security_headers(res.headers(), path);
     }
     let res = app.get_raw("/api/v1/me", &m.token).await;
     assert_eq!(res.status().as_u16(), 200);
-    assert_security_headers(&res, "/api/v1/me");
+    assert_security_headers(res.headers(), "/api/v1/me");
 
     // The sign-in form sets an HttpOnly, SameSite=Lax session cookie.
-    let res = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET /login");
-    let csrf = csrf_of(&res.text().await.expect("html"));
-    let res = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", m.email.as_str()),
-            ("password", m.password.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST /login");
-    assert_eq!(res.status().as_u16(), 303);
-    assert_security_headers(&res, "POST /login");
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
+    let b = Browser::new(&app);
+    let (p, _) = b.sign_in("/login", &m.email, &m.password, None).await;
+    assert_eq!(p.status, 303);
+    assert_security_headers(&p.headers, "POST /login");
+    let cookie = p
+        .cookies
         .iter()
-        .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("antre_session="))
         .expect("antre_session cookie")
         .to_string();
@@ -522,13 +482,7 @@ async fn security_headers_and_session_cookie(_db: TestDb, app: TestApp) {
     assert!(attrs.iter().any(|a| a == "samesite=lax"), "{cookie}");
     assert!(attrs.iter().any(|a| a == "path=/"), "{cookie}");
     // The cookie signs the browser in.
-    let res = app
-        .client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .expect("GET /me");
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(b.get("/me").await.status, 200);
 }
 both_backends!(security_headers_and_session_cookie, clock = CLOCK);
 
@@ -556,55 +510,16 @@ async fn parallel_guesses_stay_within_the_limit(_db: TestDb, app: TestApp) {
 }
 both_backends!(parallel_guesses_stay_within_the_limit, clock = CLOCK);
 
-/// Signs `client` in through the /login form with `next`; returns the
-/// response status and Location.
-async fn form_login(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-    next: Option<&str>,
-) -> (u16, String, String) {
-    let res = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET /login");
-    let csrf = csrf_of(&res.text().await.expect("html"));
-    let mut form = vec![
-        ("csrf", csrf.as_str()),
-        ("email", email),
-        ("password", password),
-    ];
-    if let Some(n) = next {
-        form.push(("next", n));
-    }
-    let res = client
-        .post(app.url("/login"))
-        .form(&form)
-        .send()
-        .await
-        .expect("POST /login");
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status().as_u16(), location, csrf)
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+/// Signs a new browser in through the /login form with `next`: the
+/// status and Location.
+async fn form_login(app: &TestApp, email: &str, password: &str, next: Option<&str>) -> (u16, String) {
+    let (p, _) = Browser::new(app).sign_in("/login", email, password, next).await;
+    (p.status, p.location)
 }
 
 async fn sign_in_redirects_stay_on_the_site(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
-    let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some("/branches")).await;
+    let (s, to) = form_login(&app, &m.email, &m.password, Some("/branches")).await;
     assert_eq!((s, to.as_str()), (303, "/branches"));
     for next in [
         "//evil.example/",
@@ -613,7 +528,7 @@ async fn sign_in_redirects_stay_on_the_site(_db: TestDb, app: TestApp) {
         "/\t/evil.example",
         "/\n/evil.example",
     ] {
-        let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some(next)).await;
+        let (s, to) = form_login(&app, &m.email, &m.password, Some(next)).await;
         assert_eq!(s, 303, "{next:?}");
         // Browsers drop tabs and line breaks from URLs before using them.
         let seen: String = to
@@ -631,41 +546,28 @@ both_backends!(sign_in_redirects_stay_on_the_site, clock = CLOCK);
 
 async fn cookie_sessions_need_the_csrf_header_for_api_writes(db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
-    let b = browser();
-    let (s, _, csrf) = form_login(&app, &b, &m.email, &m.password, None).await;
-    assert_eq!(s, 303);
+    let b = Browser::new(&app);
+    let (p, csrf) = b.sign_in("/login", &m.email, &m.password, None).await;
+    assert_eq!(p.status, 303);
     // Reading with the cookie works.
-    let res = b.get(app.url("/api/v1/me")).send().await.expect("GET");
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(b.get("/api/v1/me").await.status, 200);
     // Writing with the cookie alone (a cross-site form could do that): 403.
-    let claim = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    let (s, v) = common::json_of(res).await;
+    let claim = |token: Option<String>| {
+        let mut req = b.client.post(b.url("/api/v1/claims"));
+        if let Some(t) = token {
+            req = req.header("x-csrf-token", t);
+        }
+        let body = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
+        async move { common::json_of(req.json(&body).send().await.expect("POST")).await }
+    };
+    let (s, v) = claim(None).await;
     assert_eq!(s, 403, "{v}");
     error_code(&v);
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .header("x-csrf-token", "x".repeat(32))
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(res.status().as_u16(), 403);
+    let (s, v) = claim(Some("x".repeat(32))).await;
+    assert_eq!(s, 403, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 0);
     // With the page's token it goes through.
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .header("x-csrf-token", &csrf)
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    let (s, v) = common::json_of(res).await;
+    let (s, v) = claim(Some(csrf)).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 1);
 }

@@ -17,6 +17,7 @@ pub struct Page {
     pub location: String,
     pub content_type: String,
     pub cookies: Vec<String>,
+    pub headers: reqwest::header::HeaderMap,
     pub html: String,
 }
 
@@ -40,12 +41,14 @@ impl Page {
             .iter()
             .filter_map(|v| v.to_str().ok().map(str::to_string))
             .collect();
+        let headers = res.headers().clone();
         let html = res.text().await.expect("body");
         Page {
             status,
             location,
             content_type,
             cookies,
+            headers,
             html,
         }
     }
