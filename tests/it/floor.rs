@@ -338,22 +338,10 @@ async fn kiosk_tickets(db: TestDb, app: TestApp) {
     .await;
     assert_eq!(status, 403, "kiosk sends priority: {v}");
     error_code(&v);
-    let (status, v) = arrive_at(
-        &app,
-        &spv.token,
-        BRANCH,
-        &json!({"nik": nik3, "priority": "vip"}),
-    )
-    .await;
-    assert_eq!(status, 422, "{v}");
-    assert_eq!(error_code(&v), "invalid_priority");
-    let (status, v) = arrive_at(
-        &app,
-        &spv.token,
-        BRANCH,
-        &json!({"nik": nik3, "priority": "elderly"}),
-    )
-    .await;
+    let priority = |p: &str| json!({"nik": nik3, "priority": p});
+    let answer = arrive_at(&app, &spv.token, BRANCH, &priority("vip")).await;
+    common::assert_error(&answer, 422, "invalid_priority");
+    let (status, v) = arrive_at(&app, &spv.token, BRANCH, &priority("elderly")).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["ticket"], "A003", "{v}");
     assert_eq!(v["position"], 1, "priority goes first: {v}");
@@ -1040,19 +1028,9 @@ impl Sse {
             while let Some(end) = self.buf.find("\n\n") {
                 let frame: String = self.buf[..end].to_string();
                 self.buf.drain(..end + 2);
-                let mut kind = None;
-                let mut data = String::new();
-                for line in frame.lines() {
-                    if let Some(k) = line.strip_prefix("event:") {
-                        kind = Some(k.trim().to_string());
-                    } else if let Some(d) = line.strip_prefix("data:") {
-                        data.push_str(d.trim());
-                    } else if let Some(id) = line.strip_prefix("id:") {
-                        self.ids.extend(id.trim().parse::<i64>().ok());
-                    }
-                }
+                let (kind, v, id) = common::sse_frame(&frame);
+                self.ids.extend(id);
                 if let Some(kind) = kind {
-                    let v = serde_json::from_str(&data).unwrap_or(Value::String(data));
                     return Some((kind, v));
                 }
             }
@@ -1107,25 +1085,18 @@ async fn live_events(backend: Backend) {
     go(&b, &cs.token, "on_duty").await;
 
     // Who may listen.
-    let res = Client::new()
-        .get(b.url("/api/v1/console/events"))
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 401);
-    let res = Client::new()
-        .get(b.url("/api/v1/console/events"))
-        .bearer_auth(&spv.token)
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 403);
-    let res = Client::new()
-        .get(b.url("/api/v1/branches/NOPE-NOWHERE/events"))
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 404);
+    for (path, token, want) in [
+        ("/api/v1/console/events", None, 401),
+        ("/api/v1/console/events", Some(&spv.token), 403),
+        ("/api/v1/branches/NOPE-NOWHERE/events", None, 404),
+    ] {
+        let mut req = Client::new().get(b.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("req");
+        assert_eq!(res.status().as_u16(), want, "{path} {token:?}");
+    }
 
     let mut console = Sse::open(&b, "/api/v1/console/events", Some(&cs.token)).await;
     let mut other_console = Sse::open(&b, "/api/v1/console/events", Some(&idle.token)).await;

@@ -395,6 +395,25 @@ pub fn assert_refused_before_body(app: &TestApp, head: &str) {
     assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
 }
 
+/// One server-sent event frame (the text between blank lines): its kind,
+/// its data (JSON, or the text as is) and its id.
+pub fn sse_frame(frame: &str) -> (Option<String>, Value, Option<i64>) {
+    let mut kind = None;
+    let mut data = String::new();
+    let mut id = None;
+    for line in frame.lines() {
+        if let Some(k) = line.strip_prefix("event:") {
+            kind = Some(k.trim().to_string());
+        } else if let Some(d) = line.strip_prefix("data:") {
+            data.push_str(d.trim());
+        } else if let Some(i) = line.strip_prefix("id:") {
+            id = i.trim().parse::<i64>().ok();
+        }
+    }
+    let v = serde_json::from_str(&data).unwrap_or(Value::String(data));
+    (kind, v, id)
+}
+
 /// Waits until `f` returns Some, or panics after `secs`.
 pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
 where
