@@ -168,48 +168,43 @@ async fn nik_edge_cases(db: TestDb, app: TestApp) {
 both_backends!(nik_edge_cases, clock = CLOCK);
 
 async fn other_fields_are_checked(db: TestDb, app: TestApp) {
-    for kpj in ["1234567890", "123456789012", "12345abcde1", ""] {
-        let mut b = body();
-        b["kpj"] = json!(kpj);
-        refused(&app, &b, "invalid_kpj", "kpj", &format!("KPJ {kpj:?}")).await;
-    }
-    for email in [
-        "bukan-email",
-        "peserta@@example.id",
-        "peserta@example",
-        "pe serta@example.id",
-        "",
-    ] {
-        let mut b = body();
-        b["email"] = json!(email);
-        refused(
-            &app,
-            &b,
-            "invalid_email",
+    for (field, code, values) in [
+        (
+            "kpj",
+            "invalid_kpj",
+            &["1234567890", "123456789012", "12345abcde1", ""][..],
+        ),
+        (
             "email",
-            &format!("email {email:?}"),
-        )
-        .await;
-    }
-    for phone in [
-        "021-555-1234",
-        "(021) 7890 1234",
-        "+1 415 555 2671",
-        "+65 9123 4567",
-        "0812",
-        "08123456789012345",
-        "",
-    ] {
-        let mut b = body();
-        b["phone"] = json!(phone);
-        refused(
-            &app,
-            &b,
-            "invalid_phone",
+            "invalid_email",
+            &[
+                "bukan-email",
+                "peserta@@example.id",
+                "peserta@example",
+                "pe serta@example.id",
+                "",
+            ],
+        ),
+        (
             "phone",
-            &format!("phone {phone:?}"),
-        )
-        .await;
+            "invalid_phone",
+            &[
+                "021-555-1234",
+                "(021) 7890 1234",
+                "+1 415 555 2671",
+                "+65 9123 4567",
+                "0812",
+                "08123456789012345",
+                "",
+            ],
+        ),
+    ] {
+        for value in values {
+            let mut b = body();
+            b[field] = json!(value);
+            let what = format!("{field} {value:?}");
+            refused(&app, &b, code, field, &what).await;
+        }
     }
     // Weak passwords: too short, no digit, containing the NIK, the email
     // name or a name word.

@@ -165,6 +165,12 @@ fn collect_leaves(part: &Part, out: &mut Vec<Part>) {
 }
 
 /// The value of a calendar property line (`NAME:value` or `NAME;params:value`).
+/// The content type of a mail's calendar part, lower case.
+fn ics_type(mail: &Mail) -> String {
+    let ct = mail.ics().header("content-type").unwrap_or_default();
+    ct.to_ascii_lowercase()
+}
+
 fn ics_prop(cal: &str, name: &str) -> Vec<String> {
     cal.lines()
         .filter_map(|l| {
@@ -226,11 +232,7 @@ fn check_common(mail: &Mail, email: &str, code: &str) {
     let cal = mail.calendar();
     assert!(cal.contains("BEGIN:VCALENDAR"), "{cal}");
     assert!(cal.contains("BEGIN:VEVENT"), "{cal}");
-    let ct = mail
-        .ics()
-        .header("content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let ct = ics_type(&mail);
     assert!(ct.starts_with("text/calendar"), "ics content type: {ct}");
 }
 
@@ -305,11 +307,7 @@ async fn booking_reschedule_and_cancel_send_mails(db: TestDb, app: TestApp) {
         "the cancellation must name the booked event"
     );
     assert_eq!(ics_prop(&cal, "DTSTART"), ["20261124T020000Z"], "{cal}");
-    let ct = cancelled
-        .ics()
-        .header("content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let ct = ics_type(&cancelled);
     assert!(ct.contains("method=cancel"), "{ct}");
 
     // The calendar revisions never go backwards.

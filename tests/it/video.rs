@@ -421,13 +421,17 @@ struct LinkStats {
     audio_in: i64,
 }
 
+/// The string a script evaluates to on `page`.
+async fn eval_string(page: &Page, js: &str) -> String {
+    page.evaluate(js).await.unwrap().into_value().unwrap()
+}
+
 async fn stats(page: &Page) -> Vec<LinkStats> {
-    let text: String = page
-        .evaluate("window.antreRtcStats ? window.antreRtcStats().then(JSON.stringify) : '[]'")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
+    let text = eval_string(
+        page,
+        "window.antreRtcStats ? window.antreRtcStats().then(JSON.stringify) : '[]'",
+    )
+    .await;
     let v: Vec<Value> = serde_json::from_str(&text).unwrap();
     v.iter()
         .map(|l| LinkStats {
@@ -717,12 +721,7 @@ async fn video_booths(backend: Backend) {
         )
         .await;
     let shown = common::eventually(10, "the refused-camera explanation", || async {
-        let text: String = refused
-            .evaluate("(() => { const s = document.querySelector('[data-video-key] .video-status'); return s && !s.hidden ? s.textContent : ''; })()")
-            .await
-            .unwrap()
-            .into_value()
-            .unwrap();
+        let text = eval_string(&refused, "(() => { const s = document.querySelector('[data-video-key] .video-status'); return s && !s.hidden ? s.textContent : ''; })()").await;
         text.contains("Akses kamera atau mikrofon ditolak").then_some(text)
     })
     .await;
