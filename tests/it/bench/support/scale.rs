@@ -9,9 +9,9 @@ use antre::app::booking::place_blocking;
 use super::booking::{placing, URL};
 use serde_json::json;
 
-use super::{latency_cell, name, server, Summary, DPS, TUESDAY};
+use super::{latency_cell, Summary, DPS, TUESDAY};
 use crate::bench::support as b;
-use crate::common::{self, Backend, TestDb};
+use crate::common::{self, Backend};
 
 // Collective batch.
 
@@ -35,12 +35,9 @@ fn batch_csv(n: u32) -> Vec<u8> {
 
 pub async fn collective(backend: Backend, s: &mut Summary) {
     let rows: u32 = b::param("ANTRE_BENCH_ROWS", 10_000);
-    println!("\n== collective batch, {}: {rows} rows", name(backend));
-    let Some(tdb) = TestDb::create(backend) else {
+    let Some((tdb, app, now)) = b::started(backend, "collective batch", &format!("{rows} rows")) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let db = b::open(&tdb, 2);
     let admin = b::staff_member(&db, "admin", None, None, now);
     let (st, v) = app
@@ -85,30 +82,10 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
     assert_eq!(v["claims"].as_i64(), Some(i64::from(rows)), "{v}");
     let peak = b::peak_mib(app.pid());
     let label = format!("collective: {rows}-row batch");
-    s.add(
-        &label,
-        backend,
-        "validated and stored",
-        format!("{:.2} s", took.as_secs_f64()),
-        "< 2 s",
-        Some(took < Duration::from_secs(2)),
-    );
-    s.add(
-        &label,
-        backend,
-        "submitted (one claim per row)",
-        format!("{:.2} s", submit.as_secs_f64()),
-        "",
-        None,
-    );
-    s.add(
-        &label,
-        backend,
-        "server peak memory",
-        format!("{peak_upload:.0} MiB upload, {peak:.0} MiB after submit"),
-        "",
-        None,
-    );
+    let mut r = s.section(&label, backend);
+    r.goal("validated and stored", format!("{:.2} s", took.as_secs_f64()), "< 2 s", took < Duration::from_secs(2));
+    r.info("submitted (one claim per row)", format!("{:.2} s", submit.as_secs_f64()));
+    r.info("server peak memory", format!("{peak_upload:.0} MiB upload, {peak:.0} MiB after submit"));
 }
 
 // ---------------------------------------------------------------------------
@@ -117,15 +94,10 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
 pub async fn pages(backend: Backend, s: &mut Summary) {
     let clients: usize = b::param("ANTRE_BENCH_PAGE_CLIENTS", 200);
     let n: usize = b::param("ANTRE_BENCH_PAGE_REQUESTS", 4000);
-    println!(
-        "\n== pages, {}: {n} requests each, {clients} clients",
-        name(backend)
-    );
-    let Some(tdb) = TestDb::create(backend) else {
+    let detail = format!("{n} requests each, {clients} clients");
+    let Some((tdb, app, now)) = b::started(backend, "pages", &detail) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let (cs, claims) = {
         let db = b::open(&tdb, 2);
         let ids = super::booking::prepare_day(&db, 300);
@@ -163,38 +135,11 @@ pub async fn pages(backend: Backend, s: &mut Summary) {
             run.latency(),
             run.others(200)
         );
-        s.add(
-            label,
-            backend,
-            &format!("pages/s at {clients} clients"),
-            format!("{:.0}", run.rate(200)),
-            "",
-            None,
-        );
-        s.add(
-            label,
-            backend,
-            "latency",
-            latency_cell(&run.latency()),
-            "",
-            None,
-        );
-        s.add(
-            label,
-            backend,
-            "errors",
-            errors.to_string(),
-            "0",
-            Some(errors == 0),
-        );
-        s.add(
-            label,
-            backend,
-            "server peak memory",
-            format!("{peak:.0} MiB"),
-            "",
-            None,
-        );
+        let mut r = s.section(label, backend);
+        r.info(&format!("pages/s at {clients} clients"), format!("{:.0}", run.rate(200)));
+        r.info("latency", latency_cell(&run.latency()));
+        r.errors(errors);
+        r.peak_memory(peak);
     }
 }
 
@@ -203,12 +148,9 @@ pub async fn pages(backend: Backend, s: &mut Summary) {
 
 pub async fn audit(backend: Backend, s: &mut Summary) {
     let entries: u64 = b::param("ANTRE_BENCH_AUDIT_ENTRIES", 1_000_000);
-    println!("\n== audit, {}: {entries} entries", name(backend));
-    let Some(tdb) = TestDb::create(backend) else {
+    let Some((tdb, app, now)) = b::started(backend, "audit", &format!("{entries} entries")) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
         .expect("start")
         .with_timezone(&chrono::Utc);
@@ -263,28 +205,8 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
     println!("  filtered page: {page}; {found} of 50 pages had entries");
     let peak = b::peak_mib(app.pid());
     let label = format!("audit: {total} entries");
-    s.add(
-        &label,
-        backend,
-        "antre audit verify",
-        format!("{:.2} s", verify.as_secs_f64()),
-        "< 3 s",
-        Some(verify < Duration::from_secs(3)),
-    );
-    s.add(
-        &label,
-        backend,
-        "filtered page (branch, day)",
-        latency_cell(&page),
-        "p99 < 100 ms",
-        Some(page.p99 < 100.0),
-    );
-    s.add(
-        &label,
-        backend,
-        "server peak memory",
-        format!("{peak:.0} MiB"),
-        "",
-        None,
-    );
+    let mut r = s.section(&label, backend);
+    r.goal("antre audit verify", format!("{:.2} s", verify.as_secs_f64()), "< 3 s", verify < Duration::from_secs(3));
+    r.goal("filtered page (branch, day)", latency_cell(&page), "p99 < 100 ms", page.p99 < 100.0);
+    r.peak_memory(peak);
 }
