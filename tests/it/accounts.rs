@@ -37,7 +37,6 @@ fn participants(db: &TestDb) -> i64 {
 }
 
 async fn registration_derives_birth_date_and_sex(db: TestDb, app: TestApp) {
-
     // A man: the day as is.
     let mut man = body();
     man["nik"] = json!(fixtures::nik(17, 8, 1985, false));
@@ -291,8 +290,7 @@ async fn error_bodies_have_code_message_and_field(_db: TestDb, app: TestApp) {
     // Conflicts and sign-in failures have the same shape too.
     let (s, _) = register(&app, &body()).await;
     assert_eq!(s, 201);
-    let (s, v) = fixtures::login_raw(&app, "x@example.id", "Salah-Sandi-99")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "x@example.id", "Salah-Sandi-99").await;
     assert_eq!(s, 401);
     assert_eq!(error_code(&v), "invalid_credentials");
 }
@@ -304,8 +302,7 @@ async fn sign_in(_db: TestDb, app: TestApp) {
     assert_eq!(s, 201, "{v}");
     let email = b["email"].as_str().unwrap();
 
-    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2026!")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2026!").await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "participant", "{v}");
     let token = v["token"].as_str().expect("token");
@@ -329,18 +326,15 @@ async fn sign_in(_db: TestDb, app: TestApp) {
     assert_eq!(me["email"], email, "{me}");
 
     // The email is matched whatever its case.
-    let (s, v) = fixtures::login_raw(&app, &email.to_uppercase(), "Klaim-JHT-2026!")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, &email.to_uppercase(), "Klaim-JHT-2026!").await;
     assert_eq!(s, 200, "{v}");
 
     // Wrong password, unknown email: the same answer.
-    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2027!")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2027!").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
     assert!(v.get("token").is_none());
-    let (s, v) = fixtures::login_raw(&app, "nobody@example.id", "Klaim-JHT-2026!")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "nobody@example.id", "Klaim-JHT-2026!").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
 
@@ -353,8 +347,8 @@ both_backends!(sign_in, clock = CLOCK);
 
 async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) {
     fixtures::add_staff(&db, "admin", "kepala@bpjs.example.id", &[]);
-    let (s, v) = fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD)
-        .await;
+    let (s, v) =
+        fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD).await;
     assert_eq!(s, 200, "{v}");
     // Someone registers as a participant with the staff member's email.
     let mut b = body();
@@ -362,8 +356,8 @@ async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) 
     let (s, v) = register(&app, &b).await;
     assert!(s == 201 || s == 409, "{s} {v}");
     // The staff member still signs in over the API as before.
-    let (s, v) = fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD)
-        .await;
+    let (s, v) =
+        fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD).await;
     assert_eq!(
         s, 200,
         "staff sign-in after a participant registered the same email: {v}"

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::fixtures::{staff, Staff};
 use crate::common::browser::Browser;
+use crate::common::fixtures::{staff, Staff};
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
@@ -87,7 +87,13 @@ async fn floor_day(db: &TestDb) -> Day {
     let cs = staff(&app, db, "cs", &["--branch", BRANCH]).await;
     let auditor = staff(&app, db, "auditor", &[]).await.token;
     let kiosk = kiosk_of(&app, &supervisor.token).await;
-    let (status, v) = fixtures::arrive_at(&app, &kiosk, BRANCH, &json!({"nik": fixtures::nik(12, 5, 1985, false)})).await;
+    let (status, v) = fixtures::arrive_at(
+        &app,
+        &kiosk,
+        BRANCH,
+        &json!({"nik": fixtures::nik(12, 5, 1985, false)}),
+    )
+    .await;
     assert_eq!(status, 201, "arrival: {v}");
     let (status, v) = fixtures::set_status(&app, &cs.token, "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
@@ -196,7 +202,10 @@ async fn actions_are_recorded_with_actor_and_subject(backend: Backend) {
     assert_eq!(status, 422);
 
     // CSV export of the same filter.
-    let res = d.app.get_raw("/api/v1/audit/entries.csv?action=agent_status", &d.auditor).await;
+    let res = d
+        .app
+        .get_raw("/api/v1/audit/entries.csv?action=agent_status", &d.auditor)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let csv = res.text().await.expect("csv body");
     let lines: Vec<&str> = csv.lines().collect();
@@ -382,7 +391,8 @@ async fn a_claims_timeline_lists_its_entries(backend: Backend) {
     // A member with an open claim walks in and is served at once.
     let (member, claim) = fixtures::member_with_claim(&d.app).await;
     let kiosk = kiosk_of(&d.app, &d.supervisor.token).await;
-    let (status, v) = fixtures::arrive_at(&d.app, &kiosk, BRANCH, &json!({"nik": member.nik})).await;
+    let (status, v) =
+        fixtures::arrive_at(&d.app, &kiosk, BRANCH, &json!({"nik": member.nik})).await;
     assert_eq!(status, 201, "arrival: {v}");
     let (status, v) = d
         .app
@@ -594,7 +604,9 @@ async fn accept_all(app: &TestApp, token: &str, r: &Ready) {
 }
 
 async fn verify_claim(app: &TestApp, token: &str, claim: i64) {
-    let (status, v) = app.act(&format!("/api/v1/claims/{claim}/verify"), token).await;
+    let (status, v) = app
+        .act(&format!("/api/v1/claims/{claim}/verify"), token)
+        .await;
     assert_eq!(status, 200, "verify {claim}: {v}");
 }
 
@@ -627,7 +639,9 @@ async fn agents(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
 
 /// An anomaly's explanation in `lang` (id, en) mentions `text`.
 fn explains(f: &Value, lang: &str, text: &str) {
-    let said = f[format!("explanation_{lang}")].as_str().unwrap_or_default();
+    let said = f[format!("explanation_{lang}")]
+        .as_str()
+        .unwrap_or_default();
     assert!(said.contains(text), "{f}");
 }
 
@@ -653,8 +667,7 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
     book(&app, &r).await;
 
     // Sign-ins, good and bad, API and page.
-    let (status, _) = fixtures::login_raw(&app, &r.member.email, "Wrong-Password-1")
-        .await;
+    let (status, _) = fixtures::login_raw(&app, &r.member.email, "Wrong-Password-1").await;
     assert_eq!(status, 401);
     let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
     let failed = &list(&v)[0];
@@ -701,8 +714,8 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
     // Attempts refused by the throttle are not logged one by one.
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        let (status, _) = fixtures::login_raw(&app, "quokka@wrong.example", "Wrong-Password-1")
-        .await;
+        let (status, _) =
+            fixtures::login_raw(&app, "quokka@wrong.example", "Wrong-Password-1").await;
         statuses.push(status);
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
@@ -748,7 +761,12 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
         ),
     };
     common::sql(&db, block);
-    let res = app.get_raw(&format!("/api/v1/claims/{}/documents/{}", r.claim, r.docs[1]), &cs.token).await;
+    let res = app
+        .get_raw(
+            &format!("/api/v1/claims/{}/documents/{}", r.claim, r.docs[1]),
+            &cs.token,
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 500);
     let body = res.bytes().await.unwrap();
     assert!(!body.starts_with(b"\x89PNG"), "no bytes without the entry");
@@ -794,7 +812,9 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
         .get("/api/v1/audit/entries?nik=12345", Some(&auditor.token))
         .await;
     assert_eq!(status, 422);
-    let res = app.get_raw(&format!("/audit?nik={}", r.member.nik), &auditor.token).await;
+    let res = app
+        .get_raw(&format!("/audit?nik={}", r.member.nik), &auditor.token)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
     let masked = format!("{}******{}", &r.member.nik[..6], &r.member.nik[12..]);
@@ -1040,7 +1060,9 @@ async fn each_anomaly_is_flagged_and_explained(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(status, 422);
     // The page explains each flag and links its claim's timeline.
-    let res = app.get_raw("/audit/anomalies?from=2026-11-24", &auditor).await;
+    let res = app
+        .get_raw("/audit/anomalies?from=2026-11-24", &auditor)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
     assert!(
@@ -1121,4 +1143,7 @@ async fn an_entry_written_in_a_blocking_closure_keeps_the_request(db: TestDb, ap
     assert_eq!(e["actor_id"], admin.id, "{e}");
     assert_eq!(e["actor_role"], "admin", "{e}");
 }
-both_backends!(an_entry_written_in_a_blocking_closure_keeps_the_request, clock = CLOCK);
+both_backends!(
+    an_entry_written_in_a_blocking_closure_keeps_the_request,
+    clock = CLOCK
+);

@@ -30,9 +30,9 @@ async fn local_sessions(app: &TestApp, branch: &str, offset: &str) -> Vec<Value>
     let slots = fixtures::slots(app, branch, TUESDAY).await;
     assert!(!slots.is_empty(), "{branch}");
     assert!(
-        slots.iter().all(|s| s["starts_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with(offset))),
+        slots
+            .iter()
+            .all(|s| s["starts_at"].as_str().is_some_and(|t| t.ends_with(offset))),
         "{slots:?}"
     );
     let first = format!("{TUESDAY}T08:00:00{offset}");
@@ -406,8 +406,7 @@ async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // No token at all.
-    let (s, v) = fixtures::post_booking(&app, None, sid, a_claim)
-        .await;
+    let (s, v) = fixtures::post_booking(&app, None, sid, a_claim).await;
     assert_eq!(s, 401, "{v}");
     error_code(&v);
 

@@ -44,8 +44,17 @@ async fn post_claim(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
     app.post("/api/v1/claims", Some(token), &body).await
 }
 
+/// The date field of partial claims.
+const SINCE: &str = "membership_start_date";
+
 /// A claim for `reason` with its one date `field`: the raw answer.
-async fn post_dated(app: &TestApp, token: &str, reason: &str, field: &str, date: &str) -> (u16, Value) {
+async fn post_dated(
+    app: &TestApp,
+    token: &str,
+    reason: &str,
+    field: &str,
+    date: &str,
+) -> (u16, Value) {
     post_claim(app, token, json!({"reason": reason, field: date})).await
 }
 
@@ -141,7 +150,14 @@ async fn each_reason_requires_its_date(db: TestDb, app: TestApp) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["departure_date"], Value::Null, "{v}");
     let t = member(&app).await;
-    let (s, v) = post_dated(&app, &t, "leaving_indonesia", "departure_date", "2026-12-20").await;
+    let (s, v) = post_dated(
+        &app,
+        &t,
+        "leaving_indonesia",
+        "departure_date",
+        "2026-12-20",
+    )
+    .await;
     let with = created(s, &v, "leaving_indonesia");
     let (s, v) = fixtures::get_claim(&app, &t, with).await;
     assert_eq!(s, 200, "{v}");
@@ -227,14 +243,39 @@ async fn waiting_month_after_the_end_of_work(db: TestDb, app: TestApp) {
 
     for (reason, field, date, from) in [
         // The same waiting month for termination and the end of a contract.
-        ("termination", "termination_date", "2026-11-01", "2026-12-01"),
-        ("contract_end", "contract_end_date", "2026-11-01", "2026-12-01"),
+        (
+            "termination",
+            "termination_date",
+            "2026-11-01",
+            "2026-12-01",
+        ),
+        (
+            "contract_end",
+            "contract_end_date",
+            "2026-11-01",
+            "2026-12-01",
+        ),
         // Today is the last working day: possible a month from today.
-        ("resignation", "last_working_day", "2026-11-23", "2026-12-23"),
+        (
+            "resignation",
+            "last_working_day",
+            "2026-11-23",
+            "2026-12-23",
+        ),
         // One day short of the month.
-        ("resignation", "last_working_day", "2026-10-24", "2026-11-24"),
+        (
+            "resignation",
+            "last_working_day",
+            "2026-10-24",
+            "2026-11-24",
+        ),
         // 31 October + 1 month clamps to 30 November.
-        ("termination", "termination_date", "2026-10-31", "2026-11-30"),
+        (
+            "termination",
+            "termination_date",
+            "2026-10-31",
+            "2026-11-30",
+        ),
     ] {
         let (s, v) = post_dated(&app, &t, reason, field, date).await;
         not_yet(s, &v, from);
@@ -311,20 +352,19 @@ async fn retirement_uses_the_nik_birth_date(_db: TestDb, app: TestApp) {
 both_backends!(retirement_uses_the_nik_birth_date, clock = CLOCK);
 
 async fn partial_claims(db: TestDb, app: TestApp) {
-
     // Less than 10 years of membership: possible on the 10th anniversary.
     let t = member(&app).await;
-    let (s, v) = post_dated(&app, &t, "partial_10", "membership_start_date", "2020-01-01").await;
+    let (s, v) = post_dated(&app, &t, "partial_10", SINCE, "2020-01-01").await;
     not_yet(s, &v, "2030-01-01");
-    let (s, v) = post_dated(&app, &t, "partial_30", "membership_start_date", "2016-11-24").await;
+    let (s, v) = post_dated(&app, &t, "partial_30", SINCE, "2016-11-24").await;
     not_yet(s, &v, "2026-11-24");
 
     // Ten years exactly (joined 23 Nov 2016) is enough.
-    let (s, v) = post_dated(&app, &t, "partial_30", "membership_start_date", "2016-11-23").await;
+    let (s, v) = post_dated(&app, &t, "partial_30", SINCE, "2016-11-23").await;
     let first = created(s, &v, "partial_30");
     sql_status(&db, first, "rejected");
     // A rejected partial claim does not use up the one partial claim.
-    let (s, v) = post_dated(&app, &t, "partial_10", "membership_start_date", "2010-01-01").await;
+    let (s, v) = post_dated(&app, &t, "partial_10", SINCE, "2010-01-01").await;
     let second = created(s, &v, "partial_10");
     let (s, v) = fixtures::get_claim(&app, &t, second).await;
     assert_eq!(s, 200, "{v}");
@@ -333,7 +373,7 @@ async fn partial_claims(db: TestDb, app: TestApp) {
     // Once it is paid, no other partial claim of either kind.
     sql_status(&db, second, "paid");
     for reason in ["partial_10", "partial_30"] {
-        let (s, v) = post_dated(&app, &t, reason, "membership_start_date", "2010-01-01").await;
+        let (s, v) = post_dated(&app, &t, reason, SINCE, "2010-01-01").await;
         assert_eq!(s, 422, "{reason} after a paid partial claim: {v}");
         assert_eq!(error_code(&v), "not_eligible", "{v}");
     }
@@ -428,7 +468,8 @@ async fn balance_tax_and_stored_dates(db: TestDb, app: TestApp) {
 
     // Rp100 juta: 5% of the Rp50 juta above the threshold.
     let t = member(&app).await;
-    let body = json!({"reason": "disability", "balance": 100_000_000, "last_working_day": "2026-01-15"});
+    let body =
+        json!({"reason": "disability", "balance": 100_000_000, "last_working_day": "2026-01-15"});
     let v = created_as_stored(&app, &t, body).await;
     assert_eq!(v["balance"], 100_000_000, "{v}");
     assert_eq!(v["estimated_tax"], 2_500_000, "{v}");

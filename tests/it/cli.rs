@@ -82,13 +82,11 @@ async fn migrate_and_add_users(backend: Backend) {
 
     // The account signs in through a started server.
     let app = TestApp::start(&db, &Options::clock("2026-11-23T07:00:00+07:00"));
-    let (s, v) = fixtures::login_raw(&app, "a@x.id", PASSWORD)
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", PASSWORD).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "admin");
     let admin = v["token"].as_str().unwrap().to_string();
-    let (s, v) = fixtures::login_raw(&app, "a@x.id", "Petugas-Antre-2027")
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", "Petugas-Antre-2027").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
 
@@ -152,12 +150,28 @@ fn user_add_refusals() {
         ("unknown role", "--role manager --email m@x.id", l),
         ("participant role", "--role participant --email p@x.id", l),
         ("cs without --branch", "--role cs --email cs@x.id", l),
-        ("supervisor without --branch", "--role supervisor --email s@x.id", l),
-        ("unknown branch", "--role cs --email cs@x.id --branch NOPE-NOWHERE", l),
+        (
+            "supervisor without --branch",
+            "--role supervisor --email s@x.id",
+            l,
+        ),
+        (
+            "unknown branch",
+            "--role cs --email cs@x.id --branch NOPE-NOWHERE",
+            l,
+        ),
         ("hr without --company", "--role hr --email hr@x.id", l),
-        ("unknown company", "--role hr --email hr@x.id --company NPP99999999", l),
+        (
+            "unknown company",
+            "--role hr --email hr@x.id --company NPP99999999",
+            l,
+        ),
         ("invalid email", "--role admin --email bukan-email", l),
-        ("weak: email name", "--role admin --email wirawan@x.id", "Wirawan-2026-ok\n"),
+        (
+            "weak: email name",
+            "--role admin --email wirawan@x.id",
+            "Wirawan-2026-ok\n",
+        ),
     ]
     .into_iter()
     .chain(
@@ -229,8 +243,7 @@ fn password_line_ending_and_windows_newline() {
     rt.block_on(async {
         let app = TestApp::start(&db, &Options::default());
         for email in ["aud@x.id", "aud2@x.id", "aud3@x.id"] {
-            let (s, v) = fixtures::login_raw(&app, email, PASSWORD)
-        .await;
+            let (s, v) = fixtures::login_raw(&app, email, PASSWORD).await;
             assert_eq!(s, 200, "{email}: {v}");
             assert_eq!(v["role"], "auditor");
         }

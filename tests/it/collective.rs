@@ -61,7 +61,7 @@ impl Setup {
     /// A company and an approved HR representative's token.
     async fn company(&self, npp: &str, headcount: i32) -> String {
         let body = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"});
-    let (status, v) = fixtures::new_company(&self.app, &self.admin, &body).await;
+        let (status, v) = fixtures::new_company(&self.app, &self.admin, &body).await;
         assert_eq!(status, 201, "company {npp}: {v}");
         let email = format!("hr.{}@{}.test", fixtures::unique(), npp.to_lowercase());
         fixtures::add_staff(&self.db, "hr", &email, &["--company", npp]);
@@ -105,9 +105,17 @@ impl Setup {
     }
 
     /// Uploads a representative's document of `kind`: the raw answer.
-    async fn rep_document(&self, token: &str, kind: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    async fn rep_document(
+        &self,
+        token: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
         let part = Part::bytes(bytes).file_name(name.to_string());
-        let form = Form::new().text("kind", kind.to_string()).part("file", part);
+        let form = Form::new()
+            .text("kind", kind.to_string())
+            .part("file", part);
         let path = "/api/v1/collective/representative/documents";
         self.app.upload(path, token, form).await
     }
@@ -477,7 +485,12 @@ async fn file_formats(backend: Backend) {
     for (name, bytes, status, code) in [
         ("pekerja.csv", xlsx_batch("23012345679"), 422, "not_text"),
         ("acak.csv", vec![0, 159, 146, 150, 0, 1, 2], 422, "not_text"),
-        ("daftar.pdf", b"%PDF-1.4\n".to_vec(), 415, "unsupported_type"),
+        (
+            "daftar.pdf",
+            b"%PDF-1.4\n".to_vec(),
+            415,
+            "unsupported_type",
+        ),
         ("kosong.csv", Vec::new(), 422, "empty_file"),
     ] {
         common::assert_error(&s.upload(&hr, name, bytes).await, status, code);
@@ -569,7 +582,8 @@ async fn representatives_access_and_idempotency(backend: Backend) {
         (409, "representative_documents_missing"),
         "{e}"
     );
-    s.rep_documents(&fresh, "surat.png", files::png(32, 32)).await;
+    s.rep_documents(&fresh, "surat.png", files::png(32, 32))
+        .await;
     let exe = b"MZ\x90\0binary".to_vec();
     let (status, v) = s
         .rep_document(&fresh, "power_of_attorney", "surat.pdf", exe)
@@ -697,7 +711,12 @@ fn zip_of(entries: &[(String, Vec<u8>)], links: &[(&str, &str)]) -> Vec<u8> {
 
 impl Setup {
     /// Posts a ZIP of `entries` to `path` as `token`: the raw answer.
-    async fn upload_zip(&self, path: &str, token: &str, entries: &[(String, Vec<u8>)]) -> (u16, Value) {
+    async fn upload_zip(
+        &self,
+        path: &str,
+        token: &str,
+        entries: &[(String, Vec<u8>)],
+    ) -> (u16, Value) {
         let archive = zip_of(entries, &[]);
         self.app.upload_file(path, token, "docs.zip", archive).await
     }
@@ -802,7 +821,10 @@ async fn documents_zip(backend: Backend) {
     );
 
     // Not a ZIP at all.
-    let (status, e) = s.app.upload_file(&path, &hr, "docs.zip", files::pdf()).await;
+    let (status, e) = s
+        .app
+        .upload_file(&path, &hr, "docs.zip", files::pdf())
+        .await;
     assert_eq!((status, error_code(&e)), (422, "zip_corrupt"), "{e}");
     // More than 2,000 entries: refused as a whole, nothing stored.
     let many: Vec<(String, Vec<u8>)> = (0..2001)

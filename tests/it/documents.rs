@@ -10,7 +10,9 @@ use std::time::Duration;
 use crate::common;
 use crate::common::browser::{hidden, Browser};
 use crate::common::files::{big_pdf, jpeg, jpeg_with_metadata, pdf, pdf_with, png, png_with_text};
-use crate::common::fixtures::{document_form as upload_form, review, upload_document as upload, RESIGNATION_ITEMS};
+use crate::common::fixtures::{
+    document_form as upload_form, review, upload_document as upload, RESIGNATION_ITEMS,
+};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
@@ -22,7 +24,6 @@ const CLOCK: &str = "2026-11-23T07:00:00+08:00";
 const DAY: &str = "2026-11-24";
 const BRANCH: &str = "DPS-DENPASAR";
 const OTHER_BRANCH: &str = "JKT-CILANDAK";
-
 
 // ---------------------------------------------------------------------------
 // Test files, generated here.
@@ -152,8 +153,7 @@ async fn book(app: &TestApp, token: &str, claim: i64, branch: &str, day: &str) -
         .iter()
         .find(|s| s["available"].as_i64().unwrap_or(0) > 0)
         .unwrap_or_else(|| panic!("no free session at {branch} on {day}"));
-    let (status, v) = fixtures::post_booking(&app, Some(token), &slot["id"], claim)
-        .await;
+    let (status, v) = fixtures::post_booking(&app, Some(token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {branch} {day}: {v}");
     v["code"].as_str().expect("booking code").to_string()
 }
@@ -196,7 +196,12 @@ async fn reject_doc(app: &TestApp, token: &str, doc: i64, reason: &str) -> (u16,
 
 /// A decided claim is closed: its owner neither uploads (a `kind`
 /// document) nor deletes (`doc`), and the staff member does not verify.
-async fn assert_closed(app: &TestApp, (owner, staff): (&str, &str), claim: i64, (kind, doc): (&str, i64)) {
+async fn assert_closed(
+    app: &TestApp,
+    (owner, staff): (&str, &str),
+    claim: i64,
+    (kind, doc): (&str, i64),
+) {
     let name = format!("{kind}.jpg");
     for answer in [
         upload(app, owner, claim, kind, &name, jpeg(20, 20)).await,
@@ -316,7 +321,10 @@ async fn images_are_stored_without_metadata(_db: TestDb, app: TestApp) {
     }
     // Control characters a multipart header can carry: a tab, C1 controls,
     // a right-to-left override and a zero-width space.
-    let (kind, name) = ("ektp", "../../etc/pass\twd\u{0085}\u{009b}\u{202e}\u{200b}.jpg");
+    let (kind, name) = (
+        "ektp",
+        "../../etc/pass\twd\u{0085}\u{009b}\u{202e}\u{200b}.jpg",
+    );
     let (status, v) = upload(&app, &m.token, claim, kind, name, jpeg(16, 16)).await;
     assert_eq!(status, 201, "{v}");
     let name = v["original_name"].as_str().expect("original_name");
@@ -483,7 +491,15 @@ async fn refused_uploads(db: TestDb, app: TestApp) {
     // At most 6 MB per file: 6,000,000 bytes pass, 6 MiB and a byte do not.
     uploaded(upload(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(6_000_000)).await);
     let (kind, name) = ("kk", "kk.pdf");
-    let (status, v) = upload(&app, &m.token, claim, kind, name, big_pdf(6 * 1024 * 1024 + 1)).await;
+    let (status, v) = upload(
+        &app,
+        &m.token,
+        claim,
+        kind,
+        name,
+        big_pdf(6 * 1024 * 1024 + 1),
+    )
+    .await;
     assert_eq!(status, 413, "{v}");
     assert_eq!(error_code(&v), "file_too_large");
 }
@@ -688,7 +704,8 @@ async fn checklist_for_every_reason(db: TestDb, app: TestApp) {
                 "English label: {label:?}"
             );
         }
-        let (status, v) = reject_claim(&app, &admin, claim, &json!({"reason": "wrong_document"})).await;
+        let (status, v) =
+            reject_claim(&app, &admin, claim, &json!({"reason": "wrong_document"})).await;
         assert_eq!(status, 200, "reject {body}: {v}");
         assert_eq!(v["status"], "rejected");
     }
@@ -930,7 +947,13 @@ async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
         assert_eq!(status, 422, "{body}: {v}");
         assert_eq!(error_code(&v), code);
     }
-    let (status, v) = reject_claim(&app, &cs, claim2, &json!({"reason": "membership_active", "note": "Masih terdaftar aktif"})).await;
+    let (status, v) = reject_claim(
+        &app,
+        &cs,
+        claim2,
+        &json!({"reason": "membership_active", "note": "Masih terdaftar aktif"}),
+    )
+    .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "rejected");
     assert_eq!(dossier(&app, &q.token, claim2).await["status"], "rejected");
@@ -1017,7 +1040,8 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
         assert_eq!(status, 404, "{v}");
         let (status, v) = verify(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
-        let (status, v) = reject_claim(&app, t, claim, &json!({"reason": "other", "note": "x"})).await;
+        let (status, v) =
+            reject_claim(&app, t, claim, &json!({"reason": "other", "note": "x"})).await;
         assert_eq!(status, 404, "{v}");
     }
     // The auditor reads everything and decides nothing.
@@ -1171,7 +1195,6 @@ async fn versions_are_kept_and_delete_empties_the_item(db: TestDb, app: TestApp)
 both_backends!(versions_are_kept_and_delete_empties_the_item, clock = CLOCK);
 
 async fn per_claim_limits(db: TestDb, app: TestApp) {
-
     // 40 files per claim, replaced versions included.
     let (m, claim) = fixtures::member_with_claim(&app).await;
     let small = png(8, 8);
@@ -1243,7 +1266,6 @@ async fn concurrent_versions_of_one_kind(db: TestDb, app: TestApp) {
         ),
         1
     );
-
 }
 both_backends!(concurrent_versions_of_one_kind, clock = CLOCK);
 
@@ -1399,7 +1421,12 @@ fn reminders_to(db: &TestDb, email: &str) -> Vec<String> {
 
 /// Stops `app`, starts the server again on `clock` and waits for the
 /// reminder to `email`: the new app and the mail.
-async fn restart_until_reminded(app: TestApp, db: &TestDb, clock: &str, email: &str) -> (TestApp, String) {
+async fn restart_until_reminded(
+    app: TestApp,
+    db: &TestDb,
+    clock: &str,
+    email: &str,
+) -> (TestApp, String) {
     app.kill();
     let app = TestApp::start(db, &Options::clock(clock));
     let mail = common::eventually(10, &format!("the reminder to {email}"), || async {
@@ -1449,7 +1476,8 @@ async fn reminder_the_day_before(backend: Backend) {
     );
 
     // Tuesday 08:05 WITA (07:05 WIB).
-    let (app, mail) = restart_until_reminded(app, &db, "2026-11-24T08:05:00+08:00", &p1.email).await;
+    let (app, mail) =
+        restart_until_reminded(app, &db, "2026-11-24T08:05:00+08:00", &p1.email).await;
     assert!(mail.contains("e-KTP"), "names the missing e-KTP: {mail}");
     assert!(mail.contains(&code1), "names the booking: {mail}");
     assert!(
@@ -1471,7 +1499,8 @@ async fn reminder_the_day_before(backend: Backend) {
     }
 
     // Tuesday 09:05 WITA = 08:05 WIB: Jakarta's turn; nobody twice.
-    let (_app, mail) = restart_until_reminded(app, &db, "2026-11-24T09:05:00+08:00", &p5.email).await;
+    let (_app, mail) =
+        restart_until_reminded(app, &db, "2026-11-24T09:05:00+08:00", &p5.email).await;
     assert!(mail.contains("e-KTP"), "{mail}");
     assert!(
         mail.contains("Kartu peserta BPJS Ketenagakerjaan (KPJ)"),

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::files;
 use crate::common::browser::{hidden, texts_of, Browser};
+use crate::common::files;
 use crate::common::fixtures::{arrive_at, set_status, Staff};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
@@ -61,7 +61,6 @@ async fn walk_in(app: &TestApp, kiosk: &str) -> (String, Value) {
     assert_eq!(status, 201, "arrival {nik}: {v}");
     (nik, v)
 }
-
 
 async fn go(app: &TestApp, token: &str, status: &str) {
     let (s, v) = set_status(app, token, status).await;
@@ -213,8 +212,7 @@ async fn booked_member(app: &TestApp, hhmm: &str) -> (fixtures::Member, String) 
     let m = fixtures::register(app).await;
     let claim = fixtures::claim(app, &m.token).await;
     let slot = slot_at(app, hhmm).await;
-    let (status, v) = fixtures::post_booking(&app, Some(&m.token), &slot["id"], claim)
-        .await;
+    let (status, v) = fixtures::post_booking(&app, Some(&m.token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {hhmm}: {v}");
     (m, v["code"].as_str().expect("code").to_string())
 }
@@ -1168,7 +1166,6 @@ both_backends!(live_events);
 // ---------------------------------------------------------------------------
 // 5. Finishing with a verified claim.
 
-
 async fn claim_status(app: &TestApp, token: &str, claim: i64) -> String {
     let (status, v) = fixtures::get_claim(&app, token, claim).await;
     assert_eq!(status, 200, "claim: {v}");
@@ -1586,7 +1583,12 @@ async fn console_actions(db: TestDb, app: TestApp) {
     assert_eq!(s[0]["claim_id"], claim);
 
     // Identity confirmed: recorded with the session and the claim.
-    let (status, v) = app.act(&format!("/api/v1/console/sessions/{session}/identity"), &cs1.token).await;
+    let (status, v) = app
+        .act(
+            &format!("/api/v1/console/sessions/{session}/identity"),
+            &cs1.token,
+        )
+        .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         common::count(
@@ -1599,7 +1601,12 @@ async fn console_actions(db: TestDb, app: TestApp) {
         1
     );
     // Only the serving agent may confirm.
-    let (status, _) = app.act(&format!("/api/v1/console/sessions/{session}/identity"), &spv.token).await;
+    let (status, _) = app
+        .act(
+            &format!("/api/v1/console/sessions/{session}/identity"),
+            &spv.token,
+        )
+        .await;
     assert_eq!(status, 403);
 
     // A re-upload reaches the serving agent's console within a second.

@@ -357,8 +357,7 @@ async fn refusals_send_no_mail(db: TestDb, app: TestApp) {
 
     // A second booking (already booked) and a move to the same session fail
     // and send nothing.
-    let (s, v) = fixtures::post_booking(&app, Some(&m.token), first, claim)
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), first, claim).await;
     assert!(s == 409 || s == 200, "{v}");
     let (s, v) = fixtures::reschedule(&app, &m.token, &code, first).await;
     assert!(s >= 400, "{v}");
@@ -442,8 +441,7 @@ async fn smtp_down_then_up_delivers_later() {
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     let slot = slot_at(&slots, "2026-11-24T09:00:00+08:00");
     // Nothing listens on the port: the booking still succeeds.
-    let (s, v) = fixtures::post_booking(&app, Some(&m.token), slot, claim)
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), slot, claim).await;
     assert_eq!(
         s, 201,
         "a mail server being down must not fail a booking: {v}"

@@ -210,9 +210,7 @@ async fn access_and_not_found_pages(_db: TestDb, app: TestApp) {
     // A participant on the staff page: 403 page.
     let m = fixtures::register(&app).await;
     let b = Browser::new(&app);
-    let (p, _) = b
-        .sign_in("/login", &m.email, &m.password, None)
-        .await;
+    let (p, _) = b.sign_in("/login", &m.email, &m.password, None).await;
     assert_eq!(p.status, 303);
     assert_eq!(p.location, "/me");
     let p = b.get("/staff").await;
@@ -373,7 +371,7 @@ async fn participant_flow(db: TestDb, app: TestApp) {
         "no session time"
     );
     assert!(me.html.contains("WITA"));
-assert_eq!(booked(&db), 1);
+    assert_eq!(booked(&db), 1);
     let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
     assert_eq!(after[1]["booked"], 1);
     // The API (cookie, safe method) sees the same booking.
@@ -393,7 +391,7 @@ assert_eq!(booked(&db), 1);
     assert_eq!(cancel_forms.len(), 1, "no cancel form on /me");
     let p = b.post(&cancel, &[]).await;
     assert_eq!(p.status, 403);
-assert_eq!(booked(&db), 1);
+    assert_eq!(booked(&db), 1);
     // Cancel.
     let csrf = hidden(cancel_forms[0], "csrf").expect("csrf");
     let p = b.post(&cancel, &[("csrf", &csrf)]).await;
@@ -404,7 +402,7 @@ assert_eq!(booked(&db), 1);
         !me.html.contains(&code),
         "/me still shows the cancelled booking"
     );
-assert_eq!(booked(&db), 0);
+    assert_eq!(booked(&db), 0);
     let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
     assert_eq!(after[1]["booked"], 0);
 
@@ -429,7 +427,12 @@ async fn staff_dashboard_and_capacity(db: TestDb, app: TestApp) {
     );
     let b = Browser::new(&app);
     let (p, _) = b
-        .sign_in("/staff/login", "spv.dps@bpjs.example.id", fixtures::STAFF_PASSWORD, None)
+        .sign_in(
+            "/staff/login",
+            "spv.dps@bpjs.example.id",
+            fixtures::STAFF_PASSWORD,
+            None,
+        )
         .await;
     assert_eq!(p.status, 303, "{}", p.html);
     assert_eq!(p.location, "/staff");

@@ -226,8 +226,7 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     let b_claim = fixtures::claim(&app, &b.token).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     assert!(slots.len() >= 2, "{slots:?}");
-    let (s, booking) = fixtures::post_booking(&app, Some(&a.token), &slots[0]["id"], a_claim)
-        .await;
+    let (s, booking) = fixtures::post_booking(&app, Some(&a.token), &slots[0]["id"], a_claim).await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap().to_string();
 
@@ -249,8 +248,7 @@ async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(s, 404, "B moves A's booking: {v}");
     error_code(&v);
-    let (s, v) = fixtures::post_booking(&app, Some(&b.token), &slots[1]["id"], a_claim)
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&b.token), &slots[1]["id"], a_claim).await;
     assert_eq!(s, 404, "B books with A's claim: {v}");
     assert_eq!(error_code(&v), "claim_not_yours");
 
@@ -395,8 +393,7 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
 
     // Bookings: visible to the branch's staff, admins and auditors.
     let claim = fixtures::claim(&app, &p.token).await;
-    let (s, booking) = fixtures::post_booking(&app, Some(&p.token), slot, claim)
-        .await;
+    let (s, booking) = fixtures::post_booking(&app, Some(&p.token), slot, claim).await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap();
     for (who, token, status) in [
@@ -424,8 +421,7 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
         ("DPS cs", &st.dps_cs),
         ("DPS supervisor", &st.dps_supervisor),
     ] {
-        let (s, v) = fixtures::post_booking(&app, Some(token), other_slot, claim)
-        .await;
+        let (s, v) = fixtures::post_booking(&app, Some(token), other_slot, claim).await;
         assert_eq!(s, 403, "{who} POST /bookings: {v}");
         error_code(&v);
         let (s, v) = fixtures::cancel(&app, token, &code).await;
@@ -512,8 +508,15 @@ both_backends!(parallel_guesses_stay_within_the_limit, clock = CLOCK);
 
 /// Signs a new browser in through the /login form with `next`: the
 /// status and Location.
-async fn form_login(app: &TestApp, email: &str, password: &str, next: Option<&str>) -> (u16, String) {
-    let (p, _) = Browser::new(app).sign_in("/login", email, password, next).await;
+async fn form_login(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    next: Option<&str>,
+) -> (u16, String) {
+    let (p, _) = Browser::new(app)
+        .sign_in("/login", email, password, next)
+        .await;
     (p.status, p.location)
 }
 
@@ -571,4 +574,7 @@ async fn cookie_sessions_need_the_csrf_header_for_api_writes(db: TestDb, app: Te
     assert_eq!(s, 201, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 1);
 }
-both_backends!(cookie_sessions_need_the_csrf_header_for_api_writes, clock = CLOCK);
+both_backends!(
+    cookie_sessions_need_the_csrf_header_for_api_writes,
+    clock = CLOCK
+);

@@ -176,7 +176,11 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
     let member = fixtures::register(&app).await;
     let pc = format!("antre_session={}", member.token);
     let (one, two) = (format!("session={s1}"), format!("session={s2}"));
-    let (o, evil, ticket1) = (Some(own.as_str()), Some("http://evil.example"), "ticket=1".to_string());
+    let (o, evil, ticket1) = (
+        Some(own.as_str()),
+        Some("http://evil.example"),
+        "ticket=1".to_string(),
+    );
     for (what, query, cookie, origin, want) in [
         // The session's agent and its booth: switching protocols.
         ("agent", &one, Some(&agent), o, 101),
@@ -212,11 +216,12 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
                 .is_some_and(|t| t.starts_with("2026-11-24T09:00"))
         })
         .unwrap();
-    let (status, v) = fixtures::post_booking(&app, Some(&online.token), &slot["id"], claim)
-        .await;
+    let (status, v) = fixtures::post_booking(&app, Some(&online.token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book: {v}");
     let code = v["code"].as_str().unwrap().to_string();
-    let (status, v) = app.act(&format!("/api/v1/bookings/{code}/arrive"), &online.token).await;
+    let (status, v) = app
+        .act(&format!("/api/v1/bookings/{code}/arrive"), &online.token)
+        .await;
     assert_eq!(status, 201, "arrive online: {v}");
     finish_no_show(&app, &f.cs.token, s2).await;
     let html = reqwest::Client::new()
@@ -241,7 +246,11 @@ async fn channel_authorization(db: TestDb, app: TestApp) {
         ("another participant", &pc, 404),
         ("a booth", &booth1, 404),
     ] {
-        assert_eq!(ws_status(&app, &query, Some(cookie), o).await, want, "{what}");
+        assert_eq!(
+            ws_status(&app, &query, Some(cookie), o).await,
+            want,
+            "{what}"
+        );
     }
     // ICE configuration: signed-in callers and booth computers only.
     let (status, v) = app.get("/api/v1/video/ice", Some(&f.cs.token)).await;

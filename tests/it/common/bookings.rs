@@ -51,7 +51,13 @@ impl Http {
 
     /// POST /api/v1/bookings with an optional Idempotency-Key: the raw
     /// answer.
-    pub async fn book(&self, token: &str, slot: i64, claim: i64, key: Option<&str>) -> (u16, Value) {
+    pub async fn book(
+        &self,
+        token: &str,
+        slot: i64,
+        claim: i64,
+        key: Option<&str>,
+    ) -> (u16, Value) {
         let mut req = self
             .client
             .post(format!("{}/api/v1/bookings", self.base))
@@ -65,7 +71,13 @@ impl Http {
 
     /// Books, trying up to `tries` times (5 ms apart) until it is 201: the
     /// last answer.
-    pub async fn book_retrying(&self, token: &str, slot: i64, claim: i64, tries: usize) -> (u16, Value) {
+    pub async fn book_retrying(
+        &self,
+        token: &str,
+        slot: i64,
+        claim: i64,
+        tries: usize,
+    ) -> (u16, Value) {
         let mut last = (0, Value::Null);
         for _ in 0..tries {
             last = self.book(token, slot, claim, None).await;

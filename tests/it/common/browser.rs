@@ -104,7 +104,11 @@ impl Browser {
         next: Option<&str>,
     ) -> (Page, String) {
         let csrf = self.csrf(path).await;
-        let mut form = vec![("csrf", csrf.as_str()), ("email", email), ("password", password)];
+        let mut form = vec![
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ];
         form.extend(next.map(|n| ("next", n)));
         (self.post(path, &form).await, csrf)
     }
@@ -183,4 +187,3 @@ pub fn forms<'a>(html: &'a str, action: &str) -> Vec<&'a str> {
     }
     out
 }
-

@@ -177,7 +177,12 @@ pub async fn set_status(app: &TestApp, token: &str, status: &str) -> (u16, Value
 }
 
 /// Finishes console session `session` with `outcome`: the raw answer.
-pub async fn finish(app: &TestApp, token: &str, session: impl std::fmt::Display, outcome: &str) -> (u16, Value) {
+pub async fn finish(
+    app: &TestApp,
+    token: &str,
+    session: impl std::fmt::Display,
+    outcome: &str,
+) -> (u16, Value) {
     let path = format!("/api/v1/console/sessions/{session}/finish");
     let body = json!({"outcome": outcome});
     app.post(&path, Some(token), &body).await

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 pub mod audit_synth;
-pub mod browser;
 pub mod bookings;
+pub mod browser;
 pub mod files;
 pub mod fixtures;
 

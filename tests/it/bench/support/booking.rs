@@ -192,7 +192,12 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
     );
     let mut r = s.section("booking: all at once over HTTP", backend);
     r.info("bookings/s", format!("{http:.0}"));
-    r.goal("ratio HTTP/raw", format!("{ratio:.2}"), ">= 0.7", ratio >= 0.7);
+    r.goal(
+        "ratio HTTP/raw",
+        format!("{ratio:.2}"),
+        ">= 0.7",
+        ratio >= 0.7,
+    );
     r.info("latency", latency_cell(&at_once.run.latency()));
     r.errors(errors);
     r.peak_memory(at_once.peak_mib);
@@ -215,7 +220,12 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
     let mut r = s.section("booking: constant rate over HTTP", backend);
     r.info("offered rate", figure);
     r.info("bookings/s", format!("{:.0}", steady.run.rate(201)));
-    r.goal("latency", latency_cell(&lat), "p99 < 100 ms", lat.p99 < 100.0);
+    r.goal(
+        "latency",
+        latency_cell(&lat),
+        "p99 < 100 ms",
+        lat.p99 < 100.0,
+    );
     r.errors(errors);
     r.peak_memory(steady.peak_mib);
     println!("  constant rate: {}", steady.cpu);

@@ -168,8 +168,23 @@ pub async fn console(backend: Backend, s: &mut Summary) {
     println!("  re-upload -> console: {reuploads}, missing {upload_missing}");
     let label = format!("console: event to {consoles} streams");
     let mut r = s.section(&label, backend);
-    r.goal("arrival latency", latency_cell(&arrivals), "p99 < 1000 ms", arrivals.p99 < 1000.0 && arrival_missing == 0);
-    r.goal("re-upload latency", latency_cell(&reuploads), "p99 < 1000 ms", reuploads.p99 < 1000.0 && upload_missing == 0);
-    r.goal("events missed", (arrival_missing + upload_missing).to_string(), "0", arrival_missing + upload_missing == 0);
+    r.goal(
+        "arrival latency",
+        latency_cell(&arrivals),
+        "p99 < 1000 ms",
+        arrivals.p99 < 1000.0 && arrival_missing == 0,
+    );
+    r.goal(
+        "re-upload latency",
+        latency_cell(&reuploads),
+        "p99 < 1000 ms",
+        reuploads.p99 < 1000.0 && upload_missing == 0,
+    );
+    r.goal(
+        "events missed",
+        (arrival_missing + upload_missing).to_string(),
+        "0",
+        arrival_missing + upload_missing == 0,
+    );
     r.peak_memory(peak);
 }

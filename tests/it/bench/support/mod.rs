@@ -14,6 +14,8 @@ pub use data::*;
 pub use load::*;
 pub use probe::*;
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -114,6 +116,12 @@ impl Section<'_> {
     pub fn goal(&mut self, figure: &str, value: String, goal: &str, met: bool) {
         self.summary
             .add(self.bench, self.backend, figure, value, goal, Some(met));
+    }
+    /// A duration in seconds, to stay under `limit` seconds.
+    pub fn within(&mut self, figure: &str, took: Duration, limit: u64) {
+        let value = format!("{:.2} s", took.as_secs_f64());
+        let goal = format!("< {limit} s");
+        self.goal(figure, value, &goal, took < Duration::from_secs(limit));
     }
     /// Failed requests: none is the goal.
     pub fn errors(&mut self, errors: usize) {
