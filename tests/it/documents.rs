@@ -110,7 +110,7 @@ async fn open_claim(app: &TestApp, token: &str, body: Value) -> i64 {
 
 /// GET /api/v1/claims/{id} as `token`; expects 200.
 async fn dossier(app: &TestApp, token: &str, claim: i64) -> Value {
-    let (status, v) = fixtures::get_claim(&app, token, claim).await;
+    let (status, v) = fixtures::get_claim(app, token, claim).await;
     assert_eq!(status, 200, "claim {claim}: {v}");
     v
 }
@@ -153,7 +153,7 @@ async fn book(app: &TestApp, token: &str, claim: i64, branch: &str, day: &str) -
         .iter()
         .find(|s| s["available"].as_i64().unwrap_or(0) > 0)
         .unwrap_or_else(|| panic!("no free session at {branch} on {day}"));
-    let (status, v) = fixtures::post_booking(&app, Some(token), &slot["id"], claim).await;
+    let (status, v) = fixtures::post_booking(app, Some(token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {branch} {day}: {v}");
     v["code"].as_str().expect("booking code").to_string()
 }

@@ -212,13 +212,13 @@ async fn booked_member(app: &TestApp, hhmm: &str) -> (fixtures::Member, String) 
     let m = fixtures::register(app).await;
     let claim = fixtures::claim(app, &m.token).await;
     let slot = slot_at(app, hhmm).await;
-    let (status, v) = fixtures::post_booking(&app, Some(&m.token), &slot["id"], claim).await;
+    let (status, v) = fixtures::post_booking(app, Some(&m.token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {hhmm}: {v}");
     (m, v["code"].as_str().expect("code").to_string())
 }
 
 async fn booking_status(app: &TestApp, token: &str, code: &str) -> String {
-    let (status, v) = fixtures::booking(&app, token, &code).await;
+    let (status, v) = fixtures::booking(app, token, code).await;
     assert_eq!(status, 200, "booking {code}: {v}");
     v["status"].as_str().expect("status").to_string()
 }
@@ -1167,7 +1167,7 @@ both_backends!(live_events);
 // 5. Finishing with a verified claim.
 
 async fn claim_status(app: &TestApp, token: &str, claim: i64) -> String {
-    let (status, v) = fixtures::get_claim(&app, token, claim).await;
+    let (status, v) = fixtures::get_claim(app, token, claim).await;
     assert_eq!(status, 200, "claim: {v}");
     v["status"].as_str().expect("status").to_string()
 }

@@ -232,7 +232,7 @@ fn check_common(mail: &Mail, email: &str, code: &str) {
     let cal = mail.calendar();
     assert!(cal.contains("BEGIN:VCALENDAR"), "{cal}");
     assert!(cal.contains("BEGIN:VEVENT"), "{cal}");
-    let ct = ics_type(&mail);
+    let ct = ics_type(mail);
     assert!(ct.starts_with("text/calendar"), "ics content type: {ct}");
 }
 

@@ -404,7 +404,7 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
         ("auditor", &st.auditor, 200),
         ("admin", &st.admin, 200),
     ] {
-        let (s, v) = fixtures::booking(&app, token, &code).await;
+        let (s, v) = fixtures::booking(&app, token, code).await;
         assert_eq!(s, status, "{who} GET booking: {v}");
         if status == 200 {
             assert_eq!(v["code"], code, "{v}");
@@ -424,10 +424,10 @@ async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
         let (s, v) = fixtures::post_booking(&app, Some(token), other_slot, claim).await;
         assert_eq!(s, 403, "{who} POST /bookings: {v}");
         error_code(&v);
-        let (s, v) = fixtures::cancel(&app, token, &code).await;
+        let (s, v) = fixtures::cancel(&app, token, code).await;
         assert!(s == 403 || s == 404, "{who} DELETE booking: {s} {v}");
     }
-    let (s, v) = fixtures::booking(&app, &p.token, &code).await;
+    let (s, v) = fixtures::booking(&app, &p.token, code).await;
     assert_eq!(s, 200);
     assert_eq!(v["status"], "booked", "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
