@@ -117,8 +117,7 @@ async fn world(db: &TestDb) -> World {
     );
     tokens.insert(Admin, admin);
 
-    let owner = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &owner.token).await;
+    let (owner, claim) = fixtures::member_with_claim(&app).await;
     let form = Form::new().text("kind", "ektp").part(
         "file",
         Part::bytes(files::jpeg(20, 20)).file_name("ktp.jpg"),

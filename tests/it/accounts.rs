@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common::{error_code, fixtures, TestApp, TestDb};
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
@@ -36,12 +36,7 @@ fn participants(db: &TestDb) -> i64 {
     common::count(db, "SELECT COUNT(*) AS n FROM participants")
 }
 
-async fn registration_derives_birth_date_and_sex(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-
+async fn registration_derives_birth_date_and_sex(db: TestDb, app: TestApp) {
     // A man: the day as is.
     let mut man = body();
     man["nik"] = json!(fixtures::nik(17, 8, 1985, false));
@@ -76,13 +71,9 @@ async fn registration_derives_birth_date_and_sex(backend: Backend) {
     );
     assert_eq!(participants(&db), 2);
 }
-both_backends!(registration_derives_birth_date_and_sex);
+both_backends!(registration_derives_birth_date_and_sex, clock = CLOCK);
 
-async fn phone_numbers_are_stored_in_e164(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn phone_numbers_are_stored_in_e164(db: TestDb, app: TestApp) {
     for phone in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890"] {
         let mut b = body();
         b["phone"] = json!(phone);
@@ -90,13 +81,7 @@ async fn phone_numbers_are_stored_in_e164(backend: Backend) {
         assert_eq!(s, 201, "{phone}: {v}");
         // The participant's own page shows the stored number.
         let token = fixtures::login(&app, b["email"].as_str().unwrap(), "Klaim-JHT-2026!").await;
-        let res = app
-            .client
-            .get(app.url("/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("GET /me");
+        let res = app.get_raw("/me", &token).await;
         assert_eq!(res.status().as_u16(), 200, "{phone}");
         let html = res.text().await.expect("html");
         assert!(
@@ -113,13 +98,9 @@ async fn phone_numbers_are_stored_in_e164(backend: Backend) {
         3
     );
 }
-both_backends!(phone_numbers_are_stored_in_e164);
+both_backends!(phone_numbers_are_stored_in_e164, clock = CLOCK);
 
-async fn nik_edge_cases(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn nik_edge_cases(db: TestDb, app: TestApp) {
     let valid = fixtures::nik(1, 1, 1985, false);
     let refusals: Vec<(&str, String)> = vec![
         ("15 digits", valid[..15].to_string()),
@@ -183,55 +164,46 @@ async fn nik_edge_cases(backend: Backend) {
     assert_eq!(s, 409, "{v}");
     assert_eq!(error_code(&v), "nik_taken");
 }
-both_backends!(nik_edge_cases);
+both_backends!(nik_edge_cases, clock = CLOCK);
 
-async fn other_fields_are_checked(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    for kpj in ["1234567890", "123456789012", "12345abcde1", ""] {
-        let mut b = body();
-        b["kpj"] = json!(kpj);
-        refused(&app, &b, "invalid_kpj", "kpj", &format!("KPJ {kpj:?}")).await;
-    }
-    for email in [
-        "bukan-email",
-        "peserta@@example.id",
-        "peserta@example",
-        "pe serta@example.id",
-        "",
-    ] {
-        let mut b = body();
-        b["email"] = json!(email);
-        refused(
-            &app,
-            &b,
-            "invalid_email",
+async fn other_fields_are_checked(db: TestDb, app: TestApp) {
+    for (field, code, values) in [
+        (
+            "kpj",
+            "invalid_kpj",
+            &["1234567890", "123456789012", "12345abcde1", ""][..],
+        ),
+        (
             "email",
-            &format!("email {email:?}"),
-        )
-        .await;
-    }
-    for phone in [
-        "021-555-1234",
-        "(021) 7890 1234",
-        "+1 415 555 2671",
-        "+65 9123 4567",
-        "0812",
-        "08123456789012345",
-        "",
-    ] {
-        let mut b = body();
-        b["phone"] = json!(phone);
-        refused(
-            &app,
-            &b,
-            "invalid_phone",
+            "invalid_email",
+            &[
+                "bukan-email",
+                "peserta@@example.id",
+                "peserta@example",
+                "pe serta@example.id",
+                "",
+            ],
+        ),
+        (
             "phone",
-            &format!("phone {phone:?}"),
-        )
-        .await;
+            "invalid_phone",
+            &[
+                "021-555-1234",
+                "(021) 7890 1234",
+                "+1 415 555 2671",
+                "+65 9123 4567",
+                "0812",
+                "08123456789012345",
+                "",
+            ],
+        ),
+    ] {
+        for value in values {
+            let mut b = body();
+            b[field] = json!(value);
+            let what = format!("{field} {value:?}");
+            refused(&app, &b, code, field, &what).await;
+        }
     }
     // Weak passwords: too short, no digit, containing the NIK, the email
     // name or a name word.
@@ -263,13 +235,9 @@ async fn other_fields_are_checked(backend: Backend) {
         "a refused registration stored something"
     );
 }
-both_backends!(other_fields_are_checked);
+both_backends!(other_fields_are_checked, clock = CLOCK);
 
-async fn duplicates_are_conflicts(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn duplicates_are_conflicts(db: TestDb, app: TestApp) {
     let first = body();
     let (s, v) = register(&app, &first).await;
     assert_eq!(s, 201, "{v}");
@@ -294,13 +262,9 @@ async fn duplicates_are_conflicts(backend: Backend) {
     }
     assert_eq!(participants(&db), 1);
 }
-both_backends!(duplicates_are_conflicts);
+both_backends!(duplicates_are_conflicts, clock = CLOCK);
 
-async fn error_bodies_have_code_message_and_field(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn error_bodies_have_code_message_and_field(_db: TestDb, app: TestApp) {
     let mut b = body();
     b["nik"] = json!("123");
     let (s, v) = register(&app, &b).await;
@@ -326,35 +290,19 @@ async fn error_bodies_have_code_message_and_field(backend: Backend) {
     // Conflicts and sign-in failures have the same shape too.
     let (s, _) = register(&app, &body()).await;
     assert_eq!(s, 201);
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "x@example.id", "password": "Salah-Sandi-99"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "x@example.id", "Salah-Sandi-99").await;
     assert_eq!(s, 401);
     assert_eq!(error_code(&v), "invalid_credentials");
 }
-both_backends!(error_bodies_have_code_message_and_field);
+both_backends!(error_bodies_have_code_message_and_field, clock = CLOCK);
 
-async fn sign_in(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_in(_db: TestDb, app: TestApp) {
     let b = body();
     let (s, v) = register(&app, &b).await;
     assert_eq!(s, 201, "{v}");
     let email = b["email"].as_str().unwrap();
 
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": "Klaim-JHT-2026!"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2026!").await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "participant", "{v}");
     let token = v["token"].as_str().expect("token");
@@ -378,33 +326,15 @@ async fn sign_in(backend: Backend) {
     assert_eq!(me["email"], email, "{me}");
 
     // The email is matched whatever its case.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email.to_uppercase(), "password": "Klaim-JHT-2026!"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, &email.to_uppercase(), "Klaim-JHT-2026!").await;
     assert_eq!(s, 200, "{v}");
 
     // Wrong password, unknown email: the same answer.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": "Klaim-JHT-2027!"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, email, "Klaim-JHT-2027!").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
     assert!(v.get("token").is_none());
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "nobody@example.id", "password": "Klaim-JHT-2026!"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "nobody@example.id", "Klaim-JHT-2026!").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
 
@@ -413,21 +343,12 @@ async fn sign_in(backend: Backend) {
     assert_eq!(s, 401, "{v}");
     error_code(&v);
 }
-both_backends!(sign_in);
+both_backends!(sign_in, clock = CLOCK);
 
-async fn a_participant_cannot_take_over_a_staff_email(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn a_participant_cannot_take_over_a_staff_email(db: TestDb, app: TestApp) {
     fixtures::add_staff(&db, "admin", "kepala@bpjs.example.id", &[]);
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "kepala@bpjs.example.id", "password": fixtures::STAFF_PASSWORD}),
-        )
-        .await;
+    let (s, v) =
+        fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD).await;
     assert_eq!(s, 200, "{v}");
     // Someone registers as a participant with the staff member's email.
     let mut b = body();
@@ -435,26 +356,17 @@ async fn a_participant_cannot_take_over_a_staff_email(backend: Backend) {
     let (s, v) = register(&app, &b).await;
     assert!(s == 201 || s == 409, "{s} {v}");
     // The staff member still signs in over the API as before.
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "kepala@bpjs.example.id", "password": fixtures::STAFF_PASSWORD}),
-        )
-        .await;
+    let (s, v) =
+        fixtures::login_raw(&app, "kepala@bpjs.example.id", fixtures::STAFF_PASSWORD).await;
     assert_eq!(
         s, 200,
         "staff sign-in after a participant registered the same email: {v}"
     );
     assert_eq!(v["role"], "admin", "{v}");
 }
-both_backends!(a_participant_cannot_take_over_a_staff_email);
+both_backends!(a_participant_cannot_take_over_a_staff_email, clock = CLOCK);
 
-async fn simultaneous_registrations_of_one_person(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn simultaneous_registrations_of_one_person(db: TestDb, app: TestApp) {
     // The same NIK from eight requests at once (a double-tapping phone and
     // a retrying app): one account, the others told it is taken.
     let nik = fixtures::nik(9, 9, 1979, true);
@@ -480,4 +392,4 @@ async fn simultaneous_registrations_of_one_person(backend: Backend) {
     }
     assert_eq!(participants(&db), 1);
 }
-both_backends!(simultaneous_registrations_of_one_person);
+both_backends!(simultaneous_registrations_of_one_person, clock = CLOCK);

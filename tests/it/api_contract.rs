@@ -2,14 +2,10 @@
 //! the OpenAPI document, the error shape and language.
 
 use crate::common;
-use crate::common::{error_code, Backend, Options, TestApp, TestDb};
+use crate::common::{error_code, TestApp, TestDb, DEFAULT_CLOCK};
 use serde_json::json;
 
-async fn health_ready_and_openapi(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::default());
+async fn health_ready_and_openapi(_db: TestDb, app: TestApp) {
     let (s, v) = app.get("/health", None).await;
     assert_eq!(s, 200, "{v}");
     let (s, v) = app.get("/ready", None).await;
@@ -36,13 +32,9 @@ async fn health_ready_and_openapi(backend: Backend) {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
 }
-both_backends!(health_ready_and_openapi);
+both_backends!(health_ready_and_openapi, clock = DEFAULT_CLOCK);
 
-async fn errors_have_one_shape(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::default());
+async fn errors_have_one_shape(_db: TestDb, app: TestApp) {
     // Malformed JSON is 400, never 500.
     let res = app
         .client
@@ -81,13 +73,9 @@ async fn errors_have_one_shape(backend: Backend) {
     assert_eq!(s, 422);
     assert_eq!(v["error"]["field"], "date");
 }
-both_backends!(errors_have_one_shape);
+both_backends!(errors_have_one_shape, clock = DEFAULT_CLOCK);
 
-async fn error_language_follows_the_caller(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::default());
+async fn error_language_follows_the_caller(_db: TestDb, app: TestApp) {
     let body = json!({"email": "x@example.id", "password": "wrong-password-1"});
     let login = |language: &str| {
         let req = app.client.post(app.url("/api/v1/auth/login"));
@@ -106,4 +94,4 @@ async fn error_language_follows_the_caller(backend: Backend) {
     assert_eq!(v["error"]["code"], "invalid_credentials");
     assert_eq!(v["error"]["message"], "Wrong email or password.");
 }
-both_backends!(error_language_follows_the_caller);
+both_backends!(error_language_follows_the_caller, clock = DEFAULT_CLOCK);

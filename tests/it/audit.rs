@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::files;
+use crate::common::browser::Browser;
 use crate::common::fixtures::{staff, Staff};
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
 use diesel::{Connection, RunQueryDsl};
@@ -86,30 +86,16 @@ async fn floor_day(db: &TestDb) -> Day {
     let supervisor = staff(&app, db, "supervisor", &["--branch", BRANCH]).await;
     let cs = staff(&app, db, "cs", &["--branch", BRANCH]).await;
     let auditor = staff(&app, db, "auditor", &[]).await.token;
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/devices"),
-            Some(&supervisor.token),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    let kiosk = v["token"].as_str().expect("device token").to_string();
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/arrivals"),
-            Some(&kiosk),
-            &json!({"nik": fixtures::nik(12, 5, 1985, false)}),
-        )
-        .await;
+    let kiosk = kiosk_of(&app, &supervisor.token).await;
+    let (status, v) = fixtures::arrive_at(
+        &app,
+        &kiosk,
+        BRANCH,
+        &json!({"nik": fixtures::nik(12, 5, 1985, false)}),
+    )
+    .await;
     assert_eq!(status, 201, "arrival: {v}");
-    let (status, v) = app
-        .put(
-            "/api/v1/console/status",
-            Some(&cs.token),
-            &json!({"status": "on_duty"}),
-        )
-        .await;
+    let (status, v) = fixtures::set_status(&app, &cs.token, "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
     Day {
         app,
@@ -168,23 +154,13 @@ async fn actions_are_recorded_with_actor_and_subject(backend: Backend) {
             "{e}"
         );
     }
-    let res = d
-        .app
-        .client
-        .get(d.app.url("/api/v1/branches"))
-        .header("X-Request-Id", "kiosk-42.retry_1")
-        .send()
-        .await
-        .expect("branches");
+    let with_id = |id: &'static str| {
+        let req = d.app.client.get(d.app.url("/api/v1/branches"));
+        req.header("X-Request-Id", id).send()
+    };
+    let res = with_id("kiosk-42.retry_1").await.expect("branches");
     assert_eq!(res.headers()["x-request-id"], "kiosk-42.retry_1");
-    let res = d
-        .app
-        .client
-        .get(d.app.url("/api/v1/branches"))
-        .header("X-Request-Id", "<script>")
-        .send()
-        .await
-        .expect("branches");
+    let res = with_id("<script>").await.expect("branches");
     let given = res.headers()["x-request-id"].to_str().expect("ascii");
     assert_eq!(
         given.len(),
@@ -228,12 +204,8 @@ async fn actions_are_recorded_with_actor_and_subject(backend: Backend) {
     // CSV export of the same filter.
     let res = d
         .app
-        .client
-        .get(d.app.url("/api/v1/audit/entries.csv?action=agent_status"))
-        .bearer_auth(&d.auditor)
-        .send()
-        .await
-        .expect("csv");
+        .get_raw("/api/v1/audit/entries.csv?action=agent_status", &d.auditor)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let csv = res.text().await.expect("csv body");
     let lines: Vec<&str> = csv.lines().collect();
@@ -251,14 +223,7 @@ async fn pages_follow_the_cursor(backend: Backend) {
     // 150 more real entries: the agent pausing and resuming.
     for i in 0..150 {
         let s = if i % 2 == 0 { "paused" } else { "on_duty" };
-        let (status, v) = d
-            .app
-            .put(
-                "/api/v1/console/status",
-                Some(&d.cs.token),
-                &json!({"status": s}),
-            )
-            .await;
+        let (status, v) = fixtures::set_status(&d.app, &d.cs.token, s).await;
         assert_eq!(status, 200, "{s}: {v}");
     }
     let total = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
@@ -301,14 +266,8 @@ async fn only_auditors_and_admins_read_the_log(backend: Backend) {
     };
     let d = floor_day(&db).await;
     let admin = staff(&d.app, &db, "admin", &[]).await.token;
-    let (status, v) = d
-        .app
-        .post(
-            "/api/v1/admin/companies",
-            Some(&admin),
-            &json!({"npp": "AUDIT01", "name": "PT Audit", "headcount": 10}),
-        )
-        .await;
+    let body = json!({"npp": "AUDIT01", "name": "PT Audit", "headcount": 10});
+    let (status, v) = fixtures::new_company(&d.app, &admin, &body).await;
     assert_eq!(status, 201, "company: {v}");
     let hr = staff(&d.app, &db, "hr", &["--company", "AUDIT01"])
         .await
@@ -335,14 +294,7 @@ async fn only_auditors_and_admins_read_the_log(backend: Backend) {
         let (status, _) = d.app.get(path, None).await;
         assert_eq!(status, 401, "anonymous {path}");
         for token in [&d.auditor, &admin] {
-            let res = d
-                .app
-                .client
-                .get(d.app.url(path))
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("get");
+            let res = d.app.get_raw(path, token).await;
             assert_eq!(res.status().as_u16(), 200, "{path}");
         }
     }
@@ -437,26 +389,10 @@ async fn a_claims_timeline_lists_its_entries(backend: Backend) {
     };
     let d = floor_day(&db).await;
     // A member with an open claim walks in and is served at once.
-    let member = fixtures::register(&d.app).await;
-    let claim = fixtures::claim(&d.app, &member.token).await;
-    let (status, v) = d
-        .app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/devices"),
-            Some(&d.supervisor.token),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    let kiosk = v["token"].as_str().expect("device token").to_string();
-    let (status, v) = d
-        .app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/arrivals"),
-            Some(&kiosk),
-            &json!({"nik": member.nik}),
-        )
-        .await;
+    let (member, claim) = fixtures::member_with_claim(&d.app).await;
+    let kiosk = kiosk_of(&d.app, &d.supervisor.token).await;
+    let (status, v) =
+        fixtures::arrive_at(&d.app, &kiosk, BRANCH, &json!({"nik": member.nik})).await;
     assert_eq!(status, 201, "arrival: {v}");
     let (status, v) = d
         .app
@@ -493,13 +429,7 @@ async fn the_console_pages_show_the_log_and_its_status(backend: Backend) {
     let page = |path: &'static str, token: String| {
         let app = &d.app;
         async move {
-            let res = app
-                .client
-                .get(app.url(path))
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("page");
+            let res = app.get_raw(path, &token).await;
             (res.status().as_u16(), res.text().await.expect("html"))
         }
     };
@@ -630,15 +560,6 @@ async fn scale_a_million_entries_verify_and_filtered_page() {
 // ---------------------------------------------------------------------------
 // Coverage, the NIK filter, per-agent figures and anomalies.
 
-const RESIGNATION_ITEMS: [&str; 6] = [
-    "kpj_card",
-    "ektp",
-    "kk",
-    "bank_book",
-    "selfie",
-    "resignation_letter",
-];
-
 /// A participant with a resignation claim and every document uploaded.
 struct Ready {
     member: fixtures::Member,
@@ -649,27 +570,7 @@ struct Ready {
 async fn ready_claim(app: &TestApp) -> Ready {
     let member = fixtures::register(app).await;
     let claim = fixtures::claim(app, &member.token).await;
-    let mut docs = Vec::new();
-    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
-        let form = reqwest::multipart::Form::new()
-            .text("kind", kind.to_string())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(files::png_seeded(i as u32))
-                    .file_name(format!("{kind}.png")),
-            );
-        let res = app
-            .client
-            .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
-            .bearer_auth(&member.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        let (status, v) = common::json_of(res).await;
-        assert_eq!(status, 201, "upload {kind}: {v}");
-        docs.push(v["id"].as_i64().unwrap());
-    }
+    let docs = fixtures::upload_dossier(app, &member.token, claim).await;
     Ready {
         member,
         claim,
@@ -697,24 +598,14 @@ async fn book(app: &TestApp, r: &Ready) {
 
 async fn accept_all(app: &TestApp, token: &str, r: &Ready) {
     for doc in &r.docs {
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/documents/{doc}/review"),
-                Some(token),
-                &json!({"decision": "accept"}),
-            )
-            .await;
+        let (status, v) = fixtures::review(app, token, *doc, json!({"decision": "accept"})).await;
         assert_eq!(status, 200, "accept {doc}: {v}");
     }
 }
 
 async fn verify_claim(app: &TestApp, token: &str, claim: i64) {
     let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(token),
-            &json!({}),
-        )
+        .act(&format!("/api/v1/claims/{claim}/verify"), token)
         .await;
     assert_eq!(status, 200, "verify {claim}: {v}");
 }
@@ -731,27 +622,33 @@ async fn view_document(app: &TestApp, token: &str, claim: i64, doc: i64) -> u16 
 }
 
 async fn kiosk_of(app: &TestApp, supervisor: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/devices"),
-            Some(supervisor),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    v["token"].as_str().unwrap().to_string()
+    fixtures::device(app, supervisor, BRANCH, "kiosk").await
 }
 
 async fn arrive(app: &TestApp, token: &str, body: Value) -> Value {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{BRANCH}/arrivals"),
-            Some(token),
-            &body,
-        )
-        .await;
+    let (status, v) = fixtures::arrive_at(app, token, BRANCH, &body).await;
     assert!(status == 201 || status == 200, "arrival: {status} {v}");
     v
+}
+
+/// GET /api/v1/audit/agents?`query` as `token`: the raw answer.
+async fn agents(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
+    app.get(&format!("/api/v1/audit/agents?{query}"), Some(token))
+        .await
+}
+
+/// An anomaly's explanation in `lang` (id, en) mentions `text`.
+fn explains(f: &Value, lang: &str, text: &str) {
+    let said = f[format!("explanation_{lang}")]
+        .as_str()
+        .unwrap_or_default();
+    assert!(said.contains(text), "{f}");
+}
+
+/// An anomaly about `claim` (its first) by `actor`.
+fn assert_flagged(f: &Value, claim: i64, actor: i64) {
+    let got = (f["claims"][0].as_i64(), f["actor_id"].as_i64());
+    assert_eq!(got, (Some(claim), Some(actor)), "{f}");
 }
 
 async fn anomalies(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
@@ -762,11 +659,7 @@ async fn anomalies(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     v["anomalies"].as_array().unwrap().clone()
 }
 
-async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
@@ -774,13 +667,7 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     book(&app, &r).await;
 
     // Sign-ins, good and bad, API and page.
-    let (status, _) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": r.member.email, "password": "Wrong-Password-1"}),
-        )
-        .await;
+    let (status, _) = fixtures::login_raw(&app, &r.member.email, "Wrong-Password-1").await;
     assert_eq!(status, 401);
     let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
     let failed = &list(&v)[0];
@@ -812,35 +699,10 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     assert_eq!(signed["details"]["channel"], "api");
     assert!(signed["client_ip"].as_str().is_some(), "{signed}");
     // The staff page's sign-in form is logged too.
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let html = client
-        .get(app.url("/staff/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("csrf field")
-        .to_string();
-    let res = client
-        .post(app.url("/staff/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "nobody@bpjs.example.id"),
-            ("password", "x"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_ne!(res.status().as_u16(), 500);
+    let (p, _) = Browser::new(&app)
+        .sign_in("/staff/login", "nobody@bpjs.example.id", "x", None)
+        .await;
+    assert_ne!(p.status, 500);
     let v = entries(&app, &auditor.token, "?action=sign_in_failed").await;
     let page = list(&v)
         .iter()
@@ -852,13 +714,8 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     // Attempts refused by the throttle are not logged one by one.
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        let (status, _) = app
-            .post(
-                "/api/v1/auth/login",
-                None,
-                &json!({"email": "quokka@wrong.example", "password": "Wrong-Password-1"}),
-            )
-            .await;
+        let (status, _) =
+            fixtures::login_raw(&app, "quokka@wrong.example", "Wrong-Password-1").await;
         statuses.push(status);
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
@@ -905,15 +762,11 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     };
     common::sql(&db, block);
     let res = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/claims/{}/documents/{}",
-            r.claim, r.docs[1]
-        )))
-        .bearer_auth(&cs.token)
-        .send()
-        .await
-        .unwrap();
+        .get_raw(
+            &format!("/api/v1/claims/{}/documents/{}", r.claim, r.docs[1]),
+            &cs.token,
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 500);
     let body = res.bytes().await.unwrap();
     assert!(!body.starts_with(b"\x89PNG"), "no bytes without the entry");
@@ -960,12 +813,8 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
         .await;
     assert_eq!(status, 422);
     let res = app
-        .client
-        .get(app.url(&format!("/audit?nik={}", r.member.nik)))
-        .bearer_auth(&auditor.token)
-        .send()
-        .await
-        .unwrap();
+        .get_raw(&format!("/audit?nik={}", r.member.nik), &auditor.token)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
     let masked = format!("{}******{}", &r.member.nik[..6], &r.member.nik[12..]);
@@ -981,28 +830,18 @@ async fn sign_ins_views_and_account_changes_are_logged(backend: Backend) {
     let (code, out) = antre_audit(&db, &["verify"]);
     assert_eq!(code, 0, "{out}");
 }
-both_backends!(sign_ins_views_and_account_changes_are_logged);
+both_backends!(sign_ins_views_and_account_changes_are_logged, clock = CLOCK);
 
 /// A normal floor visit: the agent takes ten minutes, views and accepts
 /// the documents and verifies during service hours. No anomaly; the
 /// agent's figures show the session.
-async fn a_normal_day_has_no_anomalies(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn a_normal_day_has_no_anomalies(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
     let kiosk = kiosk_of(&app, &supervisor.token).await;
     let r = ready_claim(&app).await;
-    let (status, _) = app
-        .put(
-            "/api/v1/console/status",
-            Some(&cs.token),
-            &json!({"status": "on_duty"}),
-        )
-        .await;
+    let (status, _) = fixtures::set_status(&app, &cs.token, "on_duty").await;
     assert_eq!(status, 200);
     arrive(&app, &kiosk, json!({"nik": r.member.nik})).await;
     app.kill();
@@ -1021,22 +860,11 @@ async fn a_normal_day_has_no_anomalies(backend: Backend) {
         200
     );
     accept_all(&app, &cs.token, &r).await;
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{}/finish", session["id"]),
-            Some(&cs.token),
-            &json!({"outcome": "verified"}),
-        )
-        .await;
+    let (status, v) = fixtures::finish(&app, &cs.token, &session["id"], "verified").await;
     assert_eq!(status, 200, "finish: {v}");
     let flags = anomalies(&app, &auditor.token, "?from=2026-11-24&to=2026-11-24").await;
     assert!(flags.is_empty(), "a normal day: {flags:?}");
-    let (status, v) = app
-        .get(
-            "/api/v1/audit/agents?branch=DPS-DENPASAR&from=2026-11-24",
-            Some(&auditor.token),
-        )
-        .await;
+    let (status, v) = agents(&app, &auditor.token, "branch=DPS-DENPASAR&from=2026-11-24").await;
     assert_eq!(status, 200, "{v}");
     let rows = v["agents"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{v}");
@@ -1059,42 +887,22 @@ async fn a_normal_day_has_no_anomalies(backend: Backend) {
         "{a}"
     );
     // Another branch or day: nothing.
-    let (_, v) = app
-        .get(
-            "/api/v1/audit/agents?branch=JKT-CILANDAK&from=2026-11-24",
-            Some(&auditor.token),
-        )
-        .await;
+    let (_, v) = agents(&app, &auditor.token, "branch=JKT-CILANDAK&from=2026-11-24").await;
     assert!(v["agents"].as_array().unwrap().is_empty(), "{v}");
-    let (status, _) = app
-        .get(
-            "/api/v1/audit/agents?from=2026-11-01&to=2026-12-31",
-            Some(&auditor.token),
-        )
-        .await;
+    let (status, _) = agents(&app, &auditor.token, "from=2026-11-01&to=2026-12-31").await;
     assert_eq!(status, 422, "a range over 31 days");
     for path in [
         "/audit/agents?from=2026-11-24",
         "/audit/anomalies?from=2026-11-24",
     ] {
-        let res = app
-            .client
-            .get(app.url(path))
-            .bearer_auth(&auditor.token)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_raw(path, &auditor.token).await;
         assert_eq!(res.status().as_u16(), 200, "{path}");
     }
 }
-both_backends!(a_normal_day_has_no_anomalies);
+both_backends!(a_normal_day_has_no_anomalies, clock = CLOCK);
 
 /// Each anomaly made on purpose, flagged with its claim, agent and words.
-async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn each_anomaly_is_flagged_and_explained(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let supervisor = staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
     let cs1 = staff(&app, &db, "cs", &["--branch", BRANCH]).await;
@@ -1118,13 +926,7 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
     // (a) and (d): cs1 is seated with a participant and verifies within
     // seconds; cs2, not assigned, opens one of that claim's documents.
     let quick = ready_claim(&app).await;
-    let (status, _) = app
-        .put(
-            "/api/v1/console/status",
-            Some(&cs1.token),
-            &json!({"status": "on_duty"}),
-        )
-        .await;
+    let (status, _) = fixtures::set_status(&app, &cs1.token, "on_duty").await;
     assert_eq!(status, 200);
     arrive(&app, &kiosk, json!({"nik": quick.member.nik})).await;
     let (_, v) = app.get("/api/v1/console/sessions", Some(&cs1.token)).await;
@@ -1138,13 +940,7 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
         .expect("quick's session")
         .clone();
     accept_all(&app, &cs1.token, &quick).await;
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{}/finish", session["id"]),
-            Some(&cs1.token),
-            &json!({"outcome": "verified"}),
-        )
-        .await;
+    let (status, v) = fixtures::finish(&app, &cs1.token, &session["id"], "verified").await;
     assert_eq!(status, 200, "finish: {v}");
     assert_eq!(
         view_document(&app, &cs2.token, quick.claim, quick.docs[2]).await,
@@ -1223,30 +1019,12 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
         f
     };
     let f = one("self_edited");
-    assert_eq!(
-        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
-        (Some(edited.claim), Some(supervisor.id)),
-        "{f}"
-    );
-    assert!(
-        f["explanation_en"]
-            .as_str()
-            .unwrap()
-            .contains("priority_set"),
-        "{f}"
-    );
+    assert_flagged(&f, edited.claim, supervisor.id);
+    explains(&f, "en", "priority_set");
     let f = one("quick_verification");
-    assert_eq!(
-        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
-        (Some(quick.claim), Some(cs1.id)),
-        "{f}"
-    );
+    assert_flagged(&f, quick.claim, cs1.id);
     let f = one("unassigned_view");
-    assert_eq!(
-        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
-        (Some(quick.claim), Some(cs2.id)),
-        "{f}"
-    );
+    assert_flagged(&f, quick.claim, cs2.id);
     let f = one("high_rate");
     assert_eq!(f["actor_id"].as_i64(), Some(cs3.id), "{f}");
     let mut claims: Vec<i64> = f["claims"]
@@ -1257,19 +1035,9 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
         .collect();
     claims.sort();
     assert_eq!(claims, fast, "{f}");
-    assert!(
-        f["explanation_en"]
-            .as_str()
-            .unwrap()
-            .contains("verified 5 claims"),
-        "{f}"
-    );
+    explains(&f, "en", "verified 5 claims");
     let f = one("outside_hours");
-    assert_eq!(
-        (f["claims"][0].as_i64(), f["actor_id"].as_i64()),
-        (Some(late.claim), Some(cs4.id)),
-        "{f}"
-    );
+    assert_flagged(&f, late.claim, cs4.id);
     assert!(
         f["explanation_id"].as_str().unwrap().contains("16:30"),
         "{f}"
@@ -1293,12 +1061,8 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
     assert_eq!(status, 422);
     // The page explains each flag and links its claim's timeline.
     let res = app
-        .client
-        .get(app.url("/audit/anomalies?from=2026-11-24"))
-        .bearer_auth(&auditor)
-        .send()
-        .await
-        .unwrap();
+        .get_raw("/audit/anomalies?from=2026-11-24", &auditor)
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
     assert!(
@@ -1307,16 +1071,12 @@ async fn each_anomaly_is_flagged_and_explained(backend: Backend) {
     );
     assert!(html.contains("di luar jam layanan"), "explained in words");
 }
-both_backends!(each_anomaly_is_flagged_and_explained);
+both_backends!(each_anomaly_is_flagged_and_explained, clock = CLOCK);
 
 /// The benchmark generator appends after real entries, keeps the chain
 /// intact across statement and transaction batches, and spreads entries
 /// over branches and working hours.
-async fn synthetic_entries_continue_the_chain(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn synthetic_entries_continue_the_chain(db: TestDb, app: TestApp) {
     let auditor = staff(&app, &db, "auditor", &[]).await;
     let before = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
     let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
@@ -1352,25 +1112,16 @@ async fn synthetic_entries_continue_the_chain(backend: Backend) {
         "{e}"
     );
 }
-both_backends!(synthetic_entries_continue_the_chain);
+both_backends!(synthetic_entries_continue_the_chain, clock = CLOCK);
 
 /// An entry written inside a blocking database closure (the headcount
 /// change) carries the request's own id and address: the actor is built
 /// from the request and passed down, not read from a task-local.
-async fn an_entry_written_in_a_blocking_closure_keeps_the_request(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn an_entry_written_in_a_blocking_closure_keeps_the_request(db: TestDb, app: TestApp) {
     let admin = staff(&app, &db, "admin", &[]).await;
     let auditor = staff(&app, &db, "auditor", &[]).await.token;
-    let (status, v) = app
-        .post(
-            "/api/v1/admin/companies",
-            Some(&admin.token),
-            &json!({"npp": "REQID01", "name": "PT Request", "headcount": 10}),
-        )
-        .await;
+    let body = json!({"npp": "REQID01", "name": "PT Request", "headcount": 10});
+    let (status, v) = fixtures::new_company(&app, &admin.token, &body).await;
     assert_eq!(status, 201, "company: {v}");
     let res = app
         .client
@@ -1392,4 +1143,7 @@ async fn an_entry_written_in_a_blocking_closure_keeps_the_request(backend: Backe
     assert_eq!(e["actor_id"], admin.id, "{e}");
     assert_eq!(e["actor_role"], "admin", "{e}");
 }
-both_backends!(an_entry_written_in_a_blocking_closure_keeps_the_request);
+both_backends!(
+    an_entry_written_in_a_blocking_closure_keeps_the_request,
+    clock = CLOCK
+);

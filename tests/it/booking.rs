@@ -4,8 +4,8 @@
 //! database.
 
 use crate::common;
-use crate::common::bookings::{active_in, admin_token, id, post_booking, set_capacity};
-use crate::common::fixtures::{self, Member};
+use crate::common::bookings::{active_in, admin_token, id, set_capacity, Http};
+use crate::common::fixtures::{self, member_with_claim, Member};
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
 
@@ -21,13 +21,32 @@ async fn book(
     claim: i64,
     key: Option<&str>,
 ) -> (u16, Value) {
-    post_booking(&app.client, &app.base, token, slot, claim, key).await
+    Http::of(app).book(token, slot, claim, key).await
 }
 
-async fn member_with_claim(app: &TestApp) -> (Member, i64) {
-    let m = fixtures::register(app).await;
-    let claim = fixtures::claim(app, &m.token).await;
-    (m, claim)
+/// Tuesday's sessions of `branch`: some, all in its UTC `offset`, the first
+/// at 08:00 local time.
+async fn local_sessions(app: &TestApp, branch: &str, offset: &str) -> Vec<Value> {
+    let slots = fixtures::slots(app, branch, TUESDAY).await;
+    assert!(!slots.is_empty(), "{branch}");
+    assert!(
+        slots
+            .iter()
+            .all(|s| s["starts_at"].as_str().is_some_and(|t| t.ends_with(offset))),
+        "{slots:?}"
+    );
+    let first = format!("{TUESDAY}T08:00:00{offset}");
+    assert_eq!(slots[0]["starts_at"], first.as_str());
+    slots
+}
+
+/// An admin, two members with a claim each, and Tuesday's sessions in
+/// Denpasar.
+async fn scene(db: &TestDb, app: &TestApp) -> (String, (Member, i64), (Member, i64), Vec<Value>) {
+    let admin = admin_token(db, app).await;
+    let a = member_with_claim(app).await;
+    let b = member_with_claim(app).await;
+    (admin, a, b, fixtures::slots(app, DPS, TUESDAY).await)
 }
 
 /// The session of `slots` starting at local `hh:mm`.
@@ -70,11 +89,7 @@ async fn booked_of(app: &TestApp, db: &TestDb, date: &str, slot: i64) -> i64 {
         .expect("booked")
 }
 
-async fn happy_path(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn happy_path(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let first = at(&slots, "08:00");
@@ -111,9 +126,7 @@ async fn happy_path(backend: Backend) {
     );
     assert_eq!(after["booked"], 1);
 
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["code"], code.as_str());
     assert_eq!(g["status"], "booked");
@@ -128,13 +141,9 @@ async fn happy_path(backend: Backend) {
     app.assert_hidden(&format!("/api/v1/bookings/{code}"), &other.token)
         .await;
 }
-both_backends!(happy_path);
+both_backends!(happy_path, clock = MONDAY);
 
-async fn time_zones(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn time_zones(db: TestDb, app: TestApp) {
     let local = |slots: &[Value]| -> Vec<String> {
         slots
             .iter()
@@ -163,25 +172,8 @@ async fn time_zones(backend: Backend) {
     assert_eq!(dps[0]["starts_at"], "2026-11-24T08:00:00+08:00");
     assert_eq!(dps[0]["ends_at"], "2026-11-24T09:00:00+08:00");
 
-    let jyp = fixtures::slots(&app, "JYP-JAYAPURA", TUESDAY).await;
-    assert!(!jyp.is_empty());
-    assert!(
-        jyp.iter().all(|s| s["starts_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with("+09:00"))),
-        "{jyp:?}"
-    );
-    assert_eq!(jyp[0]["starts_at"], "2026-11-24T08:00:00+09:00");
-
-    let jkt = fixtures::slots(&app, "JKT-CILANDAK", TUESDAY).await;
-    assert!(!jkt.is_empty());
-    assert!(
-        jkt.iter().all(|s| s["starts_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with("+07:00"))),
-        "{jkt:?}"
-    );
-    assert_eq!(jkt[0]["starts_at"], "2026-11-24T08:00:00+07:00");
+    let jyp = local_sessions(&app, "JYP-JAYAPURA", "+09:00").await;
+    let jkt = local_sessions(&app, "JKT-CILANDAK", "+07:00").await;
 
     // The same instant, three local readings: 08:00 WIT = 07:00 WITA = 06:00 WIB.
     let instant = |s: &str| {
@@ -254,13 +246,9 @@ async fn time_zones(backend: Backend) {
         "Christmas has sessions in Jakarta: {xmas_jkt:?}"
     );
 }
-both_backends!(time_zones);
+both_backends!(time_zones, clock = MONDAY);
 
-async fn idempotency(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn idempotency(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let sid = id(&at(&slots, "09:00"));
@@ -292,17 +280,10 @@ async fn idempotency(backend: Backend) {
     assert_ne!(b4["code"], b1["code"]);
     assert_eq!(booked_of(&app, &db, TUESDAY, sid).await, 2);
 }
-both_backends!(idempotency);
+both_backends!(idempotency, clock = MONDAY);
 
-async fn already_booked_and_slot_full(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+async fn already_booked_and_slot_full(db: TestDb, app: TestApp) {
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s8 = id(&at(&slots, "08:00"));
     let s10 = id(&at(&slots, "10:00"));
 
@@ -346,7 +327,7 @@ async fn already_booked_and_slot_full(backend: Backend) {
     assert_eq!(s, 201, "{v}");
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 2);
 }
-both_backends!(already_booked_and_slot_full);
+both_backends!(already_booked_and_slot_full, clock = MONDAY);
 
 async fn started_session_is_closed(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
@@ -371,11 +352,7 @@ async fn started_session_is_closed(backend: Backend) {
 }
 both_backends!(started_session_is_closed);
 
-async fn horizon_and_holiday_are_closed(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn horizon_and_holiday_are_closed(db: TestDb, app: TestApp) {
     let (m, claim) = member_with_claim(&app).await;
 
     // 2026-12-03 is 10 days ahead: sessions exist but are not open yet.
@@ -408,13 +385,9 @@ async fn horizon_and_holiday_are_closed(backend: Backend) {
     let (s, v) = book(&app, &m.token, id(&d7[0]), claim, None).await;
     assert_eq!(s, 201, "today+7 should be bookable: {v}");
 }
-both_backends!(horizon_and_holiday_are_closed);
+both_backends!(horizon_and_holiday_are_closed, clock = MONDAY);
 
-async fn unknown_slot_and_foreign_claim(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
     let (a, a_claim) = member_with_claim(&app).await;
     let (_b, b_claim) = member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
@@ -433,30 +406,17 @@ async fn unknown_slot_and_foreign_claim(backend: Backend) {
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // No token at all.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            None,
-            &json!({"slot_id": sid, "claim_id": a_claim}),
-        )
-        .await;
+    let (s, v) = fixtures::post_booking(&app, None, sid, a_claim).await;
     assert_eq!(s, 401, "{v}");
     error_code(&v);
 
     assert_eq!(booked_of(&app, &db, TUESDAY, sid).await, 0);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 0);
 }
-both_backends!(unknown_slot_and_foreign_claim);
+both_backends!(unknown_slot_and_foreign_claim, clock = MONDAY);
 
-async fn reschedule(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+async fn reschedule(db: TestDb, app: TestApp) {
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s8 = id(&at(&slots, "08:00"));
     let s9 = id(&at(&slots, "09:00"));
     let s13 = id(&at(&slots, "13:00"));
@@ -477,9 +437,7 @@ async fn reschedule(backend: Backend) {
     assert_eq!(v["starts_at"], "2026-11-24T09:00:00+08:00");
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 0);
     assert_eq!(booked_of(&app, &db, TUESDAY, s9).await, 1);
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["slot_id"], s9);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
@@ -500,9 +458,7 @@ async fn reschedule(backend: Backend) {
         "old seat lost on a refused reschedule"
     );
     assert_eq!(booked_of(&app, &db, TUESDAY, s13).await, 1);
-    let (_, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (_, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(g["slot_id"], s9);
     assert_eq!(g["status"], "booked");
 
@@ -535,9 +491,7 @@ async fn reschedule(backend: Backend) {
     error_code(&v);
     assert_eq!(booked_of(&app, &db, TUESDAY, s8).await, 0);
     assert_eq!(booked_of(&app, &db, TUESDAY, s9).await, 1);
-    let (_, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (_, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(g["slot_id"], s9);
 
     // Across branches and zones: to Jayapura.
@@ -557,17 +511,10 @@ async fn reschedule(backend: Backend) {
         1
     );
 }
-both_backends!(reschedule);
+both_backends!(reschedule, clock = MONDAY);
 
-async fn cancel(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
-    let admin = admin_token(&db, &app).await;
-    let (a, a_claim) = member_with_claim(&app).await;
-    let (b, b_claim) = member_with_claim(&app).await;
-    let slots = fixtures::slots(&app, DPS, TUESDAY).await;
+async fn cancel(db: TestDb, app: TestApp) {
+    let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
     let s11 = id(&at(&slots, "11:00"));
     let s14 = id(&at(&slots, "14:00"));
     let (s, v) = set_capacity(&app, &admin, s11, 1).await;
@@ -581,23 +528,17 @@ async fn cancel(backend: Backend) {
     assert_eq!(error_code(&v), "slot_full");
 
     // Somebody else cannot cancel it.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &b.token, &code).await;
     assert_eq!(s, 404, "{v}");
     error_code(&v);
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled");
     // The seat is free at once.
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 0);
-    let (s, g) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, g) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["status"], "cancelled");
     let (s, v) = book(&app, &b.token, s11, b_claim, None).await;
@@ -605,9 +546,7 @@ async fn cancel(backend: Backend) {
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 
     // Cancelling again is harmless and does not free b's seat.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled");
     assert_eq!(
@@ -632,13 +571,9 @@ async fn cancel(backend: Backend) {
     assert_eq!(booked_of(&app, &db, TUESDAY, s14).await, 1);
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 }
-both_backends!(cancel);
+both_backends!(cancel, clock = MONDAY);
 
-async fn capacity(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn capacity(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let sid = id(&at(&slots, "10:00"));
@@ -702,4 +637,4 @@ async fn capacity(backend: Backend) {
         40
     );
 }
-both_backends!(capacity);
+both_backends!(capacity, clock = MONDAY);

@@ -82,23 +82,11 @@ async fn migrate_and_add_users(backend: Backend) {
 
     // The account signs in through a started server.
     let app = TestApp::start(&db, &Options::clock("2026-11-23T07:00:00+07:00"));
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "a@x.id", "password": PASSWORD}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", PASSWORD).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["role"], "admin");
     let admin = v["token"].as_str().unwrap().to_string();
-    let (s, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "a@x.id", "password": "Petugas-Antre-2027"}),
-        )
-        .await;
+    let (s, v) = fixtures::login_raw(&app, "a@x.id", "Petugas-Antre-2027").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "invalid_credentials");
 
@@ -118,13 +106,8 @@ async fn migrate_and_add_users(backend: Backend) {
         &line,
     );
     assert_ok(&o, "user add supervisor");
-    let (s, v) = app
-        .post(
-            "/api/v1/admin/companies",
-            Some(&admin),
-            &json!({"npp": "NPP12345678", "name": "PT Sinar Jaya", "headcount": 150}),
-        )
-        .await;
+    let body = json!({"npp": "NPP12345678", "name": "PT Sinar Jaya", "headcount": 150});
+    let (s, v) = fixtures::new_company(&app, &admin, &body).await;
     assert_eq!(s, 201, "{v}");
     let o = add(
         &db,
@@ -161,94 +144,50 @@ fn user_add_refusals() {
     };
     let line = format!("{PASSWORD}\n");
     assert_ok(&antre(&db, &["migrate"], ""), "migrate");
-    let cases: Vec<(&str, Vec<&str>, String)> = vec![
-        (
-            "unknown role",
-            vec!["--role", "manager", "--email", "m@x.id"],
-            line.clone(),
-        ),
-        (
-            "participant role",
-            vec!["--role", "participant", "--email", "p@x.id"],
-            line.clone(),
-        ),
-        (
-            "cs without --branch",
-            vec!["--role", "cs", "--email", "cs@x.id"],
-            line.clone(),
-        ),
+    let l = line.as_str();
+    // What is refused, the flags after `user add`, the standard input.
+    let cases = [
+        ("unknown role", "--role manager --email m@x.id", l),
+        ("participant role", "--role participant --email p@x.id", l),
+        ("cs without --branch", "--role cs --email cs@x.id", l),
         (
             "supervisor without --branch",
-            vec!["--role", "supervisor", "--email", "s@x.id"],
-            line.clone(),
+            "--role supervisor --email s@x.id",
+            l,
         ),
         (
             "unknown branch",
-            vec![
-                "--role",
-                "cs",
-                "--email",
-                "cs@x.id",
-                "--branch",
-                "NOPE-NOWHERE",
-            ],
-            line.clone(),
+            "--role cs --email cs@x.id --branch NOPE-NOWHERE",
+            l,
         ),
-        (
-            "hr without --company",
-            vec!["--role", "hr", "--email", "hr@x.id"],
-            line.clone(),
-        ),
+        ("hr without --company", "--role hr --email hr@x.id", l),
         (
             "unknown company",
-            vec![
-                "--role",
-                "hr",
-                "--email",
-                "hr@x.id",
-                "--company",
-                "NPP99999999",
-            ],
-            line.clone(),
+            "--role hr --email hr@x.id --company NPP99999999",
+            l,
         ),
-        (
-            "invalid email",
-            vec!["--role", "admin", "--email", "bukan-email"],
-            line.clone(),
-        ),
-        (
-            "empty stdin",
-            vec!["--role", "admin", "--email", "e@x.id"],
-            String::new(),
-        ),
-        (
-            "empty line",
-            vec!["--role", "admin", "--email", "e@x.id"],
-            "\n".into(),
-        ),
-        (
-            "weak: short",
-            vec!["--role", "admin", "--email", "w@x.id"],
-            "Ab1-cd\n".into(),
-        ),
-        (
-            "weak: no digit",
-            vec!["--role", "admin", "--email", "w@x.id"],
-            "Petugas-Antre-Baru\n".into(),
-        ),
-        (
-            "weak: common",
-            vec!["--role", "admin", "--email", "w@x.id"],
-            "Password123\n".into(),
-        ),
+        ("invalid email", "--role admin --email bukan-email", l),
         (
             "weak: email name",
-            vec!["--role", "admin", "--email", "wirawan@x.id"],
-            "Wirawan-2026-ok\n".into(),
+            "--role admin --email wirawan@x.id",
+            "Wirawan-2026-ok\n",
         ),
-    ];
-    for (what, args, stdin) in &cases {
-        let o = add(&db, args, stdin);
+    ]
+    .into_iter()
+    .chain(
+        // Passwords refused for an admin account.
+        [
+            ("empty stdin", ""),
+            ("empty line", "\n"),
+            ("weak: short", "Ab1-cd\n"),
+            ("weak: no digit", "Petugas-Antre-Baru\n"),
+            ("weak: common", "Password123\n"),
+        ]
+        .map(|(what, stdin)| (what, "--role admin --email w@x.id", stdin)),
+    );
+    for (what, args, stdin) in cases {
+        let args: Vec<&str> = args.split(' ').collect();
+        let o = add(&db, &args, stdin);
         let why = assert_refused(&o, what);
         assert!(why.starts_with("antre"), "{what}: {why}");
     }
@@ -304,13 +243,7 @@ fn password_line_ending_and_windows_newline() {
     rt.block_on(async {
         let app = TestApp::start(&db, &Options::default());
         for email in ["aud@x.id", "aud2@x.id", "aud3@x.id"] {
-            let (s, v) = app
-                .post(
-                    "/api/v1/auth/login",
-                    None,
-                    &json!({"email": email, "password": PASSWORD}),
-                )
-                .await;
+            let (s, v) = fixtures::login_raw(&app, email, PASSWORD).await;
             assert_eq!(s, 200, "{email}: {v}");
             assert_eq!(v["role"], "auditor");
         }

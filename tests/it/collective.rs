@@ -1,10 +1,11 @@
 //! Collective claims (issue 6): an HR representative uploads a batch of
 //! laid-off workers, reads the report and submits the valid rows as claims.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::browser::{csrf_of, Browser};
 use crate::common::files;
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
@@ -59,14 +60,8 @@ async fn setup(backend: Backend) -> Option<Setup> {
 impl Setup {
     /// A company and an approved HR representative's token.
     async fn company(&self, npp: &str, headcount: i32) -> String {
-        let (status, v) = self
-            .app
-            .post(
-                "/api/v1/admin/companies",
-                Some(&self.admin),
-                &json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"}),
-            )
-            .await;
+        let body = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"});
+        let (status, v) = fixtures::new_company(&self.app, &self.admin, &body).await;
         assert_eq!(status, 201, "company {npp}: {v}");
         let email = format!("hr.{}@{}.test", fixtures::unique(), npp.to_lowercase());
         fixtures::add_staff(&self.db, "hr", &email, &["--company", npp]);
@@ -74,31 +69,105 @@ impl Setup {
     }
 
     async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
-        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-        let res = self
-            .app
-            .client
-            .post(self.app.url("/api/v1/collective/batches"))
-            .bearer_auth(token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        common::json_of(res).await
+        let path = "/api/v1/collective/batches";
+        self.app.upload_file(path, token, name, bytes).await
     }
 
     async fn text(&self, path: &str, token: &str) -> (u16, String) {
-        let res = self
-            .app
-            .client
-            .get(self.app.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("get");
+        let res = self.app.get_raw(path, token).await;
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
     }
+
+    /// A file of batch `id` (`errors.csv`, `workers.csv`) as `token`.
+    async fn batch_file(&self, id: i64, file: &str, token: &str) -> (u16, String) {
+        let path = format!("/api/v1/collective/batches/{id}/{file}");
+        self.text(&path, token).await
+    }
+
+    /// Submits batch `id` as `token`: the raw answer.
+    async fn submit(&self, id: i64, token: &str) -> (u16, Value) {
+        let path = format!("/api/v1/collective/batches/{id}/submit");
+        self.app.act(&path, token).await
+    }
+
+    /// Approves representative `staff_id` as `token`: the raw answer.
+    async fn approve(&self, staff_id: i64, token: &str) -> (u16, Value) {
+        let path = format!("/api/v1/admin/representatives/{staff_id}/approve");
+        self.app.act(&path, token).await
+    }
+
+    /// Sets company `npp`'s headcount as of 1 November as `token`.
+    async fn set_headcount(&self, npp: &str, token: &str, headcount: i64) -> (u16, Value) {
+        let path = format!("/api/v1/admin/companies/{npp}/headcount");
+        let body = json!({"headcount": headcount, "reference_date": "2026-11-01"});
+        self.app.put(&path, Some(token), &body).await
+    }
+
+    /// Uploads a representative's document of `kind`: the raw answer.
+    async fn rep_document(
+        &self,
+        token: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        let part = Part::bytes(bytes).file_name(name.to_string());
+        let form = Form::new()
+            .text("kind", kind.to_string())
+            .part("file", part);
+        let path = "/api/v1/collective/representative/documents";
+        self.app.upload(path, token, form).await
+    }
+
+    /// Uploads both documents a representative needs (201 expected).
+    async fn rep_documents(&self, token: &str, name: &str, bytes: Vec<u8>) {
+        for kind in ["power_of_attorney", "non_abuse_statement"] {
+            let (status, v) = self.rep_document(token, kind, name, bytes.clone()).await;
+            assert_eq!(status, 201, "{kind}: {v}");
+        }
+    }
+
+    /// Batch `id` as `token` sees it: the raw answer.
+    async fn batch_of(&self, id: i64, token: &str) -> (u16, Value) {
+        let path = format!("/api/v1/collective/batches/{id}");
+        self.app.get(&path, Some(token)).await
+    }
+
+    /// A new HR account of company `npp` not yet approved: its email and
+    /// token.
+    async fn unapproved_hr(&self, npp: &str) -> (String, String) {
+        let email = self.account("hr", &["--company", npp]);
+        let sql = format!("UPDATE staff SET approved = FALSE WHERE email = '{email}'");
+        common::sql(&self.db, &sql);
+        let token = fixtures::login(&self.app, &email, fixtures::STAFF_PASSWORD).await;
+        (email, token)
+    }
+
+    /// A new staff account of `role` (`flags`: its branch or company): its
+    /// email.
+    fn account(&self, role: &str, flags: &[&str]) -> String {
+        let email = format!("{role}.{}@antre.test", fixtures::unique());
+        fixtures::add_staff(&self.db, role, &email, flags);
+        email
+    }
+
+    /// A browser signed in as a new staff account of `role`.
+    async fn browser(&self, role: &str, flags: &[&str]) -> Browser {
+        Browser::staff(&self.app, &self.account(role, flags)).await
+    }
+
+    /// A new supervisor of `branch` signed in through the API: the token.
+    async fn supervisor(&self, branch: &str) -> String {
+        let email = self.account("supervisor", &["--branch", branch]);
+        fixtures::login(&self.app, &email, fixtures::STAFF_PASSWORD).await
+    }
+}
+
+/// Asserts a batch report's count of rows and of valid ones.
+fn assert_rows(v: &Value, rows: i64, valid: i64) {
+    let got = (v["rows"].as_i64(), v["valid_rows"].as_i64());
+    assert_eq!(got, (Some(rows), Some(valid)), "{v}");
 }
 
 fn id_of(v: &Value) -> i64 {
@@ -143,14 +212,7 @@ async fn eligibility_boundaries_and_submit(backend: Backend) {
         ),
         (Some(false), Some(29), Some(29), Some(29))
     );
-    let (status, e) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{}/submit", id_of(&v)),
-            Some(&large),
-            &json!({}),
-        )
-        .await;
+    let (status, e) = s.submit(id_of(&v), &large).await;
     assert_eq!((status, error_code(&e)), (422, "not_eligible"), "{e}");
     let msg = e["error"]["message"].as_str().unwrap_or_default();
     assert!(
@@ -177,14 +239,7 @@ async fn eligibility_boundaries_and_submit(backend: Backend) {
         (Some(true), Some(30))
     );
     let id = id_of(&v);
-    let (status, r) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&large),
-            &json!({}),
-        )
-        .await;
+    let (status, r) = s.submit(id, &large).await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["claims"], json!(30));
     assert_eq!(
@@ -200,14 +255,7 @@ async fn eligibility_boundaries_and_submit(backend: Backend) {
         30
     );
     // A second submit is refused and creates nothing.
-    let (status, e) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&large),
-            &json!({}),
-        )
-        .await;
+    let (status, e) = s.submit(id, &large).await;
     assert_eq!((status, error_code(&e)), (409, "batch_submitted"), "{e}");
     assert_eq!(common::count(&s.db, "SELECT COUNT(*) AS n FROM claims"), 30);
 
@@ -229,12 +277,7 @@ async fn eligibility_boundaries_and_submit(backend: Backend) {
     );
 
     // The workers' status: all submitted.
-    let (status, csv) = s
-        .text(
-            &format!("/api/v1/collective/batches/{id}/workers.csv"),
-            &large,
-        )
-        .await;
+    let (status, csv) = s.batch_file(id, "workers.csv", &large).await;
     assert_eq!(status, 200);
     assert_eq!(csv.lines().count(), 31, "{csv}");
     assert_eq!(csv.matches(",submitted,").count(), 30, "{csv}");
@@ -295,11 +338,7 @@ async fn every_column_reports_its_errors(backend: Backend) {
     let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
     let (status, v) = s.upload(&hr, "kolom.csv", csv.into_bytes()).await;
     assert_eq!(status, 201, "{v}");
-    assert_eq!(
-        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
-        (Some(17), Some(1)),
-        "{v}"
-    );
+    assert_rows(&v, 17, 1);
     let got: Vec<(i64, Option<&str>, &str)> = v["errors"]
         .as_array()
         .expect("errors")
@@ -356,9 +395,7 @@ async fn every_column_reports_its_errors(backend: Backend) {
 
     // The same report as CSV, in Indonesian.
     let id = id_of(&v);
-    let (status, csv) = s
-        .text(&format!("/api/v1/collective/batches/{id}/errors.csv"), &hr)
-        .await;
+    let (status, csv) = s.batch_file(id, "errors.csv", &hr).await;
     assert_eq!(status, 200);
     assert!(
         csv.starts_with("\u{feff}baris,kolom,nilai,pesan\r\n"),
@@ -434,38 +471,30 @@ async fn file_formats(backend: Backend) {
         "\u{feff}NIK;KPJ;Nama;Tanggal PHK;Alasan;Kode Bank;No Rekening;Nama Rekening\r\n{};23012345678;Siti Nurhaliza;30/09/2026;phk;014;1234567890;SITI NURHALIZA\r\n",
         worker_nik(1)
     );
-    let (status, v) = s.upload(&hr, "ekspor.csv", csv.into_bytes()).await;
-    assert_eq!(status, 201, "{v}");
-    assert_eq!(
-        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
-        (Some(1), Some(1)),
-        "{v}"
-    );
-
-    let (status, v) = s
-        .upload(&hr, "pekerja.xlsx", xlsx_batch("23012345678"))
-        .await;
-    assert_eq!(status, 201, "{v}");
-    assert_eq!(
-        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
-        (Some(1), Some(1)),
-        "{v}"
-    );
+    for (name, bytes) in [
+        ("ekspor.csv", csv.into_bytes()),
+        ("pekerja.xlsx", xlsx_batch("23012345678")),
+    ] {
+        let (status, v) = s.upload(&hr, name, bytes).await;
+        assert_eq!(status, 201, "{name}: {v}");
+        assert_rows(&v, 1, 1);
+    }
 
     // An XLSX renamed to .csv is binary, not text (another one: the same
     // bytes again would find the batch above).
-    let (status, v) = s
-        .upload(&hr, "pekerja.csv", xlsx_batch("23012345679"))
-        .await;
-    assert_eq!((status, error_code(&v)), (422, "not_text"), "{v}");
-    let (status, v) = s
-        .upload(&hr, "acak.csv", vec![0, 159, 146, 150, 0, 1, 2])
-        .await;
-    assert_eq!((status, error_code(&v)), (422, "not_text"), "{v}");
-    let (status, v) = s.upload(&hr, "daftar.pdf", b"%PDF-1.4\n".to_vec()).await;
-    assert_eq!((status, error_code(&v)), (415, "unsupported_type"), "{v}");
-    let (status, v) = s.upload(&hr, "kosong.csv", Vec::new()).await;
-    assert_eq!((status, error_code(&v)), (422, "empty_file"), "{v}");
+    for (name, bytes, status, code) in [
+        ("pekerja.csv", xlsx_batch("23012345679"), 422, "not_text"),
+        ("acak.csv", vec![0, 159, 146, 150, 0, 1, 2], 422, "not_text"),
+        (
+            "daftar.pdf",
+            b"%PDF-1.4\n".to_vec(),
+            415,
+            "unsupported_type",
+        ),
+        ("kosong.csv", Vec::new(), 422, "empty_file"),
+    ] {
+        common::assert_error(&s.upload(&hr, name, bytes).await, status, code);
+    }
     // Nothing of these was stored.
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_batches"),
@@ -474,16 +503,10 @@ async fn file_formats(backend: Backend) {
 
     // A request claiming 2 GB is refused before its body is read.
     let started = Instant::now();
-    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", s.app.port)).expect("connect");
-    tcp.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
     let head = format!(
         "POST /api/v1/collective/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {hr}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 2147483648\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nnik,kpj\r\n"
     );
-    tcp.write_all(head.as_bytes()).expect("write");
-    let mut buf = [0u8; 12];
-    tcp.read_exact(&mut buf).expect("response");
-    assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
+    common::assert_refused_before_body(&s.app, &head);
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // The template validates as is.
@@ -514,87 +537,32 @@ async fn representatives_access_and_idempotency(backend: Backend) {
     assert_eq!(first["eligible"], json!(true), "{first}");
 
     // Another company's HR neither sees nor submits it.
-    let (status, v) = s
-        .app
-        .get(&format!("/api/v1/collective/batches/{id}"), Some(&other))
-        .await;
+    let (status, v) = s.batch_of(id, &other).await;
     assert_eq!((status, error_code(&v)), (404, "batch_not_found"), "{v}");
-    let (status, _) = s
-        .text(
-            &format!("/api/v1/collective/batches/{id}/errors.csv"),
-            &other,
-        )
-        .await;
+    let (status, _) = s.batch_file(id, "errors.csv", &other).await;
     assert_eq!(status, 404);
-    let (status, _) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&other),
-            &json!({}),
-        )
-        .await;
+    let (status, _) = s.submit(id, &other).await;
     assert_eq!(status, 404);
     // The admin and its own HR do.
-    let (status, v) = s
-        .app
-        .get(&format!("/api/v1/collective/batches/{id}"), Some(&s.admin))
-        .await;
+    let (status, v) = s.batch_of(id, &s.admin).await;
     assert_eq!((status, v["valid_rows"].as_i64()), (200, Some(12)), "{v}");
-    let (status, _) = s
-        .app
-        .get(&format!("/api/v1/collective/batches/{id}"), Some(&hr))
-        .await;
+    let (status, _) = s.batch_of(id, &hr).await;
     assert_eq!(status, 200);
 
     // Headcount changes keep their history; a participant may not.
-    let (status, v) = s
-        .app
-        .put(
-            "/api/v1/admin/companies/AKSES01/headcount",
-            Some(&s.admin),
-            &json!({"headcount": 45, "reference_date": "2026-11-01"}),
-        )
-        .await;
+    let (status, v) = s.set_headcount("AKSES01", &s.admin, 45).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["history"].as_array().map(Vec::len), Some(2), "{v}");
-    let (status, _) = s
-        .app
-        .put(
-            "/api/v1/admin/companies/TIDAKADA/headcount",
-            Some(&s.admin),
-            &json!({"headcount": 45, "reference_date": "2026-11-01"}),
-        )
-        .await;
+    let (status, _) = s.set_headcount("TIDAKADA", &s.admin, 45).await;
     assert_eq!(status, 404);
-    let (status, _) = s
-        .app
-        .put(
-            "/api/v1/admin/companies/AKSES01/headcount",
-            Some(&hr),
-            &json!({"headcount": 1, "reference_date": "2026-11-01"}),
-        )
-        .await;
+    let (status, _) = s.set_headcount("AKSES01", &hr, 1).await;
     assert_eq!(status, 403);
     // 12 of 45 is under 30% now: the submit counts again and refuses.
-    let (status, e) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&hr),
-            &json!({}),
-        )
-        .await;
+    let (status, e) = s.submit(id, &hr).await;
     assert_eq!((status, error_code(&e)), (422, "not_eligible"), "{e}");
 
     // An HR account not yet approved is refused with a clear code.
-    let email = format!("hr.baru{}@akses01.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &email, &["--company", "AKSES01"]);
-    common::sql(
-        &s.db,
-        &format!("UPDATE staff SET approved = FALSE WHERE email = '{email}'"),
-    );
-    let fresh = fixtures::login(&s.app, &email, fixtures::STAFF_PASSWORD).await;
+    let (email, fresh) = s.unapproved_hr("AKSES01").await;
     let (status, v) = s.upload(&fresh, "phk.csv", batch(300, 14)).await;
     assert_eq!(
         (status, error_code(&v)),
@@ -603,95 +571,35 @@ async fn representatives_access_and_idempotency(backend: Backend) {
     );
 
     // Its documents, then a supervisor's approval, open the upload.
-    let sup = format!("spv{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
-    let sup = fixtures::login(&s.app, &sup, fixtures::STAFF_PASSWORD).await;
+    let sup = s.supervisor("DPS-DENPASAR").await;
     let staff_id = common::count(
         &s.db,
         &format!("SELECT id AS n FROM staff WHERE email = '{email}'"),
     );
-    let (status, e) = s
-        .app
-        .post(
-            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
-            Some(&sup),
-            &json!({}),
-        )
-        .await;
+    let (status, e) = s.approve(staff_id, &sup).await;
     assert_eq!(
         (status, error_code(&e)),
         (409, "representative_documents_missing"),
         "{e}"
     );
-    for kind in ["power_of_attorney", "non_abuse_statement"] {
-        let form = Form::new().text("kind", kind).part(
-            "file",
-            Part::bytes(files::png(32, 32)).file_name("surat.png"),
-        );
-        let res = s
-            .app
-            .client
-            .post(s.app.url("/api/v1/collective/representative/documents"))
-            .bearer_auth(&fresh)
-            .multipart(form)
-            .send()
-            .await
-            .expect("document");
-        let (status, v) = common::json_of(res).await;
-        assert_eq!(status, 201, "{kind}: {v}");
-    }
-    let form = Form::new().text("kind", "power_of_attorney").part(
-        "file",
-        Part::bytes(b"MZ\x90\0binary".to_vec()).file_name("surat.pdf"),
-    );
-    let res = s
-        .app
-        .client
-        .post(s.app.url("/api/v1/collective/representative/documents"))
-        .bearer_auth(&fresh)
-        .multipart(form)
-        .send()
-        .await
-        .expect("document");
-    assert!(res.status().is_client_error(), "{}", res.status());
-    let (status, _) = s
-        .app
-        .post(
-            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
-            Some(&hr),
-            &json!({}),
-        )
+    s.rep_documents(&fresh, "surat.png", files::png(32, 32))
         .await;
-    assert_eq!(status, 403);
+    let exe = b"MZ\x90\0binary".to_vec();
     let (status, v) = s
-        .app
-        .post(
-            &format!("/api/v1/admin/representatives/{staff_id}/approve"),
-            Some(&sup),
-            &json!({}),
-        )
+        .rep_document(&fresh, "power_of_attorney", "surat.pdf", exe)
         .await;
+    assert!((400..500).contains(&status), "{status}: {v}");
+    let (status, _) = s.approve(staff_id, &hr).await;
+    assert_eq!(status, 403);
+    let (status, v) = s.approve(staff_id, &sup).await;
     assert_eq!(status, 200, "{v}");
     let (status, v) = s.upload(&fresh, "phk.csv", batch(300, 14)).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["eligible"], json!(true), "{v}");
     // Submitting creates exactly the valid rows' claims.
-    let (status, r) = s
-        .app
-        .post(
-            &format!("/api/v1/collective/batches/{}/submit", id_of(&v)),
-            Some(&fresh),
-            &json!({}),
-        )
-        .await;
+    let (status, r) = s.submit(id_of(&v), &fresh).await;
     assert_eq!((status, r["claims"].as_i64()), (200, Some(14)), "{r}");
-    assert_eq!(
-        common::count(
-            &s.db,
-            "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective'"
-        ),
-        14
-    );
+    assert_eq!(collective_claims(&s.db), 14);
 }
 both_backends!(representatives_access_and_idempotency);
 
@@ -706,10 +614,7 @@ async fn ten_thousand_rows(backend: Backend) {
     let took = started.elapsed();
     println!("10,000-row batch ({backend:?}, debug build): validated and stored in {took:?}");
     assert_eq!(status, 201, "{}", v["errors"][0]);
-    assert_eq!(
-        (v["rows"].as_i64(), v["valid_rows"].as_i64()),
-        (Some(10_000), Some(10_000))
-    );
+    assert_rows(&v, 10_000, 10_000);
     assert_eq!(v["eligible"], json!(true));
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_rows"),
@@ -723,40 +628,22 @@ async fn ten_thousand_rows(backend: Backend) {
 }
 both_backends!(ten_thousand_rows);
 
-/// The value of the first `name="csrf"` input of a page.
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\"").expect("csrf field");
-    let tag = &html[at..at + html[at..].find('>').expect("tag end")];
-    let v = tag.find("value=\"").expect("value") + 7;
-    tag[v..v + tag[v..].find('"').expect("quote")].to_string()
+/// A multipart form of one `file` part, after the page's CSRF token when
+/// given.
+fn file_form(csrf: Option<&str>, name: &str, bytes: Vec<u8>) -> Form {
+    let form = match csrf {
+        Some(c) => Form::new().text("csrf", c.to_string()),
+        None => Form::new(),
+    };
+    form.part("file", Part::bytes(bytes).file_name(name.to_string()))
 }
 
-async fn page_login(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let html = client
-        .get(app.url("/staff/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("html");
-    let res = client
-        .post(app.url("/staff/login"))
-        .form(&[
-            ("csrf", csrf_of(&html).as_str()),
-            ("email", email),
-            ("password", fixtures::STAFF_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status().as_u16(), 303);
-    client
+/// Claims filed through collective batches.
+fn collective_claims(db: &TestDb) -> i64 {
+    common::count(
+        db,
+        "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective'",
+    )
 }
 
 async fn hr_pages(backend: Backend) {
@@ -764,17 +651,8 @@ async fn hr_pages(backend: Backend) {
         return;
     };
     s.company("HALAMAN1", 100).await;
-    let email = format!("hr.halaman{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &email, &["--company", "HALAMAN1"]);
-    let b = page_login(&s.app, &email).await;
-    let html = b
-        .get(s.app.url("/hr"))
-        .send()
-        .await
-        .expect("hr")
-        .text()
-        .await
-        .expect("html");
+    let b = s.browser("hr", &["--company", "HALAMAN1"]).await;
+    let html = b.get("/hr").await.html;
     assert!(
         html.contains("Klaim kolektif") && html.contains("PT HALAMAN1"),
         "{html}"
@@ -782,81 +660,32 @@ async fn hr_pages(backend: Backend) {
     let csrf = csrf_of(&html);
 
     // Without the CSRF field the upload is refused.
-    let form = Form::new().part("file", Part::bytes(batch(1, 30)).file_name("phk.csv"));
-    let res = b
-        .post(s.app.url("/hr/batches"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 403);
-    let form = Form::new()
-        .text("csrf", csrf.clone())
-        .part("file", Part::bytes(batch(1, 30)).file_name("phk.csv"));
-    let res = b
-        .post(s.app.url("/hr/batches"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 303);
-    let to = res.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let form = file_form(None, "phk.csv", batch(1, 30));
+    assert_eq!(b.post_multipart("/hr/batches", form).await.status, 403);
+    let form = file_form(Some(&csrf), "phk.csv", batch(1, 30));
+    let p = b.post_multipart("/hr/batches", form).await;
+    assert_eq!(p.status, 303);
+    let to = p.location;
     assert!(to.starts_with("/hr/batches/"), "{to}");
-    let html = b
-        .get(s.app.url(&to))
-        .send()
-        .await
-        .expect("batch")
-        .text()
-        .await
-        .expect("html");
+    let html = b.get(&to).await.html;
     assert!(
         html.contains("30 dari 100 pekerja = 30%; minimal 30 diperlukan"),
         "{html}"
     );
-    let res = b
-        .post(s.app.url(&format!("{to}/submit")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .expect("submit");
-    assert_eq!(res.status().as_u16(), 303);
-    assert_eq!(
-        common::count(
-            &s.db,
-            "SELECT COUNT(*) AS n FROM claims WHERE channel = 'collective'"
-        ),
-        30
-    );
+    let p = b.post(&format!("{to}/submit"), &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, 303);
+    assert_eq!(collective_claims(&s.db), 30);
 
     // The staff's view links each claim to its review page, which a CS
     // agent of the company's branch may open.
     let id = to.trim_start_matches("/hr/batches/");
-    let cs = format!("cs{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "cs", &cs, &["--branch", "DPS-DENPASAR"]);
-    let agent = page_login(&s.app, &cs).await;
-    let html = agent
-        .get(s.app.url(&format!("/staff/batches/{id}")))
-        .send()
-        .await
-        .expect("staff batch")
-        .text()
-        .await
-        .expect("html");
+    let agent = s.browser("cs", &["--branch", "DPS-DENPASAR"]).await;
+    let html = agent.get(&format!("/staff/batches/{id}")).await.html;
     let at = html.find("href=\"/staff/claims/").expect("claim link") + 6;
     let link = &html[at..at + html[at..].find('"').expect("end")];
-    let res = agent.get(s.app.url(link)).send().await.expect("review");
-    assert_eq!(res.status().as_u16(), 200, "{link}");
+    assert_eq!(agent.get(link).await.status, 200, "{link}");
     // An HR officer does not get the staff view.
-    let res = b
-        .get(s.app.url(&format!("/staff/batches/{id}")))
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(b.get(&format!("/staff/batches/{id}")).await.status, 404);
 }
 both_backends!(hr_pages);
 
@@ -881,35 +710,31 @@ fn zip_of(entries: &[(String, Vec<u8>)], links: &[(&str, &str)]) -> Vec<u8> {
 }
 
 impl Setup {
-    async fn post_file(&self, path: &str, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
-        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-        let res = self
-            .app
-            .client
-            .post(self.app.url(path))
-            .bearer_auth(token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("post file");
-        common::json_of(res).await
+    /// Posts a ZIP of `entries` to `path` as `token`: the raw answer.
+    async fn upload_zip(
+        &self,
+        path: &str,
+        token: &str,
+        entries: &[(String, Vec<u8>)],
+    ) -> (u16, Value) {
+        let archive = zip_of(entries, &[]);
+        self.app.upload_file(path, token, "docs.zip", archive).await
+    }
+
+    /// A company of 100 with a batch of workers `from`..`from + 30`
+    /// uploaded: (HR token, batch id).
+    async fn uploaded_batch(&self, npp: &str, from: u32) -> (String, i64) {
+        let hr = self.company(npp, 100).await;
+        let (status, v) = self.upload(&hr, "phk.csv", batch(from, 30)).await;
+        assert_eq!(status, 201, "{v}");
+        (hr, id_of(&v))
     }
 
     /// A company of 100 with a submitted batch of workers 1..=30:
     /// (HR token, batch id).
     async fn submitted_batch(&self, npp: &str) -> (String, i64) {
-        let hr = self.company(npp, 100).await;
-        let (status, v) = self.upload(&hr, "phk.csv", batch(1, 30)).await;
-        assert_eq!(status, 201, "{v}");
-        let id = id_of(&v);
-        let (status, r) = self
-            .app
-            .post(
-                &format!("/api/v1/collective/batches/{id}/submit"),
-                Some(&hr),
-                &json!({}),
-            )
-            .await;
+        let (hr, id) = self.uploaded_batch(npp, 1).await;
+        let (status, r) = self.submit(id, &hr).await;
         assert_eq!(status, 200, "{r}");
         (hr, id)
     }
@@ -929,20 +754,12 @@ async fn documents_zip(backend: Backend) {
     let Some(s) = setup(backend).await else {
         return;
     };
-    let hr = s.company("ZIPDRAFT", 100).await;
-    let (status, v) = s.upload(&hr, "draft.csv", batch(1, 30)).await;
-    assert_eq!(status, 201, "{v}");
+    let (hr, id) = s.uploaded_batch("ZIPDRAFT", 1).await;
     // Before the batch is submitted there are no claims to attach to.
-    let path = format!("/api/v1/collective/batches/{}/documents", id_of(&v));
+    let path = format!("/api/v1/collective/batches/{id}/documents");
     let entries = vec![(format!("{}_bank_book.pdf", worker_nik(1)), files::pdf())];
-    let (status, e) = s
-        .post_file(&path, &hr, "docs.zip", zip_of(&entries, &[]))
-        .await;
-    assert_eq!(
-        (status, error_code(&e)),
-        (409, "batch_not_submitted"),
-        "{e}"
-    );
+    let answer = s.upload_zip(&path, &hr, &entries).await;
+    common::assert_error(&answer, 409, "batch_not_submitted");
 
     let (hr, id) = s.submitted_batch("ZIPCO").await;
     let path = format!("/api/v1/collective/batches/{id}/documents");
@@ -964,7 +781,7 @@ async fn documents_zip(backend: Backend) {
     ];
     let archive = zip_of(&entries, &[(&format!("{w2}_kk.pdf"), "/etc/passwd")]);
     let started = Instant::now();
-    let (status, r) = s.post_file(&path, &hr, "dokumen.zip", archive).await;
+    let (status, r) = s.app.upload_file(&path, &hr, "dokumen.zip", archive).await;
     assert_eq!(status, 200, "{r}");
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(r["accepted"], json!(3), "{r}");
@@ -1004,45 +821,34 @@ async fn documents_zip(backend: Backend) {
     );
 
     // Not a ZIP at all.
-    let (status, e) = s.post_file(&path, &hr, "docs.zip", files::pdf()).await;
+    let (status, e) = s
+        .app
+        .upload_file(&path, &hr, "docs.zip", files::pdf())
+        .await;
     assert_eq!((status, error_code(&e)), (422, "zip_corrupt"), "{e}");
     // More than 2,000 entries: refused as a whole, nothing stored.
     let many: Vec<(String, Vec<u8>)> = (0..2001)
         .map(|i| (format!("{w1}_kk{i}.pdf"), b"x".to_vec()))
         .collect();
-    let (status, e) = s
-        .post_file(&path, &hr, "docs.zip", zip_of(&many, &[]))
-        .await;
-    assert_eq!(
-        (status, error_code(&e)),
-        (422, "zip_too_many_entries"),
-        "{e}"
-    );
+    let answer = s.upload_zip(&path, &hr, &many).await;
+    common::assert_error(&answer, 422, "zip_too_many_entries");
 
     // The HR officer of another company does not see the batch.
     let other = s.company("ZIPOTHER", 100).await;
     let entries = vec![(format!("{w1}_kk.pdf"), files::pdf())];
-    let (status, e) = s
-        .post_file(&path, &other, "docs.zip", zip_of(&entries, &[]))
-        .await;
-    assert_eq!((status, error_code(&e)), (404, "batch_not_found"), "{e}");
+    let answer = s.upload_zip(&path, &other, &entries).await;
+    common::assert_error(&answer, 404, "batch_not_found");
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM documents"),
         3
     );
 
     // A ZIP over 100 MB is refused before its body is read.
-    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", s.app.port)).expect("connect");
-    tcp.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {hr}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: {}\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.zip\"\r\n\r\nPK\r\n",
         101 * 1024 * 1024
     );
-    tcp.write_all(head.as_bytes()).expect("write");
-    let mut buf = [0u8; 12];
-    tcp.read_exact(&mut buf).expect("response");
-    assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
+    common::assert_refused_before_body(&s.app, &head);
 }
 both_backends!(documents_zip);
 
@@ -1051,17 +857,8 @@ async fn documents_zip_page(backend: Backend) {
         return;
     };
     let (_, id) = s.submitted_batch("ZIPPAGE").await;
-    let email = format!("hr.zippage{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &email, &["--company", "ZIPPAGE"]);
-    let b = page_login(&s.app, &email).await;
-    let html = b
-        .get(s.app.url(&format!("/hr/batches/{id}")))
-        .send()
-        .await
-        .expect("batch page")
-        .text()
-        .await
-        .expect("html");
+    let b = s.browser("hr", &["--company", "ZIPPAGE"]).await;
+    let html = b.get(&format!("/hr/batches/{id}")).await.html;
     assert!(
         html.contains(&format!("action=\"/hr/batches/{id}/documents\"")),
         "{html}"
@@ -1076,19 +873,17 @@ async fn documents_zip_page(backend: Backend) {
             &[],
         )
     };
-    let to = s.app.url(&format!("/hr/batches/{id}/documents"));
-    let form = Form::new().part("file", Part::bytes(archive()).file_name("d.zip"));
-    let res = b.post(&to).multipart(form).send().await.expect("post");
-    assert_eq!(res.status().as_u16(), 403);
-    let form = Form::new()
-        .text("csrf", csrf)
-        .part("file", Part::bytes(archive()).file_name("d.zip"));
-    let res = b.post(&to).multipart(form).send().await.expect("post");
-    assert_eq!(res.status().as_u16(), 200);
-    let html = res.text().await.expect("html");
+    let to = format!("/hr/batches/{id}/documents");
+    let form = file_form(None, "d.zip", archive());
+    assert_eq!(b.post_multipart(&to, form).await.status, 403);
+    let p = b
+        .post_multipart(&to, file_form(Some(&csrf), "d.zip", archive()))
+        .await;
+    assert_eq!(p.status, 200);
     assert!(
-        html.contains("1 berkas diterima, 1 ditolak") && html.contains("../x_bank_book.pdf"),
-        "{html}"
+        p.html.contains("1 berkas diterima, 1 ditolak") && p.html.contains("../x_bank_book.pdf"),
+        "{}",
+        p.html
     );
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM documents"),
@@ -1101,46 +896,28 @@ async fn mass_termination_letter(backend: Backend) {
     let Some(s) = setup(backend).await else {
         return;
     };
-    let hr = s.company("SURAT1", 100).await;
-    let (status, v) = s.upload(&hr, "phk.csv", batch(1, 30)).await;
-    assert_eq!(status, 201, "{v}");
-    let id = id_of(&v);
+    let (hr, id) = s.uploaded_batch("SURAT1", 1).await;
     let path = format!("/api/v1/collective/batches/{id}/letter");
-    let res = s
-        .app
-        .client
-        .get(s.app.url(&path))
-        .bearer_auth(&hr)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(s.app.get_raw(&path, &hr).await.status().as_u16(), 404);
 
     // Not a PDF or an image.
     let (status, e) = s
-        .post_file(&path, &hr, "surat.pdf", b"nama,nik\nSiti,1\n".to_vec())
+        .app
+        .upload_file(&path, &hr, "surat.pdf", b"nama,nik\nSiti,1\n".to_vec())
         .await;
     assert_eq!((status, error_code(&e)), (415, "unsupported_type"), "{e}");
     let letter = files::pdf();
     let (status, v) = s
-        .post_file(&path, &hr, "surat-phk.pdf", letter.clone())
+        .app
+        .upload_file(&path, &hr, "surat-phk.pdf", letter.clone())
         .await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["content_type"], json!("application/pdf"));
 
     // Its company's HR and a supervisor download it, safely.
-    let sup = format!("sup{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
-    let sup = fixtures::login(&s.app, &sup, fixtures::STAFF_PASSWORD).await;
+    let sup = s.supervisor("DPS-DENPASAR").await;
     for token in [&hr, &sup] {
-        let res = s
-            .app
-            .client
-            .get(s.app.url(&path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("get");
+        let res = s.app.get_raw(&path, token).await;
         assert_eq!(res.status().as_u16(), 200);
         let h = res.headers().clone();
         assert_eq!(h["content-type"], "application/pdf");
@@ -1156,16 +933,11 @@ async fn mass_termination_letter(backend: Backend) {
     }
     // The HR officer of another company neither reads nor replaces it.
     let other = s.company("SURAT2", 100).await;
-    let res = s
+    assert_eq!(s.app.get_raw(&path, &other).await.status().as_u16(), 404);
+    let (status, e) = s
         .app
-        .client
-        .get(s.app.url(&path))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 404);
-    let (status, e) = s.post_file(&path, &other, "x.pdf", files::pdf()).await;
+        .upload_file(&path, &other, "x.pdf", files::pdf())
+        .await;
     assert_eq!((status, error_code(&e)), (404, "batch_not_found"), "{e}");
     assert_eq!(
         common::count(&s.db, "SELECT COUNT(*) AS n FROM collective_letters"),
@@ -1173,33 +945,15 @@ async fn mass_termination_letter(backend: Backend) {
     );
 
     // The HR page offers it for download and takes a new one by form.
-    let email = format!("hr.surat{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &email, &["--company", "SURAT1"]);
-    let b = page_login(&s.app, &email).await;
-    let html = b
-        .get(s.app.url(&format!("/hr/batches/{id}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let b = s.browser("hr", &["--company", "SURAT1"]).await;
+    let html = b.get(&format!("/hr/batches/{id}")).await.html;
     assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
-    let to = s.app.url(&format!("/hr/batches/{id}/letter"));
-    let form = Form::new().part(
-        "file",
-        Part::bytes(files::png(32, 32)).file_name("surat.png"),
-    );
-    let res = b.post(&to).multipart(form).send().await.expect("post");
-    assert_eq!(res.status().as_u16(), 403);
-    let form = Form::new().text("csrf", csrf_of(&html)).part(
-        "file",
-        Part::bytes(files::png(32, 32)).file_name("surat.png"),
-    );
-    let res = b.post(&to).multipart(form).send().await.expect("post");
-    assert_eq!(res.status().as_u16(), 303);
-    let res = b.get(s.app.url(&path)).send().await.expect("get");
-    assert_eq!(res.headers()["content-type"], "image/png");
+    let to = format!("/hr/batches/{id}/letter");
+    let form = file_form(None, "surat.png", files::png(32, 32));
+    assert_eq!(b.post_multipart(&to, form).await.status, 403);
+    let form = file_form(Some(&csrf_of(&html)), "surat.png", files::png(32, 32));
+    assert_eq!(b.post_multipart(&to, form).await.status, 303);
+    assert_eq!(b.get(&path).await.content_type, "image/png");
 
     // The OpenAPI document describes the collective endpoints.
     let (status, doc) = s.app.get("/api/v1/openapi.json", None).await;
@@ -1221,96 +975,44 @@ async fn staff_batch_list_and_company_forms(backend: Backend) {
     let Some(s) = setup(backend).await else {
         return;
     };
-    let hr = s.company("DAFTAR1", 100).await;
-    let (status, v) = s.upload(&hr, "phk.csv", batch(1, 30)).await;
-    assert_eq!(status, 201, "{v}");
-    let id = id_of(&v);
+    let (_, id) = s.uploaded_batch("DAFTAR1", 1).await;
 
     // The supervisor of the company's branch lists it and finds the way
     // from the staff home; one of another branch does not.
-    let sup = format!("sup{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "supervisor", &sup, &["--branch", "DPS-DENPASAR"]);
-    let b = page_login(&s.app, &sup).await;
-    let home = b.get(s.app.url("/staff")).send().await.expect("home");
-    let home = home.text().await.expect("html");
+    let b = s.browser("supervisor", &["--branch", "DPS-DENPASAR"]).await;
+    let home = b.get("/staff").await.html;
     assert!(home.contains("href=\"/staff/batches\""), "{home}");
-    let list = b
-        .get(s.app.url("/staff/batches"))
-        .send()
-        .await
-        .expect("list");
-    assert_eq!(list.status().as_u16(), 200);
-    let list = list.text().await.expect("html");
+    let list = b.get("/staff/batches").await;
+    assert_eq!(list.status, 200);
     assert!(
-        list.contains(&format!("href=\"/staff/batches/{id}\"")) && list.contains("PT DAFTAR1"),
-        "{list}"
+        list.html.contains(&format!("href=\"/staff/batches/{id}\""))
+            && list.html.contains("PT DAFTAR1"),
+        "{}",
+        list.html
     );
-    let far = format!("sup{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "supervisor", &far, &["--branch", "JKT-CILANDAK"]);
-    let far = page_login(&s.app, &far).await;
-    let list = far
-        .get(s.app.url("/staff/batches"))
-        .send()
-        .await
-        .expect("list");
-    let list = list.text().await.expect("html");
+    let far = s.browser("supervisor", &["--branch", "JKT-CILANDAK"]).await;
+    let list = far.get("/staff/batches").await.html;
     assert!(!list.contains("PT DAFTAR1"), "{list}");
-    let res = far
-        .get(s.app.url("/staff/companies/DAFTAR1"))
-        .send()
-        .await
-        .expect("company");
-    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(far.get("/staff/companies/DAFTAR1").await.status, 404);
     // An HR officer gets no staff list, and another company's HR no batch.
-    let hr_email = format!("hr.daftar{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &hr_email, &["--company", "DAFTAR1"]);
-    let hr_page = page_login(&s.app, &hr_email).await;
-    let res = hr_page
-        .get(s.app.url("/staff/batches"))
-        .send()
-        .await
-        .expect("list");
-    assert_eq!(res.status().as_u16(), 403);
+    let hr_page = s.browser("hr", &["--company", "DAFTAR1"]).await;
+    assert_eq!(hr_page.get("/staff/batches").await.status, 403);
     let other = s.company("DAFTAR2", 100).await;
-    let res = s
-        .app
-        .client
-        .get(s.app.url(&format!("/api/v1/collective/batches/{id}")))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 404);
+    let (status, _) = s.batch_of(id, &other).await;
+    assert_eq!(status, 404);
 
     // The company page: headcount with its reference date, by form.
-    let html = b
-        .get(s.app.url("/staff/companies/DAFTAR1"))
-        .send()
-        .await
-        .expect("company")
-        .text()
-        .await
-        .expect("html");
+    let html = b.get("/staff/companies/DAFTAR1").await.html;
     assert!(
         html.contains("/staff/companies/DAFTAR1/headcount"),
         "{html}"
     );
     let csrf = csrf_of(&html);
-    let to = s.app.url("/staff/companies/DAFTAR1/headcount");
+    let to = "/staff/companies/DAFTAR1/headcount";
     let fields = [("headcount", "120"), ("reference_date", "2026-11-01")];
-    let res = b.post(&to).form(&fields).send().await.expect("post");
-    assert_eq!(res.status().as_u16(), 403);
-    let res = b
-        .post(&to)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("headcount", "120"),
-            ("reference_date", "2026-11-01"),
-        ])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(b.post(to, &fields).await.status, 403);
+    let with_csrf = [("csrf", csrf.as_str()), fields[0], fields[1]];
+    assert_eq!(b.post(to, &with_csrf).await.status, 303);
     assert_eq!(
         common::count(
             &s.db,
@@ -1327,55 +1029,16 @@ async fn staff_batch_list_and_company_forms(backend: Backend) {
     );
 
     // A new representative with both documents is approved by form.
-    let rep_email = format!("hr.baru{}@antre.test", fixtures::unique());
-    fixtures::add_staff(&s.db, "hr", &rep_email, &["--company", "DAFTAR1"]);
-    common::sql(
-        &s.db,
-        &format!("UPDATE staff SET approved = false WHERE email = '{rep_email}'"),
-    );
-    let rep = fixtures::login(&s.app, &rep_email, fixtures::STAFF_PASSWORD).await;
-    for kind in ["power_of_attorney", "non_abuse_statement"] {
-        let form = Form::new()
-            .text("kind", kind)
-            .part("file", Part::bytes(files::pdf()).file_name("surat.pdf"));
-        let res = s
-            .app
-            .client
-            .post(s.app.url("/api/v1/collective/representative/documents"))
-            .bearer_auth(&rep)
-            .multipart(form)
-            .send()
-            .await
-            .expect("document");
-        assert_eq!(res.status().as_u16(), 201);
-    }
-    let html = b
-        .get(s.app.url("/staff/companies/DAFTAR1"))
-        .send()
-        .await
-        .expect("company")
-        .text()
-        .await
-        .expect("html");
+    let (rep_email, rep) = s.unapproved_hr("DAFTAR1").await;
+    s.rep_documents(&rep, "surat.pdf", files::pdf()).await;
+    let html = b.get("/staff/companies/DAFTAR1").await.html;
     let at = html
         .find("action=\"/staff/representatives/")
         .expect("approve form")
         + 8;
     let action = html[at..at + html[at..].find('"').expect("end")].to_string();
-    let res = b
-        .post(s.app.url(&action))
-        .form(&[("csrf", "forged")])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 403);
-    let res = b
-        .post(s.app.url(&action))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(b.post(&action, &[("csrf", "forged")]).await.status, 403);
+    assert_eq!(b.post(&action, &[("csrf", &csrf)]).await.status, 303);
     assert_eq!(
         common::count(
             &s.db,
@@ -1392,25 +1055,14 @@ async fn supervisors_stay_in_their_branch(backend: Backend) {
     let Some(s) = setup(backend).await else {
         return;
     };
-    let hr = s.company("SCOPE01", 100).await;
-    let (status, v) = s.upload(&hr, "phk.csv", batch(0, 30)).await;
-    assert_eq!(status, 201, "{v}");
-    let id = id_of(&v);
-    let mut tokens = Vec::new();
-    for branch in ["DPS-DENPASAR", "JKT-CILANDAK"] {
-        let email = format!("spv.{}@bpjs.test", fixtures::unique());
-        fixtures::add_staff(&s.db, "supervisor", &email, &["--branch", branch]);
-        tokens.push(fixtures::login(&s.app, &email, fixtures::STAFF_PASSWORD).await);
-    }
-    let (own, other) = (&tokens[0], &tokens[1]);
-    let path = format!("/api/v1/collective/batches/{id}");
-    assert_eq!(s.app.get(&path, Some(own)).await.0, 200);
-    assert_eq!(s.app.get(&path, Some(other)).await.0, 404);
-    let body = json!({"headcount": 120, "reference_date": "2026-11-01"});
-    let put = "/api/v1/admin/companies/SCOPE01/headcount";
-    let (status, v) = s.app.put(put, Some(other), &body).await;
+    let (_, id) = s.uploaded_batch("SCOPE01", 0).await;
+    let own = s.supervisor("DPS-DENPASAR").await;
+    let other = s.supervisor("JKT-CILANDAK").await;
+    assert_eq!(s.batch_of(id, &own).await.0, 200);
+    assert_eq!(s.batch_of(id, &other).await.0, 404);
+    let (status, v) = s.set_headcount("SCOPE01", &other, 120).await;
     assert_eq!(status, 404, "{v}");
-    let (status, v) = s.app.put(put, Some(own), &body).await;
+    let (status, v) = s.set_headcount("SCOPE01", &own, 120).await;
     assert_eq!(status, 200, "{v}");
 }
 both_backends!(supervisors_stay_in_their_branch);

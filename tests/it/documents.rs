@@ -8,11 +8,14 @@
 use std::time::Duration;
 
 use crate::common;
+use crate::common::browser::{hidden, Browser};
 use crate::common::files::{big_pdf, jpeg, jpeg_with_metadata, pdf, pdf_with, png, png_with_text};
+use crate::common::fixtures::{
+    document_form as upload_form, review, upload_document as upload, RESIGNATION_ITEMS,
+};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
-use reqwest::Client;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -21,29 +24,6 @@ const CLOCK: &str = "2026-11-23T07:00:00+08:00";
 const DAY: &str = "2026-11-24";
 const BRANCH: &str = "DPS-DENPASAR";
 const OTHER_BRANCH: &str = "JKT-CILANDAK";
-
-/// The items of a resignation claim without NPWP.
-const RESIGNATION_ITEMS: [&str; 6] = [
-    "kpj_card",
-    "ektp",
-    "kk",
-    "bank_book",
-    "selfie",
-    "resignation_letter",
-];
-
-/// Runs a case on SQLite only (pure file-format checks: the database plays
-/// no part in them).
-macro_rules! sqlite_only {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name($crate::common::Backend::Sqlite).await;
-            }
-        }
-    };
-}
 
 // ---------------------------------------------------------------------------
 // Test files, generated here.
@@ -60,47 +40,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 // HTTP helpers.
 
 async fn send_form(app: &TestApp, token: &str, claim: i64, form: Form) -> (u16, Value) {
-    let res = app
-        .client
-        .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload request");
-    common::json_of(res).await
+    let path = format!("/api/v1/claims/{claim}/documents");
+    app.upload(&path, token, form).await
 }
 
-/// A multipart form as a browser sends it: `kind`, then `file` (reqwest
-/// writes the file name as is, quotes and backslashes escaped).
-fn upload_form(kind: &str, name: &str, bytes: Vec<u8>) -> Form {
-    Form::new()
-        .text("kind", kind.to_string())
-        .part("file", Part::bytes(bytes).file_name(name.to_string()))
-}
-
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    claim: i64,
-    kind: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (u16, Value) {
-    send_form(app, token, claim, upload_form(kind, name, bytes)).await
-}
-
-/// Uploads and expects 201; returns the document id.
-async fn upload_ok(
-    app: &TestApp,
-    token: &str,
-    claim: i64,
-    kind: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> i64 {
-    let (status, v) = upload(app, token, claim, kind, name, bytes).await;
-    assert_eq!(status, 201, "upload {kind} {name}: {v}");
+/// An upload's answer, expected 201: the document id.
+fn uploaded((status, v): (u16, Value)) -> i64 {
+    assert_eq!(status, 201, "upload: {v}");
     v["id"].as_i64().expect("document id")
 }
 
@@ -118,7 +64,7 @@ async fn upload_all(app: &TestApp, token: &str, claim: i64, kinds: &[&str]) -> V
     let mut ids = Vec::new();
     for (i, kind) in kinds.iter().enumerate() {
         let (name, bytes) = sample(i);
-        ids.push(upload_ok(app, token, claim, kind, name, bytes).await);
+        ids.push(uploaded(upload(app, token, claim, kind, name, bytes).await));
     }
     ids
 }
@@ -147,6 +93,15 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
     h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
+/// A file served `disposition` (attachment, inline), never sniffed, under
+/// a CSP that holds `csp`.
+fn assert_served(h: &HeaderMap, disposition: &str, csp: &str) {
+    let got = header(h, "content-disposition");
+    assert!(got.starts_with(disposition), "{h:?}");
+    assert_eq!(header(h, "x-content-type-options"), "nosniff");
+    assert!(header(h, "content-security-policy").contains(csp), "{h:?}");
+}
+
 async fn open_claim(app: &TestApp, token: &str, body: Value) -> i64 {
     let (status, v) = app.post("/api/v1/claims", Some(token), &body).await;
     assert_eq!(status, 201, "claim {body}: {v}");
@@ -155,9 +110,7 @@ async fn open_claim(app: &TestApp, token: &str, body: Value) -> i64 {
 
 /// GET /api/v1/claims/{id} as `token`; expects 200.
 async fn dossier(app: &TestApp, token: &str, claim: i64) -> Value {
-    let (status, v) = app
-        .get(&format!("/api/v1/claims/{claim}"), Some(token))
-        .await;
+    let (status, v) = fixtures::get_claim(app, token, claim).await;
     assert_eq!(status, 200, "claim {claim}: {v}");
     v
 }
@@ -200,13 +153,7 @@ async fn book(app: &TestApp, token: &str, claim: i64, branch: &str, day: &str) -
         .iter()
         .find(|s| s["available"].as_i64().unwrap_or(0) > 0)
         .unwrap_or_else(|| panic!("no free session at {branch} on {day}"));
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
-        .await;
+    let (status, v) = fixtures::post_booking(app, Some(token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {branch} {day}: {v}");
     v["code"].as_str().expect("booking code").to_string()
 }
@@ -217,19 +164,52 @@ async fn staff(app: &TestApp, db: &TestDb, role: &str, branch: Option<&str>) -> 
     fixtures::staff(app, db, role, &extra).await.token
 }
 
-async fn review(app: &TestApp, token: &str, doc: i64, body: Value) -> (u16, Value) {
-    app.post(
-        &format!("/api/v1/documents/{doc}/review"),
-        Some(token),
-        &body,
-    )
-    .await
-}
-
 async fn accept(app: &TestApp, token: &str, doc: i64) {
     let (status, v) = review(app, token, doc, json!({"decision": "accept"})).await;
     assert_eq!(status, 200, "accept {doc}: {v}");
     assert_eq!(v["status"], "accepted", "{v}");
+}
+
+/// POST /api/v1/claims/{claim}/verify as `token`: the raw answer.
+async fn verify(app: &TestApp, token: &str, claim: i64) -> (u16, Value) {
+    app.act(&format!("/api/v1/claims/{claim}/verify"), token)
+        .await
+}
+
+/// POST /api/v1/claims/{claim}/reject as `token`: the raw answer.
+async fn reject_claim(app: &TestApp, token: &str, claim: i64, body: &Value) -> (u16, Value) {
+    let path = format!("/api/v1/claims/{claim}/reject");
+    app.post(&path, Some(token), body).await
+}
+
+/// DELETE a document of `claim` as `token`: the raw answer.
+async fn delete_doc(app: &TestApp, token: &str, claim: i64, doc: i64) -> (u16, Value) {
+    let path = format!("/api/v1/claims/{claim}/documents/{doc}");
+    app.delete(&path, Some(token)).await
+}
+
+/// Rejects document `doc` for `reason` as `token`: the raw answer.
+async fn reject_doc(app: &TestApp, token: &str, doc: i64, reason: &str) -> (u16, Value) {
+    let body = json!({"decision": "reject", "reason": reason});
+    review(app, token, doc, body).await
+}
+
+/// A decided claim is closed: its owner neither uploads (a `kind`
+/// document) nor deletes (`doc`), and the staff member does not verify.
+async fn assert_closed(
+    app: &TestApp,
+    (owner, staff): (&str, &str),
+    claim: i64,
+    (kind, doc): (&str, i64),
+) {
+    let name = format!("{kind}.jpg");
+    for answer in [
+        upload(app, owner, claim, kind, &name, jpeg(20, 20)).await,
+        delete_doc(app, owner, claim, doc).await,
+        verify(app, staff, claim).await,
+    ] {
+        common::assert_error(&answer, 409, "claim_not_open");
+    }
 }
 
 fn resignation() -> Value {
@@ -239,26 +219,14 @@ fn resignation() -> Value {
 // ---------------------------------------------------------------------------
 // Files: what is accepted, what is stored.
 
-async fn images_are_stored_without_metadata(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn images_are_stored_without_metadata(_db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
 
     // A JPEG with EXIF (GPS), XMP and a comment.
     let original = jpeg_with_metadata();
     assert!(contains(&original, b"Exif") && contains(&original, b"GPS"));
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
-        "selfie",
-        "Swafoto.JPEG",
-        original.clone(),
-    )
-    .await;
+    let (kind, name) = ("selfie", "Swafoto.JPEG");
+    let (status, v) = upload(&app, &m.token, claim, kind, name, original.clone()).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["kind"], "selfie");
     assert_eq!(v["version"], 1);
@@ -301,28 +269,12 @@ async fn images_are_stored_without_metadata(backend: Backend) {
     assert_eq!((decoded.width(), decoded.height()), (64, 48));
     // Served as a download that a browser will neither sniff nor script.
     assert_eq!(header(&headers, "content-type"), "image/jpeg");
-    assert!(
-        header(&headers, "content-disposition").starts_with("attachment"),
-        "{headers:?}"
-    );
-    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
-    assert!(
-        header(&headers, "content-security-policy").contains("sandbox"),
-        "{headers:?}"
-    );
+    assert_served(&headers, "attachment", "sandbox");
     // The viewer: inline, still not sniffed, still under a CSP.
     let (status, headers, inline) = fetch(&app, Some(&m.token), claim, selfie, "?inline=1").await;
     assert_eq!(status, 200);
     assert_eq!(inline, stored);
-    assert!(
-        header(&headers, "content-disposition").starts_with("inline"),
-        "{headers:?}"
-    );
-    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
-    assert!(
-        header(&headers, "content-security-policy").contains("default-src 'none'"),
-        "{headers:?}"
-    );
+    assert_served(&headers, "inline", "default-src 'none'");
 
     // A PNG with a tEXt chunk.
     let original = png_with_text();
@@ -340,15 +292,8 @@ async fn images_are_stored_without_metadata(backend: Backend) {
 
     // A valid one-page PDF.
     let original = pdf();
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
-        "resignation_letter",
-        "paklaring.pdf",
-        original.clone(),
-    )
-    .await;
+    let (kind, name) = ("resignation_letter", "paklaring.pdf");
+    let (status, v) = upload(&app, &m.token, claim, kind, name, original.clone()).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["content_type"], "application/pdf");
     let letter = v["id"].as_i64().expect("id");
@@ -362,15 +307,8 @@ async fn images_are_stored_without_metadata(backend: Backend) {
     // The name shown is only the last path part, without control characters.
     // A raw BEL byte makes the part header itself invalid HTTP: refused as a
     // malformed upload, or accepted under a clean name; never stored as is.
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
-        "ektp",
-        "../../etc/passwd\u{0007}.jpg",
-        jpeg(16, 16),
-    )
-    .await;
+    let (kind, name) = ("ektp", "../../etc/passwd\u{0007}.jpg");
+    let (status, v) = upload(&app, &m.token, claim, kind, name, jpeg(16, 16)).await;
     if status == 201 {
         let name = v["original_name"].as_str().expect("original_name");
         assert!(
@@ -383,15 +321,11 @@ async fn images_are_stored_without_metadata(backend: Backend) {
     }
     // Control characters a multipart header can carry: a tab, C1 controls,
     // a right-to-left override and a zero-width space.
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
+    let (kind, name) = (
         "ektp",
         "../../etc/pass\twd\u{0085}\u{009b}\u{202e}\u{200b}.jpg",
-        jpeg(16, 16),
-    )
-    .await;
+    );
+    let (status, v) = upload(&app, &m.token, claim, kind, name, jpeg(16, 16)).await;
     assert_eq!(status, 201, "{v}");
     let name = v["original_name"].as_str().expect("original_name");
     assert!(
@@ -404,15 +338,8 @@ async fn images_are_stored_without_metadata(backend: Backend) {
     );
     assert!(name.contains("pass") && name.ends_with(".jpg"), "{name:?}");
     assert!(!name.contains(".."), "{name:?}");
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
-        "bank_book",
-        "C:\\Users\\budi\\Buku Tabungan.png",
-        png(16, 16),
-    )
-    .await;
+    let (kind, name) = ("bank_book", "C:\\Users\\budi\\Buku Tabungan.png");
+    let (status, v) = upload(&app, &m.token, claim, kind, name, png(16, 16)).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["original_name"], "Buku Tabungan.png");
 
@@ -430,17 +357,11 @@ async fn images_are_stored_without_metadata(backend: Backend) {
     assert!(docs
         .iter()
         .any(|x| x["id"] == selfie && x["kind"] == "selfie"));
-    app.kill();
 }
-sqlite_only!(images_are_stored_without_metadata);
+sqlite_only!(images_are_stored_without_metadata, clock = CLOCK);
 
-async fn refused_uploads(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn refused_uploads(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
 
     let full_jpeg = jpeg(120, 80);
     let truncated_jpeg = full_jpeg[..full_jpeg.len() / 2].to_vec();
@@ -565,24 +486,24 @@ async fn refused_uploads(backend: Backend) {
     }
     assert_eq!(d["documents"], json!([]));
     // And a good file still goes through afterwards.
-    upload_ok(&app, &m.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await;
+    uploaded(upload(&app, &m.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
 
     // At most 6 MB per file: 6,000,000 bytes pass, 6 MiB and a byte do not.
-    upload_ok(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(6_000_000)).await;
+    uploaded(upload(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(6_000_000)).await);
+    let (kind, name) = ("kk", "kk.pdf");
     let (status, v) = upload(
         &app,
         &m.token,
         claim,
-        "kk",
-        "kk.pdf",
+        kind,
+        name,
         big_pdf(6 * 1024 * 1024 + 1),
     )
     .await;
     assert_eq!(status, 413, "{v}");
     assert_eq!(error_code(&v), "file_too_large");
-    app.kill();
 }
-sqlite_only!(refused_uploads);
+sqlite_only!(refused_uploads, clock = CLOCK);
 
 async fn upload_limit_is_a_setting(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
@@ -592,13 +513,11 @@ async fn upload_limit_is_a_setting(backend: Backend) {
         &db,
         &Options::clock(CLOCK).with_env("ANTRE_MAX_UPLOAD_BYTES", "200000"),
     );
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
-    upload_ok(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(190_000)).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
+    uploaded(upload(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(190_000)).await);
     let (status, v) = upload(&app, &m.token, claim, "kk", "kk.pdf", big_pdf(210_000)).await;
     assert_eq!(status, 413, "{v}");
     assert_eq!(error_code(&v), "file_too_large");
-    app.kill();
 }
 sqlite_only!(upload_limit_is_a_setting);
 
@@ -645,11 +564,7 @@ fn chunked_upload(port: u16, token: &str, claim: i64, file: &[u8]) -> String {
 // ---------------------------------------------------------------------------
 // The checklist of each claim reason.
 
-async fn checklist_for_every_reason(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn checklist_for_every_reason(db: TestDb, app: TestApp) {
     let admin = staff(&app, &db, "admin", None).await;
     // Born 1965: old enough for a retirement claim. One participant goes
     // through every reason; the admin rejects each claim before the next.
@@ -789,13 +704,8 @@ async fn checklist_for_every_reason(backend: Backend) {
                 "English label: {label:?}"
             );
         }
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/claims/{claim}/reject"),
-                Some(&admin),
-                &json!({"reason": "wrong_document"}),
-            )
-            .await;
+        let (status, v) =
+            reject_claim(&app, &admin, claim, &json!({"reason": "wrong_document"})).await;
         assert_eq!(status, 200, "reject {body}: {v}");
         assert_eq!(v["status"], "rejected");
     }
@@ -820,15 +730,10 @@ async fn checklist_for_every_reason(backend: Backend) {
     .await;
     let d = dossier(&app, &token, claim).await;
     assert_eq!(item_keys(&d), with(&["npwp"]), "{d}");
-    app.kill();
 }
-both_backends!(checklist_for_every_reason);
+both_backends!(checklist_for_every_reason, clock = CLOCK);
 
-async fn alternatives_count_as_one_item(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn alternatives_count_as_one_item(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let claim = open_claim(
         &app,
@@ -836,19 +741,12 @@ async fn alternatives_count_as_one_item(backend: Backend) {
         json!({"reason": "termination", "termination_date": "2026-01-15"}),
     )
     .await;
-    upload_ok(&app, &m.token, claim, "joint_agreement", "pb.pdf", pdf()).await;
+    uploaded(upload(&app, &m.token, claim, "joint_agreement", "pb.pdf", pdf()).await);
     let d = dossier(&app, &m.token, claim).await;
     assert_eq!(status_of(&d, "phk_proof"), "uploaded", "{d}");
     // A document the claim does not need is refused and changes nothing.
-    let (status, v) = upload(
-        &app,
-        &m.token,
-        claim,
-        "passport",
-        "paspor.jpg",
-        jpeg(20, 20),
-    )
-    .await;
+    let (kind, name) = ("passport", "paspor.jpg");
+    let (status, v) = upload(&app, &m.token, claim, kind, name, jpeg(20, 20)).await;
     assert_eq!(status, 422, "{v}");
     assert_eq!(error_code(&v), "kind_not_required");
     assert_eq!(v["error"]["field"], "kind");
@@ -867,20 +765,14 @@ async fn alternatives_count_as_one_item(backend: Backend) {
     let d = dossier(&app, &m.token, claim).await;
     assert_eq!(d["ready"], true, "{d}");
     assert_eq!(d["verifiable"], false, "{d}");
-    app.kill();
 }
-both_backends!(alternatives_count_as_one_item);
+both_backends!(alternatives_count_as_one_item, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // Review and verification.
 
-async fn review_cycle_until_verified(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     book(&app, &m.token, claim, BRANCH, DAY).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
 
@@ -894,13 +786,7 @@ async fn review_cycle_until_verified(backend: Backend) {
     assert_eq!(d["verifiable"], false);
 
     // Nothing accepted yet: the claim cannot be verified.
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &cs, claim).await;
     assert_eq!(status, 409, "{v}");
     assert_eq!(error_code(&v), "documents_not_accepted");
 
@@ -1004,13 +890,7 @@ async fn review_cycle_until_verified(backend: Backend) {
     assert!(item(&d, "bank_book")
         .get("reason")
         .is_none_or(Value::is_null));
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &cs, claim).await;
     assert_eq!(status, 409, "two rejected: {v}");
     assert_eq!(error_code(&v), "documents_not_accepted");
 
@@ -1031,15 +911,9 @@ async fn review_cycle_until_verified(backend: Backend) {
         status_of(&dossier(&app, &m.token, claim).await, "ektp"),
         "uploaded"
     );
-    let kk2 = upload_ok(&app, &m.token, claim, "kk", "kk2.png", png(30, 20)).await;
+    let kk2 = uploaded(upload(&app, &m.token, claim, "kk", "kk2.png", png(30, 20)).await);
     accept(&app, &cs, ektp2).await;
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &cs, claim).await;
     assert_eq!(status, 409, "kk not yet accepted: {v}");
     assert_eq!(error_code(&v), "documents_not_accepted");
     accept(&app, &cs, kk2).await;
@@ -1047,109 +921,50 @@ async fn review_cycle_until_verified(backend: Backend) {
     assert_eq!(d["verifiable"], true, "{d}");
     assert_eq!(d["ready"], true);
 
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &cs, claim).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "verified");
     assert_eq!(dossier(&app, &m.token, claim).await["status"], "verified");
 
     // A decided claim's dossier is closed.
-    let (status, v) = upload(&app, &m.token, claim, "npwp", "npwp.jpg", jpeg(20, 20)).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{kk2}"),
-            Some(&m.token),
-        )
-        .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = review(
-        &app,
-        &cs,
-        kk2,
-        json!({"decision": "reject", "reason": "unreadable"}),
-    )
-    .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
+    assert_closed(&app, (&m.token, &cs), claim, ("npwp", kk2)).await;
+    let answer = reject_doc(&app, &cs, kk2, "unreadable").await;
+    common::assert_error(&answer, 409, "claim_not_open");
     assert_eq!(
         status_of(&dossier(&app, &m.token, claim).await, "kk"),
         "accepted"
     );
 
     // Rejecting a whole claim.
-    let q = fixtures::register(&app).await;
-    let claim2 = fixtures::claim(&app, &q.token).await;
+    let (q, claim2) = fixtures::member_with_claim(&app).await;
     book(&app, &q.token, claim2, BRANCH, DAY).await;
-    let doc = upload_ok(&app, &q.token, claim2, "ektp", "ktp.jpg", jpeg(20, 20)).await;
+    let doc = uploaded(upload(&app, &q.token, claim2, "ektp", "ktp.jpg", jpeg(20, 20)).await);
     for (body, code) in [
         (json!({}), "reject_reason_required"),
         (json!({"reason": "bogus"}), "invalid_reject_reason"),
     ] {
-        let (status, v) = app
-            .post(&format!("/api/v1/claims/{claim2}/reject"), Some(&cs), &body)
-            .await;
+        let (status, v) = reject_claim(&app, &cs, claim2, &body).await;
         assert_eq!(status, 422, "{body}: {v}");
         assert_eq!(error_code(&v), code);
     }
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim2}/reject"),
-            Some(&cs),
-            &json!({"reason": "membership_active", "note": "Masih terdaftar aktif"}),
-        )
-        .await;
+    let (status, v) = reject_claim(
+        &app,
+        &cs,
+        claim2,
+        &json!({"reason": "membership_active", "note": "Masih terdaftar aktif"}),
+    )
+    .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "rejected");
     assert_eq!(dossier(&app, &q.token, claim2).await["status"], "rejected");
-    let (status, v) = upload(&app, &q.token, claim2, "kk", "kk.jpg", jpeg(20, 20)).await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim2}/documents/{doc}"),
-            Some(&q.token),
-        )
-        .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim2}/verify"),
-            Some(&cs),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 409, "{v}");
-    assert_eq!(error_code(&v), "claim_not_open");
-    app.kill();
+    assert_closed(&app, (&q.token, &cs), claim2, ("kk", doc)).await;
 }
-both_backends!(review_cycle_until_verified);
+both_backends!(review_cycle_until_verified, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // Who may read and decide.
 
-async fn who_may_read_and_review(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn who_may_read_and_review(db: TestDb, app: TestApp) {
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
     let supervisor = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let cs_other = staff(&app, &db, "cs", Some(OTHER_BRANCH)).await;
@@ -1157,14 +972,13 @@ async fn who_may_read_and_review(backend: Backend) {
     let auditor = staff(&app, &db, "auditor", None).await;
     let admin = staff(&app, &db, "admin", None).await;
 
-    let a = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &a.token).await;
-    let ktp = upload_ok(&app, &a.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await;
-    let selfie = upload_ok(&app, &a.token, claim, "selfie", "me.jpg", jpeg(20, 20)).await;
+    let (a, claim) = fixtures::member_with_claim(&app).await;
+    let ktp = uploaded(upload(&app, &a.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
+    let selfie = uploaded(upload(&app, &a.token, claim, "selfie", "me.jpg", jpeg(20, 20)).await);
 
     // Not booked anywhere yet: branch staff see nothing.
     for t in [&cs, &supervisor] {
-        let (status, v) = app.get(&format!("/api/v1/claims/{claim}"), Some(t)).await;
+        let (status, v) = fixtures::get_claim(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
         assert_eq!(error_code(&v), "claim_not_found");
         let (status, _, _) = fetch(&app, Some(t), claim, ktp, "").await;
@@ -1181,12 +995,9 @@ async fn who_may_read_and_review(backend: Backend) {
     dossier(&app, &a.token, claim).await;
 
     // Another participant: 404 everywhere, as if the claim did not exist.
-    let b = fixtures::register(&app).await;
-    let b_claim = fixtures::claim(&app, &b.token).await;
-    let b_doc = upload_ok(&app, &b.token, b_claim, "ektp", "ktp.jpg", jpeg(20, 20)).await;
-    let (status, v) = app
-        .get(&format!("/api/v1/claims/{claim}"), Some(&b.token))
-        .await;
+    let (b, b_claim) = fixtures::member_with_claim(&app).await;
+    let b_doc = uploaded(upload(&app, &b.token, b_claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
+    let (status, v) = fixtures::get_claim(&app, &b.token, claim).await;
     assert_eq!(status, 404, "{v}");
     assert_eq!(error_code(&v), "claim_not_found");
     let (status, _, bytes) = fetch(&app, Some(&b.token), claim, ktp, "").await;
@@ -1197,34 +1008,18 @@ async fn who_may_read_and_review(backend: Backend) {
     let (status, v) = upload(&app, &b.token, claim, "kk", "kk.jpg", jpeg(20, 20)).await;
     assert_eq!(status, 404, "{v}");
     assert_eq!(error_code(&v), "claim_not_found");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{ktp}"),
-            Some(&b.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &b.token, claim, ktp).await;
     assert_eq!(status, 404, "{v}");
     // Their own document under someone else's claim id, and the reverse.
     let (status, _, _) = fetch(&app, Some(&b.token), claim, b_doc, "").await;
     assert_eq!(status, 404);
     let (status, _, _) = fetch(&app, Some(&a.token), claim, b_doc, "").await;
     assert_eq!(status, 404, "a document of another claim");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{b_doc}"),
-            Some(&a.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &a.token, claim, b_doc).await;
     assert_eq!(status, 404, "{v}");
     let (status, v) = review(&app, &b.token, ktp, json!({"decision": "accept"})).await;
     assert_eq!(status, 403, "{v}");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&a.token),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &a.token, claim).await;
     assert_eq!(status, 403, "owner verifying own claim: {v}");
 
     // Staff of the booked branch read; staff of another branch do not.
@@ -1237,27 +1032,16 @@ async fn who_may_read_and_review(backend: Backend) {
         assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
     }
     for t in [&cs_other, &supervisor_other] {
-        let (status, v) = app.get(&format!("/api/v1/claims/{claim}"), Some(t)).await;
+        let (status, v) = fixtures::get_claim(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
         let (status, _, _) = fetch(&app, Some(t), claim, ktp, "").await;
         assert_eq!(status, 404);
         let (status, v) = review(&app, t, ktp, json!({"decision": "accept"})).await;
         assert_eq!(status, 404, "{v}");
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/claims/{claim}/verify"),
-                Some(t),
-                &json!({}),
-            )
-            .await;
+        let (status, v) = verify(&app, t, claim).await;
         assert_eq!(status, 404, "{v}");
-        let (status, v) = app
-            .post(
-                &format!("/api/v1/claims/{claim}/reject"),
-                Some(t),
-                &json!({"reason": "other", "note": "x"}),
-            )
-            .await;
+        let (status, v) =
+            reject_claim(&app, t, claim, &json!({"reason": "other", "note": "x"})).await;
         assert_eq!(status, 404, "{v}");
     }
     // The auditor reads everything and decides nothing.
@@ -1266,21 +1050,13 @@ async fn who_may_read_and_review(backend: Backend) {
     assert_eq!(status, 200);
     let (status, v) = review(&app, &auditor, ktp, json!({"decision": "accept"})).await;
     assert_eq!(status, 403, "{v}");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/claims/{claim}/verify"),
-            Some(&auditor),
-            &json!({}),
-        )
-        .await;
+    let (status, v) = verify(&app, &auditor, claim).await;
     assert_eq!(status, 403, "{v}");
     // Staff cannot upload or delete in a participant's name.
     for t in [&cs, &admin] {
         let (status, v) = upload(&app, t, claim, "kk", "kk.jpg", jpeg(20, 20)).await;
         assert_eq!(status, 403, "{v}");
-        let (status, v) = app
-            .delete(&format!("/api/v1/claims/{claim}/documents/{ktp}"), Some(t))
-            .await;
+        let (status, v) = delete_doc(&app, t, claim, ktp).await;
         assert_eq!(status, 403, "{v}");
     }
     // Admin reads and reviews anywhere; supervisors of the branch review too.
@@ -1315,31 +1091,23 @@ async fn who_may_read_and_review(backend: Backend) {
     assert_eq!(error_code(&v), "claim_not_found");
 
     // Once the participant cancels, the branch's staff lose access.
-    let (status, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (status, v) = fixtures::cancel(&app, &a.token, &code).await;
     assert_eq!(status, 200, "cancel: {v}");
     let (status, _, _) = fetch(&app, Some(&cs), claim, ktp, "").await;
     assert_eq!(
         status, 404,
         "cs of {BRANCH} still reads the KTP after the booking there was cancelled"
     );
-    let (status, v) = app.get(&format!("/api/v1/claims/{claim}"), Some(&cs)).await;
+    let (status, v) = fixtures::get_claim(&app, &cs, claim).await;
     assert_eq!(status, 404, "{v}");
-    app.kill();
 }
-both_backends!(who_may_read_and_review);
+both_backends!(who_may_read_and_review, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // Versions, deletion, limits.
 
-async fn versions_are_kept_and_delete_empties_the_item(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn versions_are_kept_and_delete_empties_the_item(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let count_kk = || {
         common::count(
             &db,
@@ -1349,7 +1117,7 @@ async fn versions_are_kept_and_delete_empties_the_item(backend: Backend) {
         )
     };
 
-    let v1 = upload_ok(&app, &m.token, claim, "kk", "kk-lama.jpg", jpeg(20, 20)).await;
+    let v1 = uploaded(upload(&app, &m.token, claim, "kk", "kk-lama.jpg", jpeg(20, 20)).await);
     let (status, v) = upload(&app, &m.token, claim, "kk", "kk-baru.png", png(20, 20)).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["version"], 2);
@@ -1375,19 +1143,9 @@ async fn versions_are_kept_and_delete_empties_the_item(backend: Backend) {
     assert_eq!(header(&headers, "content-type"), "image/png");
 
     // Deleting: only the current version, by its owner.
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{v1}"),
-            Some(&m.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &m.token, claim, v1).await;
     assert_eq!(status, 404, "deleting a replaced version: {v}");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{v2}"),
-            Some(&m.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &m.token, claim, v2).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "deleted");
     let d = dossier(&app, &m.token, claim).await;
@@ -1403,12 +1161,7 @@ async fn versions_are_kept_and_delete_empties_the_item(backend: Backend) {
     assert_eq!(count_kk(), 2, "history stays after a delete");
     let (status, _, _) = fetch(&app, Some(&m.token), claim, v2, "").await;
     assert_eq!(status, 404, "a deleted document is gone");
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{v2}"),
-            Some(&m.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &m.token, claim, v2).await;
     assert_eq!(status, 404, "deleting twice: {v}");
 
     // Uploading again: a new version, the item is back to uploaded.
@@ -1424,48 +1177,30 @@ async fn versions_are_kept_and_delete_empties_the_item(backend: Backend) {
     // A rejected document deleted: the item is missing, not rejected.
     book(&app, &m.token, claim, BRANCH, DAY).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
-    let ktp = upload_ok(&app, &m.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await;
-    let (status, v) = review(
-        &app,
-        &cs,
-        ktp,
-        json!({"decision": "reject", "reason": "unreadable"}),
-    )
-    .await;
+    let ktp = uploaded(upload(&app, &m.token, claim, "ektp", "ktp.jpg", jpeg(20, 20)).await);
+    let (status, v) = reject_doc(&app, &cs, ktp, "unreadable").await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         status_of(&dossier(&app, &m.token, claim).await, "ektp"),
         "rejected"
     );
-    let (status, v) = app
-        .delete(
-            &format!("/api/v1/claims/{claim}/documents/{ktp}"),
-            Some(&m.token),
-        )
-        .await;
+    let (status, v) = delete_doc(&app, &m.token, claim, ktp).await;
     assert_eq!(status, 200, "{v}");
     let d = dossier(&app, &m.token, claim).await;
     assert_eq!(status_of(&d, "ektp"), "missing", "{d}");
     // A deleted document cannot be reviewed.
     let (status, v) = review(&app, &cs, ktp, json!({"decision": "accept"})).await;
     assert_eq!(status, 404, "{v}");
-    app.kill();
 }
-both_backends!(versions_are_kept_and_delete_empties_the_item);
+both_backends!(versions_are_kept_and_delete_empties_the_item, clock = CLOCK);
 
-async fn per_claim_limits(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-
+async fn per_claim_limits(db: TestDb, app: TestApp) {
     // 40 files per claim, replaced versions included.
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let small = png(8, 8);
     for i in 0..40 {
         let kind = ["kk", "ektp", "selfie", "bank_book"][i % 4];
-        upload_ok(&app, &m.token, claim, kind, "s.png", small.clone()).await;
+        uploaded(upload(&app, &m.token, claim, kind, "s.png", small.clone()).await);
     }
     let (status, v) = upload(&app, &m.token, claim, "kpj_card", "s.png", small.clone()).await;
     assert_eq!(status, 409, "{v}");
@@ -1482,17 +1217,16 @@ async fn per_claim_limits(backend: Backend) {
         "missing"
     );
     // Another claim is not affected.
-    let n = fixtures::register(&app).await;
-    let claim2 = fixtures::claim(&app, &n.token).await;
-    upload_ok(&app, &n.token, claim2, "kpj_card", "s.png", small.clone()).await;
+    let (n, claim2) = fixtures::member_with_claim(&app).await;
+    uploaded(upload(&app, &n.token, claim2, "kpj_card", "s.png", small.clone()).await);
 
     // 60 MB per claim: ten files of 6,000,000 bytes fit, the eleventh not.
     let big = big_pdf(6_000_000);
     for _ in 0..9 {
-        upload_ok(&app, &n.token, claim2, "kk", "besar.pdf", big.clone()).await;
+        uploaded(upload(&app, &n.token, claim2, "kk", "besar.pdf", big.clone()).await);
     }
     // 9 × 6,000,000 + the small PNG: one more fits
-    upload_ok(&app, &n.token, claim2, "ektp", "besar.pdf", big.clone()).await;
+    uploaded(upload(&app, &n.token, claim2, "ektp", "besar.pdf", big.clone()).await);
     let (status, v) = upload(&app, &n.token, claim2, "selfie", "besar.pdf", big.clone()).await;
     assert_eq!(status, 409, "{v}");
     assert_eq!(error_code(&v), "claim_storage_full");
@@ -1501,21 +1235,15 @@ async fn per_claim_limits(backend: Backend) {
         "missing"
     );
     // A small file still fits.
-    upload_ok(&app, &n.token, claim2, "selfie", "s.png", small).await;
-    app.kill();
+    uploaded(upload(&app, &n.token, claim2, "selfie", "s.png", small).await);
 }
-both_backends!(per_claim_limits);
+both_backends!(per_claim_limits, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // Uploads at the same moment.
 
-async fn concurrent_versions_of_one_kind(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn concurrent_versions_of_one_kind(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
 
     // Eight different scans of the same kind at once (two tabs, a retry):
     // each becomes a version, one of them current.
@@ -1538,18 +1266,11 @@ async fn concurrent_versions_of_one_kind(backend: Backend) {
         ),
         1
     );
-
-    app.kill();
 }
-both_backends!(concurrent_versions_of_one_kind);
+both_backends!(concurrent_versions_of_one_kind, clock = CLOCK);
 
-async fn same_file_uploaded_twice_at_once(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn same_file_uploaded_twice_at_once(_db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     // The same photo sent several times at once (a double click, the same
     // scan for several items): every upload is stored. Four rounds, each
     // with a new photo.
@@ -1578,15 +1299,10 @@ async fn same_file_uploaded_twice_at_once(backend: Backend) {
     for key in RESIGNATION_ITEMS {
         assert_eq!(status_of(&d, key), "uploaded", "{key}");
     }
-    app.kill();
 }
-both_backends!(same_file_uploaded_twice_at_once);
+both_backends!(same_file_uploaded_twice_at_once, clock = CLOCK);
 
-async fn file_limit_under_concurrency(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn file_limit_under_concurrency(db: TestDb, app: TestApp) {
     let kinds = [
         "ektp",
         "selfie",
@@ -1603,10 +1319,9 @@ async fn file_limit_under_concurrency(backend: Backend) {
     ];
     // Three times: 38 files, then twelve more at once; two fit.
     for round in 0..3u32 {
-        let n = fixtures::register(&app).await;
-        let claim = fixtures::claim(&app, &n.token).await;
+        let (n, claim) = fixtures::member_with_claim(&app).await;
         for i in 0..38u32 {
-            upload_ok(&app, &n.token, claim, "kk", "s.png", png(8, 8 + i)).await;
+            uploaded(upload(&app, &n.token, claim, "kk", "s.png", png(8, 8 + i)).await);
         }
         let uploads = kinds.iter().enumerate().map(|(i, kind)| {
             upload(
@@ -1633,9 +1348,8 @@ async fn file_limit_under_concurrency(backend: Backend) {
         assert_eq!(stored, 40, "files stored for one claim (round {round})");
         assert_eq!(created, 2, "round {round}");
     }
-    app.kill();
 }
-both_backends!(file_limit_under_concurrency);
+both_backends!(file_limit_under_concurrency, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // The day-before reminder.
@@ -1705,6 +1419,23 @@ fn reminders_to(db: &TestDb, email: &str) -> Vec<String> {
         .collect()
 }
 
+/// Stops `app`, starts the server again on `clock` and waits for the
+/// reminder to `email`: the new app and the mail.
+async fn restart_until_reminded(
+    app: TestApp,
+    db: &TestDb,
+    clock: &str,
+    email: &str,
+) -> (TestApp, String) {
+    app.kill();
+    let app = TestApp::start(db, &Options::clock(clock));
+    let mail = common::eventually(10, &format!("the reminder to {email}"), || async {
+        reminders_to(db, email).into_iter().next()
+    })
+    .await;
+    (app, mail)
+}
+
 fn all_reminders(db: &TestDb) -> usize {
     common::mails(db)
         .iter()
@@ -1719,22 +1450,18 @@ async fn reminder_the_day_before(backend: Backend) {
     // Monday 07:00 WITA.
     let app = TestApp::start(&db, &Options::clock("2026-11-23T07:00:00+08:00"));
     // Wednesday's session, incomplete dossier: reminded.
-    let p1 = fixtures::register(&app).await;
-    let c1 = fixtures::claim(&app, &p1.token).await;
-    upload_ok(&app, &p1.token, c1, "kpj_card", "kpj.jpg", jpeg(20, 20)).await;
+    let (p1, c1) = fixtures::member_with_claim(&app).await;
+    uploaded(upload(&app, &p1.token, c1, "kpj_card", "kpj.jpg", jpeg(20, 20)).await);
     let code1 = book(&app, &p1.token, c1, BRANCH, "2026-11-25").await;
     // Tuesday's session: by Tuesday 08:05 it is today, no reminder.
-    let p2 = fixtures::register(&app).await;
-    let c2 = fixtures::claim(&app, &p2.token).await;
+    let (p2, c2) = fixtures::member_with_claim(&app).await;
     book(&app, &p2.token, c2, BRANCH, "2026-11-24").await;
     // Wednesday, complete dossier (all uploaded): no reminder.
-    let p3 = fixtures::register(&app).await;
-    let c3 = fixtures::claim(&app, &p3.token).await;
+    let (p3, c3) = fixtures::member_with_claim(&app).await;
     upload_all(&app, &p3.token, c3, &RESIGNATION_ITEMS).await;
     book(&app, &p3.token, c3, BRANCH, "2026-11-25").await;
     // Wednesday in Jakarta (WIB): its 08:00 comes an hour later.
-    let p5 = fixtures::register(&app).await;
-    let c5 = fixtures::claim(&app, &p5.token).await;
+    let (p5, c5) = fixtures::member_with_claim(&app).await;
     book(&app, &p5.token, c5, OTHER_BRANCH, "2026-11-25").await;
     // The booking confirmations are written; no reminder yet.
     common::eventually(10, "booking mails", || async {
@@ -1747,14 +1474,10 @@ async fn reminder_the_day_before(backend: Backend) {
         0,
         "reminder before 08:00 on the day before"
     );
-    app.kill();
 
     // Tuesday 08:05 WITA (07:05 WIB).
-    let app = TestApp::start(&db, &Options::clock("2026-11-24T08:05:00+08:00"));
-    let mail = common::eventually(10, "the reminder to p1", || async {
-        reminders_to(&db, &p1.email).into_iter().next()
-    })
-    .await;
+    let (app, mail) =
+        restart_until_reminded(app, &db, "2026-11-24T08:05:00+08:00", &p1.email).await;
     assert!(mail.contains("e-KTP"), "names the missing e-KTP: {mail}");
     assert!(mail.contains(&code1), "names the booking: {mail}");
     assert!(
@@ -1762,32 +1485,22 @@ async fn reminder_the_day_before(backend: Backend) {
         "the uploaded KPJ card is not missing: {mail}"
     );
     // Booked after 08:00: the confirmation already asked for the documents.
-    let p4 = fixtures::register(&app).await;
-    let c4 = fixtures::claim(&app, &p4.token).await;
+    let (p4, c4) = fixtures::member_with_claim(&app).await;
     book(&app, &p4.token, c4, BRANCH, "2026-11-25").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(reminders_to(&db, &p1.email).len(), 1, "one reminder only");
-    assert!(reminders_to(&db, &p2.email).is_empty(), "session is today");
-    assert!(
-        reminders_to(&db, &p3.email).is_empty(),
-        "complete dossier reminded"
-    );
-    assert!(
-        reminders_to(&db, &p4.email).is_empty(),
-        "booked after 08:00 reminded"
-    );
-    assert!(
-        reminders_to(&db, &p5.email).is_empty(),
-        "Jakarta reminded at 07:05 WIB"
-    );
-    app.kill();
+    for (p, why) in [
+        (&p2, "session is today"),
+        (&p3, "complete dossier reminded"),
+        (&p4, "booked after 08:00 reminded"),
+        (&p5, "Jakarta reminded at 07:05 WIB"),
+    ] {
+        assert!(reminders_to(&db, &p.email).is_empty(), "{why}");
+    }
 
     // Tuesday 09:05 WITA = 08:05 WIB: Jakarta's turn; nobody twice.
-    let app = TestApp::start(&db, &Options::clock("2026-11-24T09:05:00+08:00"));
-    let mail = common::eventually(10, "the reminder to p5", || async {
-        reminders_to(&db, &p5.email).into_iter().next()
-    })
-    .await;
+    let (_app, mail) =
+        restart_until_reminded(app, &db, "2026-11-24T09:05:00+08:00", &p5.email).await;
     assert!(mail.contains("e-KTP"), "{mail}");
     assert!(
         mail.contains("Kartu peserta BPJS Ketenagakerjaan (KPJ)"),
@@ -1801,58 +1514,32 @@ async fn reminder_the_day_before(backend: Backend) {
     );
     assert_eq!(reminders_to(&db, &p5.email).len(), 1);
     assert_eq!(all_reminders(&db), 2);
-    app.kill();
 }
 both_backends!(reminder_the_day_before);
 
 // ---------------------------------------------------------------------------
 // The upload form on /me.
 
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// The value of the first `<input name="NAME" value="…">` in `html`.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let rest = &html[at..];
-    let tag = &rest[..rest.find('>')?];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')?;
-    Some(tag[v..v + end].to_string())
-}
-
-async fn upload_form_on_the_claim_page(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
+/// The upload form of /me: `item` and `kind`, then the file, after the
+/// CSRF token when given.
+fn page_form(csrf: Option<&str>, kind: &str, name: &str, bytes: Vec<u8>) -> Form {
+    let form = match csrf {
+        Some(c) => Form::new().text("csrf", c.to_string()),
+        None => Form::new(),
     };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+    form.text("item", kind.to_string())
+        .text("kind", kind.to_string())
+        .part("file", Part::bytes(bytes).file_name(name.to_string()))
+}
+
+async fn upload_form_on_the_claim_page(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
 
     // Sign in with the page form.
-    let b = browser();
-    let page = b.get(app.url("/login")).send().await.expect("GET /login");
-    let csrf = hidden(&page.text().await.expect("body"), "csrf").expect("csrf field");
-    let res = b
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", m.email.as_str()),
-            ("password", m.password.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST /login");
-    assert_eq!(res.status().as_u16(), 303);
-
-    let res = b.get(app.url("/me")).send().await.expect("GET /me");
-    assert_eq!(res.status().as_u16(), 200);
-    let html = res.text().await.expect("body");
+    let b = Browser::member(&app, &m.email, &m.password).await;
+    let p = b.get("/me").await;
+    assert_eq!(p.status, 200);
+    let html = p.html;
     let d = dossier(&app, &m.token, claim).await;
     for e in d["checklist"].as_array().unwrap() {
         let label = e["label"].as_str().unwrap();
@@ -1864,105 +1551,57 @@ async fn upload_form_on_the_claim_page(backend: Backend) {
     assert!(html.contains("type=\"file\""));
     let csrf = hidden(&html, "csrf").expect("csrf on /me");
 
-    let post = |form: Form| {
-        b.post(app.url(&format!("/claims/{claim}/documents")))
-            .multipart(form)
-            .send()
-    };
+    let to = format!("/claims/{claim}/documents");
     // Without the CSRF field, and with a wrong one: refused.
-    let form = Form::new()
-        .text("item", "ektp")
-        .text("kind", "ektp")
-        .part("file", Part::bytes(jpeg(20, 20)).file_name("ktp.jpg"));
-    let res = post(form).await.expect("POST");
-    assert_eq!(res.status().as_u16(), 403);
-    let form = Form::new()
-        .text("csrf", "x".repeat(csrf.len()))
-        .text("item", "ektp")
-        .text("kind", "ektp")
-        .part("file", Part::bytes(jpeg(20, 20)).file_name("ktp.jpg"));
-    let res = post(form).await.expect("POST");
-    assert_eq!(res.status().as_u16(), 403);
+    let wrong = "x".repeat(csrf.len());
+    for token in [None, Some(wrong.as_str())] {
+        let form = page_form(token, "ektp", "ktp.jpg", jpeg(20, 20));
+        assert_eq!(b.post_multipart(&to, form).await.status, 403, "{token:?}");
+    }
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM documents"), 0);
     assert_eq!(
         status_of(&dossier(&app, &m.token, claim).await, "ektp"),
         "missing"
     );
 
-    // With it (first field): 303 back to /me, the item is uploaded.
-    let form = Form::new()
-        .text("csrf", csrf.clone())
-        .text("item", "ektp")
-        .text("kind", "ektp")
-        .part("file", Part::bytes(jpeg(20, 20)).file_name("ktp.jpg"));
-    let res = post(form).await.expect("POST");
-    assert_eq!(res.status().as_u16(), 303);
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    assert!(location.starts_with("/me"), "{location}");
-    assert_eq!(
-        status_of(&dossier(&app, &m.token, claim).await, "ektp"),
-        "uploaded"
-    );
-
-    // A refused file comes back to the page with the reason.
-    let form = Form::new()
-        .text("csrf", csrf.clone())
-        .text("item", "kk")
-        .text("kind", "kk")
-        .part("file", Part::bytes(png(20, 20)).file_name("kk.pdf"));
-    let res = post(form).await.expect("POST");
-    assert_eq!(res.status().as_u16(), 303);
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    assert!(location.starts_with("/me"), "{location}");
-    let res = b.get(app.url(&location)).send().await.expect("GET");
-    assert_eq!(res.status().as_u16(), 200);
-    let html = res.text().await.expect("body");
-    assert!(
-        html.contains("role=\"alert\""),
-        "no error shown after a refused upload"
-    );
-    assert_eq!(
-        status_of(&dossier(&app, &m.token, claim).await, "kk"),
-        "missing"
-    );
+    // With it (first field): 303 back to /me, the item is uploaded; a
+    // refused file comes back to the page with the reason.
+    for (kind, name, bytes, status) in [
+        ("ektp", "ktp.jpg", jpeg(20, 20), "uploaded"),
+        ("kk", "kk.pdf", png(20, 20), "missing"),
+    ] {
+        let p = b
+            .post_multipart(&to, page_form(Some(&csrf), kind, name, bytes))
+            .await;
+        assert_eq!(p.status, 303, "{kind}");
+        assert!(p.location.starts_with("/me"), "{}", p.location);
+        assert_eq!(
+            status_of(&dossier(&app, &m.token, claim).await, kind),
+            status
+        );
+        if status == "missing" {
+            let back = b.get(&p.location).await;
+            assert_eq!(back.status, 200);
+            assert!(
+                back.html.contains("role=\"alert\""),
+                "no error shown after a refused upload"
+            );
+        }
+    }
 
     // The page links the uploaded file; the link works with the session.
     // A file name is shown as text, never as markup.
-    upload_ok(
-        &app,
-        &m.token,
-        claim,
-        "selfie",
-        "<img src=x onerror=alert(1)>.jpg",
-        jpeg(20, 20),
-    )
-    .await;
-    let res = b.get(app.url("/me")).send().await.expect("GET /me");
-    let html = res.text().await.expect("body");
+    let name = "<img src=x onerror=alert(1)>.jpg";
+    uploaded(upload(&app, &m.token, claim, "selfie", name, jpeg(20, 20)).await);
+    let html = b.get("/me").await.html;
     assert!(!html.contains("<img src=x"), "file name rendered as markup");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.jpg"));
     let doc = d_doc_id(&dossier(&app, &m.token, claim).await, "ektp");
     let link = format!("/api/v1/claims/{claim}/documents/{doc}");
     assert!(html.contains(&link), "no link to the uploaded e-KTP");
-    let res = b
-        .get(app.url(&format!("{link}?inline=1")))
-        .send()
-        .await
-        .expect("GET file");
-    assert_eq!(res.status().as_u16(), 200);
-    app.kill();
+    assert_eq!(b.get(&format!("{link}?inline=1")).await.status, 200);
 }
-both_backends!(upload_form_on_the_claim_page);
+both_backends!(upload_form_on_the_claim_page, clock = CLOCK);
 
 fn d_doc_id(d: &Value, kind: &str) -> i64 {
     d["documents"]

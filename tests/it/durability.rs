@@ -44,8 +44,7 @@ struct Setup {
 /// the app (still running) with what was booked.
 async fn booked_member(db: &TestDb) -> (TestApp, Setup) {
     let app = TestApp::start(db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let slots = fixtures::slots(&app, DPS, TUESDAY).await;
     let (first, second) = (
         slots[0]["id"].as_i64().expect("id"),

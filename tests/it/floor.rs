@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::browser::{hidden, texts_of, Browser};
 use crate::common::files;
-use crate::common::fixtures::Staff;
+use crate::common::fixtures::{arrive_at, set_status, Staff};
 use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
@@ -39,15 +40,7 @@ async fn staff(app: &TestApp, db: &TestDb, role: &str, branch: Option<&str>) -> 
 
 /// Issues a kiosk credential for `branch` as `token` (expects 201).
 async fn kiosk(app: &TestApp, token: &str, branch: &str) -> String {
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/branches/{branch}/devices"),
-            Some(token),
-            &json!({"kind": "kiosk"}),
-        )
-        .await;
-    assert_eq!(status, 201, "device: {v}");
-    let t = v["token"].as_str().expect("device token").to_string();
+    let t = fixtures::device(app, token, branch, "kiosk").await;
     assert!(t.starts_with("dev_"), "device token {t}");
     t
 }
@@ -55,15 +48,6 @@ async fn kiosk(app: &TestApp, token: &str, branch: &str) -> String {
 /// A valid NIK nobody else uses.
 fn new_nik() -> String {
     fixtures::nik(12, 5, 1985, false)
-}
-
-async fn arrive_at(app: &TestApp, token: &str, branch: &str, body: &Value) -> (u16, Value) {
-    app.post(
-        &format!("/api/v1/branches/{branch}/arrivals"),
-        Some(token),
-        body,
-    )
-    .await
 }
 
 async fn arrive(app: &TestApp, token: &str, nik: &str) -> (u16, Value) {
@@ -76,15 +60,6 @@ async fn walk_in(app: &TestApp, kiosk: &str) -> (String, Value) {
     let (status, v) = arrive(app, kiosk, &nik).await;
     assert_eq!(status, 201, "arrival {nik}: {v}");
     (nik, v)
-}
-
-async fn set_status(app: &TestApp, token: &str, status: &str) -> (u16, Value) {
-    app.put(
-        "/api/v1/console/status",
-        Some(token),
-        &json!({"status": status}),
-    )
-    .await
 }
 
 async fn go(app: &TestApp, token: &str, status: &str) {
@@ -237,21 +212,13 @@ async fn booked_member(app: &TestApp, hhmm: &str) -> (fixtures::Member, String) 
     let m = fixtures::register(app).await;
     let claim = fixtures::claim(app, &m.token).await;
     let slot = slot_at(app, hhmm).await;
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
-        .await;
+    let (status, v) = fixtures::post_booking(app, Some(&m.token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book {hhmm}: {v}");
     (m, v["code"].as_str().expect("code").to_string())
 }
 
 async fn booking_status(app: &TestApp, token: &str, code: &str) -> String {
-    let (status, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(token))
-        .await;
+    let (status, v) = fixtures::booking(app, token, code).await;
     assert_eq!(status, 200, "booking {code}: {v}");
     v["status"].as_str().expect("status").to_string()
 }
@@ -259,11 +226,7 @@ async fn booking_status(app: &TestApp, token: &str, code: &str) -> String {
 // ---------------------------------------------------------------------------
 // 1. Kiosk: devices, tickets, check-in, cap, priority.
 
-async fn kiosk_tickets(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn kiosk_tickets(db: TestDb, app: TestApp) {
     let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let spv_other = staff(&app, &db, "supervisor", Some(OTHER_BRANCH)).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
@@ -373,22 +336,10 @@ async fn kiosk_tickets(backend: Backend) {
     .await;
     assert_eq!(status, 403, "kiosk sends priority: {v}");
     error_code(&v);
-    let (status, v) = arrive_at(
-        &app,
-        &spv.token,
-        BRANCH,
-        &json!({"nik": nik3, "priority": "vip"}),
-    )
-    .await;
-    assert_eq!(status, 422, "{v}");
-    assert_eq!(error_code(&v), "invalid_priority");
-    let (status, v) = arrive_at(
-        &app,
-        &spv.token,
-        BRANCH,
-        &json!({"nik": nik3, "priority": "elderly"}),
-    )
-    .await;
+    let priority = |p: &str| json!({"nik": nik3, "priority": p});
+    let answer = arrive_at(&app, &spv.token, BRANCH, &priority("vip")).await;
+    common::assert_error(&answer, 422, "invalid_priority");
+    let (status, v) = arrive_at(&app, &spv.token, BRANCH, &priority("elderly")).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["ticket"], "A003", "{v}");
     assert_eq!(v["position"], 1, "priority goes first: {v}");
@@ -479,7 +430,7 @@ async fn kiosk_tickets(backend: Backend) {
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["ticket"], "A001", "{v}");
 }
-both_backends!(kiosk_tickets);
+both_backends!(kiosk_tickets, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // 2. Routing and the invariants, step by step.
@@ -500,11 +451,7 @@ fn booth_numbers(list: &[Value]) -> Vec<i64> {
         .collect()
 }
 
-async fn routing_and_invariants(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn routing_and_invariants(db: TestDb, app: TestApp) {
     let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let device = kiosk(&app, &spv.token, BRANCH).await;
     let cs1 = staff(&app, &db, "cs", Some(BRANCH)).await;
@@ -770,7 +717,7 @@ async fn routing_and_invariants(backend: Backend) {
         "cs1's finishes are recorded as cs1's"
     );
 }
-both_backends!(routing_and_invariants);
+both_backends!(routing_and_invariants, clock = CLOCK);
 
 /// A floor with one cs agent of `seats` seats and `arrivals` walk-ins.
 async fn small_floor(db: &TestDb, app: &TestApp, seats: i64, arrivals: usize) -> (Staff, Staff) {
@@ -790,11 +737,7 @@ async fn small_floor(db: &TestDb, app: &TestApp, seats: i64, arrivals: usize) ->
 
 /// More seats per agent: the people waiting are seated at once, not at
 /// the next arrival or finish.
-async fn raising_seats_seats_the_waiting(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn raising_seats_seats_the_waiting(db: TestDb, app: TestApp) {
     let (spv, cs) = small_floor(&db, &app, 2, 5).await;
     assert_eq!(load(&db, cs.id), 2);
     assert_eq!(board(&app).await["waiting"], 3);
@@ -804,16 +747,12 @@ async fn raising_seats_seats_the_waiting(backend: Backend) {
     assert_eq!(load(&db, cs.id), 4);
     assert_eq!(board(&app).await["waiting"], 1);
 }
-both_backends!(raising_seats_seats_the_waiting);
+both_backends!(raising_seats_seats_the_waiting, clock = CLOCK);
 
 /// One seat per agent while an agent holds four: either refused
 /// (`seats_below_active`, as `domain::floor::check_seats` says), or the
 /// agent takes nobody new until below the new number.
-async fn lowering_seats_while_serving(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn lowering_seats_while_serving(db: TestDb, app: TestApp) {
     let (spv, cs) = small_floor(&db, &app, 4, 5).await;
     assert_eq!(load(&db, cs.id), 4);
     let (status, v) = floor_settings(&app, &spv.token, json!({"seats_per_agent": 1})).await;
@@ -831,7 +770,7 @@ async fn lowering_seats_while_serving(backend: Backend) {
         "one seat per agent, yet the agent still holding 3 sessions was given another"
     );
 }
-both_backends!(lowering_seats_while_serving);
+both_backends!(lowering_seats_while_serving, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // 3. Races: two instances on one database.
@@ -1087,19 +1026,9 @@ impl Sse {
             while let Some(end) = self.buf.find("\n\n") {
                 let frame: String = self.buf[..end].to_string();
                 self.buf.drain(..end + 2);
-                let mut kind = None;
-                let mut data = String::new();
-                for line in frame.lines() {
-                    if let Some(k) = line.strip_prefix("event:") {
-                        kind = Some(k.trim().to_string());
-                    } else if let Some(d) = line.strip_prefix("data:") {
-                        data.push_str(d.trim());
-                    } else if let Some(id) = line.strip_prefix("id:") {
-                        self.ids.extend(id.trim().parse::<i64>().ok());
-                    }
-                }
+                let (kind, v, id) = common::sse_frame(&frame);
+                self.ids.extend(id);
                 if let Some(kind) = kind {
-                    let v = serde_json::from_str(&data).unwrap_or(Value::String(data));
                     return Some((kind, v));
                 }
             }
@@ -1154,25 +1083,18 @@ async fn live_events(backend: Backend) {
     go(&b, &cs.token, "on_duty").await;
 
     // Who may listen.
-    let res = Client::new()
-        .get(b.url("/api/v1/console/events"))
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 401);
-    let res = Client::new()
-        .get(b.url("/api/v1/console/events"))
-        .bearer_auth(&spv.token)
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 403);
-    let res = Client::new()
-        .get(b.url("/api/v1/branches/NOPE-NOWHERE/events"))
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 404);
+    for (path, token, want) in [
+        ("/api/v1/console/events", None, 401),
+        ("/api/v1/console/events", Some(&spv.token), 403),
+        ("/api/v1/branches/NOPE-NOWHERE/events", None, 404),
+    ] {
+        let mut req = Client::new().get(b.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("req");
+        assert_eq!(res.status().as_u16(), want, "{path} {token:?}");
+    }
 
     let mut console = Sse::open(&b, "/api/v1/console/events", Some(&cs.token)).await;
     let mut other_console = Sse::open(&b, "/api/v1/console/events", Some(&idle.token)).await;
@@ -1244,59 +1166,19 @@ both_backends!(live_events);
 // ---------------------------------------------------------------------------
 // 5. Finishing with a verified claim.
 
-/// The items of a resignation claim without NPWP.
-const RESIGNATION_ITEMS: [&str; 6] = [
-    "kpj_card",
-    "ektp",
-    "kk",
-    "bank_book",
-    "selfie",
-    "resignation_letter",
-];
-
-/// Uploads a PNG for every item; returns the document ids.
-async fn upload_all(app: &TestApp, token: &str, claim: i64) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
-        let form = Form::new().text("kind", kind.to_string()).part(
-            "file",
-            Part::bytes(files::png_seeded(i as u32)).file_name(format!("{kind}.png")),
-        );
-        let res = app
-            .client
-            .post(app.url(&format!("/api/v1/claims/{claim}/documents")))
-            .bearer_auth(token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        let (status, v) = common::json_of(res).await;
-        assert_eq!(status, 201, "upload {kind}: {v}");
-        ids.push(v["id"].as_i64().expect("document id"));
-    }
-    ids
-}
-
 async fn claim_status(app: &TestApp, token: &str, claim: i64) -> String {
-    let (status, v) = app
-        .get(&format!("/api/v1/claims/{claim}"), Some(token))
-        .await;
+    let (status, v) = fixtures::get_claim(app, token, claim).await;
     assert_eq!(status, 200, "claim: {v}");
     v["status"].as_str().expect("status").to_string()
 }
 
-async fn console_verified(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn console_verified(db: TestDb, app: TestApp) {
     let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let device = kiosk(&app, &spv.token, BRANCH).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
     let cs_other = staff(&app, &db, "cs", Some(OTHER_BRANCH)).await;
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
-    let docs = upload_all(&app, &m.token, claim).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
+    let docs = fixtures::upload_dossier(&app, &m.token, claim).await;
 
     // Before the arrival the claim is not this branch's: the cs cannot
     // review it.
@@ -1387,134 +1269,12 @@ async fn console_verified(backend: Backend) {
     assert_eq!(audit(&db, "session_verified"), 1);
     check_floor(&db, "after verification");
 }
-both_backends!(console_verified);
+both_backends!(console_verified, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // 6. Pages: kiosk, board, console, supervisor floor.
 
-struct Browser {
-    client: Client,
-    base: String,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    cookies: Vec<String>,
-    html: String,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Browser {
-            client,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn page(res: reqwest::Response) -> Page {
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let cookies = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_string))
-            .collect();
-        let html = res.text().await.expect("body");
-        Page {
-            status,
-            location,
-            cookies,
-            html,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("GET");
-        Self::page(res).await
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        Self::page(res).await
-    }
-
-    async fn csrf(&self, path: &str) -> String {
-        let p = self.get(path).await;
-        assert_eq!(p.status, 200, "GET {path}");
-        hidden(&p.html, "csrf").expect("csrf field")
-    }
-
-    async fn staff_login(&self, email: &str) {
-        let csrf = self.csrf("/staff/login").await;
-        let p = self
-            .post(
-                "/staff/login",
-                &[
-                    ("csrf", &csrf),
-                    ("email", email),
-                    ("password", fixtures::STAFF_PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 303, "staff login {email}: {}", p.html);
-    }
-}
-
-/// The value of the first `<input name="NAME" value="…">` in `html`.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let rest = &html[at..];
-    let tag = &rest[..rest.find('>')?];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')?;
-    Some(tag[v..v + end].to_string())
-}
-
-/// The texts of the elements with `class="CLASS"`.
-fn texts_of(html: &str, class: &str) -> Vec<String> {
-    let needle = format!("class=\"{class}\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        let r = &rest[at..];
-        let Some(start) = r.find('>').map(|s| s + 1) else {
-            break;
-        };
-        let end = r[start..].find('<').unwrap_or(0);
-        out.push(r[start..start + end].trim().to_string());
-        rest = &r[start..];
-    }
-    out
-}
-
-async fn floor_pages(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn floor_pages(db: TestDb, app: TestApp) {
     let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
     let kiosk_path = format!("/kiosk/{BRANCH}");
@@ -1726,7 +1486,7 @@ async fn floor_pages(backend: Backend) {
         p.status
     );
 }
-both_backends!(floor_pages);
+both_backends!(floor_pages, clock = CLOCK);
 
 /// Every floor event reaches the streams, also when several branches'
 /// floors change at the same moment through two instances.
@@ -1808,17 +1568,12 @@ both_backends!(no_event_lost_under_load);
 /// The console's actions beyond finishing: identity confirmation, a
 /// participant's re-upload reaching the serving agent live, rejecting the
 /// claim with a reason from the pane, and a supervisor's reassignment.
-async fn console_actions(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn console_actions(db: TestDb, app: TestApp) {
     let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
     let device = kiosk(&app, &spv.token, BRANCH).await;
     let cs1 = staff(&app, &db, "cs", Some(BRANCH)).await;
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
-    upload_all(&app, &m.token, claim).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
+    fixtures::upload_dossier(&app, &m.token, claim).await;
     go(&app, &cs1.token, "on_duty").await;
     let (status, v) = arrive(&app, &device, &m.nik).await;
     assert_eq!(status, 201, "{v}");
@@ -1829,10 +1584,9 @@ async fn console_actions(backend: Backend) {
 
     // Identity confirmed: recorded with the session and the claim.
     let (status, v) = app
-        .post(
+        .act(
             &format!("/api/v1/console/sessions/{session}/identity"),
-            Some(&cs1.token),
-            &json!({}),
+            &cs1.token,
         )
         .await;
     assert_eq!(status, 200, "{v}");
@@ -1848,10 +1602,9 @@ async fn console_actions(backend: Backend) {
     );
     // Only the serving agent may confirm.
     let (status, _) = app
-        .post(
+        .act(
             &format!("/api/v1/console/sessions/{session}/identity"),
-            Some(&spv.token),
-            &json!({}),
+            &spv.token,
         )
         .await;
     assert_eq!(status, 403);
@@ -1963,4 +1716,4 @@ async fn console_actions(backend: Backend) {
         .await;
     assert_eq!(p.status, 403);
 }
-both_backends!(console_actions);
+both_backends!(console_actions, clock = CLOCK);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::common;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 
@@ -165,6 +165,12 @@ fn collect_leaves(part: &Part, out: &mut Vec<Part>) {
 }
 
 /// The value of a calendar property line (`NAME:value` or `NAME;params:value`).
+/// The content type of a mail's calendar part, lower case.
+fn ics_type(mail: &Mail) -> String {
+    let ct = mail.ics().header("content-type").unwrap_or_default();
+    ct.to_ascii_lowercase()
+}
+
 fn ics_prop(cal: &str, name: &str) -> Vec<String> {
     cal.lines()
         .filter_map(|l| {
@@ -226,21 +232,12 @@ fn check_common(mail: &Mail, email: &str, code: &str) {
     let cal = mail.calendar();
     assert!(cal.contains("BEGIN:VCALENDAR"), "{cal}");
     assert!(cal.contains("BEGIN:VEVENT"), "{cal}");
-    let ct = mail
-        .ics()
-        .header("content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let ct = ics_type(mail);
     assert!(ct.starts_with("text/calendar"), "ics content type: {ct}");
 }
 
-async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn booking_reschedule_and_cancel_send_mails(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     // Registration and the claim send nothing.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(common::mails(&db).is_empty(), "mail before any booking");
@@ -295,9 +292,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     );
 
     // Cancel: one more mail that cancels the calendar entry.
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "cancelled", "{v}");
     let after_cancel = wait_mails(&db, 3).await;
@@ -312,11 +307,7 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
         "the cancellation must name the booked event"
     );
     assert_eq!(ics_prop(&cal, "DTSTART"), ["20261124T020000Z"], "{cal}");
-    let ct = cancelled
-        .ics()
-        .header("content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let ct = ics_type(&cancelled);
     assert!(ct.contains("method=cancel"), "{ct}");
 
     // The calendar revisions never go backwards.
@@ -340,16 +331,11 @@ async fn booking_reschedule_and_cancel_send_mails(backend: Backend) {
     );
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 3);
 }
-both_backends!(booking_reschedule_and_cancel_send_mails);
+both_backends!(booking_reschedule_and_cancel_send_mails, clock = CLOCK);
 
 /// Refused booking operations send nothing.
-async fn refusals_send_no_mail(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+async fn refusals_send_no_mail(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let slots = fixtures::slots(&app, "JYP-JAYAPURA", "2026-11-24").await;
     let first = slot_at(&slots, "2026-11-24T09:00:00+09:00");
     let code = fixtures::book(&app, &m.token, first, claim).await;
@@ -371,27 +357,19 @@ async fn refusals_send_no_mail(backend: Backend) {
 
     // A second booking (already booked) and a move to the same session fail
     // and send nothing.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": first, "claim_id": claim}),
-        )
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), first, claim).await;
     assert!(s == 409 || s == 200, "{v}");
     let (s, v) = fixtures::reschedule(&app, &m.token, &code, first).await;
     assert!(s >= 400, "{v}");
     // Another participant cannot cancel it.
     let other = fixtures::register(&app).await;
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&other.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &other.token, &code).await;
     assert_eq!(s, 404, "{v}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(common::mails(&db).len(), 1);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM outbox"), 1);
 }
-both_backends!(refusals_send_no_mail);
+both_backends!(refusals_send_no_mail, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // A real SMTP server that is down at first.
@@ -459,26 +437,17 @@ async fn smtp_down_then_up_delivers_later() {
         &db,
         &Options::clock(CLOCK).with_env("ANTRE_SMTP_URL", &format!("smtp://127.0.0.1:{port}")),
     );
-    let m = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &m.token).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     let slot = slot_at(&slots, "2026-11-24T09:00:00+08:00");
     // Nothing listens on the port: the booking still succeeds.
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&m.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&m.token), slot, claim).await;
     assert_eq!(
         s, 201,
         "a mail server being down must not fail a booking: {v}"
     );
     let code = v["code"].as_str().expect("code").to_string();
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&m.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &m.token, &code).await;
     assert_eq!(s, 200, "{v}");
 
     // The delivery is tried, fails, and the mail stays in the outbox.

@@ -3,120 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
-use reqwest::Client;
+use crate::common::browser::{forms, hidden, text_of, Browser, Page};
+use crate::common::{fixtures, TestApp, TestDb};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 const DAY: &str = "2026-11-24";
-
-/// A browser of its own: cookies, no automatic redirects.
-struct Browser {
-    client: Client,
-    base: String,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    content_type: String,
-    html: String,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Browser {
-            client,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn page(res: reqwest::Response) -> Page {
-        let status = res.status().as_u16();
-        let header = |k: &str| {
-            res.headers()
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        };
-        let location = header("location");
-        let content_type = header("content-type");
-        let html = res.text().await.expect("body");
-        Page {
-            status,
-            location,
-            content_type,
-            html,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("GET");
-        Self::page(res).await
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        Self::page(res).await
-    }
-
-    /// The CSRF token of the forms on `path`.
-    async fn csrf(&self, path: &str) -> String {
-        let p = self.get(path).await;
-        assert_eq!(p.status, 200, "GET {path}");
-        hidden(&p.html, "csrf").expect("csrf field")
-    }
-}
-
-/// The value of the first `<input name="NAME" value="…">` in `html`.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let rest = &html[at..];
-    let tag_end = rest.find('>')?;
-    let tag = &rest[..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')?;
-    Some(tag[v..v + end].to_string())
-}
-
-/// The `<form … action="ACTION">…</form>` blocks of a page.
-fn forms<'a>(html: &'a str, action: &str) -> Vec<&'a str> {
-    let needle = format!("action=\"{action}\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        let block = &rest[at..];
-        let end = block.find("</form>").unwrap_or(block.len());
-        out.push(&block[..end]);
-        rest = &block[end..];
-    }
-    out
-}
-
-/// The text of the first element with `class="CLASS"`.
-fn text_of(html: &str, class: &str) -> Option<String> {
-    let at = html.find(&format!("class=\"{class}\""))?;
-    let rest = &html[at..];
-    let start = rest.find('>')? + 1;
-    let end = rest[start..].find('<')?;
-    Some(rest[start..start + end].trim().to_string())
-}
 
 fn assert_html(p: &Page, lang: &str, what: &str) {
     assert!(
@@ -138,18 +29,21 @@ fn registration_form(n: u32) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Active bookings in the database.
+fn booked(db: &TestDb) -> i64 {
+    common::count(
+        db,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'",
+    )
+}
+
 fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 // ---------------------------------------------------------------- public pages
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn public_pages_render_in_indonesian() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn public_pages_render_in_indonesian(_db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     for path in ["/", "/register", "/login", "/staff/login", "/branches"] {
         let p = b.get(path).await;
@@ -171,13 +65,9 @@ async fn public_pages_render_in_indonesian() {
         );
     }
 }
+sqlite_only!(public_pages_render_in_indonesian, clock = CLOCK);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn branch_finder_filters() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn branch_finder_filters(_db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     let (s, all) = app.get("/api/v1/branches", None).await;
     assert_eq!(s, 200);
@@ -222,13 +112,9 @@ async fn branch_finder_filters() {
         );
     }
 }
+sqlite_only!(branch_finder_filters, clock = CLOCK);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn day_view_shows_local_times() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn day_view_shows_local_times(_db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     let p = b.get(&format!("/branches/DPS-DENPASAR?date={DAY}")).await;
     assert_eq!(p.status, 200);
@@ -259,13 +145,9 @@ async fn day_view_shows_local_times() {
     assert_eq!(p.status, 404);
     assert_html(&p, "id", "unknown branch");
 }
+sqlite_only!(day_view_shows_local_times, clock = CLOCK);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn language_switch() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn language_switch(_db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     let p = b.get("/lang/en?next=/").await;
     assert!(matches!(p.status, 302 | 303), "{}", p.status);
@@ -284,13 +166,9 @@ async fn language_switch() {
     let p = b.get("/").await;
     assert_html(&p, "id", "back to Indonesian");
 }
+sqlite_only!(language_switch, clock = CLOCK);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn language_switch_stays_on_the_site() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn language_switch_stays_on_the_site(_db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     // The switch redirects only to local paths.
     for next in [
@@ -315,13 +193,9 @@ async fn language_switch_stays_on_the_site() {
         assert!(!seen.contains("evil"), "{next:?} → {:?}", p.location);
     }
 }
+sqlite_only!(language_switch_stays_on_the_site, clock = CLOCK);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn access_and_not_found_pages() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn access_and_not_found_pages(_db: TestDb, app: TestApp) {
     let anon = Browser::new(&app);
     for path in ["/me", "/claims/new", "/staff"] {
         let p = anon.get(path).await;
@@ -336,17 +210,7 @@ async fn access_and_not_found_pages() {
     // A participant on the staff page: 403 page.
     let m = fixtures::register(&app).await;
     let b = Browser::new(&app);
-    let csrf = b.csrf("/login").await;
-    let p = b
-        .post(
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("email", &m.email),
-                ("password", &m.password),
-            ],
-        )
-        .await;
+    let (p, _) = b.sign_in("/login", &m.email, &m.password, None).await;
     assert_eq!(p.status, 303);
     assert_eq!(p.location, "/me");
     let p = b.get("/staff").await;
@@ -355,28 +219,16 @@ async fn access_and_not_found_pages() {
     assert!(p.html.contains("Akses ditolak"));
     // The participant cannot sign in on the staff form either.
     let other = Browser::new(&app);
-    let csrf = other.csrf("/staff/login").await;
-    let p = other
-        .post(
-            "/staff/login",
-            &[
-                ("csrf", &csrf),
-                ("email", &m.email),
-                ("password", &m.password),
-            ],
-        )
+    let (p, _) = other
+        .sign_in("/staff/login", &m.email, &m.password, None)
         .await;
     assert_ne!(p.status, 303, "a participant signed in as staff");
 }
+sqlite_only!(access_and_not_found_pages, clock = CLOCK);
 
 // ---------------------------------------------------------------- registration form
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn bad_registration_form_keeps_the_values() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn bad_registration_form_keeps_the_values(db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
     let csrf = b.csrf("/register").await;
     let mut form = registration_form(fixtures::unique());
@@ -423,14 +275,11 @@ async fn bad_registration_form_keeps_the_values() {
         0
     );
 }
+sqlite_only!(bad_registration_form_keeps_the_values, clock = CLOCK);
 
 // ---------------------------------------------------------------- the participant's flow
 
-async fn participant_flow(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn participant_flow(db: TestDb, app: TestApp) {
     let b = Browser::new(&app);
 
     // Register: straight in, on to the claim form.
@@ -522,13 +371,7 @@ async fn participant_flow(backend: Backend) {
         "no session time"
     );
     assert!(me.html.contains("WITA"));
-    assert_eq!(
-        common::count(
-            &db,
-            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
-        ),
-        1
-    );
+    assert_eq!(booked(&db), 1);
     let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
     assert_eq!(after[1]["booked"], 1);
     // The API (cookie, safe method) sees the same booking.
@@ -548,13 +391,7 @@ async fn participant_flow(backend: Backend) {
     assert_eq!(cancel_forms.len(), 1, "no cancel form on /me");
     let p = b.post(&cancel, &[]).await;
     assert_eq!(p.status, 403);
-    assert_eq!(
-        common::count(
-            &db,
-            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
-        ),
-        1
-    );
+    assert_eq!(booked(&db), 1);
     // Cancel.
     let csrf = hidden(cancel_forms[0], "csrf").expect("csrf");
     let p = b.post(&cancel, &[("csrf", &csrf)]).await;
@@ -565,13 +402,7 @@ async fn participant_flow(backend: Backend) {
         !me.html.contains(&code),
         "/me still shows the cancelled booking"
     );
-    assert_eq!(
-        common::count(
-            &db,
-            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'booked'"
-        ),
-        0
-    );
+    assert_eq!(booked(&db), 0);
     let after = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
     assert_eq!(after[1]["booked"], 0);
 
@@ -583,16 +414,11 @@ async fn participant_flow(backend: Backend) {
     assert_eq!(p.status, 303);
     assert!(p.location.starts_with("/login"));
 }
-both_backends!(participant_flow);
+both_backends!(participant_flow, clock = CLOCK);
 
 // ---------------------------------------------------------------- staff
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn staff_dashboard_and_capacity() {
-    let Some(db) = TestDb::create(Backend::Sqlite) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn staff_dashboard_and_capacity(db: TestDb, app: TestApp) {
     fixtures::add_staff(
         &db,
         "supervisor",
@@ -600,15 +426,12 @@ async fn staff_dashboard_and_capacity() {
         &["--branch", "DPS-DENPASAR"],
     );
     let b = Browser::new(&app);
-    let csrf = b.csrf("/staff/login").await;
-    let p = b
-        .post(
+    let (p, _) = b
+        .sign_in(
             "/staff/login",
-            &[
-                ("csrf", &csrf),
-                ("email", "spv.dps@bpjs.example.id"),
-                ("password", fixtures::STAFF_PASSWORD),
-            ],
+            "spv.dps@bpjs.example.id",
+            fixtures::STAFF_PASSWORD,
+            None,
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.html);
@@ -655,17 +478,13 @@ async fn staff_dashboard_and_capacity() {
         )
         .await;
     assert_eq!(p.status, 403);
-    let p = b
-        .post(
-            &action,
-            &[
-                ("csrf", &csrf),
-                ("capacity", &new_cap),
-                ("branch", &branch),
-                ("date", &date),
-            ],
-        )
-        .await;
+    let fields = [
+        ("csrf", &csrf),
+        ("capacity", &new_cap),
+        ("branch", &branch),
+        ("date", &date),
+    ];
+    let p = b.post(&action, &fields.map(|(k, v)| (k, v.as_str()))).await;
     assert_eq!(p.status, 303, "{}", p.html);
     assert!(p.location.starts_with("/staff"), "{}", p.location);
     let after = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-23").await;
@@ -698,3 +517,4 @@ async fn staff_dashboard_and_capacity() {
     assert!(v.as_array().unwrap().iter().any(|s| s["id"] == id
         && s["capacity"].as_i64().map(|c| c.to_string()).as_deref() == Some(new_cap.as_str())));
 }
+sqlite_only!(staff_dashboard_and_capacity, clock = CLOCK);

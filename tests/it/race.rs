@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::bookings::{self, active_in, admin_token, id, post_booking};
+use crate::common::bookings::{self, active_in, admin_token, at_signal, id, joined, Http};
 use crate::common::fixtures;
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::Barrier;
 
 const MONDAY: &str = "2026-11-23T07:00:00+07:00";
@@ -92,24 +92,13 @@ async fn stampede(apps: &[&TestApp], racers: &[Racer], slot: i64) -> Vec<(u16, V
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let app = apps[i % apps.len()];
-            let (client, base, r, barrier) = (
-                app.client.clone(),
-                app.base.clone(),
-                r.clone(),
-                barrier.clone(),
-            );
-            tokio::spawn(async move {
-                barrier.wait().await;
-                post_booking(&client, &base, &r.token, slot, r.claim, None).await
+            let (http, r) = (Http::of(apps[i % apps.len()]), r.clone());
+            at_signal(&barrier, async move {
+                http.book(&r.token, slot, r.claim, None).await
             })
         })
         .collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        out.push(h.await.expect("racer task"));
-    }
-    out
+    joined(handles).await
 }
 
 /// Counts responses by status and error code.
@@ -222,23 +211,13 @@ async fn same_key(backend: Backend, capacity: Option<i64>) {
         let t = Instant::now();
         let handles: Vec<_> = (0..20)
             .map(|_| {
-                let (client, base, r, barrier, key) = (
-                    app.client.clone(),
-                    app.base.clone(),
-                    r.clone(),
-                    barrier.clone(),
-                    key.clone(),
-                );
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    post_booking(&client, &base, &r.token, slot, r.claim, Some(&key)).await
+                let (http, r, key) = (Http::of(&app), r.clone(), key.clone());
+                at_signal(&barrier, async move {
+                    http.book(&r.token, slot, r.claim, Some(&key)).await
                 })
             })
             .collect();
-        let mut results = Vec::new();
-        for h in handles {
-            results.push(h.await.expect("task"));
-        }
+        let results = joined(handles).await;
         eprintln!(
             "  round {round}: 20 same-key requests in {:.1?}: {:?}",
             t.elapsed(),
@@ -282,11 +261,7 @@ async fn one_key_twenty_retries_last_seat(backend: Backend) {
 }
 both_backends!(one_key_twenty_retries_last_seat);
 
-async fn one_member_twenty_sessions(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn one_member_twenty_sessions(db: TestDb, app: TestApp) {
     let mut targets = Vec::new();
     for date in ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"] {
         for s in fixtures::slots(&app, DPS, date).await {
@@ -301,22 +276,13 @@ async fn one_member_twenty_sessions(backend: Backend) {
     let handles: Vec<_> = targets
         .iter()
         .map(|&(_, slot)| {
-            let (client, base, r, barrier) = (
-                app.client.clone(),
-                app.base.clone(),
-                r.clone(),
-                barrier.clone(),
-            );
-            tokio::spawn(async move {
-                barrier.wait().await;
-                post_booking(&client, &base, &r.token, slot, r.claim, None).await
+            let (http, r) = (Http::of(&app), r.clone());
+            at_signal(&barrier, async move {
+                http.book(&r.token, slot, r.claim, None).await
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for h in handles {
-        results.push(h.await.expect("task"));
-    }
+    let results = joined(handles).await;
     let counts = tally(&results);
     eprintln!(
         "  20 bookings of one member in {:.1?}: {counts:?}",
@@ -348,15 +314,11 @@ async fn one_member_twenty_sessions(backend: Backend) {
     }
     assert_eq!(total, 1, "seats taken across the 20 sessions");
 }
-both_backends!(one_member_twenty_sessions);
+both_backends!(one_member_twenty_sessions, clock = MONDAY);
 
 /// Holders of a full session cancel and re-book while others keep trying
 /// to get in: the counter never drifts from the rows.
-async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn cancels_and_bookings_on_a_full_session(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;
     let slot = id(&fixtures::slots(&app, DPS, TUESDAY).await[2]);
     set_capacity(&app, &admin, slot, 5).await;
@@ -364,7 +326,7 @@ async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
     let (holders, waiters) = all.split_at(5);
     let mut codes = Vec::new();
     for h in holders {
-        let (s, v) = post_booking(&app.client, &app.base, &h.token, slot, h.claim, None).await;
+        let (s, v) = Http::of(&app).book(&h.token, slot, h.claim, None).await;
         assert_eq!(s, 201, "{v}");
         codes.push(v["code"].as_str().expect("code").to_string());
     }
@@ -374,52 +336,18 @@ async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
     let barrier = Arc::new(Barrier::new(holders.len() + waiters.len()));
     let mut handles = Vec::new();
     for (h, code) in holders.iter().zip(codes) {
-        let (client, base, h, barrier) = (
-            app.client.clone(),
-            app.base.clone(),
-            h.clone(),
-            barrier.clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            barrier.wait().await;
-            let res = client
-                .delete(format!("{base}/api/v1/bookings/{code}"))
-                .bearer_auth(&h.token)
-                .send()
-                .await
-                .expect("cancel");
-            let (s, v) = common::json_of(res).await;
+        let (http, h) = (Http::of(&app), h.clone());
+        handles.push(at_signal(&barrier, async move {
+            let (s, v) = http.cancel(&h.token, &code).await;
             assert_eq!(s, 200, "cancel: {v}");
             // Try to get back in, a few times.
-            let mut last = (0, Value::Null);
-            for _ in 0..5 {
-                last = post_booking(&client, &base, &h.token, slot, h.claim, None).await;
-                if last.0 == 201 {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            last
+            http.book_retrying(&h.token, slot, h.claim, 5).await
         }));
     }
     for w in waiters {
-        let (client, base, w, barrier) = (
-            app.client.clone(),
-            app.base.clone(),
-            w.clone(),
-            barrier.clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            barrier.wait().await;
-            let mut last = (0, Value::Null);
-            for _ in 0..10 {
-                last = post_booking(&client, &base, &w.token, slot, w.claim, None).await;
-                if last.0 == 201 {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            last
+        let (http, w) = (Http::of(&app), w.clone());
+        handles.push(at_signal(&barrier, async move {
+            http.book_retrying(&w.token, slot, w.claim, 10).await
         }));
     }
     // Watch the public counter while the churn runs.
@@ -479,7 +407,7 @@ async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
     let extra = racers(&app, usize::try_from(5 - booked).expect("n") + 1).await;
     let mut got = 0;
     for r in &extra {
-        let (s, v) = post_booking(&app.client, &app.base, &r.token, slot, r.claim, None).await;
+        let (s, v) = Http::of(&app).book(&r.token, slot, r.claim, None).await;
         if s == 201 {
             got += 1;
         } else {
@@ -489,17 +417,13 @@ async fn cancels_and_bookings_on_a_full_session(backend: Backend) {
     assert_eq!(booked + got, 5, "free seats after the churn");
     assert_eq!(check_invariant(&app, &db, DPS, TUESDAY, slot).await, 5);
 }
-both_backends!(cancels_and_bookings_on_a_full_session);
+both_backends!(cancels_and_bookings_on_a_full_session, clock = MONDAY);
 
 /// One booking rescheduled to ten sessions at once (and, every other
 /// round, cancelled at the same moment): it ends in at most one session,
 /// and no session keeps a seat that no booking holds. Four rounds with
 /// fresh members, since the outcome depends on timing.
-async fn concurrent_changes_of_one_booking(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(MONDAY));
+async fn concurrent_changes_of_one_booking(db: TestDb, app: TestApp) {
     let mut sessions = Vec::new();
     for date in ["2026-11-24", "2026-11-25"] {
         for s in fixtures::slots(&app, DPS, date).await {
@@ -512,7 +436,7 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
     let mut holding = 0;
     for (round, r) in members.iter().enumerate() {
         let with_cancel = round % 2 == 1;
-        let (s, v) = post_booking(&app.client, &app.base, &r.token, home, r.claim, None).await;
+        let (s, v) = Http::of(&app).book(&r.token, home, r.claim, None).await;
         assert_eq!(s, 201, "{v}");
         let code = v["code"].as_str().expect("code").to_string();
 
@@ -520,42 +444,15 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
         let barrier = Arc::new(Barrier::new(10 + usize::from(with_cancel)));
         let mut handles = Vec::new();
         for &(_, target) in &sessions[1..] {
-            let (client, base, token, code, barrier) = (
-                app.client.clone(),
-                app.base.clone(),
-                r.token.clone(),
-                code.clone(),
-                barrier.clone(),
-            );
-            handles.push(tokio::spawn(async move {
-                barrier.wait().await;
-                let res = client
-                    .post(format!("{base}/api/v1/bookings/{code}/reschedule"))
-                    .bearer_auth(&token)
-                    .json(&json!({"slot_id": target}))
-                    .send()
-                    .await
-                    .expect("reschedule");
-                common::json_of(res).await
+            let (http, token, code) = (Http::of(&app), r.token.clone(), code.clone());
+            handles.push(at_signal(&barrier, async move {
+                http.reschedule(&token, &code, target).await
             }));
         }
         if with_cancel {
-            let (client, base, token, code, barrier) = (
-                app.client.clone(),
-                app.base.clone(),
-                r.token.clone(),
-                code.clone(),
-                barrier.clone(),
-            );
-            handles.push(tokio::spawn(async move {
-                barrier.wait().await;
-                let res = client
-                    .delete(format!("{base}/api/v1/bookings/{code}"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .expect("cancel");
-                common::json_of(res).await
+            let (http, token, code) = (Http::of(&app), r.token.clone(), code.clone());
+            handles.push(at_signal(&barrier, async move {
+                http.cancel(&token, &code).await
             }));
         }
         let mut results = Vec::new();
@@ -571,9 +468,7 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
         for (s, v) in &results {
             assert!(*s < 500, "server error: {s} {v}");
         }
-        let (s, g) = app
-            .get(&format!("/api/v1/bookings/{code}"), Some(&r.token))
-            .await;
+        let (s, g) = fixtures::booking(&app, &r.token, &code).await;
         assert_eq!(s, 200, "{g}");
         holding += i64::from(g["status"] == "booked");
         let mut total = 0;
@@ -586,4 +481,4 @@ async fn concurrent_changes_of_one_booking(backend: Backend) {
         );
     }
 }
-both_backends!(concurrent_changes_of_one_booking);
+both_backends!(concurrent_changes_of_one_booking, clock = MONDAY);

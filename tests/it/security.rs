@@ -4,21 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
-use crate::common::{error_code, fixtures, Backend, Options, TestApp, TestDb};
+use crate::common::browser::Browser;
+use crate::common::fixtures::login_raw;
+use crate::common::{error_code, fixtures, TestApp, TestDb};
 use base64::Engine;
 use serde_json::{json, Value};
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-async fn login_raw(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
-    app.post(
-        "/api/v1/auth/login",
-        None,
-        &json!({"email": email, "password": password}),
-    )
-    .await
-}
 
 /// The claims of a JWT, read without checking it.
 fn payload(token: &str) -> Value {
@@ -46,11 +39,7 @@ async fn me_status(app: &TestApp, token: &str) -> u16 {
 
 // ---------------------------------------------------------------- throttling
 
-async fn account_throttled_after_five_failures(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn account_throttled_after_five_failures(_db: TestDb, app: TestApp) {
     let victim = fixtures::register(&app).await;
     let other = fixtures::register(&app).await;
     for i in 1..=5 {
@@ -72,13 +61,9 @@ async fn account_throttled_after_five_failures(backend: Backend) {
     // A session opened before the lock keeps working.
     assert_eq!(me_status(&app, &victim.token).await, 200);
 }
-both_backends!(account_throttled_after_five_failures);
+both_backends!(account_throttled_after_five_failures, clock = CLOCK);
 
-async fn successful_sign_ins_are_never_throttled(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn successful_sign_ins_are_never_throttled(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for i in 1..=12 {
         let (s, v) = login_raw(&app, &m.email, &m.password).await;
@@ -93,13 +78,9 @@ async fn successful_sign_ins_are_never_throttled(backend: Backend) {
     let (s, v) = login_raw(&app, &m.email, &m.password).await;
     assert_eq!(s, 200, "{v}");
 }
-both_backends!(successful_sign_ins_are_never_throttled);
+both_backends!(successful_sign_ins_are_never_throttled, clock = CLOCK);
 
-async fn address_throttled_after_twenty_failures(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn address_throttled_after_twenty_failures(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for i in 1..=20 {
         let (s, v) = login_raw(&app, &format!("tebak{i}@example.id"), "Salah-Sandi-2026").await;
@@ -112,15 +93,11 @@ async fn address_throttled_after_twenty_failures(backend: Backend) {
     let (s, v) = login_raw(&app, "tebak99@example.id", "Salah-Sandi-2026").await;
     assert_eq!(s, 429, "{v}");
 }
-both_backends!(address_throttled_after_twenty_failures);
+both_backends!(address_throttled_after_twenty_failures, clock = CLOCK);
 
 // ---------------------------------------------------------------- sessions and tokens
 
-async fn logout_ends_the_session(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn logout_ends_the_session(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let second = fixtures::login(&app, &m.email, &m.password).await;
     assert_eq!(me_status(&app, &m.token).await, 200);
@@ -145,13 +122,9 @@ async fn logout_ends_the_session(backend: Backend) {
     // Only that session ended.
     assert_eq!(me_status(&app, &second).await, 200);
 }
-both_backends!(logout_ends_the_session);
+both_backends!(logout_ends_the_session, clock = CLOCK);
 
-async fn forged_tokens_are_refused(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn forged_tokens_are_refused(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let real = payload(&m.token);
     assert_eq!(real["sub"], format!("p:{}", m.id), "{real}");
@@ -242,44 +215,28 @@ async fn forged_tokens_are_refused(backend: Backend) {
     );
     assert_eq!(me_status(&app, &good).await, 401);
 }
-both_backends!(forged_tokens_are_refused);
+both_backends!(forged_tokens_are_refused, clock = CLOCK);
 
 // ---------------------------------------------------------------- objects
 
-async fn others_claims_and_bookings_are_invisible(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn others_claims_and_bookings_are_invisible(db: TestDb, app: TestApp) {
     let a = fixtures::register(&app).await;
     let b = fixtures::register(&app).await;
     let a_claim = fixtures::claim(&app, &a.token).await;
     let b_claim = fixtures::claim(&app, &b.token).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     assert!(slots.len() >= 2, "{slots:?}");
-    let (s, booking) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&a.token),
-            &json!({"slot_id": slots[0]["id"], "claim_id": a_claim}),
-        )
-        .await;
+    let (s, booking) = fixtures::post_booking(&app, Some(&a.token), &slots[0]["id"], a_claim).await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap().to_string();
 
-    let (s, v) = app
-        .get(&format!("/api/v1/claims/{a_claim}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::get_claim(&app, &b.token, a_claim).await;
     assert_eq!(s, 404, "B reads A's claim: {v}");
     error_code(&v);
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &b.token, &code).await;
     assert_eq!(s, 404, "B reads A's booking: {v}");
     error_code(&v);
-    let (s, v) = app
-        .delete(&format!("/api/v1/bookings/{code}"), Some(&b.token))
-        .await;
+    let (s, v) = fixtures::cancel(&app, &b.token, &code).await;
     assert_eq!(s, 404, "B cancels A's booking: {v}");
     error_code(&v);
     let (s, v) = app
@@ -291,38 +248,26 @@ async fn others_claims_and_bookings_are_invisible(backend: Backend) {
         .await;
     assert_eq!(s, 404, "B moves A's booking: {v}");
     error_code(&v);
-    let (s, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&b.token),
-            &json!({"slot_id": slots[1]["id"], "claim_id": a_claim}),
-        )
-        .await;
+    let (s, v) = fixtures::post_booking(&app, Some(&b.token), &slots[1]["id"], a_claim).await;
     assert_eq!(s, 404, "B books with A's claim: {v}");
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // Nothing changed for A, and B booked nothing.
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &a.token, &code).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "booked");
     assert_eq!(v["slot_id"], slots[0]["id"]);
-    let (s, v) = app
-        .get(&format!("/api/v1/claims/{a_claim}"), Some(&a.token))
-        .await;
+    let (s, v) = fixtures::get_claim(&app, &a.token, a_claim).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
     let after = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
     assert_eq!(after[0]["booked"], 1);
     assert_eq!(after[1]["booked"], 0);
     // B's own claim is still B's.
-    let (s, _) = app
-        .get(&format!("/api/v1/claims/{b_claim}"), Some(&b.token))
-        .await;
+    let (s, _) = fixtures::get_claim(&app, &b.token, b_claim).await;
     assert_eq!(s, 200);
 }
-both_backends!(others_claims_and_bookings_are_invisible);
+both_backends!(others_claims_and_bookings_are_invisible, clock = CLOCK);
 
 // ---------------------------------------------------------------- roles
 
@@ -337,36 +282,23 @@ struct Staff {
 
 async fn staff(app: &TestApp, db: &TestDb) -> Staff {
     let n = fixtures::unique();
+    // Role, the name before the address, and the branch.
     let accounts = [
-        ("admin", format!("admin{n}@bpjs.example.id"), vec![]),
-        ("auditor", format!("auditor{n}@bpjs.example.id"), vec![]),
-        (
-            "supervisor",
-            format!("spv.dps{n}@bpjs.example.id"),
-            vec!["--branch", "DPS-DENPASAR"],
-        ),
-        (
-            "cs",
-            format!("cs.dps{n}@bpjs.example.id"),
-            vec!["--branch", "DPS-DENPASAR"],
-        ),
-        (
-            "supervisor",
-            format!("spv.jkt{n}@bpjs.example.id"),
-            vec!["--branch", "JKT-CILANDAK"],
-        ),
-        (
-            "cs",
-            format!("cs.jkt{n}@bpjs.example.id"),
-            vec!["--branch", "JKT-CILANDAK"],
-        ),
+        ("admin", "admin", None),
+        ("auditor", "auditor", None),
+        ("supervisor", "spv.dps", Some("DPS-DENPASAR")),
+        ("cs", "cs.dps", Some("DPS-DENPASAR")),
+        ("supervisor", "spv.jkt", Some("JKT-CILANDAK")),
+        ("cs", "cs.jkt", Some("JKT-CILANDAK")),
     ];
     let mut tokens = Vec::new();
-    for (role, email, extra) in &accounts {
-        fixtures::add_staff(db, role, email, extra);
+    for (role, name, branch) in accounts {
+        let email = &format!("{name}{n}@bpjs.example.id");
+        let extra = fixtures::at_branch(branch);
+        fixtures::add_staff(db, role, email, &extra);
         let (s, v) = login_raw(app, email, fixtures::STAFF_PASSWORD).await;
         assert_eq!(s, 200, "{email}: {v}");
-        assert_eq!(v["role"], *role, "{v}");
+        assert_eq!(v["role"], role, "{v}");
         tokens.push(v["token"].as_str().unwrap().to_string());
     }
     let mut t = tokens.into_iter();
@@ -388,11 +320,7 @@ async fn capacity(app: &TestApp, slot: i64) -> i64 {
         .unwrap()
 }
 
-async fn staff_roles_and_branches(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn staff_roles_and_branches(db: TestDb, app: TestApp) {
     let st = staff(&app, &db).await;
     let p = fixtures::register(&app).await;
     let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
@@ -465,13 +393,7 @@ async fn staff_roles_and_branches(backend: Backend) {
 
     // Bookings: visible to the branch's staff, admins and auditors.
     let claim = fixtures::claim(&app, &p.token).await;
-    let (s, booking) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&p.token),
-            &json!({"slot_id": slot, "claim_id": claim}),
-        )
-        .await;
+    let (s, booking) = fixtures::post_booking(&app, Some(&p.token), slot, claim).await;
     assert_eq!(s, 201, "{booking}");
     let code = booking["code"].as_str().unwrap();
     for (who, token, status) in [
@@ -482,18 +404,14 @@ async fn staff_roles_and_branches(backend: Backend) {
         ("auditor", &st.auditor, 200),
         ("admin", &st.admin, 200),
     ] {
-        let (s, v) = app
-            .get(&format!("/api/v1/bookings/{code}"), Some(token))
-            .await;
+        let (s, v) = fixtures::booking(&app, token, code).await;
         assert_eq!(s, status, "{who} GET booking: {v}");
         if status == 200 {
             assert_eq!(v["code"], code, "{v}");
         } else {
             error_code(&v);
         }
-        let (s, v) = app
-            .get(&format!("/api/v1/claims/{claim}"), Some(token))
-            .await;
+        let (s, v) = fixtures::get_claim(&app, token, claim).await;
         assert_eq!(s, status, "{who} GET claim: {v}");
     }
     // Staff do not book, cancel or move bookings as participants.
@@ -503,33 +421,22 @@ async fn staff_roles_and_branches(backend: Backend) {
         ("DPS cs", &st.dps_cs),
         ("DPS supervisor", &st.dps_supervisor),
     ] {
-        let (s, v) = app
-            .post(
-                "/api/v1/bookings",
-                Some(token),
-                &json!({"slot_id": other_slot, "claim_id": claim}),
-            )
-            .await;
+        let (s, v) = fixtures::post_booking(&app, Some(token), other_slot, claim).await;
         assert_eq!(s, 403, "{who} POST /bookings: {v}");
         error_code(&v);
-        let (s, v) = app
-            .delete(&format!("/api/v1/bookings/{code}"), Some(token))
-            .await;
+        let (s, v) = fixtures::cancel(&app, token, code).await;
         assert!(s == 403 || s == 404, "{who} DELETE booking: {s} {v}");
     }
-    let (s, v) = app
-        .get(&format!("/api/v1/bookings/{code}"), Some(&p.token))
-        .await;
+    let (s, v) = fixtures::booking(&app, &p.token, code).await;
     assert_eq!(s, 200);
     assert_eq!(v["status"], "booked", "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 1);
 }
-both_backends!(staff_roles_and_branches);
+both_backends!(staff_roles_and_branches, clock = CLOCK);
 
 // ---------------------------------------------------------------- headers and cookies
 
-fn assert_security_headers(res: &reqwest::Response, what: &str) {
-    let h = res.headers();
+fn assert_security_headers(h: &reqwest::header::HeaderMap, what: &str) {
     let get = |k: &str| {
         h.get(k)
             .and_then(|v| v.to_str().ok())
@@ -542,61 +449,24 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
     assert!(csp.contains("default-src"), "{what}: CSP {csp:?}");
 }
 
-/// The value of the hidden `csrf` field of a page.
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\"").expect("csrf field on the page");
-    let rest = &html[at..];
-    let v = rest.find("value=\"").expect("csrf value") + 7;
-    let end = rest[v..].find('"').expect("end of csrf value");
-    rest[v..v + end].to_string()
-}
-
-async fn security_headers_and_session_cookie(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn security_headers_and_session_cookie(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     for path in ["/", "/login", "/api/v1/branches", "/api/v1/nope", "/nope"] {
         let res = app.client.get(app.url(path)).send().await.expect("GET");
-        assert_security_headers(&res, path);
+        assert_security_headers(res.headers(), path);
     }
-    let res = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .expect("GET");
+    let res = app.get_raw("/api/v1/me", &m.token).await;
     assert_eq!(res.status().as_u16(), 200);
-    assert_security_headers(&res, "/api/v1/me");
+    assert_security_headers(res.headers(), "/api/v1/me");
 
     // The sign-in form sets an HttpOnly, SameSite=Lax session cookie.
-    let res = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET /login");
-    let csrf = csrf_of(&res.text().await.expect("html"));
-    let res = app
-        .client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", m.email.as_str()),
-            ("password", m.password.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST /login");
-    assert_eq!(res.status().as_u16(), 303);
-    assert_security_headers(&res, "POST /login");
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
+    let b = Browser::new(&app);
+    let (p, _) = b.sign_in("/login", &m.email, &m.password, None).await;
+    assert_eq!(p.status, 303);
+    assert_security_headers(&p.headers, "POST /login");
+    let cookie = p
+        .cookies
         .iter()
-        .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("antre_session="))
         .expect("antre_session cookie")
         .to_string();
@@ -608,23 +478,13 @@ async fn security_headers_and_session_cookie(backend: Backend) {
     assert!(attrs.iter().any(|a| a == "samesite=lax"), "{cookie}");
     assert!(attrs.iter().any(|a| a == "path=/"), "{cookie}");
     // The cookie signs the browser in.
-    let res = app
-        .client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .expect("GET /me");
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(b.get("/me").await.status, 200);
 }
-both_backends!(security_headers_and_session_cookie);
+both_backends!(security_headers_and_session_cookie, clock = CLOCK);
 
 // ---------------------------------------------------------------- races and redirects
 
-async fn parallel_guesses_stay_within_the_limit(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn parallel_guesses_stay_within_the_limit(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     // A burst of guesses sent at once must not get more than five of
     // them checked.
@@ -644,61 +504,25 @@ async fn parallel_guesses_stay_within_the_limit(backend: Backend) {
     let (s, v) = login_raw(&app, &m.email, &m.password).await;
     assert_eq!(s, 429, "{v}");
 }
-both_backends!(parallel_guesses_stay_within_the_limit);
+both_backends!(parallel_guesses_stay_within_the_limit, clock = CLOCK);
 
-/// Signs `client` in through the /login form with `next`; returns the
-/// response status and Location.
+/// Signs a new browser in through the /login form with `next`: the
+/// status and Location.
 async fn form_login(
     app: &TestApp,
-    client: &reqwest::Client,
     email: &str,
     password: &str,
     next: Option<&str>,
-) -> (u16, String, String) {
-    let res = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET /login");
-    let csrf = csrf_of(&res.text().await.expect("html"));
-    let mut form = vec![
-        ("csrf", csrf.as_str()),
-        ("email", email),
-        ("password", password),
-    ];
-    if let Some(n) = next {
-        form.push(("next", n));
-    }
-    let res = client
-        .post(app.url("/login"))
-        .form(&form)
-        .send()
-        .await
-        .expect("POST /login");
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status().as_u16(), location, csrf)
+) -> (u16, String) {
+    let (p, _) = Browser::new(app)
+        .sign_in("/login", email, password, next)
+        .await;
+    (p.status, p.location)
 }
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn sign_in_redirects_stay_on_the_site(_db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
-    let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some("/branches")).await;
+    let (s, to) = form_login(&app, &m.email, &m.password, Some("/branches")).await;
     assert_eq!((s, to.as_str()), (303, "/branches"));
     for next in [
         "//evil.example/",
@@ -707,7 +531,7 @@ async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
         "/\t/evil.example",
         "/\n/evil.example",
     ] {
-        let (s, to, _) = form_login(&app, &browser(), &m.email, &m.password, Some(next)).await;
+        let (s, to) = form_login(&app, &m.email, &m.password, Some(next)).await;
         assert_eq!(s, 303, "{next:?}");
         // Browsers drop tabs and line breaks from URLs before using them.
         let seen: String = to
@@ -721,50 +545,36 @@ async fn sign_in_redirects_stay_on_the_site(backend: Backend) {
         assert!(!seen.contains("evil"), "next {next:?} → Location {to:?}");
     }
 }
-both_backends!(sign_in_redirects_stay_on_the_site);
+both_backends!(sign_in_redirects_stay_on_the_site, clock = CLOCK);
 
-async fn cookie_sessions_need_the_csrf_header_for_api_writes(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn cookie_sessions_need_the_csrf_header_for_api_writes(db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
-    let b = browser();
-    let (s, _, csrf) = form_login(&app, &b, &m.email, &m.password, None).await;
-    assert_eq!(s, 303);
+    let b = Browser::new(&app);
+    let (p, csrf) = b.sign_in("/login", &m.email, &m.password, None).await;
+    assert_eq!(p.status, 303);
     // Reading with the cookie works.
-    let res = b.get(app.url("/api/v1/me")).send().await.expect("GET");
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(b.get("/api/v1/me").await.status, 200);
     // Writing with the cookie alone (a cross-site form could do that): 403.
-    let claim = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    let (s, v) = common::json_of(res).await;
+    let claim = |token: Option<String>| {
+        let mut req = b.client.post(b.url("/api/v1/claims"));
+        if let Some(t) = token {
+            req = req.header("x-csrf-token", t);
+        }
+        let body = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
+        async move { common::json_of(req.json(&body).send().await.expect("POST")).await }
+    };
+    let (s, v) = claim(None).await;
     assert_eq!(s, 403, "{v}");
     error_code(&v);
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .header("x-csrf-token", "x".repeat(32))
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(res.status().as_u16(), 403);
+    let (s, v) = claim(Some("x".repeat(32))).await;
+    assert_eq!(s, 403, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 0);
     // With the page's token it goes through.
-    let res = b
-        .post(app.url("/api/v1/claims"))
-        .header("x-csrf-token", &csrf)
-        .json(&claim)
-        .send()
-        .await
-        .expect("POST");
-    let (s, v) = common::json_of(res).await;
+    let (s, v) = claim(Some(csrf)).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM claims"), 1);
 }
-both_backends!(cookie_sessions_need_the_csrf_header_for_api_writes);
+both_backends!(
+    cookie_sessions_need_the_csrf_header_for_api_writes,
+    clock = CLOCK
+);

@@ -112,13 +112,7 @@ async fn floor(app: &TestApp, db: &TestDb) -> Floor {
     for n in 1..=5 {
         booths.push(device(app, &spv.token, json!({"kind": "booth", "booth": n})).await);
     }
-    let (status, v) = app
-        .put(
-            "/api/v1/console/status",
-            Some(&cs.token),
-            &json!({"status": "on_duty"}),
-        )
-        .await;
+    let (status, v) = fixtures::set_status(app, &cs.token, "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
     let member = fixtures::register(app).await;
     let member_claim = fixtures::claim(app, &member.token).await;
@@ -141,6 +135,12 @@ async fn floor(app: &TestApp, db: &TestDb) -> Floor {
 // ---------------------------------------------------------------------------
 // Who may join a session's channel (no browser needed).
 
+/// Finishes console session `session` as a no-show (200 expected).
+async fn finish_no_show(app: &TestApp, token: &str, session: i64) {
+    let (status, v) = fixtures::finish(app, token, session, "no_show").await;
+    assert_eq!(status, 200, "finish: {v}");
+}
+
 async fn ws_status(app: &TestApp, query: &str, cookie: Option<&str>, origin: Option<&str>) -> u16 {
     let mut req = reqwest::Client::new()
         .get(app.url(&format!("/api/v1/video/signal?{query}")))
@@ -157,11 +157,7 @@ async fn ws_status(app: &TestApp, query: &str, cookie: Option<&str>, origin: Opt
     req.send().await.unwrap().status().as_u16()
 }
 
-async fn channel_authorization(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        return;
-    };
-    let app = TestApp::start(&db, &Options::clock(CLOCK));
+async fn channel_authorization(db: TestDb, app: TestApp) {
     let f = floor(&app, &db).await;
     let list = sessions(&app, &f.cs.token).await;
     assert_eq!(list.len(), 5, "{list:?}");
@@ -173,61 +169,36 @@ async fn channel_authorization(backend: Backend) {
     let agent = format!("antre_session={}", f.cs.token);
     let booth1 = format!("antre_device={}", f.booths[0]);
     let own = app.base.clone();
-    // The session's agent and its booth: switching protocols.
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
-        101
-    );
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&booth1), Some(&own)).await,
-        101
-    );
-    // Another booth's session, nobody, another site, a kiosk, another agent.
-    assert_eq!(
-        ws_status(&app, &format!("session={s2}"), Some(&booth1), Some(&own)).await,
-        404
-    );
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), None, None).await,
-        401
-    );
-    assert_eq!(
-        ws_status(
-            &app,
-            &format!("session={s1}"),
-            Some(&agent),
-            Some("http://evil.example")
-        )
-        .await,
-        403
-    );
     let kiosk = format!("antre_device={}", f.kiosk);
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&kiosk), Some(&own)).await,
-        404
-    );
     let other = staff(&app, &db, "cs").await;
     let other = format!("antre_session={}", other.token);
-    assert_eq!(
-        ws_status(&app, &format!("session={s1}"), Some(&other), Some(&own)).await,
-        404
-    );
     // A participant may not join a booth's session by ticket either.
     let member = fixtures::register(&app).await;
     let pc = format!("antre_session={}", member.token);
-    assert_eq!(
-        ws_status(&app, "ticket=1", Some(&pc), Some(&own)).await,
-        404
+    let (one, two) = (format!("session={s1}"), format!("session={s2}"));
+    let (o, evil, ticket1) = (
+        Some(own.as_str()),
+        Some("http://evil.example"),
+        "ticket=1".to_string(),
     );
+    for (what, query, cookie, origin, want) in [
+        // The session's agent and its booth: switching protocols.
+        ("agent", &one, Some(&agent), o, 101),
+        ("booth", &one, Some(&booth1), o, 101),
+        // Another booth's session, nobody, another site, a kiosk, another
+        // agent, a participant.
+        ("other booth", &two, Some(&booth1), o, 404),
+        ("nobody", &one, None, None, 401),
+        ("other site", &one, Some(&agent), evil, 403),
+        ("kiosk", &one, Some(&kiosk), o, 404),
+        ("other agent", &one, Some(&other), o, 404),
+        ("participant", &ticket1, Some(&pc), o, 404),
+    ] {
+        let cookie = cookie.map(String::as_str);
+        assert_eq!(ws_status(&app, query, cookie, origin).await, want, "{what}");
+    }
     // A finished session's channel is closed for everyone.
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{s1}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&app, &f.cs.token, s1).await;
     assert_eq!(
         ws_status(&app, &format!("session={s1}"), Some(&agent), Some(&own)).await,
         404
@@ -235,8 +206,7 @@ async fn channel_authorization(backend: Backend) {
     // An online participant: seated without a booth once a seat frees;
     // their session page carries the ticket, and only they (and the
     // agent) may open its channel.
-    let online = fixtures::register(&app).await;
-    let claim = fixtures::claim(&app, &online.token).await;
+    let (online, claim) = fixtures::member_with_claim(&app).await;
     let slot = fixtures::slots(&app, BRANCH, "2026-11-24")
         .await
         .into_iter()
@@ -246,31 +216,14 @@ async fn channel_authorization(backend: Backend) {
                 .is_some_and(|t| t.starts_with("2026-11-24T09:00"))
         })
         .unwrap();
-    let (status, v) = app
-        .post(
-            "/api/v1/bookings",
-            Some(&online.token),
-            &json!({"slot_id": slot["id"], "claim_id": claim}),
-        )
-        .await;
+    let (status, v) = fixtures::post_booking(&app, Some(&online.token), &slot["id"], claim).await;
     assert_eq!(status, 201, "book: {v}");
     let code = v["code"].as_str().unwrap().to_string();
     let (status, v) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/arrive"),
-            Some(&online.token),
-            &json!({}),
-        )
+        .act(&format!("/api/v1/bookings/{code}/arrive"), &online.token)
         .await;
     assert_eq!(status, 201, "arrive online: {v}");
-    let (status, v) = app
-        .post(
-            &format!("/api/v1/console/sessions/{s2}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&app, &f.cs.token, s2).await;
     let html = reqwest::Client::new()
         .get(app.url(&format!("/session/{code}")))
         .header("cookie", format!("antre_session={}", online.token))
@@ -287,24 +240,18 @@ async fn channel_authorization(backend: Backend) {
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| panic!("no video on the online session page: {html}"));
     let own_cookie = format!("antre_session={}", online.token);
-    assert_eq!(
-        ws_status(
-            &app,
-            &format!("ticket={ticket}"),
-            Some(&own_cookie),
-            Some(&own)
-        )
-        .await,
-        101
-    );
-    assert_eq!(
-        ws_status(&app, &format!("ticket={ticket}"), Some(&pc), Some(&own)).await,
-        404
-    );
-    assert_eq!(
-        ws_status(&app, &format!("ticket={ticket}"), Some(&booth1), Some(&own)).await,
-        404
-    );
+    let query = format!("ticket={ticket}");
+    for (what, cookie, want) in [
+        ("the participant", &own_cookie, 101),
+        ("another participant", &pc, 404),
+        ("a booth", &booth1, 404),
+    ] {
+        assert_eq!(
+            ws_status(&app, &query, Some(cookie), o).await,
+            want,
+            "{what}"
+        );
+    }
     // ICE configuration: signed-in callers and booth computers only.
     let (status, v) = app.get("/api/v1/video/ice", Some(&f.cs.token)).await;
     assert_eq!(status, 200, "{v}");
@@ -353,7 +300,7 @@ async fn channel_authorization(backend: Backend) {
     };
     assert_eq!(status, 404);
 }
-both_backends!(channel_authorization);
+both_backends!(channel_authorization, clock = CLOCK);
 
 // ---------------------------------------------------------------------------
 // The browser test.
@@ -483,13 +430,17 @@ struct LinkStats {
     audio_in: i64,
 }
 
+/// The string a script evaluates to on `page`.
+async fn eval_string(page: &Page, js: &str) -> String {
+    page.evaluate(js).await.unwrap().into_value().unwrap()
+}
+
 async fn stats(page: &Page) -> Vec<LinkStats> {
-    let text: String = page
-        .evaluate("window.antreRtcStats ? window.antreRtcStats().then(JSON.stringify) : '[]'")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
+    let text = eval_string(
+        page,
+        "window.antreRtcStats ? window.antreRtcStats().then(JSON.stringify) : '[]'",
+    )
+    .await;
     let v: Vec<Value> = serde_json::from_str(&text).unwrap();
     v.iter()
         .map(|l| LinkStats {
@@ -733,14 +684,7 @@ async fn video_booths(backend: Backend) {
     // 5. Finishing a session stops its media on both sides at once; the
     //    waiting participant takes the freed booth and connects.
     let ended = session_of_booth[&5];
-    let (status, v) = console_app
-        .post(
-            &format!("/api/v1/console/sessions/{ended}/finish"),
-            Some(&f.cs.token),
-            &json!({"outcome": "no_show"}),
-        )
-        .await;
-    assert_eq!(status, 200, "finish: {v}");
+    finish_no_show(&console_app, &f.cs.token, ended).await;
     let t_end = Instant::now();
     until(
         5,
@@ -786,12 +730,7 @@ async fn video_booths(backend: Backend) {
         )
         .await;
     let shown = common::eventually(10, "the refused-camera explanation", || async {
-        let text: String = refused
-            .evaluate("(() => { const s = document.querySelector('[data-video-key] .video-status'); return s && !s.hidden ? s.textContent : ''; })()")
-            .await
-            .unwrap()
-            .into_value()
-            .unwrap();
+        let text = eval_string(&refused, "(() => { const s = document.querySelector('[data-video-key] .video-status'); return s && !s.hidden ? s.textContent : ''; })()").await;
         text.contains("Akses kamera atau mikrofon ditolak").then_some(text)
     })
     .await;

@@ -34,22 +34,98 @@ pub fn active_in(db: &TestDb, slot: i64) -> i64 {
     )
 }
 
-/// POST /api/v1/bookings with an optional Idempotency-Key (a client and
-/// base URL of their own, for spawned tasks): the raw answer.
-pub async fn post_booking(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    slot: i64,
-    claim: i64,
-    key: Option<&str>,
-) -> (u16, Value) {
-    let mut req = client
-        .post(format!("{base}/api/v1/bookings"))
-        .bearer_auth(token)
-        .json(&json!({"slot_id": slot, "claim_id": claim}));
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
+/// One server's client and address, cheap to clone into spawned tasks.
+#[derive(Clone)]
+pub struct Http {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Http {
+    pub fn of(app: &TestApp) -> Http {
+        Http {
+            client: app.client.clone(),
+            base: app.base.clone(),
+        }
     }
-    super::json_of(req.send().await.expect("send booking")).await
+
+    /// POST /api/v1/bookings with an optional Idempotency-Key: the raw
+    /// answer.
+    pub async fn book(
+        &self,
+        token: &str,
+        slot: i64,
+        claim: i64,
+        key: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .client
+            .post(format!("{}/api/v1/bookings", self.base))
+            .bearer_auth(token)
+            .json(&json!({"slot_id": slot, "claim_id": claim}));
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        super::json_of(req.send().await.expect("send booking")).await
+    }
+
+    /// Books, trying up to `tries` times (5 ms apart) until it is 201: the
+    /// last answer.
+    pub async fn book_retrying(
+        &self,
+        token: &str,
+        slot: i64,
+        claim: i64,
+        tries: usize,
+    ) -> (u16, Value) {
+        let mut last = (0, Value::Null);
+        for _ in 0..tries {
+            last = self.book(token, slot, claim, None).await;
+            if last.0 == 201 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        last
+    }
+
+    /// DELETE /api/v1/bookings/{code}: the raw answer.
+    pub async fn cancel(&self, token: &str, code: &str) -> (u16, Value) {
+        let req = self
+            .client
+            .delete(format!("{}/api/v1/bookings/{code}", self.base))
+            .bearer_auth(token);
+        super::json_of(req.send().await.expect("cancel")).await
+    }
+
+    /// POST /api/v1/bookings/{code}/reschedule to `slot`: the raw answer.
+    pub async fn reschedule(&self, token: &str, code: &str, slot: i64) -> (u16, Value) {
+        let req = self
+            .client
+            .post(format!("{}/api/v1/bookings/{code}/reschedule", self.base))
+            .bearer_auth(token)
+            .json(&json!({"slot_id": slot}));
+        super::json_of(req.send().await.expect("reschedule")).await
+    }
+}
+
+/// Spawns `task`, started once every party of `barrier` is waiting.
+pub fn at_signal<T: Send + 'static>(
+    barrier: &std::sync::Arc<tokio::sync::Barrier>,
+    task: impl std::future::Future<Output = T> + Send + 'static,
+) -> tokio::task::JoinHandle<T> {
+    let barrier = barrier.clone();
+    tokio::spawn(async move {
+        barrier.wait().await;
+        task.await
+    })
+}
+
+/// The results of spawned tasks, in order.
+pub async fn joined<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }

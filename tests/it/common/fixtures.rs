@@ -60,14 +60,14 @@ pub async fn register(app: &TestApp) -> Member {
     }
 }
 
+/// POST /api/v1/auth/login: the raw answer.
+pub async fn login_raw(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
+    let body = json!({"email": email, "password": password});
+    app.post("/api/v1/auth/login", None, &body).await
+}
+
 pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
-    let (status, v) = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": password}),
-        )
-        .await;
+    let (status, v) = login_raw(app, email, password).await;
     assert_eq!(status, 200, "login {email}: {v}");
     v["token"].as_str().expect("token").to_string()
 }
@@ -86,11 +86,129 @@ pub async fn claim(app: &TestApp, token: &str) -> i64 {
     v["id"].as_i64().expect("claim id")
 }
 
+/// A registered participant with an open resignation claim.
+pub async fn member_with_claim(app: &TestApp) -> (Member, i64) {
+    let m = register(app).await;
+    let claim = claim(app, &m.token).await;
+    (m, claim)
+}
+
+/// A document upload as a browser sends it: `kind`, then `file` (reqwest
+/// writes the file name as is, quotes and backslashes escaped).
+pub fn document_form(kind: &str, name: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    reqwest::multipart::Form::new()
+        .text("kind", kind.to_string())
+        .part("file", part)
+}
+
+/// Uploads a document of `kind` to `claim` as `token`: the raw answer.
+pub async fn upload_document(
+    app: &TestApp,
+    token: &str,
+    claim: i64,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let path = format!("/api/v1/claims/{claim}/documents");
+    app.upload(&path, token, document_form(kind, name, bytes))
+        .await
+}
+
+/// Uploads a distinct PNG for every item of a resignation claim (201
+/// expected): the document ids, in the order of [`RESIGNATION_ITEMS`].
+pub async fn upload_dossier(app: &TestApp, token: &str, claim: i64) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
+        let png = super::files::png_seeded(i as u32);
+        let name = format!("{kind}.png");
+        let (status, v) = upload_document(app, token, claim, kind, &name, png).await;
+        assert_eq!(status, 201, "upload {kind}: {v}");
+        ids.push(v["id"].as_i64().expect("document id"));
+    }
+    ids
+}
+
+/// GET /api/v1/claims/{claim} as `token`: the raw answer.
+pub async fn get_claim(app: &TestApp, token: &str, claim: i64) -> (u16, Value) {
+    app.get(&format!("/api/v1/claims/{claim}"), Some(token))
+        .await
+}
+
+/// POST /api/v1/bookings for `slot` (an id, or a listed session's `id`)
+/// and `claim`, signed in or not: the raw answer.
+pub async fn post_booking(
+    app: &TestApp,
+    token: Option<&str>,
+    slot: impl serde::Serialize,
+    claim: i64,
+) -> (u16, Value) {
+    let body = json!({"slot_id": slot, "claim_id": claim});
+    app.post("/api/v1/bookings", token, &body).await
+}
+
 /// Books `slot` for `claim`: the booking code.
 pub async fn book(app: &TestApp, token: &str, slot: i64, claim: i64) -> String {
-    let body = json!({"slot_id": slot, "claim_id": claim});
-    let v = created(app, "/api/v1/bookings", token, body).await;
+    let (status, v) = post_booking(app, Some(token), slot, claim).await;
+    assert_eq!(status, 201, "/api/v1/bookings: {v}");
     v["code"].as_str().expect("booking code").to_string()
+}
+
+/// A new device of `kind` (kiosk, board…) at `branch`, issued as `token`
+/// (201 expected): the device token.
+pub async fn device(app: &TestApp, token: &str, branch: &str, kind: &str) -> String {
+    let path = format!("/api/v1/branches/{branch}/devices");
+    let (status, v) = app.post(&path, Some(token), &json!({"kind": kind})).await;
+    assert_eq!(status, 201, "device: {v}");
+    v["token"].as_str().expect("device token").to_string()
+}
+
+/// POST an arrival (`{"nik": …}` and options) at `branch`: the raw answer.
+pub async fn arrive_at(app: &TestApp, token: &str, branch: &str, body: &Value) -> (u16, Value) {
+    let path = format!("/api/v1/branches/{branch}/arrivals");
+    app.post(&path, Some(token), body).await
+}
+
+/// Sets a console agent's `status` (on_duty, on_break…): the raw answer.
+pub async fn set_status(app: &TestApp, token: &str, status: &str) -> (u16, Value) {
+    let body = json!({"status": status});
+    app.put("/api/v1/console/status", Some(token), &body).await
+}
+
+/// Finishes console session `session` with `outcome`: the raw answer.
+pub async fn finish(
+    app: &TestApp,
+    token: &str,
+    session: impl std::fmt::Display,
+    outcome: &str,
+) -> (u16, Value) {
+    let path = format!("/api/v1/console/sessions/{session}/finish");
+    let body = json!({"outcome": outcome});
+    app.post(&path, Some(token), &body).await
+}
+
+/// POST /api/v1/admin/companies with `body` as `token`: the raw answer.
+pub async fn new_company(app: &TestApp, token: &str, body: &Value) -> (u16, Value) {
+    app.post("/api/v1/admin/companies", Some(token), body).await
+}
+
+/// Reviews document `doc` (`{"decision": …}`) as `token`: the raw answer.
+pub async fn review(app: &TestApp, token: &str, doc: i64, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/documents/{doc}/review");
+    app.post(&path, Some(token), &body).await
+}
+
+/// GET booking `code` as `token`: the raw answer.
+pub async fn booking(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
+    app.get(&format!("/api/v1/bookings/{code}"), Some(token))
+        .await
+}
+
+/// Cancels booking `code` as `token`: the raw answer.
+pub async fn cancel(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
+    app.delete(&format!("/api/v1/bookings/{code}"), Some(token))
+        .await
 }
 
 /// Moves booking `code` to `slot`: the raw answer.
@@ -149,5 +267,15 @@ pub async fn staff(app: &TestApp, db: &super::TestDb, role: &str, extra: &[&str]
         .unwrap_or_else(|| panic!("staff id: {me}"));
     Staff { token, id, email }
 }
+
+/// The documents of a resignation claim without NPWP.
+pub const RESIGNATION_ITEMS: [&str; 6] = [
+    "kpj_card",
+    "ektp",
+    "kk",
+    "bank_book",
+    "selfie",
+    "resignation_letter",
+];
 
 pub const STAFF_PASSWORD: &str = "Petugas-Antre-2026";

@@ -5,6 +5,7 @@
 
 pub mod audit_synth;
 pub mod bookings;
+pub mod browser;
 pub mod files;
 pub mod fixtures;
 
@@ -316,6 +317,27 @@ impl TestApp {
         assert_eq!(status, 404, "{path}: {v}");
         error_code(&v);
     }
+    /// GET `path` with a bearer token: the raw response (files, headers).
+    pub async fn get_raw(&self, path: &str, token: &str) -> Response {
+        let req = self.client.get(self.url(path)).bearer_auth(token);
+        req.send().await.expect("request")
+    }
+    /// POST `path` with an empty JSON object (actions: submit, verify…).
+    pub async fn act(&self, path: &str, token: &str) -> (u16, Value) {
+        self.post(path, Some(token), &serde_json::json!({})).await
+    }
+    /// A multipart POST of one `file` part named `name` (uploads).
+    pub async fn upload_file(
+        &self,
+        path: &str,
+        token: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.upload(path, token, form).await
+    }
     /// A multipart POST (uploads).
     pub async fn upload(
         &self,
@@ -352,6 +374,44 @@ pub fn error_code(v: &Value) -> &str {
     e["code"]
         .as_str()
         .unwrap_or_else(|| panic!("not an error body: {v}"))
+}
+
+/// Asserts that an answer is the API error `code` with `status`.
+pub fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
+    let (got, v) = answer;
+    assert_eq!((*got, error_code(v)), (status, code), "{v}");
+}
+
+/// Sends only the head of a request whose body (announced as `length`
+/// bytes) never comes: the server must answer 413 before reading it.
+pub fn assert_refused_before_body(app: &TestApp, head: &str) {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", app.port)).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    tcp.write_all(head.as_bytes()).expect("write");
+    let mut buf = [0u8; 12];
+    tcp.read_exact(&mut buf).expect("response");
+    assert_eq!(&buf, b"HTTP/1.1 413", "{}", String::from_utf8_lossy(&buf));
+}
+
+/// One server-sent event frame (the text between blank lines): its kind,
+/// its data (JSON, or the text as is) and its id.
+pub fn sse_frame(frame: &str) -> (Option<String>, Value, Option<i64>) {
+    let mut kind = None;
+    let mut data = String::new();
+    let mut id = None;
+    for line in frame.lines() {
+        if let Some(k) = line.strip_prefix("event:") {
+            kind = Some(k.trim().to_string());
+        } else if let Some(d) = line.strip_prefix("data:") {
+            data.push_str(d.trim());
+        } else if let Some(i) = line.strip_prefix("id:") {
+            id = i.trim().parse::<i64>().ok();
+        }
+    }
+    let v = serde_json::from_str(&data).unwrap_or(Value::String(data));
+    (kind, v, id)
 }
 
 /// Waits until `f` returns Some, or panics after `secs`.
@@ -459,20 +519,57 @@ pub fn count(db: &TestDb, query: &str) -> i64 {
     })
 }
 
+/// Runs `test` on a fresh database of `backend` with an app started on the
+/// server clock `clock`; nothing when the backend is unavailable (see
+/// [`TestDb::create`]).
+pub async fn on_app<F, Fut>(backend: Backend, clock: &str, test: F)
+where
+    F: FnOnce(TestDb, TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(clock));
+    test(db, app).await;
+}
+
 /// Generates `sqlite` and `postgres` test functions from one async body
-/// taking the backend.
+/// taking the backend, or (`clock = …`) the database and an app started on
+/// that server clock.
 #[macro_export]
 macro_rules! both_backends {
+    ($name:ident, clock = $clock:ident) => {
+        $crate::tests_on!($name, |b| $crate::common::on_app(b, super::$clock, super::$name), sqlite => Sqlite, postgres => Postgres);
+    };
     ($name:ident) => {
+        $crate::tests_on!($name, super::$name, sqlite => Sqlite, postgres => Postgres);
+    };
+}
+
+/// Runs a case on SQLite only (pure file-format checks: the database plays
+/// no part in them), with an app started on the server clock `clock`.
+#[macro_export]
+macro_rules! sqlite_only {
+    ($name:ident, clock = $clock:ident) => {
+        $crate::tests_on!($name, |b| $crate::common::on_app(b, super::$clock, super::$name), sqlite => Sqlite);
+    };    ($name:ident) => {
+        $crate::tests_on!($name, super::$name, sqlite => Sqlite);
+    };
+}
+
+/// A module `$name` of one test function per backend, each running
+/// `$run(backend)`.
+#[macro_export]
+macro_rules! tests_on {
+    ($name:ident, $run:expr, $($test:ident => $backend:ident),+) => {
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name($crate::common::Backend::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name($crate::common::Backend::Postgres).await;
-            }
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    ($run)($crate::common::Backend::$backend).await;
+                }
+            )+
         }
     };
 }

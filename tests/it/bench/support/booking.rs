@@ -190,46 +190,17 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
         at_once.run.wall,
         at_once.run.latency()
     );
-    s.add(
-        "booking: all at once over HTTP",
-        backend,
-        "bookings/s",
-        format!("{http:.0}"),
-        "",
-        None,
-    );
-    s.add(
-        "booking: all at once over HTTP",
-        backend,
+    let mut r = s.section("booking: all at once over HTTP", backend);
+    r.info("bookings/s", format!("{http:.0}"));
+    r.goal(
         "ratio HTTP/raw",
         format!("{ratio:.2}"),
         ">= 0.7",
-        Some(ratio >= 0.7),
+        ratio >= 0.7,
     );
-    s.add(
-        "booking: all at once over HTTP",
-        backend,
-        "latency",
-        latency_cell(&at_once.run.latency()),
-        "",
-        None,
-    );
-    s.add(
-        "booking: all at once over HTTP",
-        backend,
-        "errors",
-        errors.to_string(),
-        "0",
-        Some(errors == 0),
-    );
-    s.add(
-        "booking: all at once over HTTP",
-        backend,
-        "server peak memory",
-        format!("{:.0} MiB", at_once.peak_mib),
-        "",
-        None,
-    );
+    r.info("latency", latency_cell(&at_once.run.latency()));
+    r.errors(errors);
+    r.peak_memory(at_once.peak_mib);
     println!("  all at once: {}", at_once.cpu);
 
     // A constant arrival rate at the goal line (70% of the raw limit).
@@ -246,46 +217,17 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
         steady.run.wall
     );
     let figure = format!("{rate:.0}/s (0.7 x raw), {clients} clients");
-    s.add(
-        "booking: constant rate over HTTP",
-        backend,
-        "offered rate",
-        figure,
-        "",
-        None,
-    );
-    s.add(
-        "booking: constant rate over HTTP",
-        backend,
-        "bookings/s",
-        format!("{:.0}", steady.run.rate(201)),
-        "",
-        None,
-    );
-    s.add(
-        "booking: constant rate over HTTP",
-        backend,
+    let mut r = s.section("booking: constant rate over HTTP", backend);
+    r.info("offered rate", figure);
+    r.info("bookings/s", format!("{:.0}", steady.run.rate(201)));
+    r.goal(
         "latency",
         latency_cell(&lat),
         "p99 < 100 ms",
-        Some(lat.p99 < 100.0),
+        lat.p99 < 100.0,
     );
-    s.add(
-        "booking: constant rate over HTTP",
-        backend,
-        "errors",
-        errors.to_string(),
-        "0",
-        Some(errors == 0),
-    );
-    s.add(
-        "booking: constant rate over HTTP",
-        backend,
-        "server peak memory",
-        format!("{:.0} MiB", steady.peak_mib),
-        "",
-        None,
-    );
+    r.errors(errors);
+    r.peak_memory(steady.peak_mib);
     println!("  constant rate: {}", steady.cpu);
 }
 

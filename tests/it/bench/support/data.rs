@@ -223,17 +223,7 @@ pub async fn subscribe(
             while let Some(end) = buf.find("\n\n") {
                 let frame: String = buf[..end].to_string();
                 buf.drain(..end + 2);
-                let mut kind = None;
-                let mut data = String::new();
-                for line in frame.lines() {
-                    if let Some(k) = line.strip_prefix("event:") {
-                        kind = Some(k.trim().to_string());
-                    } else if let Some(d) = line.strip_prefix("data:") {
-                        data.push_str(d.trim());
-                    }
-                }
-                if let Some(kind) = kind {
-                    let v = serde_json::from_str(&data).unwrap_or(Value::String(data));
+                if let (Some(kind), v, _) = crate::common::sse_frame(&frame) {
                     got.push((at, kind, v));
                 }
             }

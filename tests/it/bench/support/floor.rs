@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{latency_cell, name, server, Summary, DPS};
+use super::{latency_cell, Summary, DPS};
 use crate::bench::support as b;
-use crate::common::{self, Backend, TestDb};
+use crate::common::{self, Backend};
 
 // Console: from an event to a subscribed console stream.
 
@@ -16,15 +16,10 @@ pub async fn console(backend: Backend, s: &mut Summary) {
     let consoles: usize = b::param("ANTRE_BENCH_CONSOLES", 50);
     let events: usize = b::param("ANTRE_BENCH_EVENTS", 100);
     let uploads: usize = b::param("ANTRE_BENCH_UPLOADS", 20);
-    println!(
-        "\n== console, {}: {consoles} consoles, {events} arrivals, {uploads} re-uploads",
-        name(backend)
-    );
-    let Some(tdb) = TestDb::create(backend) else {
+    let detail = format!("{consoles} consoles, {events} arrivals, {uploads} re-uploads");
+    let Some((tdb, app, now)) = b::started(backend, "console", &detail) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let (spv, agents, member) = {
         let db = b::open(&tdb, 2);
         let spv = b::staff_member(&db, "supervisor", Some(DPS), None, now);
@@ -172,36 +167,24 @@ pub async fn console(backend: Backend, s: &mut Summary) {
     println!("  arrival -> console: {arrivals}, missing {arrival_missing}");
     println!("  re-upload -> console: {reuploads}, missing {upload_missing}");
     let label = format!("console: event to {consoles} streams");
-    s.add(
-        &label,
-        backend,
+    let mut r = s.section(&label, backend);
+    r.goal(
         "arrival latency",
         latency_cell(&arrivals),
         "p99 < 1000 ms",
-        Some(arrivals.p99 < 1000.0 && arrival_missing == 0),
+        arrivals.p99 < 1000.0 && arrival_missing == 0,
     );
-    s.add(
-        &label,
-        backend,
+    r.goal(
         "re-upload latency",
         latency_cell(&reuploads),
         "p99 < 1000 ms",
-        Some(reuploads.p99 < 1000.0 && upload_missing == 0),
+        reuploads.p99 < 1000.0 && upload_missing == 0,
     );
-    s.add(
-        &label,
-        backend,
+    r.goal(
         "events missed",
         (arrival_missing + upload_missing).to_string(),
         "0",
-        Some(arrival_missing + upload_missing == 0),
+        arrival_missing + upload_missing == 0,
     );
-    s.add(
-        &label,
-        backend,
-        "server peak memory",
-        format!("{peak:.0} MiB"),
-        "",
-        None,
-    );
+    r.peak_memory(peak);
 }

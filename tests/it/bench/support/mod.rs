@@ -14,6 +14,8 @@ pub use data::*;
 pub use load::*;
 pub use probe::*;
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -52,6 +54,20 @@ pub fn server(db: &TestDb) -> TestApp {
     )
 }
 
+/// Announces a benchmark (`== what, backend: detail`) and starts the
+/// release server on a fresh database: the database, the server and the
+/// benchmark clock's now; `None` when the backend is unavailable.
+pub fn started(
+    backend: Backend,
+    what: &str,
+    detail: &str,
+) -> Option<(TestDb, TestApp, chrono::DateTime<chrono::Utc>)> {
+    println!("\n== {what}, {}: {detail}", name(backend));
+    let tdb = TestDb::create(backend)?;
+    let app = server(&tdb);
+    Some((tdb, app, clock()))
+}
+
 pub struct Summary {
     pub rows: Vec<Value>,
 }
@@ -69,6 +85,51 @@ impl Summary {
         println!("  {bench} / {} / {figure}: {value}", name(backend));
         self.rows
             .push(row(bench, name(backend), figure, value, goal, met));
+    }
+}
+
+impl Summary {
+    /// The rows of one benchmark on one backend.
+    pub fn section<'a>(&'a mut self, bench: &'a str, backend: Backend) -> Section<'a> {
+        Section {
+            summary: self,
+            bench,
+            backend,
+        }
+    }
+}
+
+/// The rows of one benchmark on one backend, added one figure at a time.
+pub struct Section<'a> {
+    summary: &'a mut Summary,
+    bench: &'a str,
+    backend: Backend,
+}
+
+impl Section<'_> {
+    /// A figure with no goal.
+    pub fn info(&mut self, figure: &str, value: String) {
+        self.summary
+            .add(self.bench, self.backend, figure, value, "", None);
+    }
+    /// A figure against its goal.
+    pub fn goal(&mut self, figure: &str, value: String, goal: &str, met: bool) {
+        self.summary
+            .add(self.bench, self.backend, figure, value, goal, Some(met));
+    }
+    /// A duration in seconds, to stay under `limit` seconds.
+    pub fn within(&mut self, figure: &str, took: Duration, limit: u64) {
+        let value = format!("{:.2} s", took.as_secs_f64());
+        let goal = format!("< {limit} s");
+        self.goal(figure, value, &goal, took < Duration::from_secs(limit));
+    }
+    /// Failed requests: none is the goal.
+    pub fn errors(&mut self, errors: usize) {
+        self.goal("errors", errors.to_string(), "0", errors == 0);
+    }
+    /// The server's peak memory.
+    pub fn peak_memory(&mut self, mib: f64) {
+        self.info("server peak memory", format!("{mib:.0} MiB"));
     }
 }
 

@@ -2,16 +2,16 @@
 //! clients, and the audit log at 1,000,000 entries.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use antre::app::booking::place_blocking;
 
 use super::booking::{placing, URL};
 use serde_json::json;
 
-use super::{latency_cell, name, server, Summary, DPS, TUESDAY};
+use super::{latency_cell, Summary, DPS, TUESDAY};
 use crate::bench::support as b;
-use crate::common::{self, Backend, TestDb};
+use crate::common::{self, Backend};
 
 // Collective batch.
 
@@ -35,12 +35,10 @@ fn batch_csv(n: u32) -> Vec<u8> {
 
 pub async fn collective(backend: Backend, s: &mut Summary) {
     let rows: u32 = b::param("ANTRE_BENCH_ROWS", 10_000);
-    println!("\n== collective batch, {}: {rows} rows", name(backend));
-    let Some(tdb) = TestDb::create(backend) else {
+    let Some((tdb, app, now)) = b::started(backend, "collective batch", &format!("{rows} rows"))
+    else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let db = b::open(&tdb, 2);
     let admin = b::staff_member(&db, "admin", None, None, now);
     let (st, v) = app
@@ -80,10 +78,9 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
     let peak_upload = b::peak_mib(app.pid());
     let started = Instant::now();
     let (st, v) = app
-        .post(
+        .act(
             &format!("/api/v1/collective/batches/{id}/submit"),
-            Some(&hr.token),
-            &json!({}),
+            &hr.token,
         )
         .await;
     let submit = started.elapsed();
@@ -91,29 +88,15 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
     assert_eq!(v["claims"].as_i64(), Some(i64::from(rows)), "{v}");
     let peak = b::peak_mib(app.pid());
     let label = format!("collective: {rows}-row batch");
-    s.add(
-        &label,
-        backend,
-        "validated and stored",
-        format!("{:.2} s", took.as_secs_f64()),
-        "< 2 s",
-        Some(took < Duration::from_secs(2)),
-    );
-    s.add(
-        &label,
-        backend,
+    let mut r = s.section(&label, backend);
+    r.within("validated and stored", took, 2);
+    r.info(
         "submitted (one claim per row)",
         format!("{:.2} s", submit.as_secs_f64()),
-        "",
-        None,
     );
-    s.add(
-        &label,
-        backend,
+    r.info(
         "server peak memory",
         format!("{peak_upload:.0} MiB upload, {peak:.0} MiB after submit"),
-        "",
-        None,
     );
 }
 
@@ -123,15 +106,10 @@ pub async fn collective(backend: Backend, s: &mut Summary) {
 pub async fn pages(backend: Backend, s: &mut Summary) {
     let clients: usize = b::param("ANTRE_BENCH_PAGE_CLIENTS", 200);
     let n: usize = b::param("ANTRE_BENCH_PAGE_REQUESTS", 4000);
-    println!(
-        "\n== pages, {}: {n} requests each, {clients} clients",
-        name(backend)
-    );
-    let Some(tdb) = TestDb::create(backend) else {
+    let detail = format!("{n} requests each, {clients} clients");
+    let Some((tdb, app, now)) = b::started(backend, "pages", &detail) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let (cs, claims) = {
         let db = b::open(&tdb, 2);
         let ids = super::booking::prepare_day(&db, 300);
@@ -169,38 +147,14 @@ pub async fn pages(backend: Backend, s: &mut Summary) {
             run.latency(),
             run.others(200)
         );
-        s.add(
-            label,
-            backend,
+        let mut r = s.section(label, backend);
+        r.info(
             &format!("pages/s at {clients} clients"),
             format!("{:.0}", run.rate(200)),
-            "",
-            None,
         );
-        s.add(
-            label,
-            backend,
-            "latency",
-            latency_cell(&run.latency()),
-            "",
-            None,
-        );
-        s.add(
-            label,
-            backend,
-            "errors",
-            errors.to_string(),
-            "0",
-            Some(errors == 0),
-        );
-        s.add(
-            label,
-            backend,
-            "server peak memory",
-            format!("{peak:.0} MiB"),
-            "",
-            None,
-        );
+        r.info("latency", latency_cell(&run.latency()));
+        r.errors(errors);
+        r.peak_memory(peak);
     }
 }
 
@@ -209,12 +163,9 @@ pub async fn pages(backend: Backend, s: &mut Summary) {
 
 pub async fn audit(backend: Backend, s: &mut Summary) {
     let entries: u64 = b::param("ANTRE_BENCH_AUDIT_ENTRIES", 1_000_000);
-    println!("\n== audit, {}: {entries} entries", name(backend));
-    let Some(tdb) = TestDb::create(backend) else {
+    let Some((tdb, app, now)) = b::started(backend, "audit", &format!("{entries} entries")) else {
         return;
     };
-    let app = server(&tdb);
-    let now = b::clock();
     let start = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
         .expect("start")
         .with_timezone(&chrono::Utc);
@@ -267,30 +218,14 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
     }
     let page = b::latency(lat);
     println!("  filtered page: {page}; {found} of 50 pages had entries");
-    let peak = b::peak_mib(app.pid());
     let label = format!("audit: {total} entries");
-    s.add(
-        &label,
-        backend,
-        "antre audit verify",
-        format!("{:.2} s", verify.as_secs_f64()),
-        "< 3 s",
-        Some(verify < Duration::from_secs(3)),
-    );
-    s.add(
-        &label,
-        backend,
+    let mut r = s.section(&label, backend);
+    r.within("antre audit verify", verify, 3);
+    r.goal(
         "filtered page (branch, day)",
         latency_cell(&page),
         "p99 < 100 ms",
-        Some(page.p99 < 100.0),
+        page.p99 < 100.0,
     );
-    s.add(
-        &label,
-        backend,
-        "server peak memory",
-        format!("{peak:.0} MiB"),
-        "",
-        None,
-    );
+    r.peak_memory(b::peak_mib(app.pid()));
 }
