@@ -8,9 +8,8 @@ use std::sync::Arc;
 use actix_multipart::Multipart;
 use actix_web::web::{Form, Path, Query};
 use actix_web::HttpResponse;
-use serde::Deserialize;
 
-use super::{redirect, PageCtx, Rendering};
+use super::{redirect, Flash, PageCtx, Rendering};
 use crate::app::collective::{
     self as app, batch, documents, explanation, hr_of, representatives, stored_errors,
     MAX_BATCH_BYTES,
@@ -24,18 +23,10 @@ use crate::web::auth::Identity;
 use crate::web::extract::CsrfForm;
 use crate::web::files::{read_upload, UploadForm};
 
-#[derive(Deserialize)]
-pub struct Flash {
-    pub done: Option<String>,
-    pub error: Option<String>,
-}
-
-/// Only catalog codes from the query are shown, never raw text.
-fn flash_error(ctx: &PageCtx, code: Option<&str>) -> Option<String> {
-    code.filter(|c| crate::i18n::has(c)).map(|c| {
-        ctx.t(c)
-            .replace("{max_mb}", &(MAX_BATCH_BYTES >> 20).to_string())
-    })
+/// The refusal shown on a page with an upload form.
+fn flash_error(ctx: &PageCtx, q: &Flash) -> Option<String> {
+    let max_mb = (MAX_BATCH_BYTES >> 20).to_string();
+    q.error_key().map(|c| ctx.t(c).replace("{max_mb}", &max_mb))
 }
 
 pub async fn home(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
@@ -51,7 +42,7 @@ pub async fn home(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
                 history: &file.history,
                 batches: &file.batches,
                 flash: q.done.as_deref(),
-                error: flash_error(&ctx, q.error.as_deref()),
+                error: flash_error(&ctx, &q),
                 max_mb: MAX_BATCH_BYTES >> 20,
             },
         );
@@ -156,7 +147,7 @@ async fn render_batch(
             staff: staff_view,
             letter: report.letter.as_ref(),
             flash: q.done.as_deref(),
-            error: flash_error(ctx, q.error.as_deref()),
+            error: flash_error(ctx, q),
         },
     );
     Ok(ctx.ok(ctx.t("batch_title"), body))

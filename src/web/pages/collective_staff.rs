@@ -8,7 +8,7 @@ use actix_web::web::{Form, Path, Query};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
-use super::{redirect, PageCtx};
+use super::{redirect, Flash, PageCtx};
 use crate::app::collective::{self as app, representatives};
 use crate::app::error::AppError;
 use crate::domain::role::Role;
@@ -17,11 +17,6 @@ use crate::web::extract::CsrfForm;
 
 /// Most batches listed.
 const LIST_LIMIT: i64 = 200;
-
-#[derive(Deserialize)]
-pub struct Flash {
-    pub done: Option<String>,
-}
 
 pub async fn batches(ctx: PageCtx) -> HttpResponse {
     ctx.page(async {

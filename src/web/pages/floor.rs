@@ -7,7 +7,7 @@ use actix_web::web::{Form, Path, Query};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
-use super::{redirect, PageCtx};
+use super::{redirect, Flash, PageCtx};
 use crate::app::error::AppError;
 use crate::app::floor::{self as app, console, devices};
 use crate::app::Status;
@@ -103,16 +103,11 @@ pub async fn board(ctx: PageCtx, path: Path<String>) -> HttpResponse {
     .await
 }
 
-#[derive(Deserialize)]
-pub struct ConsoleQuery {
-    pub error: Option<String>,
-}
-
-pub async fn console(ctx: PageCtx, q: Query<ConsoleQuery>) -> HttpResponse {
+pub async fn console(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
     ctx.page(async {
         ctx.who()?;
         let c = console::console(&ctx.app()).await?;
-        let error = q.error.as_deref().filter(|e| crate::i18n::has(e));
+        let error = q.error_key();
         let body = view::console(
             &ctx.frame(),
             &view::Console {

@@ -19,6 +19,7 @@ use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use maud::{html, Markup};
+use serde::Deserialize;
 
 use super::auth::{identify, Identity};
 use super::{csrf, lang, State};
@@ -119,6 +120,22 @@ async fn rtc_js() -> HttpResponse {
 
 async fn favicon() -> HttpResponse {
     asset("image/svg+xml", 86400, layout::favicon())
+}
+
+/// What the last form post left to show, from the query: `done` names
+/// what succeeded, `error` is a refusal's code.
+#[derive(Debug, Default, Deserialize)]
+pub struct Flash {
+    pub done: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Flash {
+    /// The error code when it is one of the catalog's: only those are
+    /// shown, never raw query text.
+    pub fn error_key(&self) -> Option<&str> {
+        self.error.as_deref().filter(|c| crate::i18n::has(c))
+    }
 }
 
 /// A page being made: what a handler awaits before it renders.

@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{redirect, PageCtx};
+use super::{redirect, Flash, PageCtx};
 use crate::app::admin;
 use crate::app::claims as app_claims;
 use crate::app::dossier;
@@ -21,8 +21,8 @@ use crate::web::auth::Identity;
 pub struct DashQuery {
     pub branch: Option<String>,
     pub date: Option<String>,
-    pub done: Option<String>,
-    pub error: Option<String>,
+    #[serde(flatten)]
+    pub flash: Flash,
 }
 
 pub async fn dashboard(ctx: PageCtx, q: Query<DashQuery>) -> HttpResponse {
@@ -97,8 +97,8 @@ pub async fn dashboard(ctx: PageCtx, q: Query<DashQuery>) -> HttpResponse {
                 branch: branch.as_ref(),
                 company: company.as_ref(),
                 day: day.as_ref(),
-                flash: q.done.as_deref(),
-                error: q.error.as_deref(),
+                flash: q.flash.done.as_deref(),
+                error: q.flash.error.as_deref(),
             },
         );
         Ok(ctx.ok(ctx.t("staff_title"), body))
@@ -146,14 +146,8 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-#[derive(Deserialize)]
-pub struct ReviewQuery {
-    pub done: Option<String>,
-    pub error: Option<String>,
-}
-
 /// One claim's dossier for review.
-pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<ReviewQuery>) -> HttpResponse {
+pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<Flash>) -> HttpResponse {
     ctx.page(async {
         let who = ctx.who()?.clone();
         if !matches!(who, Identity::Staff { .. }) {
@@ -165,11 +159,7 @@ pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<ReviewQuery>) 
             can_review,
         } = dossier::for_review(&ctx.app(), path.into_inner()).await?;
         let today = ctx.state.clock.now().date_naive();
-        let error = q
-            .error
-            .as_deref()
-            .filter(|code| crate::i18n::has(code))
-            .map(|code| ctx.t(code).to_string());
+        let error = q.error_key().map(|code| ctx.t(code).to_string());
         let body = crate::views::review::review(
             &ctx.frame(),
             &crate::views::review::Review {
