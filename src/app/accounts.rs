@@ -1,11 +1,19 @@
-//! Participants' accounts: registration.
+//! Accounts: participants' registration, and signing in and out (with
+//! throttling per account and per address, and the verification-log
+//! entry of every attempt). Tokens and cookies are the web layer's.
 
-use crate::app::error::AppError;
+use chrono::Duration;
+
+use crate::app::error::{AppError, AppResult, Status};
 use crate::app::Ctx;
+use crate::db::audit::{self, Actor, Subject};
+use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::run;
+use crate::db::staff::{self, Staff};
+use crate::domain::role::Role;
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
-use crate::infra::crypto;
+use crate::infra::crypto::{self, SESSION_TTL_SECS};
 
 /// What someone typed to register.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -77,4 +85,211 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
         Err(Conflict::Nik) => Err(vec![AppError::conflict("nik_taken").field("nik")]),
         Err(Conflict::Email) => Err(vec![AppError::conflict("email_taken").field("email")]),
     }
+}
+
+/// Failed sign-ins allowed per account, and per client address, within
+/// [`THROTTLE_WINDOW_MINUTES`] before further attempts are refused.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// Which accounts a sign-in form may open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Participants,
+    Staff,
+    Any,
+}
+
+impl Audience {
+    fn name(self) -> &'static str {
+        match self {
+            Audience::Participants => "participants",
+            Audience::Staff => "staff",
+            Audience::Any => "any",
+        }
+    }
+}
+
+/// The account a database session belongs to.
+#[derive(Clone, Debug)]
+pub enum Account {
+    Participant(i64),
+    /// A staff account whose role is known.
+    Staff(Staff),
+}
+
+impl Account {
+    /// The account as the actor of its audit entries (with the request's
+    /// address and id from `base`), and what the entry is about.
+    fn actor(&self, base: &Actor) -> (Actor, Subject) {
+        let (id, role, branch) = match self {
+            Account::Participant(id) => (*id, Role::Participant.as_str(), None),
+            Account::Staff(s) => (s.id, s.role.as_str(), s.branch_code.clone()),
+        };
+        let actor = Actor {
+            id: Some(id),
+            role: role.to_string(),
+            branch: branch.clone(),
+            ..base.clone()
+        };
+        let subject = Subject {
+            participant_id: matches!(self, Account::Participant(_)).then_some(id),
+            branch_code: branch,
+            ..Default::default()
+        };
+        (actor, subject)
+    }
+}
+
+/// A database session opened by a sign-in.
+pub struct Session {
+    pub sid: String,
+    pub account: Account,
+}
+
+/// Checks the throttle, the password (off the async threads), records the
+/// attempt and opens a database session with its `signed_in` entry. A
+/// refusal is recorded as `sign_in_failed`, with the typed identifier
+/// masked (people type passwords into the email field) and the reason.
+/// `channel` is `api` or `page`; the address is the actor's.
+pub async fn sign_in(
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+    audience: Audience,
+    channel: &'static str,
+) -> AppResult<Session> {
+    let details = serde_json::json!({"channel": channel, "audience": audience.name()});
+    let result = open_session(ctx, email, password, audience, details.clone()).await;
+    match result {
+        Ok(s) => Ok(s),
+        // Attempts the throttle refuses cost no password check, so they
+        // come fast: logging each would let one address flood the chain
+        // (every entry is a serialized, synced write). The failures that
+        // set the throttle off are in the log.
+        Err(e) if e.code == "rate_limited" => Err(e),
+        Err(e) => {
+            let mut details = details;
+            details["identifier"] = audit::mask_identifier(email).into();
+            details["reason"] = e.code.into();
+            let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
+            let written = run(&ctx.db, move |db| {
+                db.write(|c| {
+                    let subject = Subject::default();
+                    audit::record(c, now, &actor, "sign_in_failed", &subject, details)
+                })
+            })
+            .await;
+            if let Err(w) = written {
+                tracing::error!("cannot record a failed sign-in: {w}");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn open_session(
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+    audience: Audience,
+    details: serde_json::Value,
+) -> AppResult<Session> {
+    let email = email.trim().to_lowercase();
+    let password = password.to_string();
+    let base = ctx.actor.clone();
+    let ip = base.ip.clone().unwrap_or_else(|| "unknown".into());
+    let ts = ctx.clock.now_naive();
+    let since = ts - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let _permit = crypto::hashing_permit().await;
+    run(&ctx.db, move |db| -> AppResult<Option<Session>> {
+        // The attempt takes its place in line (recorded as a failure)
+        // before the password is checked, so simultaneous guesses count
+        // against each other instead of all seeing a clean slate.
+        let attempt = db.write(|c| -> AppResult<i64> {
+            let id = sessions::begin_attempt(c, &email, &ip, ts)?;
+            let (acct, addr) = sessions::failures_before(c, id, &email, &ip, since)?;
+            if acct >= MAX_FAILURES_PER_ACCOUNT || addr >= MAX_FAILURES_PER_ADDRESS {
+                // A refused attempt is not a guess: it must not prolong
+                // the lock-out.
+                sessions::forget_attempt(c, id)?;
+                return Err(AppError::rate_limited());
+            }
+            Ok(id)
+        })?;
+        let (p, s) = db.read(|c| -> AppResult<_> {
+            let p = match audience {
+                Audience::Staff => None,
+                _ => participants::find_by_email(c, &email)?,
+            };
+            let s = match audience {
+                Audience::Participants => None,
+                _ => staff::find_by_email(c, &email)?.filter(|s| s.active),
+            };
+            Ok((p, s))
+        })?;
+        if p.is_none() && s.is_none() {
+            // Same work as a real check, so timing does not tell which
+            // emails have accounts.
+            let _ = crypto::verify_password(crypto::dummy_hash(), &password);
+        }
+        let p = p.filter(|p| crypto::verify_password(&p.password_hash, &password));
+        let s = if p.is_none() {
+            s.filter(|s| crypto::verify_password(&s.password_hash, &password))
+        } else {
+            None
+        };
+        if p.is_none() && s.is_none() {
+            return Ok(None);
+        }
+        let sid = crypto::random_token(24);
+        db.write(|c| -> AppResult<Option<Session>> {
+            sessions::mark_success(c, attempt)?;
+            sessions::create(
+                c,
+                &AuthSession {
+                    id: sid.clone(),
+                    participant_id: p.as_ref().map(|p| p.id),
+                    staff_id: s.as_ref().map(|s| s.id),
+                    created_at: ts,
+                    expires_at: ts + Duration::seconds(SESSION_TTL_SECS),
+                    revoked_at: None,
+                },
+            )?;
+            let account = match (p, s) {
+                (Some(p), _) => Some(Account::Participant(p.id)),
+                (None, Some(s)) => Role::parse(&s.role).map(|_| Account::Staff(s)),
+                (None, None) => None,
+            };
+            let Some(account) = account else {
+                return Ok(None);
+            };
+            // No sign-in without its entry: both commit together.
+            let (actor, subject) = account.actor(&base);
+            audit::record(c, ts, &actor, "signed_in", &subject, details)?;
+            Ok(Some(Session { sid, account }))
+        })
+    })
+    .await?
+    .ok_or_else(|| AppError::new(Status::Unauthenticated, "invalid_credentials"))
+}
+
+/// Ends a database session: its tokens stop working at once.
+pub async fn sign_out(ctx: &Ctx, sid: String) -> AppResult<()> {
+    let now = ctx.clock.now_naive();
+    run(&ctx.db, move |db| {
+        db.write(|c| sessions::revoke(c, &sid, now))
+    })
+    .await?;
+    Ok(())
+}
+
+/// The participant's own account (the profile the API shows).
+pub async fn participant(ctx: &Ctx, id: i64) -> AppResult<Participant> {
+    run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> { Ok(participants::find(c, id)?) })
+    })
+    .await?
+    .ok_or_else(AppError::unauthenticated)
 }

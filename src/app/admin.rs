@@ -1,9 +1,14 @@
-//! Administration: staff accounts made by an operator (`antre user add`).
-//! The account and its audit entry are written in one transaction.
+//! Administration: staff accounts made by an operator (`antre user add`),
+//! session capacity, and companies. Each change and its audit entry are
+//! written in one transaction.
 
+use crate::app::dossier::require_staff;
+use crate::app::error::{AppError, AppResult};
 use crate::app::Ctx;
 use crate::db::audit::{self, Subject};
-use crate::db::{branches, participants, staff, DbError};
+use crate::db::branches::{Branch, Slot};
+use crate::db::staff::Company;
+use crate::db::{branches, participants, run, staff, DbError};
 use crate::domain::email::Email;
 use crate::domain::role::Role;
 
@@ -87,4 +92,129 @@ pub fn add_staff(ctx: &Ctx, new: NewStaffAccount) -> Result<staff::Staff, String
         .map_err(err)?;
         Ok(created)
     })
+}
+
+/// Changes a session's capacity (admin, or the supervisor of its branch):
+/// the slot and its branch. Lowering it below the seats already booked is
+/// refused.
+pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResult<(Slot, Branch)> {
+    require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
+    if !(0..=1000).contains(&capacity) {
+        return Err(AppError::unprocessable("invalid_capacity").field("capacity"));
+    }
+    let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<_> {
+            let slot = branches::find_slot(c, slot_id)?
+                .ok_or_else(|| AppError::not_found("slot_not_found"))?;
+            if !covers_branch(&actor, &slot.branch_code) {
+                return Err(AppError::not_found("slot_not_found"));
+            }
+            let changed = match branches::set_capacity(c, slot_id, capacity)? {
+                Some((s, true)) => s,
+                Some((_, false)) => {
+                    return Err(AppError::conflict("capacity_below_booked").field("capacity"))
+                }
+                None => return Err(AppError::not_found("slot_not_found")),
+            };
+            audit::record(
+                c,
+                now,
+                &actor,
+                "slot_capacity_changed",
+                &Subject {
+                    branch_code: Some(changed.branch_code.clone()),
+                    ..Default::default()
+                },
+                serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
+            )?;
+            let branch = branches::find(c, &changed.branch_code)?
+                .ok_or_else(|| AppError::not_found("slot_not_found"))?;
+            Ok((changed, branch))
+        })
+    })
+    .await
+}
+
+/// Admins see every branch; supervisors only their own.
+fn covers_branch(actor: &audit::Actor, branch: &str) -> bool {
+    match Role::parse(&actor.role) {
+        Some(Role::Admin) => true,
+        Some(Role::Supervisor) => actor.branch.as_deref() == Some(branch),
+        _ => false,
+    }
+}
+
+/// A company to register, as typed.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CompanyRequest)]
+pub struct NewCompany {
+    /// Company registration number at BPJS Ketenagakerjaan.
+    pub npp: String,
+    pub name: String,
+    pub headcount: i32,
+    pub address: Option<String>,
+    /// The branch that serves the company's collective claims (optional).
+    pub branch_code: Option<String>,
+}
+
+/// Registers a company (admin) with the first entry of its headcount
+/// history.
+pub async fn create_company(ctx: &Ctx, new: NewCompany) -> AppResult<Company> {
+    require_staff(&ctx.actor, &[Role::Admin])?;
+    let npp = new.npp.trim().to_uppercase();
+    if npp.len() < 4 || npp.len() > 20 || !npp.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::unprocessable("invalid_npp").field("npp"));
+    }
+    let name = new.name.trim().to_string();
+    if name.chars().count() < 2 || name.chars().count() > 200 {
+        return Err(AppError::unprocessable("invalid_company_name").field("name"));
+    }
+    if !(0..=10_000_000).contains(&new.headcount) {
+        return Err(AppError::unprocessable("invalid_headcount").field("headcount"));
+    }
+    let branch_code = new
+        .branch_code
+        .as_deref()
+        .map(|b| b.trim().to_uppercase())
+        .filter(|b| !b.is_empty());
+    let company = Company {
+        npp,
+        name,
+        address: new.address.unwrap_or_default().trim().to_string(),
+        headcount: new.headcount,
+        created_at: ctx.clock.now_naive(),
+        branch_code,
+    };
+    let (admin_id, today) = (ctx.actor.id, ctx.clock.now().date_naive());
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Company> {
+            if let Some(b) = &company.branch_code {
+                if branches::find(c, b)?.is_none() {
+                    return Err(AppError::unprocessable("branch_not_found").field("branch_code"));
+                }
+            }
+            if staff::find_company(c, &company.npp)?.is_some() {
+                return Err(AppError::conflict("company_exists").field("npp"));
+            }
+            staff::insert_company(c, &company).map_err(|e| {
+                if e.is_unique_violation() {
+                    AppError::conflict("company_exists").field("npp")
+                } else {
+                    AppError::from(e)
+                }
+            })?;
+            // The first entry of the headcount history.
+            crate::db::collective::set_headcount(
+                c,
+                &company.npp,
+                company.headcount,
+                today,
+                admin_id,
+                company.created_at,
+            )?;
+            Ok(company)
+        })
+    })
+    .await
 }

@@ -1,6 +1,6 @@
 //! Who is calling: a bearer token (API clients) or the session cookie
-//! (browser pages), both JWTs naming a database session. Sign-in with rate
-//! limiting per account and per address.
+//! (browser pages), both JWTs naming a database session; sign-in (its rules
+//! are `app::accounts`) issues them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,22 +10,17 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{DateTime, Duration, Utc};
 
 use super::{AppState, State};
+pub use crate::app::accounts::Audience;
+use crate::app::accounts::{self, Account, Session};
 use crate::app::error::AppError;
 use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::{participants, run, staff};
 use crate::domain::role::Role;
-use crate::infra::crypto::{
-    self as creds, TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS,
-};
+use crate::infra::crypto::{TokenClaims, AUDIENCE, ISSUER, SESSION_TTL_SECS, TOKEN_TTL_SECS};
 
 pub const SESSION_COOKIE: &str = "antre_session";
 /// A kiosk's or booth computer's device credential.
 pub const DEVICE_COOKIE: &str = "antre_device";
-/// Failed sign-ins allowed per account, and per client address, within
-/// [`THROTTLE_WINDOW_MINUTES`] before further attempts are refused.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 #[derive(Clone, Debug)]
 pub enum Identity {
@@ -63,6 +58,14 @@ impl Identity {
         match self {
             Identity::Participant { sid, .. } | Identity::Staff { sid, .. } => sid,
             Identity::Device { .. } => "",
+        }
+    }
+
+    /// An HR account's company.
+    pub fn company(&self) -> Option<&str> {
+        match self {
+            Identity::Staff { company, .. } => company.as_deref(),
+            _ => None,
         }
     }
 
@@ -108,6 +111,11 @@ pub enum TokenSource {
 /// A renewed session cookie the response should carry.
 #[derive(Clone)]
 pub struct RenewCookie(pub Cookie<'static>);
+
+/// The device token this browser holds, if any.
+pub fn device_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string())
+}
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
@@ -221,18 +229,9 @@ fn resolve_subject(
                 sid: session.id.clone(),
             }))
         }
-        "s" if session.staff_id == Some(id) => {
-            Ok(staff::find(c, id)?.filter(|s| s.active).and_then(|s| {
-                Role::parse(&s.role).map(|role| Identity::Staff {
-                    id: s.id,
-                    role,
-                    name: s.name,
-                    branch: s.branch_code,
-                    company: s.company_npp,
-                    sid: session.id.clone(),
-                })
-            }))
-        }
+        "s" if session.staff_id == Some(id) => Ok(staff::find(c, id)?
+            .filter(|s| s.active)
+            .and_then(|s| Identity::staff(s, session.id.clone()))),
         _ => Ok(None),
     }
 }
@@ -261,123 +260,54 @@ pub fn issue_token(
     Ok((token, exp))
 }
 
-/// Which accounts a sign-in form may open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    Participants,
-    Staff,
-    Any,
-}
-
+/// A signed-in account with its bearer token.
 pub struct SignedIn {
     pub identity: Identity,
     pub token: String,
     pub expires_at: DateTime<Utc>,
 }
 
-/// Checks the throttle, the password (off the async threads), records the
-/// attempt and opens a database session.
+impl Identity {
+    /// A signed-in staff member (`None` for an unknown role).
+    fn staff(s: staff::Staff, sid: String) -> Option<Identity> {
+        Role::parse(&s.role).map(|role| Identity::Staff {
+            id: s.id,
+            role,
+            name: s.name,
+            branch: s.branch_code,
+            company: s.company_npp,
+            sid,
+        })
+    }
+
+    fn of_session(s: Session) -> Option<Identity> {
+        match s.account {
+            Account::Participant(id) => Some(Identity::Participant { id, sid: s.sid }),
+            Account::Staff(row) => Identity::staff(row, s.sid),
+        }
+    }
+}
+
+/// Signs in through [`accounts::sign_in`] (throttled and audited) and
+/// issues the session's token. `channel` is `api` or `page`.
 pub async fn sign_in(
     state: &AppState,
+    req: &HttpRequest,
     email: &str,
     password: &str,
-    ip: &str,
     audience: Audience,
+    channel: &'static str,
 ) -> Result<SignedIn, AppError> {
-    let email = email.trim().to_lowercase();
-    let password = password.to_string();
-    let ip = ip.to_string();
-    let now = state.clock.now();
-    let since = now.naive_utc() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let _permit = creds::hashing_permit().await;
-    let identity = run(&state.db, move |db| -> Result<Option<Identity>, AppError> {
-        let ts = now.naive_utc();
-        // The attempt takes its place in line (recorded as a failure)
-        // before the password is checked, so simultaneous guesses count
-        // against each other instead of all seeing a clean slate.
-        let attempt = db.write(|c| -> Result<i64, AppError> {
-            let id = sessions::begin_attempt(c, &email, &ip, ts)?;
-            let (acct, addr) = sessions::failures_before(c, id, &email, &ip, since)?;
-            if acct >= MAX_FAILURES_PER_ACCOUNT || addr >= MAX_FAILURES_PER_ADDRESS {
-                // A refused attempt is not a guess: it must not prolong
-                // the lock-out.
-                sessions::forget_attempt(c, id)?;
-                return Err(AppError::rate_limited());
-            }
-            Ok(id)
-        })?;
-        let (p, s) = db.read(|c| -> Result<_, AppError> {
-            let p = match audience {
-                Audience::Staff => None,
-                _ => participants::find_by_email(c, &email)?,
-            };
-            let s = match audience {
-                Audience::Participants => None,
-                _ => staff::find_by_email(c, &email)?.filter(|s| s.active),
-            };
-            Ok((p, s))
-        })?;
-        if p.is_none() && s.is_none() {
-            // Same work as a real check, so timing does not tell which
-            // emails have accounts.
-            let _ = creds::verify_password(creds::dummy_hash(), &password);
-        }
-        let p = p.filter(|p| creds::verify_password(&p.password_hash, &password));
-        let s = if p.is_none() {
-            s.filter(|s| creds::verify_password(&s.password_hash, &password))
-        } else {
-            None
-        };
-        if p.is_none() && s.is_none() {
-            return Ok(None);
-        }
-        let sid = creds::random_token(24);
-        db.write(|c| -> Result<Option<Identity>, AppError> {
-            sessions::mark_success(c, attempt)?;
-            let session = AuthSession {
-                id: sid.clone(),
-                participant_id: p.as_ref().map(|p| p.id),
-                staff_id: s.as_ref().map(|s| s.id),
-                created_at: ts,
-                expires_at: ts + Duration::seconds(SESSION_TTL_SECS),
-                revoked_at: None,
-            };
-            sessions::create(c, &session)?;
-            Ok(match (&p, &s) {
-                (Some(p), _) => Some(Identity::Participant {
-                    id: p.id,
-                    sid: sid.clone(),
-                }),
-                (None, Some(s)) => Role::parse(&s.role).map(|role| Identity::Staff {
-                    id: s.id,
-                    role,
-                    name: s.name.clone(),
-                    branch: s.branch_code.clone(),
-                    company: s.company_npp.clone(),
-                    sid: sid.clone(),
-                }),
-                (None, None) => None,
-            })
-        })
-    })
-    .await?
-    .ok_or_else(|| AppError::new(crate::app::Status::Unauthenticated, "invalid_credentials"))?;
-    let (token, expires_at) = issue_token(state, &identity, now)?;
+    let ctx = super::extract::ctx(state, None, req);
+    let session = accounts::sign_in(&ctx, email, password, audience, channel).await?;
+    let identity = Identity::of_session(session)
+        .ok_or_else(|| AppError::internal("a session of an unknown role"))?;
+    let (token, expires_at) = issue_token(state, &identity, ctx.clock.now())?;
     Ok(SignedIn {
         identity,
         token,
         expires_at,
     })
-}
-
-pub async fn sign_out(state: &AppState, identity: &Identity) -> Result<(), AppError> {
-    let sid = identity.sid().to_string();
-    let now = state.clock.now_naive();
-    run(&state.db, move |db| {
-        db.write(|c| sessions::revoke(c, &sid, now))
-    })
-    .await?;
-    Ok(())
 }
 
 /// Extractor for handlers that need a signed-in caller (401 otherwise).
@@ -403,18 +333,5 @@ impl FromRequest for Authenticated {
             }
             Ok(Authenticated(identity, source))
         })
-    }
-}
-
-/// Extractor for pages: the caller if signed in.
-pub struct MaybeSignedIn(pub Option<Identity>);
-
-impl FromRequest for MaybeSignedIn {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { Ok(MaybeSignedIn(identify(&req).await?.map(|(i, _)| i))) })
     }
 }

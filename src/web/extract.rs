@@ -1,13 +1,20 @@
 //! What handlers take from a request besides its body: the one way to
-//! build the audit actor (who, from which address, in which request) and
-//! the use-case context around it.
+//! build the audit actor (who, from which address, in which request), the
+//! use-case context around it ([`Api`] for signed-in API callers,
+//! [`Public`] for anyone), and the CSRF field of a form.
 
-use actix_web::HttpRequest;
+use std::future::Future;
+use std::pin::Pin;
 
+use actix_web::{FromRequest, HttpRequest};
+use serde::Deserialize;
+
+use crate::app::error::AppError;
 use crate::app::Ctx;
 use crate::db::audit::Actor;
-use crate::web::auth::Identity;
-use crate::web::{client_ip, AppState};
+use crate::i18n::Lang;
+use crate::web::auth::{Authenticated, Identity};
+use crate::web::{client_ip, lang, AppState, State};
 
 /// The request id the `request_id` middleware settled on.
 pub fn request_id(req: &HttpRequest) -> Option<String> {
@@ -48,4 +55,76 @@ pub fn ctx(state: &AppState, who: Option<&Identity>, req: &HttpRequest) -> Ctx {
         actor(who, req),
         state.settings.clone(),
     )
+}
+
+/// The application state of a request.
+pub fn state(req: &HttpRequest) -> Result<State, AppError> {
+    req.app_data::<State>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("application state missing"))
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// A signed-in API caller (401 otherwise; cookie-authenticated writes
+/// need CSRF proof) with the use-case context of the request, acting as
+/// the caller, and the caller's language.
+pub struct Api {
+    pub who: Identity,
+    pub ctx: Ctx,
+    pub lang: Lang,
+    pub state: State,
+}
+
+impl Api {
+    /// An HR account's company (collective use cases need it).
+    pub fn company(&self) -> Option<&str> {
+        self.who.company()
+    }
+}
+
+impl FromRequest for Api {
+    type Error = AppError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let who = Authenticated::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let Authenticated(who, _) = who.await?;
+            let state = state(&req)?;
+            Ok(Api {
+                ctx: ctx(&state, Some(&who), &req),
+                lang: lang::of_request(&req),
+                who,
+                state,
+            })
+        })
+    }
+}
+
+/// Any API caller, signed in or not: the use-case context with an
+/// anonymous actor (public reads: branches, sessions, the board).
+pub struct Public {
+    pub ctx: Ctx,
+    pub state: State,
+}
+
+impl FromRequest for Public {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(state(req).map(|state| Public {
+            ctx: ctx(&state, None, req),
+            state,
+        }))
+    }
+}
+
+/// A page form that carries nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
 }

@@ -3,6 +3,7 @@
 //! instance's Server-Sent-Event streams. Because the source is the shared
 //! database, a change made through another instance reaches every screen.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use actix_web::web::Bytes;
@@ -17,10 +18,52 @@ const LOOKBACK: i64 = 256;
 /// How many sent ids are remembered to skip them on the next polls.
 const SEEN_MAX: usize = 2048;
 
-#[derive(Debug, Clone)]
+/// Where a poller of an id-ordered table stands. On PostgreSQL ids are
+/// handed out before commit, so a lower id can become visible after a
+/// higher one: every poll looks back over a window of ids and skips those
+/// already passed on.
+pub struct Cursor {
+    last: i64,
+    seen: VecDeque<i64>,
+    remember: usize,
+}
+
+impl Cursor {
+    /// A cursor after `last`, remembering up to `remember` ids.
+    pub fn new(last: i64, remember: usize) -> Self {
+        Self {
+            last,
+            seen: VecDeque::new(),
+            remember,
+        }
+    }
+
+    /// The id to read after.
+    pub fn from(&self) -> i64 {
+        (self.last - LOOKBACK).max(0)
+    }
+
+    /// Is `id` news? Then it is remembered as passed on.
+    pub fn take(&mut self, id: i64) -> bool {
+        if id <= self.last && self.seen.contains(&id) {
+            return false;
+        }
+        self.last = self.last.max(id);
+        self.seen.push_back(id);
+        if self.seen.len() > self.remember {
+            self.seen.pop_front();
+        }
+        true
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = floor_events)]
 pub struct FloorEvent {
     pub id: i64,
+    #[diesel(column_name = branch_code)]
     pub branch: String,
+    #[diesel(column_name = agent_id)]
     pub agent: Option<i64>,
     pub kind: String,
     pub payload: String,
@@ -48,28 +91,12 @@ fn newest(db: &Db) -> Result<i64, DbError> {
 
 fn after(db: &Db, id: i64) -> Result<Vec<FloorEvent>, DbError> {
     db.read(|c| -> Result<_, DbError> {
-        let rows: Vec<(i64, String, Option<i64>, String, String)> = floor_events::table
+        Ok(floor_events::table
             .filter(floor_events::id.gt(id))
             .order(floor_events::id.asc())
             .limit(2000)
-            .select((
-                floor_events::id,
-                floor_events::branch_code,
-                floor_events::agent_id,
-                floor_events::kind,
-                floor_events::payload,
-            ))
-            .load(c)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, branch, agent, kind, payload)| FloorEvent {
-                id,
-                branch,
-                agent,
-                kind,
-                payload,
-            })
-            .collect())
+            .select(FloorEvent::as_select())
+            .load(c)?)
     })
 }
 
@@ -79,38 +106,27 @@ pub fn start(db: Db) -> Live {
     let live = Live { tx: tx.clone() };
     actix_web::rt::spawn(async move {
         let start_db = db.clone();
-        let mut last = actix_web::rt::task::spawn_blocking(move || newest(&start_db))
+        let last = actix_web::rt::task::spawn_blocking(move || newest(&start_db))
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or(0);
-        // On PostgreSQL ids are handed out before commit, so a lower id can
-        // become visible after a higher one: every poll looks back over a
-        // window of ids and skips those already sent.
-        let mut seen: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
+        let mut cursor = Cursor::new(last, SEEN_MAX);
         // What happened before this instance started is not news.
         let d = db.clone();
-        let cursor = (last - LOOKBACK).max(0);
-        if let Ok(Ok(events)) = actix_web::rt::task::spawn_blocking(move || after(&d, cursor)).await
-        {
-            seen.extend(events.iter().map(|e| e.id));
-            last = events.iter().map(|e| e.id).max().unwrap_or(last).max(last);
+        let from = cursor.from();
+        if let Ok(Ok(events)) = actix_web::rt::task::spawn_blocking(move || after(&d, from)).await {
+            for e in &events {
+                cursor.take(e.id);
+            }
         }
         loop {
             actix_web::rt::time::sleep(Duration::from_millis(200)).await;
             let d = db.clone();
-            let cursor = (last - LOOKBACK).max(0);
-            match actix_web::rt::task::spawn_blocking(move || after(&d, cursor)).await {
+            let from = cursor.from();
+            match actix_web::rt::task::spawn_blocking(move || after(&d, from)).await {
                 Ok(Ok(events)) => {
-                    for e in events {
-                        if e.id <= last && seen.contains(&e.id) {
-                            continue;
-                        }
-                        last = last.max(e.id);
-                        seen.push_back(e.id);
-                        if seen.len() > SEEN_MAX {
-                            seen.pop_front();
-                        }
+                    for e in events.into_iter().filter(|e| cursor.take(e.id)) {
                         let _ = tx.send(e);
                     }
                 }

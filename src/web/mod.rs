@@ -1,11 +1,21 @@
 //! HTTP: the JSON API (`api/`), the server-rendered pages (`pages/`), and
 //! what they share: application state, authentication, CSRF and language.
 
+/// Adds routes to `$to` (a `ServiceConfig` or a `Scope`), one line each:
+/// `get "/path" => handler`.
+#[macro_export]
+macro_rules! routes {
+    ($to:expr; $($method:ident $path:literal => $handler:path),* $(,)?) => {
+        $to$(.route($path, actix_web::web::$method().to($handler)))*
+    };
+}
+
 pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod lang;
 pub mod live;
 pub mod pages;

@@ -11,7 +11,7 @@
 //! PostgreSQL). When a session finishes (a `finished` floor event, seen by
 //! every instance) both ends get `ended` at once and the channel closes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,11 +30,10 @@ use crate::domain::role::Role;
 use crate::domain::video::{RateLimit, ServerSignal, Side, Signal, MAX_MESSAGE_BYTES};
 use crate::web::auth::{identify, Identity};
 use crate::web::extract::ctx;
-use crate::web::live::FloorEvent;
+use crate::web::live::{Cursor, FloorEvent};
 use crate::web::State;
 
-/// How far back (in ids) each poll looks for late commits.
-const LOOKBACK: i64 = 256;
+/// How many relayed ids are remembered to skip them on the next polls.
 const SEEN_MAX: usize = 4096;
 const POLL: Duration = Duration::from_millis(200);
 /// Relayed rows older than this are deleted.
@@ -156,37 +155,27 @@ pub fn start(db: Db, clock: Clock, mut floor: broadcast::Receiver<FloorEvent>) -
     let poller = hub.clone();
     actix_web::rt::spawn(async move {
         let d = poller.db.clone();
-        let mut last = actix_web::rt::task::spawn_blocking(move || {
+        let last = actix_web::rt::task::spawn_blocking(move || {
             d.read(|c| -> Result<i64, DbError> { relay::newest(c) })
         })
         .await
         .ok()
         .and_then(Result::ok)
         .unwrap_or(0);
-        let mut seen: VecDeque<i64> = VecDeque::new();
+        let mut cursor = Cursor::new(last, SEEN_MAX);
         let mut next_prune = Instant::now();
         let mut next_sweep = Instant::now();
         loop {
             actix_web::rt::time::sleep(POLL).await;
             let (d, origin) = (poller.db.clone(), poller.origin.clone());
-            let cursor = (last - LOOKBACK).max(0);
+            let from = cursor.from();
             let rows = actix_web::rt::task::spawn_blocking(move || {
-                d.read(|c| relay::after(c, cursor, &origin))
+                d.read(|c| relay::after(c, from, &origin))
             })
             .await;
             match rows {
                 Ok(Ok(rows)) => {
-                    for r in rows {
-                        // On PostgreSQL ids are handed out before commit:
-                        // look back over a window and skip what was sent.
-                        if r.id <= last && seen.contains(&r.id) {
-                            continue;
-                        }
-                        last = last.max(r.id);
-                        seen.push_back(r.id);
-                        if seen.len() > SEEN_MAX {
-                            seen.pop_front();
-                        }
+                    for r in rows.into_iter().filter(|r| cursor.take(r.id)) {
                         if let Some(side) = Side::parse(&r.to_side) {
                             poller.deliver(r.session_id, side, &r.payload);
                         }
@@ -303,7 +292,7 @@ async fn callers_of(state: &State, req: &HttpRequest) -> AppResult<Option<Vec<Ca
             _ => {}
         }
     }
-    let token = crate::web::pages::floor::device_token(req);
+    let token = crate::web::auth::device_token(req);
     if let Some(device) = devices::booth(&ctx(state, None, req), token).await? {
         if let Some(booth_id) = device.booth_id {
             out.push(Caller::Booth {

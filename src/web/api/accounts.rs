@@ -1,17 +1,18 @@
 //! Sign-in, sign-out and participant registration.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::Json;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{ok, Reply};
 use crate::app::accounts;
-use crate::app::error::{AppError, AppResult};
-use crate::db::participants::{self, Participant};
-use crate::db::{audit, run};
+use crate::app::error::AppError;
 use crate::domain::nik;
-use crate::web::auth::{self, Audience, Authenticated, Identity};
-use crate::web::{client_ip, State};
+use crate::web::auth::{self, Audience, Identity};
+use crate::web::extract::{Api, Public};
+use crate::web::State;
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -27,117 +28,25 @@ pub struct LoginResponse {
     pub expires_at: String,
 }
 
-/// Signs in through [`auth::sign_in`] and writes the verification-log
-/// entry: `signed_in` with the account as actor, or `sign_in_failed` with
-/// the typed identifier masked (people type passwords into the email field)
-/// and the reason. A success whose entry cannot be written is undone (the
-/// session is revoked) and fails: no sign-in without its entry.
-/// `channel` is `api` or `page`.
-pub async fn sign_in_audited(
-    state: &State,
-    req: &HttpRequest,
-    email: &str,
-    password: &str,
-    audience: Audience,
-    channel: &'static str,
-) -> AppResult<auth::SignedIn> {
-    let ip = client_ip(req);
-    let result = auth::sign_in(state, email, password, &ip, audience).await;
-    let now = state.clock.now_naive();
-    let audience_name = match audience {
-        Audience::Participants => "participants",
-        Audience::Staff => "staff",
-        Audience::Any => "any",
-    };
-    match result {
-        Ok(s) => {
-            let actor = crate::web::extract::actor(Some(&s.identity), req);
-            let subject = match &s.identity {
-                Identity::Participant { id, .. } => audit::Subject {
-                    participant_id: Some(*id),
-                    ..Default::default()
-                },
-                Identity::Staff { branch, .. } => audit::Subject {
-                    branch_code: branch.clone(),
-                    ..Default::default()
-                },
-                Identity::Device { .. } => audit::Subject::default(),
-            };
-            let details = serde_json::json!({"channel": channel, "audience": audience_name});
-            let written = run(&state.db, move |db| {
-                db.write(|c| audit::record(c, now, &actor, "signed_in", &subject, details))
-            })
-            .await;
-            if let Err(e) = written {
-                let _ = auth::sign_out(state, &s.identity).await;
-                return Err(AppError::internal(e));
-            }
-            Ok(s)
-        }
-        // Attempts the throttle refuses cost no password check, so they
-        // come fast: logging each would let one address flood the chain
-        // (every entry is a serialized, synced write). The failures that
-        // set the throttle off are in the log.
-        Err(e) if e.code == "rate_limited" => Err(e),
-        Err(e) => {
-            let actor = crate::web::extract::actor(None, req);
-            let details = serde_json::json!({
-                "channel": channel,
-                "audience": audience_name,
-                "identifier": audit::mask_identifier(email),
-                "reason": e.code,
-            });
-            let written = run(&state.db, move |db| {
-                db.write(|c| {
-                    audit::record(
-                        c,
-                        now,
-                        &actor,
-                        "sign_in_failed",
-                        &audit::Subject::default(),
-                        details,
-                    )
-                })
-            })
-            .await;
-            if let Err(w) = written {
-                tracing::error!("cannot record a failed sign-in: {w}");
-            }
-            Err(e)
-        }
-    }
-}
-
 /// Signs in and returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
-pub async fn login(
-    state: State,
-    req: HttpRequest,
-    body: web::Json<LoginRequest>,
-) -> AppResult<HttpResponse> {
-    let s = sign_in_audited(
-        &state,
-        &req,
-        &body.email,
-        &body.password,
-        Audience::Any,
-        "api",
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(LoginResponse {
+pub async fn login(state: State, req: HttpRequest, body: Json<LoginRequest>) -> Reply {
+    let (email, password) = (&body.email, &body.password);
+    let s = auth::sign_in(&state, &req, email, password, Audience::Any, "api").await?;
+    ok(LoginResponse {
         token: s.token,
         role: s.identity.role().as_str().into(),
         expires_at: s
             .expires_at
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }))
+    })
 }
 
 /// Ends the session: the token stops working at once.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 200)), security(("bearer" = [])))]
-pub async fn logout(state: State, who: Authenticated) -> AppResult<HttpResponse> {
-    auth::sign_out(&state, &who.0).await?;
+pub async fn logout(api: Api) -> Reply {
+    accounts::sign_out(&api.ctx, api.who.sid().to_string()).await?;
     Ok(HttpResponse::Ok()
         .cookie(auth::clear_session_cookie())
         .json(serde_json::json!({"status": "signed_out"})))
@@ -153,25 +62,11 @@ pub struct RegisterResponse {
     pub sex: String,
 }
 
-/// Registers through [`accounts::register`] with this request's context.
-pub async fn register_participant(
-    state: &State,
-    r: RegisterRequest,
-) -> Result<Participant, Vec<AppError>> {
-    let ctx = crate::app::Ctx::new(
-        state.db.clone(),
-        state.clock,
-        crate::db::audit::Actor::default(),
-        state.settings.clone(),
-    );
-    accounts::register(&ctx, r).await
-}
-
 /// Registers a participant (birth date and sex are derived from the NIK).
 #[utoipa::path(post, path = "/api/v1/participants", request_body = RegisterRequest,
     responses((status = 201, body = RegisterResponse), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn register(state: State, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
-    match register_participant(&state, body.into_inner()).await {
+pub async fn register(public: Public, body: Json<RegisterRequest>) -> Reply {
+    match accounts::register(&public.ctx, body.into_inner()).await {
         Ok(p) => Ok(HttpResponse::Created().json(RegisterResponse {
             id: p.id,
             birth_date: p.birth_date.format("%Y-%m-%d").to_string(),
@@ -203,14 +98,10 @@ pub struct MeResponse {
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeResponse), (status = 401, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn me(state: State, who: Authenticated) -> AppResult<HttpResponse> {
-    let body = match who.0 {
+pub async fn me(api: Api) -> Reply {
+    let body = match api.who {
         Identity::Participant { id, .. } => {
-            let p = run(&state.db, move |db| {
-                db.read(|c| -> AppResult<_> { Ok(participants::find(c, id)?) })
-            })
-            .await?
-            .ok_or_else(AppError::unauthenticated)?;
+            let p = accounts::participant(&api.ctx, id).await?;
             let masked = nik::mask_str(&p.nik);
             MeResponse {
                 role: "participant".into(),
@@ -253,5 +144,5 @@ pub async fn me(state: State, who: Authenticated) -> AppResult<HttpResponse> {
             company: None,
         },
     };
-    Ok(HttpResponse::Ok().json(body))
+    ok(body)
 }

@@ -2,21 +2,47 @@
 //! claim's timeline, CSV export, and the signed checkpoints with the public
 //! key to keep outside the system. Auditors and admins only; read-only.
 
-use actix_web::{web, HttpResponse};
+use actix_web::web::{Path, Query};
+use actix_web::HttpResponse;
 use serde::Serialize;
 
+use super::{ok, Reply};
 use crate::app::audit::read::{self as audit, EntriesQuery, RangeQuery};
-use crate::app::error::{AppError, AppResult};
+use crate::app::error::AppError;
 use crate::db::audit::anomalies::Flag;
 use crate::db::audit::read::{Checkpoint, Entry};
 use crate::domain::audit::anomaly::{AgentDay, Kind};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::views::audit::{explain, rfc3339};
-use crate::web::auth::Authenticated;
-use crate::web::State;
+use crate::web::extract::Api;
 
-const AUDIT_ROLES: &[Role] = &[Role::Auditor, Role::Admin];
+/// A signed-in auditor or admin (403 for anyone else).
+pub struct Auditor(Api);
+
+impl std::ops::Deref for Auditor {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.0
+    }
+}
+
+impl actix_web::FromRequest for Auditor {
+    type Error = AppError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        pl: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let api = Api::from_request(req, pl);
+        Box::pin(async move {
+            let api = api.await?;
+            api.who.require_staff(&[Role::Auditor, Role::Admin])?;
+            Ok(Auditor(api))
+        })
+    }
+}
 
 /// One entry as the API shows it: every column, `at` in RFC 3339 UTC.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -79,17 +105,12 @@ pub struct EntriesPage {
     responses((status = 200, body = EntriesPage), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn entries(
-    state: State,
-    who: Authenticated,
-    q: web::Query<EntriesQuery>,
-) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let (rows, next) = audit::page(&state.db, q.resolve(&state.db).await?).await?;
-    Ok(HttpResponse::Ok().json(EntriesPage {
+pub async fn entries(api: Auditor, q: Query<EntriesQuery>) -> Reply {
+    let (rows, next) = audit::page(&api.ctx.db, q.resolve(&api.ctx.db).await?).await?;
+    ok(EntriesPage {
         entries: rows.into_iter().map(EntryBody::from).collect(),
         next,
-    }))
+    })
 }
 
 /// The filtered entries as CSV (at most 100,000 rows).
@@ -97,14 +118,9 @@ pub async fn entries(
     responses((status = 200, description = "text/csv", content_type = "text/csv"),
         (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn entries_csv(
-    state: State,
-    who: Authenticated,
-    q: web::Query<EntriesQuery>,
-) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let filter = q.resolve(&state.db).await?;
-    let rows = audit::export(&state.db, filter).await?;
+pub async fn entries_csv(api: Auditor, q: Query<EntriesQuery>) -> Reply {
+    let filter = q.resolve(&api.ctx.db).await?;
+    let rows = audit::export(&api.ctx.db, filter).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, rec: &[String]| {
         w.write_record(rec).map_err(AppError::internal)
@@ -177,18 +193,13 @@ pub struct Timeline {
 #[utoipa::path(get, path = "/api/v1/audit/claims/{id}/timeline", params(("id" = i64, Path)),
     responses((status = 200, body = Timeline), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn timeline(
-    state: State,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
+pub async fn timeline(api: Auditor, path: Path<i64>) -> Reply {
     let id = path.into_inner();
-    let rows = audit::timeline(&state.db, id).await?;
-    Ok(HttpResponse::Ok().json(Timeline {
+    let rows = audit::timeline(&api.ctx.db, id).await?;
+    ok(Timeline {
         claim_id: id,
         entries: rows.into_iter().map(EntryBody::from).collect(),
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -202,10 +213,9 @@ pub struct Checkpoints {
 #[utoipa::path(get, path = "/api/v1/audit/checkpoints",
     responses((status = 200, body = Checkpoints), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn checkpoints(state: State, who: Authenticated) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let checkpoints = audit::checkpoints(&state.db).await?;
-    Ok(HttpResponse::Ok().json(Checkpoints { checkpoints }))
+pub async fn checkpoints(api: Auditor) -> Reply {
+    let checkpoints = audit::checkpoints(&api.ctx.db).await?;
+    ok(Checkpoints { checkpoints })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -219,14 +229,13 @@ pub struct PublicKey {
 #[utoipa::path(get, path = "/api/v1/audit/public-key",
     responses((status = 200, body = PublicKey), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn public_key(state: State, who: Authenticated) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let key = crate::app::audit::AuditKey::load_or_create(&state.settings.data_dir)
+pub async fn public_key(api: Auditor) -> Reply {
+    let key = crate::app::audit::AuditKey::load_or_create(&api.ctx.settings.data_dir)
         .map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok().json(PublicKey {
+    ok(PublicKey {
         algorithm: "Ed25519",
         public_key: key.public_key_hex(),
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -241,15 +250,10 @@ pub struct AgentDays {
     responses((status = 200, body = AgentDays), (status = 403, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn agents(
-    state: State,
-    who: Authenticated,
-    q: web::Query<RangeQuery>,
-) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let range = q.range(state.clock.now().date_naive())?;
-    let agents = audit::agent_days(&state.db, range).await?;
-    Ok(HttpResponse::Ok().json(AgentDays { agents }))
+pub async fn agents(api: Auditor, q: Query<RangeQuery>) -> Reply {
+    let range = q.range(api.ctx.clock.now().date_naive())?;
+    let agents = audit::agent_days(&api.ctx.db, range).await?;
+    ok(AgentDays { agents })
 }
 
 /// One anomaly flag as the API shows it.
@@ -301,15 +305,10 @@ pub struct Anomalies {
     responses((status = 200, body = Anomalies), (status = 403, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn anomalies(
-    state: State,
-    who: Authenticated,
-    q: web::Query<RangeQuery>,
-) -> AppResult<HttpResponse> {
-    who.0.require_staff(AUDIT_ROLES)?;
-    let range = q.range(state.clock.now().date_naive())?;
-    let flags = audit::anomalies(&state.db, range, q.kind()?).await?;
-    Ok(HttpResponse::Ok().json(Anomalies {
+pub async fn anomalies(api: Auditor, q: Query<RangeQuery>) -> Reply {
+    let range = q.range(api.ctx.clock.now().date_naive())?;
+    let flags = audit::anomalies(&api.ctx.db, range, q.kind()?).await?;
+    ok(Anomalies {
         anomalies: flags.iter().map(AnomalyBody::from).collect(),
-    }))
+    })
 }

@@ -1,17 +1,19 @@
 //! Booking a session, reading, rescheduling and cancelling it.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Json, Path};
+use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{fresh, ok, Reply};
 use crate::app::booking::{self, Placed};
 use crate::app::error::{AppError, AppResult};
 use crate::db::bookings::{self as store, BookingView};
 use crate::db::run;
 use crate::domain::booking_code;
 use crate::domain::schedule::to_local;
-use crate::web::auth::{Authenticated, Identity};
-use crate::web::State;
+use crate::web::auth::Identity;
+use crate::web::extract::Api;
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateBooking {
@@ -92,32 +94,22 @@ fn code_of(raw: &str) -> AppResult<String> {
     responses((status = 201, body = BookingBody), (status = 200, body = BookingBody, description = "replayed"),
         (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    b: web::Json<CreateBooking>,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
+pub async fn create(req: HttpRequest, api: Api, b: Json<CreateBooking>) -> Reply {
+    let pid = api.who.participant_id()?;
     let key = idempotency_key(&req)?;
-    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
-    let placed = booking::place(&ctx, pid, b.claim_id, b.slot_id, key).await?;
+    let placed = booking::place(&api.ctx, pid, b.claim_id, b.slot_id, key).await?;
     Ok(match placed {
-        Placed::Created(v) => HttpResponse::Created().json(body(&v)),
-        Placed::Replayed(v) => HttpResponse::Ok().json(body(&v)),
+        Placed::Created(v) => fresh(true, body(&v)),
+        Placed::Replayed(v) => fresh(false, body(&v)),
     })
 }
 
 /// A booking, to its owner and to staff of its branch (admins, auditors: all).
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", params(("code" = String, Path)),
     responses((status = 200, body = BookingBody), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn get(
-    state: State,
-    who: Authenticated,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
+pub async fn get(api: Api, path: Path<String>) -> Reply {
     let code = code_of(&path)?;
-    let v = run(&state.db, move |db| {
+    let v = run(&api.ctx.db, move |db| {
         db.read(|c| -> AppResult<_> {
             match store::find_by_code(c, &code)? {
                 Some(b) => Ok(store::view(c, b)?),
@@ -127,15 +119,15 @@ pub async fn get(
     })
     .await?
     .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-    let visible = match &who.0 {
+    let visible = match &api.who {
         Identity::Participant { id, .. } => v.booking.participant_id == *id,
-        Identity::Staff { .. } => who.0.staff_covers_branch(&v.branch.code),
+        Identity::Staff { .. } => api.who.staff_covers_branch(&v.branch.code),
         Identity::Device { .. } => false,
     };
     if !visible {
         return Err(AppError::not_found("booking_not_found"));
     }
-    Ok(HttpResponse::Ok().json(body(&v)))
+    ok(body(&v))
 }
 
 /// Moves the booking to another session; the old seat is kept unless the
@@ -143,33 +135,22 @@ pub async fn get(
 #[utoipa::path(post, path = "/api/v1/bookings/{code}/reschedule", params(("code" = String, Path)), request_body = RescheduleBooking,
     responses((status = 200, body = BookingBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn reschedule(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-    b: web::Json<RescheduleBooking>,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
+pub async fn reschedule(api: Api, path: Path<String>, b: Json<RescheduleBooking>) -> Reply {
+    let pid = api.who.participant_id()?;
     let code = code_of(&path)?;
-    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
-    let v = booking::reschedule(&ctx, pid, code, b.slot_id).await?;
-    Ok(HttpResponse::Ok().json(body(&v)))
+    let ctx = &api.ctx;
+    let v = booking::reschedule(ctx, pid, code, b.slot_id).await?;
+    ok(body(&v))
 }
 
 /// Cancels the booking; its seat is free again at once.
 #[utoipa::path(delete, path = "/api/v1/bookings/{code}", params(("code" = String, Path)),
     responses((status = 200, description = "{\"status\":\"cancelled\"}"), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn cancel(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
+pub async fn cancel(api: Api, path: Path<String>) -> Reply {
+    let pid = api.who.participant_id()?;
     let code = code_of(&path)?;
-    let ctx = crate::web::extract::ctx(&state, Some(&who.0), &req);
-    let v = booking::cancel(&ctx, pid, code).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "cancelled", "code": v.booking.code})))
+    let ctx = &api.ctx;
+    let v = booking::cancel(ctx, pid, code).await?;
+    ok(serde_json::json!({"status": "cancelled", "code": v.booking.code}))
 }

@@ -1,13 +1,15 @@
 //! Branches and their sessions, in each branch's own time zone.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::{self, AppResult};
+use super::{ok, Reply};
+use crate::app;
+use crate::app::claims::parse_date;
 use crate::db::branches::{Branch, Slot};
 use crate::domain::schedule::to_local;
-use crate::web::State;
+use crate::web::extract::Public;
 
 #[derive(Serialize, ToSchema)]
 pub struct BranchBody {
@@ -68,9 +70,9 @@ pub fn slot_body(branch: &Branch, s: &Slot) -> SlotBody {
 
 /// Every branch.
 #[utoipa::path(get, path = "/api/v1/branches", responses((status = 200, body = [BranchBody])))]
-pub async fn list(state: State, req: HttpRequest) -> AppResult<HttpResponse> {
-    let all = app::branches::list(&crate::web::extract::ctx(&state, None, &req)).await?;
-    Ok(HttpResponse::Ok().json(all.into_iter().map(BranchBody::from).collect::<Vec<_>>()))
+pub async fn list(public: Public) -> Reply {
+    let all = app::branches::list(&public.ctx).await?;
+    ok(all.into_iter().map(BranchBody::from).collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -82,27 +84,19 @@ pub struct SlotsQuery {
 /// Sessions of a branch on a date (default: today at the branch).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/slots", params(("code" = String, Path), SlotsQuery),
     responses((status = 200, body = [SlotBody]), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn slots(
-    state: State,
-    req: HttpRequest,
-    path: web::Path<String>,
-    q: web::Query<SlotsQuery>,
-) -> AppResult<HttpResponse> {
-    let code = path.into_inner();
-    let date = match super::parse_date("date", q.date.as_deref())? {
+pub async fn slots(public: Public, path: Path<String>, q: Query<SlotsQuery>) -> Reply {
+    let ctx = &public.ctx;
+    let date = match parse_date("date", q.date.as_deref())? {
         Some(d) => d,
-        None => state
+        None => ctx
             .clock
             .now()
             .with_timezone(&chrono_tz::Asia::Jakarta)
             .date_naive(),
     };
-    let ctx = crate::web::extract::ctx(&state, None, &req);
-    let (branch, slots, _) = app::branches::day(&ctx, code, date).await?;
-    Ok(HttpResponse::Ok().json(
-        slots
-            .iter()
-            .map(|s| slot_body(&branch, s))
-            .collect::<Vec<_>>(),
-    ))
+    let (branch, slots, _) = app::branches::day(ctx, path.into_inner(), date).await?;
+    ok(slots
+        .iter()
+        .map(|s| slot_body(&branch, s))
+        .collect::<Vec<_>>())
 }

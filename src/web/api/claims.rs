@@ -1,21 +1,20 @@
 //! Opening a claim and reading it back, over JSON (the use cases are in
 //! `app::claims` and `app::dossier`).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Json, Path};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::DocumentBody;
+use super::{created, ok, Reply};
 use crate::app::claims;
 use crate::app::dossier;
-use crate::app::error::{AppError, AppResult};
+use crate::app::error::AppError;
 use crate::db::claims::Claim;
 use crate::domain::claim as rules;
 use crate::views::checklist::{checklist_body, ChecklistItemBody};
-use crate::web::auth::Authenticated;
-use crate::web::extract::ctx;
-use crate::web::State;
+use crate::web::extract::Api;
 
 /// The body of `POST /api/v1/claims`: the use case's own input.
 pub use crate::app::claims::ClaimInput as CreateClaimRequest;
@@ -69,20 +68,14 @@ impl From<Claim> for ClaimBody {
 #[utoipa::path(post, path = "/api/v1/claims", request_body = CreateClaimRequest,
     responses((status = 201, body = CreatedClaim), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    body: web::Json<CreateClaimRequest>,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let claim = claims::open(&ctx, pid, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(CreatedClaim {
+pub async fn create(api: Api, body: Json<CreateClaimRequest>) -> Reply {
+    let pid = api.who.participant_id()?;
+    let claim = claims::open(&api.ctx, pid, body.into_inner()).await?;
+    created(CreatedClaim {
         id: claim.id,
         reason: claim.reason,
         status: claim.status,
-    }))
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -104,22 +97,16 @@ pub struct ClaimWithDossier {
 #[utoipa::path(get, path = "/api/v1/claims/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ClaimWithDossier), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let dossier = dossier::dossier(&ctx, path.into_inner())
+pub async fn get(api: Api, path: Path<i64>) -> Reply {
+    let dossier = dossier::dossier(&api.ctx, path.into_inner())
         .await?
         .ok_or_else(|| AppError::not_found("claim_not_found"))?;
-    let lang = crate::web::lang::of_request(&req);
-    Ok(HttpResponse::Ok().json(ClaimWithDossier {
+    let lang = api.lang;
+    ok(ClaimWithDossier {
         checklist: checklist_body(&dossier, lang),
         ready: dossier.ready,
         verifiable: dossier.verifiable,
         documents: dossier.current().map(DocumentBody::from).collect(),
         claim: ClaimBody::from(dossier.claim.clone()),
-    }))
+    })
 }

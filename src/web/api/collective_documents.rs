@@ -1,156 +1,22 @@
-//! Per-worker documents of a submitted collective batch, uploaded as one
-//! ZIP by the company's HR representative. Each entry
-//! (`NIK_documentcode.ext`) is checked like a single upload and recorded
-//! as a document version of that worker's claim in the batch; the report
-//! names every refused entry with its code.
+//! A submitted batch's documents over HTTP: the per-worker documents as
+//! one ZIP, and the batch's mass termination letter (uploaded by the
+//! company's HR representative, downloaded by whoever may see the batch,
+//! served with the same safe headers as claim documents).
 
-use std::collections::HashMap;
-
-use crate::app::Status;
 use actix_multipart::Multipart;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Path, Query};
+use actix_web::HttpRequest;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::collective::representative;
-use crate::app::error::{AppError, AppResult};
-use crate::db::collective as store;
-use crate::db::documents::{self as docs, NewDocument};
-use crate::db::{claims, run, Db};
-use crate::domain::collective::zip::{self as zipped, RefusedEntry, ZipReport, MAX_ZIP_BYTES};
-use crate::domain::dossier::upload as uploads;
-use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
-use crate::i18n::{t, Lang};
-use crate::web::api::documents::read_upload;
-use crate::web::auth::{Authenticated, Identity};
-use crate::web::{lang, State};
-
-/// A refused entry: (code, catalog key of its sentence).
-type Refusal = (&'static str, &'static str);
-
-fn refusal(code: &'static str) -> Refusal {
-    (code, code)
-}
-
-/// Checks and stores every entry of `bytes` for the batch's workers.
-pub async fn accept_zip(
-    state: &State,
-    who: &Identity,
-    batch_id: i64,
-    bytes: Vec<u8>,
-    lang: Lang,
-) -> AppResult<ZipReport> {
-    let (staff_id, npp) = representative(state, who).await?;
-    let claims_by_nik = run(&state.db, move |db| {
-        db.read(|c| -> AppResult<HashMap<String, i64>> {
-            let batch = store::find_batch(c, batch_id)?
-                .filter(|b| b.company_npp == npp)
-                .ok_or_else(|| AppError::not_found("batch_not_found"))?;
-            if batch.status != "submitted" {
-                return Err(AppError::conflict("batch_not_submitted"));
-            }
-            Ok(store::rows_of(c, batch_id)?
-                .into_iter()
-                .filter_map(|r| r.claim_id.map(|claim| (r.nik, claim)))
-                .collect())
-        })
-    })
-    .await?;
-    let max = state.settings.max_upload_bytes;
-    let files = state.store.clone();
-    let clock = state.clock;
-    let outcomes = run(&state.db, move |db| -> AppResult<Vec<Outcome>> {
-        let mut outcomes = Vec::new();
-        zipped::for_each_entry(&bytes, max, |entry| {
-            let result = entry.outcome.map_err(refusal).and_then(|body| {
-                let (nik, code) =
-                    zipped::parse_entry_name(&entry.name).ok_or(refusal("zip_entry_name"))?;
-                let claim_id = *claims_by_nik
-                    .get(nik)
-                    .ok_or(refusal("zip_unknown_worker"))?;
-                let kind =
-                    DocumentKind::parse_participant_upload(code).ok_or(refusal("unknown_kind"))?;
-                let inspected = uploads::inspect(&body, &entry.name, max)
-                    .map_err(|e| (e.code(), e.detail()))?;
-                files
-                    .put(&inspected.sha256, &inspected.bytes)
-                    .map_err(|_| refusal("zip_entry_not_stored"))?;
-                let new = NewDocument {
-                    claim_id,
-                    kind: kind.code().to_string(),
-                    version: 1,
-                    is_current: true,
-                    status: "uploaded".into(),
-                    content_type: inspected.file_type.content_type().to_string(),
-                    size: inspected.bytes.len() as i64,
-                    sha256: inspected.sha256,
-                    original_name: inspected.original_name,
-                    uploaded_by_staff: Some(staff_id),
-                    created_at: clock.now_naive(),
-                };
-                record(db, new)
-            });
-            outcomes.push((entry.name, result));
-        })
-        .map_err(|r| AppError::new(Status::Unprocessable, r.code()).field("file"))?;
-        Ok(outcomes)
-    })
-    .await?;
-    Ok(report(outcomes, lang, max))
-}
-
-type Outcome = (String, Result<(), Refusal>);
-
-/// Records one document version on the worker's claim, with the checks of
-/// a single upload: the claim is open, its checklist asks for the kind,
-/// and the claim's quota holds.
-fn record(db: &Db, new: NewDocument) -> Result<(), Refusal> {
-    let claim_id = new.claim_id;
-    let size = new.size;
-    let verdict = db.write(|c| -> AppResult<Result<(), Refusal>> {
-        docs::lock_claim(c, claim_id)?;
-        let Some(claim) = claims::find(c, claim_id)? else {
-            return Ok(Err(refusal("zip_unknown_worker")));
-        };
-        if claim.status != "open" {
-            return Ok(Err(refusal("claim_not_open")));
-        }
-        let wanted = docs::dossier(c, claim)?
-            .checklist
-            .iter()
-            .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
-        if !wanted {
-            return Ok(Err(refusal("kind_not_required")));
-        }
-        let (count, bytes) = docs::usage(c, claim_id)?;
-        if let Err(q) = check_claim_quota(count as usize, bytes as u64, size as u64) {
-            return Ok(Err(refusal(match q {
-                QuotaExceeded::TooManyFiles => "too_many_files",
-                QuotaExceeded::StorageFull => "claim_storage_full",
-            })));
-        }
-        docs::add_version(c, new)?;
-        Ok(Ok(()))
-    });
-    verdict.unwrap_or_else(|e| {
-        tracing::error!(error = %e.internal.as_deref().unwrap_or(e.code), "zip entry not recorded");
-        Err(refusal("zip_entry_not_stored"))
-    })
-}
-
-fn report(outcomes: Vec<Outcome>, lang: Lang, max: u64) -> ZipReport {
-    let mut accepted = 0;
-    let mut refused = Vec::new();
-    for (entry, result) in outcomes {
-        match result {
-            Ok(()) => accepted += 1,
-            Err((code, key)) => refused.push(RefusedEntry {
-                entry,
-                code: code.to_string(),
-                message: t(lang, key).replace("{max_mb}", &(max >> 20).to_string()),
-            }),
-        }
-    }
-    ZipReport { accepted, refused }
-}
+use super::collective::representative_file;
+use super::documents::FileQuery;
+use super::{created, ok, Reply};
+use crate::app::collective::{self as app, documents};
+use crate::db::collective_staff::Letter;
+use crate::domain::collective::zip::{ZipReport, MAX_ZIP_BYTES};
+use crate::web::extract::Api;
+use crate::web::files::{extension, serve_file};
 
 /// Uploads the batch's per-worker documents as one ZIP (multipart field
 /// `file`); only for a submitted batch of the caller's company.
@@ -159,25 +25,73 @@ fn report(outcomes: Vec<Outcome>, lang: Lang, max: u64) -> ZipReport {
     responses((status = 200, body = ZipReport), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn upload(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    payload: Multipart,
-) -> AppResult<HttpResponse> {
-    representative(&state, &who.0).await?;
-    let form = read_upload(&req, payload, MAX_ZIP_BYTES).await?;
-    if !form.has_file {
-        return Err(AppError::unprocessable("missing_file").field("file"));
+pub async fn upload(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
+    let form = representative_file(&req, &api, payload, MAX_ZIP_BYTES).await?;
+    let (store, id) = (api.state.store.clone(), path.into_inner());
+    let report =
+        documents::accept_zip(&api.ctx, store, api.company(), id, form.bytes, api.lang).await?;
+    ok(report)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LetterBody {
+    pub id: i64,
+    pub batch_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub original_name: String,
+    pub uploaded_at: String,
+}
+
+impl From<&Letter> for LetterBody {
+    fn from(l: &Letter) -> Self {
+        Self {
+            id: l.id,
+            batch_id: l.batch_id,
+            content_type: l.content_type.clone(),
+            size: l.size,
+            sha256: l.sha256.clone(),
+            original_name: l.original_name.clone(),
+            uploaded_at: l.created_at.and_utc().to_rfc3339(),
+        }
     }
-    let report = accept_zip(
-        &state,
-        &who.0,
-        path.into_inner(),
+}
+
+/// Uploads the batch's mass termination letter (multipart field `file`:
+/// PDF, JPEG or PNG); a newer upload replaces the current one.
+#[utoipa::path(post, path = "/api/v1/collective/batches/{id}/letter", operation_id = "upload", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "field: file (PDF, JPEG or PNG)"),
+    responses((status = 201, body = LetterBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn upload_letter(
+    req: HttpRequest,
+    api: Api,
+    path: Path<i64>,
+    payload: Multipart,
+) -> Reply {
+    let form = representative_file(&req, &api, payload, api.ctx.settings.max_upload_bytes).await?;
+    let (store, id) = (api.state.store.clone(), path.into_inner());
+    let letter = documents::accept_letter(
+        &api.ctx,
+        store,
+        api.company(),
+        id,
+        form.file_name,
         form.bytes,
-        lang::of_request(&req),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    created(LetterBody::from(&letter))
+}
+
+/// The batch's current letter, to those who may see the batch.
+#[utoipa::path(get, path = "/api/v1/collective/batches/{id}/letter", operation_id = "file", params(("id" = i64, Path), FileQuery),
+    responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn letter(api: Api, path: Path<i64>, q: Query<FileQuery>) -> Reply {
+    let store = api.state.store.clone();
+    let (letter, bytes) = app::letter(&api.ctx, store, api.company(), path.into_inner()).await?;
+    let ext = extension(&letter.content_type);
+    let name = format!("surat-phk-massal-batch-{}.{ext}", letter.batch_id);
+    Ok(serve_file(&letter.content_type, name, bytes, q.inline()))
 }

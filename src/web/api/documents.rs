@@ -4,112 +4,18 @@
 //! the use cases are in `app::dossier` and `app::claims`.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::TryStreamExt;
+use actix_web::web::{Json, Path, Query};
+use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{created, ok, Reply};
 use crate::app::claims;
-use crate::app::dossier::{self, too_large, Upload, Verdict};
-use crate::app::error::{AppError, AppResult};
+use crate::app::dossier::{self, Verdict};
 use crate::db::documents::Document;
 use crate::domain::claim::ClaimStatus;
-use crate::web::auth::Authenticated;
-use crate::web::extract::ctx;
-use crate::web::State;
-
-/// What a multipart upload carried.
-#[derive(Default)]
-pub struct UploadForm {
-    pub csrf: String,
-    /// The checklist item the page form was for (pages only).
-    pub item: String,
-    pub kind: String,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub has_file: bool,
-}
-
-/// Reads a multipart upload without ever holding more than `max + 1`
-/// bytes of the file: an oversized file is refused as soon as it shows.
-pub async fn read_upload(
-    req: &HttpRequest,
-    mut payload: Multipart,
-    max: u64,
-) -> AppResult<UploadForm> {
-    // A declared size far beyond the limit is refused before reading.
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max + 64 * 1024) {
-        return Err(too_large(max));
-    }
-    let mut form = UploadForm::default();
-    let malformed = |e: actix_multipart::MultipartError| {
-        let mut err = AppError::bad_request("malformed_upload");
-        err.internal = Some(e.to_string());
-        err
-    };
-    while let Some(mut field) = payload.try_next().await.map_err(malformed)? {
-        let name = field.name().unwrap_or("").to_string();
-        match name.as_str() {
-            "file" => {
-                form.has_file = true;
-                form.file_name = field
-                    .content_disposition()
-                    .and_then(|cd| cd.get_filename())
-                    .unwrap_or("")
-                    .to_string();
-                while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-                    if (form.bytes.len() + chunk.len()) as u64 > max {
-                        return Err(too_large(max));
-                    }
-                    form.bytes.extend_from_slice(&chunk);
-                }
-            }
-            "kind" | "csrf" | "item" => {
-                let mut value = Vec::new();
-                while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-                    if value.len() + chunk.len() > 256 {
-                        return Err(AppError::bad_request("malformed_upload"));
-                    }
-                    value.extend_from_slice(&chunk);
-                }
-                let text = String::from_utf8_lossy(&value).trim().to_string();
-                match name.as_str() {
-                    "kind" => form.kind = text,
-                    "item" => form.item = text,
-                    _ => form.csrf = text,
-                }
-            }
-            // Unknown fields are drained, bounded like the file.
-            _ => {
-                let mut seen = 0usize;
-                while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-                    seen += chunk.len();
-                    if seen > 64 * 1024 {
-                        return Err(AppError::bad_request("malformed_upload"));
-                    }
-                }
-            }
-        }
-    }
-    Ok(form)
-}
-
-impl From<UploadForm> for Upload {
-    fn from(f: UploadForm) -> Self {
-        Self {
-            kind: f.kind,
-            file_name: f.file_name,
-            bytes: f.bytes,
-            has_file: f.has_file,
-        }
-    }
-}
+use crate::web::extract::Api;
+use crate::web::files::{extension, read_upload, serve_file};
 
 #[derive(Serialize, ToSchema)]
 pub struct DocumentBody {
@@ -156,25 +62,12 @@ impl From<&Document> for DocumentBody {
     responses((status = 201, body = DocumentBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
         (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn upload(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    payload: Multipart,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
-    let form = read_upload(&req, payload, state.settings.max_upload_bytes).await?;
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let doc = dossier::upload(
-        &ctx,
-        state.store.clone(),
-        pid,
-        path.into_inner(),
-        form.into(),
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(DocumentBody::from(&doc)))
+pub async fn upload(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
+    let pid = api.who.participant_id()?;
+    let form = read_upload(&req, payload, api.ctx.settings.max_upload_bytes).await?;
+    let store = api.state.store.clone();
+    let doc = dossier::upload(&api.ctx, store, pid, path.into_inner(), form.into()).await?;
+    created(DocumentBody::from(&doc))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -183,73 +76,37 @@ pub struct FileQuery {
     pub inline: Option<String>,
 }
 
+impl FileQuery {
+    pub fn inline(&self) -> bool {
+        self.inline.as_deref() == Some("1")
+    }
+}
+
 /// A document's bytes, to those who may read the claim.
 #[utoipa::path(get, path = "/api/v1/claims/{id}/documents/{doc}", params(("id" = i64, Path), ("doc" = i64, Path), FileQuery),
     responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn file(
-    req: HttpRequest,
-    state: State,
-    who: Authenticated,
-    path: web::Path<(i64, i64)>,
-    q: web::Query<FileQuery>,
-) -> AppResult<HttpResponse> {
+pub async fn file(api: Api, path: Path<(i64, i64)>, q: Query<FileQuery>) -> Reply {
     let (claim_id, doc_id) = path.into_inner();
-    let inline = q.inline.as_deref() == Some("1");
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let (doc, bytes) = dossier::open(&ctx, state.store.clone(), claim_id, doc_id, inline).await?;
-    Ok(file_response(&doc, bytes, inline))
-}
-
-/// Serves stored bytes safely: never sniffed, never scripted, downloaded
-/// under a generated name unless shown in the viewer.
-pub fn file_response(doc: &Document, bytes: Vec<u8>, inline: bool) -> HttpResponse {
-    let ext = match doc.content_type.as_str() {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        _ => "pdf",
-    };
-    let disposition = ContentDisposition {
-        disposition: if inline {
-            DispositionType::Inline
-        } else {
-            DispositionType::Attachment
-        },
-        parameters: vec![DispositionParam::Filename(format!(
-            "{}-v{}.{ext}",
-            doc.kind, doc.version
-        ))],
-    };
-    let mut res = HttpResponse::Ok();
-    res.content_type(doc.content_type.as_str())
-        .insert_header(disposition)
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header(("cache-control", "private, no-store"));
-    if inline {
-        // Shown inside Antre's own review page only.
-        res.insert_header((
-            "content-security-policy",
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
-        ))
-        .insert_header(("x-frame-options", "SAMEORIGIN"));
-    } else {
-        res.insert_header(("content-security-policy", "default-src 'none'; sandbox"));
-    }
-    res.body(bytes)
+    let inline = q.inline();
+    let store = api.state.store.clone();
+    let (doc, bytes) = dossier::open(&api.ctx, store, claim_id, doc_id, inline).await?;
+    let name = format!(
+        "{}-v{}.{}",
+        doc.kind,
+        doc.version,
+        extension(&doc.content_type)
+    );
+    Ok(serve_file(&doc.content_type, name, bytes, inline))
 }
 
 /// Deletes the current version of a document while the claim is open.
 #[utoipa::path(delete, path = "/api/v1/claims/{id}/documents/{doc}", params(("id" = i64, Path), ("doc" = i64, Path)),
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn delete(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<(i64, i64)>,
-) -> AppResult<HttpResponse> {
-    let pid = who.0.participant_id()?;
+pub async fn delete(api: Api, path: Path<(i64, i64)>) -> Reply {
+    let pid = api.who.participant_id()?;
     let (claim_id, doc_id) = path.into_inner();
-    dossier::remove(&ctx(&state, Some(&who.0), &req), pid, claim_id, doc_id).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "deleted"})))
+    dossier::remove(&api.ctx, pid, claim_id, doc_id).await?;
+    ok(serde_json::json!({"status": "deleted"}))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -279,16 +136,9 @@ impl From<ReviewRequest> for Verdict {
 #[utoipa::path(post, path = "/api/v1/documents/{id}/review", params(("id" = i64, Path)), request_body = ReviewRequest,
     responses((status = 200, body = DocumentBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn review(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    body: web::Json<ReviewRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let doc = dossier::review(&ctx, path.into_inner(), body.into_inner().into()).await?;
-    Ok(HttpResponse::Ok().json(DocumentBody::from(&doc)))
+pub async fn review(api: Api, path: Path<i64>, body: Json<ReviewRequest>) -> Reply {
+    let doc = dossier::review(&api.ctx, path.into_inner(), body.into_inner().into()).await?;
+    ok(DocumentBody::from(&doc))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -301,30 +151,32 @@ pub struct DecisionRequest {
 /// Verifies a claim: only when every required document is accepted.
 #[utoipa::path(post, path = "/api/v1/claims/{id}/verify", params(("id" = i64, Path)),
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn verify(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let d = claims::decide(&ctx, path.into_inner(), ClaimStatus::Verified, None, None).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"id": d.id, "status": d.status})))
+pub async fn verify(api: Api, path: Path<i64>) -> Reply {
+    decide(
+        api,
+        path.into_inner(),
+        ClaimStatus::Verified,
+        DecisionRequest::default(),
+    )
+    .await
 }
 
 /// Rejects a claim with a reason.
 #[utoipa::path(post, path = "/api/v1/claims/{id}/reject", params(("id" = i64, Path)), request_body = DecisionRequest,
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn reject(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    body: web::Json<DecisionRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let DecisionRequest { reason, note } = body.into_inner();
-    let d = claims::decide(&ctx, path.into_inner(), ClaimStatus::Rejected, reason, note).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"id": d.id, "status": d.status})))
+pub async fn reject(api: Api, path: Path<i64>, body: Json<DecisionRequest>) -> Reply {
+    decide(
+        api,
+        path.into_inner(),
+        ClaimStatus::Rejected,
+        body.into_inner(),
+    )
+    .await
+}
+
+async fn decide(api: Api, claim_id: i64, outcome: ClaimStatus, body: DecisionRequest) -> Reply {
+    let DecisionRequest { reason, note } = body;
+    let d = claims::decide(&api.ctx, claim_id, outcome, reason, note).await?;
+    ok(serde_json::json!({"id": d.id, "status": d.status}))
 }

@@ -1,18 +1,16 @@
 //! The branch floor over HTTP: kiosk arrivals, the CS console, the display
 //! board, supervisor controls and the live event streams.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Json, Path};
+use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::error::AppResult;
+use super::{fresh, ok, Reply};
 use crate::app::floor::{self as app, console, devices};
 use crate::db::floor::Arrival;
 use crate::domain::floor::{BoardBody, ConsoleSession};
-use crate::web::auth::Authenticated;
-use crate::web::extract::ctx;
-use crate::web::State;
+use crate::web::extract::{Api, Public};
 
 #[derive(Deserialize, ToSchema)]
 pub struct ArrivalRequest {
@@ -41,26 +39,20 @@ pub struct ArrivalBody {
     responses((status = 201, body = ArrivalBody), (status = 200, body = ArrivalBody, description = "the NIK's ticket of today"),
         (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn arrive(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-    body: web::Json<ArrivalRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let a = app::arrive(&ctx, path.into_inner(), &body.nik, body.priority.as_deref()).await?;
+pub async fn arrive(api: Api, path: Path<String>, body: Json<ArrivalRequest>) -> Reply {
+    let a = app::arrive(
+        &api.ctx,
+        path.into_inner(),
+        &body.nik,
+        body.priority.as_deref(),
+    )
+    .await?;
     Ok(arrival_response(&a))
 }
 
 /// 201 with a new ticket, 200 with the NIK's ticket of today.
 fn arrival_response(a: &Arrival) -> HttpResponse {
-    let status = if a.repeated {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    HttpResponse::build(status).json(arrival_body(a))
+    fresh(!a.repeated, arrival_body(a))
 }
 
 pub fn arrival_body(a: &Arrival) -> ArrivalBody {
@@ -83,27 +75,16 @@ pub struct StatusRequest {
 #[utoipa::path(put, path = "/api/v1/console/status", request_body = StatusRequest,
     responses((status = 200), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn set_status(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    body: web::Json<StatusRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let row = console::own_status(&ctx, &body.status).await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({"status": row.status, "seats": row.seats, "active": row.active})))
+pub async fn set_status(api: Api, body: Json<StatusRequest>) -> Reply {
+    let row = console::own_status(&api.ctx, &body.status).await?;
+    ok(serde_json::json!({"status": row.status, "seats": row.seats, "active": row.active}))
 }
 
 /// The agent's active sessions.
 #[utoipa::path(get, path = "/api/v1/console/sessions", responses((status = 200, body = [ConsoleSession]), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn sessions(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-) -> AppResult<HttpResponse> {
-    let sessions: Vec<ConsoleSession> = console::sessions(&ctx(&state, Some(&who.0), &req)).await?;
-    Ok(HttpResponse::Ok().json(sessions))
+pub async fn sessions(api: Api) -> Reply {
+    let sessions: Vec<ConsoleSession> = console::sessions(&api.ctx).await?;
+    ok(sessions)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,17 +97,10 @@ pub struct FinishRequest {
 #[utoipa::path(post, path = "/api/v1/console/sessions/{id}/finish", params(("id" = i64, Path)), request_body = FinishRequest,
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn finish(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    body: web::Json<FinishRequest>,
-) -> AppResult<HttpResponse> {
+pub async fn finish(api: Api, path: Path<i64>, body: Json<FinishRequest>) -> Reply {
     let outcome = console::parse_outcome(&body.outcome)?;
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let s = console::finish(&ctx, path.into_inner(), outcome).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"id": s.id, "outcome": s.outcome})))
+    let s = console::finish(&api.ctx, path.into_inner(), outcome).await?;
+    ok(serde_json::json!({"id": s.id, "outcome": s.outcome}))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -138,54 +112,39 @@ pub struct TransferRequest {
 /// Hands a session to another agent of the branch.
 #[utoipa::path(post, path = "/api/v1/console/sessions/{id}/transfer", params(("id" = i64, Path)), request_body = TransferRequest,
     responses((status = 200), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn transfer(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-    body: web::Json<TransferRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
-    let s = console::transfer(&ctx, path.into_inner(), body.to_agent).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"id": s.id, "agent": s.agent_id})))
+pub async fn transfer(api: Api, path: Path<i64>, body: Json<TransferRequest>) -> Reply {
+    let s = console::transfer(&api.ctx, path.into_inner(), body.to_agent).await?;
+    ok(serde_json::json!({"id": s.id, "agent": s.agent_id}))
 }
 
 /// The display board of a branch (public: ticket numbers only).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/board", params(("code" = String, Path)), responses((status = 200, body = BoardBody), (status = 404, body = super::ErrorBody)))]
-pub async fn board(
-    state: State,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let (_, body): (_, BoardBody) = app::board(&ctx(&state, None, &req), path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(body))
+pub async fn board(public: Public, path: Path<String>) -> Reply {
+    let (_, body): (_, BoardBody) = app::board(&public.ctx, path.into_inner()).await?;
+    ok(body)
 }
 
 /// Live events of a branch for boards and kiosks (Server-Sent Events).
-pub async fn branch_events(
-    state: State,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
+pub async fn branch_events(public: Public, path: Path<String>) -> Reply {
     let code = path.into_inner();
-    crate::app::branches::find(&ctx(&state, None, &req), code.clone()).await?;
-    Ok(crate::web::live::sse(state.live.subscribe(), move |e| {
-        e.branch == code
-    }))
+    crate::app::branches::find(&public.ctx, code.clone()).await?;
+    Ok(crate::web::live::sse(
+        public.state.live.subscribe(),
+        move |e| e.branch == code,
+    ))
 }
 
 /// Live events for a CS agent's console: their own assignments and
 /// finishes, and arrivals at their branch.
-pub async fn console_events(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-) -> AppResult<HttpResponse> {
-    let (staff_id, branch) = console::cs_of(&ctx(&state, Some(&who.0), &req).actor)?;
-    Ok(crate::web::live::sse(state.live.subscribe(), move |e| {
-        e.branch == branch
-            && (e.agent == Some(staff_id) || e.agent.is_none() || e.kind == "document")
-    }))
+pub async fn console_events(api: Api) -> Reply {
+    let (staff_id, branch) = console::cs_of(&api.ctx.actor)?;
+    Ok(crate::web::live::sse(
+        api.state.live.subscribe(),
+        move |e| {
+            e.branch == branch
+                && (e.agent == Some(staff_id) || e.agent.is_none() || e.kind == "document")
+        },
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -202,21 +161,14 @@ pub struct DeviceRequest {
 #[utoipa::path(post, path = "/api/v1/branches/{code}/devices", params(("code" = String, Path)), request_body = DeviceRequest,
     responses((status = 201), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn issue_device(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-    body: web::Json<DeviceRequest>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
+pub async fn issue_device(api: Api, path: Path<String>, body: Json<DeviceRequest>) -> Reply {
     let body = body.into_inner();
     let r = devices::DeviceRequest {
         kind: body.kind.trim().to_string(),
         booth: body.booth,
         label: body.label,
     };
-    let (device, token) = devices::issue(&ctx, path.into_inner(), r).await?;
+    let (device, token) = devices::issue(&api.ctx, path.into_inner(), r).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"id": device.id, "kind": device.kind, "token": token, "branch": device.branch_code})))
 }
 
@@ -231,17 +183,10 @@ pub struct FloorSettings {
 /// Changes a branch's floor settings (its supervisor, or an admin).
 #[utoipa::path(put, path = "/api/v1/branches/{code}/floor", params(("code" = String, Path)), request_body = FloorSettings,
     responses((status = 200), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn settings(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-    body: web::Json<FloorSettings>,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
+pub async fn settings(api: Api, path: Path<String>, body: Json<FloorSettings>) -> Reply {
     let (seats, cap) = (body.seats_per_agent, body.walk_in_cap);
-    app::settings(&ctx, path.into_inner(), seats, cap).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+    app::settings(&api.ctx, path.into_inner(), seats, cap).await?;
+    ok(serde_json::json!({"status": "ok"}))
 }
 
 /// Joins the online queue for a booked session (its owner, within the
@@ -249,25 +194,15 @@ pub async fn settings(
 #[utoipa::path(post, path = "/api/v1/bookings/{code}/arrive", params(("code" = String, Path)),
     responses((status = 201, body = ArrivalBody), (status = 200, body = ArrivalBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn arrive_online(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let a = app::join_online(&ctx(&state, Some(&who.0), &req), path.into_inner()).await?;
+pub async fn arrive_online(api: Api, path: Path<String>) -> Reply {
+    let a = app::join_online(&api.ctx, path.into_inner()).await?;
     Ok(arrival_response(&a))
 }
 
 /// The agent confirms the participant's identity in a session.
 #[utoipa::path(post, path = "/api/v1/console/sessions/{id}/identity", params(("id" = i64, Path)),
     responses((status = 200), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn confirm_identity(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    console::confirm_identity(&ctx(&state, Some(&who.0), &req), path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"identity": "confirmed"})))
+pub async fn confirm_identity(api: Api, path: Path<i64>) -> Reply {
+    console::confirm_identity(&api.ctx, path.into_inner()).await?;
+    ok(serde_json::json!({"identity": "confirmed"}))
 }

@@ -9,8 +9,6 @@ pub mod branches;
 pub mod claims;
 pub mod collective;
 pub mod collective_documents;
-pub mod collective_letter;
-pub mod collective_submit;
 pub mod documents;
 pub mod floor;
 pub mod representatives;
@@ -20,7 +18,7 @@ use actix_web::{web, HttpResponse};
 use utoipa::OpenApi;
 
 use super::State;
-use crate::app::error::AppError;
+use crate::app::error::{AppError, AppResult};
 use crate::db::run;
 
 #[derive(OpenApi)]
@@ -41,8 +39,8 @@ use crate::db::run;
         audit::agents, audit::anomalies,
         representatives::set_headcount, representatives::upload_document,
         representatives::approve, collective::upload, collective::get, collective::errors_csv_file,
-        collective::template, collective_submit::submit, collective_submit::workers_csv_file,
-        collective_documents::upload, collective_letter::upload, collective_letter::file,
+        collective::template, collective::submit, collective::workers_csv_file,
+        collective_documents::upload, collective_documents::upload_letter, collective_documents::letter,
         video::ice, video::still,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
@@ -86,130 +84,66 @@ pub struct ErrorDetail {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    let api = crate::routes!(web::scope("/api/v1");
+            get "/openapi.json" => openapi,
+            post "/auth/login" => accounts::login,
+            post "/auth/logout" => accounts::logout,
+            post "/participants" => accounts::register,
+            get "/me" => accounts::me,
+            post "/claims" => claims::create,
+            get "/claims/{id}" => claims::get,
+            post "/claims/{id}/documents" => documents::upload,
+            get "/claims/{id}/documents/{doc}" => documents::file,
+            delete "/claims/{id}/documents/{doc}" => documents::delete,
+            post "/claims/{id}/verify" => documents::verify,
+            post "/claims/{id}/reject" => documents::reject,
+            post "/documents/{id}/review" => documents::review,
+            post "/branches/{code}/arrivals" => floor::arrive,
+            get "/branches/{code}/board" => floor::board,
+            get "/branches/{code}/events" => floor::branch_events,
+            post "/branches/{code}/devices" => floor::issue_device,
+            put "/branches/{code}/floor" => floor::settings,
+            post "/bookings/{code}/arrive" => floor::arrive_online,
+            put "/console/status" => floor::set_status,
+            get "/console/sessions" => floor::sessions,
+            get "/console/events" => floor::console_events,
+            post "/console/sessions/{id}/finish" => floor::finish,
+            post "/console/sessions/{id}/transfer" => floor::transfer,
+            post "/console/sessions/{id}/identity" => floor::confirm_identity,
+            get "/video/ice" => video::ice,
+            post "/video/sessions/{id}/still" => video::still,
+            get "/video/signal" => super::video_ws::channel,
+            get "/branches" => branches::list,
+            get "/branches/{code}/slots" => branches::slots,
+            post "/bookings" => bookings::create,
+            get "/bookings/{code}" => bookings::get,
+            delete "/bookings/{code}" => bookings::cancel,
+            post "/bookings/{code}/reschedule" => bookings::reschedule,
+            put "/admin/slots/{id}/capacity" => admin::set_capacity,
+            post "/admin/companies" => admin::create_company,
+            put "/admin/companies/{npp}/headcount" => representatives::set_headcount,
+            post "/admin/representatives/{id}/approve" => representatives::approve,
+            get "/collective/template.csv" => collective::template,
+            post "/collective/representative/documents" => representatives::upload_document,
+            get "/audit/entries" => audit::entries,
+            get "/audit/entries.csv" => audit::entries_csv,
+            get "/audit/claims/{id}/timeline" => audit::timeline,
+            get "/audit/checkpoints" => audit::checkpoints,
+            get "/audit/public-key" => audit::public_key,
+            get "/audit/agents" => audit::agents,
+            get "/audit/anomalies" => audit::anomalies,
+            post "/collective/batches" => collective::upload,
+            get "/collective/batches/{id}" => collective::get,
+            get "/collective/batches/{id}/errors.csv" => collective::errors_csv_file,
+            get "/collective/batches/{id}/workers.csv" => collective::workers_csv_file,
+            post "/collective/batches/{id}/submit" => collective::submit,
+            post "/collective/batches/{id}/documents" => collective_documents::upload,
+            post "/collective/batches/{id}/letter" => collective_documents::upload_letter,
+            get "/collective/batches/{id}/letter" => collective_documents::letter,
+    );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))
-        .service(
-            web::scope("/api/v1")
-                .route("/openapi.json", web::get().to(openapi))
-                .route("/auth/login", web::post().to(accounts::login))
-                .route("/auth/logout", web::post().to(accounts::logout))
-                .route("/participants", web::post().to(accounts::register))
-                .route("/me", web::get().to(accounts::me))
-                .route("/claims", web::post().to(claims::create))
-                .route("/claims/{id}", web::get().to(claims::get))
-                .route("/claims/{id}/documents", web::post().to(documents::upload))
-                .route(
-                    "/claims/{id}/documents/{doc}",
-                    web::get().to(documents::file),
-                )
-                .route(
-                    "/claims/{id}/documents/{doc}",
-                    web::delete().to(documents::delete),
-                )
-                .route("/claims/{id}/verify", web::post().to(documents::verify))
-                .route("/claims/{id}/reject", web::post().to(documents::reject))
-                .route("/documents/{id}/review", web::post().to(documents::review))
-                .route("/branches/{code}/arrivals", web::post().to(floor::arrive))
-                .route("/branches/{code}/board", web::get().to(floor::board))
-                .route(
-                    "/branches/{code}/events",
-                    web::get().to(floor::branch_events),
-                )
-                .route(
-                    "/branches/{code}/devices",
-                    web::post().to(floor::issue_device),
-                )
-                .route("/branches/{code}/floor", web::put().to(floor::settings))
-                .route(
-                    "/bookings/{code}/arrive",
-                    web::post().to(floor::arrive_online),
-                )
-                .route("/console/status", web::put().to(floor::set_status))
-                .route("/console/sessions", web::get().to(floor::sessions))
-                .route("/console/events", web::get().to(floor::console_events))
-                .route(
-                    "/console/sessions/{id}/finish",
-                    web::post().to(floor::finish),
-                )
-                .route(
-                    "/console/sessions/{id}/transfer",
-                    web::post().to(floor::transfer),
-                )
-                .route(
-                    "/console/sessions/{id}/identity",
-                    web::post().to(floor::confirm_identity),
-                )
-                .route("/video/ice", web::get().to(video::ice))
-                .route("/video/sessions/{id}/still", web::post().to(video::still))
-                .route("/video/signal", web::get().to(super::video_ws::channel))
-                .route("/branches", web::get().to(branches::list))
-                .route("/branches/{code}/slots", web::get().to(branches::slots))
-                .route("/bookings", web::post().to(bookings::create))
-                .route("/bookings/{code}", web::get().to(bookings::get))
-                .route("/bookings/{code}", web::delete().to(bookings::cancel))
-                .route(
-                    "/bookings/{code}/reschedule",
-                    web::post().to(bookings::reschedule),
-                )
-                .route(
-                    "/admin/slots/{id}/capacity",
-                    web::put().to(admin::set_capacity),
-                )
-                .route("/admin/companies", web::post().to(admin::create_company))
-                .route(
-                    "/admin/companies/{npp}/headcount",
-                    web::put().to(representatives::set_headcount),
-                )
-                .route(
-                    "/admin/representatives/{id}/approve",
-                    web::post().to(representatives::approve),
-                )
-                .route(
-                    "/collective/template.csv",
-                    web::get().to(collective::template),
-                )
-                .route(
-                    "/collective/representative/documents",
-                    web::post().to(representatives::upload_document),
-                )
-                .route("/audit/entries", web::get().to(audit::entries))
-                .route("/audit/entries.csv", web::get().to(audit::entries_csv))
-                .route(
-                    "/audit/claims/{id}/timeline",
-                    web::get().to(audit::timeline),
-                )
-                .route("/audit/checkpoints", web::get().to(audit::checkpoints))
-                .route("/audit/public-key", web::get().to(audit::public_key))
-                .route("/audit/agents", web::get().to(audit::agents))
-                .route("/audit/anomalies", web::get().to(audit::anomalies))
-                .route("/collective/batches", web::post().to(collective::upload))
-                .route("/collective/batches/{id}", web::get().to(collective::get))
-                .route(
-                    "/collective/batches/{id}/errors.csv",
-                    web::get().to(collective::errors_csv_file),
-                )
-                .route(
-                    "/collective/batches/{id}/workers.csv",
-                    web::get().to(collective_submit::workers_csv_file),
-                )
-                .route(
-                    "/collective/batches/{id}/submit",
-                    web::post().to(collective_submit::submit),
-                )
-                .route(
-                    "/collective/batches/{id}/documents",
-                    web::post().to(collective_documents::upload),
-                )
-                .route(
-                    "/collective/batches/{id}/letter",
-                    web::post().to(collective_letter::upload),
-                )
-                .route(
-                    "/collective/batches/{id}/letter",
-                    web::get().to(collective_letter::file),
-                )
-                .default_service(web::to(super::not_found)),
-        );
+        .service(api.default_service(web::to(super::not_found)));
 }
 
 /// The process runs.
@@ -236,15 +170,25 @@ pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// Parses a `YYYY-MM-DD` field, naming the field when it is not a date.
-pub fn parse_date(
-    field: &'static str,
-    value: Option<&str>,
-) -> Result<Option<chrono::NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::unprocessable("invalid_date").field(field)),
+/// 200 with a JSON body.
+pub fn ok(body: impl serde::Serialize) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// 201 with a JSON body.
+pub fn created(body: impl serde::Serialize) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(body))
+}
+
+/// 201 for something new, 200 for the answer to an earlier request
+/// repeated (the same file, the same ticket, a replayed booking).
+pub fn fresh(new: bool, body: impl serde::Serialize) -> HttpResponse {
+    if new {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
     }
 }
+
+/// What every API handler answers.
+pub type Reply = AppResult<HttpResponse>;

@@ -4,18 +4,20 @@
 //! upload checks and document store) and written to the audit log.
 
 use actix_multipart::Multipart;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::Path;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::documents::{read_upload, DocumentBody};
-use crate::app::error::{AppError, AppResult};
+use super::documents::DocumentBody;
+use super::{created, Reply};
+use crate::app::error::AppError;
 use crate::app::floor::devices;
 use crate::app::video as app;
 use crate::domain::video::IceServer;
-use crate::web::auth::identify;
-use crate::web::extract::ctx;
-use crate::web::State;
+use crate::web::auth::{device_token, identify};
+use crate::web::extract::{Api, Public};
+use crate::web::files::read_upload;
 
 #[derive(Serialize, ToSchema)]
 pub struct IceConfig {
@@ -29,19 +31,17 @@ pub struct IceConfig {
 #[utoipa::path(get, path = "/api/v1/video/ice",
     responses((status = 200, body = IceConfig), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn ice(req: HttpRequest, state: State) -> AppResult<HttpResponse> {
-    let token = crate::web::pages::floor::device_token(&req);
-    let known = identify(&req).await?.is_some()
-        || devices::booth(&ctx(&state, None, &req), token)
-            .await?
-            .is_some();
+pub async fn ice(req: HttpRequest, public: Public) -> Reply {
+    let token = device_token(&req);
+    let known =
+        identify(&req).await?.is_some() || devices::booth(&public.ctx, token).await?.is_some();
     if !known {
         return Err(AppError::unauthenticated());
     }
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
         .json(IceConfig {
-            ice_servers: state.settings.ice_servers.clone(),
+            ice_servers: public.ctx.settings.ice_servers.clone(),
         }))
 }
 
@@ -53,21 +53,13 @@ pub async fn ice(req: HttpRequest, state: State) -> AppResult<HttpResponse> {
     responses((status = 201, body = DocumentBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
         (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn still(
-    state: State,
-    req: HttpRequest,
-    who: crate::web::auth::Authenticated,
-    path: web::Path<i64>,
-    payload: Multipart,
-) -> AppResult<HttpResponse> {
-    let ctx = ctx(&state, Some(&who.0), &req);
+pub async fn still(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
     // Refuse before reading the body when the session is not theirs.
-    let target = app::still_target(&ctx, path.into_inner()).await?;
-    let form = read_upload(&req, payload, state.settings.max_upload_bytes).await?;
-    if !form.has_file {
-        return Err(AppError::unprocessable("missing_file").field("file"));
-    }
-    let store = state.store.clone();
-    let doc = app::store_still(&ctx, store, target, form.file_name, form.bytes).await?;
-    Ok(HttpResponse::Created().json(DocumentBody::from(&doc)))
+    let target = app::still_target(&api.ctx, path.into_inner()).await?;
+    let form = read_upload(&req, payload, api.ctx.settings.max_upload_bytes)
+        .await?
+        .require_file()?;
+    let store = api.state.store.clone();
+    let doc = app::store_still(&api.ctx, store, target, form.file_name, form.bytes).await?;
+    created(DocumentBody::from(&doc))
 }

@@ -1,14 +1,16 @@
 //! Registration, sign-in (participants and staff), sign-out, language.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Form, Path, Query};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{redirect, safe_next, PageCtx};
+use crate::app::accounts::{self, Registration};
 use crate::views::account as view;
 use crate::views::components::FieldError;
-use crate::web::api::accounts::{register_participant, sign_in_audited, RegisterRequest};
 use crate::web::auth::{self, Audience, Identity};
-use crate::web::{lang, State};
+use crate::web::extract::CsrfForm;
+use crate::web::lang;
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -17,8 +19,8 @@ pub struct NextQuery {
 
 pub async fn switch_lang(
     req: HttpRequest,
-    path: web::Path<String>,
-    q: web::Query<NextQuery>,
+    path: Path<String>,
+    q: Query<NextQuery>,
 ) -> HttpResponse {
     let code = crate::i18n::Lang::parse(&path).unwrap_or_default().code();
     let next = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into());
@@ -51,23 +53,17 @@ pub struct RegisterForm {
     pub password: String,
 }
 
-pub async fn register_form(req: HttpRequest) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn register_form(ctx: PageCtx) -> HttpResponse {
     let body = view::register(&ctx.frame(), &view::RegisterValues::default(), &[]);
     ctx.ok(ctx.t("register_title"), body)
 }
 
-pub async fn register_submit(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<RegisterForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn register_submit(ctx: PageCtx, form: Form<RegisterForm>) -> HttpResponse {
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
     let f = form.into_inner();
-    let input = RegisterRequest {
+    let input = Registration {
         nik: f.nik,
         kpj: f.kpj,
         full_name: f.full_name,
@@ -75,20 +71,21 @@ pub async fn register_submit(
         phone: f.phone,
         password: f.password.clone(),
     };
-    match register_participant(&state, input.clone()).await {
+    match accounts::register(&ctx.app(), input.clone()).await {
         Ok(_) => {
             // Straight in: a new member's next step is their claim.
-            match sign_in_audited(
-                &state,
-                &req,
+            let audience = Audience::Participants;
+            match auth::sign_in(
+                &ctx.state,
+                &ctx.req,
                 &input.email,
                 &f.password,
-                Audience::Participants,
+                audience,
                 "page",
             )
             .await
             {
-                Ok(s) => signed_in_redirect(&state, s.token, "/claims/new?welcome=1"),
+                Ok(s) => signed_in_redirect(&ctx, s.token, "/claims/new?welcome=1"),
                 Err(_) => redirect("/login"),
             }
         }
@@ -117,9 +114,10 @@ pub async fn register_submit(
     }
 }
 
-fn signed_in_redirect(state: &State, token: String, to: &str) -> HttpResponse {
+fn signed_in_redirect(ctx: &PageCtx, token: String, to: &str) -> HttpResponse {
     let mut res = redirect(to);
-    let _ = res.add_cookie(&auth::session_cookie(token, auth::secure_cookies(state)));
+    let secure = auth::secure_cookies(&ctx.state);
+    let _ = res.add_cookie(&auth::session_cookie(token, secure));
     res
 }
 
@@ -134,36 +132,25 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-pub async fn login_form(req: HttpRequest, q: web::Query<NextQuery>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn login_form(ctx: PageCtx, q: Query<NextQuery>) -> HttpResponse {
     let body = view::login(&ctx.frame(), false, "", q.next.as_deref(), None);
     ctx.ok(ctx.t("login_title"), body)
 }
 
-pub async fn staff_login_form(req: HttpRequest, q: web::Query<NextQuery>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn staff_login_form(ctx: PageCtx, q: Query<NextQuery>) -> HttpResponse {
     let body = view::login(&ctx.frame(), true, "", q.next.as_deref(), None);
     ctx.ok(ctx.t("staff_login_title"), body)
 }
 
-pub async fn login_submit(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<LoginForm>,
-) -> HttpResponse {
-    login_with(req, state, form.into_inner(), false).await
+pub async fn login_submit(ctx: PageCtx, form: Form<LoginForm>) -> HttpResponse {
+    login_with(ctx, form.into_inner(), false).await
 }
 
-pub async fn staff_login_submit(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<LoginForm>,
-) -> HttpResponse {
-    login_with(req, state, form.into_inner(), true).await
+pub async fn staff_login_submit(ctx: PageCtx, form: Form<LoginForm>) -> HttpResponse {
+    login_with(ctx, form.into_inner(), true).await
 }
 
-async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+async fn login_with(ctx: PageCtx, form: LoginForm, staff: bool) -> HttpResponse {
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
@@ -172,14 +159,15 @@ async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool
     } else {
         Audience::Participants
     };
-    match sign_in_audited(&state, &req, &form.email, &form.password, audience, "page").await {
+    let (email, password) = (&form.email, &form.password);
+    match auth::sign_in(&ctx.state, &ctx.req, email, password, audience, "page").await {
         Ok(s) => {
             let home = match s.identity {
                 Identity::Participant { .. } => "/me",
                 _ => "/staff",
             };
             let to = safe_next(form.next.as_deref()).unwrap_or_else(|| home.into());
-            signed_in_redirect(&state, s.token, &to)
+            signed_in_redirect(&ctx, s.token, &to)
         }
         Err(e) => {
             let msg = e.message(ctx.lang);
@@ -200,19 +188,12 @@ async fn login_with(req: HttpRequest, state: State, form: LoginForm, staff: bool
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
-}
-
-pub async fn logout(req: HttpRequest, state: State, form: web::Form<CsrfOnly>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn logout(ctx: PageCtx, form: Form<CsrfForm>) -> HttpResponse {
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
     if let Some(who) = &ctx.who {
-        if let Err(e) = auth::sign_out(&state, who).await {
+        if let Err(e) = accounts::sign_out(&ctx.app(), who.sid().to_string()).await {
             return ctx.error_page(&e);
         }
     }

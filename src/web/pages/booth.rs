@@ -4,21 +4,21 @@
 //! the branch and booth number, "please wait to be called" while idle, and
 //! the video with the agent while a participant sits there.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Form, Path};
+use actix_web::HttpResponse;
 
-use super::floor::{device_cookie_redirect, device_token, CsrfForm};
+use super::floor::device_cookie_redirect;
 use super::PageCtx;
-use crate::app::error::AppError;
 use crate::app::floor::{self as app, devices};
 use crate::views::booth as view;
-use crate::web::State;
+use crate::web::auth::device_token;
+use crate::web::extract::CsrfForm;
 
-pub async fn page(req: HttpRequest, state: State, path: web::Path<(String, i32)>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn page(ctx: PageCtx, path: Path<(String, i32)>) -> HttpResponse {
     let (code, number) = path.into_inner();
-    let r = async {
-        let actx = crate::web::extract::ctx(&state, ctx.who.as_ref(), &req);
-        let device = devices::booth(&actx, device_token(&req)).await?;
+    ctx.page(async {
+        let actx = ctx.app();
+        let device = devices::booth(&actx, device_token(&ctx.req)).await?;
         let booth = devices::booth_state(&actx, code, number, device).await?;
         let branch = &booth.branch;
         let can_activate = app::may_manage(&actx.actor, &branch.code);
@@ -34,35 +34,26 @@ pub async fn page(req: HttpRequest, state: State, path: web::Path<(String, i32)>
         );
         let title = format!("{} {} · {}", ctx.t("booth"), number, branch.name);
         Ok(ctx.ok(&title, body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 /// A supervisor turns this browser into the booth's computer.
 pub async fn activate(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<(String, i32)>,
-    form: web::Form<CsrfForm>,
+    ctx: PageCtx,
+    path: Path<(String, i32)>,
+    form: Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let (code, number) = path.into_inner();
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        let actx = crate::web::extract::ctx(&state, ctx.who.as_ref(), &req);
+    ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
             kind: "booth".into(),
             booth: Some(number),
             label: None,
         };
         let (_, token) = devices::issue(&actx, code.clone(), r).await?;
-        Ok(device_cookie_redirect(
-            token,
-            &format!("/booth/{code}/{number}"),
-        ))
-    }
-    .await;
-    ctx.finish(r)
+        let to = format!("/booth/{code}/{number}");
+        Ok(device_cookie_redirect(token, &to))
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! Branch finder and a branch's day of sessions.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Path, Query};
+use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -8,33 +9,30 @@ use super::PageCtx;
 use crate::app::{self, AppError, AppResult};
 use crate::views::branches as view;
 use crate::web::auth::Identity;
-use crate::web::State;
 
 #[derive(Deserialize)]
 pub struct FinderQuery {
     pub q: Option<String>,
 }
 
-pub async fn finder(req: HttpRequest, state: State, q: web::Query<FinderQuery>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let all = app::branches::list(&ctx.app(&state)).await;
-    let all = match all {
-        Ok(a) => a,
-        Err(e) => return ctx.error_page(&e),
-    };
-    let query = q.q.clone().unwrap_or_default();
-    let needle = query.trim().to_lowercase();
-    let shown: Vec<_> = all
-        .into_iter()
-        .filter(|b| {
-            needle.is_empty()
-                || [&b.name, &b.city, &b.province, &b.code]
-                    .iter()
-                    .any(|s| s.to_lowercase().contains(&needle))
-        })
-        .collect();
-    let body = view::finder(&ctx.frame(), &query, &shown);
-    ctx.ok(ctx.t("finder_title"), body)
+pub async fn finder(ctx: PageCtx, q: Query<FinderQuery>) -> HttpResponse {
+    ctx.page(async {
+        let all = app::branches::list(&ctx.app()).await?;
+        let query = q.q.clone().unwrap_or_default();
+        let needle = query.trim().to_lowercase();
+        let shown: Vec<_> = all
+            .into_iter()
+            .filter(|b| {
+                needle.is_empty()
+                    || [&b.name, &b.city, &b.province, &b.code]
+                        .iter()
+                        .any(|s| s.to_lowercase().contains(&needle))
+            })
+            .collect();
+        let body = view::finder(&ctx.frame(), &query, &shown);
+        Ok(ctx.ok(ctx.t("finder_title"), body))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -43,24 +41,13 @@ pub struct DayQuery {
     pub reschedule: Option<String>,
 }
 
-pub async fn day_view(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    q: web::Query<DayQuery>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = render_day(&ctx, &state, path.into_inner(), q.into_inner()).await;
-    ctx.finish(r)
+pub async fn day_view(ctx: PageCtx, path: Path<String>, q: Query<DayQuery>) -> HttpResponse {
+    ctx.page(render_day(&ctx, path.into_inner(), q.into_inner()))
+        .await
 }
 
-async fn render_day(
-    ctx: &PageCtx,
-    state: &State,
-    code: String,
-    q: DayQuery,
-) -> AppResult<HttpResponse> {
-    let app = ctx.app(state);
+async fn render_day(ctx: &PageCtx, code: String, q: DayQuery) -> AppResult<HttpResponse> {
+    let app = ctx.app();
     let now = app.clock.now();
     let branch = app::branches::find(&app, code.clone()).await?;
     let today = now.with_timezone(&branch.tz()).date_naive();

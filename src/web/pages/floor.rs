@@ -3,44 +3,17 @@
 //! `app::floor` (the same use cases the JSON API calls) and renders.
 
 use actix_web::cookie::{time, Cookie, SameSite};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Form, Path, Query};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
-use super::{redirect, PageCtx};
-use crate::app::error::{AppError, AppResult};
+use super::{redirect, Flash, PageCtx};
+use crate::app::error::AppError;
 use crate::app::floor::{self as app, console, devices};
-use crate::app::{Ctx, Status};
+use crate::app::Status;
 use crate::views::floor as view;
-use crate::web::auth::{Identity, DEVICE_COOKIE};
-use crate::web::extract;
-use crate::web::State;
-
-/// The device token this browser holds, if any.
-pub(crate) fn device_token(req: &HttpRequest) -> Option<String> {
-    req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string())
-}
-
-/// The use-case context of a page request.
-fn app_ctx(state: &State, ctx: &PageCtx, req: &HttpRequest) -> Ctx {
-    extract::ctx(state, ctx.who.as_ref(), req)
-}
-
-/// Runs a signed-in page form: checks its CSRF token, then `f` with the
-/// use-case context.
-async fn signed_in<F, Fut>(state: &State, req: &HttpRequest, csrf: String, f: F) -> HttpResponse
-where
-    F: FnOnce(Ctx) -> Fut,
-    Fut: std::future::Future<Output = AppResult<HttpResponse>>,
-{
-    let ctx = PageCtx::new(req).await;
-    let r = async {
-        ctx.check_csrf(&csrf)?;
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        f(app_ctx(state, &ctx, req)).await
-    }
-    .await;
-    ctx.finish(r)
-}
+use crate::web::auth::{device_token, Identity, DEVICE_COOKIE};
+use crate::web::extract::{self, CsrfForm};
 
 /// Stores a freshly issued device token in this browser and goes to `to`.
 pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
@@ -55,34 +28,25 @@ pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
     res
 }
 
-pub async fn kiosk(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        let actx = app_ctx(&state, &ctx, &req);
+pub async fn kiosk(ctx: PageCtx, path: Path<String>) -> HttpResponse {
+    ctx.page(async {
+        let actx = ctx.app();
         let branch = crate::app::branches::find(&actx, path.into_inner()).await?;
-        let device = devices::kiosk(&actx, device_token(&req), &branch.code).await?;
+        let device = devices::kiosk(&actx, device_token(&ctx.req), &branch.code).await?;
         let can_activate = app::may_manage(&actx.actor, &branch.code);
         let body = view::kiosk(&ctx.frame(), &branch, device.is_some(), can_activate, None);
         Ok(ctx.ok(&branch.name, body))
-    }
-    .await;
-    ctx.finish(r)
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
+    })
+    .await
 }
 
 pub async fn kiosk_activate(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    ctx: PageCtx,
+    path: Path<String>,
+    form: Form<CsrfForm>,
 ) -> HttpResponse {
     let code = path.into_inner();
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
             kind: "kiosk".into(),
             booth: None,
@@ -102,18 +66,12 @@ pub struct KioskForm {
     pub nik: String,
 }
 
-pub async fn kiosk_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<KioskForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
+pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm>) -> HttpResponse {
+    ctx.page(async {
         ctx.check_csrf(&form.csrf)?;
-        let actx = app_ctx(&state, &ctx, &req);
+        let actx = ctx.app();
         let branch = crate::app::branches::find(&actx, path.into_inner()).await?;
-        let device = devices::kiosk(&actx, device_token(&req), &branch.code)
+        let device = devices::kiosk(&actx, device_token(&ctx.req), &branch.code)
             .await?
             .ok_or_else(|| AppError::forbidden().detail("kiosk_not_active"))?;
         // The ticket is issued by this kiosk, whoever is signed in here.
@@ -123,7 +81,7 @@ pub async fn kiosk_submit(
             kind: device.kind.clone(),
             booth_id: None,
         };
-        let kctx = extract::ctx(&state, Some(&kiosk), &req);
+        let kctx = extract::ctx(&ctx.state, Some(&kiosk), &ctx.req);
         let body = match app::arrive(&kctx, branch.code.clone(), &form.nik, None).await {
             Ok(a) => view::kiosk_ticket(&ctx.frame(), &branch, &a),
             Err(e) if e.status.is_client_error() => {
@@ -133,32 +91,23 @@ pub async fn kiosk_submit(
             Err(e) => return Err(e),
         };
         Ok(ctx.ok(&branch.name, body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
-pub async fn board(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        let (branch, b) = app::board(&app_ctx(&state, &ctx, &req), path.into_inner()).await?;
+pub async fn board(ctx: PageCtx, path: Path<String>) -> HttpResponse {
+    ctx.page(async {
+        let (branch, b) = app::board(&ctx.app(), path.into_inner()).await?;
         Ok(ctx.ok(&branch.name, view::board(&ctx.frame(), &branch, &b)))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
-#[derive(Deserialize)]
-pub struct ConsoleQuery {
-    pub error: Option<String>,
-}
-
-pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        let c = console::console(&app_ctx(&state, &ctx, &req)).await?;
-        let error = q.error.as_deref().filter(|e| crate::i18n::has(e));
+pub async fn console(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
+    ctx.page(async {
+        ctx.who()?;
+        let c = console::console(&ctx.app()).await?;
+        let error = q.error_key();
         let body = view::console(
             &ctx.frame(),
             &view::Console {
@@ -172,9 +121,8 @@ pub async fn console(req: HttpRequest, state: State, q: web::Query<ConsoleQuery>
             },
         );
         Ok(ctx.ok(ctx.t("console_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -184,12 +132,8 @@ pub struct StatusForm {
     pub status: String,
 }
 
-pub async fn console_status(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<StatusForm>,
-) -> HttpResponse {
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+pub async fn console_status(ctx: PageCtx, form: Form<StatusForm>) -> HttpResponse {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         console::own_status(&actx, &form.status).await?;
         Ok(redirect("/console"))
     })
@@ -212,15 +156,10 @@ fn console_error(code: &str, session: i64) -> HttpResponse {
     redirect(&format!("/console?error={code}#session-{session}"))
 }
 
-pub async fn console_finish(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<FinishForm>,
-) -> HttpResponse {
+pub async fn console_finish(ctx: PageCtx, path: Path<i64>, form: Form<FinishForm>) -> HttpResponse {
     let session = path.into_inner();
     let form = form.into_inner();
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         if form.outcome == "transferred" {
             let to = form
                 .to_agent
@@ -254,21 +193,15 @@ pub struct FloorQuery {
     pub branch: Option<String>,
 }
 
-pub async fn supervisor_floor(
-    req: HttpRequest,
-    state: State,
-    q: web::Query<FloorQuery>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        let actx = app_ctx(&state, &ctx, &req);
+pub async fn supervisor_floor(ctx: PageCtx, q: Query<FloorQuery>) -> HttpResponse {
+    ctx.page(async {
+        ctx.who()?;
+        let actx = ctx.app();
         let (branch, data, names) = console::floor_view(&actx, q.branch.clone()).await?;
         let body = view::supervisor(&ctx.frame(), &branch, &data, &names);
         Ok(ctx.ok(ctx.t("floor_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -278,13 +211,8 @@ pub struct PriorityForm {
     pub priority: String,
 }
 
-pub async fn set_priority(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<PriorityForm>,
-) -> HttpResponse {
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+pub async fn set_priority(ctx: PageCtx, path: Path<i64>, form: Form<PriorityForm>) -> HttpResponse {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         app::set_priority(&actx, path.into_inner(), &form.priority).await?;
         Ok(redirect("/staff/floor"))
     })
@@ -292,13 +220,8 @@ pub async fn set_priority(
 }
 
 /// A supervisor pauses (or resumes) an agent of their branch.
-pub async fn agent_status(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<StatusForm>,
-) -> HttpResponse {
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+pub async fn agent_status(ctx: PageCtx, path: Path<i64>, form: Form<StatusForm>) -> HttpResponse {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         console::agent_status(&actx, path.into_inner(), &form.status).await?;
         Ok(redirect("/staff/floor"))
     })
@@ -315,12 +238,11 @@ pub struct SettingsForm {
 }
 
 pub async fn settings_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<SettingsForm>,
+    ctx: PageCtx,
+    path: Path<String>,
+    form: Form<SettingsForm>,
 ) -> HttpResponse {
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         // An empty cap field removes the cap.
         let cap = match form.walk_in_cap.trim() {
             "" => -1,
@@ -336,41 +258,29 @@ pub async fn settings_submit(
 }
 
 /// The participant's session page for an online booking.
-pub async fn session_page(req: HttpRequest, state: State, path: web::Path<String>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        let actx = app_ctx(&state, &ctx, &req);
+pub async fn session_page(ctx: PageCtx, path: Path<String>) -> HttpResponse {
+    ctx.page(async {
+        ctx.who()?;
+        let actx = ctx.app();
         let (booking, ticket, window) = app::online_session(&actx, path.into_inner()).await?;
         let body = view::session(&ctx.frame(), &booking, ticket.as_ref(), window);
         Ok(ctx.ok(ctx.t("session_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
-pub async fn session_join(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<CsrfForm>,
-) -> HttpResponse {
+pub async fn session_join(ctx: PageCtx, path: Path<String>, form: Form<CsrfForm>) -> HttpResponse {
     let code = path.into_inner();
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         app::join_online(&actx, code.clone()).await?;
         Ok(redirect(&format!("/session/{code}")))
     })
     .await
 }
 
-pub async fn console_identity(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<CsrfForm>,
-) -> HttpResponse {
+pub async fn console_identity(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm>) -> HttpResponse {
     let session = path.into_inner();
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         console::confirm_identity(&actx, session).await?;
         Ok(redirect(&format!("/console#session-{session}")))
     })
@@ -385,13 +295,8 @@ pub struct ReassignForm {
 }
 
 /// A supervisor moves a participant to another agent of the branch.
-pub async fn reassign(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<ReassignForm>,
-) -> HttpResponse {
-    signed_in(&state, &req, form.csrf.clone(), |actx| async move {
+pub async fn reassign(ctx: PageCtx, path: Path<i64>, form: Form<ReassignForm>) -> HttpResponse {
+    ctx.submit(form.csrf.clone(), |actx| async move {
         console::reassign(&actx, path.into_inner(), form.to_agent).await?;
         Ok(redirect("/staff/floor"))
     })

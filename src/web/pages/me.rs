@@ -1,7 +1,8 @@
 //! The participant's own pages: claim, booking (code, QR, reschedule,
 //! cancel) and the forms that change them.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Form, Path, Query};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
@@ -12,15 +13,8 @@ use crate::db::{bookings, claims, participants, run};
 use crate::domain::booking_code;
 use crate::views::components::FieldError;
 use crate::views::me::{self as view, ClaimForm};
-use crate::web::api::documents::read_upload;
-use crate::web::State;
-
-fn participant(ctx: &PageCtx) -> AppResult<i64> {
-    ctx.who
-        .as_ref()
-        .ok_or_else(AppError::unauthenticated)?
-        .participant_id()
-}
+use crate::web::extract::CsrfForm;
+use crate::web::files::read_upload;
 
 #[derive(Deserialize)]
 pub struct Flash {
@@ -31,11 +25,10 @@ pub struct Flash {
     pub item: Option<String>,
 }
 
-pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        let pid = participant(&ctx)?;
-        let data = run(&state.db, move |db| {
+pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
+    ctx.page(async {
+        let pid = ctx.participant()?;
+        let data = run(&ctx.state.db, move |db| {
             db.read(|c| -> AppResult<_> {
                 let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
                 let claim = claims::open_claim_of(c, pid)?;
@@ -53,7 +46,7 @@ pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> H
         })
         .await?;
         let (p, claim, history, booking, dossier) = data;
-        let max_upload_mb = state.settings.max_upload_bytes / (1024 * 1024);
+        let max_upload_mb = ctx.state.settings.max_upload_bytes / (1024 * 1024);
         // Only codes from the catalog are shown, never raw query text.
         let upload_error = match (&q.upload_error, &q.item) {
             (Some(code), Some(item)) if crate::i18n::has(code) => Some((
@@ -70,21 +63,19 @@ pub async fn overview(req: HttpRequest, state: State, q: web::Query<Flash>) -> H
                 history: &history,
                 booking: booking.as_ref(),
                 flash: q.done.as_deref(),
-                today: state.clock.now().date_naive(),
+                today: ctx.state.clock.now().date_naive(),
                 dossier: dossier.as_ref(),
                 upload_error,
                 max_upload_mb,
             },
         );
         Ok(ctx.ok(ctx.t("me_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
-pub async fn claim_form(req: HttpRequest, q: web::Query<Flash>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    if let Err(e) = participant(&ctx) {
+pub async fn claim_form(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
+    if let Err(e) = ctx.participant() {
         return ctx.error_page(&e);
     }
     let body = view::claim_form(
@@ -101,16 +92,11 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-pub async fn claim_submit(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<ClaimForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn claim_submit(ctx: PageCtx, form: Form<ClaimForm>) -> HttpResponse {
     let f = form.into_inner();
     let r: AppResult<HttpResponse> = async {
         ctx.check_csrf(&f.csrf)?;
-        let pid = participant(&ctx)?;
+        let pid = ctx.participant()?;
         let balance = match opt(&f.balance) {
             None => None,
             Some(b) => {
@@ -138,7 +124,7 @@ pub async fn claim_submit(
             heir_is_child: Some(f.heir_is_child.is_some()),
             heir_is_minor: Some(f.heir_is_minor.is_some()),
         };
-        app_claims::open(&ctx.app(&state), pid, input).await?;
+        app_claims::open(&ctx.app(), pid, input).await?;
         Ok(redirect("/me?done=claim_opened"))
     }
     .await;
@@ -168,15 +154,8 @@ pub struct BookForm {
     pub claim_id: i64,
 }
 
-pub async fn book_submit(
-    req: HttpRequest,
-    state: State,
-    form: web::Form<BookForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let pid = participant(&ctx)?;
+pub async fn book_submit(ctx: PageCtx, form: Form<BookForm>) -> HttpResponse {
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         // The form's token doubles as an idempotency key: a double click
         // or a resubmitted form books once.
         let key = format!(
@@ -184,18 +163,10 @@ pub async fn book_submit(
             form.slot_id,
             &form.csrf[..form.csrf.len().min(24)]
         );
-        booking::place(
-            &ctx.app(&state),
-            pid,
-            form.claim_id,
-            form.slot_id,
-            Some(key),
-        )
-        .await?;
+        booking::place(&actx, pid, form.claim_id, form.slot_id, Some(key)).await?;
         Ok(redirect("/me?done=booked"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -206,59 +177,37 @@ pub struct SlotForm {
 }
 
 pub async fn reschedule_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<SlotForm>,
+    ctx: PageCtx,
+    path: Path<String>,
+    form: Form<SlotForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let pid = participant(&ctx)?;
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         let code = booking_code::normalize(&path)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-        booking::reschedule(&ctx.app(&state), pid, code, form.slot_id).await?;
+        booking::reschedule(&actx, pid, code, form.slot_id).await?;
         Ok(redirect("/me?done=rescheduled"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
-}
-
-pub async fn cancel_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<String>,
-    form: web::Form<CsrfForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let pid = participant(&ctx)?;
+pub async fn cancel_submit(ctx: PageCtx, path: Path<String>, form: Form<CsrfForm>) -> HttpResponse {
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         let code = booking_code::normalize(&path)
             .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-        booking::cancel(&ctx.app(&state), pid, code).await?;
+        booking::cancel(&actx, pid, code).await?;
         Ok(redirect("/me?done=cancelled"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 /// A document upload from the claim page (multipart, CSRF field first).
 pub async fn upload_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
+    ctx: PageCtx,
+    path: Path<i64>,
     payload: actix_multipart::Multipart,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let claim_id = path.into_inner();
-    let form = match read_upload(&req, payload, state.settings.max_upload_bytes).await {
+    let form = match read_upload(&ctx.req, payload, ctx.state.settings.max_upload_bytes).await {
         Ok(f) => f,
         Err(e) if e.code == "file_too_large" => {
             return redirect("/me?upload_error=file_too_large&item=#documents");
@@ -273,9 +222,9 @@ pub async fn upload_submit(
         .collect();
     let r = async {
         ctx.check_csrf(&form.csrf)?;
-        let pid = participant(&ctx)?;
-        let store = state.store.clone();
-        dossier::upload(&ctx.app(&state), store, pid, claim_id, form.into()).await
+        let pid = ctx.participant()?;
+        let store = ctx.state.store.clone();
+        dossier::upload(&ctx.app(), store, pid, claim_id, form.into()).await
     }
     .await;
     match r {
@@ -294,19 +243,14 @@ pub async fn upload_submit(
 }
 
 pub async fn delete_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<(i64, i64)>,
-    form: web::Form<CsrfForm>,
+    ctx: PageCtx,
+    path: Path<(i64, i64)>,
+    form: Form<CsrfForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
     let (claim_id, doc_id) = path.into_inner();
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let pid = participant(&ctx)?;
-        dossier::remove(&ctx.app(&state), pid, claim_id, doc_id).await?;
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
+        dossier::remove(&actx, pid, claim_id, doc_id).await?;
         Ok(redirect("/me?done=document_deleted#documents"))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }

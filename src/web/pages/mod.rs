@@ -12,174 +12,139 @@ pub mod home;
 pub mod me;
 pub mod staff;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use maud::{html, Markup};
+use serde::Deserialize;
 
 use super::auth::{identify, Identity};
-use super::{csrf, lang};
-use crate::app::error::AppError;
+use super::{csrf, lang, State};
+use crate::app::error::{AppError, AppResult};
+use crate::app::Ctx;
 use crate::i18n::{t, Lang};
 use crate::views::layout::{self, Frame};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::home))
-        .route("/static/antre.css", web::get().to(stylesheet))
-        .route("/static/favicon.svg", web::get().to(favicon))
-        .route("/lang/{code}", web::get().to(account::switch_lang))
-        .route("/register", web::get().to(account::register_form))
-        .route("/register", web::post().to(account::register_submit))
-        .route("/login", web::get().to(account::login_form))
-        .route("/login", web::post().to(account::login_submit))
-        .route("/staff/login", web::get().to(account::staff_login_form))
-        .route("/staff/login", web::post().to(account::staff_login_submit))
-        .route("/logout", web::post().to(account::logout))
-        .route("/branches", web::get().to(branches::finder))
-        .route("/branches/{code}", web::get().to(branches::day_view))
-        .route("/me", web::get().to(me::overview))
-        .route("/claims/new", web::get().to(me::claim_form))
-        .route("/claims/new", web::post().to(me::claim_submit))
-        .route("/claims/{id}/documents", web::post().to(me::upload_submit))
-        .route(
-            "/claims/{id}/documents/{doc}/delete",
-            web::post().to(me::delete_submit),
-        )
-        .route("/bookings", web::post().to(me::book_submit))
-        .route(
-            "/bookings/{code}/reschedule",
-            web::post().to(me::reschedule_submit),
-        )
-        .route("/bookings/{code}/cancel", web::post().to(me::cancel_submit))
-        .route("/staff", web::get().to(staff::dashboard))
-        .route("/audit", web::get().to(audit::console))
-        .route("/audit/claims/{id}", web::get().to(audit::claim_timeline))
-        .route("/audit/agents", web::get().to(audit::agents))
-        .route("/audit/anomalies", web::get().to(audit::anomalies))
-        .route(
-            "/staff/slots/{id}/capacity",
-            web::post().to(staff::capacity_submit),
-        )
-        .route("/kiosk/{code}", web::get().to(floor::kiosk))
-        .route("/kiosk/{code}", web::post().to(floor::kiosk_submit))
-        .route(
-            "/kiosk/{code}/activate",
-            web::post().to(floor::kiosk_activate),
-        )
-        .route("/board/{code}", web::get().to(floor::board))
-        .route("/console", web::get().to(floor::console))
-        .route(
-            "/console/sessions/{id}/identity",
-            web::post().to(floor::console_identity),
-        )
-        .route(
-            "/staff/sessions/{id}/reassign",
-            web::post().to(floor::reassign),
-        )
-        .route("/session/{code}", web::get().to(floor::session_page))
-        .route("/session/{code}/join", web::post().to(floor::session_join))
-        .route("/console/status", web::post().to(floor::console_status))
-        .route(
-            "/console/sessions/{id}/finish",
-            web::post().to(floor::console_finish),
-        )
-        .route("/staff/floor", web::get().to(floor::supervisor_floor))
-        .route(
-            "/staff/floor/{code}/settings",
-            web::post().to(floor::settings_submit),
-        )
-        .route(
-            "/staff/tickets/{id}/priority",
-            web::post().to(floor::set_priority),
-        )
-        .route(
-            "/staff/agents/{id}/status",
-            web::post().to(floor::agent_status),
-        )
-        .route("/static/live.js", web::get().to(live_js))
-        .route("/static/rtc.js", web::get().to(rtc_js))
-        .route("/booth/{code}/{number}", web::get().to(booth::page))
-        .route(
-            "/booth/{code}/{number}/activate",
-            web::post().to(booth::activate),
-        )
-        .route("/staff/claims/{id}", web::get().to(staff::claim_review))
-        .route(
-            "/staff/claims/{id}/verify",
-            web::post().to(staff::verify_submit),
-        )
-        .route(
-            "/staff/claims/{id}/reject",
-            web::post().to(staff::reject_submit),
-        )
-        .route(
-            "/staff/documents/{id}/review",
-            web::post().to(staff::review_submit),
-        )
-        .route("/hr", web::get().to(collective::home))
-        .route("/hr/batches", web::post().to(collective::upload_batch))
-        .route("/hr/documents", web::post().to(collective::upload_document))
-        .route("/hr/batches/{id}", web::get().to(collective::hr_batch))
-        .route(
-            "/hr/batches/{id}/submit",
-            web::post().to(collective::submit),
-        )
-        .route(
-            "/hr/batches/{id}/documents",
-            web::post().to(collective::upload_documents),
-        )
-        .route(
-            "/hr/batches/{id}/letter",
-            web::post().to(collective::upload_letter),
-        )
-        .route("/staff/batches", web::get().to(collective_staff::batches))
-        .route(
-            "/staff/batches/{id}",
-            web::get().to(collective::staff_batch),
-        )
-        .route(
-            "/staff/companies/{npp}",
-            web::get().to(collective_staff::company),
-        )
-        .route(
-            "/staff/companies/{npp}/headcount",
-            web::post().to(collective_staff::set_headcount),
-        )
-        .route(
-            "/staff/representatives/{id}/approve",
-            web::post().to(collective_staff::approve),
-        );
+    crate::routes!(cfg;
+        get "/" => home::home,
+        get "/static/antre.css" => stylesheet,
+        get "/static/favicon.svg" => favicon,
+        get "/lang/{code}" => account::switch_lang,
+        get "/register" => account::register_form,
+        post "/register" => account::register_submit,
+        get "/login" => account::login_form,
+        post "/login" => account::login_submit,
+        get "/staff/login" => account::staff_login_form,
+        post "/staff/login" => account::staff_login_submit,
+        post "/logout" => account::logout,
+        get "/branches" => branches::finder,
+        get "/branches/{code}" => branches::day_view,
+        get "/me" => me::overview,
+        get "/claims/new" => me::claim_form,
+        post "/claims/new" => me::claim_submit,
+        post "/claims/{id}/documents" => me::upload_submit,
+        post "/claims/{id}/documents/{doc}/delete" => me::delete_submit,
+        post "/bookings" => me::book_submit,
+        post "/bookings/{code}/reschedule" => me::reschedule_submit,
+        post "/bookings/{code}/cancel" => me::cancel_submit,
+        get "/staff" => staff::dashboard,
+        get "/audit" => audit::console,
+        get "/audit/claims/{id}" => audit::claim_timeline,
+        get "/audit/agents" => audit::agents,
+        get "/audit/anomalies" => audit::anomalies,
+        post "/staff/slots/{id}/capacity" => staff::capacity_submit,
+        get "/kiosk/{code}" => floor::kiosk,
+        post "/kiosk/{code}" => floor::kiosk_submit,
+        post "/kiosk/{code}/activate" => floor::kiosk_activate,
+        get "/board/{code}" => floor::board,
+        get "/console" => floor::console,
+        post "/console/sessions/{id}/identity" => floor::console_identity,
+        post "/staff/sessions/{id}/reassign" => floor::reassign,
+        get "/session/{code}" => floor::session_page,
+        post "/session/{code}/join" => floor::session_join,
+        post "/console/status" => floor::console_status,
+        post "/console/sessions/{id}/finish" => floor::console_finish,
+        get "/staff/floor" => floor::supervisor_floor,
+        post "/staff/floor/{code}/settings" => floor::settings_submit,
+        post "/staff/tickets/{id}/priority" => floor::set_priority,
+        post "/staff/agents/{id}/status" => floor::agent_status,
+        get "/static/live.js" => live_js,
+        get "/static/rtc.js" => rtc_js,
+        get "/booth/{code}/{number}" => booth::page,
+        post "/booth/{code}/{number}/activate" => booth::activate,
+        get "/staff/claims/{id}" => staff::claim_review,
+        post "/staff/claims/{id}/verify" => staff::verify_submit,
+        post "/staff/claims/{id}/reject" => staff::reject_submit,
+        post "/staff/documents/{id}/review" => staff::review_submit,
+        get "/hr" => collective::home,
+        post "/hr/batches" => collective::upload_batch,
+        post "/hr/documents" => collective::upload_document,
+        get "/hr/batches/{id}" => collective::hr_batch,
+        post "/hr/batches/{id}/submit" => collective::submit,
+        post "/hr/batches/{id}/documents" => collective::upload_documents,
+        post "/hr/batches/{id}/letter" => collective::upload_letter,
+        get "/staff/batches" => collective_staff::batches,
+        get "/staff/batches/{id}" => collective::staff_batch,
+        get "/staff/companies/{npp}" => collective_staff::company,
+        post "/staff/companies/{npp}/headcount" => collective_staff::set_headcount,
+        post "/staff/representatives/{id}/approve" => collective_staff::approve,
+    );
 }
 
-async fn stylesheet() -> HttpResponse {
+/// A file of `static/`, cached for `max_age` seconds.
+fn asset(content_type: &'static str, max_age: u32, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=3600"))
-        .body(include_str!("../../../static/antre.css"))
+        .content_type(content_type)
+        .insert_header(("cache-control", format!("public, max-age={max_age}")))
+        .body(body)
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+
+async fn stylesheet() -> HttpResponse {
+    let css = include_str!("../../../static/antre.css");
+    asset("text/css; charset=utf-8", 3600, css)
 }
 
 async fn live_js() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=300"))
-        .body(include_str!("../../../static/live.js"))
+    asset(JS, 300, include_str!("../../../static/live.js"))
 }
 
 async fn rtc_js() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=300"))
-        .body(include_str!("../../../static/rtc.js"))
+    asset(JS, 300, include_str!("../../../static/rtc.js"))
 }
 
 async fn favicon() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .insert_header(("cache-control", "public, max-age=86400"))
-        .body(layout::favicon())
+    asset("image/svg+xml", 86400, layout::favicon())
 }
 
-/// Per-request page context: language, CSRF token, the signed-in caller.
+/// What the last form post left to show, from the query: `done` names
+/// what succeeded, `error` is a refusal's code.
+#[derive(Debug, Default, Deserialize)]
+pub struct Flash {
+    pub done: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Flash {
+    /// The error code when it is one of the catalog's: only those are
+    /// shown, never raw query text.
+    pub fn error_key(&self) -> Option<&str> {
+        self.error.as_deref().filter(|c| crate::i18n::has(c))
+    }
+}
+
+/// A page being made: what a handler awaits before it renders.
+pub trait Rendering: Future<Output = AppResult<HttpResponse>> {}
+
+impl<T: Future<Output = AppResult<HttpResponse>>> Rendering for T {}
+
+/// Per-request page context: language, CSRF token, the signed-in caller,
+/// the application state. Handlers take it as an argument.
 pub struct PageCtx {
     pub lang: Lang,
     pub csrf: String,
@@ -187,22 +152,35 @@ pub struct PageCtx {
     pub who: Option<Identity>,
     pub path: String,
     pub req: HttpRequest,
+    pub state: State,
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { PageCtx::new(&req).await })
+    }
 }
 
 impl PageCtx {
-    pub async fn new(req: &HttpRequest) -> Self {
+    pub async fn new(req: &HttpRequest) -> Result<Self, AppError> {
+        let state = crate::web::extract::state(req)?;
         let (csrf, set_csrf) = csrf::token(req);
         // A broken session (database down) renders as signed out rather
         // than failing the page.
         let who = identify(req).await.ok().flatten().map(|(i, _)| i);
-        Self {
+        Ok(Self {
             lang: lang::of_request(req),
             csrf,
             set_csrf,
             who,
             path: req.path().to_string(),
             req: req.clone(),
-        }
+            state,
+        })
     }
 
     pub fn t(&self, key: &str) -> &'static str {
@@ -211,8 +189,65 @@ impl PageCtx {
 
     /// The use-case context for this page's request (its actor is the
     /// signed-in person, if any).
-    pub fn app(&self, state: &crate::web::AppState) -> crate::app::Ctx {
-        crate::web::extract::ctx(state, self.who.as_ref(), &self.req)
+    pub fn app(&self) -> Ctx {
+        crate::web::extract::ctx(&self.state, self.who.as_ref(), &self.req)
+    }
+
+    /// The signed-in caller (else to the sign-in page).
+    pub fn who(&self) -> AppResult<&Identity> {
+        self.who.as_ref().ok_or_else(AppError::unauthenticated)
+    }
+
+    /// The signed-in participant's id.
+    pub fn participant(&self) -> AppResult<i64> {
+        self.who()?.participant_id()
+    }
+
+    /// An HR account's company.
+    pub fn company(&self) -> Option<&str> {
+        self.who.as_ref().and_then(Identity::company)
+    }
+
+    /// Runs a signed-in form post: checks its CSRF token and that someone
+    /// is signed in, then `f` with the use-case context; an error becomes
+    /// the error page.
+    pub async fn submit<R: Rendering>(
+        &self,
+        csrf: String,
+        f: impl FnOnce(Ctx) -> R,
+    ) -> HttpResponse {
+        self.submit_as(csrf, |c| c.who().map(|_| ()), |actx, ()| f(actx))
+            .await
+    }
+
+    /// [`submit`](Self::submit) for a participant's own forms: `f` also
+    /// gets the participant's id.
+    pub async fn submit_own<R: Rendering>(
+        &self,
+        csrf: String,
+        f: impl FnOnce(Ctx, i64) -> R,
+    ) -> HttpResponse {
+        self.submit_as(csrf, Self::participant, f).await
+    }
+
+    async fn submit_as<T, R: Rendering>(
+        &self,
+        csrf: String,
+        who: impl FnOnce(&Self) -> AppResult<T>,
+        f: impl FnOnce(Ctx, T) -> R,
+    ) -> HttpResponse {
+        let r = async {
+            self.check_csrf(&csrf)?;
+            let who = who(self)?;
+            f(self.app(), who).await
+        }
+        .await;
+        self.finish(r)
+    }
+
+    /// Renders the page `page` makes, or its error as an error page.
+    pub async fn page(&self, page: impl Rendering) -> HttpResponse {
+        self.finish(page.await)
     }
 
     pub fn frame(&self) -> Frame<'_> {
@@ -304,7 +339,9 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 pub async fn not_found_page(req: &HttpRequest) -> HttpResponse {
-    PageCtx::new(req)
-        .await
-        .error_page(&AppError::not_found("page_not_found"))
+    let e = AppError::not_found("page_not_found");
+    match PageCtx::new(req).await {
+        Ok(ctx) => ctx.error_page(&e),
+        Err(e) => actix_web::ResponseError::error_response(&e),
+    }
 }

@@ -1,11 +1,13 @@
 //! Staff home: a branch's day (sessions, capacity, bookings). Supervisors
 //! and admins change capacity here.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web::{Form, Path, Query};
+use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{redirect, PageCtx};
+use super::{redirect, Flash, PageCtx};
+use crate::app::admin;
 use crate::app::claims as app_claims;
 use crate::app::dossier;
 use crate::app::error::{AppError, AppResult};
@@ -13,22 +15,19 @@ use crate::db::{bookings, branches, run, staff};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::role::Role;
 use crate::views::staff as view;
-use crate::web::api::admin::change_capacity;
-use crate::web::auth::{Authenticated, Identity, TokenSource};
-use crate::web::State;
+use crate::web::auth::Identity;
 
 #[derive(Deserialize)]
 pub struct DashQuery {
     pub branch: Option<String>,
     pub date: Option<String>,
-    pub done: Option<String>,
-    pub error: Option<String>,
+    #[serde(flatten)]
+    pub flash: Flash,
 }
 
-pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+pub async fn dashboard(ctx: PageCtx, q: Query<DashQuery>) -> HttpResponse {
+    ctx.page(async {
+        let who = ctx.who()?.clone();
         let Identity::Staff {
             role,
             branch: own_branch,
@@ -39,13 +38,13 @@ pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>)
         else {
             return Err(AppError::forbidden().detail("staff_only"));
         };
-        let all = run(&state.db, |db| {
+        let all = run(&ctx.state.db, |db| {
             db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
         })
         .await?;
         let company = match company.clone() {
             Some(npp) => {
-                run(&state.db, move |db| {
+                run(&ctx.state.db, move |db| {
                     db.read(|c| -> AppResult<_> { Ok(staff::find_company(c, &npp)?) })
                 })
                 .await?
@@ -63,16 +62,16 @@ pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>)
         let branch = chosen.and_then(|c| all.iter().find(|b| b.code == c).cloned());
         let mut day = None;
         if let Some(b) = &branch {
-            let today = state.clock.now().with_timezone(&b.tz()).date_naive();
+            let today = ctx.state.clock.now().with_timezone(&b.tz()).date_naive();
             let date = q
                 .date
                 .as_deref()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                 .unwrap_or(today);
             let (_, slots, holiday) =
-                crate::app::branches::day(&ctx.app(&state), b.code.clone(), date).await?;
+                crate::app::branches::day(&ctx.app(), b.code.clone(), date).await?;
             let ids: Vec<i64> = slots.iter().map(|s| s.id).collect();
-            let people = run(&state.db, move |db| {
+            let people = run(&ctx.state.db, move |db| {
                 db.read(|c| -> AppResult<_> {
                     let mut out = Vec::new();
                     for id in ids {
@@ -98,14 +97,13 @@ pub async fn dashboard(req: HttpRequest, state: State, q: web::Query<DashQuery>)
                 branch: branch.as_ref(),
                 company: company.as_ref(),
                 day: day.as_ref(),
-                flash: q.done.as_deref(),
-                error: q.error.as_deref(),
+                flash: q.flash.done.as_deref(),
+                error: q.flash.error.as_deref(),
             },
         );
         Ok(ctx.ok(ctx.t("staff_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -118,15 +116,11 @@ pub struct CapacityForm {
 }
 
 pub async fn capacity_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<CapacityForm>,
+    ctx: PageCtx,
+    path: Path<i64>,
+    form: Form<CapacityForm>,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&form.csrf)?;
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+    ctx.submit(form.csrf.clone(), |actx| async move {
         let capacity: i32 = form
             .capacity
             .trim()
@@ -137,46 +131,25 @@ pub async fn capacity_submit(
             urlencode(&form.branch),
             urlencode(&form.date)
         );
-        match change_capacity(
-            &state,
-            &Authenticated(who, TokenSource::Cookie),
-            &req,
-            path.into_inner(),
-            capacity,
-        )
-        .await
-        {
+        match admin::change_capacity(&actx, path.into_inner(), capacity).await {
             Ok(_) => Ok(redirect(&format!("{back}&done=capacity"))),
             Err(e) if e.code == "capacity_below_booked" || e.code == "invalid_capacity" => {
                 Ok(redirect(&format!("{back}&error={}", e.code)))
             }
             Err(e) => Err(e),
         }
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-#[derive(Deserialize)]
-pub struct ReviewQuery {
-    pub done: Option<String>,
-    pub error: Option<String>,
-}
-
 /// One claim's dossier for review.
-pub async fn claim_review(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    q: web::Query<ReviewQuery>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        let who = ctx.who.clone().ok_or_else(AppError::unauthenticated)?;
+pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<Flash>) -> HttpResponse {
+    ctx.page(async {
+        let who = ctx.who()?.clone();
         if !matches!(who, Identity::Staff { .. }) {
             return Err(AppError::forbidden().detail("staff_only"));
         }
@@ -184,13 +157,9 @@ pub async fn claim_review(
             dossier,
             participant,
             can_review,
-        } = dossier::for_review(&ctx.app(&state), path.into_inner()).await?;
-        let today = state.clock.now().date_naive();
-        let error = q
-            .error
-            .as_deref()
-            .filter(|code| crate::i18n::has(code))
-            .map(|code| ctx.t(code).to_string());
+        } = dossier::for_review(&ctx.app(), path.into_inner()).await?;
+        let today = ctx.state.clock.now().date_naive();
+        let error = q.error_key().map(|code| ctx.t(code).to_string());
         let body = crate::views::review::review(
             &ctx.frame(),
             &crate::views::review::Review {
@@ -203,9 +172,8 @@ pub async fn claim_review(
             },
         );
         Ok(ctx.ok(ctx.t("review_title"), body))
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -219,17 +187,9 @@ pub struct ReviewForm {
     pub back: Option<String>,
 }
 
-pub async fn review_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<ReviewForm>,
-) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
+pub async fn review_submit(ctx: PageCtx, path: Path<i64>, form: Form<ReviewForm>) -> HttpResponse {
     let f = form.into_inner();
-    let r = async {
-        ctx.check_csrf(&f.csrf)?;
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
+    ctx.submit(f.csrf, |actx| async move {
         let back = f.back.clone();
         let verdict = dossier::Verdict {
             decision: f.decision,
@@ -237,7 +197,7 @@ pub async fn review_submit(
             note: f.note,
         };
         let doc_id = path.into_inner();
-        match dossier::review(&ctx.app(&state), doc_id, verdict).await {
+        match dossier::review(&actx, doc_id, verdict).await {
             Ok(doc) => Ok(match super::safe_next(back.as_deref()) {
                 Some(to) => redirect(&to),
                 None => redirect(&format!(
@@ -249,7 +209,7 @@ pub async fn review_submit(
                 if e.status == crate::app::Status::Unprocessable
                     || e.code == "document_replaced" =>
             {
-                let claim = run(&state.db, move |db| {
+                let claim = run(&actx.db, move |db| {
                     db.read(|c| -> AppResult<_> { Ok(crate::db::documents::find(c, doc_id)?) })
                 })
                 .await?
@@ -262,9 +222,8 @@ pub async fn review_submit(
             }
             Err(e) => Err(e),
         }
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -276,49 +235,31 @@ pub struct DecisionForm {
 }
 
 pub async fn verify_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<DecisionForm>,
+    ctx: PageCtx,
+    path: Path<i64>,
+    form: Form<DecisionForm>,
 ) -> HttpResponse {
-    decision_submit(
-        req,
-        state,
-        path.into_inner(),
-        form.into_inner(),
-        ClaimStatus::Verified,
-    )
-    .await
+    let outcome = ClaimStatus::Verified;
+    decision_submit(ctx, path.into_inner(), form.into_inner(), outcome).await
 }
 
 pub async fn reject_submit(
-    req: HttpRequest,
-    state: State,
-    path: web::Path<i64>,
-    form: web::Form<DecisionForm>,
+    ctx: PageCtx,
+    path: Path<i64>,
+    form: Form<DecisionForm>,
 ) -> HttpResponse {
-    decision_submit(
-        req,
-        state,
-        path.into_inner(),
-        form.into_inner(),
-        ClaimStatus::Rejected,
-    )
-    .await
+    let outcome = ClaimStatus::Rejected;
+    decision_submit(ctx, path.into_inner(), form.into_inner(), outcome).await
 }
 
 async fn decision_submit(
-    req: HttpRequest,
-    state: State,
+    ctx: PageCtx,
     claim_id: i64,
     f: DecisionForm,
     outcome: ClaimStatus,
 ) -> HttpResponse {
-    let ctx = PageCtx::new(&req).await;
-    let r = async {
-        ctx.check_csrf(&f.csrf)?;
-        ctx.who.as_ref().ok_or_else(AppError::unauthenticated)?;
-        match app_claims::decide(&ctx.app(&state), claim_id, outcome, f.reason, f.note).await {
+    ctx.submit(f.csrf, |actx| async move {
+        match app_claims::decide(&actx, claim_id, outcome, f.reason, f.note).await {
             Ok(_) => Ok(redirect(&format!(
                 "/staff/claims/{claim_id}?done=claim_{outcome}"
             ))),
@@ -333,7 +274,6 @@ async fn decision_submit(
             }
             Err(e) => Err(e),
         }
-    }
-    .await;
-    ctx.finish(r)
+    })
+    .await
 }

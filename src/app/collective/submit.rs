@@ -1,50 +1,44 @@
-//! Submitting a collective batch (one claim per valid row, in one
-//! transaction) and following its workers' claims.
+//! Submitting a collective batch: one claim per valid row, in one
+//! transaction, each with its audit entry and the worker's mail.
+//!
+//! Workers without an account get a participant record so that the claim
+//! has an owner: their own email when no other account uses it (else
+//! `NIK.kolektif@pekerja.invalid`, a reserved domain that never receives
+//! mail) and the password hash [`NO_LOGIN_HASH`], which is not a PHC
+//! string, so no password ever verifies against it.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::collective::{representative, visible_batch, NO_LOGIN_HASH, SAME_LAYOFF_DAYS};
-use crate::app::collective::worker_statuses;
+use super::batch::SAME_LAYOFF_DAYS;
+use super::{representative, Hr};
 use crate::app::error::{AppError, AppResult};
-use crate::db::audit::{self, Actor, Subject};
+use crate::app::Ctx;
+use crate::db::audit::{self, Subject};
 use crate::db::claims::{self, NewClaim};
 use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
 use crate::db::{outbox, run, staff};
-use crate::domain::collective::{self as rules, WorkerStatus};
+use crate::domain::collective as rules;
 use crate::i18n::Lang;
-use crate::views::collective::rejection_text;
-use crate::web::auth::{Authenticated, Identity};
-use crate::web::{lang, State};
 
-#[derive(Serialize, ToSchema)]
-pub struct SubmitBody {
-    pub id: i64,
-    pub status: String,
-    /// Claims created.
-    pub claims: usize,
-    pub submitted_at: Option<String>,
-}
+/// The password hash of participants created for a collective claim.
+pub const NO_LOGIN_HASH: &str = "!collective-no-login";
 
 fn placeholder_email(nik: &str) -> String {
     format!("{nik}.kolektif@pekerja.invalid")
 }
 
 /// Creates one claim per valid row of the batch, in one transaction.
-pub async fn submit_batch(
-    state: &State,
-    who: &Identity,
-    actor: Actor,
+pub async fn submit(
+    ctx: &Ctx,
+    company: Option<&str>,
     id: i64,
     lang: Lang,
 ) -> AppResult<(Batch, usize)> {
-    let (staff_id, npp) = representative(state, who).await?;
-    let now = state.clock.now_naive();
-    run(&state.db, move |db| {
+    let Hr { staff_id, npp } = representative(ctx, company).await?;
+    let now = ctx.clock.now_naive();
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<(Batch, usize)> {
             store::lock_company(c, &npp)?;
             let batch = store::find_batch(c, id)?
@@ -176,89 +170,4 @@ pub async fn submit_batch(
         })
     })
     .await
-}
-
-/// Submits the batch's valid rows as claims (the company's HR).
-#[utoipa::path(post, path = "/api/v1/collective/batches/{id}/submit", params(("id" = i64, Path)),
-    responses((status = 200, body = SubmitBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn submit(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let lang = lang::of_request(&req);
-    let (batch, n) = submit_batch(
-        &state,
-        &who.0,
-        crate::web::extract::actor(Some(&who.0), &req),
-        path.into_inner(),
-        lang,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(SubmitBody {
-        id: batch.id,
-        status: batch.status,
-        claims: n,
-        submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
-    }))
-}
-
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', ';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-pub fn workers_csv(list: &[WorkerStatus], lang: Lang) -> String {
-    let header = match lang {
-        Lang::Id => "baris,nik,nama,alasan,klaim,status,alasan_penolakan",
-        Lang::En => "row,nik,name,reason,claim,status,rejection_reason",
-    };
-    let mut out = format!("{header}\r\n");
-    for w in list {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\r\n",
-            w.line,
-            csv_cell(&w.nik),
-            csv_cell(&w.name),
-            w.reason,
-            w.claim_id.map(|c| c.to_string()).unwrap_or_default(),
-            w.status,
-            csv_cell(&rejection_text(w, lang)),
-        ));
-    }
-    out
-}
-
-/// Each worker's claim status as CSV.
-#[utoipa::path(get, path = "/api/v1/collective/batches/{id}/workers.csv", params(("id" = i64, Path)),
-    responses((status = 200, description = "text/csv"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
-pub async fn workers_csv_file(
-    state: State,
-    req: HttpRequest,
-    who: Authenticated,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let b = visible_batch(&state, &who.0, path.into_inner()).await?;
-    let id = b.id;
-    let list = run(&state.db, move |db| db.read(|c| worker_statuses(c, id))).await?;
-    let body = workers_csv(&list, lang::of_request(&req));
-    Ok(HttpResponse::build(StatusCode::OK)
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"batch-{id}-workers.csv\""),
-        ))
-        .insert_header(("cache-control", "no-store"))
-        .body(format!("\u{feff}{body}")))
 }
