@@ -4,7 +4,7 @@
 use crate::app::error::AppResult;
 use crate::db::collective::{self as store, Batch};
 use crate::db::{claims, documents, DbConnection};
-use crate::domain::collective::{self as rules, StoredError, WorkerStatus};
+use crate::domain::collective::{self as rules, StoredError, WorkerState, WorkerStatus};
 use crate::i18n::Lang;
 
 /// The row errors stored with a batch (JSON), none when unreadable.
@@ -26,7 +26,7 @@ pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<Wor
     let rows = store::rows_of(conn, batch)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let mut status = "not_submitted";
+        let mut status = WorkerState::NotSubmitted;
         let mut because = Vec::new();
         if let Some(claim) = r
             .claim_id
@@ -34,21 +34,16 @@ pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<Wor
             .transpose()?
             .flatten()
         {
-            status = match claim.status.as_str() {
-                "paid" => "paid",
-                "verified" => "verified",
-                "rejected" => "rejected",
-                _ => "submitted",
-            };
-            if status == "submitted" || status == "rejected" {
+            let claim_status = claim.status;
+            if WorkerState::shows_rejections(claim_status) {
                 let dossier = documents::dossier(conn, claim)?;
-                if status == "submitted" && dossier.ready {
-                    status = "documents_complete";
-                }
+                status = WorkerState::of_claim(claim_status, dossier.ready);
                 because = dossier
                     .current()
                     .filter_map(|d| d.reject_reason.clone())
                     .collect();
+            } else {
+                status = WorkerState::of_claim(claim_status, false);
             }
         }
         out.push(WorkerStatus {

@@ -6,10 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::documents;
 use super::{DbConnection, DbError};
-
-/// The stored status of a removed document (kept as history, never shown
-/// as part of the dossier); the other values are `DocStatus` codes.
-pub const DELETED: &str = "deleted";
+use crate::domain::dossier::DocStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = documents)]
@@ -19,7 +16,8 @@ pub struct Document {
     pub kind: String,
     pub version: i32,
     pub is_current: bool,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: DocStatus,
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
@@ -35,10 +33,12 @@ pub struct Document {
 impl Document {
     /// Removed by its owner: history only.
     pub fn is_deleted(&self) -> bool {
-        self.status == DELETED
+        self.status == DocStatus::Deleted
     }
 }
 
+/// A new version of a document; it is stored awaiting review
+/// (`uploaded`).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = documents)]
 pub struct NewDocument {
@@ -46,7 +46,6 @@ pub struct NewDocument {
     pub kind: String,
     pub version: i32,
     pub is_current: bool,
-    pub status: String,
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
@@ -115,7 +114,7 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
     new.is_current = true;
     Ok(
         crate::per_backend!(conn, c => diesel::insert_into(documents::table)
-        .values(&new)
+        .values((&new, documents::status.eq(DocStatus::Uploaded.as_str())))
         .returning(Document::as_returning())
         .get_result(c))?,
     )
@@ -126,7 +125,7 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
 pub fn review(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: DocStatus,
     reviewer: i64,
     reason: Option<&str>,
     note: Option<&str>,
@@ -136,10 +135,10 @@ pub fn review(
         documents::table
             .filter(documents::id.eq(id))
             .filter(documents::is_current.eq(true))
-            .filter(documents::status.ne(DELETED)),
+            .filter(documents::status.ne(DocStatus::Deleted.as_str())),
     )
     .set((
-        documents::status.eq(status),
+        documents::status.eq(status.as_str()),
         documents::reviewed_by.eq(Some(reviewer)),
         documents::reviewed_at.eq(Some(at)),
         documents::reject_reason.eq(reason),
@@ -155,10 +154,10 @@ pub fn mark_deleted(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
     let n = diesel::update(
         documents::table
             .filter(documents::id.eq(id))
-            .filter(documents::status.ne(DELETED)),
+            .filter(documents::status.ne(DocStatus::Deleted.as_str())),
     )
     .set((
-        documents::status.eq(DELETED),
+        documents::status.eq(DocStatus::Deleted.as_str()),
         documents::is_current.eq(false),
     ))
     .execute(conn)?;
@@ -187,8 +186,8 @@ impl Dossier {
 
 pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<Dossier, DbError> {
     use crate::domain::dossier::{
-        checklist, is_ready, is_verifiable, required_items, DocStatus, DocumentKind,
-        RequirementContext, UploadedDoc,
+        checklist, is_ready, is_verifiable, required_items, DocumentKind, RequirementContext,
+        UploadedDoc,
     };
     let documents = of_claim(conn, claim.id)?;
     let ctx = RequirementContext {
@@ -204,7 +203,7 @@ pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<D
         .filter_map(|d| {
             Some(UploadedDoc {
                 kind: DocumentKind::parse(&d.kind)?,
-                status: DocStatus::parse(&d.status)?,
+                status: d.status,
                 reason: d.reject_reason.clone(),
                 uploaded_at: d.created_at,
                 current: d.is_current,

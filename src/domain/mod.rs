@@ -7,6 +7,7 @@ pub mod booking;
 pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
+pub mod checked;
 pub mod claim;
 pub mod collective;
 pub mod dossier;

@@ -74,7 +74,7 @@ pub fn batch_body(b: &Batch, lang: Lang) -> BatchBody {
         id: b.id,
         company_npp: b.company_npp.clone(),
         file_name: b.file_name.clone(),
-        status: b.status.clone(),
+        status: b.status.to_string(),
         eligible: b.eligible,
         headcount: b.headcount,
         laid_off: b.laid_off,
@@ -235,7 +235,7 @@ pub async fn accept_batch(
                 laid_off: i32::try_from(laid_off).unwrap_or(i32::MAX),
                 headcount: company.headcount,
                 eligible: e.eligible,
-                status: "validated".into(),
+                status: crate::domain::collective::BatchStatus::Validated.as_str().into(),
                 errors: serde_json::to_string(&errors).map_err(AppError::internal)?,
                 created_at: now,
             };

@@ -50,7 +50,7 @@ pub async fn submit_batch(
             let batch = store::find_batch(c, id)?
                 .filter(|b| b.company_npp == npp)
                 .ok_or_else(|| AppError::not_found("batch_not_found"))?;
-            if batch.status != "validated" {
+            if batch.status != rules::BatchStatus::Validated {
                 return Err(AppError::conflict("batch_submitted"));
             }
             let company = staff::find_company(c, &npp)?
@@ -104,7 +104,6 @@ pub async fn submit_batch(
                 let claim = NewClaim {
                     participant_id,
                     reason: row.reason.clone(),
-                    status: "open".into(),
                     channel: "collective".into(),
                     last_working_day: dates.last_working_day,
                     termination_date: dates.termination_date,
@@ -200,7 +199,7 @@ pub async fn submit(
     .await?;
     Ok(HttpResponse::Ok().json(SubmitBody {
         id: batch.id,
-        status: batch.status,
+        status: batch.status.to_string(),
         claims: n,
         submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
     }))
