@@ -18,8 +18,47 @@ pub trait TextRule {
 }
 
 /// Text in the stored form rule `R` gives it (`Phone`, `Email`, `Kpj`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// `R` only names the rule (an empty enum): equality, order, hashing and
+/// `Debug` are the text's.
 pub struct Checked<R>(String, PhantomData<R>);
+
+impl<R> Clone for Checked<R> {
+    fn clone(&self) -> Self {
+        Checked(self.0.clone(), PhantomData)
+    }
+}
+
+impl<R> std::fmt::Debug for Checked<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Checked").field(&self.0).finish()
+    }
+}
+
+impl<R> PartialEq for Checked<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<R> Eq for Checked<R> {}
+
+impl<R> std::hash::Hash for Checked<R> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<R> PartialOrd for Checked<R> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<R> Ord for Checked<R> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
 
 impl<R: TextRule> Checked<R> {
     /// Checks `input` against the rule; blank input is refused with

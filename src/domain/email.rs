@@ -34,10 +34,6 @@ pub const MAX_LEN: usize = 254;
 const MAX_LOCAL: usize = 64;
 const MAX_LABEL: usize = 63;
 
-/// The rule of an e-mail address (see the module doc).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EmailRule;
-
 /// A checked, lowercased e-mail address.
 pub type Email = Checked<EmailRule>;
 
@@ -84,6 +80,9 @@ fn valid_domain(domain: &str) -> bool {
         && tld.len() >= 2
         && !tld.chars().all(|c| c.is_ascii_digit())
 }
+
+/// The rule of an e-mail address (see the module doc).
+pub enum EmailRule {}
 
 impl TextRule for EmailRule {
     const EMPTY: Invalid = Invalid::new("invalid_email", "email", "email_empty");

@@ -16,12 +16,11 @@ use super::Invalid;
 /// Number of digits in a KPJ.
 pub const KPJ_LEN: usize = 11;
 
-/// The rule of a KPJ number (see the module doc).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KpjRule;
-
 /// A KPJ number: exactly 11 ASCII digits.
 pub type Kpj = Checked<KpjRule>;
+
+/// The rule of a KPJ number (see the module doc).
+pub enum KpjRule {}
 
 impl TextRule for KpjRule {
     const EMPTY: Invalid = Invalid::new("invalid_kpj", "kpj", "kpj_empty");

@@ -26,10 +26,6 @@ use super::Invalid;
 const MIN_AFTER_8: usize = 8;
 const MAX_AFTER_8: usize = 11;
 
-/// The rule of an Indonesian mobile number (see the module doc).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PhoneRule;
-
 /// An Indonesian mobile number in E.164 form: `+62` then `8` then 8–11 digits.
 pub type Phone = Checked<PhoneRule>;
 
@@ -43,6 +39,9 @@ impl Phone {
 fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '(' | ')')
 }
+
+/// The rule of an Indonesian mobile number (see the module doc).
+pub enum PhoneRule {}
 
 impl TextRule for PhoneRule {
     const EMPTY: Invalid = Invalid::new("invalid_phone", "phone", "phone_empty");

@@ -79,9 +79,7 @@ fn known_2026_days() {
 
 #[test]
 fn kind_codes() {
-    for k in [HolidayKind::National, HolidayKind::CollectiveLeave] {
-        assert_eq!(HolidayKind::from_code(k.as_str()), Some(k));
-    }
+    crate::domain::status::testing::assert_words::<HolidayKind>(None);
     assert_eq!(HolidayKind::CollectiveLeave.as_str(), "cuti_bersama");
 }
 

@@ -163,11 +163,7 @@ fn mask_str_of_stored_values() {
 
 #[test]
 fn sex_codes() {
-    for s in [Sex::Male, Sex::Female] {
-        assert_eq!(Sex::from_code(s.as_str()), Some(s));
-    }
-    assert_eq!(Sex::from_code("Male"), None);
-    assert_eq!(Sex::from_code(""), None);
+    crate::domain::status::testing::assert_words::<Sex>(Some(("participants", "sex")));
 }
 
 fn build(province: u8, reg: u8, dist: u8, birth: NaiveDate, sex: Sex, serial: u16) -> String {
