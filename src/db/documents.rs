@@ -8,38 +8,9 @@ use super::schema::documents;
 use super::{DbConnection, DbError};
 use crate::domain::dossier::DocStatus;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = documents)]
-pub struct Document {
-    pub id: i64,
-    pub claim_id: i64,
-    pub kind: String,
-    pub version: i32,
-    pub is_current: bool,
-    #[diesel(deserialize_as = String)]
-    pub status: DocStatus,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub uploaded_by_staff: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub reviewed_by: Option<i64>,
-    pub reviewed_at: Option<NaiveDateTime>,
-    pub reject_reason: Option<String>,
-    pub reject_note: Option<String>,
-}
-
-impl Document {
-    /// Removed by its owner: history only.
-    pub fn is_deleted(&self) -> bool {
-        self.status == DocStatus::Deleted
-    }
-}
-
-/// A new version of a document; it is stored awaiting review
+/// One version of a document as uploaded; stored awaiting review
 /// (`uploaded`).
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = documents)]
 pub struct NewDocument {
     pub claim_id: i64,
@@ -52,6 +23,36 @@ pub struct NewDocument {
     pub original_name: String,
     pub uploaded_by_staff: Option<i64>,
     pub created_at: NaiveDateTime,
+}
+
+/// A stored version with its review; reads as the upload it records.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct Document {
+    pub id: i64,
+    #[diesel(embed)]
+    pub upload: NewDocument,
+    #[diesel(deserialize_as = String)]
+    pub status: DocStatus,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub reject_reason: Option<String>,
+    pub reject_note: Option<String>,
+}
+
+impl std::ops::Deref for Document {
+    type Target = NewDocument;
+
+    fn deref(&self) -> &NewDocument {
+        &self.upload
+    }
+}
+
+impl Document {
+    /// Removed by its owner: history only.
+    pub fn is_deleted(&self) -> bool {
+        self.status == DocStatus::Deleted
+    }
 }
 
 /// Every version of every document of a claim, oldest first.
