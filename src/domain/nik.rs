@@ -104,14 +104,7 @@ impl AsRef<str> for Nik {
     }
 }
 
-crate::text_enum! {
-    /// Sex as encoded in the NIK (day of birth + 40 for women), stored as
-    /// `male` / `female` (`participants.sex`).
-    pub enum Sex {
-        Male = "male",
-        Female = "female",
-    }
-}
+pub use super::status::Sex;
 
 /// What a NIK tells about its holder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -92,10 +92,11 @@ macro_rules! text_enum {
     )+};
 }
 
-// The stored states, one table: each area re-exports its own and adds its
+// The stored states (and the two stored codes read from a NIK and the
+// holiday table), one table: each area re-exports its own and adds its
 // rules in its own module (`domain::floor` for tickets, agents and session
 // outcomes, `domain::dossier` for documents, `domain::collective` for
-// batches). The words are what the migrations' CHECK lists allow (the
+// batches, `domain::nik`, `domain::calendar`). The words are what the migrations' CHECK lists allow (the
 // test below holds them to it).
 crate::text_enum! {
     /// A booking's state (`bookings.status`): booked, then checked in at the
@@ -172,6 +173,21 @@ crate::text_enum! {
     pub enum BatchStatus {
         Validated = "validated",
         Submitted = "submitted",
+    }
+
+    /// Sex as encoded in the NIK (day of birth + 40 for women), stored as
+    /// `male` / `female` (`participants.sex`).
+    pub enum Sex {
+        Male = "male",
+        Female = "female",
+    }
+
+    /// Kind of a day off (`holidays.kind`).
+    pub enum HolidayKind {
+        /// Hari libur nasional.
+        National = "national",
+        /// Cuti bersama: collective leave set next to a holiday.
+        CollectiveLeave = "cuti_bersama",
     }
 
     /// Where one worker of a batch stands, as the HR page and CSV show it
@@ -280,6 +296,9 @@ mod tests {
         assert_words::<ItemStatus>(None);
         assert_words::<BatchStatus>(Some(("collective_batches", "status")));
         assert_words::<WorkerState>(None);
+        assert_words::<Sex>(Some(("participants", "sex")));
+        // holidays.kind has no CHECK list in the migrations.
+        assert_words::<HolidayKind>(None);
     }
 
     #[test]

@@ -41,15 +41,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
 mod holidays;
 pub use holidays::HOLIDAYS;
 
-crate::text_enum! {
-    /// Kind of a day off (`holidays.kind`).
-    pub enum HolidayKind {
-        /// Hari libur nasional.
-        National = "national",
-        /// Cuti bersama: collective leave set next to a holiday.
-        CollectiveLeave = "cuti_bersama",
-    }
-}
+pub use super::status::HolidayKind;
 
 /// One day off. `date` is `(year, month, day)` so the table can be a const.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
