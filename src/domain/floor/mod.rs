@@ -143,16 +143,6 @@ pub mod detail {
     pub const NO_AGENT_ON_DUTY: &str = "no_agent_on_duty";
 }
 
-macro_rules! serialize_as_code {
-    ($t:ty) => {
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-    };
-}
-
 mod board;
 mod measures;
 mod outcomes;
