@@ -221,7 +221,7 @@ pub async fn console_finish(
     let session = path.into_inner();
     let form = form.into_inner();
     signed_in(&state, &req, form.csrf.clone(), |actx| async move {
-        if form.outcome == "transferred" {
+        if form.outcome.parse() == Ok(crate::domain::floor::Outcome::Transferred) {
             let to = form
                 .to_agent
                 .ok_or_else(|| AppError::unprocessable("agent_not_found"))?;
