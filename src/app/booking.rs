@@ -12,6 +12,7 @@ use crate::db::participants::Participant;
 use crate::db::{claims, participants, run, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
+use crate::domain::claim::ClaimStatus;
 use crate::mail::compose::{self, BookingMailKind};
 
 pub enum Placed {
@@ -100,7 +101,7 @@ fn place_tx(
     let claim = claims::find(conn, p.claim_id)?
         .filter(|c| c.participant_id == p.participant_id)
         .ok_or_else(|| AppError::not_found("claim_not_yours").field("claim_id"))?;
-    if claim.status != "open" {
+    if claim.status != ClaimStatus::Open {
         return Err(AppError::conflict("claim_not_open").field("claim_id"));
     }
     if bookings::active_of(conn, p.participant_id)?.is_some() {
@@ -149,7 +150,7 @@ pub async fn reschedule(
         db.write(|conn| {
             bookings::lock_participant(conn, participant_id)?;
             let booking = own_booking(conn, participant_id, &code)?;
-            if !status_of(&booking).is_active() {
+            if !booking.status.is_active() {
                 return Err(AppError::conflict("booking_not_active"));
             }
             if booking.slot_id == new_slot_id {
@@ -189,7 +190,7 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
         db.write(|conn| {
             bookings::lock_participant(conn, participant_id)?;
             let booking = own_booking(conn, participant_id, &code)?;
-            match status_of(&booking) {
+            match booking.status {
                 BookingStatus::Cancelled => return view_of(conn, booking),
                 s if !s.is_active() => return Err(AppError::conflict("booking_not_active")),
                 _ => {}
@@ -282,11 +283,6 @@ pub fn send_reminders(
         })?;
     }
     Ok(sent)
-}
-
-fn status_of(b: &Booking) -> BookingStatus {
-    // The column's CHECK constraint admits only these words.
-    BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Cancelled)
 }
 
 fn own_booking(conn: &mut DbConnection, participant_id: i64, code: &str) -> AppResult<Booking> {

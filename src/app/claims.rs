@@ -116,7 +116,6 @@ pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Cl
             let new = NewClaim {
                 participant_id,
                 reason: reason.code().to_string(),
-                status: ClaimStatus::Open.as_str().into(),
                 channel: "online".into(),
                 last_working_day: dates.last_working_day,
                 termination_date: dates.termination_date,
@@ -168,13 +167,13 @@ pub async fn decide(
             if !may_review(c, &actor, &claim)? {
                 return Err(AppError::not_found("claim_not_found"));
             }
-            if claim.status() != Some(ClaimStatus::Open) {
+            if claim.status != ClaimStatus::Open {
                 return Err(AppError::conflict("claim_not_open"));
             }
             if outcome == ClaimStatus::Verified && !docs::dossier(c, claim.clone())?.verifiable {
                 return Err(AppError::conflict("documents_not_accepted"));
             }
-            claims::decide(c, claim_id, outcome.as_str(), now)?;
+            claims::decide(c, claim_id, outcome, now)?;
             let reason = given(reason.as_deref());
             let note = given(note.as_deref());
             claims::record_decision(c, claim_id, reason, note)?;
@@ -182,10 +181,7 @@ pub async fn decide(
                 c,
                 now,
                 &actor,
-                match outcome {
-                    ClaimStatus::Verified => "claim_verified",
-                    _ => "claim_rejected",
-                },
+                &format!("claim_{outcome}"),
                 &Subject {
                     participant_id: Some(claim.participant_id),
                     claim_id: Some(claim.id),

@@ -85,7 +85,7 @@ pub fn may_review(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResu
 
 /// Refuses a claim that is no longer open.
 fn require_open(claim: &Claim) -> AppResult<()> {
-    if claim.status() == Some(ClaimStatus::Open) {
+    if claim.status == ClaimStatus::Open {
         Ok(())
     } else {
         Err(AppError::conflict("claim_not_open"))
@@ -159,7 +159,6 @@ pub async fn upload(
         kind: kind.code().to_string(),
         version: 1,
         is_current: true,
-        status: DocStatus::Uploaded.code().into(),
         content_type: inspected.file_type.content_type().to_string(),
         size,
         sha256: inspected.sha256,
@@ -353,15 +352,12 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
             if !doc.is_current {
                 return Err(AppError::conflict("document_replaced"));
             }
-            docs::review(c, doc.id, status.code(), reviewer, reason, note.as_deref(), now)?;
+            docs::review(c, doc.id, status, reviewer, reason, note.as_deref(), now)?;
             audit::record(
                 c,
                 now,
                 &actor,
-                match status {
-                    DocStatus::Accepted => "document_accepted",
-                    _ => "document_rejected",
-                },
+                &format!("document_{status}"),
                 &Subject {
                     participant_id: Some(claim.participant_id),
                     claim_id: Some(claim.id),

@@ -11,6 +11,7 @@ use crate::db::documents::{self as docs, Document, NewDocument};
 use crate::db::floor::FloorSession;
 use crate::db::video::{self as relay, Caller};
 use crate::db::{claims, run};
+use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::domain::video::Side;
@@ -120,7 +121,6 @@ pub async fn store_still(
         kind: DocumentKind::IdentityPhoto.code().to_string(),
         version: 1,
         is_current: true,
-        status: "uploaded".into(),
         content_type: inspected.file_type.content_type().to_string(),
         size,
         sha256: inspected.sha256,
@@ -138,7 +138,7 @@ pub async fn store_still(
                 return Err(AppError::not_found("session_not_found"));
             }
             let claim = claims::find(c, claim_id)?.ok_or_else(|| AppError::conflict("no_claim"))?;
-            if claim.status != "open" {
+            if claim.status != ClaimStatus::Open {
                 return Err(AppError::conflict("claim_not_open"));
             }
             let (files, bytes) = docs::usage(c, claim_id)?;

@@ -20,7 +20,8 @@ pub struct Booking {
     pub participant_id: i64,
     pub claim_id: i64,
     pub slot_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: BookingStatus,
     pub idempotency_key: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

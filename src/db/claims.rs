@@ -8,7 +8,10 @@ use super::{DbConnection, DbError};
 use crate::domain::claim::ClaimStatus;
 
 /// Statuses in which a claim still blocks a new one.
-pub const OPEN_STATUSES: [&str; 2] = ["open", "verified"];
+pub const OPEN_STATUSES: [&str; 2] = [
+    ClaimStatus::IN_PROGRESS[0].as_str(),
+    ClaimStatus::IN_PROGRESS[1].as_str(),
+];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claims)]
@@ -16,7 +19,8 @@ pub struct Claim {
     pub id: i64,
     pub participant_id: i64,
     pub reason: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ClaimStatus,
     pub channel: String,
     pub last_working_day: Option<NaiveDate>,
     pub termination_date: Option<NaiveDate>,
@@ -31,19 +35,12 @@ pub struct Claim {
     pub heir_is_minor: bool,
 }
 
-impl Claim {
-    /// The stored status, parsed; `None` for a word no version wrote.
-    pub fn status(&self) -> Option<ClaimStatus> {
-        ClaimStatus::parse(&self.status).ok()
-    }
-}
-
+/// A new claim; it is stored `open`.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = claims)]
 pub struct NewClaim {
     pub participant_id: i64,
     pub reason: String,
-    pub status: String,
     pub channel: String,
     pub last_working_day: Option<NaiveDate>,
     pub termination_date: Option<NaiveDate>,
@@ -61,7 +58,7 @@ pub struct NewClaim {
 pub fn insert(conn: &mut DbConnection, new: &NewClaim) -> Result<Claim, DbError> {
     Ok(
         crate::per_backend!(conn, c => diesel::insert_into(claims::table)
-        .values(new)
+        .values((new, claims::status.eq(ClaimStatus::Open.as_str())))
         .returning(Claim::as_returning())
         .get_result(c))?,
     )
@@ -109,7 +106,7 @@ pub fn had_partial_claim(conn: &mut DbConnection, participant: i64) -> Result<bo
 pub fn decide(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: ClaimStatus,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let n = diesel::update(
@@ -117,7 +114,10 @@ pub fn decide(
             .filter(claims::id.eq(id))
             .filter(claims::status.eq(ClaimStatus::Open.as_str())),
     )
-    .set((claims::status.eq(status), claims::updated_at.eq(at)))
+    .set((
+        claims::status.eq(status.as_str()),
+        claims::updated_at.eq(at),
+    ))
     .execute(conn)?;
     Ok(n == 1)
 }

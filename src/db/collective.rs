@@ -11,7 +11,7 @@ use super::schema::{
     representative_documents, staff,
 };
 use super::{DbConnection, DbError};
-use crate::domain::collective::WorkerRow;
+use crate::domain::collective::{BatchStatus, WorkerRow};
 
 /// Values per `IN (…)` list or multi-row insert, well below both backends'
 /// bind-parameter limits.
@@ -30,7 +30,8 @@ pub struct Batch {
     pub laid_off: i32,
     pub headcount: i32,
     pub eligible: bool,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: BatchStatus,
     pub errors: String,
     pub created_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
@@ -241,7 +242,7 @@ pub fn earlier_laid_off(
     let mut q = collective_rows::table
         .inner_join(collective_batches::table)
         .filter(collective_batches::company_npp.eq(npp))
-        .filter(collective_batches::status.eq("submitted"))
+        .filter(collective_batches::status.eq(BatchStatus::Submitted.as_str()))
         .filter(collective_batches::submitted_at.ge(since))
         .filter(collective_rows::reason.eq("termination"))
         .filter(collective_rows::claim_id.is_not_null())
@@ -314,10 +315,10 @@ pub fn mark_submitted(
     let n = diesel::update(
         collective_batches::table
             .filter(collective_batches::id.eq(id))
-            .filter(collective_batches::status.eq("validated")),
+            .filter(collective_batches::status.eq(BatchStatus::Validated.as_str())),
     )
     .set((
-        collective_batches::status.eq("submitted"),
+        collective_batches::status.eq(BatchStatus::Submitted.as_str()),
         collective_batches::submitted_at.eq(Some(at)),
         collective_batches::submitted_by.eq(Some(by)),
     ))

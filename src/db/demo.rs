@@ -118,7 +118,6 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<(), DbError> {
                     &NewClaim {
                         participant_id: p.id,
                         reason: "resignation".into(),
-                        status: "open".into(),
                         channel: "online".into(),
                         last_working_day: Some(now.date_naive() - chrono::Duration::days(45)),
                         termination_date: None,

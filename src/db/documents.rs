@@ -6,53 +6,53 @@ use diesel::prelude::*;
 
 use super::schema::documents;
 use super::{DbConnection, DbError};
+use crate::domain::dossier::DocStatus;
 
-/// The stored status of a removed document (kept as history, never shown
-/// as part of the dossier); the other values are `DocStatus` codes.
-pub const DELETED: &str = "deleted";
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = documents)]
-pub struct Document {
-    pub id: i64,
-    pub claim_id: i64,
-    pub kind: String,
-    pub version: i32,
-    pub is_current: bool,
-    pub status: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub uploaded_by_staff: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub reviewed_by: Option<i64>,
-    pub reviewed_at: Option<NaiveDateTime>,
-    pub reject_reason: Option<String>,
-    pub reject_note: Option<String>,
-}
-
-impl Document {
-    /// Removed by its owner: history only.
-    pub fn is_deleted(&self) -> bool {
-        self.status == DELETED
-    }
-}
-
-#[derive(Debug, Insertable)]
+/// One version of a document as uploaded; stored awaiting review
+/// (`uploaded`).
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = documents)]
 pub struct NewDocument {
     pub claim_id: i64,
     pub kind: String,
     pub version: i32,
     pub is_current: bool,
-    pub status: String,
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
     pub original_name: String,
     pub uploaded_by_staff: Option<i64>,
     pub created_at: NaiveDateTime,
+}
+
+/// A stored version with its review; reads as the upload it records.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct Document {
+    pub id: i64,
+    #[diesel(embed)]
+    pub upload: NewDocument,
+    #[diesel(deserialize_as = String)]
+    pub status: DocStatus,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub reject_reason: Option<String>,
+    pub reject_note: Option<String>,
+}
+
+impl std::ops::Deref for Document {
+    type Target = NewDocument;
+
+    fn deref(&self) -> &NewDocument {
+        &self.upload
+    }
+}
+
+impl Document {
+    /// Removed by its owner: history only.
+    pub fn is_deleted(&self) -> bool {
+        self.status == DocStatus::Deleted
+    }
 }
 
 /// Every version of every document of a claim, oldest first.
@@ -115,7 +115,7 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
     new.is_current = true;
     Ok(
         crate::per_backend!(conn, c => diesel::insert_into(documents::table)
-        .values(&new)
+        .values((&new, documents::status.eq(DocStatus::Uploaded.as_str())))
         .returning(Document::as_returning())
         .get_result(c))?,
     )
@@ -126,7 +126,7 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
 pub fn review(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: DocStatus,
     reviewer: i64,
     reason: Option<&str>,
     note: Option<&str>,
@@ -136,10 +136,10 @@ pub fn review(
         documents::table
             .filter(documents::id.eq(id))
             .filter(documents::is_current.eq(true))
-            .filter(documents::status.ne(DELETED)),
+            .filter(documents::status.ne(DocStatus::Deleted.as_str())),
     )
     .set((
-        documents::status.eq(status),
+        documents::status.eq(status.as_str()),
         documents::reviewed_by.eq(Some(reviewer)),
         documents::reviewed_at.eq(Some(at)),
         documents::reject_reason.eq(reason),
@@ -155,10 +155,10 @@ pub fn mark_deleted(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
     let n = diesel::update(
         documents::table
             .filter(documents::id.eq(id))
-            .filter(documents::status.ne(DELETED)),
+            .filter(documents::status.ne(DocStatus::Deleted.as_str())),
     )
     .set((
-        documents::status.eq(DELETED),
+        documents::status.eq(DocStatus::Deleted.as_str()),
         documents::is_current.eq(false),
     ))
     .execute(conn)?;
@@ -187,8 +187,8 @@ impl Dossier {
 
 pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<Dossier, DbError> {
     use crate::domain::dossier::{
-        checklist, is_ready, is_verifiable, required_items, DocStatus, DocumentKind,
-        RequirementContext, UploadedDoc,
+        checklist, is_ready, is_verifiable, required_items, DocumentKind, RequirementContext,
+        UploadedDoc,
     };
     let documents = of_claim(conn, claim.id)?;
     let ctx = RequirementContext {
@@ -204,7 +204,7 @@ pub fn dossier(conn: &mut DbConnection, claim: super::claims::Claim) -> Result<D
         .filter_map(|d| {
             Some(UploadedDoc {
                 kind: DocumentKind::parse(&d.kind)?,
-                status: DocStatus::parse(&d.status)?,
+                status: d.status,
                 reason: d.reject_reason.clone(),
                 uploaded_at: d.created_at,
                 current: d.is_current,

@@ -25,6 +25,9 @@ pub mod schema;
 pub mod seed;
 pub mod staff;
 pub mod video;
+mod words;
+
+pub use words::MaybeWord;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -231,10 +234,30 @@ pub enum DbError {
     #[error("database pool: {0}")]
     Pool(String),
     #[error("database: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
+    /// A stored state word no enum knows (a row written by a newer
+    /// version, or by hand).
+    #[error("database: unknown stored state {0:?}")]
+    UnknownState(String),
     /// The commit that held this write failed (SQLite group commit).
     #[error("database commit failed: {0}")]
     Commit(String),
+}
+
+impl From<diesel::result::Error> for DbError {
+    /// A row field that failed to parse as its state enum (see `words`)
+    /// becomes [`DbError::UnknownState`].
+    fn from(e: diesel::result::Error) -> Self {
+        match &e {
+            diesel::result::Error::DeserializationError(inner) => {
+                match inner.downcast_ref::<crate::domain::status::UnknownState>() {
+                    Some(unknown) => DbError::UnknownState(unknown.0.clone()),
+                    None => DbError::Query(e),
+                }
+            }
+            _ => DbError::Query(e),
+        }
+    }
 }
 
 impl DbError {

@@ -26,54 +26,26 @@
 //! - `email_bad_local_part`: the part before `@` is empty, too long or has invalid characters or dots.
 //! - `email_bad_domain`: the part after `@` is not a valid domain name.
 
+use super::checked::{Checked, TextRule};
 use super::Invalid;
-
-const CODE: &str = "invalid_email";
-const FIELD: &str = "email";
 
 /// Longest address accepted (RFC 5321 path limit minus the angle brackets).
 pub const MAX_LEN: usize = 254;
 const MAX_LOCAL: usize = 64;
 const MAX_LABEL: usize = 63;
 
-const fn invalid(detail: &'static str) -> Invalid {
-    Invalid::new(CODE, FIELD, detail)
-}
-
 /// A checked, lowercased e-mail address.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Email(String);
+pub type Email = Checked<EmailRule>;
 
 impl Email {
-    /// Same as the module's [`parse`](self::parse).
-    pub fn parse(input: &str) -> Result<Email, Invalid> {
-        parse(input)
-    }
-
-    /// The whole address.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The address, consuming the value.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
     /// The part before the `@`.
     pub fn local_part(&self) -> &str {
-        self.0.split('@').next().unwrap_or_default()
+        self.as_str().split('@').next().unwrap_or_default()
     }
 
     /// The part after the `@`.
     pub fn domain(&self) -> &str {
-        self.0.rsplit('@').next().unwrap_or_default()
-    }
-}
-
-impl AsRef<str> for Email {
-    fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str().rsplit('@').next().unwrap_or_default()
     }
 }
 
@@ -109,40 +81,44 @@ fn valid_domain(domain: &str) -> bool {
         && !tld.chars().all(|c| c.is_ascii_digit())
 }
 
+/// The rule of an e-mail address (see the module doc).
+pub enum EmailRule {}
+
+impl TextRule for EmailRule {
+    const EMPTY: Invalid = Invalid::new("invalid_email", "email", "email_empty");
+
+    fn check(s: &str) -> Result<String, &'static str> {
+        if s.chars().any(char::is_whitespace) {
+            return Err("email_whitespace");
+        }
+        if s.chars().count() > MAX_LEN {
+            return Err("email_too_long");
+        }
+        let mut parts = s.split('@');
+        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err("email_at_sign");
+        };
+        if !valid_local(local) {
+            return Err("email_bad_local_part");
+        }
+        if !valid_domain(domain) {
+            return Err("email_bad_domain");
+        }
+        Ok(s.to_ascii_lowercase())
+    }
+}
+
 /// Parse an e-mail address.
 pub fn parse(input: &str) -> Result<Email, Invalid> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err(invalid("email_empty"));
-    }
-    if s.chars().any(char::is_whitespace) {
-        return Err(invalid("email_whitespace"));
-    }
-    if s.chars().count() > MAX_LEN {
-        return Err(invalid("email_too_long"));
-    }
-    let mut parts = s.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(invalid("email_at_sign"));
-    };
-    if !valid_local(local) {
-        return Err(invalid("email_bad_local_part"));
-    }
-    if !valid_domain(domain) {
-        return Err(invalid("email_bad_domain"));
-    }
-    Ok(Email(s.to_ascii_lowercase()))
+    Email::parse(input)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::domain::checked::testing::{assert_error, assert_refused};
     use proptest::prelude::*;
-
-    fn detail(s: &str) -> &'static str {
-        parse(s).unwrap_err().detail
-    }
 
     #[test]
     fn accepts_and_normalizes() {
@@ -158,33 +134,37 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let e = parse("").unwrap_err();
-        assert_eq!(
-            (e.code, e.field, e.detail),
-            ("invalid_email", "email", "email_empty")
+        assert_error(parse, "", ("invalid_email", "email", "email_empty"));
+        assert_refused(
+            parse,
+            "email_whitespace",
+            &["a b@example.com", "ab@exa\tmple.com"],
         );
-        assert_eq!(detail("a b@example.com"), "email_whitespace");
-        assert_eq!(detail("ab@exa\tmple.com"), "email_whitespace");
-        assert_eq!(detail("example.com"), "email_at_sign");
-        assert_eq!(detail("a@b@example.com"), "email_at_sign");
-        assert_eq!(detail("@example.com"), "email_bad_local_part");
-        assert_eq!(detail(".a@example.com"), "email_bad_local_part");
-        assert_eq!(detail("a.@example.com"), "email_bad_local_part");
-        assert_eq!(detail("a..b@example.com"), "email_bad_local_part");
-        assert_eq!(detail("\"a\"@example.com"), "email_bad_local_part");
-        assert_eq!(detail("siti@éxample.com"), "email_bad_domain");
-        assert_eq!(detail("sïti@example.com"), "email_bad_local_part");
-        assert_eq!(detail("a@"), "email_bad_domain");
-        assert_eq!(detail("a@localhost"), "email_bad_domain");
-        assert_eq!(detail("a@example."), "email_bad_domain");
-        assert_eq!(detail("a@.example.com"), "email_bad_domain");
-        assert_eq!(detail("a@example..com"), "email_bad_domain");
-        assert_eq!(detail("a@-example.com"), "email_bad_domain");
-        assert_eq!(detail("a@example-.com"), "email_bad_domain");
-        assert_eq!(detail("a@exa_mple.com"), "email_bad_domain");
-        assert_eq!(detail("a@example.c"), "email_bad_domain");
-        assert_eq!(detail("a@127.0.0.1"), "email_bad_domain");
-        assert_eq!(detail("a@[127.0.0.1]"), "email_bad_domain");
+        assert_refused(parse, "email_at_sign", &["example.com", "a@b@example.com"]);
+        let bad_local = [
+            "@example.com",
+            ".a@example.com",
+            "a.@example.com",
+            "a..b@example.com",
+            "\"a\"@example.com",
+            "sïti@example.com",
+        ];
+        assert_refused(parse, "email_bad_local_part", &bad_local);
+        let bad_domain = [
+            "siti@éxample.com",
+            "a@",
+            "a@localhost",
+            "a@example.",
+            "a@.example.com",
+            "a@example..com",
+            "a@-example.com",
+            "a@example-.com",
+            "a@exa_mple.com",
+            "a@example.c",
+            "a@127.0.0.1",
+            "a@[127.0.0.1]",
+        ];
+        assert_refused(parse, "email_bad_domain", &bad_domain);
     }
 
     #[test]
@@ -195,20 +175,21 @@ mod tests {
     #[test]
     fn lengths() {
         let local64 = "a".repeat(64);
-        assert!(parse(&format!("{local64}@example.com")).is_ok());
-        assert_eq!(
-            detail(&format!("a{local64}@example.com")),
-            "email_bad_local_part"
-        );
         let label63 = "b".repeat(63);
+        assert!(parse(&format!("{local64}@example.com")).is_ok());
         assert!(parse(&format!("a@{label63}.com")).is_ok());
-        assert_eq!(detail(&format!("a@b{label63}.com")), "email_bad_domain");
+        assert_refused(
+            parse,
+            "email_bad_local_part",
+            &[&format!("a{local64}@example.com")],
+        );
+        assert_refused(parse, "email_bad_domain", &[&format!("a@b{label63}.com")]);
         // 254 characters in all is fine, 255 is not.
         let domain = format!("{0}.{0}.{0}.{1}.com", "c".repeat(63), "d".repeat(56));
         let at254 = format!("a@{domain}");
         assert_eq!(at254.len(), 254);
         assert!(parse(&at254).is_ok());
-        assert_eq!(detail(&format!("aa@{domain}")), "email_too_long");
+        assert_refused(parse, "email_too_long", &[&format!("aa@{domain}")]);
     }
 
     proptest! {

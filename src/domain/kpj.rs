@@ -10,60 +10,42 @@
 //! - `kpj_not_digits`: something other than the digits 0–9.
 //! - `kpj_length`: not exactly 11 digits.
 
+use super::checked::{Checked, TextRule};
 use super::Invalid;
-
-const CODE: &str = "invalid_kpj";
-const FIELD: &str = "kpj";
 
 /// Number of digits in a KPJ.
 pub const KPJ_LEN: usize = 11;
 
 /// A KPJ number: exactly 11 ASCII digits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Kpj(String);
+pub type Kpj = Checked<KpjRule>;
 
-impl Kpj {
-    /// Same as the module's [`parse`](self::parse).
-    pub fn parse(input: &str) -> Result<Kpj, Invalid> {
-        parse(input)
-    }
+/// The rule of a KPJ number (see the module doc).
+pub enum KpjRule {}
 
-    /// The 11 digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+impl TextRule for KpjRule {
+    const EMPTY: Invalid = Invalid::new("invalid_kpj", "kpj", "kpj_empty");
 
-    /// The digits, consuming the value.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl AsRef<str> for Kpj {
-    fn as_ref(&self) -> &str {
-        &self.0
+    fn check(s: &str) -> Result<String, &'static str> {
+        if !s.chars().all(|c| c.is_ascii_digit()) {
+            Err("kpj_not_digits")
+        } else if s.len() != KPJ_LEN {
+            Err("kpj_length")
+        } else {
+            Ok(s.to_owned())
+        }
     }
 }
 
 /// Parse a KPJ number.
 pub fn parse(input: &str) -> Result<Kpj, Invalid> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err(Invalid::new(CODE, FIELD, "kpj_empty"));
-    }
-    if !s.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Invalid::new(CODE, FIELD, "kpj_not_digits"));
-    }
-    if s.len() != KPJ_LEN {
-        return Err(Invalid::new(CODE, FIELD, "kpj_length"));
-    }
-    Ok(Kpj(s.to_owned()))
+    Kpj::parse(input)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::domain::checked::testing::{assert_error, assert_refused};
     use proptest::prelude::*;
 
     #[test]
@@ -80,16 +62,13 @@ mod tests {
 
     #[test]
     fn rejects() {
-        let e = parse("").unwrap_err();
-        assert_eq!(
-            (e.code, e.field, e.detail),
-            ("invalid_kpj", "kpj", "kpj_empty")
+        assert_error(parse, "", ("invalid_kpj", "kpj", "kpj_empty"));
+        assert_refused(parse, "kpj_length", &["1234567890", "123456789012"]);
+        assert_refused(
+            parse,
+            "kpj_not_digits",
+            &["1234567890a", "12345 678901", "-1234567890"],
         );
-        assert_eq!(parse("1234567890").unwrap_err().detail, "kpj_length");
-        assert_eq!(parse("123456789012").unwrap_err().detail, "kpj_length");
-        assert_eq!(parse("1234567890a").unwrap_err().detail, "kpj_not_digits");
-        assert_eq!(parse("12345 678901").unwrap_err().detail, "kpj_not_digits");
-        assert_eq!(parse("-1234567890").unwrap_err().detail, "kpj_not_digits");
     }
 
     proptest! {

@@ -2,11 +2,24 @@
 //! claim eligibility, the working-day calendar and reference data.
 //! No diesel, no actix, no I/O here: everything is unit-testable.
 
+/// `impl Serialize` for a type with a stable `code()`: it serializes as its
+/// code. Declared before the modules so that all of them can use it.
+macro_rules! serialize_as_code {
+    ($t:ty) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod booking;
 pub mod booking_code;
 pub mod branch_seed;
 pub mod calendar;
+pub mod checked;
 pub mod claim;
 pub mod collective;
 pub mod dossier;

@@ -38,7 +38,6 @@
 //! - `nik_bad_serial`: serial number 0000.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
 
 use super::Invalid;
 
@@ -105,38 +104,7 @@ impl AsRef<str> for Nik {
     }
 }
 
-/// Sex as encoded in the NIK (day of birth + 40 for women). Serializes
-/// as its [`as_str`](Sex::as_str) code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-impl Serialize for Sex {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl Sex {
-    /// Stable code: `male` / `female`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-
-    /// Inverse of [`Sex::as_str`].
-    pub fn from_code(code: &str) -> Option<Sex> {
-        match code {
-            "male" => Some(Sex::Male),
-            "female" => Some(Sex::Female),
-            _ => None,
-        }
-    }
-}
+pub use super::status::Sex;
 
 /// What a NIK tells about its holder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

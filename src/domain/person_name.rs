@@ -160,10 +160,12 @@ pub fn names_match(a: &str, b: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::domain::checked::testing::{assert_error, assert_refused};
+    use crate::domain::Invalid;
     use proptest::prelude::*;
 
-    fn detail(s: &str) -> &'static str {
-        parse(s, "full_name").unwrap_err().detail
+    fn full_name(s: &str) -> Result<FullName, Invalid> {
+        parse(s, "full_name")
     }
 
     #[test]
@@ -194,33 +196,25 @@ mod tests {
 
     #[test]
     fn error_shape_uses_callers_field() {
-        let e = parse("", "account_name").unwrap_err();
-        assert_eq!(
-            (e.code, e.field, e.detail),
-            ("invalid_name", "account_name", "name_empty")
+        let account_name = |s: &str| parse(s, "account_name");
+        assert_error(
+            account_name,
+            "",
+            ("invalid_name", "account_name", "name_empty"),
         );
     }
 
     #[test]
     fn refusals() {
-        assert_eq!(detail(""), "name_empty");
-        assert_eq!(detail(" \n\t "), "name_empty");
-        assert_eq!(detail("A"), "name_too_short");
-        assert_eq!(detail(" A "), "name_too_short");
-        assert!(parse(&"a".repeat(100), "full_name").is_ok());
-        assert_eq!(detail(&"a".repeat(101)), "name_too_long");
+        assert_refused(full_name, "name_empty", &["", " \n\t "]);
+        assert_refused(full_name, "name_too_short", &["A", " A "]);
+        assert!(full_name(&"a".repeat(100)).is_ok());
+        assert_refused(full_name, "name_too_long", &[&"a".repeat(101)]);
         // Collapsing happens before measuring.
-        assert!(parse(
-            &format!("{}    {}", "a".repeat(49), "b".repeat(50)),
-            "full_name"
-        )
-        .is_ok());
-        assert_eq!(detail("Budi 2"), "name_bad_characters");
-        assert_eq!(detail("Budi & Ani"), "name_bad_characters");
-        assert_eq!(detail("Budi\u{0}Santoso"), "name_bad_characters");
-        assert_eq!(detail("Budi (Ani)"), "name_bad_characters");
-        assert_eq!(detail("--"), "name_no_letters");
-        assert_eq!(detail(". ,"), "name_no_letters");
+        assert!(full_name(&format!("{}    {}", "a".repeat(49), "b".repeat(50))).is_ok());
+        let bad = ["Budi 2", "Budi & Ani", "Budi\u{0}Santoso", "Budi (Ani)"];
+        assert_refused(full_name, "name_bad_characters", &bad);
+        assert_refused(full_name, "name_no_letters", &["--", ". ,"]);
     }
 
     #[test]

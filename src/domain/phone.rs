@@ -19,48 +19,20 @@
 //! - `phone_not_mobile`: an Indonesian number that is not a mobile number (`08…`).
 //! - `phone_length`: a mobile number with too few or too many digits.
 
+use super::checked::{Checked, TextRule};
 use super::Invalid;
-
-const CODE: &str = "invalid_phone";
-const FIELD: &str = "phone";
 
 /// Digits after the leading `8` of the subscriber number.
 const MIN_AFTER_8: usize = 8;
 const MAX_AFTER_8: usize = 11;
 
-const fn invalid(detail: &'static str) -> Invalid {
-    Invalid::new(CODE, FIELD, detail)
-}
-
 /// An Indonesian mobile number in E.164 form: `+62` then `8` then 8–11 digits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Phone(String);
+pub type Phone = Checked<PhoneRule>;
 
 impl Phone {
-    /// Same as the module's [`parse`](self::parse).
-    pub fn parse(input: &str) -> Result<Phone, Invalid> {
-        parse(input)
-    }
-
-    /// E.164 form, e.g. `+6281234567890`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The E.164 string, consuming the value.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
     /// National form, e.g. `081234567890`.
     pub fn national(&self) -> String {
-        format!("0{}", self.0.get(3..).unwrap_or_default())
-    }
-}
-
-impl AsRef<str> for Phone {
-    fn as_ref(&self) -> &str {
-        &self.0
+        format!("0{}", self.as_str().get(3..).unwrap_or_default())
     }
 }
 
@@ -68,65 +40,68 @@ fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '(' | ')')
 }
 
+/// The rule of an Indonesian mobile number (see the module doc).
+pub enum PhoneRule {}
+
+impl TextRule for PhoneRule {
+    const EMPTY: Invalid = Invalid::new("invalid_phone", "phone", "phone_empty");
+
+    fn check(s: &str) -> Result<String, &'static str> {
+        let mut plus = false;
+        let mut digits = String::with_capacity(s.len());
+        for (i, c) in s.chars().enumerate() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+            } else if c == '+' && i == 0 {
+                plus = true;
+            } else if !is_separator(c) {
+                return Err("phone_bad_characters");
+            }
+        }
+        if digits.is_empty() {
+            return Err("phone_bad_characters");
+        }
+
+        // The subscriber part after the country code or the trunk zero.
+        let subscriber = if let Some(rest) = digits.strip_prefix("62") {
+            // "+62 (0)812…": a kept trunk zero is dropped.
+            match rest.strip_prefix('0') {
+                Some(r) if r.starts_with('8') => r,
+                _ => rest,
+            }
+        } else if plus {
+            // Another country code.
+            return Err("phone_not_indonesian");
+        } else if let Some(rest) = digits.strip_prefix('0') {
+            rest
+        } else {
+            return Err("phone_not_indonesian");
+        };
+
+        let Some(after_8) = subscriber.strip_prefix('8') else {
+            return Err("phone_not_mobile");
+        };
+        if !(MIN_AFTER_8..=MAX_AFTER_8).contains(&after_8.len()) {
+            return Err("phone_length");
+        }
+        Ok(format!("+628{after_8}"))
+    }
+}
+
 /// Parse an Indonesian mobile number.
 pub fn parse(input: &str) -> Result<Phone, Invalid> {
-    let s = input.trim();
-    let mut plus = false;
-    let mut digits = String::with_capacity(s.len());
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else if c == '+' && i == 0 {
-            plus = true;
-        } else if !is_separator(c) {
-            return Err(invalid("phone_bad_characters"));
-        }
-    }
-    if digits.is_empty() {
-        return Err(if plus || !s.is_empty() {
-            invalid("phone_bad_characters")
-        } else {
-            invalid("phone_empty")
-        });
-    }
-
-    // The subscriber part after the country code or the trunk zero.
-    let subscriber = if let Some(rest) = digits.strip_prefix("62") {
-        // "+62 (0)812…": a kept trunk zero is dropped.
-        match rest.strip_prefix('0') {
-            Some(r) if r.starts_with('8') => r,
-            _ => rest,
-        }
-    } else if plus {
-        // Another country code.
-        return Err(invalid("phone_not_indonesian"));
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest
-    } else {
-        return Err(invalid("phone_not_indonesian"));
-    };
-
-    let Some(after_8) = subscriber.strip_prefix('8') else {
-        return Err(invalid("phone_not_mobile"));
-    };
-    if !(MIN_AFTER_8..=MAX_AFTER_8).contains(&after_8.len()) {
-        return Err(invalid("phone_length"));
-    }
-    Ok(Phone(format!("+628{after_8}")))
+    Phone::parse(input)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::domain::checked::testing::{assert_error, assert_refused};
     use proptest::prelude::*;
 
     fn ok(s: &str) -> String {
         parse(s).unwrap().into_string()
-    }
-
-    fn detail(s: &str) -> &'static str {
-        parse(s).unwrap_err().detail
     }
 
     #[test]
@@ -138,44 +113,50 @@ mod tests {
 
     #[test]
     fn accepts_separators() {
-        assert_eq!(ok("0812-3456-7890"), "+6281234567890");
-        assert_eq!(ok("0812.3456.7890"), "+6281234567890");
-        assert_eq!(ok("(0812) 3456 7890"), "+6281234567890");
-        assert_eq!(ok("+62 812 3456 7890"), "+6281234567890");
+        for input in [
+            "0812-3456-7890",
+            "0812.3456.7890",
+            "(0812) 3456 7890",
+            "+62 812 3456 7890",
+            "+62 (0)812 3456 7890",
+        ] {
+            assert_eq!(ok(input), "+6281234567890", "{input:?}");
+        }
         assert_eq!(ok("  +62-812-3456-789 "), "+628123456789");
-        assert_eq!(ok("+62 (0)812 3456 7890"), "+6281234567890");
     }
 
     #[test]
     fn lengths() {
-        // 10 digits national (08 + 8): shortest.
+        // 10 digits national (08 + 8): shortest; 13 (08 + 11): longest.
         assert_eq!(ok("0812345678"), "+62812345678");
-        assert_eq!(detail("081234567"), "phone_length");
-        // 13 digits national (08 + 11): longest.
         assert_eq!(ok("0812345678901"), "+62812345678901");
-        assert_eq!(detail("08123456789012"), "phone_length");
-        assert_eq!(detail("08"), "phone_length");
+        assert_refused(
+            parse,
+            "phone_length",
+            &["081234567", "08123456789012", "08"],
+        );
     }
 
     #[test]
     fn refusals() {
-        let e = parse("").unwrap_err();
-        assert_eq!(
-            (e.code, e.field, e.detail),
-            ("invalid_phone", "phone", "phone_empty")
+        assert_error(parse, "", ("invalid_phone", "phone", "phone_empty"));
+        assert_refused(parse, "phone_empty", &["   "]);
+        let bad_characters = [
+            "+",
+            "--",
+            "0812 3456 789a",
+            "0812+34567890",
+            "0812/34567890",
+            "++6281234567890",
+        ];
+        assert_refused(parse, "phone_bad_characters", &bad_characters);
+        assert_refused(
+            parse,
+            "phone_not_indonesian",
+            &["+1 415 555 0100", "81234567890"],
         );
-        assert_eq!(detail("   "), "phone_empty");
-        assert_eq!(detail("+"), "phone_bad_characters");
-        assert_eq!(detail("--"), "phone_bad_characters");
-        assert_eq!(detail("0812 3456 789a"), "phone_bad_characters");
-        assert_eq!(detail("0812+34567890"), "phone_bad_characters");
-        assert_eq!(detail("0812/34567890"), "phone_bad_characters");
-        assert_eq!(detail("++6281234567890"), "phone_bad_characters");
-        assert_eq!(detail("+1 415 555 0100"), "phone_not_indonesian");
-        assert_eq!(detail("81234567890"), "phone_not_indonesian");
-        assert_eq!(detail("021-5551234"), "phone_not_mobile");
-        assert_eq!(detail("+62215551234"), "phone_not_mobile");
-        assert_eq!(detail("0062 812 3456 7890"), "phone_not_mobile");
+        let not_mobile = ["021-5551234", "+62215551234", "0062 812 3456 7890"];
+        assert_refused(parse, "phone_not_mobile", &not_mobile);
     }
 
     #[test]

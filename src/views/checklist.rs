@@ -32,7 +32,7 @@ pub fn checklist_body(d: &Dossier, lang: Lang) -> Vec<ChecklistItemBody> {
                 .current()
                 .filter(|doc| {
                     e.accepts.iter().any(|k| k.code() == doc.kind)
-                        && doc.status == DocStatus::Rejected.code()
+                        && doc.status == DocStatus::Rejected
                 })
                 .max_by_key(|doc| doc.created_at)
                 .and_then(|doc| doc.reject_note.clone());
@@ -51,7 +51,7 @@ pub fn checklist_body(d: &Dossier, lang: Lang) -> Vec<ChecklistItemBody> {
             ChecklistItemBody {
                 item: e.item.to_string(),
                 accepts: e.accepts.iter().map(|k| k.code().to_string()).collect(),
-                status: e.status.code().to_string(),
+                status: e.status.to_string(),
                 reason: e.reason.clone(),
                 reason_text,
                 label: match lang {

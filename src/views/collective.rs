@@ -9,7 +9,7 @@ use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::collective_staff::Letter;
 use crate::db::staff::Company;
 use crate::domain::collective::zip::ZipReport;
-use crate::domain::collective::{StoredError, WorkerStatus, REPRESENTATIVE_KINDS};
+use crate::domain::collective::{BatchStatus, StoredError, WorkerStatus, REPRESENTATIVE_KINDS};
 use crate::domain::dossier::RejectReason;
 use crate::i18n::{t, Lang};
 
@@ -24,8 +24,9 @@ pub struct HrHome<'a> {
     pub max_mb: u64,
 }
 
-fn status_tag(l: Lang, b: &Batch) -> Markup {
-    let (class, key) = if b.status == "submitted" {
+/// A batch's tag: submitted, or whether it may be.
+pub(super) fn status_tag(l: Lang, b: &Batch) -> Markup {
+    let (class, key) = if b.status == BatchStatus::Submitted {
         ("tag tag-success", "batch_status_submitted")
     } else if b.eligible {
         ("tag tag-info", "batch_eligible_yes")
@@ -149,7 +150,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 dt { (t(l, "headcount")) } dd { (b.headcount) }
             }
             p.lead { (d.explanation) }
-            @if !d.staff && b.status == "validated" && b.eligible && b.valid_rows > 0 {
+            @if !d.staff && b.status == BatchStatus::Validated && b.eligible && b.valid_rows > 0 {
                 form method="post" action={ "/hr/batches/" (b.id) "/submit" } {
                     (csrf_field(f.csrf))
                     p { (t(l, "batch_submit_hint")) }
@@ -176,7 +177,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 }
             }
         }
-        @if !d.staff && b.status == "submitted" {
+        @if !d.staff && b.status == BatchStatus::Submitted {
             section.card.stack {
                 h2 { (t(l, "batch_documents")) }
                 p { (t(l, "batch_documents_hint")) }

@@ -11,17 +11,6 @@ use crate::db::staff::{Company, Staff};
 use crate::domain::collective::REPRESENTATIVE_KINDS;
 use crate::i18n::{t, Lang};
 
-fn batch_status(l: Lang, b: &Batch) -> Markup {
-    let (class, key) = if b.status == "submitted" {
-        ("tag tag-success", "batch_status_submitted")
-    } else if b.eligible {
-        ("tag tag-info", "batch_eligible_yes")
-    } else {
-        ("tag tag-warning", "batch_eligible_no")
-    };
-    html! { span class=(class) { (t(l, key)) } }
-}
-
 fn batch_table(l: Lang, rows: &[(&Batch, Option<&str>)]) -> Markup {
     html! {
         div.table-wrap { table.data {
@@ -39,7 +28,7 @@ fn batch_table(l: Lang, rows: &[(&Batch, Option<&str>)]) -> Markup {
                 }
                 td { (b.file_name) }
                 td.num { (b.valid_rows) } td.num { (b.laid_off) } td.num { (b.headcount) }
-                td { (batch_status(l, b)) }
+                td { (super::collective::status_tag(l, b)) }
             } } }
         } }
     }

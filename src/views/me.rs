@@ -143,7 +143,7 @@ fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> 
             h2 { (t(l, "me_booking")) }
             @match booking {
                 None => {
-                    @if claim.status() == Some(ClaimStatus::Open) {
+                    @if claim.status == ClaimStatus::Open {
                         p { (t(l, "me_no_booking")) }
                         p { a.btn.btn-primary href="/branches" { (t(l, "home_cta_branches")) } }
                     }
@@ -227,7 +227,7 @@ pub fn status_tag(l: Lang, status: ItemStatus) -> Markup {
         ItemStatus::Rejected => "tag tag-bad",
         ItemStatus::Missing => "tag tag-warn",
     };
-    html! { span class=(class) { (t(l, &format!("doc_status_{}", status.code()))) } }
+    html! { span class=(class) { (t(l, &format!("doc_status_{status}"))) } }
 }
 
 /// The checklist with one upload form per item (works without JavaScript).
@@ -238,7 +238,7 @@ fn dossier_card(
     max_mb: u64,
 ) -> Markup {
     let l = f.lang;
-    let open = d.claim.status() == Some(ClaimStatus::Open);
+    let open = d.claim.status == ClaimStatus::Open;
     let items = super::checklist::checklist_body(d, l);
     html! {
         section.card.stack id="documents" {

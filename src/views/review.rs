@@ -49,7 +49,7 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
     let d = r.dossier;
     let c = &d.claim;
     let p = r.participant;
-    let open = c.status() == Some(ClaimStatus::Open);
+    let open = c.status == ClaimStatus::Open;
     let items = super::checklist::checklist_body(d, l);
     html! {
         p.small { a href="/staff" { "← " (t(l, "staff_title")) } }
@@ -89,7 +89,7 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                             (viewer(c.id, doc))
                             @if r.can_review && open && !doc.is_deleted() {
                                 div.form-actions {
-                                    @if doc.status != DocStatus::Accepted.code() {
+                                    @if doc.status != DocStatus::Accepted {
                                         form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
                                             (csrf_field(f.csrf))
                                             input type="hidden" name="decision" value="accept";

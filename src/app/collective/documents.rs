@@ -44,7 +44,7 @@ pub async fn accept_zip(
             let batch = store::find_batch(c, batch_id)?
                 .filter(|b| b.company_npp == npp)
                 .ok_or_else(|| AppError::not_found("batch_not_found"))?;
-            if batch.status != "submitted" {
+            if batch.status != crate::domain::collective::BatchStatus::Submitted {
                 return Err(AppError::conflict("batch_not_submitted"));
             }
             Ok(store::rows_of(c, batch_id)?
@@ -77,7 +77,6 @@ pub async fn accept_zip(
                     kind: kind.code().to_string(),
                     version: 1,
                     is_current: true,
-                    status: "uploaded".into(),
                     content_type: inspected.file_type.content_type().to_string(),
                     size: inspected.bytes.len() as i64,
                     sha256: inspected.sha256,
@@ -109,7 +108,7 @@ fn record(db: &Db, new: NewDocument) -> Result<(), Refusal> {
         let Some(claim) = claims::find(c, claim_id)? else {
             return Ok(Err(refusal("zip_unknown_worker")));
         };
-        if claim.status != "open" {
+        if claim.status != crate::domain::claim::ClaimStatus::Open {
             return Ok(Err(refusal("claim_not_open")));
         }
         let wanted = docs::dossier(c, claim)?

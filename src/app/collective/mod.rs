@@ -24,7 +24,7 @@ use crate::db::collective::{self as store, Batch, HeadcountChange, Representativ
 use crate::db::collective_staff::{self as listing, Letter};
 use crate::db::staff::{self, Company, Staff};
 use crate::db::{claims, documents as docs, run, DbConnection};
-use crate::domain::collective::{self as rules, StoredError, WorkerStatus};
+use crate::domain::collective::{self as rules, StoredError, WorkerState, WorkerStatus};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::infra::storage::DocumentStore;
@@ -278,7 +278,7 @@ pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<Wor
     let rows = store::rows_of(conn, batch)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let mut status = "not_submitted";
+        let mut status = WorkerState::NotSubmitted;
         let mut because = Vec::new();
         if let Some(claim) = r
             .claim_id
@@ -286,21 +286,16 @@ pub fn worker_statuses(conn: &mut DbConnection, batch: i64) -> AppResult<Vec<Wor
             .transpose()?
             .flatten()
         {
-            status = match claim.status.as_str() {
-                "paid" => "paid",
-                "verified" => "verified",
-                "rejected" => "rejected",
-                _ => "submitted",
-            };
-            if status == "submitted" || status == "rejected" {
+            let claim_status = claim.status;
+            if WorkerState::shows_rejections(claim_status) {
                 let dossier = docs::dossier(conn, claim)?;
-                if status == "submitted" && dossier.ready {
-                    status = "documents_complete";
-                }
+                status = WorkerState::of_claim(claim_status, dossier.ready);
                 because = dossier
                     .current()
                     .filter_map(|d| d.reject_reason.clone())
                     .collect();
+            } else {
+                status = WorkerState::of_claim(claim_status, false);
             }
         }
         out.push(WorkerStatus {

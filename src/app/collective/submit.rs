@@ -44,7 +44,7 @@ pub async fn submit(
             let batch = store::find_batch(c, id)?
                 .filter(|b| b.company_npp == npp)
                 .ok_or_else(|| AppError::not_found("batch_not_found"))?;
-            if batch.status != "validated" {
+            if batch.status != crate::domain::collective::BatchStatus::Validated {
                 return Err(AppError::conflict("batch_submitted"));
             }
             let company = staff::find_company(c, &npp)?
@@ -98,7 +98,6 @@ pub async fn submit(
                 let claim = NewClaim {
                     participant_id,
                     reason: row.reason.clone(),
-                    status: "open".into(),
                     channel: "collective".into(),
                     last_working_day: dates.last_working_day,
                     termination_date: dates.termination_date,

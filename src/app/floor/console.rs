@@ -39,7 +39,7 @@ async fn change_status(
 /// A CS agent goes on duty, pauses or signs off (`status` as typed).
 pub async fn own_status(ctx: &Ctx, status: &str) -> AppResult<AgentRow> {
     let status = AgentStatus::parse(status.trim())
-        .ok_or_else(|| AppError::unprocessable("invalid_status").field("status"))?;
+        .map_err(|_| AppError::unprocessable("invalid_status").field("status"))?;
     let (staff_id, branch) = cs_of(&ctx.actor)?;
     change_status(ctx, staff_id, branch, status).await
 }
@@ -48,6 +48,7 @@ pub async fn own_status(ctx: &Ctx, status: &str) -> AppResult<AgentRow> {
 pub async fn agent_status(ctx: &Ctx, agent_id: i64, status: &str) -> AppResult<AgentRow> {
     super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
     let status = AgentStatus::parse(status)
+        .ok()
         .filter(|s| *s != AgentStatus::Off)
         .ok_or_else(|| AppError::unprocessable("invalid_status"))?;
     let actor = ctx.actor.clone();
@@ -135,7 +136,7 @@ pub async fn console(ctx: &Ctx) -> AppResult<Console> {
             }
             let mut peers = Vec::new();
             for a in floor::agents_of(c, &branch_code)? {
-                if a.staff_id != staff_id && a.status == "on_duty" && a.active < a.seats {
+                if a.staff_id != staff_id && a.has_free_seat() {
                     peers.push((a.staff_id, staff_name(c, a.staff_id)?));
                 }
             }
@@ -162,6 +163,7 @@ fn staff_name(c: &mut DbConnection, id: i64) -> AppResult<String> {
 /// A session outcome as typed; `transferred` is not one an agent picks.
 pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
     Outcome::parse(raw.trim())
+        .ok()
         .filter(|o| *o != Outcome::Transferred)
         .ok_or_else(|| AppError::unprocessable("invalid_outcome").field("outcome"))
 }

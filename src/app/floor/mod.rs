@@ -13,7 +13,7 @@ use crate::db::bookings::{self, BookingView};
 use crate::db::branches::Branch;
 use crate::db::floor::{self, Arrival, FloorError, Ticket};
 use crate::db::{participants, run, DbConnection};
-use crate::domain::floor::{self as rules, BoardBody, Call, CheckIn, Priority};
+use crate::domain::floor::{self as rules, AgentStatus, BoardBody, Call, CheckIn, Priority};
 use crate::domain::nik;
 use crate::domain::role::Role;
 
@@ -216,7 +216,7 @@ pub async fn board(ctx: &Ctx, code: String) -> AppResult<(Branch, BoardBody)> {
             let (current, recent, waiting) = floor::board(c, &b, now)?;
             let seats: u32 = floor::agents_of(c, &b.code)?
                 .iter()
-                .filter(|a| a.status == "on_duty")
+                .filter(|a| a.status == AgentStatus::OnDuty)
                 .map(|a| u32::try_from(a.seats).unwrap_or(0))
                 .sum();
             let day = now.with_timezone(&b.tz()).date_naive();

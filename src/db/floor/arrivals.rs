@@ -62,7 +62,7 @@ pub(super) fn arrive_as(
     let (ticket, repeated) = match existing {
         Some(t)
             if priority != Priority::None
-                && t.status == "waiting"
+                && t.status == TicketStatus::Waiting
                 && t.priority != priority.code() =>
         {
             set_priority(conn, &t, priority, now, actor)?;
@@ -80,7 +80,7 @@ pub(super) fn arrive_as(
                 Some(pid) => bookings::table
                     .inner_join(slots::table)
                     .filter(bookings::participant_id.eq(pid))
-                    .filter(bookings::status.eq("booked"))
+                    .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
                     .filter(slots::branch_code.eq(&branch.code))
                     .filter(slots::local_date.eq(day))
                     .select((
@@ -98,7 +98,7 @@ pub(super) fn arrive_as(
             };
             let open_claim = match participant {
                 Some(pid) => crate::db::claims::open_claim_of(conn, pid)?
-                    .filter(|c| c.status == "open")
+                    .filter(|c| c.status == ClaimStatus::Open)
                     .map(|c| c.id),
                 None => None,
             };
@@ -114,7 +114,7 @@ pub(super) fn arrive_as(
                 let issued: i64 = tickets::table
                     .filter(tickets::branch_code.eq(&branch.code))
                     .filter(tickets::local_date.eq(day))
-                    .filter(tickets::kind.eq("walk_in"))
+                    .filter(tickets::kind.eq(TicketKind::WalkIn.code()))
                     .count()
                     .get_result(conn)?;
                 let cap = branch.walk_in_cap.and_then(|c| u32::try_from(c).ok());
@@ -144,7 +144,7 @@ pub(super) fn arrive_as(
                     online,
                     priority: priority.code(),
                     session_start: booking.map(|b| b.2),
-                    status: "waiting",
+                    status: TicketStatus::Waiting.as_str(),
                     arrived_at: ts,
                     updated_at: ts,
                 })
@@ -153,7 +153,7 @@ pub(super) fn arrive_as(
             if let Some((booking_id, ..)) = booking {
                 diesel::update(bookings::table.find(booking_id))
                     .set((
-                        bookings::status.eq("checked_in"),
+                        bookings::status.eq(BookingStatus::CheckedIn.as_str()),
                         bookings::updated_at.eq(ts),
                     ))
                     .execute(conn)?;
@@ -200,12 +200,11 @@ pub fn wait_estimate(
     ticket: &Ticket,
     now: NaiveDateTime,
 ) -> Result<(Option<u32>, Option<u32>), DbError> {
-    if ticket.status == "serving" {
-        return Ok((Some(0), Some(0)));
-    }
-    if ticket.status != "waiting" {
+    match ticket.status {
+        TicketStatus::Serving => return Ok((Some(0), Some(0))),
+        TicketStatus::Waiting => {}
         // Served, no-show or left: no place in line any more.
-        return Ok((None, None));
+        TicketStatus::Done | TicketStatus::NoShow | TicketStatus::Left => return Ok((None, None)),
     }
     let waiting: Vec<rules::Waiting> = waiting_of(conn, &branch.code, ticket.local_date)?
         .iter()
@@ -235,7 +234,7 @@ pub fn average_service_minutes(
         .filter(floor_sessions::branch_code.eq(branch))
         .filter(tickets::local_date.eq(day))
         .filter(floor_sessions::finished_at.is_not_null())
-        .filter(floor_sessions::outcome.eq_any(["verified", "rejected"]))
+        .filter(floor_sessions::outcome.eq_any(Outcome::SERVED.map(Outcome::as_str)))
         .select((floor_sessions::started_at, floor_sessions::finished_at))
         .load(conn)?;
     let mins: Vec<f64> = rows

@@ -58,7 +58,7 @@ pub fn board(
     let waiting: i64 = tickets::table
         .filter(tickets::branch_code.eq(&branch.code))
         .filter(tickets::local_date.eq(day))
-        .filter(tickets::status.eq("waiting"))
+        .filter(tickets::status.eq(TicketStatus::Waiting.as_str()))
         .count()
         .get_result(conn)?;
     Ok((current, recent, waiting))
@@ -242,7 +242,7 @@ pub fn day_measures(
             arrived_at: t.arrived_at.min(s.started_at),
             started_at: s.started_at,
             finished_at: s.finished_at,
-            outcome: s.outcome.as_deref().and_then(rules::Outcome::parse),
+            outcome: s.outcome,
         })
         .collect();
     let spans: Vec<(Option<i64>, NaiveDateTime, NaiveDateTime)> = floor_events::table
@@ -262,7 +262,7 @@ pub fn day_measures(
         .map(|(agent, first, last)| {
             let still_on = agents
                 .iter()
-                .any(|a| Some(a.staff_id) == *agent && a.status != "off");
+                .any(|a| Some(a.staff_id) == *agent && a.status != AgentStatus::Off);
             let end = if still_on { now.naive_utc() } else { *last };
             ((end - *first).num_seconds().max(0) as f64) / 60.0
         })

@@ -14,7 +14,12 @@ use super::audit::{self, Actor, Subject};
 use super::branches::{self, Branch};
 use super::schema::{agents, booths, floor_events, floor_sessions, tickets};
 use super::{DbConnection, DbError};
-use crate::domain::floor::{self as rules, AgentStatus, Priority, TicketKind};
+use crate::db::MaybeWord;
+use crate::domain::booking::BookingStatus;
+use crate::domain::claim::ClaimStatus;
+use crate::domain::floor::{
+    self as rules, AgentStatus, Outcome, Priority, TicketKind, TicketStatus,
+};
 
 /// Why a floor change was refused, or the database failed under it. The
 /// refusals carry the stable code the app layer turns into its error.
@@ -53,7 +58,8 @@ pub struct Ticket {
     pub online: bool,
     pub priority: String,
     pub session_start: Option<NaiveDateTime>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: TicketStatus,
     pub arrived_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -83,7 +89,8 @@ pub(super) struct NewTicket<'a> {
 pub struct AgentRow {
     pub staff_id: i64,
     pub branch_code: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: AgentStatus,
     pub seats: i32,
     pub active: i32,
     pub idle_since: NaiveDateTime,
@@ -109,7 +116,8 @@ pub struct FloorSession {
     pub booth_id: Option<i64>,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
-    pub outcome: Option<String>,
+    #[diesel(deserialize_as = MaybeWord)]
+    pub outcome: Option<Outcome>,
 }
 
 #[derive(Insertable)]

@@ -95,7 +95,7 @@ pub fn waiting_of(
     Ok(tickets::table
         .filter(tickets::branch_code.eq(branch))
         .filter(tickets::local_date.eq(day))
-        .filter(tickets::status.eq("waiting"))
+        .filter(tickets::status.eq(TicketStatus::Waiting.as_str()))
         .select(Ticket::as_select())
         .load(conn)?)
 }
@@ -119,11 +119,18 @@ pub(super) fn as_waiting(t: &Ticket) -> rules::Waiting {
     }
 }
 
+impl AgentRow {
+    /// On duty with a seat to spare: may take a transfer.
+    pub fn has_free_seat(&self) -> bool {
+        as_agent(self).free_seats() > 0
+    }
+}
+
 pub(super) fn as_agent(a: &AgentRow) -> rules::Agent {
     rules::Agent {
         id: a.staff_id,
         seats: u32::try_from(a.seats).unwrap_or(1),
-        status: AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Off),
+        status: a.status,
         active: u32::try_from(a.active).unwrap_or(0),
         idle_since: a.idle_since,
     }
@@ -166,7 +173,7 @@ pub fn route(
         let took = diesel::update(
             agents::table
                 .filter(agents::staff_id.eq(a.agent_id))
-                .filter(agents::status.eq("on_duty"))
+                .filter(agents::status.eq(AgentStatus::OnDuty.as_str()))
                 .filter(agents::active.lt(agents::seats)),
         )
         .set((
@@ -188,7 +195,10 @@ pub fn route(
             .returning(FloorSession::as_returning())
             .get_result(c))?;
         diesel::update(tickets::table.find(a.waiting_id))
-            .set((tickets::status.eq("serving"), tickets::updated_at.eq(now)))
+            .set((
+                tickets::status.eq(TicketStatus::Serving.as_str()),
+                tickets::updated_at.eq(now),
+            ))
             .execute(conn)?;
         let t = ticket(conn, a.waiting_id)?;
         let booth_number = a

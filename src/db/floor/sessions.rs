@@ -22,7 +22,7 @@ pub fn set_agent_status(
                 .values((
                     agents::staff_id.eq(staff_id),
                     agents::branch_code.eq(&branch.code),
-                    agents::status.eq(status.code()),
+                    agents::status.eq(status.as_str()),
                     agents::seats.eq(branch.seats_per_agent.clamp(1, 6)),
                     agents::active.eq(0),
                     agents::idle_since.eq(ts),
@@ -34,10 +34,10 @@ pub fn set_agent_status(
             if status == AgentStatus::Off && a.active > 0 {
                 return Err(FloorError::Conflict("sessions_active"));
             }
-            let coming_on = a.status == "off" && status != AgentStatus::Off;
+            let coming_on = a.status == AgentStatus::Off && status != AgentStatus::Off;
             diesel::update(agents::table.find(staff_id))
                 .set((
-                    agents::status.eq(status.code()),
+                    agents::status.eq(status.as_str()),
                     agents::branch_code.eq(&branch.code),
                     agents::updated_at.eq(ts),
                 ))
@@ -54,7 +54,7 @@ pub fn set_agent_status(
         &branch.code,
         Some(staff_id),
         "agent_status",
-        json!({"status": status.code()}),
+        json!({"status": status}),
         ts,
     )?;
     audit::record(
@@ -66,7 +66,7 @@ pub fn set_agent_status(
             branch_code: Some(branch.code.clone()),
             ..Subject::default()
         },
-        json!({"status": status.code()}),
+        json!({"status": status}),
     )?;
     let day = now.with_timezone(&branch.tz()).date_naive();
     route(conn, &branch.code, day, ts)?;
@@ -101,47 +101,35 @@ pub fn finish(
     let ts = now.naive_utc();
     let t = ticket(conn, session.ticket_id)?
         .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
-    match outcome {
-        rules::Outcome::Verified | rules::Outcome::Rejected => {
-            let claim_id = t.claim_id.ok_or_else(|| FloorError::Conflict("no_claim"))?;
-            crate::db::documents::lock_claim(conn, claim_id)?;
-            let claim = crate::db::claims::find(conn, claim_id)?
-                .ok_or_else(|| FloorError::Conflict("no_claim"))?;
-            let wanted = if outcome == rules::Outcome::Verified {
-                "verified"
-            } else {
-                "rejected"
-            };
-            if claim.status == "open" {
-                if outcome == rules::Outcome::Verified
-                    && !crate::db::documents::dossier(conn, claim.clone())?.verifiable
-                {
-                    return Err(FloorError::Conflict("documents_not_accepted"));
-                }
-                crate::db::claims::decide(conn, claim_id, wanted, ts)?;
-                audit::record(
-                    conn,
-                    ts,
-                    actor,
-                    if wanted == "verified" {
-                        "claim_verified"
-                    } else {
-                        "claim_rejected"
-                    },
-                    &Subject {
-                        participant_id: t.participant_id,
-                        claim_id: Some(claim_id),
-                        session_id: Some(session.id),
-                        branch_code: Some(branch.code.clone()),
-                        ..Subject::default()
-                    },
-                    json!({}),
-                )?;
-            } else if claim.status != wanted {
-                return Err(FloorError::Conflict("claim_not_open"));
+    if let Some(wanted) = outcome.claim_decision() {
+        let claim_id = t.claim_id.ok_or_else(|| FloorError::Conflict("no_claim"))?;
+        crate::db::documents::lock_claim(conn, claim_id)?;
+        let claim = crate::db::claims::find(conn, claim_id)?
+            .ok_or_else(|| FloorError::Conflict("no_claim"))?;
+        if claim.status == ClaimStatus::Open {
+            if outcome == rules::Outcome::Verified
+                && !crate::db::documents::dossier(conn, claim.clone())?.verifiable
+            {
+                return Err(FloorError::Conflict("documents_not_accepted"));
             }
+            crate::db::claims::decide(conn, claim_id, wanted, ts)?;
+            audit::record(
+                conn,
+                ts,
+                actor,
+                &format!("claim_{wanted}"),
+                &Subject {
+                    participant_id: t.participant_id,
+                    claim_id: Some(claim_id),
+                    session_id: Some(session.id),
+                    branch_code: Some(branch.code.clone()),
+                    ..Subject::default()
+                },
+                json!({}),
+            )?;
+        } else if claim.status != wanted {
+            return Err(FloorError::Conflict("claim_not_open"));
         }
-        rules::Outcome::NoShow | rules::Outcome::Returned | rules::Outcome::Transferred => {}
     }
     let closed = diesel::update(
         floor_sessions::table
@@ -150,7 +138,7 @@ pub fn finish(
     )
     .set((
         floor_sessions::finished_at.eq(Some(ts)),
-        floor_sessions::outcome.eq(Some(outcome.code())),
+        floor_sessions::outcome.eq(Some(outcome.as_str())),
     ))
     .execute(conn)?;
     if closed != 1 {
@@ -167,15 +155,16 @@ pub fn finish(
         agents::updated_at.eq(ts),
     ))
     .execute(conn)?;
-    let (status, arrived) = match outcome {
-        rules::Outcome::Returned => ("waiting", ts),
-        rules::Outcome::NoShow => ("no_show", t.arrived_at),
-        rules::Outcome::Transferred => ("serving", t.arrived_at),
-        _ => ("done", t.arrived_at),
+    let status = outcome.ticket_after();
+    // Back in the queue: at its end.
+    let arrived = if status == TicketStatus::Waiting {
+        ts
+    } else {
+        t.arrived_at
     };
     diesel::update(tickets::table.find(t.id))
         .set((
-            tickets::status.eq(status),
+            tickets::status.eq(status.as_str()),
             tickets::arrived_at.eq(arrived),
             tickets::updated_at.eq(ts),
         ))
@@ -185,14 +174,14 @@ pub fn finish(
         &branch.code,
         Some(agent_id),
         "finished",
-        json!({"session": session.id, "ticket": t.number, "outcome": outcome.code()}),
+        json!({"session": session.id, "ticket": t.number, "outcome": outcome}),
         ts,
     )?;
     audit::record(
         conn,
         ts,
         actor,
-        &format!("session_{}", outcome.code()),
+        &format!("session_{outcome}"),
         &Subject {
             participant_id: t.participant_id,
             claim_id: t.claim_id,
@@ -230,7 +219,7 @@ pub fn transfer(
     let target = agent(conn, to_agent)?
         .filter(|a| a.branch_code == old.branch_code && a.staff_id != agent_id)
         .ok_or_else(|| FloorError::NotFound("agent_not_found"))?;
-    if target.status != "on_duty" || target.active >= target.seats {
+    if !target.has_free_seat() {
         return Err(FloorError::Conflict("agent_full"));
     }
     finish(

@@ -128,8 +128,12 @@ impl BranchSeed {
     }
 }
 
-/// A full branch office with one-to-many booths (capacity via `.capacity`).
-const fn branch(
+/// An office of `kind`. A branch office runs one-to-many booths and a
+/// pioneer branch one-to-one desks, both with their capacity set by
+/// `.capacity`; a regional office has one desk and a nominal capacity
+/// (see the module doc).
+const fn office(
+    kind: BranchKind,
     code: &'static str,
     name: &'static str,
     city: &'static str,
@@ -137,6 +141,7 @@ const fn branch(
     address: &'static str,
     timezone: &'static str,
 ) -> BranchSeed {
+    let regional = matches!(kind, BranchKind::Regional);
     BranchSeed {
         code,
         name,
@@ -144,56 +149,10 @@ const fn branch(
         province,
         address,
         timezone,
-        kind: BranchKind::Branch,
-        one_to_many: true,
-        booths: 0,
-        session_capacity: 0,
-    }
-}
-
-/// A pioneer branch: one-to-one desks (capacity via `.capacity`).
-const fn pioneer(
-    code: &'static str,
-    name: &'static str,
-    city: &'static str,
-    province: &'static str,
-    address: &'static str,
-    timezone: &'static str,
-) -> BranchSeed {
-    BranchSeed {
-        code,
-        name,
-        city,
-        province,
-        address,
-        timezone,
-        kind: BranchKind::Pioneer,
-        one_to_many: false,
-        booths: 0,
-        session_capacity: 0,
-    }
-}
-
-/// A regional office: one desk, nominal capacity (see the module doc).
-const fn regional(
-    code: &'static str,
-    name: &'static str,
-    city: &'static str,
-    province: &'static str,
-    address: &'static str,
-    timezone: &'static str,
-) -> BranchSeed {
-    BranchSeed {
-        code,
-        name,
-        city,
-        province,
-        address,
-        timezone,
-        kind: BranchKind::Regional,
-        one_to_many: false,
-        booths: 1,
-        session_capacity: 3,
+        kind,
+        one_to_many: matches!(kind, BranchKind::Branch),
+        booths: if regional { 1 } else { 0 },
+        session_capacity: if regional { 3 } else { 0 },
     }
 }
 

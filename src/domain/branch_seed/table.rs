@@ -1,11 +1,13 @@
 //! The seeded offices: data, not logic.
 
-use super::{branch, pioneer, regional, BranchSeed, WIB, WIB_KALIMANTAN, WIT, WITA};
+use super::BranchKind::{Branch, Pioneer, Regional};
+use super::{office, BranchSeed, WIB, WIB_KALIMANTAN, WIT, WITA};
 
 /// The seed list, grouped by time zone and roughly west to east.
 pub const BRANCHES: &[BranchSeed] = &[
     // ---- WIB (UTC+7): Sumatra, Java, West and Central Kalimantan ----
-    regional(
+    office(
+        Regional,
         "KW-DKI-JAKARTA",
         "Kantor Wilayah DKI Jakarta",
         "Jakarta Selatan",
@@ -13,7 +15,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         "Jl. Jend. Gatot Subroto, Jakarta Selatan",
         WIB,
     ),
-    branch(
+    office(
+        Branch,
         "JKT-CILANDAK",
         "Kantor Cabang Jakarta Cilandak",
         "Jakarta Selatan",
@@ -22,7 +25,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(10, 15),
-    branch(
+    office(
+        Branch,
         "JKT-SALEMBA",
         "Kantor Cabang Jakarta Salemba",
         "Jakarta Pusat",
@@ -31,7 +35,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(10, 15),
-    branch(
+    office(
+        Branch,
         "TNG-CIKOKOL",
         "Kantor Cabang Tangerang Cikokol",
         "Tangerang",
@@ -40,7 +45,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(9, 14),
-    branch(
+    office(
+        Branch,
         "BDG-SUCI",
         "Kantor Cabang Bandung Suci",
         "Bandung",
@@ -49,7 +55,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(9, 14),
-    branch(
+    office(
+        Branch,
         "SMG-PEMUDA",
         "Kantor Cabang Semarang Pemuda",
         "Semarang",
@@ -58,7 +65,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(8, 12),
-    branch(
+    office(
+        Branch,
         "YOG-YOGYAKARTA",
         "Kantor Cabang Yogyakarta",
         "Yogyakarta",
@@ -67,7 +75,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(7, 12),
-    branch(
+    office(
+        Branch,
         "SBY-KARIMUNJAWA",
         "Kantor Cabang Surabaya Karimunjawa",
         "Surabaya",
@@ -76,7 +85,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(10, 15),
-    branch(
+    office(
+        Branch,
         "MAD-MADIUN",
         "Kantor Cabang Madiun",
         "Madiun",
@@ -85,7 +95,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(5, 8),
-    branch(
+    office(
+        Branch,
         "MDN-MEDAN-KOTA",
         "Kantor Cabang Medan Kota",
         "Medan",
@@ -94,7 +105,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(9, 14),
-    branch(
+    office(
+        Branch,
         "PKU-PEKANBARU",
         "Kantor Cabang Pekanbaru Kota",
         "Pekanbaru",
@@ -103,7 +115,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(7, 12),
-    branch(
+    office(
+        Branch,
         "BTM-BATAM-NAGOYA",
         "Kantor Cabang Batam Nagoya",
         "Batam",
@@ -112,7 +125,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(8, 12),
-    branch(
+    office(
+        Branch,
         "PLG-PALEMBANG",
         "Kantor Cabang Palembang",
         "Palembang",
@@ -121,7 +135,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB,
     )
     .capacity(7, 12),
-    branch(
+    office(
+        Branch,
         "PTK-PONTIANAK",
         "Kantor Cabang Pontianak",
         "Pontianak",
@@ -130,7 +145,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIB_KALIMANTAN,
     )
     .capacity(6, 10),
-    branch(
+    office(
+        Branch,
         "PKY-PALANGKA-RAYA",
         "Kantor Cabang Palangka Raya",
         "Palangka Raya",
@@ -140,7 +156,8 @@ pub const BRANCHES: &[BranchSeed] = &[
     )
     .capacity(5, 8),
     // ---- WITA (UTC+8): Bali, Nusa Tenggara, Sulawesi, East/South Kalimantan ----
-    regional(
+    office(
+        Regional,
         "KW-SULAWESI-MALUKU",
         "Kantor Wilayah Sulawesi dan Maluku",
         "Makassar",
@@ -148,7 +165,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         "Jl. Urip Sumoharjo, Panakkukang, Makassar",
         WITA,
     ),
-    branch(
+    office(
+        Branch,
         "BPN-BALIKPAPAN",
         "Kantor Cabang Balikpapan",
         "Balikpapan",
@@ -157,7 +175,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(7, 12),
-    branch(
+    office(
+        Branch,
         "BJM-BANJARMASIN",
         "Kantor Cabang Banjarmasin",
         "Banjarmasin",
@@ -166,7 +185,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(7, 12),
-    branch(
+    office(
+        Branch,
         "DPS-DENPASAR",
         "Kantor Cabang Denpasar",
         "Denpasar",
@@ -175,7 +195,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(9, 14),
-    branch(
+    office(
+        Branch,
         "MTR-MATARAM",
         "Kantor Cabang Mataram",
         "Mataram",
@@ -184,7 +205,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(6, 10),
-    branch(
+    office(
+        Branch,
         "KPG-KUPANG",
         "Kantor Cabang Kupang",
         "Kupang",
@@ -193,7 +215,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(5, 9),
-    branch(
+    office(
+        Branch,
         "MKS-MAKASSAR",
         "Kantor Cabang Makassar",
         "Makassar",
@@ -202,7 +225,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(9, 14),
-    branch(
+    office(
+        Branch,
         "MDO-MANADO",
         "Kantor Cabang Manado",
         "Manado",
@@ -211,7 +235,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(6, 10),
-    pioneer(
+    office(
+        Pioneer,
         "MOF-MAUMERE",
         "Kantor Cabang Perintis Maumere",
         "Maumere",
@@ -220,7 +245,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(1, 3),
-    pioneer(
+    office(
+        Pioneer,
         "ATB-ATAMBUA",
         "Kantor Cabang Perintis Atambua",
         "Atambua",
@@ -229,7 +255,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(1, 3),
-    pioneer(
+    office(
+        Pioneer,
         "LWK-LUWUK",
         "Kantor Cabang Perintis Luwuk",
         "Luwuk",
@@ -238,7 +265,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WITA,
     )
     .capacity(2, 4),
-    pioneer(
+    office(
+        Pioneer,
         "BAU-BAUBAU",
         "Kantor Cabang Perintis Baubau",
         "Baubau",
@@ -248,7 +276,8 @@ pub const BRANCHES: &[BranchSeed] = &[
     )
     .capacity(2, 4),
     // ---- WIT (UTC+9): Maluku, Maluku Utara, Papua provinces ----
-    branch(
+    office(
+        Branch,
         "AMB-AMBON",
         "Kantor Cabang Ambon",
         "Ambon",
@@ -257,7 +286,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(5, 9),
-    branch(
+    office(
+        Branch,
         "TTE-TERNATE",
         "Kantor Cabang Ternate",
         "Ternate",
@@ -266,7 +296,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(5, 8),
-    branch(
+    office(
+        Branch,
         "JYP-JAYAPURA",
         "Kantor Cabang Jayapura",
         "Jayapura",
@@ -275,7 +306,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(6, 10),
-    branch(
+    office(
+        Branch,
         "SOQ-SORONG",
         "Kantor Cabang Sorong",
         "Sorong",
@@ -284,7 +316,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(5, 8),
-    pioneer(
+    office(
+        Pioneer,
         "TUL-TUAL",
         "Kantor Cabang Perintis Tual",
         "Tual",
@@ -293,7 +326,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(1, 3),
-    pioneer(
+    office(
+        Pioneer,
         "BIK-BIAK",
         "Kantor Cabang Perintis Biak",
         "Biak",
@@ -302,7 +336,8 @@ pub const BRANCHES: &[BranchSeed] = &[
         WIT,
     )
     .capacity(1, 3),
-    pioneer(
+    office(
+        Pioneer,
         "MRK-MERAUKE",
         "Kantor Cabang Perintis Merauke",
         "Merauke",

@@ -37,44 +37,11 @@
 //! - `slot_closed_not_open`: bookings for that date open later (on `opens_on`).
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
-use serde::Serialize;
 
 mod holidays;
 pub use holidays::HOLIDAYS;
 
-/// Kind of a day off. Serializes as its [`as_str`](HolidayKind::as_str) code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HolidayKind {
-    /// Hari libur nasional.
-    National,
-    /// Cuti bersama: collective leave set next to a holiday.
-    CollectiveLeave,
-}
-
-impl Serialize for HolidayKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl HolidayKind {
-    /// Stable code: `national` / `cuti_bersama`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HolidayKind::National => "national",
-            HolidayKind::CollectiveLeave => "cuti_bersama",
-        }
-    }
-
-    /// Inverse of [`HolidayKind::as_str`].
-    pub fn from_code(code: &str) -> Option<HolidayKind> {
-        match code {
-            "national" => Some(HolidayKind::National),
-            "cuti_bersama" => Some(HolidayKind::CollectiveLeave),
-            _ => None,
-        }
-    }
-}
+pub use super::status::HolidayKind;
 
 /// One day off. `date` is `(year, month, day)` so the table can be a const.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

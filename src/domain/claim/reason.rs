@@ -1,7 +1,6 @@
 //! Why a member withdraws the JHT, and the dates each reason takes.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::*;
 
@@ -20,11 +19,7 @@ pub enum ClaimReason {
     Partial30,
 }
 
-impl Serialize for ClaimReason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
+serialize_as_code!(ClaimReason);
 
 impl ClaimReason {
     /// Every reason, in the order of DOMAIN.md.

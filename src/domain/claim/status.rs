@@ -1,16 +1,7 @@
 //! Where a claim stands. Stored as text (`claims.status`); parsed once
 //! where a row is read.
 
-crate::text_enum!(
-    /// A claim's state: `open` until staff decide it, `verified` or
-    /// `rejected` then, `paid` when the benefit is paid out.
-    pub enum ClaimStatus {
-        Open = "open",
-        Verified = "verified",
-        Rejected = "rejected",
-        Paid = "paid",
-    }
-);
+pub use crate::domain::status::ClaimStatus;
 
 impl ClaimStatus {
     /// Still in progress: a member has at most one such claim.

@@ -7,40 +7,18 @@ use super::{DocumentKind, RequiredItem};
 
 // --- Checklist --------------------------------------------------------------
 
-/// Review state of one uploaded document. Serializes as its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DocStatus {
-    /// Awaiting review.
-    Uploaded,
-    Accepted,
-    Rejected,
-}
+/// A stored document's state and a checklist line's state (declared with
+/// the other stored states in [`crate::domain::status`]).
+pub use crate::domain::status::{DocStatus, ItemStatus};
 
 impl DocStatus {
-    pub const ALL: [DocStatus; 3] = [
+    /// The states a review leaves a document in, and the ones the
+    /// checklist reads.
+    pub const REVIEWED: [DocStatus; 3] = [
         DocStatus::Uploaded,
         DocStatus::Accepted,
         DocStatus::Rejected,
     ];
-
-    /// `uploaded`, `accepted` or `rejected`.
-    pub const fn code(self) -> &'static str {
-        match self {
-            DocStatus::Uploaded => "uploaded",
-            DocStatus::Accepted => "accepted",
-            DocStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-}
-
-impl Serialize for DocStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
 }
 
 /// A stored document of a claim, as the checklist needs it.
@@ -55,46 +33,10 @@ pub struct UploadedDoc {
     pub current: bool,
 }
 
-/// State of one checklist item. Serializes as its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ItemStatus {
-    Missing,
-    Uploaded,
-    Accepted,
-    Rejected,
-}
-
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 4] = [
-        ItemStatus::Missing,
-        ItemStatus::Uploaded,
-        ItemStatus::Accepted,
-        ItemStatus::Rejected,
-    ];
-
-    /// `missing`, `uploaded`, `accepted` or `rejected`.
-    pub const fn code(self) -> &'static str {
-        match self {
-            ItemStatus::Missing => "missing",
-            ItemStatus::Uploaded => "uploaded",
-            ItemStatus::Accepted => "accepted",
-            ItemStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// Whether the participant still has to (re)upload something.
     pub const fn needs_upload(self) -> bool {
         matches!(self, ItemStatus::Missing | ItemStatus::Rejected)
-    }
-}
-
-impl Serialize for ItemStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
     }
 }
 

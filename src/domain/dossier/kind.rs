@@ -1,7 +1,5 @@
 //! The kinds of claim document and their codes.
 
-use serde::Serialize;
-
 // --- Document kinds ---------------------------------------------------------
 
 /// A kind of claim document. Serializes as its [`code`](DocumentKind::code).
@@ -172,11 +170,7 @@ impl DocumentKind {
     }
 }
 
-impl Serialize for DocumentKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
+serialize_as_code!(DocumentKind);
 
 impl std::fmt::Display for DocumentKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -49,9 +49,9 @@
 //!   verification: never required, never uploadable by a participant).
 //! - Checklist item keys: the single-document codes above plus
 //!   `phk_proof` and `housing_proof`.
-//! - Document status ([`DocStatus::code`]): `uploaded`, `accepted`,
-//!   `rejected`.
-//! - Checklist item status ([`ItemStatus::code`]): `missing`, `uploaded`,
+//! - Document status ([`DocStatus`]): `uploaded`, `accepted`,
+//!   `rejected`, and `deleted` (history only, never in a checklist).
+//! - Checklist item status ([`ItemStatus`]): `missing`, `uploaded`,
 //!   `accepted`, `rejected`.
 //! - Rejection reasons ([`RejectReason::code`]): `name_mismatch`,
 //!   `nik_mismatch`, `birth_date_mismatch`, `membership_active`,

@@ -1,7 +1,5 @@
 //! Why a CS agent rejects a document.
 
-use serde::Serialize;
-
 // --- Review (rejection) reasons ---------------------------------------------
 
 /// Why a CS agent rejected a document (DOMAIN.md "rejection reasons seen in
@@ -85,8 +83,4 @@ impl RejectReason {
     }
 }
 
-impl Serialize for RejectReason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
+serialize_as_code!(RejectReason);

@@ -414,19 +414,12 @@ fn ready_and_verifiable() {
 
 #[test]
 fn status_codes() {
-    for s in ItemStatus::ALL {
-        assert_eq!(ItemStatus::parse(s.code()), Some(s));
-    }
-    for s in DocStatus::ALL {
-        assert_eq!(DocStatus::parse(s.code()), Some(s));
-    }
     assert_eq!(
-        ItemStatus::ALL.map(ItemStatus::code),
+        ItemStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
         ["missing", "uploaded", "accepted", "rejected"]
-    );
-    assert_eq!(
-        DocStatus::ALL.map(DocStatus::code),
-        ["uploaded", "accepted", "rejected"]
     );
 }
 
@@ -483,7 +476,7 @@ fn arb_kind() -> impl Strategy<Value = DocumentKind> {
 }
 
 fn arb_status() -> impl Strategy<Value = DocStatus> {
-    prop::sample::select(DocStatus::ALL.to_vec())
+    prop::sample::select(DocStatus::REVIEWED.to_vec())
 }
 
 fn arb_doc() -> impl Strategy<Value = UploadedDoc> {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-serialize_as_code!(Outcome);
-
 /// One seat taken: a session of an agent with a participant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ServedSession {

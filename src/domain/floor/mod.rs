@@ -91,8 +91,9 @@
 //!
 //! - [`TicketKind::code`]: `walk_in`, `booked`.
 //! - [`Priority::code`]: `none`, `elderly`, `disability`, `pregnancy`.
-//! - [`AgentStatus::code`]: `on_duty`, `paused`, `off`.
-//! - [`Outcome::code`]: `verified`, `rejected`, `no_show`, `returned`,
+//! - [`AgentStatus`]: `on_duty`, `paused`, `off`.
+//! - [`TicketStatus`]: `waiting`, `serving`, `done`, `no_show`, `left`.
+//! - [`Outcome`]: `verified`, `rejected`, `no_show`, `returned`,
 //!   `transferred`.
 //! - [`QueueClass::code`]: `started_booking`, `priority`, `other`.
 //!
@@ -142,21 +143,12 @@ pub mod detail {
     pub const NO_AGENT_ON_DUTY: &str = "no_agent_on_duty";
 }
 
-macro_rules! serialize_as_code {
-    ($t:ty) => {
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-    };
-}
-
 mod board;
 mod measures;
 mod outcomes;
 mod queue;
 mod routing;
+mod status;
 mod tickets;
 
 pub use board::*;
@@ -164,6 +156,7 @@ pub use measures::*;
 pub use outcomes::*;
 pub use queue::*;
 pub use routing::*;
+pub use status::*;
 pub use tickets::*;
 
 #[cfg(test)]

@@ -1,47 +1,38 @@
-//! How a session ends.
+//! How a session ends (the words are declared with the other stored
+//! states in [`crate::domain::status`]).
 
-// --- Measures ----------------------------------------------------------------
-
-/// How a session ended. Serializes as its code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Outcome {
-    Verified,
-    Rejected,
-    NoShow,
-    /// Sent back to the queue.
-    Returned,
-    /// Handed to another agent.
-    Transferred,
-}
+use super::TicketStatus;
+use crate::domain::claim::ClaimStatus;
+pub use crate::domain::status::Outcome;
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Verified,
-        Outcome::Rejected,
-        Outcome::NoShow,
-        Outcome::Returned,
-        Outcome::Transferred,
-    ];
+    /// The outcomes that count as served ([`Outcome::is_served`]).
+    pub const SERVED: [Outcome; 2] = [Outcome::Verified, Outcome::Rejected];
 
-    /// Stable code (API, database).
-    pub const fn code(self) -> &'static str {
+    /// The claim decision this outcome records, if it is one.
+    pub fn claim_decision(self) -> Option<ClaimStatus> {
         match self {
-            Outcome::Verified => "verified",
-            Outcome::Rejected => "rejected",
-            Outcome::NoShow => "no_show",
-            Outcome::Returned => "returned",
-            Outcome::Transferred => "transferred",
+            Outcome::Verified => Some(ClaimStatus::Verified),
+            Outcome::Rejected => Some(ClaimStatus::Rejected),
+            Outcome::NoShow | Outcome::Returned | Outcome::Transferred => None,
         }
     }
 
-    /// Inverse of [`Outcome::code`].
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.code() == code)
+    /// Where the session's ticket stands once the session ends with this
+    /// outcome: back in the queue, still in a seat (with the next agent),
+    /// or closed.
+    pub fn ticket_after(self) -> TicketStatus {
+        match self {
+            Outcome::Returned => TicketStatus::Waiting,
+            Outcome::NoShow => TicketStatus::NoShow,
+            Outcome::Transferred => TicketStatus::Serving,
+            Outcome::Verified | Outcome::Rejected => TicketStatus::Done,
+        }
     }
 
     /// A decision on the claim was made: the participant was served.
-    pub const fn is_served(self) -> bool {
-        matches!(self, Outcome::Verified | Outcome::Rejected)
+    pub fn is_served(self) -> bool {
+        Outcome::SERVED.contains(&self)
     }
 
     pub const fn label_id(self) -> &'static str {

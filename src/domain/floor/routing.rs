@@ -4,51 +4,6 @@ use super::*;
 
 // --- Routing ---------------------------------------------------------------
 
-/// A CS agent's state on the console. Serializes as its code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AgentStatus {
-    OnDuty,
-    /// On a break: keeps the active sessions, takes no new ones.
-    Paused,
-    Off,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 3] = [AgentStatus::OnDuty, AgentStatus::Paused, AgentStatus::Off];
-
-    /// Stable code (API, database).
-    pub const fn code(self) -> &'static str {
-        match self {
-            AgentStatus::OnDuty => "on_duty",
-            AgentStatus::Paused => "paused",
-            AgentStatus::Off => "off",
-        }
-    }
-
-    /// Inverse of [`AgentStatus::code`].
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub const fn label_id(self) -> &'static str {
-        match self {
-            AgentStatus::OnDuty => "Bertugas",
-            AgentStatus::Paused => "Istirahat",
-            AgentStatus::Off => "Tidak bertugas",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            AgentStatus::OnDuty => "On duty",
-            AgentStatus::Paused => "On a break",
-            AgentStatus::Off => "Off duty",
-        }
-    }
-}
-
-serialize_as_code!(AgentStatus);
-
 /// A CS agent of the branch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Agent {

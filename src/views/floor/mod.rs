@@ -9,7 +9,9 @@ use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
 use crate::db::documents::Dossier;
 use crate::db::floor::{AgentRow, Arrival, FloorView};
-use crate::domain::floor::{AgentStatus, Priority};
+use crate::domain::claim::ClaimStatus;
+use crate::domain::dossier::DocStatus;
+use crate::domain::floor::{AgentStatus, Outcome, Priority, TicketStatus};
 use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
 
@@ -59,9 +61,9 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
         div.kiosk.stack {
             p.lead { (t(l, if a.ticket.kind == "booked" { "kiosk_checked_in" } else { "kiosk_walk_in" })) }
             p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
-            @if a.ticket.status == "serving" {
+            @if a.ticket.status == TicketStatus::Serving {
                 p.lead { (t(l, "kiosk_go_now")) }
-            } @else if a.ticket.status != "waiting" {
+            } @else if a.ticket.status != TicketStatus::Waiting {
                 (notice("info", t(l, "kiosk_ticket_closed")))
             } @else {
                 dl.facts {
@@ -115,11 +117,11 @@ pub struct Console<'a> {
     pub error: Option<&'static str>,
 }
 
-fn status_form(f: &Frame<'_>, status: &str, label: &str, primary: bool) -> Markup {
+fn status_form(f: &Frame<'_>, status: AgentStatus, label: &str, primary: bool) -> Markup {
     html! {
         form.inline-form method="post" action="/console/status" {
             (csrf_field(f.csrf))
-            input type="hidden" name="status" value=(status);
+            input type="hidden" name="status" value=(status.as_str());
             button class={ "btn " @if primary { "btn-primary" } @else { "btn-secondary" } } type="submit" { (label) }
         }
     }
@@ -127,10 +129,7 @@ fn status_form(f: &Frame<'_>, status: &str, label: &str, primary: bool) -> Marku
 
 pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
     let l = f.lang;
-    let status = c
-        .agent
-        .and_then(|a| AgentStatus::parse(&a.status))
-        .unwrap_or(AgentStatus::Off);
+    let status = c.agent.map_or(AgentStatus::Off, |a| a.status);
     html! {
         div.console data-live-console="1" {
             div.console-bar {
@@ -140,9 +139,9 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                 }
                 @if let Some(a) = c.agent { span.muted { " " (a.active) " / " (a.seats) " " (t(l, "seats")) } }
                 div.form-actions {
-                    @if status != AgentStatus::OnDuty { (status_form(f, "on_duty", t(l, "go_on_duty"), true)) }
-                    @if status == AgentStatus::OnDuty { (status_form(f, "paused", t(l, "pause"), false)) }
-                    @if status != AgentStatus::Off { (status_form(f, "off", t(l, "sign_off"), false)) }
+                    @if status != AgentStatus::OnDuty { (status_form(f, AgentStatus::OnDuty, t(l, "go_on_duty"), true)) }
+                    @if status == AgentStatus::OnDuty { (status_form(f, AgentStatus::Paused, t(l, "pause"), false)) }
+                    @if status != AgentStatus::Off { (status_form(f, AgentStatus::Off, t(l, "sign_off"), false)) }
                 }
             }
             p.small.muted { (t(l, "console_keys")) }
@@ -168,7 +167,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         div.pane-video data-video-key={ "s" (s.id) } data-video-session=(s.id) data-video-role="agent" {
                             p.video-status role="status" { (t(l, "video_connecting")) }
                         }
-                        @if dossier.is_some_and(|d| d.claim.status == "open") {
+                        @if dossier.is_some_and(|d| d.claim.status == ClaimStatus::Open) {
                             div.pane-actions {
                                 button.btn.btn-secondary type="button" data-still=(s.id) { (t(l, "video_take_still")) }
                             }
@@ -194,9 +193,9 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                                     summary { (t(l, "view")) " " (doc.kind) }
                                                     @let src = format!("/api/v1/claims/{}/documents/{}?inline=1", d.claim.id, doc.id);
                                                     @if doc.content_type.starts_with("image/") { img.viewer src=(src) alt=(doc.kind) loading="lazy"; } @else { iframe.viewer src=(src) title=(doc.kind) {} }
-                                                    @if d.claim.status == "open" {
+                                                    @if d.claim.status == ClaimStatus::Open {
                                                         div.pane-actions {
-                                                            @if doc.status != "accepted" {
+                                                            @if doc.status != DocStatus::Accepted {
                                                                 form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
                                                                     (csrf_field(f.csrf))
                                                                     input type="hidden" name="decision" value="accept";
@@ -233,20 +232,20 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                             }
                         }
                         div.pane-actions {
-                            @if dossier.is_some_and(|d| d.claim.status == "open") {
+                            @if dossier.is_some_and(|d| d.claim.status == ClaimStatus::Open) {
                                 form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
                                     (csrf_field(f.csrf))
-                                    input type="hidden" name="outcome" value="rejected";
+                                    input type="hidden" name="outcome" value=(Outcome::Rejected.as_str());
                                     (reasons_select(l, &format!("cr-{}", s.id)))
                                     button.btn.btn-danger type="submit" { (t(l, "finish_rejected")) }
                                 }
                             }
                         }
                         div.pane-actions {
-                            @for (outcome, key, class) in [("verified", "finish_verified", "btn-primary"), ("no_show", "finish_no_show", "btn-secondary"), ("returned", "finish_returned", "btn-secondary")] {
+                            @for (outcome, key, class) in [(Outcome::Verified, "finish_verified", "btn-primary"), (Outcome::NoShow, "finish_no_show", "btn-secondary"), (Outcome::Returned, "finish_returned", "btn-secondary")] {
                                 form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
                                     (csrf_field(f.csrf))
-                                    input type="hidden" name="outcome" value=(outcome);
+                                    input type="hidden" name="outcome" value=(outcome.as_str());
                                     button class={ "btn " (class) } type="submit" { (t(l, key)) }
                                 }
                             }
@@ -293,10 +292,10 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                         thead { tr { th { (t(l, "field_full_name")) } th { (t(l, "status")) } th.num { (t(l, "seats")) } th { "" } } }
                         tbody { @for (a, name) in v.agents.iter().zip(names) {
                             tr { td { (name) } td { (a.status) } td.num { (a.active) " / " (a.seats) } td {
-                                @if a.status == "on_duty" {
-                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value="paused"; button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
-                                } @else if a.status == "paused" {
-                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value="on_duty"; button.btn.btn-secondary type="submit" { (t(l, "resume")) } }
+                                @if a.status == AgentStatus::OnDuty {
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value=(AgentStatus::Paused.as_str()); button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
+                                } @else if a.status == AgentStatus::Paused {
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value=(AgentStatus::OnDuty.as_str()); button.btn.btn-secondary type="submit" { (t(l, "resume")) } }
                                 }
                             } }
                         } }
@@ -330,7 +329,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                             @match booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } }
                             " · " (sess.started_at.format("%H:%M")) " UTC · "
                             (v.agents.iter().zip(names).find(|(a, _)| a.staff_id == sess.agent_id).map(|(_, n)| n.as_str()).unwrap_or(""))
-                            @let others: Vec<_> = v.agents.iter().zip(names).filter(|(a, _)| a.staff_id != sess.agent_id && a.status == "on_duty" && a.active < a.seats).collect();
+                            @let others: Vec<_> = v.agents.iter().zip(names).filter(|(a, _)| a.staff_id != sess.agent_id && a.has_free_seat()).collect();
                             @if !others.is_empty() {
                                 form.inline-form method="post" action={ "/staff/sessions/" (sess.id) "/reassign" } {
                                     (csrf_field(f.csrf))

@@ -4,6 +4,7 @@ use maud::{html, Markup};
 
 use super::super::components::{csrf_field, notice};
 use super::super::layout::Frame;
+use crate::domain::floor::TicketStatus;
 use crate::i18n::t;
 
 /// A ticket with its place in line and estimated wait, when waiting.
@@ -30,8 +31,8 @@ pub fn session(
             @match ticket {
                 Some((tk, est)) => {
                     p.ticket-number { (tk.number) }
-                    @match tk.status.as_str() {
-                        "waiting" => {
+                    @match tk.status {
+                        TicketStatus::Waiting => {
                             @let (pos, eta) = est.unwrap_or((None, None));
                             (notice("info", t(l, "session_waiting")))
                             dl.facts {
@@ -39,7 +40,7 @@ pub fn session(
                                 dt { (t(l, "estimated_wait")) } dd { @match eta { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
                             }
                         }
-                        "serving" => {
+                        TicketStatus::Serving => {
                             (notice("success", t(l, "session_serving")))
                             @if tk.online {
                                 p.small.muted { (t(l, "video_online_lead")) }

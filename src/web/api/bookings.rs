@@ -54,7 +54,7 @@ pub fn body(v: &BookingView) -> BookingBody {
         code: v.booking.code.clone(),
         slot_id: v.booking.slot_id,
         claim_id: v.booking.claim_id,
-        status: v.booking.status.clone(),
+        status: v.booking.status.to_string(),
         starts_at: to_local(tz, v.slot.starts_at).to_rfc3339(),
         ends_at: to_local(tz, v.slot.ends_at).to_rfc3339(),
         branch: BookingBranch {

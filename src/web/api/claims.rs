@@ -50,7 +50,7 @@ impl From<Claim> for ClaimBody {
             estimated_tax: c.balance.map(rules::estimated_tax),
             id: c.id,
             reason: c.reason,
-            status: c.status,
+            status: c.status.to_string(),
             channel: c.channel,
             last_working_day: c.last_working_day,
             termination_date: c.termination_date,
@@ -74,7 +74,7 @@ pub async fn create(api: Api, body: Json<CreateClaimRequest>) -> Reply {
     created(CreatedClaim {
         id: claim.id,
         reason: claim.reason,
-        status: claim.status,
+        status: claim.status.to_string(),
     })
 }
 

@@ -54,7 +54,7 @@ pub fn batch_body(b: &Batch, lang: Lang) -> BatchBody {
         id: b.id,
         company_npp: b.company_npp.clone(),
         file_name: b.file_name.clone(),
-        status: b.status.clone(),
+        status: b.status.to_string(),
         eligible: b.eligible,
         headcount: b.headcount,
         laid_off: b.laid_off,
@@ -170,7 +170,7 @@ pub async fn submit(api: Api, path: Path<i64>) -> Reply {
     let (batch, n) = app::submit::submit(&api.ctx, api.company(), id, api.lang).await?;
     ok(SubmitBody {
         id: batch.id,
-        status: batch.status,
+        status: batch.status.to_string(),
         claims: n,
         submitted_at: batch.submitted_at.map(|s| s.and_utc().to_rfc3339()),
     })

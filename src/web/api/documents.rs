@@ -40,7 +40,7 @@ impl From<&Document> for DocumentBody {
             id: d.id,
             kind: d.kind.clone(),
             version: d.version,
-            status: d.status.clone(),
+            status: d.status.to_string(),
             current: d.is_current,
             content_type: d.content_type.clone(),
             size: d.size,

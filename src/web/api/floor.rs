@@ -61,7 +61,7 @@ pub fn arrival_body(a: &Arrival) -> ArrivalBody {
         kind: a.ticket.kind.clone(),
         position: a.position,
         estimated_wait_minutes: a.estimated_wait_minutes,
-        status: a.ticket.status.clone(),
+        status: a.ticket.status.to_string(),
     }
 }
 

@@ -68,7 +68,9 @@ async fn render_day(ctx: &PageCtx, code: String, q: DayQuery) -> AppResult<HttpR
                 current_slot: b.slot_id,
             },
             (_, Some(b)) => view::Booker::HasBooking { code: b.code },
-            (Some(cl), None) if cl.status == "open" => view::Booker::CanBook { claim_id: cl.id },
+            (Some(cl), None) if cl.status == crate::domain::claim::ClaimStatus::Open => {
+                view::Booker::CanBook { claim_id: cl.id }
+            }
             _ => view::Booker::NoClaim,
         };
     } else if ctx.who.is_some() {

@@ -160,7 +160,7 @@ pub async fn console_finish(ctx: PageCtx, path: Path<i64>, form: Form<FinishForm
     let session = path.into_inner();
     let form = form.into_inner();
     ctx.submit(form.csrf.clone(), |actx| async move {
-        if form.outcome == "transferred" {
+        if form.outcome.parse() == Ok(crate::domain::floor::Outcome::Transferred) {
             let to = form
                 .to_agent
                 .ok_or_else(|| AppError::unprocessable("agent_not_found"))?;

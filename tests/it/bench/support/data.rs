@@ -114,7 +114,6 @@ pub fn members(db: &Db, from: u32, n: u32, now: DateTime<Utc>) -> Vec<Member> {
                         &claims::NewClaim {
                             participant_id: p.id,
                             reason: "resignation".into(),
-                            status: "open".into(),
                             channel: "online".into(),
                             last_working_day: NaiveDate::from_ymd_opt(2026, 1, 15),
                             termination_date: None,
