@@ -12,6 +12,7 @@ use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::run;
 use crate::db::staff::{self, Staff};
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
 use crate::infra::crypto::{self, SESSION_TTL_SECS};
 
@@ -82,8 +83,8 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
     .map_err(|e| vec![e])?;
     match result {
         Ok(p) => Ok(p),
-        Err(Conflict::Nik) => Err(vec![AppError::conflict("nik_taken").field("nik")]),
-        Err(Conflict::Email) => Err(vec![AppError::conflict("email_taken").field("email")]),
+        Err(Conflict::Nik) => Err(vec![AppError::conflict(Code::NikTaken).field("nik")]),
+        Err(Conflict::Email) => Err(vec![AppError::conflict(Code::EmailTaken).field("email")]),
     }
 }
 
@@ -168,11 +169,11 @@ pub async fn sign_in(
         // come fast: logging each would let one address flood the chain
         // (every entry is a serialized, synced write). The failures that
         // set the throttle off are in the log.
-        Err(e) if e.code == "rate_limited" => Err(e),
+        Err(e) if e.code == Code::RateLimited => Err(e),
         Err(e) => {
             let mut details = details;
             details["identifier"] = audit::mask_identifier(email).into();
-            details["reason"] = e.code.into();
+            details["reason"] = e.code.as_str().into();
             let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
             let written = run(&ctx.db, move |db| {
                 db.write(|c| {
@@ -272,7 +273,7 @@ async fn open_session(
         })
     })
     .await?
-    .ok_or_else(|| AppError::new(Status::Unauthenticated, "invalid_credentials"))
+    .ok_or_else(|| AppError::new(Status::Unauthenticated, Code::InvalidCredentials))
 }
 
 /// Ends a database session: its tokens stop working at once.

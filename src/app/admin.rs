@@ -11,6 +11,7 @@ use crate::db::staff::Company;
 use crate::db::{branches, participants, run, staff, DbError};
 use crate::domain::email::Email;
 use crate::domain::role::Role;
+use crate::domain::Code;
 
 /// A staff account to create; the password is already hashed.
 pub struct NewStaffAccount {
@@ -100,22 +101,22 @@ pub fn add_staff(ctx: &Ctx, new: NewStaffAccount) -> Result<staff::Staff, String
 pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResult<(Slot, Branch)> {
     require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
     if !(0..=1000).contains(&capacity) {
-        return Err(AppError::unprocessable("invalid_capacity").field("capacity"));
+        return Err(AppError::unprocessable(Code::InvalidCapacity).field("capacity"));
     }
     let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<_> {
             let slot = branches::find_slot(c, slot_id)?
-                .ok_or_else(|| AppError::not_found("slot_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
             if !covers_branch(&actor, &slot.branch_code) {
-                return Err(AppError::not_found("slot_not_found"));
+                return Err(AppError::not_found(Code::SlotNotFound));
             }
             let changed = match branches::set_capacity(c, slot_id, capacity)? {
                 Some((s, true)) => s,
                 Some((_, false)) => {
-                    return Err(AppError::conflict("capacity_below_booked").field("capacity"))
+                    return Err(AppError::conflict(Code::CapacityBelowBooked).field("capacity"))
                 }
-                None => return Err(AppError::not_found("slot_not_found")),
+                None => return Err(AppError::not_found(Code::SlotNotFound)),
             };
             audit::record(
                 c,
@@ -129,7 +130,7 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
                 serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
             )?;
             let branch = branches::find(c, &changed.branch_code)?
-                .ok_or_else(|| AppError::not_found("slot_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
             Ok((changed, branch))
         })
     })
@@ -164,14 +165,14 @@ pub async fn create_company(ctx: &Ctx, new: NewCompany) -> AppResult<Company> {
     require_staff(&ctx.actor, &[Role::Admin])?;
     let npp = new.npp.trim().to_uppercase();
     if npp.len() < 4 || npp.len() > 20 || !npp.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::unprocessable("invalid_npp").field("npp"));
+        return Err(AppError::unprocessable(Code::InvalidNpp).field("npp"));
     }
     let name = new.name.trim().to_string();
     if name.chars().count() < 2 || name.chars().count() > 200 {
-        return Err(AppError::unprocessable("invalid_company_name").field("name"));
+        return Err(AppError::unprocessable(Code::InvalidCompanyName).field("name"));
     }
     if !(0..=10_000_000).contains(&new.headcount) {
-        return Err(AppError::unprocessable("invalid_headcount").field("headcount"));
+        return Err(AppError::unprocessable(Code::InvalidHeadcount).field("headcount"));
     }
     let branch_code = new
         .branch_code
@@ -191,15 +192,15 @@ pub async fn create_company(ctx: &Ctx, new: NewCompany) -> AppResult<Company> {
         db.write(|c| -> AppResult<Company> {
             if let Some(b) = &company.branch_code {
                 if branches::find(c, b)?.is_none() {
-                    return Err(AppError::unprocessable("branch_not_found").field("branch_code"));
+                    return Err(AppError::unprocessable(Code::BranchNotFound).field("branch_code"));
                 }
             }
             if staff::find_company(c, &company.npp)?.is_some() {
-                return Err(AppError::conflict("company_exists").field("npp"));
+                return Err(AppError::conflict(Code::CompanyExists).field("npp"));
             }
             staff::insert_company(c, &company).map_err(|e| {
                 if e.is_unique_violation() {
-                    AppError::conflict("company_exists").field("npp")
+                    AppError::conflict(Code::CompanyExists).field("npp")
                 } else {
                     AppError::from(e)
                 }

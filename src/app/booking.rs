@@ -13,6 +13,7 @@ use crate::db::{claims, participants, run, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
 use crate::domain::claim::ClaimStatus;
+use crate::domain::Code;
 use crate::mail::compose::{self, BookingMailKind};
 
 pub enum Placed {
@@ -24,7 +25,7 @@ pub enum Placed {
 /// Marker code for a unique-constraint race inside the transaction; the
 /// operation is retried in a fresh transaction, which then sees the
 /// winner's row.
-const RACE: &str = "booking_race";
+const RACE: Code = Code::BookingRace;
 
 fn race_or(e: DbError) -> AppError {
     if e.is_unique_violation() {
@@ -100,17 +101,17 @@ fn place_tx(
     }
     let claim = claims::find(conn, p.claim_id)?
         .filter(|c| c.participant_id == p.participant_id)
-        .ok_or_else(|| AppError::not_found("claim_not_yours").field("claim_id"))?;
+        .ok_or_else(|| AppError::not_found(Code::ClaimNotYours).field("claim_id"))?;
     if claim.status != ClaimStatus::Open {
-        return Err(AppError::conflict("claim_not_open").field("claim_id"));
+        return Err(AppError::conflict(Code::ClaimNotOpen).field("claim_id"));
     }
     if bookings::active_of(conn, p.participant_id)?.is_some() {
-        return Err(AppError::conflict("already_booked"));
+        return Err(AppError::conflict(Code::AlreadyBooked));
     }
     let (slot, branch) = slot_and_branch(conn, p.slot_id)?;
     ensure_bookable(conn, &slot, &branch, now)?;
     if !branches::take_seat(conn, p.slot_id)? {
-        return Err(AppError::conflict("slot_full").field("slot_id"));
+        return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     }
     let code = crate::domain::booking_code::generate();
     let ts = now.naive_utc();
@@ -151,20 +152,20 @@ pub async fn reschedule(
             bookings::lock_participant(conn, participant_id)?;
             let booking = own_booking(conn, participant_id, &code)?;
             if !booking.status.is_active() {
-                return Err(AppError::conflict("booking_not_active"));
+                return Err(AppError::conflict(Code::BookingNotActive));
             }
             if booking.slot_id == new_slot_id {
-                return Err(AppError::conflict("same_slot").field("slot_id"));
+                return Err(AppError::conflict(Code::SameSlot).field("slot_id"));
             }
             let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
             ensure_bookable(conn, &slot, &branch, now)?;
             if !branches::take_seat(conn, new_slot_id)? {
-                return Err(AppError::conflict("slot_full").field("slot_id"));
+                return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
             }
             let ts = now.naive_utc();
             // Guarded: the booking must still be active in the seat we read.
             let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
-                return Err(AppError::conflict("booking_not_active"));
+                return Err(AppError::conflict(Code::BookingNotActive));
             };
             branches::release_seat(conn, booking.slot_id)?;
             let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
@@ -192,16 +193,16 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
             let booking = own_booking(conn, participant_id, &code)?;
             match booking.status {
                 BookingStatus::Cancelled => return view_of(conn, booking),
-                s if !s.is_active() => return Err(AppError::conflict("booking_not_active")),
+                s if !s.is_active() => return Err(AppError::conflict(Code::BookingNotActive)),
                 _ => {}
             }
             let ts = now.naive_utc();
             if !bookings::cancel_active(conn, &booking, ts)? {
-                return Err(AppError::conflict("booking_not_active"));
+                return Err(AppError::conflict(Code::BookingNotActive));
             }
             branches::release_seat(conn, booking.slot_id)?;
             let booking = bookings::find_by_code(conn, &code)?
-                .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
             let v = view_of(conn, booking)?;
             let who = participant(conn, participant_id)?;
             enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
@@ -219,7 +220,7 @@ pub fn ensure_bookable(
     branch: &Branch,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let past = || AppError::unprocessable("slot_closed").detail("slot_closed_past");
+    let past = || AppError::unprocessable(Code::SlotClosed).detail("slot_closed_past");
     if slot.starts_at <= now.naive_utc() {
         return Err(past());
     }
@@ -229,7 +230,7 @@ pub fn ensure_bookable(
         Ok(()) => {}
         Err(BookingWindow::Past) => return Err(past()),
         Err(BookingWindow::NotYetOpen { opens_on }) => {
-            return Err(AppError::unprocessable("slot_closed")
+            return Err(AppError::unprocessable(Code::SlotClosed)
                 .detail("slot_closed_not_open")
                 .param(
                     "date",
@@ -238,7 +239,7 @@ pub fn ensure_bookable(
         }
     }
     if let Some(h) = branches::holiday_on(conn, slot.local_date)? {
-        return Err(AppError::unprocessable("slot_closed")
+        return Err(AppError::unprocessable(Code::SlotClosed)
             .detail("slot_closed_holiday")
             .param("holiday", h.name_id));
     }
@@ -288,7 +289,7 @@ pub fn send_reminders(
 fn own_booking(conn: &mut DbConnection, participant_id: i64, code: &str) -> AppResult<Booking> {
     bookings::find_by_code(conn, code)?
         .filter(|b| b.participant_id == participant_id)
-        .ok_or_else(|| AppError::not_found("booking_not_found"))
+        .ok_or_else(|| AppError::not_found(Code::BookingNotFound))
 }
 
 fn view_of(conn: &mut DbConnection, b: Booking) -> AppResult<BookingView> {
@@ -296,7 +297,7 @@ fn view_of(conn: &mut DbConnection, b: Booking) -> AppResult<BookingView> {
 }
 
 fn slot_and_branch(conn: &mut DbConnection, slot_id: i64) -> AppResult<(Slot, Branch)> {
-    let missing = || AppError::not_found("slot_not_found").field("slot_id");
+    let missing = || AppError::not_found(Code::SlotNotFound).field("slot_id");
     let slot = branches::find_slot(conn, slot_id)?.ok_or_else(missing)?;
     let branch = branches::find(conn, &slot.branch_code)?.ok_or_else(missing)?;
     Ok((slot, branch))

@@ -9,6 +9,7 @@ use crate::db::bookings::{self, Booking};
 use crate::db::branches::{self, Branch, Holiday, Slot};
 use crate::db::claims::{self, Claim};
 use crate::db::{run, seed};
+use crate::domain::Code;
 
 /// Every branch.
 pub async fn list(ctx: &Ctx) -> AppResult<Vec<Branch>> {
@@ -24,7 +25,7 @@ pub async fn find(ctx: &Ctx, code: String) -> AppResult<Branch> {
         db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
     })
     .await?
-    .ok_or_else(|| AppError::not_found("branch_not_found"))
+    .ok_or_else(|| AppError::not_found(Code::BranchNotFound))
 }
 
 /// A branch's day: its sessions on a local date and the holiday if it is
@@ -39,7 +40,7 @@ pub async fn day(
     run(&ctx.db, move |db| {
         let branch = db
             .read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })?
-            .ok_or_else(|| AppError::not_found("branch_not_found"))?;
+            .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
         let today = now.with_timezone(&branch.tz()).date_naive();
         let within = date >= today && (date - today).num_days() <= horizon;
         let has =

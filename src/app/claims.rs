@@ -15,6 +15,7 @@ use crate::domain::claim::{
     Refusal, CONTRACT_END_DATE, DATE_OF_DEATH, DEPARTURE_DATE, LAST_WORKING_DAY,
     MEMBERSHIP_START_DATE, TERMINATION_DATE,
 };
+use crate::domain::Code;
 
 /// A claim as the participant submits it (JSON body or form); dates as
 /// typed (`YYYY-MM-DD`).
@@ -45,26 +46,26 @@ pub fn parse_date(field: &'static str, value: Option<&str>) -> AppResult<Option<
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| AppError::unprocessable("invalid_date").field(field)),
+            .map_err(|_| AppError::unprocessable(Code::InvalidDate).field(field)),
     }
 }
 
 fn refusal_error(r: Refusal) -> AppError {
     match r {
-        Refusal::MissingField { field } => AppError::unprocessable("missing_field").field(field),
-        Refusal::InvalidDate { field, detail } => AppError::unprocessable("invalid_date")
+        Refusal::MissingField { field } => AppError::unprocessable(Code::MissingField).field(field),
+        Refusal::InvalidDate { field, detail } => AppError::unprocessable(Code::InvalidDate)
             .field(field)
             .detail(detail),
         Refusal::NotYetEligible {
             rule,
             eligible_from,
         } => {
-            let mut e = AppError::unprocessable("not_yet_eligible").detail(rule);
+            let mut e = AppError::unprocessable(Code::NotYetEligible).detail(rule);
             e.eligible_from = Some(eligible_from);
             e
         }
-        Refusal::NotEligible { rule } => AppError::unprocessable("not_eligible").detail(rule),
-        Refusal::ClaimOpen => AppError::conflict("claim_open"),
+        Refusal::NotEligible { rule } => AppError::unprocessable(Code::NotEligible).detail(rule),
+        Refusal::ClaimOpen => AppError::conflict(Code::ClaimOpen),
     }
 }
 
@@ -91,10 +92,10 @@ fn dates_of(reason: ClaimReason, r: &ClaimInput) -> AppResult<ClaimDates> {
 /// Parses, decides eligibility and stores a claim in one transaction.
 pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
     let reason = ClaimReason::parse(r.reason.trim())
-        .ok_or_else(|| AppError::unprocessable("invalid_reason").field("reason"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidReason).field("reason"))?;
     let dates = dates_of(reason, &r)?;
     if r.balance.is_some_and(|b| b < 0) {
-        return Err(AppError::unprocessable("invalid_balance").field("balance"));
+        return Err(AppError::unprocessable(Code::InvalidBalance).field("balance"));
     }
     let now = ctx.clock.now();
     // Claims are not tied to a branch yet; "today" is taken in WIB, the
@@ -131,7 +132,7 @@ pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Cl
             };
             claims::insert(c, &new).map_err(|e| {
                 if e.is_unique_violation() {
-                    AppError::conflict("claim_open")
+                    AppError::conflict(Code::ClaimOpen)
                 } else {
                     e.into()
                 }
@@ -152,7 +153,7 @@ pub async fn decide(
 ) -> AppResult<Claim> {
     require_staff(&ctx.actor, &REVIEWERS)?;
     if !outcome.is_decision() {
-        return Err(AppError::unprocessable("invalid_outcome"));
+        return Err(AppError::unprocessable(Code::InvalidOutcome));
     }
     if outcome == ClaimStatus::Rejected {
         reject_reason(reason.as_deref())?;
@@ -162,16 +163,16 @@ pub async fn decide(
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<Claim> {
             docs::lock_claim(c, claim_id)?;
-            let claim =
-                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            let claim = claims::find(c, claim_id)?
+                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
             if !may_review(c, &actor, &claim)? {
-                return Err(AppError::not_found("claim_not_found"));
+                return Err(AppError::not_found(Code::ClaimNotFound));
             }
             if claim.status != ClaimStatus::Open {
-                return Err(AppError::conflict("claim_not_open"));
+                return Err(AppError::conflict(Code::ClaimNotOpen));
             }
             if outcome == ClaimStatus::Verified && !docs::dossier(c, claim.clone())?.verifiable {
-                return Err(AppError::conflict("documents_not_accepted"));
+                return Err(AppError::conflict(Code::DocumentsNotAccepted));
             }
             claims::decide(c, claim_id, outcome, now)?;
             let reason = given(reason.as_deref());
@@ -192,7 +193,7 @@ pub async fn decide(
                 },
                 json!({"reason": reason, "note": note}),
             )?;
-            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))
         })
     })
     .await

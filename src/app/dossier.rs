@@ -16,6 +16,7 @@ use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload::{self, UploadError};
 use crate::domain::dossier::{check_claim_quota, DocStatus, DocumentKind, RejectReason};
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
 
 /// The staff roles that review documents and decide claims.
@@ -88,13 +89,13 @@ fn require_open(claim: &Claim) -> AppResult<()> {
     if claim.status == ClaimStatus::Open {
         Ok(())
     } else {
-        Err(AppError::conflict("claim_not_open"))
+        Err(AppError::conflict(Code::ClaimNotOpen))
     }
 }
 
 /// The error for a file over `max` bytes (with the limit in MB).
 pub fn too_large(max: u64) -> AppError {
-    let mut e = AppError::new(Status::PayloadTooLarge, "file_too_large");
+    let mut e = AppError::new(Status::PayloadTooLarge, Code::FileTooLarge);
     e.params
         .push(("max_mb", format!("{}", max / (1024 * 1024))));
     e
@@ -129,9 +130,9 @@ pub async fn upload(
     up: Upload,
 ) -> AppResult<Document> {
     let kind = DocumentKind::parse_participant_upload(&up.kind)
-        .ok_or_else(|| AppError::unprocessable("unknown_kind").field("kind"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::UnknownKind).field("kind"))?;
     if !up.has_file {
-        return Err(AppError::unprocessable("missing_file").field("file"));
+        return Err(AppError::unprocessable(Code::MissingFile).field("file"));
     }
     // Refuse early when the claim is not theirs or not open, before any
     // parsing work.
@@ -140,7 +141,7 @@ pub async fn upload(
     })
     .await?
     .filter(|c| c.participant_id == participant_id)
-    .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+    .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
     require_open(&claim)?;
     let max = ctx.settings.max_upload_bytes;
     let Upload {
@@ -171,8 +172,8 @@ pub async fn upload(
             docs::lock_claim(c, claim_id)?;
             // Re-checked inside the transaction: the claim may have been
             // decided meanwhile.
-            let claim =
-                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            let claim = claims::find(c, claim_id)?
+                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
             require_open(&claim)?;
             // Only documents the claim's checklist asks for.
             let wanted = docs::dossier(c, claim.clone())?
@@ -180,11 +181,11 @@ pub async fn upload(
                 .iter()
                 .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
             if !wanted {
-                return Err(AppError::unprocessable("kind_not_required").field("kind"));
+                return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
             }
             let (files, bytes) = docs::usage(c, claim_id)?;
             check_claim_quota(files as usize, bytes as u64, size as u64)
-                .map_err(|q| AppError::conflict(q.detail()))?;
+                .map_err(|q| AppError::conflict(q.code()))?;
             let doc = docs::add_version(c, new)?;
             // An agent serving this claim sees the new upload at once.
             crate::db::floor::notify_claim_agents(
@@ -214,10 +215,10 @@ pub async fn remove(ctx: &Ctx, participant_id: i64, claim_id: i64, doc_id: i64) 
             docs::lock_claim(c, claim_id)?;
             let claim = claims::find(c, claim_id)?
                 .filter(|cl| cl.participant_id == participant_id)
-                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
             let doc = docs::find(c, doc_id)?
                 .filter(|d| d.claim_id == claim.id && d.is_current && !d.is_deleted())
-                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
             require_open(&claim)?;
             docs::mark_deleted(c, doc.id)?;
             Ok(())
@@ -282,7 +283,7 @@ pub async fn open(
         Ok::<_, AppError>(Some(doc))
     })
     .await?
-    .ok_or_else(|| AppError::not_found("document_not_found"))?;
+    .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
     let key = doc.sha256.clone();
     let bytes = blocking(move || store.get(&key))
         .await?
@@ -310,9 +311,9 @@ pub(super) fn given(s: Option<&str>) -> Option<&str> {
 /// The rejection reason a refusal must name.
 pub(super) fn reject_reason(raw: Option<&str>) -> AppResult<RejectReason> {
     let reason = given(raw)
-        .ok_or_else(|| AppError::unprocessable("reject_reason_required").field("reason"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::RejectReasonRequired).field("reason"))?;
     RejectReason::parse(reason)
-        .ok_or_else(|| AppError::unprocessable("invalid_reject_reason").field("reason"))
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidRejectReason).field("reason"))
 }
 
 /// Accepts or rejects a document (CS agents and supervisors of a branch
@@ -322,18 +323,18 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
     let reviewer = ctx.actor.id.ok_or_else(AppError::forbidden)?;
     let note = given(v.note.as_deref()).map(str::to_string);
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::unprocessable("note_too_long").field("note"));
+        return Err(AppError::unprocessable(Code::NoteTooLong).field("note"));
     }
     let (status, reason) = match v.decision.trim() {
         "accept" => (DocStatus::Accepted, None),
         "reject" => {
             let reason = reject_reason(v.reason.as_deref())?;
             if reason == RejectReason::Other && note.is_none() {
-                return Err(AppError::unprocessable("reject_note_required").field("note"));
+                return Err(AppError::unprocessable(Code::RejectNoteRequired).field("note"));
             }
             (DocStatus::Rejected, Some(reason.code()))
         }
-        _ => return Err(AppError::unprocessable("invalid_decision").field("decision")),
+        _ => return Err(AppError::unprocessable(Code::InvalidDecision).field("decision")),
     };
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
@@ -341,16 +342,16 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
         db.write(|c| -> AppResult<Document> {
             let doc = docs::find(c, doc_id)?
                 .filter(|d| !d.is_deleted())
-                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
             docs::lock_claim(c, doc.claim_id)?;
             let claim = claims::find(c, doc.claim_id)?
-                .ok_or_else(|| AppError::not_found("document_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
             if !may_review(c, &actor, &claim)? {
-                return Err(AppError::not_found("document_not_found"));
+                return Err(AppError::not_found(Code::DocumentNotFound));
             }
             require_open(&claim)?;
             if !doc.is_current {
-                return Err(AppError::conflict("document_replaced"));
+                return Err(AppError::conflict(Code::DocumentReplaced));
             }
             docs::review(c, doc.id, status, reviewer, reason, note.as_deref(), now)?;
             audit::record(
@@ -365,7 +366,7 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
                 },
                 json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "reason": reason, "note": note}),
             )?;
-            docs::find(c, doc.id)?.ok_or_else(|| AppError::not_found("document_not_found"))
+            docs::find(c, doc.id)?.ok_or_else(|| AppError::not_found(Code::DocumentNotFound))
         })
     })
     .await
@@ -403,14 +404,14 @@ pub async fn for_review(ctx: &Ctx, claim_id: i64) -> AppResult<ForReview> {
     let actor = ctx.actor.clone();
     run(&ctx.db, move |db| {
         db.read(|c| -> AppResult<_> {
-            let claim =
-                claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found("claim_not_found"))?;
+            let claim = claims::find(c, claim_id)?
+                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
             if !may_read(c, &actor, &claim)? {
-                return Err(AppError::not_found("claim_not_found"));
+                return Err(AppError::not_found(Code::ClaimNotFound));
             }
             let can_review = may_review(c, &actor, &claim)?;
             let participant = crate::db::participants::find(c, claim.participant_id)?
-                .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
             Ok(ForReview {
                 dossier: docs::dossier(c, claim)?,
                 participant,

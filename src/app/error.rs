@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::db::DbError;
+use crate::domain::Code;
 use crate::domain::Invalid;
 use crate::i18n::{self, Lang};
 
@@ -66,8 +67,8 @@ impl Status {
 #[derive(Debug, Clone)]
 pub struct AppError {
     pub status: Status,
-    pub code: &'static str,
-    /// Catalog key of the sentence; usually equal to `code`.
+    pub code: Code,
+    /// Catalog key of the sentence; usually `code`'s word.
     pub detail: &'static str,
     pub field: Option<&'static str>,
     pub eligible_from: Option<NaiveDate>,
@@ -78,11 +79,11 @@ pub struct AppError {
 }
 
 impl AppError {
-    pub fn new(status: Status, code: &'static str) -> Self {
+    pub fn new(status: Status, code: Code) -> Self {
         Self {
             status,
             code,
-            detail: code,
+            detail: code.as_str(),
             field: None,
             eligible_from: None,
             params: Vec::new(),
@@ -90,29 +91,29 @@ impl AppError {
         }
     }
 
-    pub fn bad_request(code: &'static str) -> Self {
+    pub fn bad_request(code: Code) -> Self {
         Self::new(Status::BadRequest, code)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(Status::Unauthenticated, "unauthenticated")
+        Self::new(Status::Unauthenticated, Code::Unauthenticated)
     }
     pub fn forbidden() -> Self {
-        Self::new(Status::Forbidden, "forbidden")
+        Self::new(Status::Forbidden, Code::Forbidden)
     }
-    pub fn not_found(code: &'static str) -> Self {
+    pub fn not_found(code: Code) -> Self {
         Self::new(Status::NotFound, code)
     }
-    pub fn conflict(code: &'static str) -> Self {
+    pub fn conflict(code: Code) -> Self {
         Self::new(Status::Conflict, code)
     }
-    pub fn unprocessable(code: &'static str) -> Self {
+    pub fn unprocessable(code: Code) -> Self {
         Self::new(Status::Unprocessable, code)
     }
     pub fn rate_limited() -> Self {
-        Self::new(Status::RateLimited, "rate_limited")
+        Self::new(Status::RateLimited, Code::RateLimited)
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let mut e = Self::new(Status::Internal, "internal_error");
+        let mut e = Self::new(Status::Internal, Code::InternalError);
         e.internal = Some(cause.to_string());
         e
     }
@@ -143,7 +144,7 @@ impl AppError {
     }
 
     pub fn body(&self, lang: Lang) -> serde_json::Value {
-        let mut error = json!({ "code": self.code, "message": self.message(lang) });
+        let mut error = json!({ "code": self.code.as_str(), "message": self.message(lang) });
         if let Some(f) = self.field {
             error["field"] = json!(f);
         }

@@ -18,6 +18,7 @@ pub mod video;
 
 use std::sync::Arc;
 
+pub use crate::domain::Code;
 pub use error::{AppError, AppResult, Status};
 
 use crate::clock::Clock;

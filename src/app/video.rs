@@ -13,8 +13,9 @@ use crate::db::video::{self as relay, Caller};
 use crate::db::{claims, run};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload as uploads;
-use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
+use crate::domain::dossier::{check_claim_quota, DocumentKind};
 use crate::domain::video::Side;
+use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
 
 /// The open session `session` (or the one of an online participant's
@@ -39,7 +40,7 @@ pub async fn join(
         })
     })
     .await?
-    .ok_or_else(|| AppError::not_found("session_not_found"))
+    .ok_or_else(|| AppError::not_found(Code::SessionNotFound))
 }
 
 /// The acting agent's open session, with its claim and participant.
@@ -59,8 +60,8 @@ pub async fn still_target(ctx: &Ctx, session_id: i64) -> AppResult<StillTarget> 
     })
     .await?;
     let (session, claim, participant_id) =
-        found.ok_or_else(|| AppError::not_found("session_not_found"))?;
-    let claim_id = claim.ok_or_else(|| AppError::conflict("no_claim"))?;
+        found.ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
+    let claim_id = claim.ok_or_else(|| AppError::conflict(Code::NoClaim))?;
     Ok(StillTarget {
         staff_id,
         session,
@@ -102,7 +103,9 @@ pub async fn store_still(
         .await?
         .map_err(upload_error)?;
     if !inspected.file_type.content_type().starts_with("image/") {
-        return Err(AppError::new(Status::UnsupportedMediaType, "unsupported_type").field("file"));
+        return Err(
+            AppError::new(Status::UnsupportedMediaType, Code::UnsupportedType).field("file"),
+        );
     }
     let (key, body) = (inspected.sha256.clone(), inspected.bytes);
     let size = body.len() as i64;
@@ -135,19 +138,16 @@ pub async fn store_still(
             // Re-checked inside the transaction: the session may have
             // ended, the claim been decided.
             if relay::agent_open_session(c, staff_id, session.id)?.is_none() {
-                return Err(AppError::not_found("session_not_found"));
+                return Err(AppError::not_found(Code::SessionNotFound));
             }
-            let claim = claims::find(c, claim_id)?.ok_or_else(|| AppError::conflict("no_claim"))?;
+            let claim =
+                claims::find(c, claim_id)?.ok_or_else(|| AppError::conflict(Code::NoClaim))?;
             if claim.status != ClaimStatus::Open {
-                return Err(AppError::conflict("claim_not_open"));
+                return Err(AppError::conflict(Code::ClaimNotOpen));
             }
             let (files, bytes) = docs::usage(c, claim_id)?;
-            check_claim_quota(files as usize, bytes as u64, size as u64).map_err(|q| {
-                AppError::conflict(match q {
-                    QuotaExceeded::TooManyFiles => "too_many_files",
-                    QuotaExceeded::StorageFull => "claim_storage_full",
-                })
-            })?;
+            check_claim_quota(files as usize, bytes as u64, size as u64)
+                .map_err(|q| AppError::conflict(q.code()))?;
             let doc = docs::add_version(c, new)?;
             let subject = Subject {
                 participant_id,

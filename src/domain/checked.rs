@@ -117,7 +117,7 @@ pub mod testing {
         (code, field, detail): (&str, &str, &str),
     ) {
         match parse(input) {
-            Err(e) => assert_eq!((e.code, e.field, e.detail), (code, field, detail)),
+            Err(e) => assert_eq!((e.code.as_str(), e.field, e.detail), (code, field, detail)),
             Ok(v) => panic!("{input:?} was accepted as {v:?}"),
         }
     }

@@ -28,6 +28,7 @@
 
 use super::checked::{Checked, TextRule};
 use super::Invalid;
+use crate::domain::Code;
 
 /// Longest address accepted (RFC 5321 path limit minus the angle brackets).
 pub const MAX_LEN: usize = 254;
@@ -85,7 +86,7 @@ fn valid_domain(domain: &str) -> bool {
 pub enum EmailRule {}
 
 impl TextRule for EmailRule {
-    const EMPTY: Invalid = Invalid::new("invalid_email", "email", "email_empty");
+    const EMPTY: Invalid = Invalid::new(Code::InvalidEmail, "email", "email_empty");
 
     fn check(s: &str) -> Result<String, &'static str> {
         if s.chars().any(char::is_whitespace) {

@@ -12,6 +12,7 @@
 
 use super::checked::{Checked, TextRule};
 use super::Invalid;
+use crate::domain::Code;
 
 /// Number of digits in a KPJ.
 pub const KPJ_LEN: usize = 11;
@@ -23,7 +24,7 @@ pub type Kpj = Checked<KpjRule>;
 pub enum KpjRule {}
 
 impl TextRule for KpjRule {
-    const EMPTY: Invalid = Invalid::new("invalid_kpj", "kpj", "kpj_empty");
+    const EMPTY: Invalid = Invalid::new(Code::InvalidKpj, "kpj", "kpj_empty");
 
     fn check(s: &str) -> Result<String, &'static str> {
         if !s.chars().all(|c| c.is_ascii_digit()) {

@@ -33,6 +33,9 @@ pub mod phone;
 pub mod role;
 pub mod schedule;
 pub mod status;
+
+pub mod code;
+pub use code::Code;
 pub mod video;
 
 /// A value that failed to parse. `code` is the stable API error code
@@ -40,13 +43,13 @@ pub mod video;
 /// snake_case key the message catalog turns into a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    pub code: &'static str,
+    pub code: Code,
     pub field: &'static str,
     pub detail: &'static str,
 }
 
 impl Invalid {
-    pub const fn new(code: &'static str, field: &'static str, detail: &'static str) -> Self {
+    pub const fn new(code: Code, field: &'static str, detail: &'static str) -> Self {
         Self {
             code,
             field,

@@ -40,8 +40,9 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::Invalid;
+use crate::domain::Code;
 
-const CODE: &str = "invalid_nik";
+const CODE: Code = Code::InvalidNik;
 const FIELD: &str = "nik";
 
 /// Lowest province code accepted (Aceh).

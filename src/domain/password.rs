@@ -26,8 +26,9 @@
 //! - `password_contains_personal`: contains the NIK, e-mail name or a name.
 
 use super::Invalid;
+use crate::domain::Code;
 
-const CODE: &str = "weak_password";
+const CODE: Code = Code::WeakPassword;
 const FIELD: &str = "password";
 
 /// Shortest password accepted, in characters.

@@ -32,8 +32,9 @@
 //! - `name_no_letters`: only punctuation, no letter.
 
 use super::Invalid;
+use crate::domain::Code;
 
-const CODE: &str = "invalid_name";
+const CODE: Code = Code::InvalidName;
 
 /// Shortest accepted name, in characters, after collapsing whitespace.
 pub const MIN_LEN: usize = 2;

@@ -21,6 +21,7 @@
 
 use super::checked::{Checked, TextRule};
 use super::Invalid;
+use crate::domain::Code;
 
 /// Digits after the leading `8` of the subscriber number.
 const MIN_AFTER_8: usize = 8;
@@ -44,7 +45,7 @@ fn is_separator(c: char) -> bool {
 pub enum PhoneRule {}
 
 impl TextRule for PhoneRule {
-    const EMPTY: Invalid = Invalid::new("invalid_phone", "phone", "phone_empty");
+    const EMPTY: Invalid = Invalid::new(Code::InvalidPhone, "phone", "phone_empty");
 
     fn check(s: &str) -> Result<String, &'static str> {
         let mut plus = false;

@@ -20,7 +20,7 @@ impl ResponseError for AppError {
     /// for callers who asked for English.
     fn error_response(&self) -> HttpResponse {
         if self.status.is_server_error() {
-            tracing::error!(code = self.code, cause = ?self.internal, "request failed");
+            tracing::error!(code = self.code.as_str(), cause = ?self.internal, "request failed");
         }
         HttpResponse::build(http_status(self.status)).json(self.body(Lang::Id))
     }

@@ -9,6 +9,7 @@ use futures_util::TryStreamExt;
 
 use crate::app::dossier::{too_large, Upload};
 use crate::app::error::{AppError, AppResult};
+use crate::domain::Code;
 
 /// What a multipart upload carried.
 #[derive(Default)]
@@ -40,7 +41,7 @@ pub async fn read_upload(
     }
     let mut form = UploadForm::default();
     let malformed = |e: actix_multipart::MultipartError| {
-        let mut err = AppError::bad_request("malformed_upload");
+        let mut err = AppError::bad_request(Code::MalformedUpload);
         err.internal = Some(e.to_string());
         err
     };
@@ -65,7 +66,7 @@ pub async fn read_upload(
                 let mut value = Vec::new();
                 while let Some(chunk) = field.try_next().await.map_err(malformed)? {
                     if value.len() + chunk.len() > 256 {
-                        return Err(AppError::bad_request("malformed_upload"));
+                        return Err(AppError::bad_request(Code::MalformedUpload));
                     }
                     value.extend_from_slice(&chunk);
                 }
@@ -82,7 +83,7 @@ pub async fn read_upload(
                 while let Some(chunk) = field.try_next().await.map_err(malformed)? {
                     seen += chunk.len();
                     if seen > 64 * 1024 {
-                        return Err(AppError::bad_request("malformed_upload"));
+                        return Err(AppError::bad_request(Code::MalformedUpload));
                     }
                 }
             }
@@ -97,7 +98,7 @@ impl UploadForm {
         if self.has_file {
             Ok(self)
         } else {
-            Err(AppError::unprocessable("missing_file").field("file"))
+            Err(AppError::unprocessable(Code::MissingFile).field("file"))
         }
     }
 }

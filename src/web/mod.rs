@@ -30,6 +30,7 @@ use crate::app::error::AppError;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::domain::Code;
 use crate::infra::crypto::JwtKeys;
 
 pub struct AppState {
@@ -58,15 +59,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .limit(64 * 1024)
             .error_handler(|err, _req| {
                 let code = match &err {
-                    actix_web::error::JsonPayloadError::ContentType => "unsupported_content_type",
+                    actix_web::error::JsonPayloadError::ContentType => Code::UnsupportedContentType,
                     actix_web::error::JsonPayloadError::Overflow { .. }
                     | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
-                        "payload_too_large"
+                        Code::PayloadTooLarge
                     }
-                    _ => "malformed_json",
+                    _ => Code::MalformedJson,
                 };
                 let mut e = AppError::bad_request(code);
-                if code == "payload_too_large" {
+                if code == Code::PayloadTooLarge {
                     e.status = crate::app::Status::PayloadTooLarge;
                 }
                 e.internal = Some(err.to_string());
@@ -74,12 +75,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             }),
     )
     .app_data(web::PathConfig::default().error_handler(|err, _| {
-        let mut e = AppError::not_found("not_found");
+        let mut e = AppError::not_found(Code::NotFound);
         e.internal = Some(err.to_string());
         e.into()
     }))
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
-        let mut e = AppError::bad_request("malformed_query");
+        let mut e = AppError::bad_request(Code::MalformedQuery);
         e.internal = Some(err.to_string());
         e.into()
     }))
@@ -87,7 +88,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::FormConfig::default()
             .limit(64 * 1024)
             .error_handler(|err, _| {
-                let mut e = AppError::bad_request("malformed_form");
+                let mut e = AppError::bad_request(Code::MalformedForm);
                 e.internal = Some(err.to_string());
                 e.into()
             }),
@@ -100,7 +101,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     let lang = lang::of_request(&req);
     if req.path().starts_with("/api/") {
-        HttpResponse::NotFound().json(AppError::not_found("not_found").body(lang))
+        HttpResponse::NotFound().json(AppError::not_found(Code::NotFound).body(lang))
     } else {
         pages::not_found_page(&req).await
     }

@@ -28,6 +28,7 @@ use crate::db::video::{self as relay, Caller};
 use crate::db::{run, Db, DbError};
 use crate::domain::role::Role;
 use crate::domain::video::{RateLimit, ServerSignal, Side, Signal, MAX_MESSAGE_BYTES};
+use crate::domain::Code;
 use crate::web::auth::{identify, Identity};
 use crate::web::extract::ctx;
 use crate::web::live::{Cursor, FloorEvent};
@@ -322,12 +323,12 @@ pub async fn channel(
     let (session, side) = crate::app::video::join(&actx, callers, q.session, q.ticket).await?;
     let (slot, rx) = hub
         .join(session.id, side)
-        .ok_or_else(|| AppError::conflict("signal_busy"))?;
+        .ok_or_else(|| AppError::conflict(Code::SignalBusy))?;
     let (res, ws, stream) = match actix_ws::handle(&req, body) {
         Ok(x) => x,
         Err(e) => {
             hub.leave(session.id, side, slot);
-            let mut err = AppError::bad_request("not_websocket");
+            let mut err = AppError::bad_request(Code::NotWebsocket);
             err.internal = Some(e.to_string());
             return Err(err);
         }

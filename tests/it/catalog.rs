@@ -1,15 +1,14 @@
-//! A static check over the source: every error code and message key used in
-//! `src/` has a sentence in the message catalog (`src/i18n/catalog/`),
-//! in Bahasa Indonesia and in English. A key without a sentence reaches
-//! people as the generic "Permintaan tidak dapat diproses." fallback.
+//! The message catalog against the source: every error code (`Code`) and
+//! every message key used in `src/` has a sentence in the catalog
+//! (`src/i18n/catalog/`), in Bahasa Indonesia and in English — a key
+//! without one reaches people as the generic "Permintaan tidak dapat
+//! diproses." fallback — and every catalog entry is used.
 //!
 //! Keys are collected from:
-//! - `AppError::<ctor>("x")` (except `AppError::internal`, whose argument is
-//!   a logged cause) and `AppError::new(status, "x")`;
+//! - `Code::SlotFull` (the code's word, `slot_full`, is its sentence's key);
 //! - `.detail("x")`;
-//! - `Invalid::new("code", "field", "detail")` (code and detail), and the
-//!   domain modules' helpers around it: `const CODE: &str = "x"`,
-//!   `invalid("x")`, `err("x")`;
+//! - `Invalid::new(code, "field", "detail")` (the detail), and the domain
+//!   modules' helpers around it: `invalid("x")`, `err("x")`;
 //! - `t(l, "x")`, `t(lang, "x")`, `t(Lang::Id, "x")`, `i18n::t(…, "x")`,
 //!   `ctx.t("x")`, `self.t("x")`;
 //! - claim refusals: `detail: "x"`, `rule: "x"`, `not_before("x", …)`;
@@ -292,6 +291,18 @@ pub(crate) fn path_sep(toks: &[Spanned], i: usize) -> bool {
     punct(toks, i, ':') && punct(toks, i + 1, ':')
 }
 
+/// `SlotFull` → `slot_full`.
+fn snake_case(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// (key, where) pairs found in one file.
 fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
     let toks = strip_test_modules(lex(src));
@@ -303,22 +314,10 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
     while i < toks.len() {
         let line = toks[i].1;
         match ident(&toks, i) {
-            // AppError::ctor("x") / AppError::new(status, "x")
-            Some("AppError") if path_sep(&toks, i + 1) && punct(&toks, i + 4, '(') => {
-                let ctor = ident(&toks, i + 3).unwrap_or("");
-                let args = call_args(&toks, i + 4);
-                match ctor {
-                    "internal" => {}
-                    "new" => {
-                        if let Some(k) = lit(args.get(1)) {
-                            add(k, line, "AppError::new");
-                        }
-                    }
-                    _ => {
-                        if let Some(k) = lit(args.first()) {
-                            add(k, line, "AppError ctor");
-                        }
-                    }
+            // Code::SlotFull: the error code's word is its catalog key.
+            Some("Code") if path_sep(&toks, i + 1) => {
+                if let Some(variant) = ident(&toks, i + 3) {
+                    add(snake_case(variant), line, "Code::");
                 }
             }
             // Invalid::new("code", "field", "detail")
@@ -328,24 +327,8 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
                     && punct(&toks, i + 4, '(') =>
             {
                 let args = call_args(&toks, i + 4);
-                if let Some(k) = lit(args.first()) {
-                    add(k, line, "Invalid::new code");
-                }
                 if let Some(k) = lit(args.get(2)) {
                     add(k, line, "Invalid::new detail");
-                }
-            }
-            // Self::new(Status::X, "x") inside `impl AppError` (StatusCode
-            // before the application layer took the HTTP types out)
-            Some("Self")
-                if path_sep(&toks, i + 1)
-                    && ident(&toks, i + 3) == Some("new")
-                    && punct(&toks, i + 4, '(') =>
-            {
-                let args = call_args(&toks, i + 4);
-                let status_first = matches!(args.first().and_then(|a| a.first()), Some(Tok::Ident(s)) if s == "StatusCode" || s == "Status");
-                if let (true, Some(k)) = (status_first, lit(args.get(1))) {
-                    add(k, line, "Self::new");
                 }
             }
             // .detail("x")
@@ -385,18 +368,6 @@ fn keys_in(file: &str, src: &str) -> Vec<(String, String)> {
             {
                 if let Some(k) = lit(call_args(&toks, i + 1).first()) {
                     add(k, line, name);
-                }
-            }
-            // const CODE: &str = "x";
-            Some("const")
-                if ident(&toks, i + 1) == Some("CODE")
-                    && punct(&toks, i + 2, ':')
-                    && punct(&toks, i + 3, '&')
-                    && ident(&toks, i + 4) == Some("str")
-                    && punct(&toks, i + 5, '=') =>
-            {
-                if let Some((Tok::Str(k), _)) = toks.get(i + 6) {
-                    add(k.clone(), line, "const CODE");
                 }
             }
             // fn something_key(…) -> &'static str { "…" … }
@@ -609,11 +580,9 @@ fn catalog_entries_are_complete() {
 fn scanner_recognises_the_patterns() {
     let src = r##"
         fn a() {
-            let e = AppError::conflict("k_conflict").detail("k_detail");
-            let f = AppError::new(StatusCode::GONE, "k_new");
-            let f2 = Self::new(StatusCode::GONE, "k_self_new"); let f3 = Self::new(1, "not_a_key_3");
+            let e = AppError::conflict(Code::KConflict).detail("k_detail");
             let g = AppError::internal("not a key");
-            let h = Invalid::new("k_code", "field_name_not_a_key", "k_inv_detail");
+            let h = Invalid::new(Code::KCode, "field_name_not_a_key", "k_inv_detail");
             let s = i18n::t(Lang::Id, "k_t_path");
             let s = t(l, "k_t_l");
             let s = ctx.t("k_ctx");
@@ -621,21 +590,19 @@ fn scanner_recognises_the_patterns() {
             let s = format!("x {}", "not_a_key");
             let r = Refusal::InvalidDate { field, detail: "k_refusal" };
             let c = '"'; let q = '\''; let life: &'static str = "not_a_key_either";
-            // AppError::conflict("commented_out")
-            let u = "http://example.id"; let v = AppError::unprocessable("k_after_url");
+            // AppError::conflict(Code::CommentedOut)
+            let u = "http://example.id"; let v = AppError::unprocessable(Code::KAfterUrl);
         }
         fn subject_key(self) -> &'static str { match self { A => "k_fn_key", _ => r#"k_raw"# } }
-        const CODE: &str = "k_const_code";
+        const CODE: Code = Code::KConstCode;
         fn idempotency_key(req: &HttpRequest) -> Option<String> { req.get("not-a-key") }
         #[cfg(test)]
-        mod tests { fn x() { AppError::conflict("k_in_tests"); } }
+        mod tests { fn x() { AppError::conflict(Code::KInTests); } }
     "##;
     let keys: BTreeSet<String> = keys_in("x.rs", src).into_iter().map(|(k, _)| k).collect();
     let expected: BTreeSet<String> = [
         "k_conflict",
         "k_detail",
-        "k_new",
-        "k_self_new",
         "k_code",
         "k_inv_detail",
         "k_t_path",
@@ -652,4 +619,73 @@ fn scanner_recognises_the_patterns() {
     .map(String::from)
     .collect();
     assert_eq!(keys, expected);
+}
+
+/// Every error code the API can answer with has its sentence, in both
+/// languages (the code's word is the key).
+#[test]
+fn every_error_code_has_a_sentence() {
+    let missing: Vec<&str> = antre::domain::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|k| {
+            !antre::i18n::has(k)
+                || antre::i18n::t(antre::i18n::Lang::Id, k).trim().is_empty()
+                || antre::i18n::t(antre::i18n::Lang::En, k).trim().is_empty()
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error codes without a sentence: {missing:?}"
+    );
+}
+
+/// Every catalog entry is reached from the source: its key is a string in
+/// `src/` (outside the catalog), an error code, or a key built at run time
+/// as `format!("prefix_{…}")` from a word that is itself a string in
+/// `src/` (a state's word, `?done=booked`).
+#[test]
+fn every_catalog_key_is_used() {
+    let (cat, _) = catalog();
+    let mut words: BTreeSet<String> = antre::domain::Code::ALL
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
+    let mut prefixes = BTreeSet::new();
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    for f in files.iter().filter(|f| !is_catalog_file(f)) {
+        let text =
+            std::fs::read_to_string(f).unwrap_or_else(|e| panic!("read {}: {e}", f.display()));
+        for (tok, _) in lex(&text) {
+            let Tok::Str(s) = tok else { continue };
+            if let Some((prefix, _)) = s.split_once('{').filter(|(p, _)| p.ends_with('_')) {
+                prefixes.insert(prefix.to_string());
+            }
+            words.extend(
+                s.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(String::from),
+            );
+        }
+    }
+    assert!(
+        prefixes.contains("claim_status_"),
+        "format! prefixes not found: {prefixes:?}"
+    );
+    let unused: Vec<&String> = cat
+        .keys()
+        .filter(|k| {
+            !words.contains(*k)
+                && !prefixes.iter().any(|p| {
+                    k.strip_prefix(p.as_str())
+                        .is_some_and(|w| words.contains(w))
+                })
+        })
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "{} catalog key(s) used nowhere in src/ (remove them, or use them): {unused:?}",
+        unused.len()
+    );
 }

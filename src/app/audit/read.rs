@@ -12,6 +12,7 @@ use crate::db::audit::read::{self, Checkpoint, Entry, Filter};
 use crate::db::audit::stats::{self, Range};
 use crate::db::{run, Db};
 use crate::domain::audit::anomaly::{AgentDay, Kind};
+use crate::domain::Code;
 
 /// Entries per page.
 pub const PAGE: i64 = 100;
@@ -51,7 +52,7 @@ fn int(field: &'static str, v: &Option<String>) -> AppResult<Option<i64>> {
     nonempty(v)
         .map(|s| {
             s.parse::<i64>()
-                .map_err(|_| AppError::unprocessable("invalid_field").field(field))
+                .map_err(|_| AppError::unprocessable(Code::InvalidField).field(field))
         })
         .transpose()
 }
@@ -70,7 +71,7 @@ fn instant(
         return Ok(Some(t.naive_utc()));
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::unprocessable("invalid_date").field(field))?;
+        .map_err(|_| AppError::unprocessable(Code::InvalidDate).field(field))?;
     let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Ok(Some(if end_of_day {
         start + TimeDelta::days(1)
@@ -86,7 +87,7 @@ pub fn nik_filter(v: &Option<String>) -> AppResult<Option<String>> {
     };
     let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::unprocessable("invalid_nik").field("nik"));
+        return Err(AppError::unprocessable(Code::InvalidNik).field("nik"));
     }
     Ok(Some(digits))
 }
@@ -184,7 +185,7 @@ fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> 
     nonempty(v)
         .map(|s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::unprocessable("invalid_date").field(field))
+                .map_err(|_| AppError::unprocessable(Code::InvalidDate).field(field))
         })
         .transpose()
 }
@@ -194,10 +195,10 @@ impl RangeQuery {
         let from = day("from", &self.from)?.unwrap_or(today);
         let to = day("to", &self.to)?.unwrap_or(from);
         if to < from {
-            return Err(AppError::unprocessable("invalid_date").field("to"));
+            return Err(AppError::unprocessable(Code::InvalidDate).field("to"));
         }
         if (to - from).num_days() >= MAX_RANGE_DAYS {
-            return Err(AppError::unprocessable("audit_range_too_long").field("to"));
+            return Err(AppError::unprocessable(Code::AuditRangeTooLong).field("to"));
         }
         Ok(Range {
             branch: nonempty(&self.branch).map(str::to_string),
@@ -209,7 +210,8 @@ impl RangeQuery {
     pub fn kind(&self) -> AppResult<Option<Kind>> {
         nonempty(&self.kind)
             .map(|k| {
-                Kind::parse(k).ok_or_else(|| AppError::unprocessable("invalid_field").field("kind"))
+                Kind::parse(k)
+                    .ok_or_else(|| AppError::unprocessable(Code::InvalidField).field("kind"))
             })
             .transpose()
     }

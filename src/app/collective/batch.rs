@@ -15,6 +15,7 @@ use crate::db::audit::{self, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
 use crate::db::{run, staff};
 use crate::domain::collective::{self as rules, RowError, StoredError, WorkerRow};
+use crate::domain::Code;
 
 /// Most data rows in one batch.
 pub const MAX_BATCH_ROWS: usize = 10_000;
@@ -78,7 +79,7 @@ pub async fn accept(
                 });
             }
             let company = staff::find_company(c, &npp)?
-                .ok_or_else(|| AppError::not_found("company_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
             let mut v = validated;
             // Workers with a claim in progress cannot get a second one.
             let niks: Vec<&str> = v.valid.iter().map(|w| w.nik.as_str()).collect();

@@ -19,6 +19,7 @@ use crate::db::{claims, run, Db};
 use crate::domain::collective::zip::{self as zipped, RefusedEntry, ZipReport};
 use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
+use crate::domain::Code;
 use crate::i18n::{t, Lang};
 use crate::infra::storage::DocumentStore;
 
@@ -43,9 +44,9 @@ pub async fn accept_zip(
         db.read(|c| -> AppResult<HashMap<String, i64>> {
             let batch = store::find_batch(c, batch_id)?
                 .filter(|b| b.company_npp == npp)
-                .ok_or_else(|| AppError::not_found("batch_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
             if batch.status != crate::domain::collective::BatchStatus::Submitted {
-                return Err(AppError::conflict("batch_not_submitted"));
+                return Err(AppError::conflict(Code::BatchNotSubmitted));
             }
             Ok(store::rows_of(c, batch_id)?
                 .into_iter()
@@ -68,7 +69,7 @@ pub async fn accept_zip(
                 let kind =
                     DocumentKind::parse_participant_upload(code).ok_or(refusal("unknown_kind"))?;
                 let inspected = uploads::inspect(&body, &entry.name, max)
-                    .map_err(|e| (e.code(), e.detail()))?;
+                    .map_err(|e| (e.code().as_str(), e.detail()))?;
                 files
                     .put(&inspected.sha256, &inspected.bytes)
                     .map_err(|_| refusal("zip_entry_not_stored"))?;
@@ -129,7 +130,7 @@ fn record(db: &Db, new: NewDocument) -> Result<(), Refusal> {
         Ok(Ok(()))
     });
     verdict.unwrap_or_else(|e| {
-        tracing::error!(error = %e.internal.as_deref().unwrap_or(e.code), "zip entry not recorded");
+        tracing::error!(error = %e.internal.as_deref().unwrap_or(e.code.as_str()), "zip entry not recorded");
         Err(refusal("zip_entry_not_stored"))
     })
 }
@@ -167,7 +168,7 @@ pub async fn accept_letter(
             store::find_batch(c, batch_id)?
                 .filter(|b| b.company_npp == company)
                 .map(|_| ())
-                .ok_or_else(|| AppError::not_found("batch_not_found"))
+                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))
         })
     })
     .await?;

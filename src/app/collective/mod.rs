@@ -26,6 +26,7 @@ use crate::db::staff::{self, Company, Staff};
 use crate::db::{claims, documents as docs, run, DbConnection};
 use crate::domain::collective::{self as rules, StoredError, WorkerState, WorkerStatus};
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::i18n::Lang;
 use crate::infra::storage::DocumentStore;
 
@@ -63,7 +64,7 @@ pub async fn representative(ctx: &Ctx, company: Option<&str>) -> AppResult<Hr> {
         Some(s) if s.active && s.approved => Ok(hr),
         _ => {
             let mut e = AppError::forbidden().detail("representative_not_approved");
-            e.code = "representative_not_approved";
+            e.code = Code::RepresentativeNotApproved;
             Err(e)
         }
     }
@@ -111,10 +112,10 @@ pub async fn visible_batch(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResu
     let (actor, company) = (ctx.actor.clone(), company.map(str::to_string));
     run(&ctx.db, move |db| {
         db.read(|c| -> AppResult<Batch> {
-            let b =
-                store::find_batch(c, id)?.ok_or_else(|| AppError::not_found("batch_not_found"))?;
+            let b = store::find_batch(c, id)?
+                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
             if !may_see(c, &actor, company.as_deref(), &b)? {
-                return Err(AppError::not_found("batch_not_found"));
+                return Err(AppError::not_found(Code::BatchNotFound));
             }
             Ok(b)
         })
@@ -164,7 +165,7 @@ pub async fn letter(
         db.read(|c| -> AppResult<_> { Ok(listing::current_letter(c, id)?) })
     })
     .await?
-    .ok_or_else(|| AppError::not_found("letter_not_found"))?;
+    .ok_or_else(|| AppError::not_found(Code::LetterNotFound))?;
     let key = letter.sha256.clone();
     let bytes = blocking(move || files.get(&key))
         .await?
@@ -192,7 +193,7 @@ pub async fn hr_home(
     run(&ctx.db, move |db| {
         db.read(|c| -> AppResult<_> {
             let company = staff::find_company(c, &npp)?
-                .ok_or_else(|| AppError::not_found("company_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
             let me = staff::find(c, staff_id)?.ok_or_else(AppError::unauthenticated)?;
             let documents = store::representative_documents(c, staff_id)?;
             Ok((company_file(c, company)?, me.approved, documents))
@@ -239,7 +240,7 @@ pub async fn company(
         db.read(|c| -> AppResult<_> {
             let company = staff::find_company(c, &npp)?
                 .filter(|co| scope.is_none() || co.branch_code == scope)
-                .ok_or_else(|| AppError::not_found("company_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
             let mut reps = Vec::new();
             for rep in listing::representatives_of(c, &npp)? {
                 let docs = store::representative_documents(c, rep.id)?;

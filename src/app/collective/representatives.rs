@@ -19,6 +19,7 @@ use crate::db::collective::{
 use crate::db::{staff, DbConnection};
 use crate::domain::collective::REPRESENTATIVE_KINDS;
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
 
 /// Who manages companies and approves their representatives.
@@ -44,12 +45,12 @@ pub async fn change_headcount(
     require_staff(&ctx.actor, &MANAGERS)?;
     let npp = npp.trim().to_uppercase();
     if !(0..=10_000_000).contains(&headcount) {
-        return Err(AppError::unprocessable("invalid_headcount").field("headcount"));
+        return Err(AppError::unprocessable(Code::InvalidHeadcount).field("headcount"));
     }
     let date = parse_date("reference_date", Some(reference_date))?
-        .ok_or_else(|| AppError::unprocessable("missing_field").field("reference_date"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::MissingField).field("reference_date"))?;
     if date > today(ctx) {
-        return Err(AppError::unprocessable("invalid_date")
+        return Err(AppError::unprocessable(Code::InvalidDate)
             .detail("date_in_future")
             .field("reference_date"));
     }
@@ -57,10 +58,10 @@ pub async fn change_headcount(
     let set = move |c: &mut DbConnection| {
         store::lock_company(c, &npp)?;
         if !covers_company(c, &actor, &npp)? {
-            return Err(AppError::not_found("company_not_found"));
+            return Err(AppError::not_found(Code::CompanyNotFound));
         }
         if !store::set_headcount(c, &npp, headcount, date, actor.id, now)? {
-            return Err(AppError::not_found("company_not_found"));
+            return Err(AppError::not_found(Code::CompanyNotFound));
         }
         Ok(Headcount {
             history: store::headcount_history(c, &npp)?,
@@ -89,9 +90,9 @@ pub async fn accept_document(
     let kind = REPRESENTATIVE_KINDS
         .iter()
         .find(|k| **k == kind.trim())
-        .ok_or_else(|| AppError::unprocessable("unknown_kind").field("kind"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::UnknownKind).field("kind"))?;
     if bytes.is_empty() && file_name.is_empty() {
-        return Err(AppError::unprocessable("missing_file").field("file"));
+        return Err(AppError::unprocessable(Code::MissingFile).field("file"));
     }
     let file = inspect_and_store(ctx, files, file_name, bytes).await?;
     let new = NewRepresentativeDocument {
@@ -119,17 +120,17 @@ pub async fn approve(ctx: &Ctx, target: i64) -> AppResult<Option<String>> {
     let approve = move |c: &mut DbConnection| {
         let rep = staff::find(c, target)?
             .filter(|s| s.role == "hr")
-            .ok_or_else(|| AppError::not_found("representative_not_found"))?;
+            .ok_or_else(|| AppError::not_found(Code::RepresentativeNotFound))?;
         let company = rep.company_npp.clone().unwrap_or_default();
         if !covers_company(c, &actor, &company)? {
-            return Err(AppError::not_found("representative_not_found"));
+            return Err(AppError::not_found(Code::RepresentativeNotFound));
         }
         let docs = store::representative_documents(c, target)?;
         let complete = REPRESENTATIVE_KINDS
             .iter()
             .all(|k| docs.iter().any(|d| d.kind == *k));
         if !complete {
-            return Err(AppError::conflict("representative_documents_missing"));
+            return Err(AppError::conflict(Code::RepresentativeDocumentsMissing));
         }
         store::approve_representative(c, target, by, now)?;
         Ok(rep.company_npp)

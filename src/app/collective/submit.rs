@@ -19,6 +19,7 @@ use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
 use crate::db::{outbox, run, staff};
 use crate::domain::collective as rules;
+use crate::domain::Code;
 use crate::i18n::Lang;
 
 /// The password hash of participants created for a collective claim.
@@ -43,12 +44,12 @@ pub async fn submit(
             store::lock_company(c, &npp)?;
             let batch = store::find_batch(c, id)?
                 .filter(|b| b.company_npp == npp)
-                .ok_or_else(|| AppError::not_found("batch_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
             if batch.status != crate::domain::collective::BatchStatus::Validated {
-                return Err(AppError::conflict("batch_submitted"));
+                return Err(AppError::conflict(Code::BatchSubmitted));
             }
             let company = staff::find_company(c, &npp)?
-                .ok_or_else(|| AppError::not_found("company_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
             let rows = store::rows_of(c, id)?;
             // A worker may have filed a claim since the upload: that row is
             // left out, and the eligibility is counted again without it.
@@ -63,7 +64,7 @@ pub async fn submit(
                 u32::try_from(laid_off).unwrap_or(u32::MAX),
             );
             if !e.eligible || fileable.is_empty() {
-                return Err(AppError::unprocessable("not_eligible")
+                return Err(AppError::unprocessable(Code::NotEligible)
                     .detail("batch_not_eligible")
                     .param("explanation", rules::explain(&e, lang == Lang::Id)));
             }
@@ -90,7 +91,7 @@ pub async fn submit(
                             created_at: now,
                         };
                         participants::insert(c, &new)?
-                            .map_err(|_| AppError::conflict("batch_conflict"))?
+                            .map_err(|_| AppError::conflict(Code::BatchConflict))?
                             .id
                     }
                 };
@@ -114,7 +115,7 @@ pub async fn submit(
                 let created = claims::insert(c, &claim).map_err(|e| {
                     if e.is_unique_violation() {
                         // A claim of this worker appeared concurrently.
-                        AppError::conflict("claim_open").detail("batch_claim_open")
+                        AppError::conflict(Code::ClaimOpen).detail("batch_claim_open")
                     } else {
                         AppError::from(e)
                     }
@@ -147,7 +148,7 @@ pub async fn submit(
                 }
             }
             if !store::mark_submitted(c, id, staff_id, now)? {
-                return Err(AppError::conflict("batch_submitted"));
+                return Err(AppError::conflict(Code::BatchSubmitted));
             }
             audit::record(
                 c,
@@ -163,8 +164,8 @@ pub async fn submit(
                     "headcount": company.headcount,
                 }),
             )?;
-            let batch =
-                store::find_batch(c, id)?.ok_or_else(|| AppError::not_found("batch_not_found"))?;
+            let batch = store::find_batch(c, id)?
+                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
             Ok((batch, fileable.len()))
         })
     })

@@ -13,6 +13,7 @@ use crate::domain::claim::ClaimStatus;
 use crate::domain::floor::{AgentStatus, ConsoleParticipant, ConsoleSession, Outcome};
 use crate::domain::nik;
 use crate::domain::role::Role;
+use crate::domain::Code;
 
 /// The CS agent acting, and their branch.
 pub fn cs_of(actor: &Actor) -> AppResult<(i64, String)> {
@@ -39,7 +40,7 @@ async fn change_status(
 /// A CS agent goes on duty, pauses or signs off (`status` as typed).
 pub async fn own_status(ctx: &Ctx, status: &str) -> AppResult<AgentRow> {
     let status = AgentStatus::parse(status.trim())
-        .map_err(|_| AppError::unprocessable("invalid_status").field("status"))?;
+        .map_err(|_| AppError::unprocessable(Code::InvalidStatus).field("status"))?;
     let (staff_id, branch) = cs_of(&ctx.actor)?;
     change_status(ctx, staff_id, branch, status).await
 }
@@ -50,14 +51,14 @@ pub async fn agent_status(ctx: &Ctx, agent_id: i64, status: &str) -> AppResult<A
     let status = AgentStatus::parse(status)
         .ok()
         .filter(|s| *s != AgentStatus::Off)
-        .ok_or_else(|| AppError::unprocessable("invalid_status"))?;
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidStatus))?;
     let actor = ctx.actor.clone();
     let row = run(&ctx.db, move |db| {
         db.read(|c| -> AppResult<_> { Ok(floor::agent(c, agent_id)?) })
     })
     .await?
     .filter(|a| covers(&actor, &a.branch_code))
-    .ok_or_else(|| AppError::not_found("agent_not_found"))?;
+    .ok_or_else(|| AppError::not_found(Code::AgentNotFound))?;
     change_status(ctx, agent_id, row.branch_code, status).await
 }
 
@@ -141,7 +142,7 @@ pub async fn console(ctx: &Ctx) -> AppResult<Console> {
                 }
             }
             let branch = branches::find(c, &branch_code)?
-                .ok_or_else(|| AppError::not_found("branch_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
             let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
             Ok(Console {
                 branch,
@@ -165,7 +166,7 @@ pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
     Outcome::parse(raw.trim())
         .ok()
         .filter(|o| *o != Outcome::Transferred)
-        .ok_or_else(|| AppError::unprocessable("invalid_outcome").field("outcome"))
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidOutcome).field("outcome"))
 }
 
 /// Ends the agent's session. `verified` needs every document accepted.
@@ -191,7 +192,7 @@ pub async fn reject_claim(
         .into_iter()
         .find(|s| s.id == session)
         .and_then(|s| s.claim_id)
-        .ok_or_else(|| AppError::conflict("no_claim"))?;
+        .ok_or_else(|| AppError::conflict(Code::NoClaim))?;
     super::super::claims::decide(ctx, claim_id, ClaimStatus::Rejected, reason, note).await?;
     Ok(())
 }
@@ -214,7 +215,7 @@ pub async fn reassign(ctx: &Ctx, session: i64, to: i64) -> AppResult<()> {
         db.write(|c| -> AppResult<()> {
             let s = floor::session_agent(c, session)?
                 .filter(|s| covers(&actor, &s.branch_code))
-                .ok_or_else(|| AppError::not_found("session_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
             floor::transfer(c, s.agent_id, session, to, now, &actor)?;
             Ok(())
         })

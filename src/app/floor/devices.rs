@@ -5,6 +5,7 @@
 use super::{branch_subject, manager_of, AppError, AppResult, Ctx};
 use crate::db::devices::{self, Device};
 use crate::db::{audit, branches::Branch, floor, run};
+use crate::domain::Code;
 
 /// Which device a credential is for.
 pub struct DeviceRequest {
@@ -21,7 +22,7 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
     manager_of(&ctx.actor, &code)?;
     let DeviceRequest { kind, booth, label } = r;
     if kind != "kiosk" && kind != "booth" {
-        return Err(AppError::unprocessable("invalid_device_kind").field("kind"));
+        return Err(AppError::unprocessable(Code::InvalidDeviceKind).field("kind"));
     }
     let creator = ctx.actor.id.ok_or_else(AppError::forbidden)?;
     let branch = super::super::branches::find(ctx, code).await?;
@@ -29,7 +30,7 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<_> {
             floor::ensure_booths(c, &branch)?;
-            let unknown = || AppError::unprocessable("unknown_booth").field("booth");
+            let unknown = || AppError::unprocessable(Code::UnknownBooth).field("booth");
             let booth_id = match (kind.as_str(), booth) {
                 ("booth", Some(n)) => Some(
                     floor::booths_of(c, &branch.code)?
@@ -98,7 +99,7 @@ pub async fn booth_state(
         db.read(|c| -> AppResult<_> {
             let branch = crate::db::branches::find(c, &code)?
                 .filter(|b| (1..=b.booths.max(1)).contains(&number))
-                .ok_or_else(|| AppError::not_found("unknown_booth"))?;
+                .ok_or_else(|| AppError::not_found(Code::UnknownBooth))?;
             let booth = floor::booths_of(c, &branch.code)?
                 .into_iter()
                 .find(|b| b.number == number);

@@ -16,6 +16,7 @@ use crate::db::{participants, run, DbConnection};
 use crate::domain::floor::{self as rules, AgentStatus, BoardBody, Call, CheckIn, Priority};
 use crate::domain::nik;
 use crate::domain::role::Role;
+use crate::domain::Code;
 
 impl From<FloorError> for AppError {
     fn from(e: FloorError) -> Self {
@@ -49,7 +50,7 @@ fn manager_of(actor: &Actor, branch: &str) -> AppResult<()> {
     if covers(actor, branch) {
         Ok(())
     } else {
-        Err(AppError::not_found("branch_not_found"))
+        Err(AppError::not_found(Code::BranchNotFound))
     }
 }
 
@@ -77,7 +78,7 @@ pub async fn settings(
     manager_of(&ctx.actor, &code)?;
     if let Some(s) = seats {
         if !rules::valid_seats(u32::try_from(s).unwrap_or(0)) {
-            return Err(AppError::unprocessable("invalid_seats").field("seats_per_agent"));
+            return Err(AppError::unprocessable(Code::InvalidSeats).field("seats_per_agent"));
         }
     }
     let actor = ctx.actor.clone();
@@ -132,7 +133,7 @@ pub async fn arrive(
             return Err(AppError::forbidden().detail("priority_by_greeter"))
         }
         Some(p) => Priority::parse(p)
-            .ok_or_else(|| AppError::unprocessable("invalid_priority").field("priority"))?,
+            .ok_or_else(|| AppError::unprocessable(Code::InvalidPriority).field("priority"))?,
     };
     let today = ctx.clock.now().date_naive();
     // At the kiosk people copy the NIK as printed, often in groups.
@@ -150,13 +151,13 @@ pub async fn arrive(
 fn own_booking(c: &mut DbConnection, pid: i64, code: &str) -> AppResult<BookingView> {
     let booking = bookings::find_by_code(c, code)?
         .filter(|b| b.participant_id == pid)
-        .ok_or_else(|| AppError::not_found("booking_not_found"))?;
-    bookings::view(c, booking)?.ok_or_else(|| AppError::not_found("booking_not_found"))
+        .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
+    bookings::view(c, booking)?.ok_or_else(|| AppError::not_found(Code::BookingNotFound))
 }
 
 fn booking_code(code: &str) -> AppResult<String> {
     crate::domain::booking_code::normalize(code)
-        .ok_or_else(|| AppError::not_found("booking_not_found"))
+        .ok_or_else(|| AppError::not_found(Code::BookingNotFound))
 }
 
 /// A participant joins the online queue for their booked session (within
@@ -244,13 +245,13 @@ pub async fn board(ctx: &Ctx, code: String) -> AppResult<(Branch, BoardBody)> {
 pub async fn set_priority(ctx: &Ctx, ticket_id: i64, raw: &str) -> AppResult<()> {
     super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
     let priority =
-        Priority::parse(raw).ok_or_else(|| AppError::unprocessable("invalid_priority"))?;
+        Priority::parse(raw).ok_or_else(|| AppError::unprocessable(Code::InvalidPriority))?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<()> {
             let t = floor::ticket(c, ticket_id)?
                 .filter(|t| covers(&actor, &t.branch_code))
-                .ok_or_else(|| AppError::not_found("ticket_not_found"))?;
+                .ok_or_else(|| AppError::not_found(Code::TicketNotFound))?;
             Ok(floor::set_priority(c, &t, priority, now, &actor)?)
         })
     })

@@ -1,6 +1,7 @@
 //! Arrivals: kiosk and online tickets, the wait estimate.
 
 use super::*;
+use crate::domain::Code;
 
 /// The result of an arrival at the kiosk.
 pub struct Arrival {
@@ -108,7 +109,7 @@ pub(super) fn arrive_as(
                 TicketKind::WalkIn
             };
             if online && booking.is_none() {
-                return Err(FloorError::Conflict("not_in_session_window"));
+                return Err(FloorError::Conflict(Code::NotInSessionWindow));
             }
             if kind == TicketKind::WalkIn {
                 let issued: i64 = tickets::table
@@ -119,7 +120,7 @@ pub(super) fn arrive_as(
                     .get_result(conn)?;
                 let cap = branch.walk_in_cap.and_then(|c| u32::try_from(c).ok());
                 if !rules::walk_in_allowed(u32::try_from(issued).unwrap_or(u32::MAX), cap) {
-                    return Err(FloorError::Conflict("walk_ins_full"));
+                    return Err(FloorError::Conflict(Code::WalkInsFull));
                 }
             }
             let last: Option<i32> = tickets::table

@@ -1,6 +1,7 @@
 //! Tickets by NIK, identity confirmation and claim notifications.
 
 use super::*;
+use crate::domain::Code;
 
 /// A NIK's ticket of the day at a branch.
 pub fn ticket_of(
@@ -28,7 +29,8 @@ pub fn confirm_identity(
     actor: &Actor,
 ) -> Result<(), FloorError> {
     let s = open_session_of(conn, agent_id, session_id)?;
-    let t = ticket(conn, s.ticket_id)?.ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+    let t =
+        ticket(conn, s.ticket_id)?.ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
     let ts = now.naive_utc();
     audit::record(
         conn,

@@ -6,6 +6,7 @@
 //! Partial unique indexes and `CHECK (active <= seats)` stand behind the
 //! invariants even if a bug slipped past the lock.
 
+use crate::domain::Code;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
@@ -28,9 +29,9 @@ pub enum FloorError {
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("not found: {0}")]
-    NotFound(&'static str),
+    NotFound(Code),
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(Code),
     /// A row read back inside the transaction was gone (a bug).
     #[error("{0}")]
     Vanished(&'static str),

@@ -1,6 +1,7 @@
 //! Locks, events, lookups and the routing pass every floor change ends with.
 
 use super::*;
+use crate::domain::Code;
 
 /// Serializes floor changes of one branch. SQLite's write lock already
 /// serializes everything; on PostgreSQL a transaction-scoped advisory lock
@@ -244,5 +245,5 @@ pub fn open_session_of(
         .first(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
-        .ok_or(FloorError::NotFound("session_not_found"))
+        .ok_or(FloorError::NotFound(Code::SessionNotFound))
 }

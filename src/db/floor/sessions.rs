@@ -1,6 +1,7 @@
 //! Agents and their sessions: status, finishing and transfers.
 
 use super::*;
+use crate::domain::Code;
 
 /// Sets a CS agent's status at their branch (creating their floor row on
 /// first use) and routes. Going off duty with open sessions is refused.
@@ -32,7 +33,7 @@ pub fn set_agent_status(
         }
         Some(a) => {
             if status == AgentStatus::Off && a.active > 0 {
-                return Err(FloorError::Conflict("sessions_active"));
+                return Err(FloorError::Conflict(Code::SessionsActive));
             }
             let coming_on = a.status == AgentStatus::Off && status != AgentStatus::Off;
             diesel::update(agents::table.find(staff_id))
@@ -91,26 +92,28 @@ pub fn finish(
         .first(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id)
-        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
     lock_branch(conn, &session.branch_code)?;
     let branch = branches::find(conn, &session.branch_code)?
-        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
     if session.finished_at.is_some() {
-        return Err(FloorError::Conflict("session_finished"));
+        return Err(FloorError::Conflict(Code::SessionFinished));
     }
     let ts = now.naive_utc();
     let t = ticket(conn, session.ticket_id)?
-        .ok_or_else(|| FloorError::NotFound("session_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
     if let Some(wanted) = outcome.claim_decision() {
-        let claim_id = t.claim_id.ok_or_else(|| FloorError::Conflict("no_claim"))?;
+        let claim_id = t
+            .claim_id
+            .ok_or_else(|| FloorError::Conflict(Code::NoClaim))?;
         crate::db::documents::lock_claim(conn, claim_id)?;
         let claim = crate::db::claims::find(conn, claim_id)?
-            .ok_or_else(|| FloorError::Conflict("no_claim"))?;
+            .ok_or_else(|| FloorError::Conflict(Code::NoClaim))?;
         if claim.status == ClaimStatus::Open {
             if outcome == rules::Outcome::Verified
                 && !crate::db::documents::dossier(conn, claim.clone())?.verifiable
             {
-                return Err(FloorError::Conflict("documents_not_accepted"));
+                return Err(FloorError::Conflict(Code::DocumentsNotAccepted));
             }
             crate::db::claims::decide(conn, claim_id, wanted, ts)?;
             audit::record(
@@ -128,7 +131,7 @@ pub fn finish(
                 json!({}),
             )?;
         } else if claim.status != wanted {
-            return Err(FloorError::Conflict("claim_not_open"));
+            return Err(FloorError::Conflict(Code::ClaimNotOpen));
         }
     }
     let closed = diesel::update(
@@ -142,7 +145,7 @@ pub fn finish(
     ))
     .execute(conn)?;
     if closed != 1 {
-        return Err(FloorError::Conflict("session_finished"));
+        return Err(FloorError::Conflict(Code::SessionFinished));
     }
     diesel::update(
         agents::table
@@ -218,9 +221,9 @@ pub fn transfer(
     lock_branch(conn, &old.branch_code)?;
     let target = agent(conn, to_agent)?
         .filter(|a| a.branch_code == old.branch_code && a.staff_id != agent_id)
-        .ok_or_else(|| FloorError::NotFound("agent_not_found"))?;
+        .ok_or_else(|| FloorError::NotFound(Code::AgentNotFound))?;
     if !target.has_free_seat() {
-        return Err(FloorError::Conflict("agent_full"));
+        return Err(FloorError::Conflict(Code::AgentFull));
     }
     finish(
         conn,
@@ -241,7 +244,7 @@ pub fn transfer(
     ))
     .execute(conn)?;
     if took != 1 {
-        return Err(FloorError::Conflict("agent_full"));
+        return Err(FloorError::Conflict(Code::AgentFull));
     }
     let session = crate::per_backend!(conn, c => diesel::insert_into(floor_sessions::table)
         .values(NewSession { ticket_id: old.ticket_id, branch_code: &old.branch_code, agent_id: to_agent, booth_id: old.booth_id, started_at: ts })

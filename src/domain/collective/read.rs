@@ -59,6 +59,7 @@
 //! non-blank row.
 
 use super::{xlsx::*, *};
+use crate::domain::Code;
 
 pub(super) const ZIP_SIGNATURE: &[u8] = b"PK\x03\x04";
 pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -84,13 +85,13 @@ pub enum FileError {
 
 impl FileError {
     /// Stable API error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            FileError::UnsupportedType => "unsupported_type",
-            FileError::NotText => "not_text",
-            FileError::BadSpreadsheet => "bad_spreadsheet",
-            FileError::Empty => "empty_file",
-            FileError::TooManyRows { .. } => "too_many_rows",
+            FileError::UnsupportedType => Code::UnsupportedType,
+            FileError::NotText => Code::NotText,
+            FileError::BadSpreadsheet => Code::BadSpreadsheet,
+            FileError::Empty => Code::EmptyFile,
+            FileError::TooManyRows { .. } => Code::TooManyRows,
         }
     }
 
@@ -119,8 +120,8 @@ impl FileError {
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FileError::TooManyRows { max } => write!(f, "{} (max {max})", self.code()),
-            _ => f.write_str(self.code()),
+            FileError::TooManyRows { max } => write!(f, "{} (max {max})", self.code().as_str()),
+            _ => f.write_str(self.code().as_str()),
         }
     }
 }

@@ -143,7 +143,7 @@ impl<'a> RowCheck<'a> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(column, e.code, e.detail);
+                self.fail(column, e.code.as_str(), e.detail);
                 None
             }
         }

@@ -7,6 +7,7 @@
 //! (`3171014508900001_bank_book.pdf`). Nothing here touches the database
 //! or the store: the caller gets each entry's bytes or a refusal code.
 
+use crate::domain::Code;
 use std::io::{Cursor, Read};
 
 use serde::Serialize;
@@ -50,10 +51,10 @@ pub enum ZipRefusal {
 }
 
 impl ZipRefusal {
-    pub const fn code(self) -> &'static str {
+    pub const fn code(self) -> Code {
         match self {
-            ZipRefusal::NotZip => "zip_corrupt",
-            ZipRefusal::TooManyEntries => "zip_too_many_entries",
+            ZipRefusal::NotZip => Code::ZipCorrupt,
+            ZipRefusal::TooManyEntries => Code::ZipTooManyEntries,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! How many files, and how many bytes, one claim may store.
 
 use super::{MAX_BYTES_PER_CLAIM, MAX_FILES_PER_CLAIM};
+use crate::domain::Code;
 
 // --- Limits -----------------------------------------------------------------
 
@@ -14,6 +15,14 @@ pub enum QuotaExceeded {
 }
 
 impl QuotaExceeded {
+    /// The API error code (its word is also the catalog key).
+    pub const fn code(self) -> Code {
+        match self {
+            QuotaExceeded::TooManyFiles => Code::TooManyFiles,
+            QuotaExceeded::StorageFull => Code::ClaimStorageFull,
+        }
+    }
+
     /// Message catalog key: `too_many_files` or `claim_storage_full`.
     pub const fn detail(self) -> &'static str {
         match self {

@@ -211,7 +211,7 @@ proptest! {
     ) {
         let s = format!("{prefix}{bad}{suffix}");
         let e = parse(&s, today()).unwrap_err();
-        prop_assert_eq!(e.code, "invalid_nik");
+        prop_assert_eq!(e.code, Code::InvalidNik);
         prop_assert_eq!(e.detail, "nik_not_digits");
     }
 

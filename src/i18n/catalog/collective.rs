@@ -5,6 +5,10 @@
 pub(super) const CATALOG_COLLECTIVE: &[(&str, &str, &str)] = &[
     // Whole-file problems of a batch upload.
     ("batch_unsupported_type", "Unggah berkas CSV atau XLSX (Excel). Berkas .xls, .ods, .pdf dan lainnya tidak dapat dibaca.", "Upload a CSV or XLSX (Excel) file. .xls, .ods, .pdf and other files cannot be read."),
+    ("not_text", "Berkas ini bukan teks yang dapat dibaca.", "This file is not readable text."),
+    ("bad_spreadsheet", "Lembar kerja ini tidak dapat dibaca.", "This spreadsheet cannot be read."),
+    ("empty_file", "Berkas ini kosong.", "This file is empty."),
+    ("too_many_rows", "Berkas ini memuat terlalu banyak baris.", "This file has too many rows."),
     ("batch_not_text", "Berkas ini bukan teks CSV UTF-8. Di Excel, simpan dengan \"CSV UTF-8 (Comma delimited)\".", "This file is not UTF-8 CSV text. In Excel, save it as \"CSV UTF-8 (Comma delimited)\"."),
     ("batch_bad_spreadsheet", "Berkas XLSX ini tidak dapat dibuka atau terlalu besar setelah diekstrak.", "This XLSX file cannot be opened or is too large once unpacked."),
     ("batch_empty_file", "Berkas kosong: tidak ada baris judul maupun data.", "The file is empty: no header row and no data."),

@@ -3,7 +3,6 @@
 
 #[rustfmt::skip]
 pub(super) const CATALOG_VIDEO: &[(&str, &str, &str)] = &[
-    ("video_title", "Video", "Video"),
     ("video_booth_idle", "Silakan tunggu sampai nomor antrean Anda dipanggil ke bilik ini.", "Please wait until your ticket number is called to this booth."),
     ("video_booth_not_active", "Komputer bilik ini belum diaktifkan. Minta supervisor cabang untuk mengaktifkannya.", "This booth computer is not activated yet. Ask the branch supervisor to activate it."),
     ("video_booth_activate_lead", "Aktifkan peramban ini sebagai komputer bilik ini. Kredensial perangkat disimpan di peramban ini saja.", "Activate this browser as this booth's computer. The device credential stays in this browser only."),

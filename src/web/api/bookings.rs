@@ -12,6 +12,7 @@ use crate::db::bookings::{self as store, BookingView};
 use crate::db::run;
 use crate::domain::booking_code;
 use crate::domain::schedule::to_local;
+use crate::domain::Code;
 use crate::web::auth::Identity;
 use crate::web::extract::Api;
 
@@ -73,10 +74,10 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
         Some(v) => {
             let k = v
                 .to_str()
-                .map_err(|_| AppError::bad_request("invalid_idempotency_key"))?
+                .map_err(|_| AppError::bad_request(Code::InvalidIdempotencyKey))?
                 .trim();
             if k.is_empty() || k.len() > 100 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(AppError::bad_request("invalid_idempotency_key"));
+                return Err(AppError::bad_request(Code::InvalidIdempotencyKey));
             }
             Ok(Some(k.to_string()))
         }
@@ -84,7 +85,7 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<Option<String>> {
 }
 
 fn code_of(raw: &str) -> AppResult<String> {
-    booking_code::normalize(raw).ok_or_else(|| AppError::not_found("booking_not_found"))
+    booking_code::normalize(raw).ok_or_else(|| AppError::not_found(Code::BookingNotFound))
 }
 
 /// Books a session for the participant's claim. With `Idempotency-Key`, a
@@ -118,14 +119,14 @@ pub async fn get(api: Api, path: Path<String>) -> Reply {
         })
     })
     .await?
-    .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+    .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
     let visible = match &api.who {
         Identity::Participant { id, .. } => v.booking.participant_id == *id,
         Identity::Staff { .. } => api.who.staff_covers_branch(&v.branch.code),
         Identity::Device { .. } => false,
     };
     if !visible {
-        return Err(AppError::not_found("booking_not_found"));
+        return Err(AppError::not_found(Code::BookingNotFound));
     }
     ok(body(&v))
 }

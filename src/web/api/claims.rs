@@ -13,6 +13,7 @@ use crate::app::dossier;
 use crate::app::error::AppError;
 use crate::db::claims::Claim;
 use crate::domain::claim as rules;
+use crate::domain::Code;
 use crate::views::checklist::{checklist_body, ChecklistItemBody};
 use crate::web::extract::Api;
 
@@ -100,7 +101,7 @@ pub struct ClaimWithDossier {
 pub async fn get(api: Api, path: Path<i64>) -> Reply {
     let dossier = dossier::dossier(&api.ctx, path.into_inner())
         .await?
-        .ok_or_else(|| AppError::not_found("claim_not_found"))?;
+        .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
     let lang = api.lang;
     ok(ClaimWithDossier {
         checklist: checklist_body(&dossier, lang),

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::PageCtx;
 use crate::app::{self, AppError, AppResult};
+use crate::domain::Code;
 use crate::views::branches as view;
 use crate::web::auth::Identity;
 
@@ -53,7 +54,7 @@ async fn render_day(ctx: &PageCtx, code: String, q: DayQuery) -> AppResult<HttpR
     let today = now.with_timezone(&branch.tz()).date_naive();
     let date = match q.date.as_deref() {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::bad_request("invalid_date").field("date"))?,
+            .map_err(|_| AppError::bad_request(Code::InvalidDate).field("date"))?,
         None => today,
     };
     let (branch, slots, holiday) = app::branches::day(&app, code, date).await?;

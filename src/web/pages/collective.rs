@@ -17,6 +17,7 @@ use crate::app::collective::{
 use crate::app::error::{AppError, AppResult};
 use crate::app::Status;
 use crate::domain::collective::zip::MAX_ZIP_BYTES;
+use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
 use crate::views::collective as view;
 use crate::web::auth::Identity;
@@ -70,7 +71,7 @@ async fn upload<R: Rendering>(
 ) -> HttpResponse {
     let form = match read_upload(&ctx.req, payload, back.max).await {
         Ok(f) => f,
-        Err(e) if e.code == "file_too_large" => {
+        Err(e) if e.code == Code::FileTooLarge => {
             return redirect(&format!("{}?error={}", back.to, back.too_large));
         }
         Err(e) => return ctx.error_page(&e),
@@ -132,7 +133,7 @@ async fn render_batch(
     let who = ctx.who()?;
     let is_staff = matches!(who, Identity::Staff { .. }) && hr_of(&actx, ctx.company()).is_err();
     if staff_view != is_staff {
-        return Err(AppError::not_found("batch_not_found"));
+        return Err(AppError::not_found(Code::BatchNotFound));
     }
     let report = app::report(&actx, ctx.company(), id).await?;
     let batch = &report.batch;
@@ -173,7 +174,7 @@ pub async fn submit(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm>) -> Http
     .await;
     match r {
         Ok(_) => redirect(&format!("/hr/batches/{id}?done=submitted")),
-        Err(e) if e.code == "not_eligible" => {
+        Err(e) if e.code == Code::NotEligible => {
             let mut page = ctx.error_page(&e);
             *page.status_mut() = crate::web::error::http_status(Status::Unprocessable);
             page

@@ -12,6 +12,7 @@ use super::{redirect, Flash, PageCtx};
 use crate::app::collective::{self as app, representatives};
 use crate::app::error::AppError;
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::views::collective_staff as view;
 use crate::web::extract::CsrfForm;
 
@@ -71,7 +72,7 @@ pub async fn set_headcount(
             .headcount
             .trim()
             .parse::<i32>()
-            .map_err(|_| AppError::unprocessable("invalid_headcount").field("headcount"))?;
+            .map_err(|_| AppError::unprocessable(Code::InvalidHeadcount).field("headcount"))?;
         let date = form.reference_date.trim();
         let h =
             representatives::change_headcount(&actx, path.into_inner(), headcount, date).await?;

@@ -11,6 +11,7 @@ use super::{redirect, Flash, PageCtx};
 use crate::app::error::AppError;
 use crate::app::floor::{self as app, console, devices};
 use crate::app::Status;
+use crate::domain::Code;
 use crate::views::floor as view;
 use crate::web::auth::{device_token, Identity, DEVICE_COOKIE};
 use crate::web::extract::{self, CsrfForm};
@@ -163,7 +164,7 @@ pub async fn console_finish(ctx: PageCtx, path: Path<i64>, form: Form<FinishForm
         if form.outcome.parse() == Ok(crate::domain::floor::Outcome::Transferred) {
             let to = form
                 .to_agent
-                .ok_or_else(|| AppError::unprocessable("agent_not_found"))?;
+                .ok_or_else(|| AppError::unprocessable(Code::AgentNotFound))?;
             console::transfer(&actx, session, to).await?;
             return Ok(redirect("/console"));
         }
@@ -179,8 +180,8 @@ pub async fn console_finish(ctx: PageCtx, path: Path<i64>, form: Form<FinishForm
             }
         }
         match console::finish(&actx, session, outcome).await {
-            Err(e) if e.code == "documents_not_accepted" || e.code == "no_claim" => {
-                Ok(console_error(e.code, session))
+            Err(e) if e.code == Code::DocumentsNotAccepted || e.code == Code::NoClaim => {
+                Ok(console_error(e.code.as_str(), session))
             }
             r => r.map(|_| redirect("/console")),
         }
@@ -248,7 +249,7 @@ pub async fn settings_submit(
             "" => -1,
             v => v
                 .parse::<i32>()
-                .map_err(|_| AppError::unprocessable("invalid_capacity"))?,
+                .map_err(|_| AppError::unprocessable(Code::InvalidCapacity))?,
         };
         let seats = Some(form.seats_per_agent);
         app::settings(&actx, path.into_inner(), seats, Some(cap)).await?;

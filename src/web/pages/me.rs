@@ -11,6 +11,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::{booking, dossier};
 use crate::db::{bookings, claims, participants, run};
 use crate::domain::booking_code;
+use crate::domain::Code;
 use crate::views::components::FieldError;
 use crate::views::me::{self as view, ClaimForm};
 use crate::web::extract::CsrfForm;
@@ -97,21 +98,20 @@ pub async fn claim_submit(ctx: PageCtx, form: Form<ClaimForm>) -> HttpResponse {
     let r: AppResult<HttpResponse> = async {
         ctx.check_csrf(&f.csrf)?;
         let pid = ctx.participant()?;
-        let balance = match opt(&f.balance) {
-            None => None,
-            Some(b) => {
-                let digits: String = b
-                    .chars()
-                    .filter(|c| !matches!(c, '.' | ',' | ' '))
-                    .collect();
-                let digits = digits.trim_start_matches("Rp").trim_start_matches("rp");
-                Some(
-                    digits
-                        .parse::<i64>()
-                        .map_err(|_| AppError::unprocessable("invalid_balance").field("balance"))?,
-                )
-            }
-        };
+        let balance =
+            match opt(&f.balance) {
+                None => None,
+                Some(b) => {
+                    let digits: String = b
+                        .chars()
+                        .filter(|c| !matches!(c, '.' | ',' | ' '))
+                        .collect();
+                    let digits = digits.trim_start_matches("Rp").trim_start_matches("rp");
+                    Some(digits.parse::<i64>().map_err(|_| {
+                        AppError::unprocessable(Code::InvalidBalance).field("balance")
+                    })?)
+                }
+            };
         let input = ClaimInput {
             reason: f.reason.clone(),
             last_working_day: opt(&f.last_working_day),
@@ -130,7 +130,7 @@ pub async fn claim_submit(ctx: PageCtx, form: Form<ClaimForm>) -> HttpResponse {
     .await;
     match r {
         Ok(res) => res,
-        Err(e) if e.status == crate::app::Status::Unprocessable || e.code == "claim_open" => {
+        Err(e) if e.status == crate::app::Status::Unprocessable || e.code == Code::ClaimOpen => {
             let errors = vec![FieldError {
                 field: e.field.unwrap_or("reason").to_string(),
                 message: e.message(ctx.lang),
@@ -183,7 +183,7 @@ pub async fn reschedule_submit(
 ) -> HttpResponse {
     ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         let code = booking_code::normalize(&path)
-            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+            .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
         booking::reschedule(&actx, pid, code, form.slot_id).await?;
         Ok(redirect("/me?done=rescheduled"))
     })
@@ -193,7 +193,7 @@ pub async fn reschedule_submit(
 pub async fn cancel_submit(ctx: PageCtx, path: Path<String>, form: Form<CsrfForm>) -> HttpResponse {
     ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         let code = booking_code::normalize(&path)
-            .ok_or_else(|| AppError::not_found("booking_not_found"))?;
+            .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
         booking::cancel(&actx, pid, code).await?;
         Ok(redirect("/me?done=cancelled"))
     })
@@ -209,7 +209,7 @@ pub async fn upload_submit(
     let claim_id = path.into_inner();
     let form = match read_upload(&ctx.req, payload, ctx.state.settings.max_upload_bytes).await {
         Ok(f) => f,
-        Err(e) if e.code == "file_too_large" => {
+        Err(e) if e.code == Code::FileTooLarge => {
             return redirect("/me?upload_error=file_too_large&item=#documents");
         }
         Err(e) => return ctx.error_page(&e),
@@ -231,7 +231,7 @@ pub async fn upload_submit(
         Ok(_) => redirect(&format!("/me?done=uploaded#item-{item}")),
         Err(e)
             if (e.status.is_client_error() && e.field.is_some())
-                || matches!(e.code, "too_many_files" | "claim_storage_full") =>
+                || matches!(e.code, Code::TooManyFiles | Code::ClaimStorageFull) =>
         {
             redirect(&format!(
                 "/me?upload_error={}&item={item}#item-{item}",

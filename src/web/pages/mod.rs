@@ -25,6 +25,7 @@ use super::auth::{identify, Identity};
 use super::{csrf, lang, State};
 use crate::app::error::{AppError, AppResult};
 use crate::app::Ctx;
+use crate::domain::Code;
 use crate::i18n::{t, Lang};
 use crate::views::layout::{self, Frame};
 
@@ -339,7 +340,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 pub async fn not_found_page(req: &HttpRequest) -> HttpResponse {
-    let e = AppError::not_found("page_not_found");
+    let e = AppError::not_found(Code::PageNotFound);
     match PageCtx::new(req).await {
         Ok(ctx) => ctx.error_page(&e),
         Err(e) => actix_web::ResponseError::error_response(&e),

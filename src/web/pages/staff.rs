@@ -14,6 +14,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::db::{bookings, branches, run, staff};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::role::Role;
+use crate::domain::Code;
 use crate::views::staff as view;
 use crate::web::auth::Identity;
 
@@ -125,7 +126,7 @@ pub async fn capacity_submit(
             .capacity
             .trim()
             .parse()
-            .map_err(|_| AppError::unprocessable("invalid_capacity").field("capacity"))?;
+            .map_err(|_| AppError::unprocessable(Code::InvalidCapacity).field("capacity"))?;
         let back = format!(
             "/staff?branch={}&date={}",
             urlencode(&form.branch),
@@ -133,7 +134,7 @@ pub async fn capacity_submit(
         );
         match admin::change_capacity(&actx, path.into_inner(), capacity).await {
             Ok(_) => Ok(redirect(&format!("{back}&done=capacity"))),
-            Err(e) if e.code == "capacity_below_booked" || e.code == "invalid_capacity" => {
+            Err(e) if e.code == Code::CapacityBelowBooked || e.code == Code::InvalidCapacity => {
                 Ok(redirect(&format!("{back}&error={}", e.code)))
             }
             Err(e) => Err(e),
@@ -207,7 +208,7 @@ pub async fn review_submit(ctx: PageCtx, path: Path<i64>, form: Form<ReviewForm>
             }),
             Err(e)
                 if e.status == crate::app::Status::Unprocessable
-                    || e.code == "document_replaced" =>
+                    || e.code == Code::DocumentReplaced =>
             {
                 let claim = run(&actx.db, move |db| {
                     db.read(|c| -> AppResult<_> { Ok(crate::db::documents::find(c, doc_id)?) })
@@ -265,7 +266,7 @@ async fn decision_submit(
             ))),
             Err(e)
                 if e.status == crate::app::Status::Unprocessable
-                    || e.code == "documents_not_accepted" =>
+                    || e.code == Code::DocumentsNotAccepted =>
             {
                 Ok(redirect(&format!(
                     "/staff/claims/{claim_id}?error={}",

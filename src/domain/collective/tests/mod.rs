@@ -240,7 +240,7 @@ fn binary_file_named_csv() {
     );
     let e = FileError::NotText;
     assert_eq!(
-        (e.code(), e.detail(), e.http_status()),
+        (e.code().as_str(), e.detail(), e.http_status()),
         ("not_text", "batch_not_text", 422)
     );
 }
@@ -256,7 +256,7 @@ fn too_many_rows() {
     assert!(read_rows(&bytes, "b.csv", 4).is_ok());
     let e = read_rows(&bytes, "b.csv", 3).unwrap_err();
     assert_eq!(e, FileError::TooManyRows { max: 3 });
-    assert_eq!(e.code(), "too_many_rows");
+    assert_eq!(e.code().as_str(), "too_many_rows");
     assert_eq!(e.http_status(), 413);
     assert_eq!(e.to_string(), "too_many_rows (max 3)");
 }

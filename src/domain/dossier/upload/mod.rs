@@ -41,6 +41,7 @@
 //! | `Corrupt` | `corrupt_file` | 422 | `file_corrupt` |
 //! | `PdfActiveContent` | `pdf_active_content` | 422 | `pdf_active_content` |
 
+use crate::domain::Code;
 mod jpeg;
 mod name;
 mod pdf;
@@ -181,13 +182,13 @@ pub enum UploadError {
 
 impl UploadError {
     /// The API error code.
-    pub const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> Code {
         match self {
-            UploadError::Empty | UploadError::Corrupt => "corrupt_file",
-            UploadError::TooLarge { .. } => "file_too_large",
-            UploadError::UnsupportedType => "unsupported_type",
-            UploadError::TypeMismatch => "type_mismatch",
-            UploadError::PdfActiveContent => "pdf_active_content",
+            UploadError::Empty | UploadError::Corrupt => Code::CorruptFile,
+            UploadError::TooLarge { .. } => Code::FileTooLarge,
+            UploadError::UnsupportedType => Code::UnsupportedType,
+            UploadError::TypeMismatch => Code::TypeMismatch,
+            UploadError::PdfActiveContent => Code::PdfActiveContent,
         }
     }
 

@@ -208,7 +208,7 @@ fn png_named_pdf_is_a_mismatch() {
         Err(UploadError::TypeMismatch)
     );
     let e = UploadError::TypeMismatch;
-    assert_eq!((e.code(), e.http_status()), ("type_mismatch", 422));
+    assert_eq!((e.code().as_str(), e.http_status()), ("type_mismatch", 422));
 }
 
 #[test]
@@ -245,7 +245,10 @@ fn html_svg_and_others_are_unsupported_whatever_the_name() {
         Err(UploadError::UnsupportedType)
     );
     let e = UploadError::UnsupportedType;
-    assert_eq!((e.code(), e.http_status()), ("unsupported_type", 415));
+    assert_eq!(
+        (e.code().as_str(), e.http_status()),
+        ("unsupported_type", 415)
+    );
 }
 
 #[test]
@@ -313,7 +316,7 @@ fn too_large_is_checked_first_and_fast() {
     assert!(started.elapsed() < Duration::from_millis(200));
     assert_eq!(e, UploadError::TooLarge { max: LIMIT });
     assert_eq!(
-        (e.code(), e.http_status(), e.detail()),
+        (e.code().as_str(), e.http_status(), e.detail()),
         ("file_too_large", 413, "file_too_large")
     );
     // even with a wrong name or type
@@ -338,7 +341,7 @@ fn empty_file() {
     let e = inspect(&[], "a.jpg", LIMIT).unwrap_err();
     assert_eq!(e, UploadError::Empty);
     assert_eq!(
-        (e.code(), e.http_status(), e.detail()),
+        (e.code().as_str(), e.http_status(), e.detail()),
         ("corrupt_file", 422, "file_empty")
     );
 }
@@ -395,7 +398,7 @@ fn truncated_jpeg_is_corrupt() {
         let e = inspect(&full[..cut], "a.jpg", LIMIT).unwrap_err();
         assert_eq!(e, UploadError::Corrupt, "cut at {cut}");
         assert_eq!(
-            (e.code(), e.http_status(), e.detail()),
+            (e.code().as_str(), e.http_status(), e.detail()),
             ("corrupt_file", 422, "file_corrupt")
         );
     }
@@ -543,7 +546,7 @@ fn pdf_with_javascript_and_open_action_is_refused() {
     let e = inspect(&js, "surat.pdf", LIMIT).unwrap_err();
     assert_eq!(e, UploadError::PdfActiveContent);
     assert_eq!(
-        (e.code(), e.http_status(), e.detail()),
+        (e.code().as_str(), e.http_status(), e.detail()),
         ("pdf_active_content", 422, "pdf_active_content")
     );
 }
@@ -899,7 +902,7 @@ fn error_codes() {
     ];
     let table: Vec<_> = all
         .iter()
-        .map(|e| (e.code(), e.http_status(), e.detail()))
+        .map(|e| (e.code().as_str(), e.http_status(), e.detail()))
         .collect();
     assert_eq!(
         table,
