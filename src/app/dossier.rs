@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::files::{fetch, inspect_and_store};
 use super::{AppError, AppResult, Ctx, Status};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, Claim};
-use crate::db::documents::{self as docs, Document, NewDocument};
+use crate::db::documents::{self as docs, Document};
 use crate::db::{bookings, run, DbConnection};
 use crate::domain::claim::ClaimStatus;
-use crate::domain::dossier::upload::{self, UploadError};
+use crate::domain::dossier::upload::UploadError;
 use crate::domain::dossier::{check_claim_quota, DocStatus, DocumentKind, RejectReason};
 use crate::domain::role::Role;
 use crate::domain::Code;
@@ -143,30 +144,12 @@ pub async fn upload(
     .filter(|c| c.participant_id == participant_id)
     .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
     require_open(&claim)?;
-    let max = ctx.settings.max_upload_bytes;
     let Upload {
         file_name, bytes, ..
     } = up;
-    let inspected = blocking(move || upload::inspect(&bytes, &file_name, max))
-        .await?
-        .map_err(|e| upload_error(e, max))?;
-    let (key, body) = (inspected.sha256.clone(), inspected.bytes);
-    let size = body.len() as i64;
-    blocking(move || store.put(&key, &body))
-        .await?
-        .map_err(AppError::internal)?;
-    let new = NewDocument {
-        claim_id,
-        kind: kind.code().to_string(),
-        version: 1,
-        is_current: true,
-        content_type: inspected.file_type.content_type().to_string(),
-        size,
-        sha256: inspected.sha256,
-        original_name: inspected.original_name,
-        uploaded_by_staff: None,
-        created_at: ctx.clock.now_naive(),
-    };
+    let file = inspect_and_store(ctx, store, file_name, bytes).await?;
+    let size = file.size;
+    let new = file.document(claim_id, kind, None, ctx.clock.now_naive());
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<Document> {
             docs::lock_claim(c, claim_id)?;
@@ -199,13 +182,6 @@ pub async fn upload(
         })
     })
     .await
-}
-
-/// Runs CPU- or file-bound work off the async executor.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)
 }
 
 /// Removes the current version of a document while the claim is open.
@@ -284,11 +260,7 @@ pub async fn open(
     })
     .await?
     .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
-    let key = doc.sha256.clone();
-    let bytes = blocking(move || store.get(&key))
-        .await?
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::internal(format!("document {} missing from the store", doc.id)))?;
+    let bytes = fetch(store, doc.sha256.clone(), "document", doc.id).await?;
     Ok((doc, bytes))
 }
 

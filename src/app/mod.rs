@@ -13,6 +13,7 @@ pub mod claims;
 pub mod collective;
 pub mod dossier;
 pub mod error;
+mod files;
 pub mod floor;
 pub mod video;
 
@@ -45,4 +46,13 @@ impl Ctx {
             settings,
         }
     }
+}
+
+/// Runs CPU- or file-bound work off the async executor.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)
 }

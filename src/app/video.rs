@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use super::{AppError, AppResult, Ctx, Status};
+use super::{blocking, files, AppError, AppResult, Ctx, Status};
 use crate::db::audit::{self, Subject};
-use crate::db::documents::{self as docs, Document, NewDocument};
+use crate::db::documents::{self as docs, Document};
 use crate::db::floor::FloorSession;
 use crate::db::video::{self as relay, Caller};
 use crate::db::{claims, run};
@@ -77,12 +77,6 @@ fn upload_error(e: uploads::UploadError) -> AppError {
         .field("file")
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)
-}
-
 /// Checks and stores a still (JPEG or PNG, metadata stripped) as the
 /// claim's `identity_photo` document, with its audit entry, and tells the
 /// claim's agents.
@@ -107,11 +101,8 @@ pub async fn store_still(
             AppError::new(Status::UnsupportedMediaType, Code::UnsupportedType).field("file"),
         );
     }
-    let (key, body) = (inspected.sha256.clone(), inspected.bytes);
-    let size = body.len() as i64;
-    blocking(move || store.put(&key, &body))
-        .await?
-        .map_err(AppError::internal)?;
+    let file = files::store(store, inspected).await?;
+    let size = file.size;
     let now = ctx.clock.now_naive();
     let StillTarget {
         staff_id,
@@ -119,18 +110,7 @@ pub async fn store_still(
         claim_id,
         participant_id,
     } = target;
-    let new = NewDocument {
-        claim_id,
-        kind: DocumentKind::IdentityPhoto.code().to_string(),
-        version: 1,
-        is_current: true,
-        content_type: inspected.file_type.content_type().to_string(),
-        size,
-        sha256: inspected.sha256,
-        original_name: inspected.original_name,
-        uploaded_by_staff: Some(staff_id),
-        created_at: now,
-    };
+    let new = file.document(claim_id, DocumentKind::IdentityPhoto, Some(staff_id), now);
     let actor = ctx.actor.clone();
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<_> {

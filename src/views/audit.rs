@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
-use super::components::notice;
+use super::components::{notice, numbered_head};
 use super::layout::Frame;
 use crate::db::audit::anomalies::Flag;
 use crate::db::audit::read::Entry;
@@ -115,14 +115,7 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
     let l = f.lang;
     html! {
         div.table-wrap { table.data {
-            thead { tr {
-                th { "#" }
-                th { (t(l, "audit_time")) }
-                th { (t(l, "audit_actor")) }
-                th { (t(l, "audit_action")) }
-                th { (t(l, "audit_subject")) }
-                th { (t(l, "audit_details")) }
-            } }
+            (numbered_head(l, &["audit_time", "audit_actor", "audit_action", "audit_subject", "audit_details"]))
             tbody {
                 @for e in entries {
                     tr {
@@ -176,6 +169,23 @@ pub struct RangeShown {
     pub kind: String,
 }
 
+/// A report page's title, lead, section nav and date range form (with
+/// the anomaly kinds when `kinds`); `page` names the section and its path.
+fn report_head(
+    f: &Frame<'_>,
+    page: &str,
+    [title, lead]: [&str; 2],
+    r: &RangeShown,
+    kinds: bool,
+) -> Markup {
+    html! {
+        h1 { (t(f.lang, title)) }
+        p.lead { (t(f.lang, lead)) }
+        (nav(f, page))
+        (range_form(f, &format!("/audit/{page}"), r, kinds))
+    }
+}
+
 fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Markup {
     let l = f.lang;
     html! {
@@ -211,10 +221,7 @@ fn decimal(v: Option<f64>) -> String {
 pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
     let l = f.lang;
     html! {
-        h1 { (t(l, "audit_agents_title")) }
-        p.lead { (t(l, "audit_agents_lead")) }
-        (nav(f, "agents"))
-        (range_form(f, "/audit/agents", r, false))
+        (report_head(f, "agents", ["audit_agents_title", "audit_agents_lead"], r, false))
         @if rows.is_empty() { p.muted { (t(l, "audit_empty")) } } @else {
             div.table-wrap { table.data {
                 thead { tr {
@@ -249,20 +256,10 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
 pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
     let l = f.lang;
     html! {
-        h1 { (t(l, "audit_anomalies_title")) }
-        p.lead { (t(l, "audit_anomalies_lead")) }
-        (nav(f, "anomalies"))
-        (range_form(f, "/audit/anomalies", r, true))
+        (report_head(f, "anomalies", ["audit_anomalies_title", "audit_anomalies_lead"], r, true))
         @if flags.is_empty() { p.muted { (t(l, "audit_anomalies_none")) } } @else {
             div.table-wrap { table.data {
-                thead { tr {
-                    th { "#" }
-                    th { (t(l, "audit_time")) }
-                    th { (t(l, "audit_kind")) }
-                    th { (t(l, "audit_actor")) }
-                    th { (t(l, "audit_why")) }
-                    th { (t(l, "audit_claim")) }
-                } }
+                (numbered_head(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim"]))
                 tbody {
                     @for a in flags {
                         tr {

@@ -115,3 +115,14 @@ pub fn csrf_field(token: &str) -> Markup {
 pub fn notice(kind: &str, text: &str) -> Markup {
     html! { div class={ "notice notice-" (kind) } role="status" { (text) } }
 }
+
+/// The head row of a data table whose first column is a number (`#`),
+/// then one column per label key.
+pub fn numbered_head(lang: Lang, keys: &[&str]) -> Markup {
+    html! {
+        thead { tr {
+            th { "#" }
+            @for k in keys { th { (t(lang, k)) } }
+        } }
+    }
+}

@@ -5,7 +5,9 @@ use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
 use super::branches::zone_badge;
-use super::components::{csrf_field, error_for, error_summary, notice, FieldError, Input};
+use super::components::{
+    csrf_field, error_for, error_summary, notice, numbered_head, FieldError, Input,
+};
 use super::layout::Frame;
 use crate::db::bookings::BookingView;
 use crate::db::claims::Claim;
@@ -128,7 +130,7 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
             section.card.stack {
                 h2 { (t(l, "me_history")) }
                 div.table-wrap { table.data {
-                    thead { tr { th { "#" } th { (t(l, "field_reason")) } th { (t(l, "status")) } th { (t(l, "opened_on")) } } }
+                    (numbered_head(l, &["field_reason", "status", "opened_on"]))
                     tbody { @for c in o.history { tr { td { (c.id) } td { (reason_label(l, &c.reason)) } td { (t(l, &format!("claim_status_{}", c.status))) } td { (i18n::long_date(l, c.created_at.date())) } } } }
                 } }
             }

@@ -8,9 +8,9 @@
 
 use chrono::Duration;
 
-use super::{blocking, representative, today, Hr};
+use super::{representative, today, Hr};
 use crate::app::error::{AppError, AppResult};
-use crate::app::{Ctx, Status};
+use crate::app::{blocking, Ctx, Status};
 use crate::db::audit::{self, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
 use crate::db::{run, staff};

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{audited, blocking, representative, Hr};
-use crate::app::dossier::upload_error;
+use super::{audited, representative, Hr};
 use crate::app::error::{AppError, AppResult};
+use crate::app::files::inspect_and_store;
 use crate::app::{Ctx, Status};
 use crate::db::collective as store;
 use crate::db::collective_staff::{self as letters, Letter, NewLetter};
@@ -187,36 +187,4 @@ pub async fn accept_letter(
         serde_json::json!({ "company": npp, "batch": batch_id, "sha256": l.sha256 })
     })
     .await
-}
-
-/// A file checked like any upload and put in the document store.
-pub(super) struct StoredFile {
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-}
-
-/// Checks an upload (type, size, metadata stripped) and stores its bytes.
-pub(super) async fn inspect_and_store(
-    ctx: &Ctx,
-    files: Arc<dyn DocumentStore>,
-    file_name: String,
-    bytes: Vec<u8>,
-) -> AppResult<StoredFile> {
-    let max = ctx.settings.max_upload_bytes;
-    let inspected = blocking(move || uploads::inspect(&bytes, &file_name, max))
-        .await?
-        .map_err(|e| upload_error(e, max))?;
-    let (key, body) = (inspected.sha256.clone(), inspected.bytes);
-    let size = body.len() as i64;
-    blocking(move || files.put(&key, &body))
-        .await?
-        .map_err(AppError::internal)?;
-    Ok(StoredFile {
-        content_type: inspected.file_type.content_type().to_string(),
-        size,
-        sha256: inspected.sha256,
-        original_name: inspected.original_name,
-    })
 }

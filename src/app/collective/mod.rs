@@ -166,13 +166,7 @@ pub async fn letter(
     })
     .await?
     .ok_or_else(|| AppError::not_found(Code::LetterNotFound))?;
-    let key = letter.sha256.clone();
-    let bytes = blocking(move || files.get(&key))
-        .await?
-        .map_err(AppError::internal)?
-        .ok_or_else(|| {
-            AppError::internal(format!("letter {} missing from the store", letter.id))
-        })?;
+    let bytes = crate::app::files::fetch(files, letter.sha256.clone(), "letter", letter.id).await?;
     Ok((letter, bytes))
 }
 
@@ -330,11 +324,4 @@ async fn audited<T: Send + 'static>(
         })
     })
     .await
-}
-
-/// Runs CPU- or file-bound work off the async executor.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::documents::inspect_and_store;
 use super::{audited, covers_company, hr_of, today, Hr};
 use crate::app::claims::parse_date;
 use crate::app::dossier::require_staff;
 use crate::app::error::{AppError, AppResult};
+use crate::app::files::inspect_and_store;
 use crate::app::Ctx;
 use crate::db::collective::{
     self as store, HeadcountChange, NewRepresentativeDocument, RepresentativeDocument,

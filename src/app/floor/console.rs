@@ -2,11 +2,13 @@
 //! identities, finishes or hands sessions on; and the supervisor's floor
 //! view with its controls over agents and sessions.
 
+use chrono::{DateTime, Utc};
+
 use super::{covers, AppError, AppResult, Ctx};
 use crate::db::audit::Actor;
 use crate::db::branches::{self, Branch};
 use crate::db::documents::{self as docs, Dossier};
-use crate::db::floor::{self, AgentRow, FloorSession, FloorView, Ticket};
+use crate::db::floor::{self, AgentRow, FloorError, FloorSession, FloorView, Ticket};
 use crate::db::participants::{self, Participant};
 use crate::db::{claims, run, staff, DbConnection};
 use crate::domain::claim::ClaimStatus;
@@ -171,12 +173,10 @@ pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
 
 /// Ends the agent's session. `verified` needs every document accepted.
 pub async fn finish(ctx: &Ctx, session: i64, outcome: Outcome) -> AppResult<FloorSession> {
-    let (staff_id, _) = cs_of(&ctx.actor)?;
-    let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    Ok(run(&ctx.db, move |db| {
-        db.write(|c| floor::finish(c, staff_id, session, outcome, now, &actor))
+    as_agent(ctx, move |c, staff_id, now, actor| {
+        floor::finish(c, staff_id, session, outcome, now, actor)
     })
-    .await?)
+    .await
 }
 
 /// Rejects the claim of the agent's session with a review reason and note
@@ -199,10 +199,24 @@ pub async fn reject_claim(
 
 /// The agent hands a session to another on-duty agent of the branch.
 pub async fn transfer(ctx: &Ctx, session: i64, to: i64) -> AppResult<FloorSession> {
+    as_agent(ctx, move |c, staff_id, now, actor| {
+        floor::transfer(c, staff_id, session, to, now, actor)
+    })
+    .await
+}
+
+/// Runs `act` in one write transaction for the acting CS agent (their
+/// staff id), at the current time.
+async fn as_agent<T: Send + 'static>(
+    ctx: &Ctx,
+    act: impl FnOnce(&mut DbConnection, i64, DateTime<Utc>, &Actor) -> Result<T, FloorError>
+        + Send
+        + 'static,
+) -> AppResult<T> {
     let (staff_id, _) = cs_of(&ctx.actor)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
     Ok(run(&ctx.db, move |db| {
-        db.write(|c| floor::transfer(c, staff_id, session, to, now, &actor))
+        db.write(|c| act(c, staff_id, now, &actor))
     })
     .await?)
 }

@@ -114,29 +114,15 @@ fn adding_working_days() {
 
 #[test]
 fn session_template() {
-    let monday = session_starts(d(2026, 11, 23));
-    assert_eq!(
-        monday,
-        vec![
-            (t(8), t(9)),
-            (t(9), t(10)),
-            (t(10), t(11)),
-            (t(11), t(12)),
-            (t(13), t(14)),
-            (t(14), t(15)),
-        ]
-    );
-    let friday = session_starts(d(2026, 11, 27));
-    assert_eq!(
-        friday,
-        vec![
-            (t(8), t(9)),
-            (t(9), t(10)),
-            (t(10), t(11)),
-            (t(13), t(14)),
-            (t(14), t(15))
-        ]
-    );
+    // One-hour sessions starting at these hours.
+    let cases: [(&str, u32, &[u32]); 2] = [
+        ("monday", 23, &[8, 9, 10, 11, 13, 14]),
+        ("friday", 27, &[8, 9, 10, 13, 14]),
+    ];
+    for (name, day, hours) in cases {
+        let want: Vec<_> = hours.iter().map(|&h| (t(h), t(h + 1))).collect();
+        assert_eq!(session_starts(d(2026, 11, day)), want, "{name}");
+    }
     for day in 23..=26 {
         assert_eq!(session_starts(d(2026, 11, day)).len(), 6);
     }

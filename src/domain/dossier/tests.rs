@@ -47,13 +47,25 @@ fn kind_codes_round_trip_and_are_unique() {
         assert_eq!(k.to_string(), k.code());
     }
     assert_eq!(seen.len(), 24);
-    assert_eq!(DocumentKind::parse("KPJ_CARD"), None);
-    assert_eq!(DocumentKind::parse(" kpj_card"), None);
-    assert_eq!(
-        DocumentKind::parse("heir_ektp"),
-        Some(DocumentKind::HeirEktp)
-    );
-    assert_eq!(DocumentKind::parse(""), None);
+}
+
+#[test]
+fn parse_codes() {
+    use DocumentKind::{HeirEktp, IdentityPhoto, Selfie};
+    // (raw, parse, parse_participant_upload)
+    for (raw, any, upload) in [
+        ("KPJ_CARD", None, None),
+        (" kpj_card", None, None),
+        ("heir_ektp", Some(HeirEktp), Some(HeirEktp)),
+        ("", None, None),
+        ("identity_photo", Some(IdentityPhoto), None),
+        ("selfie", Some(Selfie), Some(Selfie)),
+        ("nope", None, None),
+    ] {
+        assert_eq!(DocumentKind::parse(raw), any, "parse {raw:?}");
+        let got = DocumentKind::parse_participant_upload(raw);
+        assert_eq!(got, upload, "parse_participant_upload {raw:?}");
+    }
 }
 
 #[test]
@@ -107,15 +119,6 @@ fn only_identity_photo_is_not_uploadable() {
     for k in DocumentKind::ALL {
         assert_eq!(k.participant_uploadable(), k != DocumentKind::IdentityPhoto);
     }
-    assert_eq!(
-        DocumentKind::parse_participant_upload("identity_photo"),
-        None
-    );
-    assert_eq!(
-        DocumentKind::parse_participant_upload("selfie"),
-        Some(DocumentKind::Selfie)
-    );
-    assert_eq!(DocumentKind::parse_participant_upload("nope"), None);
 }
 
 // --- matrix ----------------------------------------------------------
@@ -163,29 +166,22 @@ fn unknown_reason_is_none() {
 
 #[test]
 fn alternatives_are_one_item() {
+    use DocumentKind::{Ajb, JointAgreement, MortgageDocs, PhiRuling, PhkLetter, PhkReport, Ppjb};
     let ctx = RequirementContext::default();
-    let phk = required_items("termination", &ctx).unwrap();
-    let proof = phk.iter().find(|i| i.item == "phk_proof").unwrap();
-    assert_eq!(
-        proof.accepts,
-        vec![
-            DocumentKind::PhkLetter,
-            DocumentKind::PhkReport,
-            DocumentKind::JointAgreement,
-            DocumentKind::PhiRuling
-        ]
-    );
-    let house = required_items("partial_30", &ctx).unwrap();
-    let proof = house.iter().find(|i| i.item == "housing_proof").unwrap();
-    assert_eq!(
-        proof.accepts,
-        vec![
-            DocumentKind::Ppjb,
-            DocumentKind::Ajb,
-            DocumentKind::MortgageDocs
-        ]
-    );
-    assert!(!proof.label_id.is_empty() && !proof.label_en.is_empty());
+    let cases: [(&str, &str, &[DocumentKind]); 2] = [
+        (
+            "termination",
+            "phk_proof",
+            &[PhkLetter, PhkReport, JointAgreement, PhiRuling],
+        ),
+        ("partial_30", "housing_proof", &[Ppjb, Ajb, MortgageDocs]),
+    ];
+    for (reason, item, accepts) in cases {
+        let items = required_items(reason, &ctx).unwrap();
+        let proof = items.iter().find(|i| i.item == item).unwrap();
+        assert_eq!(proof.accepts, accepts, "{item}");
+        assert!(!proof.label_id.is_empty() && !proof.label_en.is_empty());
+    }
 }
 
 #[test]

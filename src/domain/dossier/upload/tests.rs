@@ -178,35 +178,19 @@ fn sha256_is_of_the_stored_bytes() {
 
 #[test]
 fn png_named_pdf_is_a_mismatch() {
-    assert_eq!(
-        inspect(&png(), "scan.pdf", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(
-        inspect(&jpeg(), "scan.png", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(
-        inspect(&plain_pdf(), "scan.jpg", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(
-        inspect(&jpeg(), "scan.jpg.exe", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(
-        inspect(&jpeg(), "scan", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(
-        inspect(&jpeg(), "scan.", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
-    assert_eq!(inspect(&jpeg(), "", LIMIT), Err(UploadError::TypeMismatch));
-    assert_eq!(
-        inspect(&jpeg(), "dir.jpg/scan", LIMIT),
-        Err(UploadError::TypeMismatch)
-    );
+    for (bytes, name) in [
+        (png(), "scan.pdf"),
+        (jpeg(), "scan.png"),
+        (plain_pdf(), "scan.jpg"),
+        (jpeg(), "scan.jpg.exe"),
+        (jpeg(), "scan"),
+        (jpeg(), "scan."),
+        (jpeg(), ""),
+        (jpeg(), "dir.jpg/scan"),
+    ] {
+        let got = inspect(&bytes, name, LIMIT);
+        assert_eq!(got, Err(UploadError::TypeMismatch), "{name:?}");
+    }
     let e = UploadError::TypeMismatch;
     assert_eq!((e.code().as_str(), e.http_status()), ("type_mismatch", 422));
 }
