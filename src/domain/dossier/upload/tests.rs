@@ -299,10 +299,6 @@ fn too_large_is_checked_first_and_fast() {
     let e = inspect(&big, "big.png", LIMIT).unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(200));
     assert_eq!(e, UploadError::TooLarge { max: LIMIT });
-    assert_eq!(
-        (e.code().as_str(), e.http_status(), e.detail()),
-        ("file_too_large", 413, "file_too_large")
-    );
     // even with a wrong name or type
     assert_eq!(
         inspect(&big, "big.exe", LIMIT),
@@ -322,12 +318,7 @@ fn too_large_is_checked_first_and_fast() {
 
 #[test]
 fn empty_file() {
-    let e = inspect(&[], "a.jpg", LIMIT).unwrap_err();
-    assert_eq!(e, UploadError::Empty);
-    assert_eq!(
-        (e.code().as_str(), e.http_status(), e.detail()),
-        ("corrupt_file", 422, "file_empty")
-    );
+    assert_eq!(inspect(&[], "a.jpg", LIMIT), Err(UploadError::Empty));
 }
 
 // --- JPEG -------------------------------------------------------------------
@@ -379,11 +370,10 @@ fn jpeg_without_metadata_is_kept_byte_for_byte() {
 fn truncated_jpeg_is_corrupt() {
     let full = jpeg();
     for cut in [full.len() / 2, full.len() - 2, full.len() - 1, 20, 4] {
-        let e = inspect(&full[..cut], "a.jpg", LIMIT).unwrap_err();
-        assert_eq!(e, UploadError::Corrupt, "cut at {cut}");
         assert_eq!(
-            (e.code().as_str(), e.http_status(), e.detail()),
-            ("corrupt_file", 422, "file_corrupt")
+            inspect(&full[..cut], "a.jpg", LIMIT),
+            Err(UploadError::Corrupt),
+            "cut at {cut}"
         );
     }
     assert_eq!(
@@ -423,38 +413,18 @@ fn jpeg_rebuild_walks_scans() {
 fn png_metadata_chunks_are_removed() {
     let mut p = Png::from_bytes(Bytes::from(png())).unwrap();
     let chunks = p.chunks_mut();
-    let at = 1;
-    chunks.insert(
-        at,
-        PngChunk::new(*b"eXIf", Bytes::from_static(b"MM\0*GPSLatitude")),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Budi Santoso")),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(*b"iTXt", Bytes::from_static(b"Comment\0\0\0\0\0secret")),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(*b"tIME", Bytes::from_static(&[7, 234, 3, 2, 9, 0, 0])),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(*b"zTXt", Bytes::from_static(b"Note\0\0x")),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(*b"caBX", Bytes::from_static(b"c2pa claim")),
-    );
-    chunks.insert(
-        at,
-        PngChunk::new(
-            *b"pHYs",
-            Bytes::from_static(&[0, 0, 11, 19, 0, 0, 11, 19, 1]),
-        ),
-    );
+    // Each inserted right after IHDR, so they end up in reverse order.
+    for (kind, contents) in [
+        (b"eXIf", b"MM\0*GPSLatitude".as_slice()),
+        (b"tEXt", b"Author\0Budi Santoso"),
+        (b"iTXt", b"Comment\0\0\0\0\0secret"),
+        (b"tIME", &[7, 234, 3, 2, 9, 0, 0]),
+        (b"zTXt", b"Note\0\0x"),
+        (b"caBX", b"c2pa claim"),
+        (b"pHYs", &[0, 0, 11, 19, 0, 0, 11, 19, 1]),
+    ] {
+        chunks.insert(1, PngChunk::new(*kind, Bytes::from_static(contents)));
+    }
     let mut bytes = p.encoder().bytes().to_vec();
     bytes.extend_from_slice(b"trailing garbage after IEND");
     let out = inspect(&bytes, "kk.png", LIMIT).unwrap();
@@ -518,27 +488,14 @@ fn decompression_bombs_are_refused() {
 // --- PDF --------------------------------------------------------------------
 
 #[test]
-fn pdf_with_javascript_and_open_action_is_refused() {
-    let js = with_catalog(
-        "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
-        "5 0 obj\n<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>\nendobj\n",
-    );
-    assert!(
-        lopdf::Document::load_mem(&js).is_ok(),
-        "the test PDF itself parses"
-    );
-    let e = inspect(&js, "surat.pdf", LIMIT).unwrap_err();
-    assert_eq!(e, UploadError::PdfActiveContent);
-    assert_eq!(
-        (e.code().as_str(), e.http_status(), e.detail()),
-        ("pdf_active_content", 422, "pdf_active_content")
-    );
-}
-
-#[test]
 fn each_kind_of_active_content_is_refused() {
     // (what the catalog adds, further objects)
     let cases = [
+        // JavaScript run on open
+        (
+            "/OpenAction 5 0 R",
+            "5 0 obj\n<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>\nendobj\n",
+        ),
         // JavaScript in the names tree
         (
             "/Names << /JavaScript 5 0 R >>",
@@ -574,6 +531,10 @@ fn each_kind_of_active_content_is_refused() {
     for (tail, extra) in cases {
         let catalog = format!("<< /Type /Catalog /Pages 2 0 R {tail} >>");
         let bytes = with_catalog(&catalog, extra);
+        assert!(
+            lopdf::Document::load_mem(&bytes).is_ok(),
+            "the test PDF itself parses: {catalog}"
+        );
         assert_eq!(
             inspect(&bytes, "a.pdf", LIMIT),
             Err(UploadError::PdfActiveContent),
@@ -874,6 +835,8 @@ fn encrypted_pdf_is_refused() {
     );
 }
 
+/// Each error's code, status and message key: the tests above compare
+/// errors only, this says what each one reports.
 #[test]
 fn error_codes() {
     let all = [
