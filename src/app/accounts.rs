@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use crate::app::error::{AppError, AppResult, Status};
-use crate::app::Ctx;
+use crate::app::{read_db, write_db, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
@@ -76,11 +76,9 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
         sex: info.sex.as_str().to_string(),
         created_at: ctx.clock.now_naive(),
     };
-    let result = run(&ctx.db, move |db| {
-        db.write(|c| -> Result<_, AppError> { Ok(participants::insert(c, &new)?) })
-    })
-    .await
-    .map_err(|e| vec![e])?;
+    let result = write_db(&ctx.db, move |c| participants::insert(c, &new))
+        .await
+        .map_err(|e| vec![e])?;
     match result {
         Ok(p) => Ok(p),
         Err(Conflict::Nik) => Err(vec![AppError::conflict(Code::NikTaken).field("nik")]),
@@ -279,18 +277,13 @@ async fn open_session(
 /// Ends a database session: its tokens stop working at once.
 pub async fn sign_out(ctx: &Ctx, sid: String) -> AppResult<()> {
     let now = ctx.clock.now_naive();
-    run(&ctx.db, move |db| {
-        db.write(|c| sessions::revoke(c, &sid, now))
-    })
-    .await?;
+    write_db(&ctx.db, move |c| sessions::revoke(c, &sid, now)).await?;
     Ok(())
 }
 
 /// The participant's own account (the profile the API shows).
 pub async fn participant(ctx: &Ctx, id: i64) -> AppResult<Participant> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(participants::find(c, id)?) })
-    })
-    .await?
-    .ok_or_else(AppError::unauthenticated)
+    read_db(&ctx.db, move |c| participants::find(c, id))
+        .await?
+        .ok_or_else(AppError::unauthenticated)
 }

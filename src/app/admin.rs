@@ -4,11 +4,11 @@
 
 use crate::app::dossier::require_staff;
 use crate::app::error::{AppError, AppResult};
-use crate::app::Ctx;
+use crate::app::{write_db, Ctx};
 use crate::db::audit::{self, Subject};
 use crate::db::branches::{Branch, Slot};
 use crate::db::staff::Company;
-use crate::db::{branches, participants, run, staff, DbError};
+use crate::db::{branches, participants, staff, DbError};
 use crate::domain::email::Email;
 use crate::domain::role::Role;
 use crate::domain::Code;
@@ -104,35 +104,33 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
         return Err(AppError::unprocessable(Code::InvalidCapacity).field("capacity"));
     }
     let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<_> {
-            let slot = branches::find_slot(c, slot_id)?
-                .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
-            if !covers_branch(&actor, &slot.branch_code) {
-                return Err(AppError::not_found(Code::SlotNotFound));
+    write_db(&ctx.db, move |c| -> AppResult<_> {
+        let slot = branches::find_slot(c, slot_id)?
+            .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
+        if !covers_branch(&actor, &slot.branch_code) {
+            return Err(AppError::not_found(Code::SlotNotFound));
+        }
+        let changed = match branches::set_capacity(c, slot_id, capacity)? {
+            Some((s, true)) => s,
+            Some((_, false)) => {
+                return Err(AppError::conflict(Code::CapacityBelowBooked).field("capacity"))
             }
-            let changed = match branches::set_capacity(c, slot_id, capacity)? {
-                Some((s, true)) => s,
-                Some((_, false)) => {
-                    return Err(AppError::conflict(Code::CapacityBelowBooked).field("capacity"))
-                }
-                None => return Err(AppError::not_found(Code::SlotNotFound)),
-            };
-            audit::record(
-                c,
-                now,
-                &actor,
-                "slot_capacity_changed",
-                &Subject {
-                    branch_code: Some(changed.branch_code.clone()),
-                    ..Default::default()
-                },
-                serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
-            )?;
-            let branch = branches::find(c, &changed.branch_code)?
-                .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
-            Ok((changed, branch))
-        })
+            None => return Err(AppError::not_found(Code::SlotNotFound)),
+        };
+        audit::record(
+            c,
+            now,
+            &actor,
+            "slot_capacity_changed",
+            &Subject {
+                branch_code: Some(changed.branch_code.clone()),
+                ..Default::default()
+            },
+            serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
+        )?;
+        let branch = branches::find(c, &changed.branch_code)?
+            .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
+        Ok((changed, branch))
     })
     .await
 }
@@ -188,34 +186,32 @@ pub async fn create_company(ctx: &Ctx, new: NewCompany) -> AppResult<Company> {
         branch_code,
     };
     let (admin_id, today) = (ctx.actor.id, ctx.clock.now().date_naive());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Company> {
-            if let Some(b) = &company.branch_code {
-                if branches::find(c, b)?.is_none() {
-                    return Err(AppError::unprocessable(Code::BranchNotFound).field("branch_code"));
-                }
+    write_db(&ctx.db, move |c| -> AppResult<Company> {
+        if let Some(b) = &company.branch_code {
+            if branches::find(c, b)?.is_none() {
+                return Err(AppError::unprocessable(Code::BranchNotFound).field("branch_code"));
             }
-            if staff::find_company(c, &company.npp)?.is_some() {
-                return Err(AppError::conflict(Code::CompanyExists).field("npp"));
+        }
+        if staff::find_company(c, &company.npp)?.is_some() {
+            return Err(AppError::conflict(Code::CompanyExists).field("npp"));
+        }
+        staff::insert_company(c, &company).map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::conflict(Code::CompanyExists).field("npp")
+            } else {
+                AppError::from(e)
             }
-            staff::insert_company(c, &company).map_err(|e| {
-                if e.is_unique_violation() {
-                    AppError::conflict(Code::CompanyExists).field("npp")
-                } else {
-                    AppError::from(e)
-                }
-            })?;
-            // The first entry of the headcount history.
-            crate::db::collective::set_headcount(
-                c,
-                &company.npp,
-                company.headcount,
-                today,
-                admin_id,
-                company.created_at,
-            )?;
-            Ok(company)
-        })
+        })?;
+        // The first entry of the headcount history.
+        crate::db::collective::set_headcount(
+            c,
+            &company.npp,
+            company.headcount,
+            today,
+            admin_id,
+            company.created_at,
+        )?;
+        Ok(company)
     })
     .await
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::{AppError, AppResult, Ctx};
+use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::participants::Participant;
@@ -147,37 +147,34 @@ pub async fn reschedule(
 ) -> AppResult<BookingView> {
     let now = ctx.clock.now();
     let url = ctx.settings.public_url.clone();
-    run(&ctx.db, move |db| {
-        db.write(|conn| {
-            bookings::lock_participant(conn, participant_id)?;
-            let booking = own_booking(conn, participant_id, &code)?;
-            if !booking.status.is_active() {
-                return Err(AppError::conflict(Code::BookingNotActive));
-            }
-            if booking.slot_id == new_slot_id {
-                return Err(AppError::conflict(Code::SameSlot).field("slot_id"));
-            }
-            let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
-            ensure_bookable(conn, &slot, &branch, now)?;
-            if !branches::take_seat(conn, new_slot_id)? {
-                return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
-            }
-            let ts = now.naive_utc();
-            // Guarded: the booking must still be active in the seat we read.
-            let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
-                return Err(AppError::conflict(Code::BookingNotActive));
-            };
-            branches::release_seat(conn, booking.slot_id)?;
-            let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
-            let v = BookingView {
-                booking: moved,
-                slot,
-                branch,
-            };
-            let who = participant(conn, participant_id)?;
-            enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
-            Ok(v)
-        })
+    write_db(&ctx.db, move |conn| {
+        let booking = lock_own_booking(conn, participant_id, &code)?;
+        if !booking.status.is_active() {
+            return Err(AppError::conflict(Code::BookingNotActive));
+        }
+        if booking.slot_id == new_slot_id {
+            return Err(AppError::conflict(Code::SameSlot).field("slot_id"));
+        }
+        let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
+        ensure_bookable(conn, &slot, &branch, now)?;
+        if !branches::take_seat(conn, new_slot_id)? {
+            return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
+        }
+        let ts = now.naive_utc();
+        // Guarded: the booking must still be active in the seat we read.
+        let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
+            return Err(AppError::conflict(Code::BookingNotActive));
+        };
+        branches::release_seat(conn, booking.slot_id)?;
+        let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
+        let v = BookingView {
+            booking: moved,
+            slot,
+            branch,
+        };
+        let who = participant(conn, participant_id)?;
+        enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
+        Ok(v)
     })
     .await
 }
@@ -187,27 +184,24 @@ pub async fn reschedule(
 pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<BookingView> {
     let now = ctx.clock.now();
     let url = ctx.settings.public_url.clone();
-    run(&ctx.db, move |db| {
-        db.write(|conn| {
-            bookings::lock_participant(conn, participant_id)?;
-            let booking = own_booking(conn, participant_id, &code)?;
-            match booking.status {
-                BookingStatus::Cancelled => return view_of(conn, booking),
-                s if !s.is_active() => return Err(AppError::conflict(Code::BookingNotActive)),
-                _ => {}
-            }
-            let ts = now.naive_utc();
-            if !bookings::cancel_active(conn, &booking, ts)? {
-                return Err(AppError::conflict(Code::BookingNotActive));
-            }
-            branches::release_seat(conn, booking.slot_id)?;
-            let booking = bookings::find_by_code(conn, &code)?
-                .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
-            let v = view_of(conn, booking)?;
-            let who = participant(conn, participant_id)?;
-            enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
-            Ok(v)
-        })
+    write_db(&ctx.db, move |conn| {
+        let booking = lock_own_booking(conn, participant_id, &code)?;
+        match booking.status {
+            BookingStatus::Cancelled => return view_of(conn, booking),
+            s if !s.is_active() => return Err(AppError::conflict(Code::BookingNotActive)),
+            _ => {}
+        }
+        let ts = now.naive_utc();
+        if !bookings::cancel_active(conn, &booking, ts)? {
+            return Err(AppError::conflict(Code::BookingNotActive));
+        }
+        branches::release_seat(conn, booking.slot_id)?;
+        let booking = bookings::find_by_code(conn, &code)?
+            .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
+        let v = view_of(conn, booking)?;
+        let who = participant(conn, participant_id)?;
+        enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
+        Ok(v)
     })
     .await
 }
@@ -286,7 +280,14 @@ pub fn send_reminders(
     Ok(sent)
 }
 
-fn own_booking(conn: &mut DbConnection, participant_id: i64, code: &str) -> AppResult<Booking> {
+/// The participant's booking `code`, read after locking the participant so
+/// that their concurrent changes wait for this transaction.
+fn lock_own_booking(
+    conn: &mut DbConnection,
+    participant_id: i64,
+    code: &str,
+) -> AppResult<Booking> {
+    bookings::lock_participant(conn, participant_id)?;
     bookings::find_by_code(conn, code)?
         .filter(|b| b.participant_id == participant_id)
         .ok_or_else(|| AppError::not_found(Code::BookingNotFound))

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::{AppError, AppResult, Ctx};
+use super::{read_db, AppError, AppResult, Ctx};
 use crate::db::bookings::{self, Booking};
 use crate::db::branches::{self, Branch, Holiday, Slot};
 use crate::db::claims::{self, Claim};
@@ -13,19 +13,14 @@ use crate::domain::Code;
 
 /// Every branch.
 pub async fn list(ctx: &Ctx) -> AppResult<Vec<Branch>> {
-    run(&ctx.db, |db| {
-        db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
-    })
-    .await
+    read_db(&ctx.db, branches::list).await
 }
 
 /// One branch, or `branch_not_found`.
 pub async fn find(ctx: &Ctx, code: String) -> AppResult<Branch> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(branches::find(c, &code)?) })
-    })
-    .await?
-    .ok_or_else(|| AppError::not_found(Code::BranchNotFound))
+    read_db(&ctx.db, move |c| branches::find(c, &code))
+        .await?
+        .ok_or_else(|| AppError::not_found(Code::BranchNotFound))
 }
 
 /// A branch's day: its sessions on a local date and the holiday if it is
@@ -63,13 +58,11 @@ pub async fn participant_standing(
     ctx: &Ctx,
     participant_id: i64,
 ) -> AppResult<(Option<Claim>, Option<Booking>)> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            Ok((
-                claims::open_claim_of(c, participant_id)?,
-                bookings::active_of(c, participant_id)?,
-            ))
-        })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        Ok((
+            claims::open_claim_of(c, participant_id)?,
+            bookings::active_of(c, participant_id)?,
+        ))
     })
     .await
 }

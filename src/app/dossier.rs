@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::files::{fetch, inspect_and_store};
-use super::{AppError, AppResult, Ctx, Status};
+use super::{read_db, write_db, AppError, AppResult, Ctx, Status};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, Claim};
 use crate::db::documents::{self as docs, Document};
@@ -137,12 +137,10 @@ pub async fn upload(
     }
     // Refuse early when the claim is not theirs or not open, before any
     // parsing work.
-    let claim = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(claims::find(c, claim_id)?) })
-    })
-    .await?
-    .filter(|c| c.participant_id == participant_id)
-    .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+    let claim = read_db(&ctx.db, move |c| claims::find(c, claim_id))
+        .await?
+        .filter(|c| c.participant_id == participant_id)
+        .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
     require_open(&claim)?;
     let Upload {
         file_name, bytes, ..
@@ -150,55 +148,51 @@ pub async fn upload(
     let file = inspect_and_store(ctx, store, file_name, bytes).await?;
     let size = file.size;
     let new = file.document(claim_id, kind, None, ctx.clock.now_naive());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Document> {
-            docs::lock_claim(c, claim_id)?;
-            // Re-checked inside the transaction: the claim may have been
-            // decided meanwhile.
-            let claim = claims::find(c, claim_id)?
-                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
-            require_open(&claim)?;
-            // Only documents the claim's checklist asks for.
-            let wanted = docs::dossier(c, claim.clone())?
-                .checklist
-                .iter()
-                .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
-            if !wanted {
-                return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
-            }
-            let (files, bytes) = docs::usage(c, claim_id)?;
-            check_claim_quota(files as usize, bytes as u64, size as u64)
-                .map_err(|q| AppError::conflict(q.code()))?;
-            let doc = docs::add_version(c, new)?;
-            // An agent serving this claim sees the new upload at once.
-            crate::db::floor::notify_claim_agents(
-                c,
-                claim_id,
-                "document",
-                json!({"claim": claim_id, "kind": doc.kind}),
-                doc.created_at,
-            )?;
-            Ok(doc)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<Document> {
+        docs::lock_claim(c, claim_id)?;
+        // Re-checked inside the transaction: the claim may have been
+        // decided meanwhile.
+        let claim =
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+        require_open(&claim)?;
+        // Only documents the claim's checklist asks for.
+        let wanted = docs::dossier(c, claim.clone())?
+            .checklist
+            .iter()
+            .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
+        if !wanted {
+            return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
+        }
+        let (files, bytes) = docs::usage(c, claim_id)?;
+        check_claim_quota(files as usize, bytes as u64, size as u64)
+            .map_err(|q| AppError::conflict(q.code()))?;
+        let doc = docs::add_version(c, new)?;
+        // An agent serving this claim sees the new upload at once.
+        crate::db::floor::notify_claim_agents(
+            c,
+            claim_id,
+            "document",
+            json!({"claim": claim_id, "kind": doc.kind}),
+            doc.created_at,
+        )?;
+        Ok(doc)
     })
     .await
 }
 
 /// Removes the current version of a document while the claim is open.
 pub async fn remove(ctx: &Ctx, participant_id: i64, claim_id: i64, doc_id: i64) -> AppResult<()> {
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<()> {
-            docs::lock_claim(c, claim_id)?;
-            let claim = claims::find(c, claim_id)?
-                .filter(|cl| cl.participant_id == participant_id)
-                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
-            let doc = docs::find(c, doc_id)?
-                .filter(|d| d.claim_id == claim.id && d.is_current && !d.is_deleted())
-                .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
-            require_open(&claim)?;
-            docs::mark_deleted(c, doc.id)?;
-            Ok(())
-        })
+    write_db(&ctx.db, move |c| -> AppResult<()> {
+        docs::lock_claim(c, claim_id)?;
+        let claim = claims::find(c, claim_id)?
+            .filter(|cl| cl.participant_id == participant_id)
+            .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
+        let doc = docs::find(c, doc_id)?
+            .filter(|d| d.claim_id == claim.id && d.is_current && !d.is_deleted())
+            .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
+        require_open(&claim)?;
+        docs::mark_deleted(c, doc.id)?;
+        Ok(())
     })
     .await
 }
@@ -310,8 +304,7 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
     };
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Document> {
+    write_db(&ctx.db, move |c| -> AppResult<Document> {
             let doc = docs::find(c, doc_id)?
                 .filter(|d| !d.is_deleted())
                 .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
@@ -339,7 +332,6 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
                 json!({"document": doc.id, "kind": doc.kind, "version": doc.version, "reason": reason, "note": note}),
             )?;
             docs::find(c, doc.id)?.ok_or_else(|| AppError::not_found(Code::DocumentNotFound))
-        })
     })
     .await
 }
@@ -347,16 +339,14 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
 /// A claim with its dossier, when the actor may read it.
 pub async fn dossier(ctx: &Ctx, claim_id: i64) -> AppResult<Option<docs::Dossier>> {
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let Some(claim) = claims::find(c, claim_id)? else {
-                return Ok(None);
-            };
-            if !may_read(c, &actor, &claim)? {
-                return Ok(None);
-            }
-            Ok(Some(docs::dossier(c, claim)?))
-        })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let Some(claim) = claims::find(c, claim_id)? else {
+            return Ok(None);
+        };
+        if !may_read(c, &actor, &claim)? {
+            return Ok(None);
+        }
+        Ok(Some(docs::dossier(c, claim)?))
     })
     .await
 }
@@ -374,21 +364,19 @@ pub struct ForReview {
 /// may read it; 404 otherwise.
 pub async fn for_review(ctx: &Ctx, claim_id: i64) -> AppResult<ForReview> {
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let claim = claims::find(c, claim_id)?
-                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
-            if !may_read(c, &actor, &claim)? {
-                return Err(AppError::not_found(Code::ClaimNotFound));
-            }
-            let can_review = may_review(c, &actor, &claim)?;
-            let participant = crate::db::participants::find(c, claim.participant_id)?
-                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
-            Ok(ForReview {
-                dossier: docs::dossier(c, claim)?,
-                participant,
-                can_review,
-            })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let claim =
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+        if !may_read(c, &actor, &claim)? {
+            return Err(AppError::not_found(Code::ClaimNotFound));
+        }
+        let can_review = may_review(c, &actor, &claim)?;
+        let participant = crate::db::participants::find(c, claim.participant_id)?
+            .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+        Ok(ForReview {
+            dossier: docs::dossier(c, claim)?,
+            participant,
+            can_review,
         })
     })
     .await

@@ -25,7 +25,7 @@ pub use error::{AppError, AppResult, Status};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::audit::Actor;
-use crate::db::Db;
+use crate::db::{run, Db, DbConnection};
 
 /// Everything a use case may reach besides its own input.
 #[derive(Clone)]
@@ -55,4 +55,26 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(AppError::internal)
+}
+
+/// Work on one pooled connection, as [`read_db`] and [`write_db`] take it.
+pub trait DbWork<T, E>: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static {}
+
+impl<T, E, F> DbWork<T, E> for F where F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static {}
+
+/// Runs one read off the async executor.
+pub async fn read_db<T: Send + 'static, E>(db: &Db, f: impl DbWork<T, E>) -> AppResult<T>
+where
+    AppError: From<E>,
+{
+    run(db, move |db| db.read(|c| -> AppResult<T> { Ok(f(c)?) })).await
+}
+
+/// Runs one write transaction off the async executor: `f`'s changes commit
+/// together, or not at all when it fails.
+pub async fn write_db<T: Send + 'static, E>(db: &Db, f: impl DbWork<T, E>) -> AppResult<T>
+where
+    AppError: From<E>,
+{
+    run(db, move |db| db.write(|c| -> AppResult<T> { Ok(f(c)?) })).await
 }

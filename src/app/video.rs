@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
-use super::{blocking, files, AppError, AppResult, Ctx, Status};
+use super::{blocking, files, read_db, write_db, AppError, AppResult, Ctx, Status};
 use crate::db::audit::{self, Subject};
+use crate::db::claims;
 use crate::db::documents::{self as docs, Document};
 use crate::db::floor::FloorSession;
 use crate::db::video::{self as relay, Caller};
-use crate::db::{claims, run};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind};
@@ -26,18 +26,16 @@ pub async fn join(
     session: Option<i64>,
     ticket: Option<i64>,
 ) -> AppResult<(FloorSession, Side)> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let id = match (session, ticket) {
-                (Some(s), _) => Some(s),
-                (None, Some(t)) => relay::open_session_of_ticket(c, t)?,
-                (None, None) => None,
-            };
-            match id {
-                Some(id) => Ok(relay::authorize(c, id, &callers)?),
-                None => Ok(None),
-            }
-        })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let id = match (session, ticket) {
+            (Some(s), _) => Some(s),
+            (None, Some(t)) => relay::open_session_of_ticket(c, t)?,
+            (None, None) => None,
+        };
+        match id {
+            Some(id) => Ok(relay::authorize(c, id, &callers)?),
+            None => Ok(None),
+        }
     })
     .await?
     .ok_or_else(|| AppError::not_found(Code::SessionNotFound))
@@ -55,8 +53,8 @@ pub struct StillTarget {
 /// upload is read when the session is not theirs or has no claim.
 pub async fn still_target(ctx: &Ctx, session_id: i64) -> AppResult<StillTarget> {
     let (staff_id, _) = super::floor::console::cs_of(&ctx.actor)?;
-    let found = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(relay::agent_open_session(c, staff_id, session_id)?) })
+    let found = read_db(&ctx.db, move |c| {
+        relay::agent_open_session(c, staff_id, session_id)
     })
     .await?;
     let (session, claim, participant_id) =
@@ -112,37 +110,34 @@ pub async fn store_still(
     } = target;
     let new = file.document(claim_id, DocumentKind::IdentityPhoto, Some(staff_id), now);
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<_> {
-            docs::lock_claim(c, claim_id)?;
-            // Re-checked inside the transaction: the session may have
-            // ended, the claim been decided.
-            if relay::agent_open_session(c, staff_id, session.id)?.is_none() {
-                return Err(AppError::not_found(Code::SessionNotFound));
-            }
-            let claim =
-                claims::find(c, claim_id)?.ok_or_else(|| AppError::conflict(Code::NoClaim))?;
-            if claim.status != ClaimStatus::Open {
-                return Err(AppError::conflict(Code::ClaimNotOpen));
-            }
-            let (files, bytes) = docs::usage(c, claim_id)?;
-            check_claim_quota(files as usize, bytes as u64, size as u64)
-                .map_err(|q| AppError::conflict(q.code()))?;
-            let doc = docs::add_version(c, new)?;
-            let subject = Subject {
-                participant_id,
-                claim_id: Some(claim_id),
-                session_id: Some(session.id),
-                branch_code: Some(session.branch_code.clone()),
-                ..Subject::default()
-            };
-            let detail =
-                serde_json::json!({"document": doc.id, "sha256": doc.sha256, "size": doc.size});
-            audit::record(c, now, &actor, "identity_photo_taken", &subject, detail)?;
-            let event = serde_json::json!({"claim": claim_id, "kind": doc.kind});
-            crate::db::floor::notify_claim_agents(c, claim_id, "document", event, now)?;
-            Ok(doc)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<_> {
+        docs::lock_claim(c, claim_id)?;
+        // Re-checked inside the transaction: the session may have
+        // ended, the claim been decided.
+        if relay::agent_open_session(c, staff_id, session.id)?.is_none() {
+            return Err(AppError::not_found(Code::SessionNotFound));
+        }
+        let claim = claims::find(c, claim_id)?.ok_or_else(|| AppError::conflict(Code::NoClaim))?;
+        if claim.status != ClaimStatus::Open {
+            return Err(AppError::conflict(Code::ClaimNotOpen));
+        }
+        let (files, bytes) = docs::usage(c, claim_id)?;
+        check_claim_quota(files as usize, bytes as u64, size as u64)
+            .map_err(|q| AppError::conflict(q.code()))?;
+        let doc = docs::add_version(c, new)?;
+        let subject = Subject {
+            participant_id,
+            claim_id: Some(claim_id),
+            session_id: Some(session.id),
+            branch_code: Some(session.branch_code.clone()),
+            ..Subject::default()
+        };
+        let detail =
+            serde_json::json!({"document": doc.id, "sha256": doc.sha256, "size": doc.size});
+        audit::record(c, now, &actor, "identity_photo_taken", &subject, detail)?;
+        let event = serde_json::json!({"claim": claim_id, "kind": doc.kind});
+        crate::db::floor::notify_claim_agents(c, claim_id, "document", event, now)?;
+        Ok(doc)
     })
     .await
 }

@@ -7,10 +7,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::Deserialize;
 
 use crate::app::error::{AppError, AppResult};
+use crate::app::read_db;
 use crate::db::audit::anomalies::{self, Flag};
 use crate::db::audit::read::{self, Checkpoint, Entry, Filter};
 use crate::db::audit::stats::{self, Range};
-use crate::db::{run, Db};
+use crate::db::Db;
 use crate::domain::audit::anomaly::{AgentDay, Kind};
 use crate::domain::Code;
 
@@ -48,13 +49,25 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn int(field: &'static str, v: &Option<String>) -> AppResult<Option<i64>> {
+/// `v` parsed by `parse` unless blank; a value `parse` refuses is a `code`
+/// error on `field`.
+fn parsed<T>(
+    field: &'static str,
+    v: &Option<String>,
+    code: Code,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> AppResult<Option<T>> {
     nonempty(v)
-        .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| AppError::unprocessable(Code::InvalidField).field(field))
-        })
+        .map(|s| parse(s).ok_or_else(|| AppError::unprocessable(code).field(field)))
         .transpose()
+}
+
+fn int(field: &'static str, v: &Option<String>) -> AppResult<Option<i64>> {
+    parsed(field, v, Code::InvalidField, |s| s.parse().ok())
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 /// An instant from RFC 3339 or a date; `end_of_day` makes a date mean the
@@ -64,20 +77,17 @@ fn instant(
     v: &Option<String>,
     end_of_day: bool,
 ) -> AppResult<Option<NaiveDateTime>> {
-    let Some(s) = nonempty(v) else {
-        return Ok(None);
-    };
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(Some(t.naive_utc()));
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::unprocessable(Code::InvalidDate).field(field))?;
-    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(Some(if end_of_day {
-        start + TimeDelta::days(1)
-    } else {
-        start
-    }))
+    parsed(field, v, Code::InvalidDate, |s| {
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(t.naive_utc());
+        }
+        let start = date(s)?.and_hms_opt(0, 0, 0).unwrap_or_default();
+        Some(if end_of_day {
+            start + TimeDelta::days(1)
+        } else {
+            start
+        })
+    })
 }
 
 /// A NIK as the auditor typed it: 16 digits, spaces ignored.
@@ -98,10 +108,7 @@ impl EntriesQuery {
     pub async fn resolve(&self, db: &Db) -> AppResult<Filter> {
         let mut f = self.filter()?;
         if let Some(nik) = nik_filter(&self.nik)? {
-            let found = run(db, move |db| {
-                db.read(|c| -> AppResult<_> { Ok(stats::participant_by_nik(c, &nik)?) })
-            })
-            .await?;
+            let found = read_db(db, move |c| stats::participant_by_nik(c, &nik)).await?;
             f.participant = match (found, f.participant) {
                 (Some(id), None) => Some(id),
                 (Some(id), Some(p)) if id == p => Some(id),
@@ -127,10 +134,7 @@ impl EntriesQuery {
 
 /// One page of entries and the cursor of the next (None on the last).
 pub async fn page(db: &Db, filter: Filter) -> AppResult<(Vec<Entry>, Option<i64>)> {
-    let mut rows = run(db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(read::search(c, &filter, PAGE + 1)?) })
-    })
-    .await?;
+    let mut rows = read_db(db, move |c| read::search(c, &filter, PAGE + 1)).await?;
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let next = if more {
@@ -143,26 +147,17 @@ pub async fn page(db: &Db, filter: Filter) -> AppResult<(Vec<Entry>, Option<i64>
 
 /// The rows of one CSV export (at most [`CSV_LIMIT`]).
 pub async fn export(db: &Db, filter: Filter) -> AppResult<Vec<Entry>> {
-    run(db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(read::search(c, &filter, CSV_LIMIT)?) })
-    })
-    .await
+    read_db(db, move |c| read::search(c, &filter, CSV_LIMIT)).await
 }
 
 /// Everything recorded about one claim, in order.
 pub async fn timeline(db: &Db, claim_id: i64) -> AppResult<Vec<Entry>> {
-    run(db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(read::timeline(c, claim_id)?) })
-    })
-    .await
+    read_db(db, move |c| read::timeline(c, claim_id)).await
 }
 
 /// Every signed checkpoint of the log's head.
 pub async fn checkpoints(db: &Db) -> AppResult<Vec<Checkpoint>> {
-    run(db, |db| {
-        db.read(|c| -> AppResult<_> { Ok(read::checkpoints(c)?) })
-    })
-    .await
+    read_db(db, read::checkpoints).await
 }
 
 /// The longest range of days the figures and the anomaly list cover.
@@ -182,12 +177,7 @@ pub struct RangeQuery {
 }
 
 fn day(field: &'static str, v: &Option<String>) -> AppResult<Option<NaiveDate>> {
-    nonempty(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::unprocessable(Code::InvalidDate).field(field))
-        })
-        .transpose()
+    parsed(field, v, Code::InvalidDate, date)
 }
 
 impl RangeQuery {
@@ -208,25 +198,14 @@ impl RangeQuery {
     }
 
     pub fn kind(&self) -> AppResult<Option<Kind>> {
-        nonempty(&self.kind)
-            .map(|k| {
-                Kind::parse(k)
-                    .ok_or_else(|| AppError::unprocessable(Code::InvalidField).field("kind"))
-            })
-            .transpose()
+        parsed("kind", &self.kind, Code::InvalidField, Kind::parse)
     }
 }
 
 pub async fn agent_days(db: &Db, range: Range) -> AppResult<Vec<AgentDay>> {
-    run(db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(stats::agent_days(c, &range)?) })
-    })
-    .await
+    read_db(db, move |c| stats::agent_days(c, &range)).await
 }
 
 pub async fn anomalies(db: &Db, range: Range, kind: Option<Kind>) -> AppResult<Vec<Flag>> {
-    run(db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(anomalies::anomalies(c, &range, kind)?) })
-    })
-    .await
+    read_db(db, move |c| anomalies::anomalies(c, &range, kind)).await
 }

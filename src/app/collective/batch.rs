@@ -10,10 +10,10 @@ use chrono::Duration;
 
 use super::{representative, today, Hr};
 use crate::app::error::{AppError, AppResult};
-use crate::app::{blocking, Ctx, Status};
+use crate::app::{blocking, read_db, write_db, Ctx, Status};
 use crate::db::audit::{self, Subject};
 use crate::db::collective::{self as store, Batch, NewBatch};
-use crate::db::{run, staff};
+use crate::db::staff;
 use crate::domain::collective::{self as rules, RowError, StoredError, WorkerRow};
 use crate::domain::Code;
 
@@ -43,10 +43,7 @@ pub async fn accept(
     let Hr { staff_id, npp } = representative(ctx, company).await?;
     let fingerprint = rules::fingerprint(&bytes);
     let (n2, f2) = (npp.clone(), fingerprint.clone());
-    let known = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(store::find_by_fingerprint(c, &n2, &f2)?) })
-    })
-    .await?;
+    let known = read_db(&ctx.db, move |c| store::find_by_fingerprint(c, &n2, &f2)).await?;
     if let Some(batch) = known {
         return Ok(Uploaded {
             batch,
@@ -69,8 +66,7 @@ pub async fn accept(
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
     let file_name: String = crate::domain::dossier::upload::sanitize_file_name(&file_name);
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Uploaded> {
+    write_db(&ctx.db, move |c| -> AppResult<Uploaded> {
             store::lock_company(c, &npp)?;
             if let Some(batch) = store::find_by_fingerprint(c, &npp, &fingerprint)? {
                 return Ok(Uploaded {
@@ -136,7 +132,6 @@ pub async fn accept(
                 batch,
                 existing: false,
             })
-        })
     })
     .await
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::{audited, representative, Hr};
 use crate::app::error::{AppError, AppResult};
 use crate::app::files::inspect_and_store;
-use crate::app::{Ctx, Status};
+use crate::app::{read_db, Ctx, Status};
 use crate::db::collective as store;
 use crate::db::collective_staff::{self as letters, Letter, NewLetter};
 use crate::db::documents::{self as docs, NewDocument};
@@ -40,19 +40,17 @@ pub async fn accept_zip(
     lang: Lang,
 ) -> AppResult<ZipReport> {
     let Hr { staff_id, npp } = representative(ctx, company).await?;
-    let claims_by_nik = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<HashMap<String, i64>> {
-            let batch = store::find_batch(c, batch_id)?
-                .filter(|b| b.company_npp == npp)
-                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
-            if batch.status != crate::domain::collective::BatchStatus::Submitted {
-                return Err(AppError::conflict(Code::BatchNotSubmitted));
-            }
-            Ok(store::rows_of(c, batch_id)?
-                .into_iter()
-                .filter_map(|r| r.claim_id.map(|claim| (r.nik, claim)))
-                .collect())
-        })
+    let claims_by_nik = read_db(&ctx.db, move |c| -> AppResult<HashMap<String, i64>> {
+        let batch = store::find_batch(c, batch_id)?
+            .filter(|b| b.company_npp == npp)
+            .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
+        if batch.status != crate::domain::collective::BatchStatus::Submitted {
+            return Err(AppError::conflict(Code::BatchNotSubmitted));
+        }
+        Ok(store::rows_of(c, batch_id)?
+            .into_iter()
+            .filter_map(|r| r.claim_id.map(|claim| (r.nik, claim)))
+            .collect())
     })
     .await?;
     let max = ctx.settings.max_upload_bytes;
@@ -163,13 +161,11 @@ pub async fn accept_letter(
 ) -> AppResult<Letter> {
     let Hr { staff_id, npp } = representative(ctx, company).await?;
     let company = npp.clone();
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<()> {
-            store::find_batch(c, batch_id)?
-                .filter(|b| b.company_npp == company)
-                .map(|_| ())
-                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))
-        })
+    read_db(&ctx.db, move |c| -> AppResult<()> {
+        store::find_batch(c, batch_id)?
+            .filter(|b| b.company_npp == company)
+            .map(|_| ())
+            .ok_or_else(|| AppError::not_found(Code::BatchNotFound))
     })
     .await?;
     let file = inspect_and_store(ctx, files, file_name, bytes).await?;

@@ -18,12 +18,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::app::error::{AppError, AppResult};
-use crate::app::Ctx;
+use crate::app::{read_db, write_db, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::collective::{self as store, Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::collective_staff::{self as listing, Letter};
 use crate::db::staff::{self, Company, Staff};
-use crate::db::{claims, documents as docs, run, DbConnection};
+use crate::db::{claims, documents as docs, DbConnection};
 use crate::domain::collective::{self as rules, StoredError, WorkerState, WorkerStatus};
 use crate::domain::role::Role;
 use crate::domain::Code;
@@ -56,10 +56,7 @@ pub fn hr_of(ctx: &Ctx, company: Option<&str>) -> AppResult<Hr> {
 pub async fn representative(ctx: &Ctx, company: Option<&str>) -> AppResult<Hr> {
     let hr = hr_of(ctx, company)?;
     let id = hr.staff_id;
-    let found = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(staff::find(c, id)?) })
-    })
-    .await?;
+    let found = read_db(&ctx.db, move |c| staff::find(c, id)).await?;
     match found {
         Some(s) if s.active && s.approved => Ok(hr),
         _ => {
@@ -110,15 +107,13 @@ pub fn covers_company(conn: &mut DbConnection, actor: &Actor, npp: &str) -> AppR
 /// The batch, when the actor may see it (404 otherwise).
 pub async fn visible_batch(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResult<Batch> {
     let (actor, company) = (ctx.actor.clone(), company.map(str::to_string));
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<Batch> {
-            let b = store::find_batch(c, id)?
-                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
-            if !may_see(c, &actor, company.as_deref(), &b)? {
-                return Err(AppError::not_found(Code::BatchNotFound));
-            }
-            Ok(b)
-        })
+    read_db(&ctx.db, move |c| -> AppResult<Batch> {
+        let b =
+            store::find_batch(c, id)?.ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
+        if !may_see(c, &actor, company.as_deref(), &b)? {
+            return Err(AppError::not_found(Code::BatchNotFound));
+        }
+        Ok(b)
     })
     .await
 }
@@ -134,10 +129,8 @@ pub struct BatchReport {
 /// The batch's report, when the actor may see it.
 pub async fn report(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResult<BatchReport> {
     let batch = visible_batch(ctx, company, id).await?;
-    let (workers, letter) = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            Ok((worker_statuses(c, id)?, listing::current_letter(c, id)?))
-        })
+    let (workers, letter) = read_db(&ctx.db, move |c| -> AppResult<_> {
+        Ok((worker_statuses(c, id)?, listing::current_letter(c, id)?))
     })
     .await?;
     Ok(BatchReport {
@@ -150,7 +143,7 @@ pub async fn report(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResult<Batc
 /// Every worker of a visible batch and where their claim stands.
 pub async fn workers(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResult<Vec<WorkerStatus>> {
     visible_batch(ctx, company, id).await?;
-    run(&ctx.db, move |db| db.read(|c| worker_statuses(c, id))).await
+    read_db(&ctx.db, move |c| worker_statuses(c, id)).await
 }
 
 /// The current termination letter of a visible batch, with its bytes.
@@ -161,11 +154,9 @@ pub async fn letter(
     id: i64,
 ) -> AppResult<(Letter, Vec<u8>)> {
     visible_batch(ctx, company, id).await?;
-    let letter = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(listing::current_letter(c, id)?) })
-    })
-    .await?
-    .ok_or_else(|| AppError::not_found(Code::LetterNotFound))?;
+    let letter = read_db(&ctx.db, move |c| listing::current_letter(c, id))
+        .await?
+        .ok_or_else(|| AppError::not_found(Code::LetterNotFound))?;
     let bytes = crate::app::files::fetch(files, letter.sha256.clone(), "letter", letter.id).await?;
     Ok((letter, bytes))
 }
@@ -184,14 +175,12 @@ pub async fn hr_home(
     company: Option<&str>,
 ) -> AppResult<(CompanyFile, bool, Vec<RepresentativeDocument>)> {
     let Hr { staff_id, npp } = hr_of(ctx, company)?;
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let company = staff::find_company(c, &npp)?
-                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
-            let me = staff::find(c, staff_id)?.ok_or_else(AppError::unauthenticated)?;
-            let documents = store::representative_documents(c, staff_id)?;
-            Ok((company_file(c, company)?, me.approved, documents))
-        })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let company = staff::find_company(c, &npp)?
+            .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
+        let me = staff::find(c, staff_id)?.ok_or_else(AppError::unauthenticated)?;
+        let documents = store::representative_documents(c, staff_id)?;
+        Ok((company_file(c, company)?, me.approved, documents))
     })
     .await
 }
@@ -217,8 +206,8 @@ pub fn staff_scope(actor: &Actor) -> AppResult<Option<String>> {
 /// The batches staff may list (their branch's companies, or all).
 pub async fn batch_list(ctx: &Ctx, limit: i64) -> AppResult<Vec<(Batch, String)>> {
     let scope = staff_scope(&ctx.actor)?;
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(listing::batches_for(c, scope.as_deref(), limit)?) })
+    read_db(&ctx.db, move |c| {
+        listing::batches_for(c, scope.as_deref(), limit)
     })
     .await
 }
@@ -230,18 +219,16 @@ pub async fn company(
     npp: String,
 ) -> AppResult<(CompanyFile, Vec<(Staff, Vec<RepresentativeDocument>)>)> {
     let scope = staff_scope(&ctx.actor)?;
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let company = staff::find_company(c, &npp)?
-                .filter(|co| scope.is_none() || co.branch_code == scope)
-                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
-            let mut reps = Vec::new();
-            for rep in listing::representatives_of(c, &npp)? {
-                let docs = store::representative_documents(c, rep.id)?;
-                reps.push((rep, docs));
-            }
-            Ok((company_file(c, company)?, reps))
-        })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let company = staff::find_company(c, &npp)?
+            .filter(|co| scope.is_none() || co.branch_code == scope)
+            .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
+        let mut reps = Vec::new();
+        for rep in listing::representatives_of(c, &npp)? {
+            let docs = store::representative_documents(c, rep.id)?;
+            reps.push((rep, docs));
+        }
+        Ok((company_file(c, company)?, reps))
     })
     .await
 }
@@ -316,12 +303,10 @@ async fn audited<T: Send + 'static>(
     details: impl FnOnce(&T) -> serde_json::Value + Send + 'static,
 ) -> AppResult<T> {
     let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
-    run(&ctx.db, move |db| {
-        db.write(|c| {
-            let done = change(c)?;
-            audit::record(c, now, &actor, action, &Subject::default(), details(&done))?;
-            Ok(done)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<T> {
+        let done = change(c)?;
+        audit::record(c, now, &actor, action, &Subject::default(), details(&done))?;
+        Ok(done)
     })
     .await
 }

@@ -12,12 +12,12 @@ use chrono::Duration;
 use super::batch::SAME_LAYOFF_DAYS;
 use super::{representative, Hr};
 use crate::app::error::{AppError, AppResult};
-use crate::app::Ctx;
+use crate::app::{write_db, Ctx};
 use crate::db::audit::{self, Subject};
 use crate::db::claims::{self, NewClaim};
 use crate::db::collective::{self as store, Batch, BatchRow};
 use crate::db::participants::{self, NewParticipant};
-use crate::db::{outbox, run, staff};
+use crate::db::{outbox, staff};
 use crate::domain::collective as rules;
 use crate::domain::Code;
 use crate::i18n::Lang;
@@ -39,135 +39,133 @@ pub async fn submit(
     let Hr { staff_id, npp } = representative(ctx, company).await?;
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<(Batch, usize)> {
-            store::lock_company(c, &npp)?;
-            let batch = store::find_batch(c, id)?
-                .filter(|b| b.company_npp == npp)
-                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
-            if batch.status != crate::domain::collective::BatchStatus::Validated {
-                return Err(AppError::conflict(Code::BatchSubmitted));
-            }
-            let company = staff::find_company(c, &npp)?
-                .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
-            let rows = store::rows_of(c, id)?;
-            // A worker may have filed a claim since the upload: that row is
-            // left out, and the eligibility is counted again without it.
-            let niks: Vec<&str> = rows.iter().map(|r| r.nik.as_str()).collect();
-            let open = store::niks_with_open_claim(c, &niks)?;
-            let fileable: Vec<&BatchRow> = rows.iter().filter(|r| !open.contains(&r.nik)).collect();
-            let since = now - Duration::days(SAME_LAYOFF_DAYS);
-            let laid_off = i64::from(rules::laid_off(fileable.iter().map(|r| r.reason.as_str())))
-                + store::earlier_laid_off(c, &npp, since, Some(id))?;
-            let e = rules::eligibility(
-                u32::try_from(company.headcount.max(0)).unwrap_or(0),
-                u32::try_from(laid_off).unwrap_or(u32::MAX),
-            );
-            if !e.eligible || fileable.is_empty() {
-                return Err(AppError::unprocessable(Code::NotEligible)
-                    .detail("batch_not_eligible")
-                    .param("explanation", rules::explain(&e, lang == Lang::Id)));
-            }
-            let known = store::participants_by_nik(c, &niks)?;
-            let emails: Vec<&str> = fileable.iter().filter_map(|r| r.email.as_deref()).collect();
-            let mut taken = store::emails_taken(c, &emails)?;
-            for row in &fileable {
-                let participant_id = match known.get(&row.nik) {
-                    Some(pid) => *pid,
-                    None => {
-                        let email = match &row.email {
-                            Some(e) if taken.insert(e.clone()) => e.clone(),
-                            _ => placeholder_email(&row.nik),
-                        };
-                        let new = NewParticipant {
-                            nik: row.nik.clone(),
-                            kpj: row.kpj.clone(),
-                            full_name: row.full_name.clone(),
-                            email,
-                            phone: row.phone.clone().unwrap_or_default(),
-                            password_hash: NO_LOGIN_HASH.into(),
-                            birth_date: row.birth_date,
-                            sex: row.sex.clone(),
-                            created_at: now,
-                        };
-                        participants::insert(c, &new)?
-                            .map_err(|_| AppError::conflict(Code::BatchConflict))?
-                            .id
-                    }
-                };
-                let dates = rules::claim_dates(rules::claim_reason(&row.reason), row.end_date);
-                let claim = NewClaim {
-                    participant_id,
-                    reason: row.reason.clone(),
-                    channel: "collective".into(),
-                    last_working_day: dates.last_working_day,
-                    termination_date: dates.termination_date,
-                    contract_end_date: dates.contract_end_date,
-                    membership_start_date: None,
-                    departure_date: None,
-                    date_of_death: None,
-                    balance: None,
-                    created_at: now,
-                    updated_at: now,
-                    heir_is_child: false,
-                    heir_is_minor: false,
-                };
-                let created = claims::insert(c, &claim).map_err(|e| {
-                    if e.is_unique_violation() {
-                        // A claim of this worker appeared concurrently.
-                        AppError::conflict(Code::ClaimOpen).detail("batch_claim_open")
-                    } else {
-                        AppError::from(e)
-                    }
-                })?;
-                store::set_row_claim(c, row.id, created.id)?;
-                audit::record(
-                    c,
-                    now,
-                    &actor,
-                    "collective_claim_filed",
-                    &Subject {
-                        participant_id: Some(participant_id),
-                        claim_id: Some(created.id),
-                        batch_id: Some(id),
-                        ..Subject::default()
-                    },
-                    serde_json::json!({ "company": npp, "line": row.line }),
-                )?;
-                if let Some(to) = &row.email {
-                    outbox::enqueue(
-                        c,
-                        &crate::mail::collective::claim_filed_mail(
-                            to,
-                            &row.full_name,
-                            &company.name,
-                            created.id,
-                            now,
-                        ),
-                    )?;
+    write_db(&ctx.db, move |c| -> AppResult<(Batch, usize)> {
+        store::lock_company(c, &npp)?;
+        let batch = store::find_batch(c, id)?
+            .filter(|b| b.company_npp == npp)
+            .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
+        if batch.status != crate::domain::collective::BatchStatus::Validated {
+            return Err(AppError::conflict(Code::BatchSubmitted));
+        }
+        let company = staff::find_company(c, &npp)?
+            .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
+        let rows = store::rows_of(c, id)?;
+        // A worker may have filed a claim since the upload: that row is
+        // left out, and the eligibility is counted again without it.
+        let niks: Vec<&str> = rows.iter().map(|r| r.nik.as_str()).collect();
+        let open = store::niks_with_open_claim(c, &niks)?;
+        let fileable: Vec<&BatchRow> = rows.iter().filter(|r| !open.contains(&r.nik)).collect();
+        let since = now - Duration::days(SAME_LAYOFF_DAYS);
+        let laid_off = i64::from(rules::laid_off(fileable.iter().map(|r| r.reason.as_str())))
+            + store::earlier_laid_off(c, &npp, since, Some(id))?;
+        let e = rules::eligibility(
+            u32::try_from(company.headcount.max(0)).unwrap_or(0),
+            u32::try_from(laid_off).unwrap_or(u32::MAX),
+        );
+        if !e.eligible || fileable.is_empty() {
+            return Err(AppError::unprocessable(Code::NotEligible)
+                .detail("batch_not_eligible")
+                .param("explanation", rules::explain(&e, lang == Lang::Id)));
+        }
+        let known = store::participants_by_nik(c, &niks)?;
+        let emails: Vec<&str> = fileable.iter().filter_map(|r| r.email.as_deref()).collect();
+        let mut taken = store::emails_taken(c, &emails)?;
+        for row in &fileable {
+            let participant_id = match known.get(&row.nik) {
+                Some(pid) => *pid,
+                None => {
+                    let email = match &row.email {
+                        Some(e) if taken.insert(e.clone()) => e.clone(),
+                        _ => placeholder_email(&row.nik),
+                    };
+                    let new = NewParticipant {
+                        nik: row.nik.clone(),
+                        kpj: row.kpj.clone(),
+                        full_name: row.full_name.clone(),
+                        email,
+                        phone: row.phone.clone().unwrap_or_default(),
+                        password_hash: NO_LOGIN_HASH.into(),
+                        birth_date: row.birth_date,
+                        sex: row.sex.clone(),
+                        created_at: now,
+                    };
+                    participants::insert(c, &new)?
+                        .map_err(|_| AppError::conflict(Code::BatchConflict))?
+                        .id
                 }
-            }
-            if !store::mark_submitted(c, id, staff_id, now)? {
-                return Err(AppError::conflict(Code::BatchSubmitted));
-            }
+            };
+            let dates = rules::claim_dates(rules::claim_reason(&row.reason), row.end_date);
+            let claim = NewClaim {
+                participant_id,
+                reason: row.reason.clone(),
+                channel: "collective".into(),
+                last_working_day: dates.last_working_day,
+                termination_date: dates.termination_date,
+                contract_end_date: dates.contract_end_date,
+                membership_start_date: None,
+                departure_date: None,
+                date_of_death: None,
+                balance: None,
+                created_at: now,
+                updated_at: now,
+                heir_is_child: false,
+                heir_is_minor: false,
+            };
+            let created = claims::insert(c, &claim).map_err(|e| {
+                if e.is_unique_violation() {
+                    // A claim of this worker appeared concurrently.
+                    AppError::conflict(Code::ClaimOpen).detail("batch_claim_open")
+                } else {
+                    AppError::from(e)
+                }
+            })?;
+            store::set_row_claim(c, row.id, created.id)?;
             audit::record(
                 c,
                 now,
                 &actor,
-                "batch_accepted",
+                "collective_claim_filed",
                 &Subject {
+                    participant_id: Some(participant_id),
+                    claim_id: Some(created.id),
                     batch_id: Some(id),
                     ..Subject::default()
                 },
-                serde_json::json!({
-                    "company": npp, "claims": fileable.len(), "laid_off": laid_off,
-                    "headcount": company.headcount,
-                }),
+                serde_json::json!({ "company": npp, "line": row.line }),
             )?;
-            let batch = store::find_batch(c, id)?
-                .ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
-            Ok((batch, fileable.len()))
-        })
+            if let Some(to) = &row.email {
+                outbox::enqueue(
+                    c,
+                    &crate::mail::collective::claim_filed_mail(
+                        to,
+                        &row.full_name,
+                        &company.name,
+                        created.id,
+                        now,
+                    ),
+                )?;
+            }
+        }
+        if !store::mark_submitted(c, id, staff_id, now)? {
+            return Err(AppError::conflict(Code::BatchSubmitted));
+        }
+        audit::record(
+            c,
+            now,
+            &actor,
+            "batch_accepted",
+            &Subject {
+                batch_id: Some(id),
+                ..Subject::default()
+            },
+            serde_json::json!({
+                "company": npp, "claims": fileable.len(), "laid_off": laid_off,
+                "headcount": company.headcount,
+            }),
+        )?;
+        let batch =
+            store::find_batch(c, id)?.ok_or_else(|| AppError::not_found(Code::BatchNotFound))?;
+        Ok((batch, fileable.len()))
     })
     .await
 }

@@ -5,12 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{covers, AppError, AppResult, Ctx};
+use crate::app::{read_db, write_db};
 use crate::db::audit::Actor;
 use crate::db::branches::{self, Branch};
 use crate::db::documents::{self as docs, Dossier};
 use crate::db::floor::{self, AgentRow, FloorError, FloorSession, FloorView, Ticket};
 use crate::db::participants::{self, Participant};
-use crate::db::{claims, run, staff, DbConnection};
+use crate::db::{claims, staff, DbConnection};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::floor::{AgentStatus, ConsoleParticipant, ConsoleSession, Outcome};
 use crate::domain::nik;
@@ -33,10 +34,10 @@ async fn change_status(
 ) -> AppResult<AgentRow> {
     let branch = super::super::branches::find(ctx, branch_code).await?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    Ok(run(&ctx.db, move |db| {
-        db.write(|c| floor::set_agent_status(c, staff_id, &branch, status, now, &actor))
+    write_db(&ctx.db, move |c| {
+        floor::set_agent_status(c, staff_id, &branch, status, now, &actor)
     })
-    .await?)
+    .await
 }
 
 /// A CS agent goes on duty, pauses or signs off (`status` as typed).
@@ -55,12 +56,10 @@ pub async fn agent_status(ctx: &Ctx, agent_id: i64, status: &str) -> AppResult<A
         .filter(|s| *s != AgentStatus::Off)
         .ok_or_else(|| AppError::unprocessable(Code::InvalidStatus))?;
     let actor = ctx.actor.clone();
-    let row = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(floor::agent(c, agent_id)?) })
-    })
-    .await?
-    .filter(|a| covers(&actor, &a.branch_code))
-    .ok_or_else(|| AppError::not_found(Code::AgentNotFound))?;
+    let row = read_db(&ctx.db, move |c| floor::agent(c, agent_id))
+        .await?
+        .filter(|a| covers(&actor, &a.branch_code))
+        .ok_or_else(|| AppError::not_found(Code::AgentNotFound))?;
     change_status(ctx, agent_id, row.branch_code, status).await
 }
 
@@ -106,10 +105,7 @@ fn sessions_of(
 pub async fn sessions(ctx: &Ctx) -> AppResult<Vec<ConsoleSession>> {
     let (staff_id, _) = cs_of(&ctx.actor)?;
     let today = ctx.clock.now().date_naive();
-    run(&ctx.db, move |db| {
-        db.read(|c| sessions_of(c, staff_id, today))
-    })
-    .await
+    read_db(&ctx.db, move |c| sessions_of(c, staff_id, today)).await
 }
 
 /// Everything the console page shows besides the sessions.
@@ -128,32 +124,30 @@ pub struct Console {
 pub async fn console(ctx: &Ctx) -> AppResult<Console> {
     let (staff_id, branch_code) = cs_of(&ctx.actor)?;
     let today = ctx.clock.now().date_naive();
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let sessions = sessions_of(c, staff_id, today)?;
-            let mut dossiers = Vec::new();
-            for id in sessions.iter().filter_map(|s| s.claim_id) {
-                if let Some(claim) = claims::find(c, id)? {
-                    dossiers.push(docs::dossier(c, claim)?);
-                }
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let sessions = sessions_of(c, staff_id, today)?;
+        let mut dossiers = Vec::new();
+        for id in sessions.iter().filter_map(|s| s.claim_id) {
+            if let Some(claim) = claims::find(c, id)? {
+                dossiers.push(docs::dossier(c, claim)?);
             }
-            let mut peers = Vec::new();
-            for a in floor::agents_of(c, &branch_code)? {
-                if a.staff_id != staff_id && a.has_free_seat() {
-                    peers.push((a.staff_id, staff_name(c, a.staff_id)?));
-                }
+        }
+        let mut peers = Vec::new();
+        for a in floor::agents_of(c, &branch_code)? {
+            if a.staff_id != staff_id && a.has_free_seat() {
+                peers.push((a.staff_id, staff_name(c, a.staff_id)?));
             }
-            let branch = branches::find(c, &branch_code)?
-                .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
-            let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-            Ok(Console {
-                branch,
-                agent: floor::agent(c, staff_id)?,
-                confirmed: floor::identity_confirmed(c, &ids)?,
-                sessions,
-                dossiers,
-                peers,
-            })
+        }
+        let branch = branches::find(c, &branch_code)?
+            .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
+        let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+        Ok(Console {
+            branch,
+            agent: floor::agent(c, staff_id)?,
+            confirmed: floor::identity_confirmed(c, &ids)?,
+            sessions,
+            dossiers,
+            peers,
         })
     })
     .await
@@ -215,24 +209,19 @@ async fn as_agent<T: Send + 'static>(
 ) -> AppResult<T> {
     let (staff_id, _) = cs_of(&ctx.actor)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    Ok(run(&ctx.db, move |db| {
-        db.write(|c| act(c, staff_id, now, &actor))
-    })
-    .await?)
+    write_db(&ctx.db, move |c| act(c, staff_id, now, &actor)).await
 }
 
 /// A supervisor moves a participant to another agent of the branch.
 pub async fn reassign(ctx: &Ctx, session: i64, to: i64) -> AppResult<()> {
     super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<()> {
-            let s = floor::session_agent(c, session)?
-                .filter(|s| covers(&actor, &s.branch_code))
-                .ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
-            floor::transfer(c, s.agent_id, session, to, now, &actor)?;
-            Ok(())
-        })
+    write_db(&ctx.db, move |c| -> AppResult<()> {
+        let s = floor::session_agent(c, session)?
+            .filter(|s| covers(&actor, &s.branch_code))
+            .ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
+        floor::transfer(c, s.agent_id, session, to, now, &actor)?;
+        Ok(())
     })
     .await
 }
@@ -241,10 +230,10 @@ pub async fn reassign(ctx: &Ctx, session: i64, to: i64) -> AppResult<()> {
 pub async fn confirm_identity(ctx: &Ctx, session: i64) -> AppResult<()> {
     let (staff_id, _) = cs_of(&ctx.actor)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    Ok(run(&ctx.db, move |db| {
-        db.write(|c| floor::confirm_identity(c, staff_id, session, now, &actor))
+    write_db(&ctx.db, move |c| {
+        floor::confirm_identity(c, staff_id, session, now, &actor)
     })
-    .await?)
+    .await
 }
 
 /// The supervisor's floor view of their branch (an admin picks one with
@@ -261,15 +250,13 @@ pub async fn floor_view(
     let branch = super::super::branches::find(ctx, code).await?;
     let now = ctx.clock.now();
     let b = branch.clone();
-    let (data, names) = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let data = floor::floor_view(c, &b, now)?;
-            let mut names = Vec::new();
-            for a in &data.agents {
-                names.push(staff_name(c, a.staff_id)?);
-            }
-            Ok((data, names))
-        })
+    let (data, names) = read_db(&ctx.db, move |c| -> AppResult<_> {
+        let data = floor::floor_view(c, &b, now)?;
+        let mut names = Vec::new();
+        for a in &data.agents {
+            names.push(staff_name(c, a.staff_id)?);
+        }
+        Ok((data, names))
     })
     .await?;
     Ok((branch, data, names))

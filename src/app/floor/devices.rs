@@ -3,8 +3,9 @@
 //! from that browser finds its device by the token.
 
 use super::{branch_subject, manager_of, AppError, AppResult, Ctx};
+use crate::app::{read_db, write_db};
 use crate::db::devices::{self, Device};
-use crate::db::{audit, branches::Branch, floor, run};
+use crate::db::{audit, branches::Branch, floor};
 use crate::domain::Code;
 
 /// Which device a credential is for.
@@ -27,41 +28,36 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
     let creator = ctx.actor.id.ok_or_else(AppError::forbidden)?;
     let branch = super::super::branches::find(ctx, code).await?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<_> {
-            floor::ensure_booths(c, &branch)?;
-            let unknown = || AppError::unprocessable(Code::UnknownBooth).field("booth");
-            let booth_id = match (kind.as_str(), booth) {
-                ("booth", Some(n)) => Some(
-                    floor::booths_of(c, &branch.code)?
-                        .into_iter()
-                        .find(|b| b.number == n)
-                        .ok_or_else(unknown)?
-                        .id,
-                ),
-                ("booth", None) => return Err(unknown()),
-                _ => None,
-            };
-            let label = label.unwrap_or_else(|| match booth {
-                Some(n) => format!("Bilik {n}"),
-                None => "Kios".into(),
-            });
-            let label: String = label.chars().take(60).collect();
-            let issued = devices::issue(c, &branch.code, &kind, booth_id, &label, creator, now)?;
-            let detail = serde_json::json!({"device": issued.0.id, "kind": kind});
-            let subject = branch_subject(&branch.code);
-            audit::record(c, now, &actor, "device_issued", &subject, detail)?;
-            Ok(issued)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<_> {
+        floor::ensure_booths(c, &branch)?;
+        let unknown = || AppError::unprocessable(Code::UnknownBooth).field("booth");
+        let booth_id = match (kind.as_str(), booth) {
+            ("booth", Some(n)) => Some(
+                floor::booths_of(c, &branch.code)?
+                    .into_iter()
+                    .find(|b| b.number == n)
+                    .ok_or_else(unknown)?
+                    .id,
+            ),
+            ("booth", None) => return Err(unknown()),
+            _ => None,
+        };
+        let label = label.unwrap_or_else(|| match booth {
+            Some(n) => format!("Bilik {n}"),
+            None => "Kios".into(),
+        });
+        let label: String = label.chars().take(60).collect();
+        let issued = devices::issue(c, &branch.code, &kind, booth_id, &label, creator, now)?;
+        let detail = serde_json::json!({"device": issued.0.id, "kind": kind});
+        let subject = branch_subject(&branch.code);
+        audit::record(c, now, &actor, "device_issued", &subject, detail)?;
+        Ok(issued)
     })
     .await
 }
 
 async fn by_token(ctx: &Ctx, token: String) -> AppResult<Option<Device>> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> { Ok(devices::by_token(c, &token)?) })
-    })
-    .await
+    read_db(&ctx.db, move |c| devices::by_token(c, &token)).await
 }
 
 /// The kiosk a browser's device token names, when it belongs to `branch`.
@@ -95,27 +91,25 @@ pub async fn booth_state(
     number: i32,
     device: Option<Device>,
 ) -> AppResult<BoothState> {
-    run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let branch = crate::db::branches::find(c, &code)?
-                .filter(|b| (1..=b.booths.max(1)).contains(&number))
-                .ok_or_else(|| AppError::not_found(Code::UnknownBooth))?;
-            let booth = floor::booths_of(c, &branch.code)?
-                .into_iter()
-                .find(|b| b.number == number);
-            let active = match (&device, &booth) {
-                (Some(d), Some(b)) => d.branch_code == branch.code && d.booth_id == Some(b.id),
-                _ => false,
-            };
-            let session = match (&booth, active) {
-                (Some(b), true) => crate::db::video::session_in_booth(c, b.id)?,
-                _ => None,
-            };
-            Ok(BoothState {
-                branch,
-                active,
-                session,
-            })
+    read_db(&ctx.db, move |c| -> AppResult<_> {
+        let branch = crate::db::branches::find(c, &code)?
+            .filter(|b| (1..=b.booths.max(1)).contains(&number))
+            .ok_or_else(|| AppError::not_found(Code::UnknownBooth))?;
+        let booth = floor::booths_of(c, &branch.code)?
+            .into_iter()
+            .find(|b| b.number == number);
+        let active = match (&device, &booth) {
+            (Some(d), Some(b)) => d.branch_code == branch.code && d.booth_id == Some(b.id),
+            _ => false,
+        };
+        let session = match (&booth, active) {
+            (Some(b), true) => crate::db::video::session_in_booth(c, b.id)?,
+            _ => None,
+        };
+        Ok(BoothState {
+            branch,
+            active,
+            session,
         })
     })
     .await

@@ -7,12 +7,12 @@
 pub mod console;
 pub mod devices;
 
-use super::{AppError, AppResult, Ctx};
+use super::{read_db, write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, BookingView};
 use crate::db::branches::Branch;
 use crate::db::floor::{self, Arrival, FloorError, Ticket};
-use crate::db::{participants, run, DbConnection};
+use crate::db::{participants, DbConnection};
 use crate::domain::floor::{self as rules, AgentStatus, BoardBody, Call, CheckIn, Priority};
 use crate::domain::nik;
 use crate::domain::role::Role;
@@ -83,22 +83,20 @@ pub async fn settings(
     }
     let actor = ctx.actor.clone();
     let now = ctx.clock.now();
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<()> {
-            floor::lock_branch(c, &code)?;
-            floor::update_settings(c, &code, seats, cap, now)?;
-            let subject = branch_subject(&code);
-            let detail = serde_json::json!({"seats_per_agent": seats, "walk_in_cap": cap});
-            audit::record(
-                c,
-                now.naive_utc(),
-                &actor,
-                "floor_settings",
-                &subject,
-                detail,
-            )?;
-            Ok(())
-        })
+    write_db(&ctx.db, move |c| -> AppResult<()> {
+        floor::lock_branch(c, &code)?;
+        floor::update_settings(c, &code, seats, cap, now)?;
+        let subject = branch_subject(&code);
+        let detail = serde_json::json!({"seats_per_agent": seats, "walk_in_cap": cap});
+        audit::record(
+            c,
+            now.naive_utc(),
+            &actor,
+            "floor_settings",
+            &subject,
+            detail,
+        )?;
+        Ok(())
     })
     .await
 }
@@ -141,10 +139,10 @@ pub async fn arrive(
     let (nik, _) = nik::parse(&typed, today)?;
     let branch = super::branches::find(ctx, code).await?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    Ok(run(&ctx.db, move |db| {
-        db.write(|c| floor::arrive(c, &branch, nik.as_str(), now, priority, &actor))
+    write_db(&ctx.db, move |c| {
+        floor::arrive(c, &branch, nik.as_str(), now, priority, &actor)
     })
-    .await?)
+    .await
 }
 
 /// The participant's own booking by its code, or `booking_not_found`.
@@ -166,12 +164,10 @@ pub async fn join_online(ctx: &Ctx, code: String) -> AppResult<Arrival> {
     let pid = participant_of(&ctx.actor)?;
     let code = booking_code(&code)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Arrival> {
-            let view = own_booking(c, pid, &code)?;
-            let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
-            Ok(floor::arrive_online(c, &view.branch, &p.nik, now, &actor)?)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<Arrival> {
+        let view = own_booking(c, pid, &code)?;
+        let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+        Ok(floor::arrive_online(c, &view.branch, &p.nik, now, &actor)?)
     })
     .await
 }
@@ -188,18 +184,16 @@ pub async fn online_session(
     let pid = participant_of(&ctx.actor)?;
     let code = booking_code(&code)?;
     let now = ctx.clock.now();
-    let (view, ticket) = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let v = own_booking(c, pid, &code)?;
-            let day = now.with_timezone(&v.branch.tz()).date_naive();
-            let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
-            let t = floor::ticket_of(c, &v.branch.code, day, &p.nik)?;
-            let est = match &t {
-                Some(t) => Some(floor::wait_estimate(c, &v.branch, t, now.naive_utc())?),
-                None => None,
-            };
-            Ok((v, t.map(|t| (t, est))))
-        })
+    let (view, ticket) = read_db(&ctx.db, move |c| -> AppResult<_> {
+        let v = own_booking(c, pid, &code)?;
+        let day = now.with_timezone(&v.branch.tz()).date_naive();
+        let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+        let t = floor::ticket_of(c, &v.branch.code, day, &p.nik)?;
+        let est = match &t {
+            Some(t) => Some(floor::wait_estimate(c, &v.branch, t, now.naive_utc())?),
+            None => None,
+        };
+        Ok((v, t.map(|t| (t, est))))
     })
     .await?;
     let window = rules::check_in_window(view.slot.starts_at, view.slot.ends_at, now.naive_utc());
@@ -212,23 +206,21 @@ pub async fn board(ctx: &Ctx, code: String) -> AppResult<(Branch, BoardBody)> {
     let branch = super::branches::find(ctx, code).await?;
     let now = ctx.clock.now();
     let b = branch.clone();
-    let (current, recent, waiting, eta) = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            let (current, recent, waiting) = floor::board(c, &b, now)?;
-            let seats: u32 = floor::agents_of(c, &b.code)?
-                .iter()
-                .filter(|a| a.status == AgentStatus::OnDuty)
-                .map(|a| u32::try_from(a.seats).unwrap_or(0))
-                .sum();
-            let day = now.with_timezone(&b.tz()).date_naive();
-            let avg = floor::average_service_minutes(c, &b.code, day)?;
-            let eta = rules::estimated_wait_minutes(
-                u32::try_from(waiting).unwrap_or(u32::MAX).saturating_add(1),
-                seats,
-                rules::service_minutes_or_default(avg),
-            );
-            Ok((current, recent, waiting, eta))
-        })
+    let (current, recent, waiting, eta) = read_db(&ctx.db, move |c| -> AppResult<_> {
+        let (current, recent, waiting) = floor::board(c, &b, now)?;
+        let seats: u32 = floor::agents_of(c, &b.code)?
+            .iter()
+            .filter(|a| a.status == AgentStatus::OnDuty)
+            .map(|a| u32::try_from(a.seats).unwrap_or(0))
+            .sum();
+        let day = now.with_timezone(&b.tz()).date_naive();
+        let avg = floor::average_service_minutes(c, &b.code, day)?;
+        let eta = rules::estimated_wait_minutes(
+            u32::try_from(waiting).unwrap_or(u32::MAX).saturating_add(1),
+            seats,
+            rules::service_minutes_or_default(avg),
+        );
+        Ok((current, recent, waiting, eta))
     })
     .await?;
     let call = |(ticket, booth): (String, Option<i32>)| Call { ticket, booth };
@@ -247,13 +239,11 @@ pub async fn set_priority(ctx: &Ctx, ticket_id: i64, raw: &str) -> AppResult<()>
     let priority =
         Priority::parse(raw).ok_or_else(|| AppError::unprocessable(Code::InvalidPriority))?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<()> {
-            let t = floor::ticket(c, ticket_id)?
-                .filter(|t| covers(&actor, &t.branch_code))
-                .ok_or_else(|| AppError::not_found(Code::TicketNotFound))?;
-            Ok(floor::set_priority(c, &t, priority, now, &actor)?)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<()> {
+        let t = floor::ticket(c, ticket_id)?
+            .filter(|t| covers(&actor, &t.branch_code))
+            .ok_or_else(|| AppError::not_found(Code::TicketNotFound))?;
+        Ok(floor::set_priority(c, &t, priority, now, &actor)?)
     })
     .await
 }

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::{redirect, PageCtx};
 use crate::app::claims::{self as app_claims, ClaimInput};
 use crate::app::error::{AppError, AppResult};
-use crate::app::{booking, dossier};
-use crate::db::{bookings, claims, participants, run};
+use crate::app::{booking, dossier, read_db};
+use crate::db::{bookings, claims, participants};
 use crate::domain::booking_code;
 use crate::domain::Code;
 use crate::views::components::FieldError;
@@ -29,21 +29,19 @@ pub struct Flash {
 pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
     ctx.page(async {
         let pid = ctx.participant()?;
-        let data = run(&ctx.state.db, move |db| {
-            db.read(|c| -> AppResult<_> {
-                let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
-                let claim = claims::open_claim_of(c, pid)?;
-                let history = claims::latest_of(c, pid)?;
-                let booking = match bookings::active_of(c, pid)? {
-                    Some(b) => bookings::view(c, b)?,
-                    None => None,
-                };
-                let dossier = match &claim {
-                    Some(cl) => Some(crate::db::documents::dossier(c, cl.clone())?),
-                    None => None,
-                };
-                Ok((p, claim, history, booking, dossier))
-            })
+        let data = read_db(&ctx.state.db, move |c| -> AppResult<_> {
+            let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
+            let claim = claims::open_claim_of(c, pid)?;
+            let history = claims::latest_of(c, pid)?;
+            let booking = match bookings::active_of(c, pid)? {
+                Some(b) => bookings::view(c, b)?,
+                None => None,
+            };
+            let dossier = match &claim {
+                Some(cl) => Some(crate::db::documents::dossier(c, cl.clone())?),
+                None => None,
+            };
+            Ok((p, claim, history, booking, dossier))
         })
         .await?;
         let (p, claim, history, booking, dossier) = data;

@@ -11,7 +11,8 @@ use crate::app::admin;
 use crate::app::claims as app_claims;
 use crate::app::dossier;
 use crate::app::error::{AppError, AppResult};
-use crate::db::{bookings, branches, run, staff};
+use crate::app::read_db;
+use crate::db::{bookings, branches, staff};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::role::Role;
 use crate::domain::Code;
@@ -39,17 +40,9 @@ pub async fn dashboard(ctx: PageCtx, q: Query<DashQuery>) -> HttpResponse {
         else {
             return Err(AppError::forbidden().detail("staff_only"));
         };
-        let all = run(&ctx.state.db, |db| {
-            db.read(|c| -> AppResult<_> { Ok(branches::list(c)?) })
-        })
-        .await?;
+        let all = read_db(&ctx.state.db, branches::list).await?;
         let company = match company.clone() {
-            Some(npp) => {
-                run(&ctx.state.db, move |db| {
-                    db.read(|c| -> AppResult<_> { Ok(staff::find_company(c, &npp)?) })
-                })
-                .await?
-            }
+            Some(npp) => read_db(&ctx.state.db, move |c| staff::find_company(c, &npp)).await?,
             None => None,
         };
         let chosen = match role {
@@ -72,14 +65,12 @@ pub async fn dashboard(ctx: PageCtx, q: Query<DashQuery>) -> HttpResponse {
             let (_, slots, holiday) =
                 crate::app::branches::day(&ctx.app(), b.code.clone(), date).await?;
             let ids: Vec<i64> = slots.iter().map(|s| s.id).collect();
-            let people = run(&ctx.state.db, move |db| {
-                db.read(|c| -> AppResult<_> {
-                    let mut out = Vec::new();
-                    for id in ids {
-                        out.push((id, bookings::for_slot(c, id)?));
-                    }
-                    Ok(out)
-                })
+            let people = read_db(&ctx.state.db, move |c| -> AppResult<_> {
+                let mut out = Vec::new();
+                for id in ids {
+                    out.push((id, bookings::for_slot(c, id)?));
+                }
+                Ok(out)
             })
             .await?;
             day = Some(view::Day {
@@ -210,12 +201,10 @@ pub async fn review_submit(ctx: PageCtx, path: Path<i64>, form: Form<ReviewForm>
                 if e.status == crate::app::Status::Unprocessable
                     || e.code == Code::DocumentReplaced =>
             {
-                let claim = run(&actx.db, move |db| {
-                    db.read(|c| -> AppResult<_> { Ok(crate::db::documents::find(c, doc_id)?) })
-                })
-                .await?
-                .map(|d| d.claim_id)
-                .ok_or(e.clone())?;
+                let claim = read_db(&actx.db, move |c| crate::db::documents::find(c, doc_id))
+                    .await?
+                    .map(|d| d.claim_id)
+                    .ok_or(e.clone())?;
                 Ok(redirect(&format!(
                     "/staff/claims/{claim}?error={}",
                     e.detail
