@@ -1,6 +1,6 @@
 //! The message catalog against the source: every error code (`Code`) and
 //! every message key used in `src/` has a sentence in the catalog
-//! (`src/i18n/catalog/`), in Bahasa Indonesia and in English — a key
+//! (`src/i18n/catalog/*.toml`), in Bahasa Indonesia and in English — a key
 //! without one reaches people as the generic "Permintaan tidak dapat
 //! diproses." fallback — and every catalog entry is used.
 //!
@@ -419,52 +419,14 @@ pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `src/i18n/catalog/*.rs` (but its `mod.rs`): one catalog per area.
-fn is_catalog_file(path: &Path) -> bool {
-    path.parent().is_some_and(|d| d.ends_with("i18n/catalog"))
-        && path.extension().is_some_and(|x| x == "rs")
-        && path.file_name().is_some_and(|n| n != "mod.rs")
+/// The catalog as the server reads it: key → (Indonesian, English).
+fn catalog() -> BTreeMap<String, (String, String)> {
+    antre::i18n::entries()
+        .map(|(k, id, en)| (k.to_string(), (id.to_string(), en.to_string())))
+        .collect()
 }
 
-/// The directory of the catalog modules.
-fn catalog_dir() -> PathBuf {
-    Path::new(SRC).join("i18n").join("catalog")
-}
-
-/// The catalog: key → (Indonesian, English), from the `("k", "id", "en")` tuples.
-fn catalog() -> (BTreeMap<String, (String, String)>, Vec<String>) {
-    let mut src = String::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(catalog_dir())
-        .expect("read src/i18n/catalog/")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| is_catalog_file(p))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 4, "catalog files missing: {paths:?}");
-    for path in paths {
-        src.push_str(
-            &std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("read {}: {e}", path.display())),
-        );
-        src.push('\n');
-    }
-    let toks = lex(&src);
-    let mut map = BTreeMap::new();
-    let mut duplicates = Vec::new();
-    for w in toks.windows(7) {
-        if let [(Tok::Punct('('), _), (Tok::Str(k), _), (Tok::Punct(','), _), (Tok::Str(id), _), (Tok::Punct(','), _), (Tok::Str(en), _), (Tok::Punct(')'), _)] =
-            w
-        {
-            if map.insert(k.clone(), (id.clone(), en.clone())).is_some() {
-                duplicates.push(k.clone());
-            }
-        }
-    }
-    (map, duplicates)
-}
-
-/// All keys used in src/ (except the catalog itself), with where they occur.
+/// All keys used in src/, with where they occur.
 fn used_keys() -> BTreeMap<String, Vec<String>> {
     let mut files = Vec::new();
     rust_files(Path::new(SRC), &mut files);
@@ -475,9 +437,6 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
     );
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        if is_catalog_file(&f) {
-            continue;
-        }
         let text =
             std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("read {}: {e}", f.display()));
         let rel = f
@@ -494,7 +453,7 @@ fn used_keys() -> BTreeMap<String, Vec<String>> {
 
 #[test]
 fn every_used_key_has_a_sentence() {
-    let (cat, _) = catalog();
+    let cat = catalog();
     let used = used_keys();
     // The scanner must actually see the well-known codes, or it is broken.
     for k in [
@@ -532,12 +491,8 @@ fn every_used_key_has_a_sentence() {
 
 #[test]
 fn catalog_entries_are_complete() {
-    let (cat, duplicates) = catalog();
-    assert!(cat.len() > 100, "parsed only {} catalog entries", cat.len());
-    assert!(
-        duplicates.is_empty(),
-        "duplicate catalog keys: {duplicates:?}"
-    );
+    let cat = catalog();
+    assert!(cat.len() > 100, "only {} catalog entries", cat.len());
     let mut problems = Vec::new();
     let placeholders = |s: &str| -> BTreeSet<String> {
         s.split('{')
@@ -646,7 +601,7 @@ fn every_error_code_has_a_sentence() {
 /// `src/` (a state's word, `?done=booked`).
 #[test]
 fn every_catalog_key_is_used() {
-    let (cat, _) = catalog();
+    let cat = catalog();
     let mut words: BTreeSet<String> = antre::domain::Code::ALL
         .iter()
         .map(|c| c.as_str().to_string())
@@ -654,7 +609,7 @@ fn every_catalog_key_is_used() {
     let mut prefixes = BTreeSet::new();
     let mut files = Vec::new();
     rust_files(Path::new(SRC), &mut files);
-    for f in files.iter().filter(|f| !is_catalog_file(f)) {
+    for f in &files {
         let text =
             std::fs::read_to_string(f).unwrap_or_else(|e| panic!("read {}: {e}", f.display()));
         for (tok, _) in lex(&text) {
