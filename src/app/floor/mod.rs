@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod devices;
+pub mod walkin;
 
 use super::{AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
