@@ -9,7 +9,7 @@ use super::{AppError, AppResult, Ctx};
 use crate::db::audit::{self, Subject};
 use crate::db::claims::{self, Claim, NewClaim};
 use crate::db::documents as docs;
-use crate::db::{participants, run};
+use crate::db::{participants, run, DbConnection};
 use crate::domain::claim::{self as rules, ClaimDates, ClaimReason, ClaimStatus, MemberFacts};
 use crate::domain::claim::{
     Refusal, CONTRACT_END_DATE, DATE_OF_DEATH, DEPARTURE_DATE, LAST_WORKING_DAY,
@@ -89,55 +89,96 @@ fn dates_of(reason: ClaimReason, r: &ClaimInput) -> AppResult<ClaimDates> {
     })
 }
 
-/// Parses, decides eligibility and stores a claim in one transaction.
-pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
+/// A claim parsed from what was typed, ready to be decided against the
+/// member's facts and stored.
+pub struct ClaimPlan {
+    reason: ClaimReason,
+    dates: ClaimDates,
+    balance: Option<i64>,
+    heir_is_child: bool,
+    heir_is_minor: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    retirement_age: u32,
+}
+
+/// Parses a submitted claim (reason, its dates, balance) at the current
+/// time; eligibility is decided when it is stored.
+pub fn plan(ctx: &Ctx, r: ClaimInput) -> AppResult<ClaimPlan> {
     let reason = ClaimReason::parse(r.reason.trim())
         .ok_or_else(|| AppError::unprocessable(Code::InvalidReason).field("reason"))?;
     let dates = dates_of(reason, &r)?;
     if r.balance.is_some_and(|b| b < 0) {
         return Err(AppError::unprocessable(Code::InvalidBalance).field("balance"));
     }
-    let now = ctx.clock.now();
-    // Claims are not tied to a branch yet; "today" is taken in WIB, the
-    // zone most members live in.
-    let today = now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
-    let retirement_age = ctx.settings.retirement_age;
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Claim> {
-            let p = participants::find(c, participant_id)?.ok_or_else(AppError::unauthenticated)?;
-            let facts = MemberFacts {
-                birth_date: p.birth_date,
-                retirement_age,
-                earlier_partial_claim: claims::had_partial_claim(c, participant_id)?,
-                has_open_claim: claims::open_claim_of(c, participant_id)?.is_some(),
-            };
-            rules::check_eligibility(reason, &dates, &facts, today).map_err(refusal_error)?;
-            let ts = now.naive_utc();
-            let is_death = reason == ClaimReason::Death;
-            let new = NewClaim {
-                participant_id,
-                reason: reason.code().to_string(),
-                channel: "online".into(),
-                last_working_day: dates.last_working_day,
-                termination_date: dates.termination_date,
-                contract_end_date: dates.contract_end_date,
-                membership_start_date: dates.membership_start_date,
-                departure_date: dates.departure_date,
-                date_of_death: dates.date_of_death,
-                balance: r.balance,
-                created_at: ts,
-                updated_at: ts,
-                heir_is_child: is_death && r.heir_is_child.unwrap_or(false),
-                heir_is_minor: is_death && r.heir_is_minor.unwrap_or(false),
-            };
-            claims::insert(c, &new).map_err(|e| {
-                if e.is_unique_violation() {
-                    AppError::conflict(Code::ClaimOpen)
-                } else {
-                    e.into()
-                }
-            })
+    let is_death = reason == ClaimReason::Death;
+    Ok(ClaimPlan {
+        reason,
+        dates,
+        balance: r.balance,
+        heir_is_child: is_death && r.heir_is_child.unwrap_or(false),
+        heir_is_minor: is_death && r.heir_is_minor.unwrap_or(false),
+        now: ctx.clock.now(),
+        retirement_age: ctx.settings.retirement_age,
+    })
+}
+
+impl ClaimPlan {
+    /// Decides eligibility against the participant's record and stores the
+    /// claim (`channel`: online, branch), inside the caller's transaction.
+    pub fn store(
+        &self,
+        c: &mut DbConnection,
+        participant_id: i64,
+        channel: &str,
+    ) -> AppResult<Claim> {
+        // Claims are not tied to a branch yet; "today" is taken in WIB, the
+        // zone most members live in.
+        let today = self
+            .now
+            .with_timezone(&chrono_tz::Asia::Jakarta)
+            .date_naive();
+        let p = participants::find(c, participant_id)?.ok_or_else(AppError::unauthenticated)?;
+        let facts = MemberFacts {
+            birth_date: p.birth_date,
+            retirement_age: self.retirement_age,
+            earlier_partial_claim: claims::had_partial_claim(c, participant_id)?,
+            has_open_claim: claims::open_claim_of(c, participant_id)?.is_some(),
+        };
+        rules::check_eligibility(self.reason, &self.dates, &facts, today).map_err(refusal_error)?;
+        let ts = self.now.naive_utc();
+        let dates = self.dates;
+        let new = NewClaim {
+            participant_id,
+            reason: self.reason.code().to_string(),
+            channel: channel.into(),
+            last_working_day: dates.last_working_day,
+            termination_date: dates.termination_date,
+            contract_end_date: dates.contract_end_date,
+            membership_start_date: dates.membership_start_date,
+            departure_date: dates.departure_date,
+            date_of_death: dates.date_of_death,
+            balance: self.balance,
+            created_at: ts,
+            updated_at: ts,
+            heir_is_child: self.heir_is_child,
+            heir_is_minor: self.heir_is_minor,
+        };
+        claims::insert(c, &new).map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::conflict(Code::ClaimOpen)
+            } else {
+                e.into()
+            }
         })
+    }
+}
+
+/// Parses, decides eligibility and stores a participant's own claim in
+/// one transaction.
+pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
+    let plan = plan(ctx, r)?;
+    run(&ctx.db, move |db| {
+        db.write(|c| plan.store(c, participant_id, "online"))
     })
     .await
 }

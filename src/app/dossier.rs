@@ -50,6 +50,7 @@ fn covers_branch(actor: &Actor, branch: &str) -> bool {
 fn serves_claim(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
     if bookings::branches_of_claim(c, claim.id)?
         .iter()
+        .chain(&crate::db::floor::branches_of_claim(c, claim.id)?)
         .any(|b| covers_branch(actor, b))
     {
         return Ok(true);
@@ -112,6 +113,33 @@ pub fn upload_error(e: UploadError, max: u64) -> AppError {
         .field("file")
 }
 
+/// Who adds a document: the claim's owner, or the CS agent serving them
+/// in an open floor session (a walk-in's scans, the booth camera's still).
+#[derive(Clone, Copy, Debug)]
+pub enum Uploader {
+    Participant(i64),
+    Agent(i64),
+}
+
+impl Uploader {
+    /// The uploader as the acting person: a participant, or a CS agent.
+    pub fn of(actor: &Actor) -> AppResult<Self> {
+        match (actor.id, Role::parse(&actor.role)) {
+            (Some(id), Some(Role::Participant)) => Ok(Self::Participant(id)),
+            (Some(id), Some(Role::Cs)) => Ok(Self::Agent(id)),
+            _ => Err(AppError::forbidden().detail("participants_only")),
+        }
+    }
+
+    /// The claim is this uploader's to add to.
+    fn may_add(self, c: &mut DbConnection, claim: &Claim) -> AppResult<bool> {
+        Ok(match self {
+            Self::Participant(id) => claim.participant_id == id,
+            Self::Agent(id) => crate::db::floor::serves_participant(c, id, claim.participant_id)?,
+        })
+    }
+}
+
 /// One file a participant sends for a checklist item.
 pub struct Upload {
     /// The document code the form named.
@@ -122,11 +150,13 @@ pub struct Upload {
     pub has_file: bool,
 }
 
-/// Checks, stores and records one upload for the participant's claim.
+/// Checks, stores and records one upload for a claim: the participant's
+/// own, or (for a CS agent) the claim of a participant they are serving,
+/// which is audited with the session.
 pub async fn upload(
     ctx: &Ctx,
     store: Arc<dyn DocumentStore>,
-    participant_id: i64,
+    by: Uploader,
     claim_id: i64,
     up: Upload,
 ) -> AppResult<Document> {
@@ -137,10 +167,16 @@ pub async fn upload(
     }
     // Refuse early when the claim is not theirs or not open, before any
     // parsing work.
-    let claim = read_db(&ctx.db, move |c| claims::find(c, claim_id))
-        .await?
-        .filter(|c| c.participant_id == participant_id)
-        .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+    let claim = run(&ctx.db, move |db| {
+        db.read(|c| -> AppResult<_> {
+            match claims::find(c, claim_id)? {
+                Some(claim) if by.may_add(c, &claim)? => Ok(Some(claim)),
+                _ => Ok(None),
+            }
+        })
+    })
+    .await?
+    .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
     require_open(&claim)?;
     let Upload {
         file_name, bytes, ..
@@ -148,34 +184,57 @@ pub async fn upload(
     let file = inspect_and_store(ctx, store, file_name, bytes).await?;
     let size = file.size;
     let new = file.document(claim_id, kind, None, ctx.clock.now_naive());
-    write_db(&ctx.db, move |c| -> AppResult<Document> {
-        docs::lock_claim(c, claim_id)?;
-        // Re-checked inside the transaction: the claim may have been
-        // decided meanwhile.
-        let claim =
-            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
-        require_open(&claim)?;
-        // Only documents the claim's checklist asks for.
-        let wanted = docs::dossier(c, claim.clone())?
-            .checklist
-            .iter()
-            .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
-        if !wanted {
-            return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
-        }
-        let (files, bytes) = docs::usage(c, claim_id)?;
-        check_claim_quota(files as usize, bytes as u64, size as u64)
-            .map_err(|q| AppError::conflict(q.code()))?;
-        let doc = docs::add_version(c, new)?;
-        // An agent serving this claim sees the new upload at once.
-        crate::db::floor::notify_claim_agents(
-            c,
-            claim_id,
-            "document",
-            json!({"claim": claim_id, "kind": doc.kind}),
-            doc.created_at,
-        )?;
-        Ok(doc)
+    let actor = ctx.actor.clone();
+    run(&ctx.db, move |db| {
+        db.write(|c| -> AppResult<Document> {
+            docs::lock_claim(c, claim_id)?;
+            // Re-checked inside the transaction: the claim may have been
+            // decided meanwhile.
+            let claim = claims::find(c, claim_id)?
+                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+            require_open(&claim)?;
+            if !by.may_add(c, &claim)? {
+                return Err(AppError::not_found(Code::ClaimNotFound));
+            }
+            // Only documents the claim's checklist asks for.
+            let wanted = docs::dossier(c, claim.clone())?
+                .checklist
+                .iter()
+                .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
+            if !wanted {
+                return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
+            }
+            let (files, bytes) = docs::usage(c, claim_id)?;
+            check_claim_quota(files as usize, bytes as u64, size as u64)
+                .map_err(|q| AppError::conflict(q.code()))?;
+            let doc = docs::add_version(c, new)?;
+            if let Uploader::Agent(agent) = by {
+                let session = crate::db::floor::session_serving(c, agent, claim.participant_id)?;
+                audit::record(
+                    c,
+                    doc.created_at,
+                    &actor,
+                    "document_added_by_agent",
+                    &Subject {
+                        participant_id: Some(claim.participant_id),
+                        claim_id: Some(claim_id),
+                        session_id: session.as_ref().map(|s| s.id),
+                        branch_code: session.map(|s| s.branch_code),
+                        ..Subject::default()
+                    },
+                    json!({"kind": doc.kind, "version": doc.version, "sha256": doc.sha256}),
+                )?;
+            }
+            // An agent serving this claim sees the new upload at once.
+            crate::db::floor::notify_claim_agents(
+                c,
+                claim_id,
+                "document",
+                json!({"claim": claim_id, "kind": doc.kind}),
+                doc.created_at,
+            )?;
+            Ok(doc)
+        })
     })
     .await
 }

@@ -29,3 +29,4 @@ mod race;
 mod schema_parity;
 mod security;
 mod video;
+mod walk_in;

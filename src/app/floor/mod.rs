@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod devices;
+pub mod walkin;
 
 use super::{read_db, write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};

@@ -104,3 +104,73 @@ pub fn notify_claim_agents(
     }
     Ok(())
 }
+
+/// The branches where a claim was brought to the floor (a walk-in's claim
+/// opened at the console has no booking, only its ticket).
+pub fn branches_of_claim(conn: &mut DbConnection, claim: i64) -> Result<Vec<String>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::claim_id.eq(Some(claim)))
+        .select(tickets::branch_code)
+        .distinct()
+        .load(conn)?)
+}
+
+/// The agent's open session with a participant, if they are serving them.
+pub fn session_serving(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    participant_id: i64,
+) -> Result<Option<FloorSession>, DbError> {
+    Ok(floor_sessions::table
+        .inner_join(tickets::table)
+        .filter(floor_sessions::agent_id.eq(agent_id))
+        .filter(floor_sessions::finished_at.is_null())
+        .filter(tickets::participant_id.eq(Some(participant_id)))
+        .select(FloorSession::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The agent is serving the participant in an open session.
+pub fn serves_participant(
+    conn: &mut DbConnection,
+    agent_id: i64,
+    participant_id: i64,
+) -> Result<bool, DbError> {
+    Ok(session_serving(conn, agent_id, participant_id)?.is_some())
+}
+
+/// Links the day's tickets of a NIK to the participant just registered
+/// for it at the console.
+pub fn link_participant(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    participant_id: i64,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(
+        tickets::table
+            .filter(tickets::nik.eq(&ticket.nik))
+            .filter(tickets::local_date.eq(ticket.local_date))
+            .filter(tickets::participant_id.is_null()),
+    )
+    .set((
+        tickets::participant_id.eq(Some(participant_id)),
+        tickets::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Links a ticket to the claim opened for it at the console.
+pub fn link_claim(
+    conn: &mut DbConnection,
+    ticket_id: i64,
+    claim_id: i64,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(tickets::table.find(ticket_id))
+        .set((tickets::claim_id.eq(Some(claim_id)), tickets::updated_at.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -25,10 +25,12 @@
 //!   claim or its participant: any entry by the same staff member on the
 //!   same claim or participant whose action is not a review or
 //!   verification step ([`is_review_step`]: viewing, reviewing, deciding,
-//!   confirming identity, issuing the ticket, the session's steps). Staff
-//!   cannot edit a claim's data or upload in a participant's name, so today
-//!   the one such write is setting a waiting ticket's priority (elderly,
-//!   disability, pregnancy): a fact about the participant that staff enter.
+//!   confirming identity, issuing the ticket, the session's steps, and
+//!   registering a walk-in and opening their claim at the console). Such
+//!   writes are setting a waiting ticket's priority (elderly, disability,
+//!   pregnancy) and adding a walk-in's documents at the console
+//!   (`document_added_by_agent`): an agent who then verifies that claim
+//!   both supplied and accepted its evidence, which the auditor should see.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
@@ -172,6 +174,8 @@ pub fn is_review_step(action: &str) -> bool {
             | "document_rejected"
             | "document_viewed"
             | "identity_confirmed"
+            | "participant_registered"
+            | "claim_opened"
             | "ticket_issued"
             | "session_assigned"
             | "signed_in"

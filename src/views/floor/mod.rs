@@ -16,6 +16,8 @@ use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
 
 mod session;
+mod walkin;
+pub use walkin::{claim_form, document_form, register_form};
 pub use session::*;
 
 pub fn kiosk(
@@ -178,6 +180,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                 @if let (Some(age), Some(sex)) = (s.participant.age, &s.participant.sex) { " · " (age) " " (t(l, "years")) " · " (t(l, if sex == "female" { "sex_female" } else { "sex_male" })) } }
                             @if let Some(k) = &s.participant.kpj { dt { (t(l, "field_kpj")) } dd { (k) } }
                         }
+                        @if s.participant.name.is_none() { (register_form(f, s)) }
                         @match dossier {
                             Some(d) => {
                                 p { strong { (reason_label(l, &d.claim.reason)) } " · " span.tag.tag-neutral { (t(l, &format!("claim_status_{}", d.claim.status))) } }
@@ -186,13 +189,18 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                 }
                                 ul.checklist.compact {
                                     @for e in &d.checklist {
+                                        @let label = match l { Lang::Id => e.label_id, Lang::En => e.label_en };
                                         li {
-                                            (match l { Lang::Id => e.label_id, Lang::En => e.label_en }) " " (status_tag(l, e.status))
-                                            @for doc in d.current().filter(|doc| e.accepts.iter().any(|k| k.code() == doc.kind)) {
+                                            (label) " " (status_tag(l, e.status))
+                                            @let mut current = d.current().filter(|doc| e.accepts.iter().any(|k| k.code() == doc.kind)).peekable();
+                                            @if current.peek().is_none() {
+                                                @if let Some(kind) = e.accepts.first() { (document_form(f, s, d, kind.code(), label)) }
+                                            }
+                                            @for doc in current {
                                                 details.doc-inline {
-                                                    summary { (t(l, "view")) " " (doc.kind) }
+                                                    summary { (t(l, "view")) }
                                                     @let src = format!("/api/v1/claims/{}/documents/{}?inline=1", d.claim.id, doc.id);
-                                                    @if doc.content_type.starts_with("image/") { img.viewer src=(src) alt=(doc.kind) loading="lazy"; } @else { iframe.viewer src=(src) title=(doc.kind) {} }
+                                                    @if doc.content_type.starts_with("image/") { img.viewer src=(src) alt=(label) loading="lazy"; } @else { iframe.viewer src=(src) title=(label) {} }
                                                     @if d.claim.status == ClaimStatus::Open {
                                                         div.pane-actions {
                                                             @if doc.status != DocStatus::Accepted {
@@ -219,7 +227,9 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                 }
                                 p { a.btn.btn-secondary href={ "/staff/claims/" (d.claim.id) } target="_blank" rel="noopener" { (t(l, "open_documents")) } }
                             }
-                            None => { p.muted { (t(l, "no_claim")) } }
+                            None => {
+                                @if s.participant.name.is_some() { (claim_form(f, s)) } @else { p.muted { (t(l, "no_claim")) } }
+                            }
                         }
                         div.pane-actions {
                             @if c.confirmed.contains(&s.id) {

@@ -72,11 +72,17 @@ impl From<Claim> for ClaimBody {
 pub async fn create(api: Api, body: Json<CreateClaimRequest>) -> Reply {
     let pid = api.who.participant_id()?;
     let claim = claims::open(&api.ctx, pid, body.into_inner()).await?;
-    created(CreatedClaim {
-        id: claim.id,
-        reason: claim.reason,
-        status: claim.status.to_string(),
-    })
+    created(CreatedClaim::from(&claim))
+}
+
+impl From<&Claim> for CreatedClaim {
+    fn from(claim: &Claim) -> Self {
+        Self {
+            id: claim.id,
+            reason: claim.reason.clone(),
+            status: claim.status.to_string(),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{created, ok, Reply};
 use crate::app::claims;
-use crate::app::dossier::{self, Verdict};
+use crate::app::dossier::{self, Uploader, Verdict};
 use crate::db::documents::Document;
 use crate::domain::claim::ClaimStatus;
 use crate::web::extract::Api;
@@ -54,7 +54,8 @@ impl From<&Document> for DocumentBody {
 }
 
 /// Uploads one document (multipart fields `kind` and `file`) to the
-/// participant's open claim. JPEG, PNG or PDF, checked by content; image
+/// participant's open claim, or, for a CS agent, to the claim of the
+/// participant of one of their open sessions (a walk-in's scans). JPEG, PNG or PDF, checked by content; image
 /// metadata is stripped; a newer upload of the same kind replaces the
 /// current one and keeps the old as history.
 #[utoipa::path(post, path = "/api/v1/claims/{id}/documents", params(("id" = i64, Path)),
@@ -63,10 +64,10 @@ impl From<&Document> for DocumentBody {
         (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn upload(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
-    let pid = api.who.participant_id()?;
+    let by = Uploader::of(&api.ctx.actor)?;
     let form = read_upload(&req, payload, api.ctx.settings.max_upload_bytes).await?;
     let store = api.state.store.clone();
-    let doc = dossier::upload(&api.ctx, store, pid, path.into_inner(), form.into()).await?;
+    let doc = dossier::upload(&api.ctx, store, by, path.into_inner(), form.into()).await?;
     created(DocumentBody::from(&doc))
 }
 

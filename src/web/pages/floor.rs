@@ -9,12 +9,15 @@ use serde::Deserialize;
 
 use super::{redirect, Flash, PageCtx};
 use crate::app::error::AppError;
-use crate::app::floor::{self as app, console, devices};
+use crate::app::claims::ClaimInput;
+use crate::app::dossier;
+use crate::app::floor::{self as app, console, devices, walkin};
 use crate::app::Status;
 use crate::domain::Code;
 use crate::views::floor as view;
 use crate::web::auth::{device_token, Identity, DEVICE_COOKIE};
 use crate::web::extract::{self, CsrfForm};
+use crate::web::files::read_upload;
 
 /// Stores a freshly issued device token in this browser and goes to `to`.
 pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
@@ -302,4 +305,108 @@ pub async fn reassign(ctx: PageCtx, path: Path<i64>, form: Form<ReassignForm>) -
         Ok(redirect("/staff/floor"))
     })
     .await
+}
+
+/// A refusal the agent can act on goes back to the pane with its
+/// sentence; anything else is an error page.
+fn back_to_pane(r: Result<(), AppError>, session: i64) -> Result<HttpResponse, AppError> {
+    match r {
+        Ok(()) => Ok(redirect(&format!("/console#session-{session}"))),
+        Err(e) if e.status.is_client_error() && e.status != Status::Forbidden => {
+            Ok(console_error(e.code.as_str(), session))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WalkInForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(flatten)]
+    pub person: walkin::WalkIn,
+}
+
+/// The agent registers the walk-in of a session.
+pub async fn console_register(ctx: PageCtx, path: Path<i64>, form: Form<WalkInForm>) -> HttpResponse {
+    let session = path.into_inner();
+    let form = form.into_inner();
+    ctx.submit(form.csrf.clone(), |actx| async move {
+        back_to_pane(walkin::register(&actx, session, form.person).await.map(|_| ()), session)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct WalkInClaimForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub reason: String,
+    /// The date the reason requires (last working day, termination…).
+    pub date: Option<String>,
+}
+
+impl WalkInClaimForm {
+    /// The claim as the API takes it: the one date goes to the field the
+    /// reason requires.
+    fn claim(self) -> ClaimInput {
+        let mut c = ClaimInput {
+            reason: self.reason,
+            ..ClaimInput::default()
+        };
+        let field = crate::domain::claim::ClaimReason::parse(c.reason.trim())
+            .and_then(|r| r.required_date_field());
+        let slot = match field {
+            Some(crate::domain::claim::LAST_WORKING_DAY) => &mut c.last_working_day,
+            Some(crate::domain::claim::TERMINATION_DATE) => &mut c.termination_date,
+            Some(crate::domain::claim::CONTRACT_END_DATE) => &mut c.contract_end_date,
+            Some(crate::domain::claim::MEMBERSHIP_START_DATE) => &mut c.membership_start_date,
+            Some(crate::domain::claim::DEPARTURE_DATE) => &mut c.departure_date,
+            Some(crate::domain::claim::DATE_OF_DEATH) => &mut c.date_of_death,
+            _ => return c,
+        };
+        *slot = self.date;
+        c
+    }
+}
+
+/// The agent opens the claim of the session's participant.
+pub async fn console_claim(ctx: PageCtx, path: Path<i64>, form: Form<WalkInClaimForm>) -> HttpResponse {
+    let session = path.into_inner();
+    let form = form.into_inner();
+    ctx.submit(form.csrf.clone(), |actx| async move {
+        back_to_pane(walkin::open_claim(&actx, session, form.claim()).await.map(|_| ()), session)
+    })
+    .await
+}
+
+/// The agent adds a document (a scan) to the claim of the session's
+/// participant (multipart, CSRF field first).
+pub async fn console_document(
+    ctx: PageCtx,
+    path: Path<i64>,
+    payload: actix_multipart::Multipart,
+) -> HttpResponse {
+    let session = path.into_inner();
+    let form = match read_upload(&ctx.req, payload, ctx.state.settings.max_upload_bytes).await {
+        Ok(f) => f,
+        Err(e) if e.status.is_client_error() => return console_error(e.code.as_str(), session),
+        Err(e) => return ctx.error_page(&e),
+    };
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        ctx.who()?;
+        let actx = ctx.app();
+        let claim = console::sessions(&actx)
+            .await?
+            .into_iter()
+            .find(|s| s.id == session)
+            .and_then(|s| s.claim_id)
+            .ok_or_else(|| AppError::conflict(Code::NoClaim))?;
+        let by = dossier::Uploader::of(&actx.actor)?;
+        let store = ctx.state.store.clone();
+        back_to_pane(dossier::upload(&actx, store, by, claim, form.into()).await.map(|_| ()), session)
+    }
+    .await;
+    ctx.page(async { r }).await
 }

@@ -1,0 +1,87 @@
+//! The console's walk-in steps inside a session pane: register the
+//! ticket's NIK, open the claim, add each missing document (a scan, or a
+//! still from the booth camera). Ids carry the session so several panes
+//! can hold the same form.
+
+use maud::{html, Markup};
+
+use super::super::components::csrf_field;
+use super::super::layout::Frame;
+use crate::db::documents::Dossier;
+use crate::domain::claim::ClaimReason;
+use crate::domain::floor::ConsoleSession;
+use crate::i18n::{t, Lang};
+
+fn field(id: &str, name: &str, label: &str, kind: &str, required: bool, l: Lang) -> Markup {
+    html! {
+        div.field {
+            label for=(id) {
+                (label)
+                @if !required { " " span.muted { "(" (t(l, "optional")) ")" } }
+            }
+            input id=(id) name=(name) type=(kind) required[required];
+        }
+    }
+}
+
+/// Registration of a walk-in with no account (the NIK is the ticket's).
+pub fn register_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
+    let l = f.lang;
+    let id = |name: &str| format!("w{}-{name}", s.id);
+    html! {
+        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/register" } {
+            (csrf_field(f.csrf))
+            p.small { strong { (t(l, "walk_in_register_title")) } " " (t(l, "walk_in_register_lead")) }
+            (field(&id("kpj"), "kpj", t(l, "field_kpj"), "text", true, l))
+            (field(&id("name"), "full_name", t(l, "walk_in_name_ektp"), "text", true, l))
+            (field(&id("email"), "email", t(l, "field_email"), "email", false, l))
+            (field(&id("phone"), "phone", t(l, "field_phone"), "tel", false, l))
+            button.btn.btn-primary type="submit" { (t(l, "walk_in_register_submit")) }
+        }
+    }
+}
+
+/// Opening the claim of the session's participant: the reason and the
+/// date that reason requires.
+pub fn claim_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
+    let l = f.lang;
+    let (reason_id, date_id) = (format!("w{}-reason", s.id), format!("w{}-date", s.id));
+    html! {
+        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/claims" } {
+            (csrf_field(f.csrf))
+            p.small { strong { (t(l, "walk_in_claim_title")) } }
+            div.field {
+                label for=(reason_id) { (t(l, "field_reason")) }
+                select id=(reason_id) name="reason" required {
+                    @for r in ClaimReason::ALL {
+                        option value=(r.code()) { (match l { Lang::Id => r.label_id(), Lang::En => r.label_en() }) }
+                    }
+                }
+            }
+            div.field {
+                label for=(date_id) { (t(l, "walk_in_claim_date")) }
+                input id=(date_id) name="date" type="date";
+                p.hint.small { (t(l, "walk_in_claim_date_hint")) }
+            }
+            button.btn.btn-primary type="submit" { (t(l, "walk_in_claim_submit")) }
+        }
+    }
+}
+
+/// Adding a document for one checklist item (`kind`: its first accepted
+/// document code) to the claim of the session.
+pub fn document_form(f: &Frame<'_>, s: &ConsoleSession, d: &Dossier, kind: &str, label: &str) -> Markup {
+    let l = f.lang;
+    let id = format!("w{}-file-{kind}", s.id);
+    html! {
+        @if d.claim.status == crate::domain::claim::ClaimStatus::Open {
+            form.inline-form.doc-add method="post" enctype="multipart/form-data" action={ "/console/sessions/" (s.id) "/documents" } {
+                input type="hidden" name="csrf" value=(f.csrf);
+                input type="hidden" name="kind" value=(kind);
+                label.visually-hidden for=(id) { (t(l, "upload")) ": " (label) }
+                input id=(id) type="file" name="file" accept="image/jpeg,image/png,application/pdf" required;
+                button.btn.btn-secondary type="submit" { (t(l, "upload")) }
+            }
+        }
+    }
+}
