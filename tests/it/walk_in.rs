@@ -7,8 +7,8 @@
 
 use serde_json::{json, Value};
 
-use crate::common::fixtures::{self, arrive_at, set_status, Staff, RESIGNATION_ITEMS};
 use crate::common::browser::{csrf_of, forms, Browser};
+use crate::common::fixtures::{self, arrive_at, set_status, Staff, RESIGNATION_ITEMS};
 use crate::common::{assert_error, count, files, TestApp, TestDb};
 
 /// 08:40 WITA on Tuesday 2026-11-24.
@@ -30,7 +30,9 @@ async fn arrive(app: &TestApp, kiosk: &str, agent: &Staff, nik: &str) -> Value {
 }
 
 async fn session_of(app: &TestApp, agent: &Staff, ticket: &str) -> Value {
-    let (status, v) = app.get("/api/v1/console/sessions", Some(&agent.token)).await;
+    let (status, v) = app
+        .get("/api/v1/console/sessions", Some(&agent.token))
+        .await;
     assert_eq!(status, 200, "{v}");
     v.as_array()
         .unwrap()
@@ -77,24 +79,50 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
 
     // Nothing before registration, bad input named, nobody else's session.
     let claim_body = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
-    assert_error(&open_claim(&app, &agent, &s, claim_body.clone()).await, 409, "participant_not_registered");
+    assert_error(
+        &open_claim(&app, &agent, &s, claim_body.clone()).await,
+        409,
+        "participant_not_registered",
+    );
     let bad = json!({"kpj": "12", "full_name": "Made Wirawan"});
     assert_error(&register(&app, &agent, &s, bad).await, 422, "invalid_kpj");
     let bad = json!({"kpj": "12345678901", "full_name": "Made Wirawan", "email": "not-an-email"});
     assert_error(&register(&app, &agent, &s, bad).await, 422, "invalid_email");
-    assert_error(&register(&app, &stranger, &s, walk_in_details()).await, 404, "session_not_found");
-    assert_error(&register(&app, &spv, &s, walk_in_details()).await, 403, "forbidden");
+    assert_error(
+        &register(&app, &stranger, &s, walk_in_details()).await,
+        404,
+        "session_not_found",
+    );
+    assert_error(
+        &register(&app, &spv, &s, walk_in_details()).await,
+        403,
+        "forbidden",
+    );
     let taken = fixtures::register(&app).await;
     let mut with_taken = walk_in_details();
     with_taken["email"] = json!(taken.email);
-    assert_error(&register(&app, &agent, &s, with_taken).await, 409, "email_taken");
-    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'participant_registered'"), 0);
+    assert_error(
+        &register(&app, &agent, &s, with_taken).await,
+        409,
+        "email_taken",
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'participant_registered'"
+        ),
+        0
+    );
 
     // Registered: the console shows the person; a second time is refused.
     let (status, v) = register(&app, &agent, &s, walk_in_details()).await;
     assert_eq!(status, 201, "register: {v}");
     let pid = v["participant_id"].as_i64().unwrap();
-    assert_error(&register(&app, &agent, &s, walk_in_details()).await, 409, "already_registered");
+    assert_error(
+        &register(&app, &agent, &s, walk_in_details()).await,
+        409,
+        "already_registered",
+    );
     let s = session_of(&app, &agent, s["ticket"].as_str().unwrap()).await;
     assert_eq!(s["participant"]["name"], "Made Wirawan", "{s}");
     assert_eq!(s["participant"]["kpj"], "12345678901", "{s}");
@@ -107,13 +135,28 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
     // The claim, under the online rules: too early after the last working
     // day is the same refusal as online.
     let early = json!({"reason": "resignation", "last_working_day": "2026-11-10"});
-    assert_error(&open_claim(&app, &agent, &s, early).await, 422, "not_yet_eligible");
-    assert_error(&open_claim(&app, &stranger, &s, claim_body.clone()).await, 404, "session_not_found");
+    assert_error(
+        &open_claim(&app, &agent, &s, early).await,
+        422,
+        "not_yet_eligible",
+    );
+    assert_error(
+        &open_claim(&app, &stranger, &s, claim_body.clone()).await,
+        404,
+        "session_not_found",
+    );
     let (status, v) = open_claim(&app, &agent, &s, claim_body.clone()).await;
     assert_eq!(status, 201, "claim: {v}");
-    assert_eq!((v["reason"].as_str(), v["status"].as_str()), (Some("resignation"), Some("open")));
+    assert_eq!(
+        (v["reason"].as_str(), v["status"].as_str()),
+        (Some("resignation"), Some("open"))
+    );
     let claim = v["id"].as_i64().unwrap();
-    assert_error(&open_claim(&app, &agent, &s, claim_body).await, 409, "claim_open");
+    assert_error(
+        &open_claim(&app, &agent, &s, claim_body).await,
+        409,
+        "claim_open",
+    );
     let s = session_of(&app, &agent, s["ticket"].as_str().unwrap()).await;
     assert_eq!(s["claim_id"], claim, "{s}");
     assert_eq!(
@@ -123,31 +166,62 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
     assert_eq!(audited(&db, "claim_opened", &agent, &s), 1);
 
     // The agent adds the scans; another branch's agent cannot.
-    let (status, v) = fixtures::upload_document(&app, &stranger.token, claim, "ektp", "ektp.png", files::png_seeded(1)).await;
+    let (status, v) = fixtures::upload_document(
+        &app,
+        &stranger.token,
+        claim,
+        "ektp",
+        "ektp.png",
+        files::png_seeded(1),
+    )
+    .await;
     assert_eq!(status, 404, "{v}");
     let mut docs = Vec::new();
     for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
         let name = format!("{kind}.png");
-        let (status, v) =
-            fixtures::upload_document(&app, &agent.token, claim, kind, &name, files::png_seeded(i as u32)).await;
+        let (status, v) = fixtures::upload_document(
+            &app,
+            &agent.token,
+            claim,
+            kind,
+            &name,
+            files::png_seeded(i as u32),
+        )
+        .await;
         assert_eq!(status, 201, "upload {kind}: {v}");
         docs.push(v["id"].as_i64().unwrap());
     }
-    assert_eq!(audited(&db, "document_added_by_agent", &agent, &s), RESIGNATION_ITEMS.len() as i64);
+    assert_eq!(
+        audited(&db, "document_added_by_agent", &agent, &s),
+        RESIGNATION_ITEMS.len() as i64
+    );
     for doc in &docs {
-        let (status, v) = fixtures::review(&app, &agent.token, *doc, json!({"decision": "accept"})).await;
+        let (status, v) =
+            fixtures::review(&app, &agent.token, *doc, json!({"decision": "accept"})).await;
         assert_eq!(status, 200, "accept {doc}: {v}");
     }
 
     // Verified by finishing the session.
-    let (status, v) = fixtures::finish(&app, &agent.token, s["id"].as_i64().unwrap(), "verified").await;
+    let (status, v) =
+        fixtures::finish(&app, &agent.token, s["id"].as_i64().unwrap(), "verified").await;
     assert_eq!(status, 200, "finish: {v}");
     assert_eq!(
-        count(&db, &format!("SELECT COUNT(*) AS n FROM claims WHERE id = {claim} AND status = 'verified'")),
+        count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM claims WHERE id = {claim} AND status = 'verified'")
+        ),
         1
     );
     // The session is over: the agent no longer adds to the claim.
-    let (status, v) = fixtures::upload_document(&app, &agent.token, claim, "ektp", "ektp.png", files::png_seeded(9)).await;
+    let (status, v) = fixtures::upload_document(
+        &app,
+        &agent.token,
+        claim,
+        "ektp",
+        "ektp.png",
+        files::png_seeded(9),
+    )
+    .await;
     assert_eq!(status, 404, "after the session: {v}");
 }
 both_backends!(walk_in_to_verified, clock = CLOCK);
@@ -161,12 +235,20 @@ async fn walk_in_with_an_account(db: TestDb, app: TestApp) {
     let m = fixtures::register(&app).await;
     let s = arrive(&app, &kiosk, &agent, &m.nik).await;
     assert_eq!(s["participant"]["name"], "Budi Santoso", "{s}");
-    assert_error(&register(&app, &agent, &s, walk_in_details()).await, 409, "already_registered");
+    assert_error(
+        &register(&app, &agent, &s, walk_in_details()).await,
+        409,
+        "already_registered",
+    );
     let body = json!({"reason": "resignation", "last_working_day": "2026-01-15"});
     let (status, v) = open_claim(&app, &agent, &s, body).await;
     assert_eq!(status, 201, "{v}");
     let (status, c) = fixtures::get_claim(&app, &m.token, v["id"].as_i64().unwrap()).await;
-    assert_eq!((status, c["status"].as_str()), (200, Some("open")), "the owner sees it: {c}");
+    assert_eq!(
+        (status, c["status"].as_str()),
+        (200, Some("open")),
+        "the owner sees it: {c}"
+    );
 }
 both_backends!(walk_in_with_an_account, clock = CLOCK);
 
@@ -184,34 +266,82 @@ async fn walk_in_on_the_console(db: TestDb, app: TestApp) {
 
     let page = console.get("/console").await;
     assert_eq!(page.status, 200);
-    assert_eq!(forms(&page.html, &format!("{base}/register")).len(), 1, "registration form");
-    assert!(forms(&page.html, &format!("{base}/claims")).is_empty(), "no claim form before registration");
+    assert_eq!(
+        forms(&page.html, &format!("{base}/register")).len(),
+        1,
+        "registration form"
+    );
+    assert!(
+        forms(&page.html, &format!("{base}/claims")).is_empty(),
+        "no claim form before registration"
+    );
     let csrf = csrf_of(&page.html);
 
     // A bad KPJ comes back to the pane with its sentence.
     let p = console
-        .post(&format!("{base}/register"), &[("csrf", &csrf), ("kpj", "12"), ("full_name", "Ni Luh Putu Ayu")])
+        .post(
+            &format!("{base}/register"),
+            &[
+                ("csrf", &csrf),
+                ("kpj", "12"),
+                ("full_name", "Ni Luh Putu Ayu"),
+            ],
+        )
         .await;
     assert_eq!(p.status, 303);
     assert!(p.location.contains("error=invalid_kpj"), "{}", p.location);
     let p = console
         .post(
             &format!("{base}/register"),
-            &[("csrf", &csrf), ("kpj", "12345678902"), ("full_name", "Ni Luh Putu Ayu"), ("email", ""), ("phone", "")],
+            &[
+                ("csrf", &csrf),
+                ("kpj", "12345678902"),
+                ("full_name", "Ni Luh Putu Ayu"),
+                ("email", ""),
+                ("phone", ""),
+            ],
         )
         .await;
-    assert_eq!((p.status, p.location.as_str()), (303, format!("/console#session-{session}").as_str()));
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, format!("/console#session-{session}").as_str())
+    );
 
     let page = console.get("/console").await;
-    assert!(page.html.contains("Ni Luh Putu Ayu"), "the pane names the participant");
+    assert!(
+        page.html.contains("Ni Luh Putu Ayu"),
+        "the pane names the participant"
+    );
     assert!(forms(&page.html, &format!("{base}/register")).is_empty());
-    assert_eq!(forms(&page.html, &format!("{base}/claims")).len(), 1, "claim form");
+    assert_eq!(
+        forms(&page.html, &format!("{base}/claims")).len(),
+        1,
+        "claim form"
+    );
     let p = console
-        .post(&format!("{base}/claims"), &[("csrf", &csrf), ("reason", "resignation"), ("date", "2026-11-10")])
+        .post(
+            &format!("{base}/claims"),
+            &[
+                ("csrf", &csrf),
+                ("reason", "resignation"),
+                ("date", "2026-11-10"),
+            ],
+        )
         .await;
-    assert!(p.location.contains("error=not_yet_eligible"), "{}", p.location);
+    assert!(
+        p.location.contains("error=not_yet_eligible"),
+        "{}",
+        p.location
+    );
     let p = console
-        .post(&format!("{base}/claims"), &[("csrf", &csrf), ("reason", "resignation"), ("date", "2026-01-15")])
+        .post(
+            &format!("{base}/claims"),
+            &[
+                ("csrf", &csrf),
+                ("reason", "resignation"),
+                ("date", "2026-01-15"),
+            ],
+        )
         .await;
     assert_eq!(p.status, 303, "{}", p.location);
 
@@ -222,12 +352,26 @@ async fn walk_in_on_the_console(db: TestDb, app: TestApp) {
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
         .text("kind", "ektp")
-        .part("file", reqwest::multipart::Part::bytes(files::png_seeded(4)).file_name("ektp.png"));
-    let p = console.post_multipart(&format!("{base}/documents"), form).await;
-    assert_eq!((p.status, p.location.as_str()), (303, format!("/console#session-{session}").as_str()));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(files::png_seeded(4)).file_name("ektp.png"),
+        );
+    let p = console
+        .post_multipart(&format!("{base}/documents"), form)
+        .await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, format!("/console#session-{session}").as_str())
+    );
     let page = console.get("/console").await;
-    assert_eq!(forms(&page.html, &format!("{base}/documents")).len(), RESIGNATION_ITEMS.len() - 1);
-    assert!(!page.html.contains("ektp</summary>"), "document codes are not shown raw");
+    assert_eq!(
+        forms(&page.html, &format!("{base}/documents")).len(),
+        RESIGNATION_ITEMS.len() - 1
+    );
+    assert!(
+        !page.html.contains("ektp</summary>"),
+        "document codes are not shown raw"
+    );
     let s = session_of(&app, &agent, s["ticket"].as_str().unwrap()).await;
     assert_eq!(audited(&db, "document_added_by_agent", &agent, &s), 1);
 }

@@ -51,8 +51,8 @@ fn session_ticket(
     session: i64,
 ) -> AppResult<(FloorSession, Ticket)> {
     let s = floor::open_session_of(c, agent, session)?;
-    let t = floor::ticket(c, s.ticket_id)?
-        .ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
+    let t =
+        floor::ticket(c, s.ticket_id)?.ok_or_else(|| AppError::not_found(Code::SessionNotFound))?;
     Ok((s, t))
 }
 
@@ -96,7 +96,10 @@ pub async fn register(ctx: &Ctx, session: i64, r: WalkIn) -> AppResult<Participa
                 email: email
                     .as_ref()
                     .map_or_else(|| no_mailbox(nik.as_str()), |e| e.as_str().to_string()),
-                phone: phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                phone: phone
+                    .as_ref()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
                 password_hash: NO_LOGIN_HASH.into(),
                 birth_date: info.birth_date,
                 sex: info.sex.as_str().to_string(),

@@ -170,7 +170,10 @@ pub fn link_claim(
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(tickets::table.find(ticket_id))
-        .set((tickets::claim_id.eq(Some(claim_id)), tickets::updated_at.eq(at)))
+        .set((
+            tickets::claim_id.eq(Some(claim_id)),
+            tickets::updated_at.eq(at),
+        ))
         .execute(conn)?;
     Ok(())
 }

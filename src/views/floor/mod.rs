@@ -17,8 +17,8 @@ use crate::i18n::{t, Lang};
 
 mod session;
 mod walkin;
-pub use walkin::{claim_form, document_form, register_form};
 pub use session::*;
+pub use walkin::{claim_form, document_form, register_form};
 
 pub fn kiosk(
     f: &Frame<'_>,

@@ -70,7 +70,13 @@ pub fn claim_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
 
 /// Adding a document for one checklist item (`kind`: its first accepted
 /// document code) to the claim of the session.
-pub fn document_form(f: &Frame<'_>, s: &ConsoleSession, d: &Dossier, kind: &str, label: &str) -> Markup {
+pub fn document_form(
+    f: &Frame<'_>,
+    s: &ConsoleSession,
+    d: &Dossier,
+    kind: &str,
+    label: &str,
+) -> Markup {
     let l = f.lang;
     let id = format!("w{}-file-{kind}", s.id);
     html! {

@@ -6,8 +6,8 @@ use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, fresh, ok, Reply};
 use super::claims::CreateClaimRequest;
+use super::{created, fresh, ok, Reply};
 use crate::app::floor::walkin::{self, WalkIn as WalkInRegisterRequest};
 use crate::app::floor::{self as app, console, devices};
 use crate::db::floor::Arrival;
@@ -110,7 +110,11 @@ pub async fn finish(api: Api, path: Path<i64>, body: Json<FinishRequest>) -> Rep
 #[utoipa::path(post, path = "/api/v1/console/sessions/{id}/register", params(("id" = i64, Path)), request_body = WalkInRegisterRequest,
     responses((status = 201), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn register_walk_in(api: Api, path: Path<i64>, body: Json<WalkInRegisterRequest>) -> Reply {
+pub async fn register_walk_in(
+    api: Api,
+    path: Path<i64>,
+    body: Json<WalkInRegisterRequest>,
+) -> Reply {
     let p = walkin::register(&api.ctx, path.into_inner(), body.into_inner()).await?;
     created(serde_json::json!({"participant_id": p.id}))
 }
@@ -120,7 +124,11 @@ pub async fn register_walk_in(api: Api, path: Path<i64>, body: Json<WalkInRegist
 #[utoipa::path(post, path = "/api/v1/console/sessions/{id}/claims", params(("id" = i64, Path)), request_body = CreateClaimRequest,
     responses((status = 201, body = super::claims::CreatedClaim), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn open_walk_in_claim(api: Api, path: Path<i64>, body: Json<CreateClaimRequest>) -> Reply {
+pub async fn open_walk_in_claim(
+    api: Api,
+    path: Path<i64>,
+    body: Json<CreateClaimRequest>,
+) -> Reply {
     let claim = walkin::open_claim(&api.ctx, path.into_inner(), body.into_inner()).await?;
     created(super::claims::CreatedClaim::from(&claim))
 }

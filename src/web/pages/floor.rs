@@ -8,9 +8,9 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::{redirect, Flash, PageCtx};
-use crate::app::error::AppError;
 use crate::app::claims::ClaimInput;
 use crate::app::dossier;
+use crate::app::error::AppError;
 use crate::app::floor::{self as app, console, devices, walkin};
 use crate::app::Status;
 use crate::domain::Code;
@@ -328,11 +328,20 @@ pub struct WalkInForm {
 }
 
 /// The agent registers the walk-in of a session.
-pub async fn console_register(ctx: PageCtx, path: Path<i64>, form: Form<WalkInForm>) -> HttpResponse {
+pub async fn console_register(
+    ctx: PageCtx,
+    path: Path<i64>,
+    form: Form<WalkInForm>,
+) -> HttpResponse {
     let session = path.into_inner();
     let form = form.into_inner();
     ctx.submit(form.csrf.clone(), |actx| async move {
-        back_to_pane(walkin::register(&actx, session, form.person).await.map(|_| ()), session)
+        back_to_pane(
+            walkin::register(&actx, session, form.person)
+                .await
+                .map(|_| ()),
+            session,
+        )
     })
     .await
 }
@@ -371,11 +380,20 @@ impl WalkInClaimForm {
 }
 
 /// The agent opens the claim of the session's participant.
-pub async fn console_claim(ctx: PageCtx, path: Path<i64>, form: Form<WalkInClaimForm>) -> HttpResponse {
+pub async fn console_claim(
+    ctx: PageCtx,
+    path: Path<i64>,
+    form: Form<WalkInClaimForm>,
+) -> HttpResponse {
     let session = path.into_inner();
     let form = form.into_inner();
     ctx.submit(form.csrf.clone(), |actx| async move {
-        back_to_pane(walkin::open_claim(&actx, session, form.claim()).await.map(|_| ()), session)
+        back_to_pane(
+            walkin::open_claim(&actx, session, form.claim())
+                .await
+                .map(|_| ()),
+            session,
+        )
     })
     .await
 }
@@ -405,7 +423,12 @@ pub async fn console_document(
             .ok_or_else(|| AppError::conflict(Code::NoClaim))?;
         let by = dossier::Uploader::of(&actx.actor)?;
         let store = ctx.state.store.clone();
-        back_to_pane(dossier::upload(&actx, store, by, claim, form.into()).await.map(|_| ()), session)
+        back_to_pane(
+            dossier::upload(&actx, store, by, claim, form.into())
+                .await
+                .map(|_| ()),
+            session,
+        )
     }
     .await;
     ctx.page(async { r }).await

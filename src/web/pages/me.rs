@@ -222,7 +222,14 @@ pub async fn upload_submit(
         ctx.check_csrf(&form.csrf)?;
         let pid = ctx.participant()?;
         let store = ctx.state.store.clone();
-        dossier::upload(&ctx.app(), store, dossier::Uploader::Participant(pid), claim_id, form.into()).await
+        dossier::upload(
+            &ctx.app(),
+            store,
+            dossier::Uploader::Participant(pid),
+            claim_id,
+            form.into(),
+        )
+        .await
     }
     .await;
     match r {
