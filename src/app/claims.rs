@@ -40,6 +40,29 @@ pub struct ClaimInput {
     pub heir_is_minor: Option<bool>,
 }
 
+impl ClaimInput {
+    /// A claim typed as a reason and the one date that reason requires
+    /// (the console's short form); no date for a reason that needs none.
+    pub fn with_reason_date(reason: String, date: Option<String>) -> Self {
+        let mut c = ClaimInput {
+            reason,
+            ..ClaimInput::default()
+        };
+        let field = ClaimReason::parse(c.reason.trim()).and_then(ClaimReason::required_date_field);
+        let slot = match field {
+            Some(LAST_WORKING_DAY) => &mut c.last_working_day,
+            Some(TERMINATION_DATE) => &mut c.termination_date,
+            Some(CONTRACT_END_DATE) => &mut c.contract_end_date,
+            Some(MEMBERSHIP_START_DATE) => &mut c.membership_start_date,
+            Some(DEPARTURE_DATE) => &mut c.departure_date,
+            Some(DATE_OF_DEATH) => &mut c.date_of_death,
+            _ => return c,
+        };
+        *slot = date;
+        c
+    }
+}
+
 /// Parses a `YYYY-MM-DD` field, naming the field when it is not a date.
 pub fn parse_date(field: &'static str, value: Option<&str>) -> AppResult<Option<NaiveDate>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {

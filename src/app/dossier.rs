@@ -12,6 +12,7 @@ use super::{read_db, write_db, AppError, AppResult, Ctx, Status};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::claims::{self, Claim};
 use crate::db::documents::{self as docs, Document};
+use crate::db::floor::FloorSession;
 use crate::db::{bookings, run, DbConnection};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload::UploadError;
@@ -131,12 +132,19 @@ impl Uploader {
         }
     }
 
-    /// The claim is this uploader's to add to.
-    fn may_add(self, c: &mut DbConnection, claim: &Claim) -> AppResult<bool> {
-        Ok(match self {
-            Self::Participant(id) => claim.participant_id == id,
-            Self::Agent(id) => crate::db::floor::serves_participant(c, id, claim.participant_id)?,
-        })
+    /// Refuses a claim that is not this uploader's to add to: another
+    /// participant's claim is `claim_not_found` (its existence stays
+    /// hidden); staff not serving its participant get `participants_only`,
+    /// as every staff upload did before walk-ins. For an agent, the open
+    /// session in which they serve the participant.
+    fn admit(self, c: &mut DbConnection, claim: &Claim) -> AppResult<Option<FloorSession>> {
+        match self {
+            Self::Participant(id) if claim.participant_id == id => Ok(None),
+            Self::Participant(_) => Err(AppError::not_found(Code::ClaimNotFound)),
+            Self::Agent(id) => crate::db::floor::session_serving(c, id, claim.participant_id)?
+                .map(Some)
+                .ok_or_else(|| AppError::forbidden().detail("participants_only")),
+        }
     }
 }
 
@@ -167,16 +175,13 @@ pub async fn upload(
     }
     // Refuse early when the claim is not theirs or not open, before any
     // parsing work.
-    let claim = run(&ctx.db, move |db| {
-        db.read(|c| -> AppResult<_> {
-            match claims::find(c, claim_id)? {
-                Some(claim) if by.may_add(c, &claim)? => Ok(Some(claim)),
-                _ => Ok(None),
-            }
-        })
+    let claim = read_db(&ctx.db, move |c| -> AppResult<Claim> {
+        let claim =
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+        by.admit(c, &claim)?;
+        Ok(claim)
     })
-    .await?
-    .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+    .await?;
     require_open(&claim)?;
     let Upload {
         file_name, bytes, ..
@@ -185,56 +190,51 @@ pub async fn upload(
     let size = file.size;
     let new = file.document(claim_id, kind, None, ctx.clock.now_naive());
     let actor = ctx.actor.clone();
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Document> {
-            docs::lock_claim(c, claim_id)?;
-            // Re-checked inside the transaction: the claim may have been
-            // decided meanwhile.
-            let claim = claims::find(c, claim_id)?
-                .ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
-            require_open(&claim)?;
-            if !by.may_add(c, &claim)? {
-                return Err(AppError::not_found(Code::ClaimNotFound));
-            }
-            // Only documents the claim's checklist asks for.
-            let wanted = docs::dossier(c, claim.clone())?
-                .checklist
-                .iter()
-                .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
-            if !wanted {
-                return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
-            }
-            let (files, bytes) = docs::usage(c, claim_id)?;
-            check_claim_quota(files as usize, bytes as u64, size as u64)
-                .map_err(|q| AppError::conflict(q.code()))?;
-            let doc = docs::add_version(c, new)?;
-            if let Uploader::Agent(agent) = by {
-                let session = crate::db::floor::session_serving(c, agent, claim.participant_id)?;
-                audit::record(
-                    c,
-                    doc.created_at,
-                    &actor,
-                    "document_added_by_agent",
-                    &Subject {
-                        participant_id: Some(claim.participant_id),
-                        claim_id: Some(claim_id),
-                        session_id: session.as_ref().map(|s| s.id),
-                        branch_code: session.map(|s| s.branch_code),
-                        ..Subject::default()
-                    },
-                    json!({"kind": doc.kind, "version": doc.version, "sha256": doc.sha256}),
-                )?;
-            }
-            // An agent serving this claim sees the new upload at once.
-            crate::db::floor::notify_claim_agents(
+    write_db(&ctx.db, move |c| -> AppResult<Document> {
+        docs::lock_claim(c, claim_id)?;
+        // Re-checked inside the transaction: the claim may have been
+        // decided, or the agent's session finished, meanwhile.
+        let claim =
+            claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))?;
+        require_open(&claim)?;
+        let session = by.admit(c, &claim)?;
+        // Only documents the claim's checklist asks for.
+        let wanted = docs::dossier(c, claim.clone())?
+            .checklist
+            .iter()
+            .any(|e| e.accepts.iter().any(|k| k.code() == new.kind));
+        if !wanted {
+            return Err(AppError::unprocessable(Code::KindNotRequired).field("kind"));
+        }
+        let (files, bytes) = docs::usage(c, claim_id)?;
+        check_claim_quota(files as usize, bytes as u64, size as u64)
+            .map_err(|q| AppError::conflict(q.code()))?;
+        let doc = docs::add_version(c, new)?;
+        if let Some(session) = session {
+            audit::record(
                 c,
-                claim_id,
-                "document",
-                json!({"claim": claim_id, "kind": doc.kind}),
                 doc.created_at,
+                &actor,
+                "document_added_by_agent",
+                &Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim_id),
+                    session_id: Some(session.id),
+                    branch_code: Some(session.branch_code),
+                    ..Subject::default()
+                },
+                json!({"kind": doc.kind, "version": doc.version, "sha256": doc.sha256}),
             )?;
-            Ok(doc)
-        })
+        }
+        // An agent serving this claim sees the new upload at once.
+        crate::db::floor::notify_claim_agents(
+            c,
+            claim_id,
+            "document",
+            json!({"claim": claim_id, "kind": doc.kind}),
+            doc.created_at,
+        )?;
+        Ok(doc)
     })
     .await
 }

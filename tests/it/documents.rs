@@ -1052,7 +1052,8 @@ async fn who_may_read_and_review(db: TestDb, app: TestApp) {
     assert_eq!(status, 403, "{v}");
     let (status, v) = verify(&app, &auditor, claim).await;
     assert_eq!(status, 403, "{v}");
-    // Staff cannot upload or delete in a participant's name.
+    // Staff cannot upload or delete in a participant's name (only the CS
+    // agent serving them at the console uploads: walk_in.rs).
     for t in [&cs, &admin] {
         let (status, v) = upload(&app, t, claim, "kk", "kk.jpg", jpeg(20, 20)).await;
         assert_eq!(status, 403, "{v}");

@@ -15,11 +15,13 @@ use super::console::cs_of;
 use super::{AppError, AppResult, Ctx};
 use crate::app::claims::{self, ClaimInput};
 use crate::app::collective::submit::NO_LOGIN_HASH;
+use crate::app::dossier::given;
+use crate::app::write_db;
 use crate::db::audit::{self, Subject};
 use crate::db::claims::Claim;
 use crate::db::floor::{self, FloorSession, Ticket};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
-use crate::db::{run, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, person_name::FullName, phone::Phone};
 
@@ -37,11 +39,6 @@ pub struct WalkIn {
 /// The address of an account registered at the branch without an email.
 fn no_mailbox(nik: &str) -> String {
     format!("{nik}.loket@pekerja.invalid")
-}
-
-/// A field typed or left empty.
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// The agent's open session and its ticket.
@@ -73,62 +70,58 @@ pub async fn register(ctx: &Ctx, session: i64, r: WalkIn) -> AppResult<Participa
     let (agent, _) = cs_of(&ctx.actor)?;
     let kpj = Kpj::parse(&r.kpj).map_err(AppError::from)?;
     let name = FullName::parse(&r.full_name, "full_name").map_err(AppError::from)?;
-    let email = given(&r.email)
+    let email = given(r.email.as_deref())
         .map(Email::parse)
         .transpose()
         .map_err(AppError::from)?;
-    let phone = given(&r.phone)
+    let phone = given(r.phone.as_deref())
         .map(Phone::parse)
         .transpose()
         .map_err(AppError::from)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Participant> {
-            let (s, t) = session_ticket(c, agent, session)?;
-            if t.participant_id.is_some() {
-                return Err(AppError::conflict(Code::AlreadyRegistered));
-            }
-            let (nik, info) = nik::parse(&t.nik, now.date_naive()).map_err(AppError::from)?;
-            let new = NewParticipant {
-                nik: nik.as_str().to_string(),
-                kpj: kpj.as_str().to_string(),
-                full_name: name.as_str().to_string(),
-                email: email
-                    .as_ref()
-                    .map_or_else(|| no_mailbox(nik.as_str()), |e| e.as_str().to_string()),
-                phone: phone
-                    .as_ref()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_default(),
-                password_hash: NO_LOGIN_HASH.into(),
-                birth_date: info.birth_date,
-                sex: info.sex.as_str().to_string(),
-                created_at: now.naive_utc(),
-            };
-            let p = match participants::insert(c, &new)? {
-                Ok(p) => p,
-                Err(Conflict::Nik) => return Err(AppError::conflict(Code::AlreadyRegistered)),
-                Err(Conflict::Email) => {
-                    return Err(AppError::conflict(Code::EmailTaken).field("email"))
-                }
-            };
-            floor::link_participant(c, &t, p.id, now.naive_utc())?;
-            audit::record(
-                c,
-                now.naive_utc(),
-                &actor,
-                "participant_registered",
-                &subject(&s, Some(p.id), None),
-                json!({
-                    "channel": "branch",
-                    "ticket": t.number,
-                    "nik": nik::mask_str(&t.nik),
-                    "email_given": email.is_some(),
-                    "phone_given": phone.is_some(),
-                }),
-            )?;
-            Ok(p)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<Participant> {
+        let (s, t) = session_ticket(c, agent, session)?;
+        if t.participant_id.is_some() {
+            return Err(AppError::conflict(Code::AlreadyRegistered));
+        }
+        let (nik, info) = nik::parse(&t.nik, now.date_naive()).map_err(AppError::from)?;
+        let new = NewParticipant {
+            nik: nik.as_str().to_string(),
+            kpj: kpj.as_str().to_string(),
+            full_name: name.as_str().to_string(),
+            email: email
+                .as_ref()
+                .map_or_else(|| no_mailbox(nik.as_str()), |e| e.as_str().to_string()),
+            phone: phone
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            password_hash: NO_LOGIN_HASH.into(),
+            birth_date: info.birth_date,
+            sex: info.sex.as_str().to_string(),
+            created_at: now.naive_utc(),
+        };
+        let p = match participants::insert(c, &new)? {
+            Ok(p) => p,
+            Err(Conflict::Nik) => return Err(AppError::conflict(Code::AlreadyRegistered)),
+            Err(Conflict::Email) => return Err(AppError::conflict(Code::EmailTaken).field("email")),
+        };
+        floor::link_participant(c, &t, p.id, now.naive_utc())?;
+        audit::record(
+            c,
+            now.naive_utc(),
+            &actor,
+            "participant_registered",
+            &subject(&s, Some(p.id), None),
+            json!({
+                "channel": "branch",
+                "ticket": t.number,
+                "nik": nik::mask_str(&t.nik),
+                "email_given": email.is_some(),
+                "phone_given": phone.is_some(),
+            }),
+        )?;
+        Ok(p)
     })
     .await
 }
@@ -140,24 +133,22 @@ pub async fn open_claim(ctx: &Ctx, session: i64, r: ClaimInput) -> AppResult<Cla
     let (agent, _) = cs_of(&ctx.actor)?;
     let plan = claims::plan(ctx, r)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
-    run(&ctx.db, move |db| {
-        db.write(|c| -> AppResult<Claim> {
-            let (s, t) = session_ticket(c, agent, session)?;
-            let pid = t
-                .participant_id
-                .ok_or_else(|| AppError::conflict(Code::ParticipantNotRegistered))?;
-            let claim = plan.store(c, pid, "branch")?;
-            floor::link_claim(c, t.id, claim.id, now)?;
-            audit::record(
-                c,
-                now,
-                &actor,
-                "claim_opened",
-                &subject(&s, Some(pid), Some(claim.id)),
-                json!({"channel": "branch", "reason": claim.reason, "ticket": t.number}),
-            )?;
-            Ok(claim)
-        })
+    write_db(&ctx.db, move |c| -> AppResult<Claim> {
+        let (s, t) = session_ticket(c, agent, session)?;
+        let pid = t
+            .participant_id
+            .ok_or_else(|| AppError::conflict(Code::ParticipantNotRegistered))?;
+        let claim = plan.store(c, pid, "branch")?;
+        floor::link_claim(c, t.id, claim.id, now)?;
+        audit::record(
+            c,
+            now,
+            &actor,
+            "claim_opened",
+            &subject(&s, Some(pid), Some(claim.id)),
+            json!({"channel": "branch", "reason": claim.reason, "ticket": t.number}),
+        )?;
+        Ok(claim)
     })
     .await
 }

@@ -131,15 +131,6 @@ pub fn session_serving(
         .optional()?)
 }
 
-/// The agent is serving the participant in an open session.
-pub fn serves_participant(
-    conn: &mut DbConnection,
-    agent_id: i64,
-    participant_id: i64,
-) -> Result<bool, DbError> {
-    Ok(session_serving(conn, agent_id, participant_id)?.is_some())
-}
-
 /// Links the day's tickets of a NIK to the participant just registered
 /// for it at the console.
 pub fn link_participant(

@@ -355,30 +355,6 @@ pub struct WalkInClaimForm {
     pub date: Option<String>,
 }
 
-impl WalkInClaimForm {
-    /// The claim as the API takes it: the one date goes to the field the
-    /// reason requires.
-    fn claim(self) -> ClaimInput {
-        let mut c = ClaimInput {
-            reason: self.reason,
-            ..ClaimInput::default()
-        };
-        let field = crate::domain::claim::ClaimReason::parse(c.reason.trim())
-            .and_then(|r| r.required_date_field());
-        let slot = match field {
-            Some(crate::domain::claim::LAST_WORKING_DAY) => &mut c.last_working_day,
-            Some(crate::domain::claim::TERMINATION_DATE) => &mut c.termination_date,
-            Some(crate::domain::claim::CONTRACT_END_DATE) => &mut c.contract_end_date,
-            Some(crate::domain::claim::MEMBERSHIP_START_DATE) => &mut c.membership_start_date,
-            Some(crate::domain::claim::DEPARTURE_DATE) => &mut c.departure_date,
-            Some(crate::domain::claim::DATE_OF_DEATH) => &mut c.date_of_death,
-            _ => return c,
-        };
-        *slot = self.date;
-        c
-    }
-}
-
 /// The agent opens the claim of the session's participant.
 pub async fn console_claim(
     ctx: PageCtx,
@@ -389,9 +365,13 @@ pub async fn console_claim(
     let form = form.into_inner();
     ctx.submit(form.csrf.clone(), |actx| async move {
         back_to_pane(
-            walkin::open_claim(&actx, session, form.claim())
-                .await
-                .map(|_| ()),
+            walkin::open_claim(
+                &actx,
+                session,
+                ClaimInput::with_reason_date(form.reason, form.date),
+            )
+            .await
+            .map(|_| ()),
             session,
         )
     })
