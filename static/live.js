@@ -40,6 +40,9 @@
   function bindPanes() {
     if (!isConsole) return;
     panes = Array.prototype.slice.call(document.querySelectorAll("[data-pane]"));
+    // From here on one pane is focused and the others are compact tiles.
+    var current = document.querySelector(SELECTOR);
+    if (current) current.setAttribute("data-focusing", "1");
     var saved = sessionStorage.getItem("antre-focus");
     focusPane(panes.filter(function (p) { return p.id === saved; })[0] || panes[0], false);
     panes.forEach(function (p) { p.addEventListener("click", function () { focusPane(p, false); }); });

@@ -106,6 +106,9 @@
     this.cam = null;
     this.audioSender = null;
     this.downTimer = null;
+    this.peerSeen = false;
+    this.lonely = false;
+    this.lonelyTimer = null;
     this.build();
     if (!supported) { this.render(); return; }
     if (this.role === "peer") media().catch(function () {});
@@ -164,6 +167,9 @@
     else if (!this.connected()) {
       var st = this.pc ? this.pc.connectionState : "new";
       msg = st === "failed" || st === "disconnected" || (this.retry > 0 && !this.ws) ? say("reconnecting") : say("connecting");
+      // The agent's side: nobody answered on the other end for a while
+      // (the booth computer is off, or the participant has not joined).
+      if (this.role === "agent" && !this.peerSeen && this.lonely) msg = say("offline");
     }
     this.status.textContent = msg;
     this.status.hidden = !msg;
@@ -194,12 +200,24 @@
     this.ws = ws;
     ws.onopen = function () {
       self.retry = 0;
+      if (self.role === "agent" && !self.peerSeen) {
+        clearTimeout(self.lonelyTimer);
+        self.lonelyTimer = setTimeout(function () { self.lonely = true; self.render(); }, 8000);
+      }
       self.send({ type: "hello", epoch: self.epoch, connected: self.connected() });
       if (self.role === "agent") self.sendFocus();
     };
     ws.onmessage = function (e) {
       var m;
       try { m = JSON.parse(e.data); } catch (x) { return; }
+      // The end of the session does not wait behind a negotiation in
+      // progress: media stop at once.
+      if (m.type === "ended") { self.end(true); return; }
+      if (m.type !== "welcome" && m.type !== "error" && !self.peerSeen) {
+        self.peerSeen = true;
+        clearTimeout(self.lonelyTimer);
+        self.render();
+      }
       self.queue = self.queue.then(function () { return self.handle(m); })
         .catch(function (err) { if (window.console) console.warn("antre video:", err); });
     };

@@ -123,12 +123,12 @@ pub fn find_by_idempotency_key(
 /// Inserts a booking; a unique-constraint race surfaces as
 /// `DbError::is_unique_violation`.
 pub fn insert(conn: &mut DbConnection, new: &NewBooking<'_>) -> Result<Booking, DbError> {
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(bookings::table)
-        .values(new)
-        .returning(Booking::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(
+        conn,
+        bookings::table,
+        new,
+        Booking
+    )?)
 }
 
 /// Moves an active booking to another session; `None` when it is no

@@ -13,55 +13,38 @@ pub const OPEN_STATUSES: [&str; 2] = [
     ClaimStatus::IN_PROGRESS[1].as_str(),
 ];
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = claims)]
-pub struct Claim {
-    pub id: i64,
-    pub participant_id: i64,
-    pub reason: String,
-    #[diesel(deserialize_as = String)]
-    pub status: ClaimStatus,
-    pub channel: String,
-    pub last_working_day: Option<NaiveDate>,
-    pub termination_date: Option<NaiveDate>,
-    pub contract_end_date: Option<NaiveDate>,
-    pub membership_start_date: Option<NaiveDate>,
-    pub departure_date: Option<NaiveDate>,
-    pub date_of_death: Option<NaiveDate>,
-    pub balance: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub heir_is_child: bool,
-    pub heir_is_minor: bool,
-}
-
-/// A new claim; it is stored `open`.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = claims)]
-pub struct NewClaim {
-    pub participant_id: i64,
-    pub reason: String,
-    pub channel: String,
-    pub last_working_day: Option<NaiveDate>,
-    pub termination_date: Option<NaiveDate>,
-    pub contract_end_date: Option<NaiveDate>,
-    pub membership_start_date: Option<NaiveDate>,
-    pub departure_date: Option<NaiveDate>,
-    pub date_of_death: Option<NaiveDate>,
-    pub balance: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub heir_is_child: bool,
-    pub heir_is_minor: bool,
+crate::stored_row! {
+    /// A JHT claim (`NewClaim` to file one; it is stored `open`).
+    claims => Claim, NewClaim {
+        participant_id: i64,
+        reason: String,
+        channel: String,
+        last_working_day: Option<NaiveDate>,
+        termination_date: Option<NaiveDate>,
+        contract_end_date: Option<NaiveDate>,
+        membership_start_date: Option<NaiveDate>,
+        departure_date: Option<NaiveDate>,
+        date_of_death: Option<NaiveDate>,
+        balance: Option<i64>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+        heir_is_child: bool,
+        heir_is_minor: bool,
+    }
+    then {
+        id: i64,
+        #[diesel(deserialize_as = String)]
+        status: ClaimStatus,
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewClaim) -> Result<Claim, DbError> {
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(claims::table)
-        .values((new, claims::status.eq(ClaimStatus::Open.as_str())))
-        .returning(Claim::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(
+        conn,
+        claims::table,
+        (new, claims::status.eq(ClaimStatus::Open.as_str())),
+        Claim
+    )?)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Claim>, DbError> {

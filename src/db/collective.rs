@@ -17,42 +17,28 @@ use crate::domain::collective::{BatchStatus, WorkerRow};
 /// bind-parameter limits.
 const CHUNK: usize = 500;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = collective_batches)]
-pub struct Batch {
-    pub id: i64,
-    pub company_npp: String,
-    pub uploaded_by: i64,
-    pub fingerprint: String,
-    pub file_name: String,
-    pub total_rows: i32,
-    pub valid_rows: i32,
-    pub laid_off: i32,
-    pub headcount: i32,
-    pub eligible: bool,
-    #[diesel(deserialize_as = String)]
-    pub status: BatchStatus,
-    pub errors: String,
-    pub created_at: NaiveDateTime,
-    pub submitted_at: Option<NaiveDateTime>,
-    pub submitted_by: Option<i64>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = collective_batches)]
-pub struct NewBatch {
-    pub company_npp: String,
-    pub uploaded_by: i64,
-    pub fingerprint: String,
-    pub file_name: String,
-    pub total_rows: i32,
-    pub valid_rows: i32,
-    pub laid_off: i32,
-    pub headcount: i32,
-    pub eligible: bool,
-    pub status: String,
-    pub errors: String,
-    pub created_at: NaiveDateTime,
+crate::stored_row! {
+    /// An uploaded collective batch (`NewBatch` to store a validated one; its status starts `validated`).
+    collective_batches => Batch, NewBatch {
+        company_npp: String,
+        uploaded_by: i64,
+        fingerprint: String,
+        file_name: String,
+        total_rows: i32,
+        valid_rows: i32,
+        laid_off: i32,
+        headcount: i32,
+        eligible: bool,
+        errors: String,
+        created_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+        #[diesel(deserialize_as = String)]
+        status: BatchStatus,
+        submitted_at: Option<NaiveDateTime>,
+        submitted_by: Option<i64>,
+    }
 }
 
 /// A valid worker row of a batch.
@@ -110,29 +96,20 @@ pub struct HeadcountChange {
     pub set_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = representative_documents)]
-pub struct RepresentativeDocument {
-    pub id: i64,
-    pub staff_id: i64,
-    pub kind: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = representative_documents)]
-pub struct NewRepresentativeDocument {
-    pub staff_id: i64,
-    pub kind: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub created_at: NaiveDateTime,
+crate::stored_row! {
+    /// A company representative's document (`NewRepresentativeDocument` to store one).
+    representative_documents => RepresentativeDocument, NewRepresentativeDocument {
+        staff_id: i64,
+        kind: String,
+        content_type: String,
+        size: i64,
+        sha256: String,
+        original_name: String,
+        created_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+    }
 }
 
 /// Serializes batch decisions of one company on PostgreSQL (SQLite's write
@@ -185,16 +162,21 @@ pub fn batches_of(conn: &mut DbConnection, npp: &str) -> Result<Vec<Batch>, DbEr
         .load(conn)?)
 }
 
-/// Stores a batch and its valid rows.
+/// Stores a batch (status `validated`) and its valid rows.
 pub fn insert_batch(
     conn: &mut DbConnection,
     new: &NewBatch,
     rows: &[WorkerRow],
 ) -> Result<Batch, DbError> {
-    let batch = crate::per_backend!(conn, c => diesel::insert_into(collective_batches::table)
-        .values(new)
-        .returning(Batch::as_returning())
-        .get_result(c))?;
+    let batch = crate::insert_returning!(
+        conn,
+        collective_batches::table,
+        (
+            new,
+            collective_batches::status.eq(BatchStatus::Validated.as_str())
+        ),
+        Batch
+    )?;
     for chunk in rows.chunks(CHUNK / 2) {
         let values: Vec<NewRow<'_>> = chunk
             .iter()
@@ -398,12 +380,12 @@ pub fn add_representative_document(
     conn: &mut DbConnection,
     new: &NewRepresentativeDocument,
 ) -> Result<RepresentativeDocument, DbError> {
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(representative_documents::table)
-        .values(new)
-        .returning(RepresentativeDocument::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(
+        conn,
+        representative_documents::table,
+        new,
+        RepresentativeDocument
+    )?)
 }
 
 /// The representative's current document of each kind (the latest upload).

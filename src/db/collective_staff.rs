@@ -10,39 +10,29 @@ use super::schema::{collective_batches, collective_letters, companies, staff};
 use super::staff::Staff;
 use super::{DbConnection, DbError};
 
-/// A mass termination letter (PDF, JPEG or PNG) stored with its batch.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = collective_letters)]
-pub struct Letter {
-    pub id: i64,
-    pub batch_id: i64,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub uploaded_by: i64,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = collective_letters)]
-pub struct NewLetter {
-    pub batch_id: i64,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub original_name: String,
-    pub uploaded_by: i64,
-    pub created_at: NaiveDateTime,
+crate::stored_row! {
+    /// A mass termination letter (PDF, JPEG or PNG) stored with its batch (`NewLetter` to store one).
+    collective_letters => Letter, NewLetter {
+        batch_id: i64,
+        content_type: String,
+        size: i64,
+        sha256: String,
+        original_name: String,
+        uploaded_by: i64,
+        created_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+    }
 }
 
 pub fn add_letter(conn: &mut DbConnection, new: &NewLetter) -> Result<Letter, DbError> {
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(collective_letters::table)
-        .values(new)
-        .returning(Letter::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(
+        conn,
+        collective_letters::table,
+        new,
+        Letter
+    )?)
 }
 
 /// The batch's current letter: the latest upload.

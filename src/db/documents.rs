@@ -113,12 +113,12 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
     .execute(conn)?;
     new.version = latest.unwrap_or(0) + 1;
     new.is_current = true;
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(documents::table)
-        .values((&new, documents::status.eq(DocStatus::Uploaded.as_str())))
-        .returning(Document::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(
+        conn,
+        documents::table,
+        (&new, documents::status.eq(DocStatus::Uploaded.as_str())),
+        Document
+    )?)
 }
 
 /// Records a review decision on a document awaiting review (or re-reviews

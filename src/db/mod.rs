@@ -21,6 +21,7 @@ pub mod floor;
 mod group_commit;
 pub mod outbox;
 pub mod participants;
+mod rows;
 pub mod schema;
 pub mod seed;
 pub mod staff;

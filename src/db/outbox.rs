@@ -8,33 +8,24 @@ use diesel::prelude::*;
 use super::schema::outbox;
 use super::{DbConnection, DbError};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-pub struct OutboxMail {
-    pub id: i64,
-    pub recipient: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub ics: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub next_attempt_at: NaiveDateTime,
-    pub attempts: i32,
-    pub locked_until: Option<NaiveDateTime>,
-    pub sent_at: Option<NaiveDateTime>,
-    pub last_error: Option<String>,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = outbox)]
-pub struct NewMail {
-    pub recipient: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub ics: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub next_attempt_at: NaiveDateTime,
+crate::stored_row! {
+    /// A mail in the outbox with its delivery state (`NewMail` to queue one).
+    outbox => OutboxMail, NewMail {
+        recipient: String,
+        subject: String,
+        body_text: String,
+        body_html: String,
+        ics: Option<String>,
+        created_at: NaiveDateTime,
+        next_attempt_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+        attempts: i32,
+        locked_until: Option<NaiveDateTime>,
+        sent_at: Option<NaiveDateTime>,
+        last_error: Option<String>,
+    }
 }
 
 pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {

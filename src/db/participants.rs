@@ -6,33 +6,22 @@ use diesel::prelude::*;
 use super::schema::participants;
 use super::{DbConnection, DbError};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = participants)]
-pub struct Participant {
-    pub id: i64,
-    pub nik: String,
-    pub kpj: String,
-    pub full_name: String,
-    pub email: String,
-    pub phone: String,
-    pub password_hash: String,
-    pub birth_date: NaiveDate,
-    pub sex: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = participants)]
-pub struct NewParticipant {
-    pub nik: String,
-    pub kpj: String,
-    pub full_name: String,
-    pub email: String,
-    pub phone: String,
-    pub password_hash: String,
-    pub birth_date: NaiveDate,
-    pub sex: String,
-    pub created_at: NaiveDateTime,
+crate::stored_row! {
+    /// A registered participant (`NewParticipant` to register one).
+    participants => Participant, NewParticipant {
+        nik: String,
+        kpj: String,
+        full_name: String,
+        email: String,
+        phone: String,
+        password_hash: String,
+        birth_date: NaiveDate,
+        sex: String,
+        created_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+    }
 }
 
 pub enum Conflict {
@@ -54,11 +43,7 @@ pub fn insert(
     {
         return Ok(Err(Conflict::Email));
     }
-    match crate::per_backend!(conn, c => diesel::insert_into(participants::table)
-        .values(new)
-        .returning(Participant::as_returning())
-        .get_result(c))
-    {
+    match crate::insert_returning!(conn, participants::table, new, Participant) {
         Ok(p) => Ok(Ok(p)),
         Err(e) => {
             let e = DbError::from(e);

@@ -6,33 +6,22 @@ use diesel::prelude::*;
 use super::schema::{companies, staff};
 use super::{DbConnection, DbError};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = staff)]
-pub struct Staff {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub branch_code: Option<String>,
-    pub company_npp: Option<String>,
-    pub password_hash: String,
-    pub active: bool,
-    pub approved: bool,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = staff)]
-pub struct NewStaff {
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub branch_code: Option<String>,
-    pub company_npp: Option<String>,
-    pub password_hash: String,
-    pub active: bool,
-    pub approved: bool,
-    pub created_at: NaiveDateTime,
+crate::stored_row! {
+    /// A staff account (`Staff` as stored, `NewStaff` to create one).
+    staff => Staff, NewStaff {
+        email: String,
+        name: String,
+        role: String,
+        branch_code: Option<String>,
+        company_npp: Option<String>,
+        password_hash: String,
+        active: bool,
+        approved: bool,
+        created_at: NaiveDateTime,
+    }
+    then {
+        id: i64,
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -48,12 +37,7 @@ pub struct Company {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewStaff) -> Result<Staff, DbError> {
-    Ok(
-        crate::per_backend!(conn, c => diesel::insert_into(staff::table)
-        .values(new)
-        .returning(Staff::as_returning())
-        .get_result(c))?,
-    )
+    Ok(crate::insert_returning!(conn, staff::table, new, Staff)?)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Staff>, DbError> {

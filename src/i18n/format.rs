@@ -104,6 +104,32 @@ pub fn local_datetime(lang: Lang, local: NaiveDateTime, zone: &str) -> String {
     }
 }
 
+/// A clock time as each language writes it: "08.30" (id), "08:30" (en).
+pub fn clock_time<T: chrono::Timelike>(lang: Lang, t: &T) -> String {
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ':',
+    };
+    format!("{:02}{sep}{:02}", t.hour(), t.minute())
+}
+
+/// A number with one decimal, comma-separated under `id`: "0,4" / "0.4";
+/// "–" when there is none.
+pub fn decimal(lang: Lang, x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => {
+            // Rounded first, so that a tiny negative is "0,0", not "-0,0".
+            let v = (v * 10.0).round() / 10.0 + 0.0;
+            let s = format!("{v:.1}");
+            match lang {
+                Lang::Id => s.replace('.', ","),
+                Lang::En => s,
+            }
+        }
+        _ => "–".into(),
+    }
+}
+
 /// Rupiah with dots as thousands separators: "Rp50.000.000".
 pub fn rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
@@ -118,5 +144,23 @@ pub fn rupiah(amount: i64) -> String {
         format!("-Rp{out}")
     } else {
         format!("Rp{out}")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_and_clock_times_as_each_language_writes_them() {
+        assert_eq!(decimal(Lang::Id, Some(0.44)), "0,4");
+        assert_eq!(decimal(Lang::En, Some(0.44)), "0.4");
+        assert_eq!(decimal(Lang::Id, Some(-0.01)), "0,0");
+        assert_eq!(decimal(Lang::Id, Some(f64::NAN)), "–");
+        assert_eq!(decimal(Lang::En, None), "–");
+        let t = chrono::NaiveTime::from_hms_opt(8, 5, 0).unwrap();
+        assert_eq!(clock_time(Lang::Id, &t), "08.05");
+        assert_eq!(clock_time(Lang::En, &t), "08:05");
     }
 }

@@ -4,7 +4,10 @@
 mod catalog;
 mod format;
 
-pub use format::{day_label, local_datetime, long_date, rupiah, short_day_label, weekday_name};
+pub use format::{
+    clock_time, day_label, decimal, local_datetime, long_date, rupiah, short_day_label,
+    weekday_name,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -72,6 +75,17 @@ pub fn entries() -> impl Iterator<Item = (&'static str, &'static str, &'static s
 /// place a value goes into a sentence.
 pub fn tf(lang: Lang, key: &str, params: &[(&str, &str)]) -> String {
     fill(t(lang, key), params)
+}
+
+/// The sentence of `prefix` + `word` (a stored word's label: `role_cs`),
+/// or the word itself when the catalog has none.
+pub fn label(lang: Lang, prefix: &str, word: &str) -> String {
+    let key = format!("{prefix}{word}");
+    if has(&key) {
+        t(lang, &key).to_string()
+    } else {
+        word.to_string()
+    }
 }
 
 /// `text` with every `{name}` of `params` replaced by its value.

@@ -9,6 +9,7 @@ use super::layout::Frame;
 use crate::db::audit::anomalies::Flag;
 use crate::db::audit::read::Entry;
 use crate::domain::audit::anomaly::AgentDay;
+use crate::domain::floor::Outcome;
 use crate::i18n::{t, Lang};
 
 /// An instant as RFC 3339 UTC with microseconds (what the log stores).
@@ -121,8 +122,8 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
                     tr {
                         td { (e.seq) }
                         td { (rfc3339(e.at)) }
-                        td { (e.actor_role) " " (opt(e.actor_id)) @if let Some(b) = &e.actor_branch { " · " (b) } }
-                        td { code { (e.action) } }
+                        td { (role_label(l, &e.actor_role)) " " (opt(e.actor_id)) @if let Some(b) = &e.actor_branch { " · " (b) } }
+                        td { (action_label(l, &e.action)) br; code.small { (e.action) } }
                         td {
                             @if let Some(b) = &e.branch_code { (b) " " }
                             @if let Some(c) = e.claim_id { a href={ "/audit/claims/" (c) } { (t(l, "audit_claim")) " " (c) } " " }
@@ -275,4 +276,26 @@ pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
             } }
         }
     }
+}
+
+/// An action of the log as the auditor reads it ("Dokumen diterima"); the
+/// stored word stays beside it, as the filter takes it.
+pub fn action_label(l: Lang, action: &str) -> String {
+    if let Some(outcome) = action
+        .strip_prefix("session_")
+        .and_then(|w| Outcome::parse(w).ok())
+    {
+        let outcome = match l {
+            Lang::Id => outcome.label_id(),
+            Lang::En => outcome.label_en(),
+        };
+        return format!("{}: {outcome}", t(l, "audit_action_session_finished"));
+    }
+    crate::i18n::label(l, "audit_action_", action)
+}
+
+/// The actor's role as a person reads it (participant, kiosk and system
+/// included).
+fn role_label(l: Lang, role: &str) -> String {
+    crate::i18n::label(l, "role_", role)
 }

@@ -5,7 +5,7 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{device_activation, Activation};
 use super::layout::Frame;
 use crate::db::branches::Branch;
 use crate::i18n::{t, Lang};
@@ -17,6 +17,7 @@ pub fn rtc_support(l: Lang) -> Markup {
         div #rtc-text hidden
             data-connecting=(t(l, "video_connecting"))
             data-reconnecting=(t(l, "video_reconnecting"))
+            data-offline=(t(l, "video_peer_offline"))
             data-denied=(t(l, "video_camera_denied"))
             data-missing=(t(l, "video_camera_missing"))
             data-busy=(t(l, "video_camera_busy"))
@@ -66,15 +67,12 @@ pub fn booth(f: &Frame<'_>, s: &BoothScreen<'_>) -> Markup {
                 p.lead { (b.name) }
             }
             @if !s.active {
-                @if s.can_activate {
-                    p { (t(l, "video_booth_activate_lead")) }
-                    form method="post" action={ "/booth/" (b.code) "/" (s.number) "/activate" } {
-                        (csrf_field(f.csrf))
-                        button.btn.btn-primary.btn-block type="submit" { (t(l, "video_booth_activate")) }
-                    }
-                } @else {
-                    (notice("warning", t(l, "video_booth_not_active")))
-                }
+                (device_activation(f, s.can_activate, &Activation {
+                    action: &format!("/booth/{}/{}/activate", b.code, s.number),
+                    lead: "video_booth_activate_lead",
+                    button: "video_booth_activate",
+                    not_active: "video_booth_not_active",
+                }))
             } @else {
                 @match s.session {
                     Some((id, ticket)) => {

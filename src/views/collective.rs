@@ -151,7 +151,8 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
             }
             p.lead { (d.explanation) }
             @if !d.staff && b.status == BatchStatus::Validated && b.eligible && b.valid_rows > 0 {
-                form method="post" action={ "/hr/batches/" (b.id) "/submit" } {
+                form method="post" action={ "/hr/batches/" (b.id) "/submit" }
+                    data-confirm=(crate::i18n::tf(l, "confirm_batch_submit", &[("n", &b.valid_rows.to_string())])) {
                     (csrf_field(f.csrf))
                     p { (t(l, "batch_submit_hint")) }
                     button.btn.btn-primary type="submit" { (t(l, "batch_submit")) }

@@ -3,6 +3,7 @@
 
 use maud::{html, Markup};
 
+use super::layout::Frame;
 use crate::i18n::{t, Lang};
 
 /// A problem with one form field, already in the reader's language.
@@ -124,5 +125,33 @@ pub fn numbered_head(lang: Lang, keys: &[&str]) -> Markup {
             th { "#" }
             @for k in keys { th { (t(lang, k)) } }
         } }
+    }
+}
+
+/// The texts of a device page that is not activated yet.
+pub struct Activation<'a> {
+    /// Where the activation form posts.
+    pub action: &'a str,
+    pub lead: &'static str,
+    pub button: &'static str,
+    pub not_active: &'static str,
+}
+
+/// A device not activated yet: the form for the supervisor who may
+/// activate it here, or else the notice and the supervisor's way to sign
+/// in and come back (device pages have no site navigation).
+pub fn device_activation(f: &Frame<'_>, can_activate: bool, a: &Activation<'_>) -> Markup {
+    let l = f.lang;
+    html! {
+        @if can_activate {
+            p { (t(l, a.lead)) }
+            form method="post" action=(a.action) {
+                (csrf_field(f.csrf))
+                button.btn.btn-primary.btn-block type="submit" { (t(l, a.button)) }
+            }
+        } @else {
+            (notice("warning", t(l, a.not_active)))
+            p { a href={ "/staff/login?next=" (f.path) } { (t(l, "device_sign_in")) } }
+        }
     }
 }

@@ -15,7 +15,8 @@ pub fn home(f: &Frame<'_>) -> Markup {
             div.form-actions {
                 @match f.role {
                     Some(Role::Participant) => { a.btn.btn-primary href="/me" { (t(l, "nav_me")) } }
-                    Some(_) => { a.btn.btn-primary href="/staff" { (t(l, "nav_staff")) } }
+                    Some(Role::Device) => {}
+                    Some(role) => { a.btn.btn-primary href=(super::layout::home(role)) { (t(l, "nav_staff")) } }
                     None => {
                         a.btn.btn-primary href="/register" { (t(l, "home_cta_register")) }
                         a.btn.btn-secondary href="/login" { (t(l, "nav_login")) }

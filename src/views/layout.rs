@@ -14,23 +14,50 @@ pub struct Frame<'a> {
     pub role: Option<Role>,
 }
 
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · Antre BPJS Ketenagakerjaan" }
+            link rel="stylesheet" href="/static/antre.css";
+            link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+        }
+    }
+}
+
+fn lang_switch(f: &Frame<'_>) -> Markup {
+    let l = f.lang;
+    html! {
+        div.lang-switch {
+            a href={ "/lang/id?next=" (f.path) } class=[(l == Lang::Id).then_some("active")] lang="id" hreflang="id" { "ID" }
+            a href={ "/lang/en?next=" (f.path) } class=[(l == Lang::En).then_some("active")] lang="en" hreflang="en" { "EN" }
+        }
+    }
+}
+
+/// A shared device's page (kiosk, board, booth computer): full screen, no
+/// site navigation and no sign-in links, so a visitor cannot wander off
+/// into the site from it; only the language switch.
+pub fn device_page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(f.lang.code()) {
+            (head(title))
+            body.device {
+                main.device-main id="main" { (body) }
+                div.device-lang { (lang_switch(f)) }
+            }
+        }
+    }
+}
+
 pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
     let l = f.lang;
-    let other = match l {
-        Lang::Id => Lang::En,
-        Lang::En => Lang::Id,
-    };
-    let _ = other;
     html! {
         (DOCTYPE)
         html lang=(l.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Antre BPJS Ketenagakerjaan" }
-                link rel="stylesheet" href="/static/antre.css";
-                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
-            }
+            (head(title))
             body {
                 a.skip-link href="#main" { (t(l, "skip_to_content")) }
                 header.site-header {
@@ -50,16 +77,17 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                                     a href="/me" aria-current=[current(f.path, "/me")] { (t(l, "nav_me")) }
                                     (logout_form(f))
                                 }
-                                Some(_) => {
-                                    a href="/staff" aria-current=[current(f.path, "/staff")] { (t(l, "nav_staff")) }
+                                // A kiosk's or booth's browser: nothing to go to.
+                                Some(Role::Device) => {}
+                                Some(role) => {
+                                    @for (href, key) in staff_links(role) {
+                                        a href=(href) aria-current=[current_exact(f.path, href)] { (t(l, key)) }
+                                    }
                                     (logout_form(f))
                                 }
                             }
                         }
-                        div.lang-switch {
-                            a href={ "/lang/id?next=" (f.path) } class=[(l == Lang::Id).then_some("active")] lang="id" hreflang="id" { "ID" }
-                            a href={ "/lang/en?next=" (f.path) } class=[(l == Lang::En).then_some("active")] lang="en" hreflang="en" { "EN" }
-                        }
+                        (lang_switch(f))
                     }
                 }
                 main.container id="main" tabindex="-1" { (body) }
@@ -69,9 +97,45 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                         p.small.muted { a href="/staff/login" { (t(l, "nav_staff_login")) } }
                     }
                 }
+                script src="/static/confirm.js" defer {}
             }
         }
     }
+}
+
+/// Where each staff role's work is: the page it lands on after signing in.
+pub fn home(role: Role) -> &'static str {
+    staff_links(role).first().map_or("/staff", |(href, _)| href)
+}
+
+/// A staff role's header links (path, catalog key), its home first.
+fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Cs => &[("/console", "nav_console"), ("/staff", "nav_claims")],
+        Role::Supervisor => &[
+            ("/staff/floor", "nav_floor"),
+            ("/staff/batches", "nav_batches"),
+            ("/staff", "nav_claims"),
+        ],
+        Role::Hr => &[("/hr", "nav_company")],
+        Role::Auditor => &[
+            ("/audit", "nav_audit"),
+            ("/audit/anomalies", "nav_anomalies"),
+            ("/audit/agents", "nav_agents"),
+        ],
+        Role::Admin => &[
+            ("/staff", "nav_overview"),
+            ("/staff/floor", "nav_floor"),
+            ("/staff/batches", "nav_batches"),
+            ("/audit", "nav_audit"),
+        ],
+        Role::Participant | Role::Device => &[],
+    }
+}
+
+/// `page` for a link to exactly this path (the staff links nest).
+fn current_exact(path: &str, href: &str) -> Option<&'static str> {
+    (path == href).then_some("page")
 }
 
 fn current(path: &str, prefix: &str) -> Option<&'static str> {

@@ -167,7 +167,7 @@ fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> 
                     p { a.btn.btn-primary href={ "/session/" (v.booking.code) } { (t(l, "open_session")) } }
                     div.form-actions {
                         a.btn.btn-secondary href={ "/branches/" (v.branch.code) "?date=" (v.slot.local_date.format("%Y-%m-%d")) "&reschedule=" (v.booking.code) } { (t(l, "booking_reschedule")) }
-                        form.inline-form method="post" action={ "/bookings/" (v.booking.code) "/cancel" } {
+                        form.inline-form method="post" action={ "/bookings/" (v.booking.code) "/cancel" } data-confirm=(t(l, "confirm_booking_cancel")) {
                             (csrf_field(f.csrf))
                             button.btn.btn-danger type="submit" { (t(l, "booking_cancel")) }
                         }
@@ -264,7 +264,7 @@ fn dossier_card(
                                 a href={ "/api/v1/claims/" (d.claim.id) "/documents/" (doc.id) "?inline=1" } target="_blank" rel="noopener" { (doc.original_name) }
                                 " · " (doc.size / 1024) " KB · v" (doc.version)
                                 @if open {
-                                    form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } {
+                                    form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } data-confirm=(t(l, "confirm_document_delete")) {
                                         (csrf_field(f.csrf))
                                         " " button.btn-link type="submit" { (t(l, "delete")) }
                                     }

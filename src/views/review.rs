@@ -9,7 +9,7 @@ use super::me::{reason_label, status_tag};
 use crate::db::documents::{Document, Dossier};
 use crate::db::participants::Participant;
 use crate::domain::claim::{estimated_tax, ClaimStatus};
-use crate::domain::dossier::{DocStatus, ItemStatus, RejectReason};
+use crate::domain::dossier::{DocStatus, DocumentKind, ItemStatus, RejectReason};
 use crate::i18n::{self, t, Lang};
 
 pub struct Review<'a> {
@@ -33,13 +33,26 @@ fn reasons_select(l: Lang, id: &str) -> Markup {
     }
 }
 
-fn viewer(claim_id: i64, doc: &Document) -> Markup {
+/// A document kind's name in the reader's language (the stored code when
+/// it is not a known kind).
+pub fn kind_label(l: Lang, code: &str) -> &str {
+    match DocumentKind::parse(code) {
+        Some(k) => match l {
+            Lang::Id => k.label_id(),
+            Lang::En => k.label_en(),
+        },
+        None => code,
+    }
+}
+
+fn viewer(l: Lang, claim_id: i64, doc: &Document) -> Markup {
     let src = format!("/api/v1/claims/{claim_id}/documents/{}?inline=1", doc.id);
+    let name = kind_label(l, &doc.kind);
     html! {
         @if doc.content_type.starts_with("image/") {
-            img.viewer src=(src) alt=(doc.kind) loading="lazy";
+            img.viewer src=(src) alt=(name) loading="lazy";
         } @else {
-            iframe.viewer src=(src) title=(doc.kind) {}
+            iframe.viewer src=(src) title=(name) {}
         }
     }
 }
@@ -83,10 +96,10 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                         @if let Some(reason) = &body.reason_text { p.field-error { (t(l, "rejected_because")) " " (reason) } }
                         @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
                             p.small {
-                                (doc.kind) " · v" (doc.version) " · " (doc.size / 1024) " KB · "
+                                (kind_label(l, &doc.kind)) " · v" (doc.version) " · " (doc.size / 1024) " KB · "
                                 a href={ "/api/v1/claims/" (c.id) "/documents/" (doc.id) } { (t(l, "download")) }
                             }
-                            (viewer(c.id, doc))
+                            (viewer(l, c.id, doc))
                             @if r.can_review && open && !doc.is_deleted() {
                                 div.form-actions {
                                     @if doc.status != DocStatus::Accepted {

@@ -597,8 +597,9 @@ fn every_error_code_has_a_sentence() {
 
 /// Every catalog entry is reached from the source: its key is a string in
 /// `src/` (outside the catalog), an error code, or a key built at run time
-/// as `format!("prefix_{…}")` from a word that is itself a string in
-/// `src/` (a state's word, `?done=booked`).
+/// as `format!("prefix_{…}")` (or by `i18n::label(lang, "prefix_", …)`)
+/// from a word that is itself a string in `src/` (a state's word,
+/// `?done=booked`).
 #[test]
 fn every_catalog_key_is_used() {
     let cat = catalog();
@@ -616,6 +617,10 @@ fn every_catalog_key_is_used() {
             let Tok::Str(s) = tok else { continue };
             if let Some((prefix, _)) = s.split_once('{').filter(|(p, _)| p.ends_with('_')) {
                 prefixes.insert(prefix.to_string());
+            }
+            // A prefix handed to `i18n::label(lang, "role_", word)`.
+            if s.ends_with('_') && s.len() > 1 {
+                prefixes.insert(s.clone());
             }
             words.extend(
                 s.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))

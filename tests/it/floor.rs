@@ -1308,7 +1308,8 @@ async fn floor_pages(db: TestDb, app: TestApp) {
     // A cs may not activate a kiosk.
     let cs_browser = Browser::new(&app);
     cs_browser.staff_login(&cs.email).await;
-    let csrf = cs_browser.csrf(&kiosk_path).await;
+    // (The kiosk page shows a cs no form: the token of the staff pages.)
+    let csrf = cs_browser.csrf("/staff").await;
     let p = cs_browser
         .post(&format!("{kiosk_path}/activate"), &[("csrf", &csrf)])
         .await;
@@ -1332,18 +1333,42 @@ async fn floor_pages(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(p.status, 303);
     assert_eq!(p.location, kiosk_path);
-    assert!(
+    // The device's cookie is set; the supervisor's session ends with the
+    // activation: its cookie is cleared and the session itself revoked,
+    // so the kiosk never carries staff access (the supervisor's API
+    // session stays).
+    let sets = |name: &str, attr: &str| {
         p.cookies
             .iter()
-            .any(|c| c.starts_with("antre_device=dev_") && c.contains("HttpOnly")),
-        "{:?}",
-        p.cookies
+            .any(|c| c.starts_with(name) && c.contains(attr))
+    };
+    assert!(sets("antre_device=dev_", "HttpOnly"), "{:?}", p.cookies);
+    assert!(sets("antre_session=;", "Max-Age=0"), "{:?}", p.cookies);
+    assert_eq!(
+        common::count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM auth_sessions WHERE staff_id = {} AND revoked_at IS NOT NULL",
+                spv.id
+            )
+        ),
+        1
     );
+    let (status, _) = app.get("/api/v1/me", Some(&spv.token)).await;
+    assert_eq!(status, 200, "the supervisor's other session");
+    for staff_page in ["/staff", "/staff/floor", "/console", "/audit"] {
+        let p = kiosk_browser.get(staff_page).await;
+        assert_ne!(p.status, 200, "{staff_page} from the kiosk: {}", p.html);
+    }
     let p = kiosk_browser.get(&kiosk_path).await;
     assert!(
         p.html.contains("name=\"nik\""),
         "kiosk form after activation"
     );
+    // A device page: no site navigation, no way to the sign-in pages.
+    for link in ["href=\"/staff", "href=\"/login", "href=\"/register", "<nav"] {
+        assert!(!p.html.contains(link), "{link} on the kiosk: {}", p.html);
+    }
     let csrf = hidden(&p.html, "csrf").expect("csrf");
 
     // A ticket through the form.

@@ -27,6 +27,7 @@ mod mail;
 mod pages;
 mod race;
 mod schema_parity;
+mod screens;
 mod security;
 mod video;
 mod walk_in;

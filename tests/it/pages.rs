@@ -418,6 +418,63 @@ both_backends!(participant_flow, clock = CLOCK);
 
 // ---------------------------------------------------------------- staff
 
+/// Each staff role lands where its work is and its header links to that
+/// work, with a sign-out control; a page's link to itself is marked.
+async fn staff_roles_land_on_their_work(db: TestDb, app: TestApp) {
+    let roles: [(&str, &[&str], &[&str]); 5] = [
+        ("cs", &["--branch", "DPS-DENPASAR"], &["/console", "/staff"]),
+        (
+            "supervisor",
+            &["--branch", "DPS-DENPASAR"],
+            &["/staff/floor", "/staff/batches", "/staff"],
+        ),
+        ("hr", &["--company", "LAND01"], &["/hr"]),
+        (
+            "auditor",
+            &[],
+            &["/audit", "/audit/anomalies", "/audit/agents"],
+        ),
+        (
+            "admin",
+            &[],
+            &["/staff", "/staff/floor", "/staff/batches", "/audit"],
+        ),
+    ];
+    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
+    let company = serde_json::json!({"npp": "LAND01", "name": "PT Landing", "headcount": 100, "branch_code": "DPS-DENPASAR"});
+    fixtures::created(&app, "/api/v1/admin/companies", &admin.token, company).await;
+    for (role, extra, links) in roles {
+        let email = format!("{role}.land@bpjs.example.id");
+        fixtures::add_staff(&db, role, &email, extra);
+        let b = Browser::new(&app);
+        let (p, _) = b
+            .sign_in("/staff/login", &email, fixtures::STAFF_PASSWORD, None)
+            .await;
+        assert_eq!(p.status, 303, "{role}: {}", p.html);
+        assert_eq!(p.location, links[0], "{role} lands on its work");
+        let home = b.get(links[0]).await;
+        assert_eq!(home.status, 200, "{role} {}: {}", links[0], home.html);
+        let nav = &home.html[home.html.find("<nav").expect("nav")..];
+        let nav = &nav[..nav.find("</nav>").expect("</nav>")];
+        for l in links {
+            assert!(
+                nav.contains(&format!("href=\"{l}\"")),
+                "{role}: header link {l} in {nav}"
+            );
+        }
+        assert!(
+            nav.contains(&format!("href=\"{}\" aria-current=\"page\"", links[0])),
+            "{role}: current page marked: {nav}"
+        );
+        assert!(
+            nav.contains("action=\"/logout\""),
+            "{role}: sign-out in {nav}"
+        );
+        assert!(!nav.contains("href=\"/login\""), "{role}: {nav}");
+    }
+}
+both_backends!(staff_roles_land_on_their_work, clock = CLOCK);
+
 async fn staff_dashboard_and_capacity(db: TestDb, app: TestApp) {
     fixtures::add_staff(
         &db,
@@ -435,7 +492,8 @@ async fn staff_dashboard_and_capacity(db: TestDb, app: TestApp) {
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.html);
-    assert_eq!(p.location, "/staff");
+    // A supervisor's work is the service floor.
+    assert_eq!(p.location, "/staff/floor");
 
     // Today at the branch (Monday 2026-11-23, 08.00 WITA): its sessions.
     let p = b.get("/staff").await;

@@ -18,43 +18,18 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::chrome::{chromium, Chrome, BROWSER_LOCK};
 use crate::common::fixtures::Staff;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
-use chromiumoxide::browser::{Browser, BrowserConfig};
-use chromiumoxide::cdp::browser_protocol::network::CookieParam;
-use chromiumoxide::cdp::browser_protocol::target::{
-    CreateBrowserContextParams, CreateTargetParams,
-};
 use chromiumoxide::Page;
-use futures::StreamExt;
 use serde_json::{json, Value};
 
 /// 08:40 WITA on Tuesday 2026-11-24.
 const CLOCK: &str = "2026-11-24T08:40:00+08:00";
 const BRANCH: &str = "DPS-DENPASAR";
-const CHROMIUM: &str = "/usr/lib/chromium/chromium";
-
-/// One browser test at a time: six pages already use most of two cores.
-static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn under_ci() -> bool {
-    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
-}
-
-fn chromium() -> Option<&'static str> {
-    if Path::new(CHROMIUM).exists() {
-        return Some(CHROMIUM);
-    }
-    if under_ci() {
-        panic!("CI=true but Chromium is missing at {CHROMIUM} (.ci/run installs it)");
-    }
-    eprintln!("NOTICE: skipping the video browser test: no Chromium at {CHROMIUM} (apt-get install -y chromium chromium-driver)");
-    None
-}
 
 /// A staff account at the booth branch, signed in.
 async fn staff(app: &TestApp, db: &TestDb, role: &str) -> Staff {
@@ -305,119 +280,6 @@ both_backends!(channel_authorization, clock = CLOCK);
 // ---------------------------------------------------------------------------
 // The browser test.
 
-/// Kills the browser when the test ends, also on a failed assertion.
-struct Chrome {
-    browser: Option<Browser>,
-    handler: tokio::task::JoinHandle<()>,
-    _dir: tempfile::TempDir,
-}
-
-impl Chrome {
-    async fn launch(path: &str) -> Chrome {
-        let dir = tempfile::tempdir().unwrap();
-        let config = BrowserConfig::builder()
-            .chrome_executable(path)
-            .new_headless_mode()
-            .no_sandbox()
-            .user_data_dir(dir.path())
-            .window_size(400, 400)
-            .launch_timeout(Duration::from_secs(30))
-            .request_timeout(Duration::from_secs(20))
-            .args([
-                "disable-gpu",
-                "disable-background-networking",
-                "disable-component-update",
-                "disable-sync",
-                "no-first-run",
-                "use-fake-device-for-media-stream",
-                "use-fake-ui-for-media-stream",
-                "allow-loopback-in-peer-connection",
-                "autoplay-policy=no-user-gesture-required",
-            ])
-            .build()
-            .unwrap();
-        let (browser, mut handler) = Browser::launch(config).await.unwrap();
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        Chrome {
-            browser: Some(browser),
-            handler,
-            _dir: dir,
-        }
-    }
-
-    fn browser(&self) -> &Browser {
-        self.browser.as_ref().unwrap()
-    }
-
-    /// A page in its own window and its own cookie jar, with `cookie` set
-    /// for `app`, at `path`.
-    async fn open(&self, app: &TestApp, cookie: (&str, &str), path: &str) -> Page {
-        self.open_with(app, cookie, path, "").await
-    }
-
-    /// As `open`, running `script` before the page's own scripts.
-    async fn open_with(
-        &self,
-        app: &TestApp,
-        cookie: (&str, &str),
-        path: &str,
-        script: &str,
-    ) -> Page {
-        let ctx = self
-            .browser()
-            .create_browser_context(CreateBrowserContextParams::default())
-            .await
-            .unwrap();
-        let page = self
-            .browser()
-            .new_page(
-                CreateTargetParams::builder()
-                    .url("about:blank")
-                    .browser_context_id(ctx)
-                    .new_window(true)
-                    .build()
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        page.evaluate_on_new_document(format!(
-            "window.ANTRE_VIDEO = {{width: 320, height: 240, fps: 15}};{script}"
-        ))
-        .await
-        .unwrap();
-        page.set_cookie(
-            CookieParam::builder()
-                .name(cookie.0)
-                .value(cookie.1)
-                .url(app.base.clone())
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-        page.goto(app.url(path)).await.unwrap();
-        page
-    }
-
-    async fn close(mut self) {
-        if let Some(mut b) = self.browser.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(5), b.close()).await;
-            let _ = tokio::time::timeout(Duration::from_secs(5), b.wait()).await;
-            let _ = b.kill().await;
-        }
-        self.handler.abort();
-    }
-}
-
-impl Drop for Chrome {
-    fn drop(&mut self) {
-        // The child was spawned with kill_on_drop: dropping the browser
-        // kills it, also when an assertion failed.
-        self.browser.take();
-        self.handler.abort();
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 struct LinkStats {
     session: i64,
@@ -456,14 +318,18 @@ async fn stats(page: &Page) -> Vec<LinkStats> {
         .collect()
 }
 
-/// Polls every 250 ms until `ok` holds, or fails after `secs` with `what`
-/// and the last stats.
+/// Polls every 250 ms until `ok` holds, or fails with `what` and the last
+/// stats when a round of readings begun after `secs` still does not hold.
+/// (A round reads the pages one after the other and may itself take
+/// seconds on a loaded machine: a round begun before the deadline can
+/// hold readings older than the deadline, so it never decides a failure.)
 async fn until<F>(secs: u64, what: &str, pages: &[&Page], ok: F) -> Vec<Vec<LinkStats>>
 where
     F: Fn(&[Vec<LinkStats>]) -> bool,
 {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
+        let begun = Instant::now();
         let mut all = Vec::new();
         for p in pages {
             all.push(stats(p).await);
@@ -471,7 +337,7 @@ where
         if ok(&all) {
             return all;
         }
-        if Instant::now() > deadline {
+        if begun > deadline {
             panic!("timed out after {secs} s waiting for {what}: {all:#?}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -574,6 +440,18 @@ async fn video_booths(backend: Backend) {
     })
     .await;
     eprintln!("five booths connected both ways in {:?}", t0.elapsed());
+    // On the agent's 1440×900 screen all five live tiles are in view.
+    crate::common::chrome::viewport(&agent, 1440, 900).await;
+    let tiles = eval_string(
+        &agent,
+        "JSON.stringify(Array.from(document.querySelectorAll('.pane-video')).map(v => { const r = v.getBoundingClientRect(); \
+         return [r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight && r.width >= 200, !!(v.querySelector('video') || {}).videoWidth]; }))",
+    )
+    .await;
+    assert_eq!(
+        tiles, "[[true,true],[true,true],[true,true],[true,true],[true,true]]",
+        "five tiles inside 1440×900, each showing video"
+    );
     // Each booth talks to its own session.
     for (i, b) in booths.iter().enumerate() {
         let s = stats(b).await;

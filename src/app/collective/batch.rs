@@ -109,7 +109,6 @@ pub async fn accept(
                 laid_off: i32::try_from(laid_off).unwrap_or(i32::MAX),
                 headcount: company.headcount,
                 eligible: e.eligible,
-                status: crate::domain::collective::BatchStatus::Validated.as_str().into(),
                 errors: serde_json::to_string(&errors).map_err(AppError::internal)?,
                 created_at: now,
             };

@@ -5,7 +5,7 @@
 use super::{branch_subject, manager_of, AppError, AppResult, Ctx};
 use crate::app::{read_db, write_db};
 use crate::db::devices::{self, Device};
-use crate::db::{audit, branches::Branch, floor};
+use crate::db::{audit, auth as sessions, branches::Branch, floor};
 use crate::domain::Code;
 
 /// Which device a credential is for.
@@ -15,13 +15,23 @@ pub struct DeviceRequest {
     /// For a booth computer: its booth number.
     pub booth: Option<i32>,
     pub label: Option<String>,
+    /// The session of the person activating the device in its own browser
+    /// (a kiosk or booth page): it ends with the activation, in the same
+    /// transaction, so the shared device never carries that person's
+    /// access. `None` when the token is fetched for another browser (API).
+    pub ends_session: Option<String>,
 }
 
 /// Issues a device credential for a kiosk or booth computer of the branch
 /// (its supervisor, or an admin): the device and its one-time token.
 pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Device, String)> {
     manager_of(&ctx.actor, &code)?;
-    let DeviceRequest { kind, booth, label } = r;
+    let DeviceRequest {
+        kind,
+        booth,
+        label,
+        ends_session,
+    } = r;
     if kind != "kiosk" && kind != "booth" {
         return Err(AppError::unprocessable(Code::InvalidDeviceKind).field("kind"));
     }
@@ -48,7 +58,14 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
         });
         let label: String = label.chars().take(60).collect();
         let issued = devices::issue(c, &branch.code, &kind, booth_id, &label, creator, now)?;
-        let detail = serde_json::json!({"device": issued.0.id, "kind": kind});
+        if let Some(sid) = &ends_session {
+            sessions::revoke(c, sid, now)?;
+        }
+        let detail = serde_json::json!({
+            "device": issued.0.id,
+            "kind": kind,
+            "session_ended": ends_session.is_some(),
+        });
         let subject = branch_subject(&branch.code);
         audit::record(c, now, &actor, "device_issued", &subject, detail)?;
         Ok(issued)

@@ -246,10 +246,18 @@ pub fn transfer(
     if took != 1 {
         return Err(FloorError::Conflict(Code::AgentFull));
     }
-    let session = crate::per_backend!(conn, c => diesel::insert_into(floor_sessions::table)
-        .values(NewSession { ticket_id: old.ticket_id, branch_code: &old.branch_code, agent_id: to_agent, booth_id: old.booth_id, started_at: ts })
-        .returning(FloorSession::as_returning())
-        .get_result(c))?;
+    let session = crate::insert_returning!(
+        conn,
+        floor_sessions::table,
+        NewSession {
+            ticket_id: old.ticket_id,
+            branch_code: &old.branch_code,
+            agent_id: to_agent,
+            booth_id: old.booth_id,
+            started_at: ts
+        },
+        FloorSession
+    )?;
     event(
         conn,
         &old.branch_code,

@@ -1,9 +1,10 @@
 //! Floor screens: kiosk (touch, large type), display board (readable
 //! across a room), CS console (up to six panes), supervisor floor view.
 
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{csrf_field, device_activation, notice, Activation};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
@@ -33,15 +34,12 @@ pub fn kiosk(
             h1 { (t(l, "kiosk_title")) }
             p.lead { (b.name) }
             @if !active {
-                @if can_activate {
-                    p { (t(l, "kiosk_activate_lead")) }
-                    form method="post" action={ "/kiosk/" (b.code) "/activate" } {
-                        (csrf_field(f.csrf))
-                        button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_activate")) }
-                    }
-                } @else {
-                    (notice("warning", t(l, "kiosk_not_active")))
-                }
+                (device_activation(f, can_activate, &Activation {
+                    action: &format!("/kiosk/{}/activate", b.code),
+                    lead: "kiosk_activate_lead",
+                    button: "kiosk_activate",
+                    not_active: "kiosk_not_active",
+                }))
             } @else {
                 @if let Some(e) = error { (notice("error", e)) }
                 form.form.kiosk-form method="post" action={ "/kiosk/" (b.code) } autocomplete="off" {
@@ -56,55 +54,102 @@ pub fn kiosk(
     }
 }
 
+/// The ticket just taken at the kiosk. It stays on screen until the next
+/// person starts (the "done" button); it can be printed, and kiosk.js names
+/// the booth as soon as the ticket is called.
 pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
     let l = f.lang;
+    let issued = chrono::DateTime::<Utc>::from_naive_utc_and_offset(a.ticket.arrived_at, Utc)
+        .with_timezone(&b.tz());
     html! {
-        meta http-equiv="refresh" content={ "20;url=/kiosk/" (b.code) };
-        div.kiosk.stack {
+        div.kiosk.stack data-kiosk-ticket=(a.ticket.number) data-branch=(b.code) {
             p.lead { (t(l, if a.ticket.kind == "booked" { "kiosk_checked_in" } else { "kiosk_walk_in" })) }
             p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
+            p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, issued.date_naive())) " " (crate::i18n::clock_time(l, &issued)) " " (b.zone_label()) }
+            p.kiosk-call role="status" aria-live="assertive" hidden data-text=(t(l, "kiosk_called_to")) data-booth=(t(l, "booth")) {}
             @if a.ticket.status == TicketStatus::Serving {
-                p.lead { (t(l, "kiosk_go_now")) }
+                p.lead.kiosk-go { (t(l, "kiosk_go_now")) }
             } @else if a.ticket.status != TicketStatus::Waiting {
                 (notice("info", t(l, "kiosk_ticket_closed")))
             } @else {
-                dl.facts {
+                dl.facts.kiosk-facts {
                     dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
                     dt { (t(l, "estimated_wait")) }
-                    dd { @match a.estimated_wait_minutes { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
+                    dd { @match a.estimated_wait_minutes { Some(m) => { "±" (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
                 }
             }
             @if a.repeated { p.muted { (t(l, "kiosk_same_ticket")) } }
             p.muted { (t(l, "kiosk_watch_board")) }
-            a.btn.btn-secondary.btn-block href={ "/kiosk/" (b.code) } { (t(l, "done")) }
+            div.kiosk-actions {
+                button.btn.btn-secondary.btn-block type="button" data-print="1" { (t(l, "kiosk_print")) }
+                a.btn.btn-primary.btn-block href={ "/kiosk/" (b.code) } { (t(l, "kiosk_next_person")) }
+            }
         }
+        script src="/static/kiosk.js" defer {}
     }
 }
 
-pub fn board(f: &Frame<'_>, b: &Branch, d: &BoardBody) -> Markup {
+/// "Finish session A003 — No-show?": asked before a session ends.
+fn confirm_finish(l: Lang, ticket: &str, outcome_key: &str) -> String {
+    crate::i18n::tf(
+        l,
+        "confirm_finish",
+        &[("ticket", ticket), ("outcome", t(l, outcome_key))],
+    )
+}
+
+/// The display board: a TV at the branch. The newest calls large on the
+/// left, earlier calls, the queue and a clock on the right; a chime and a
+/// spoken call (board.js) when a new call appears.
+pub fn board(f: &Frame<'_>, b: &Branch, d: &BoardBody, now: DateTime<Utc>) -> Markup {
     let l = f.lang;
+    let local = now.with_timezone(&b.tz());
+    let booth = |n: Option<i32>| match n {
+        Some(n) => format!("{} {n}", t(l, "booth")),
+        None => t(l, "online").to_string(),
+    };
     html! {
         noscript { meta http-equiv="refresh" content="15"; }
         div.board data-live-branch=(b.code) data-live-reload="1" {
             div.board-head {
                 h1 { (b.name) }
-                p.board-meta { (t(l, "waiting_now")) ": " strong { (d.waiting) }
-                    @if let Some(m) = d.estimated_wait_minutes { " · " (t(l, "estimated_wait")) ": ±" (m) " " (t(l, "minutes")) } }
-            }
-            h2.visually-hidden { (t(l, "now_calling")) }
-            ul.board-calls {
-                @for c in &d.calls {
-                    li { span.board-ticket { (c.ticket) } span.board-arrow { "→" }
-                         span.board-booth { @match c.booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } } } }
+                p.board-clock data-board-clock=(now.timestamp_millis()) data-tz=(b.timezone) {
+                    time { (crate::i18n::clock_time(l, &local)) } " " (b.zone_label())
                 }
-                @if d.calls.is_empty() { li.muted { (t(l, "no_calls")) } }
             }
-            @if !d.recent.is_empty() {
-                h2.board-recent-title { (t(l, "recent_calls")) }
-                p.board-recent { @for c in &d.recent { span { (c.ticket) @if let Some(n) = c.booth { " → " (n) } } " " } }
+            div.board-body {
+                section.board-now aria-labelledby="board-now" {
+                    h2 #board-now { (t(l, "now_calling")) }
+                    ul.board-calls aria-live="polite" {
+                        @for c in &d.calls {
+                            li data-call={ (c.ticket) "|" (booth(c.booth)) } {
+                                span.board-ticket { (c.ticket) } span.board-arrow aria-hidden="true" { "→" }
+                                span.board-booth { (booth(c.booth)) }
+                            }
+                        }
+                        @if d.calls.is_empty() { li.board-none { (t(l, "no_calls")) } }
+                    }
+                }
+                aside.board-side {
+                    p.board-meta { (t(l, "waiting_now")) ": " strong { (d.waiting) } }
+                    @if let Some(m) = d.estimated_wait_minutes {
+                        p.board-meta { (t(l, "estimated_wait")) ": ±" (m) " " (t(l, "minutes")) }
+                    }
+                    @if !d.recent.is_empty() {
+                        h2.board-recent-title { (t(l, "recent_calls")) }
+                        ul.board-recent {
+                            @for c in &d.recent { li { strong { (c.ticket) } " → " (booth(c.booth)) } }
+                        }
+                    }
+                }
+            }
+            button.btn.btn-secondary.board-sound type="button" hidden
+                data-say-ticket=(t(l, "board_say_ticket")) data-say-booth=(t(l, "board_say_booth")) {
+                (t(l, "board_sound_on"))
             }
         }
         script src="/static/live.js" defer {}
+        script src="/static/board.js" defer {}
     }
 }
 
@@ -146,11 +191,10 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                     @if status != AgentStatus::Off { (status_form(f, AgentStatus::Off, t(l, "sign_off"), false)) }
                 }
             }
-            p.small.muted { (t(l, "console_keys")) }
             @if !c.sessions.is_empty() {
                 div.console-video {
                     div.video-self-box data-video-key="self" data-video-self="1" {}
-                    p.small.muted { (t(l, "video_focus_hint")) }
+                    p.small.muted { (t(l, "console_keys")) " " (t(l, "video_focus_hint")) }
                 }
             }
             @if let Some(e) = c.error { (notice("error", e)) }
@@ -169,6 +213,9 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         div.pane-video data-video-key={ "s" (s.id) } data-video-session=(s.id) data-video-role="agent" {
                             p.video-status role="status" { (t(l, "video_connecting")) }
                         }
+                        // The rest shows for the focused pane only (once live.js
+                        // manages focus); the others stay compact tiles.
+                        div.pane-detail {
                         @if dossier.is_some_and(|d| d.claim.status == ClaimStatus::Open) {
                             div.pane-actions {
                                 button.btn.btn-secondary type="button" data-still=(s.id) { (t(l, "video_take_still")) }
@@ -243,7 +290,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         }
                         div.pane-actions {
                             @if dossier.is_some_and(|d| d.claim.status == ClaimStatus::Open) {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, "finish_rejected")) {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value=(Outcome::Rejected.as_str());
                                     (reasons_select(l, &format!("cr-{}", s.id)))
@@ -253,7 +300,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         }
                         div.pane-actions {
                             @for (outcome, key, class) in [(Outcome::Verified, "finish_verified", "btn-primary"), (Outcome::NoShow, "finish_no_show", "btn-secondary"), (Outcome::Returned, "finish_returned", "btn-secondary")] {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, key)) {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value=(outcome.as_str());
                                     button class={ "btn " (class) } type="submit" { (t(l, key)) }
@@ -269,6 +316,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                 }
                             }
                         }
+                        }
                     }
                 }
             }
@@ -281,11 +329,17 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
 pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) -> Markup {
     let l = f.lang;
     let m = &v.measures;
-    let fmt = |x: Option<f64>| x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into());
+    let fmt = |x: Option<f64>| crate::i18n::decimal(l, x);
+    let tz = b.tz();
     html! {
         div data-live-branch=(b.code) data-live-reload="1" {
             h1 { (t(l, "floor_title")) " · " (b.name) }
-            p { a href={ "/board/" (b.code) } { (t(l, "open_board")) } " · " a href={ "/kiosk/" (b.code) } { (t(l, "open_kiosk")) } }
+            nav.floor-devices aria-label=(t(l, "floor_devices")) {
+                a href={ "/board/" (b.code) } { (t(l, "open_board")) }
+                a href={ "/kiosk/" (b.code) } { (t(l, "open_kiosk")) }
+                @for n in 1..=b.booths { a href={ "/booth/" (b.code) "/" (n) } { (t(l, "booth")) " " (n) } }
+                a href="/staff/batches" { (t(l, "nav_batches")) }
+            }
             section.card-grid {
                 div.card { h3 { (t(l, "arrivals")) } p.big-number { (m.arrivals) } }
                 div.card { h3 { (t(l, "served")) } p.big-number { (m.served) } }
@@ -301,7 +355,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                     div.table-wrap { table.data {
                         thead { tr { th { (t(l, "field_full_name")) } th { (t(l, "status")) } th.num { (t(l, "seats")) } th { "" } } }
                         tbody { @for (a, name) in v.agents.iter().zip(names) {
-                            tr { td { (name) } td { (a.status) } td.num { (a.active) " / " (a.seats) } td {
+                            tr { td { (name) } td { (match l { Lang::Id => a.status.label_id(), Lang::En => a.status.label_en() }) } td.num { (a.active) " / " (a.seats) } td {
                                 @if a.status == AgentStatus::OnDuty {
                                     form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value=(AgentStatus::Paused.as_str()); button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
                                 } @else if a.status == AgentStatus::Paused {
@@ -318,7 +372,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                     div.table-wrap { table.data {
                         thead { tr { th.num { "#" } th { (t(l, "ticket")) } th { (t(l, "priority")) } th { "" } } }
                         tbody { @for (tk, pos) in &v.waiting {
-                            tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td { (tk.priority) } td {
+                            tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td { (Priority::parse(&tk.priority).map_or(tk.priority.as_str(), |p| match l { Lang::Id => p.label_id(), Lang::En => p.label_en() })) } td {
                                 form.inline-form method="post" action={ "/staff/tickets/" (tk.id) "/priority" } {
                                     (csrf_field(f.csrf))
                                     label.visually-hidden for={ "prio-" (tk.id) } { (t(l, "priority")) }
@@ -337,7 +391,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                         li {
                             strong { (tk.number) } " → "
                             @match booth { Some(n) => { (t(l, "booth")) " " (n) }, None => { (t(l, "online")) } }
-                            " · " (sess.started_at.format("%H:%M")) " UTC · "
+                            " · " (crate::i18n::clock_time(l, &chrono::DateTime::<Utc>::from_naive_utc_and_offset(sess.started_at, Utc).with_timezone(&tz))) " " (b.zone_label()) " · "
                             (v.agents.iter().zip(names).find(|(a, _)| a.staff_id == sess.agent_id).map(|(_, n)| n.as_str()).unwrap_or(""))
                             @let others: Vec<_> = v.agents.iter().zip(names).filter(|(a, _)| a.staff_id != sess.agent_id && a.has_free_seat()).collect();
                             @if !others.is_empty() {

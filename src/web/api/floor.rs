@@ -197,6 +197,7 @@ pub async fn issue_device(api: Api, path: Path<String>, body: Json<DeviceRequest
         kind: body.kind.trim().to_string(),
         booth: body.booth,
         label: body.label,
+        ends_session: None,
     };
     let (device, token) = devices::issue(&api.ctx, path.into_inner(), r).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"id": device.id, "kind": device.kind, "token": token, "branch": device.branch_code})))

@@ -164,7 +164,7 @@ async fn login_with(ctx: PageCtx, form: LoginForm, staff: bool) -> HttpResponse 
         Ok(s) => {
             let home = match s.identity {
                 Identity::Participant { .. } => "/me",
-                _ => "/staff",
+                ref who => crate::views::layout::home(who.role()),
             };
             let to = safe_next(form.next.as_deref()).unwrap_or_else(|| home.into());
             signed_in_redirect(&ctx, s.token, &to)

@@ -33,7 +33,7 @@ pub async fn page(ctx: PageCtx, path: Path<(String, i32)>) -> HttpResponse {
             },
         );
         let title = format!("{} {} · {}", ctx.t("booth"), number, branch.name);
-        Ok(ctx.ok(&title, body))
+        Ok(ctx.device(&title, body))
     })
     .await
 }
@@ -45,11 +45,13 @@ pub async fn activate(
     form: Form<CsrfForm>,
 ) -> HttpResponse {
     let (code, number) = path.into_inner();
+    let ends_session = ctx.own_session();
     ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
             kind: "booth".into(),
             booth: Some(number),
             label: None,
+            ends_session,
         };
         let (_, token) = devices::issue(&actx, code.clone(), r).await?;
         let to = format!("/booth/{code}/{number}");

@@ -20,6 +20,9 @@ use crate::web::extract::{self, CsrfForm};
 use crate::web::files::read_upload;
 
 /// Stores a freshly issued device token in this browser and goes to `to`.
+/// After a device is activated in this browser: the device's cookie set,
+/// the activating person's session cookie cleared (the session itself was
+/// ended with the activation).
 pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
     let cookie = Cookie::build(DEVICE_COOKIE, token)
         .path("/")
@@ -29,6 +32,7 @@ pub(super) fn device_cookie_redirect(token: String, to: &str) -> HttpResponse {
         .finish();
     let mut res = redirect(to);
     let _ = res.add_cookie(&cookie);
+    let _ = res.add_cookie(&crate::web::auth::clear_session_cookie());
     res
 }
 
@@ -39,7 +43,7 @@ pub async fn kiosk(ctx: PageCtx, path: Path<String>) -> HttpResponse {
         let device = devices::kiosk(&actx, device_token(&ctx.req), &branch.code).await?;
         let can_activate = app::may_manage(&actx.actor, &branch.code);
         let body = view::kiosk(&ctx.frame(), &branch, device.is_some(), can_activate, None);
-        Ok(ctx.ok(&branch.name, body))
+        Ok(ctx.device(&branch.name, body))
     })
     .await
 }
@@ -50,11 +54,13 @@ pub async fn kiosk_activate(
     form: Form<CsrfForm>,
 ) -> HttpResponse {
     let code = path.into_inner();
+    let ends_session = ctx.own_session();
     ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
             kind: "kiosk".into(),
             booth: None,
             label: Some("Kios".into()),
+            ends_session,
         };
         let (_, token) = devices::issue(&actx, code.clone(), r).await?;
         Ok(device_cookie_redirect(token, &format!("/kiosk/{code}")))
@@ -94,15 +100,17 @@ pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm
             }
             Err(e) => return Err(e),
         };
-        Ok(ctx.ok(&branch.name, body))
+        Ok(ctx.device(&branch.name, body))
     })
     .await
 }
 
 pub async fn board(ctx: PageCtx, path: Path<String>) -> HttpResponse {
     ctx.page(async {
-        let (branch, b) = app::board(&ctx.app(), path.into_inner()).await?;
-        Ok(ctx.ok(&branch.name, view::board(&ctx.frame(), &branch, &b)))
+        let actx = ctx.app();
+        let (branch, b) = app::board(&actx, path.into_inner()).await?;
+        let body = view::board(&ctx.frame(), &branch, &b, actx.clock.now());
+        Ok(ctx.device(&branch.name, body))
     })
     .await
 }

@@ -76,8 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/staff/floor/{code}/settings" => floor::settings_submit,
         post "/staff/tickets/{id}/priority" => floor::set_priority,
         post "/staff/agents/{id}/status" => floor::agent_status,
-        get "/static/live.js" => live_js,
-        get "/static/rtc.js" => rtc_js,
+        get "/static/{name}.js" => script,
         get "/booth/{code}/{number}" => booth::page,
         post "/booth/{code}/{number}/activate" => booth::activate,
         get "/staff/claims/{id}" => staff::claim_review,
@@ -114,12 +113,22 @@ async fn stylesheet() -> HttpResponse {
     asset("text/css; charset=utf-8", 3600, css)
 }
 
-async fn live_js() -> HttpResponse {
-    asset(JS, 300, include_str!("../../../static/live.js"))
-}
+/// The scripts of `static/`, by name (`/static/NAME.js`).
+const SCRIPTS: [(&str, &str); 5] = [
+    ("live", include_str!("../../../static/live.js")),
+    ("rtc", include_str!("../../../static/rtc.js")),
+    ("board", include_str!("../../../static/board.js")),
+    ("kiosk", include_str!("../../../static/kiosk.js")),
+    ("confirm", include_str!("../../../static/confirm.js")),
+];
 
-async fn rtc_js() -> HttpResponse {
-    asset(JS, 300, include_str!("../../../static/rtc.js"))
+async fn script(name: web::Path<String>) -> HttpResponse {
+    match SCRIPTS.iter().find(|(n, _)| *n == name.as_str()) {
+        Some((_, body)) => asset(JS, 300, body),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("404"),
+    }
 }
 
 async fn favicon() -> HttpResponse {
@@ -254,6 +263,14 @@ impl PageCtx {
         self.finish(page.await)
     }
 
+    /// The signed-in person's own session (not a device's credential).
+    pub fn own_session(&self) -> Option<String> {
+        self.who
+            .as_ref()
+            .map(|w| w.sid().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
     pub fn frame(&self) -> Frame<'_> {
         Frame {
             lang: self.lang,
@@ -264,13 +281,24 @@ impl PageCtx {
     }
 
     pub fn render(&self, status: StatusCode, title: &str, body: Markup) -> HttpResponse {
+        let page = layout::page(&self.frame(), title, body);
+        self.html(status, page)
+    }
+
+    /// A shared device's page (kiosk, board, booth): the device layout.
+    pub fn device(&self, title: &str, body: Markup) -> HttpResponse {
+        let page = layout::device_page(&self.frame(), title, body);
+        self.html(StatusCode::OK, page)
+    }
+
+    fn html(&self, status: StatusCode, page: Markup) -> HttpResponse {
         let mut res = HttpResponse::build(status);
         res.content_type("text/html; charset=utf-8")
             .insert_header(("cache-control", "no-store"));
         if let Some(c) = &self.set_csrf {
             res.cookie(c.clone());
         }
-        res.body(layout::page(&self.frame(), title, body).into_string())
+        res.body(page.into_string())
     }
 
     pub fn ok(&self, title: &str, body: Markup) -> HttpResponse {

@@ -6,6 +6,7 @@
 pub mod audit_synth;
 pub mod bookings;
 pub mod browser;
+pub mod chrome;
 pub mod files;
 pub mod fixtures;
 

@@ -1,0 +1,277 @@
+//! The branch's screens as their users see them, in a real headless
+//! Chromium: the CS console at 1440×900 shows all five seated booths'
+//! video tiles at once; a kiosk activated by a supervisor in its own
+//! browser cannot reach a staff page afterwards; and axe-core finds no
+//! critical or serious accessibility violation on the console, the floor,
+//! the kiosk, the board, a booth, the HR company page and the audit log.
+//!
+//! Needs Chromium and axe-core (`.ci/run` installs both); without them the
+//! test is skipped with a notice, except under `CI=true`, where it fails.
+//! The layout does not depend on the database: SQLite only.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::common::chrome::{
+    axe_source, axe_violations, chromium, screenshot, viewport, Chrome, BROWSER_LOCK,
+};
+use crate::common::{fixtures, TestApp, TestDb};
+
+/// 08:40 WITA on Tuesday 2026-11-24.
+const CLOCK: &str = "2026-11-24T08:40:00+08:00";
+const BRANCH: &str = "DPS-DENPASAR";
+
+async fn device(app: &TestApp, token: &str, body: Value) -> String {
+    let v = fixtures::created(
+        app,
+        &format!("/api/v1/branches/{BRANCH}/devices"),
+        token,
+        body,
+    )
+    .await;
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// Evaluates `js` on `page` to a string.
+async fn text(page: &chromiumoxide::Page, js: &str) -> String {
+    page.evaluate(js).await.unwrap().into_value().unwrap()
+}
+
+/// Waits until `js` evaluates to true on `page`.
+async fn until(page: &chromiumoxide::Page, secs: u64, what: &str, js: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let ok: bool = page
+            .evaluate(js)
+            .await
+            .ok()
+            .and_then(|v| v.into_value().ok())
+            .unwrap_or(false);
+        if ok {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// `path` opened with `cookie` on a screen of `size` CSS pixels, loaded.
+async fn show(
+    chrome: &Chrome,
+    app: &TestApp,
+    cookie: (&str, &str),
+    path: &str,
+    size: (i64, i64),
+) -> chromiumoxide::Page {
+    let page = chrome.open(app, cookie, path).await;
+    viewport(&page, size.0, size.1).await;
+    until(&page, 10, path, "document.readyState === 'complete'").await;
+    page
+}
+
+/// A page to check: its name, the cookie it is opened with, its path and
+/// the screen size (CSS pixels) it is laid out for.
+type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
+
+async fn screens(db: TestDb, app: TestApp) {
+    let Some(path) = chromium() else { return };
+    let Some(axe) = axe_source() else { return };
+    let _one_at_a_time = BROWSER_LOCK.lock().await;
+
+    // A branch morning: five walk-ins seated with one agent, a sixth waits.
+    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
+    let company =
+        json!({"npp": "SCRN01", "name": "PT Layar", "headcount": 100, "branch_code": BRANCH});
+    fixtures::created(&app, "/api/v1/admin/companies", &admin.token, company).await;
+    let spv = fixtures::staff(&app, &db, "supervisor", &["--branch", BRANCH]).await;
+    let cs = fixtures::staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let auditor = fixtures::staff(&app, &db, "auditor", &[]).await;
+    let hr = fixtures::staff(&app, &db, "hr", &["--company", "SCRN01"]).await;
+    let kiosk = device(&app, &spv.token, json!({"kind": "kiosk"})).await;
+    let booth = device(&app, &spv.token, json!({"kind": "booth", "booth": 1})).await;
+    let (status, v) = fixtures::set_status(&app, &cs.token, "on_duty").await;
+    assert_eq!(status, 200, "{v}");
+    for i in 0..6 {
+        let nik = fixtures::nik(1 + i, 5, 1980, i % 2 == 0);
+        fixtures::created(
+            &app,
+            &format!("/api/v1/branches/{BRANCH}/arrivals"),
+            &kiosk,
+            json!({"nik": nik}),
+        )
+        .await;
+    }
+    let (_, list) = app.get("/api/v1/console/sessions", Some(&cs.token)).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(5), "{list}");
+
+    let chrome = Chrome::launch(path).await;
+
+    // 1. The console at 1440×900: every seated booth's video tile is in
+    //    view at once, the focused pane shows the work.
+    let console = show(
+        &chrome,
+        &app,
+        ("antre_session", &cs.token),
+        "/console",
+        (1440, 900),
+    )
+    .await;
+    until(
+        &console,
+        15,
+        "the console's focused pane",
+        "!!document.querySelector('.console[data-focusing] .pane-focus')",
+    )
+    .await;
+    let tiles = text(
+        &console,
+        "JSON.stringify(Array.from(document.querySelectorAll('.pane-video')).map(v => { const r = v.getBoundingClientRect(); \
+         return [Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)]; }))",
+    )
+    .await;
+    let tiles: Vec<[i64; 4]> = serde_json::from_str(&tiles).unwrap();
+    assert_eq!(tiles.len(), 5, "{tiles:?}");
+    for t in &tiles {
+        assert!(
+            t[0] >= 0 && t[1] >= 0 && t[2] <= 1440 && t[3] <= 900 && t[2] - t[0] >= 200,
+            "a video tile outside the 1440×900 screen or too small: {t:?} of {tiles:?}"
+        );
+    }
+    screenshot(&console, "console-1440").await;
+    let detail = text(
+        &console,
+        "document.querySelector('.pane-focus .pane-detail').innerText",
+    )
+    .await;
+    assert!(
+        detail.contains("NIK"),
+        "the focused pane's details: {detail}"
+    );
+
+    // 2. A kiosk activated in its own browser by a supervisor who signed
+    //    in there: the browser keeps the kiosk and nothing of the staff.
+    let kiosk_path = format!("/kiosk/{BRANCH}");
+    let k = show(
+        &chrome,
+        &app,
+        ("antre_lang", "id"),
+        &kiosk_path,
+        (1080, 1920),
+    )
+    .await;
+    let sign_in = text(
+        &k,
+        "(document.querySelector('a[href^=\"/staff/login\"]') || {}).href || ''",
+    )
+    .await;
+    assert!(
+        sign_in.contains("next=/kiosk/"),
+        "the supervisor's way in: {sign_in}"
+    );
+    k.goto(sign_in).await.unwrap();
+    until(
+        &k,
+        10,
+        "the sign-in form",
+        "!!document.querySelector('input[name=password]')",
+    )
+    .await;
+    k.evaluate(format!(
+        "document.querySelector('input[name=email]').value = '{}'; document.querySelector('input[name=password]').value = '{}'; document.querySelector('input[name=password]').form.submit();",
+        spv.email,
+        fixtures::STAFF_PASSWORD
+    ))
+    .await
+    .unwrap();
+    until(
+        &k,
+        10,
+        "the kiosk's activation form",
+        "!!document.querySelector('form[action$=\"/activate\"]')",
+    )
+    .await;
+    k.evaluate("document.querySelector('form[action$=\"/activate\"]').submit()")
+        .await
+        .unwrap();
+    until(
+        &k,
+        10,
+        "the activated kiosk",
+        "!!document.querySelector('input[name=nik]')",
+    )
+    .await;
+    let links = text(
+        &k,
+        "Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href')).join(' ')",
+    )
+    .await;
+    assert!(
+        !links.contains("/staff") && !links.contains("/login"),
+        "links on the kiosk: {links}"
+    );
+    screenshot(&k, "kiosk").await;
+    let kiosk_axe = axe_violations(&k, &axe).await;
+    for staff_page in ["/staff", "/staff/floor", "/console", "/audit"] {
+        k.goto(app.url(staff_page)).await.unwrap();
+        until(&k, 10, staff_page, "document.readyState === 'complete'").await;
+        let signed_in = text(
+            &k,
+            "String(!!document.querySelector('form[action=\"/logout\"]'))",
+        )
+        .await;
+        assert_eq!(
+            signed_in, "false",
+            "the kiosk still signed in at {staff_page}"
+        );
+    }
+
+    // 3. No critical or serious accessibility violation on the screens.
+    let mut found = vec![("kiosk".to_string(), kiosk_axe)];
+    found.push(("console".into(), axe_violations(&console, &axe).await));
+    let pages: [Screen<'_>; 5] = [
+        (
+            "floor",
+            ("antre_session", &spv.token),
+            "/staff/floor".into(),
+            (1440, 900),
+        ),
+        (
+            "board",
+            ("antre_lang", "id"),
+            format!("/board/{BRANCH}"),
+            (1920, 1080),
+        ),
+        (
+            "booth",
+            ("antre_device", &booth),
+            format!("/booth/{BRANCH}/1"),
+            (1280, 800),
+        ),
+        (
+            "hr",
+            ("antre_session", &hr.token),
+            "/hr".into(),
+            (1440, 900),
+        ),
+        (
+            "audit",
+            ("antre_session", &auditor.token),
+            "/audit".into(),
+            (1440, 900),
+        ),
+    ];
+    for (name, cookie, path, size) in pages {
+        let p = show(&chrome, &app, cookie, &path, size).await;
+        screenshot(&p, name).await;
+        found.push((name.into(), axe_violations(&p, &axe).await));
+    }
+    let bad: Vec<_> = found.iter().filter(|(_, v)| !v.is_empty()).collect();
+    assert!(bad.is_empty(), "accessibility violations: {bad:#?}");
+    chrome.close().await;
+}
+crate::sqlite_only!(screens, clock = CLOCK);
