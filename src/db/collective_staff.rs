@@ -50,6 +50,7 @@ pub fn current_letter(conn: &mut DbConnection, batch: i64) -> Result<Option<Lett
 pub fn batches_for(
     conn: &mut DbConnection,
     branch: Option<&str>,
+    unassigned: bool,
     limit: i64,
 ) -> Result<Vec<(Batch, String)>, DbError> {
     let mut q = collective_batches::table
@@ -58,8 +59,16 @@ pub fn batches_for(
         .order(collective_batches::id.desc())
         .limit(limit)
         .into_boxed();
-    if let Some(code) = branch {
-        q = q.filter(companies::branch_code.eq(code.to_string()));
+    match (branch, unassigned) {
+        (None, _) => {}
+        (Some(code), false) => q = q.filter(companies::branch_code.eq(code.to_string())),
+        (Some(code), true) => {
+            q = q.filter(
+                companies::branch_code
+                    .eq(code.to_string())
+                    .or(companies::branch_code.is_null()),
+            );
+        }
     }
     Ok(q.load(conn)?)
 }

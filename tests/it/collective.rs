@@ -60,7 +60,12 @@ async fn setup(backend: Backend) -> Option<Setup> {
 impl Setup {
     /// A company and an approved HR representative's token.
     async fn company(&self, npp: &str, headcount: i32) -> String {
-        let body = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": "DPS-DENPASAR"});
+        self.company_at(npp, headcount, Some("DPS-DENPASAR")).await
+    }
+
+    /// As `company`, served by `branch` (none: not yet assigned).
+    async fn company_at(&self, npp: &str, headcount: i32, branch: Option<&str>) -> String {
+        let body = json!({"npp": npp, "name": format!("PT {npp}"), "headcount": headcount, "branch_code": branch});
         let (status, v) = fixtures::new_company(&self.app, &self.admin, &body).await;
         assert_eq!(status, 201, "company {npp}: {v}");
         let email = format!("hr.{}@{}.test", fixtures::unique(), npp.to_lowercase());
@@ -994,6 +999,19 @@ async fn staff_batch_list_and_company_forms(backend: Backend) {
     let list = far.get("/staff/batches").await.html;
     assert!(!list.contains("PT DAFTAR1"), "{list}");
     assert_eq!(far.get("/staff/companies/DAFTAR1").await.status, 404);
+    // A company not yet assigned to a branch: any supervisor may take it
+    // on, so its batch is in every supervisor's list, and opens.
+    let hr = s.company_at("LEPAS1", 100, None).await;
+    let (status, v) = s.upload(&hr, "phk.csv", batch(200, 30)).await;
+    assert_eq!(status, 201, "{v}");
+    let lone = id_of(&v);
+    let list = far.get("/staff/batches").await.html;
+    assert!(
+        list.contains(&format!("href=\"/staff/batches/{lone}\"")),
+        "{list}"
+    );
+    assert_eq!(far.get(&format!("/staff/batches/{lone}")).await.status, 200);
+    assert_eq!(far.get("/staff/companies/LEPAS1").await.status, 200);
     // An HR officer gets no staff list, and another company's HR no batch.
     let hr_page = s.browser("hr", &["--company", "DAFTAR1"]).await;
     assert_eq!(hr_page.get("/staff/batches").await.status, 403);

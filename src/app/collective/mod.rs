@@ -203,11 +203,14 @@ pub fn staff_scope(actor: &Actor) -> AppResult<Option<String>> {
     }
 }
 
-/// The batches staff may list (their branch's companies, or all).
+/// The batches staff may list: exactly those [`covers_company`] lets them
+/// open (their branch's companies, for supervisors also companies not
+/// yet assigned to a branch; all for admins and auditors).
 pub async fn batch_list(ctx: &Ctx, limit: i64) -> AppResult<Vec<(Batch, String)>> {
     let scope = staff_scope(&ctx.actor)?;
+    let unassigned = role_of(&ctx.actor) == Some(Role::Supervisor);
     read_db(&ctx.db, move |c| {
-        listing::batches_for(c, scope.as_deref(), limit)
+        listing::batches_for(c, scope.as_deref(), unassigned, limit)
     })
     .await
 }
@@ -218,11 +221,14 @@ pub async fn company(
     ctx: &Ctx,
     npp: String,
 ) -> AppResult<(CompanyFile, Vec<(Staff, Vec<RepresentativeDocument>)>)> {
-    let scope = staff_scope(&ctx.actor)?;
+    staff_scope(&ctx.actor)?;
+    let actor = ctx.actor.clone();
     read_db(&ctx.db, move |c| -> AppResult<_> {
-        let company = staff::find_company(c, &npp)?
-            .filter(|co| scope.is_none() || co.branch_code == scope)
-            .ok_or_else(|| AppError::not_found(Code::CompanyNotFound))?;
+        let not_found = || AppError::not_found(Code::CompanyNotFound);
+        if !covers_company(c, &actor, &npp)? {
+            return Err(not_found());
+        }
+        let company = staff::find_company(c, &npp)?.ok_or_else(not_found)?;
         let mut reps = Vec::new();
         for rep in listing::representatives_of(c, &npp)? {
             let docs = store::representative_documents(c, rep.id)?;
