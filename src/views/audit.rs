@@ -112,30 +112,56 @@ fn opt(v: Option<i64>) -> String {
     v.map(|n| n.to_string()).unwrap_or_default()
 }
 
-fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
-    let l = f.lang;
+/// A table of log rows under a numbered head (`#`, then the `heads`
+/// keys): each row's sequence number and time, then its `cells`.
+fn log_table<T>(
+    l: Lang,
+    heads: &[&str],
+    rows: &[T],
+    seq_at: impl Fn(&T) -> (i64, NaiveDateTime),
+    cells: impl Fn(&T) -> Markup,
+) -> Markup {
     html! {
         div.table-wrap { table.data {
-            (numbered_head(l, &["audit_time", "audit_actor", "audit_action", "audit_subject", "audit_details"]))
+            (numbered_head(l, heads))
             tbody {
-                @for e in entries {
-                    tr {
-                        td { (e.seq) }
-                        td { (rfc3339(e.at)) }
-                        td { (role_label(l, &e.actor_role)) " " (opt(e.actor_id)) @if let Some(b) = &e.actor_branch { " · " (b) } }
-                        td { (action_label(l, &e.action)) br; code.small { (e.action) } }
-                        td {
-                            @if let Some(b) = &e.branch_code { (b) " " }
-                            @if let Some(c) = e.claim_id { a href={ "/audit/claims/" (c) } { (t(l, "audit_claim")) " " (c) } " " }
-                            @if let Some(p) = e.participant_id { (t(l, "audit_participant")) " " (p) " " }
-                            @if let Some(s) = e.session_id { (t(l, "audit_session")) " " (s) }
-                        }
-                        td.details { code { (e.details) } }
-                    }
+                @for r in rows {
+                    @let (seq, at) = seq_at(r);
+                    tr { td { (seq) } td { (rfc3339(at)) } (cells(r)) }
                 }
             }
         } }
     }
+}
+
+fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
+    let l = f.lang;
+    let heads = [
+        "audit_time",
+        "audit_actor",
+        "audit_action",
+        "audit_subject",
+        "audit_details",
+    ];
+    log_table(
+        l,
+        &heads,
+        entries,
+        |e| (e.seq, e.at),
+        |e| {
+            html! {
+                td { (role_label(l, &e.actor_role)) " " (opt(e.actor_id)) @if let Some(b) = &e.actor_branch { " · " (b) } }
+                td { (action_label(l, &e.action)) br; code.small { (e.action) } }
+                td {
+                    @if let Some(b) = &e.branch_code { (b) " " }
+                    @if let Some(c) = e.claim_id { a href={ "/audit/claims/" (c) } { (t(l, "audit_claim")) " " (c) } " " }
+                    @if let Some(p) = e.participant_id { (t(l, "audit_participant")) " " (p) " " }
+                    @if let Some(s) = e.session_id { (t(l, "audit_session")) " " (s) }
+                }
+                td.details { code { (e.details) } }
+            }
+        },
+    )
 }
 
 pub fn timeline(f: &Frame<'_>, claim_id: i64, entries: &[Entry]) -> Markup {
@@ -259,21 +285,12 @@ pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
     html! {
         (report_head(f, "anomalies", ["audit_anomalies_title", "audit_anomalies_lead"], r, true))
         @if flags.is_empty() { p.muted { (t(l, "audit_anomalies_none")) } } @else {
-            div.table-wrap { table.data {
-                (numbered_head(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim"]))
-                tbody {
-                    @for a in flags {
-                        tr {
-                            td { (a.seq) }
-                            td { (rfc3339(a.at)) }
-                            td { (t(l, &format!("anomaly_kind_{}", a.kind.code()))) @if let Some(b) = &a.branch { br; (b) } }
-                            td { (opt(a.actor_id)) }
-                            td { (explain(l, a)) }
-                            td { @for c in &a.claims { a href={ "/audit/claims/" (c) } { (c) } " " } }
-                        }
-                    }
-                }
-            } }
+            (log_table(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim"], flags, |a| (a.seq, a.at), |a| html! {
+                td { (t(l, &format!("anomaly_kind_{}", a.kind.code()))) @if let Some(b) = &a.branch { br; (b) } }
+                td { (opt(a.actor_id)) }
+                td { (explain(l, a)) }
+                td { @for c in &a.claims { a href={ "/audit/claims/" (c) } { (c) } " " } }
+            }))
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::browser::{csrf_of, forms, Browser};
+use crate::common::browser::{csrf_of, forms, Browser, Page};
 use crate::common::fixtures::{self, arrive_at, set_status, Staff, RESIGNATION_ITEMS};
 use crate::common::{assert_error, count, files, TestApp, TestDb};
 
@@ -166,17 +166,8 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
     assert_eq!(audited(&db, "claim_opened", &agent, &s), 1);
 
     // The agent adds the scans; another branch's agent cannot.
-    let (status, v) = fixtures::upload_document(
-        &app,
-        &stranger.token,
-        claim,
-        "ektp",
-        "ektp.png",
-        files::png_seeded(1),
-    )
-    .await;
     // An agent not serving them: refused like any staff upload.
-    assert_error(&(status, v), 403, "forbidden");
+    ektp_refused(&app, &stranger.token, claim, 1).await;
     let mut docs = Vec::new();
     for (i, kind) in RESIGNATION_ITEMS.iter().enumerate() {
         let name = format!("{kind}.png");
@@ -214,17 +205,37 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
         1
     );
     // The session is over: the agent no longer adds to the claim.
-    let (status, v) = fixtures::upload_document(
-        &app,
-        &agent.token,
+    // After the session: refused like any staff upload.
+    ektp_refused(&app, &agent.token, claim, 9).await;
+}
+
+/// The console form's answer: back (303) to the session's pane.
+fn assert_back_to_pane(p: &Page, session: i64) {
+    let pane = format!("/console#session-{session}");
+    assert_eq!((p.status, p.location.as_str()), (303, pane.as_str()));
+}
+
+/// The console's short claim form posted for the session at `base`: a
+/// resignation whose last working day is `date`.
+async fn console_resignation(console: &Browser, base: &str, csrf: &str, date: &str) -> Page {
+    let fields = [("csrf", csrf), ("reason", "resignation"), ("date", date)];
+    console.post(&format!("{base}/claims"), &fields).await
+}
+
+/// An e-KTP scan (the PNG of `seed`) uploaded by `token` to the claim is
+/// refused 403 `forbidden`, as any staff upload by an agent not serving
+/// the participant.
+async fn ektp_refused(app: &TestApp, token: &str, claim: i64, seed: u32) {
+    let got = fixtures::upload_document(
+        app,
+        token,
         claim,
         "ektp",
         "ektp.png",
-        files::png_seeded(9),
+        files::png_seeded(seed),
     )
     .await;
-    // After the session: refused like any staff upload.
-    assert_error(&(status, v), 403, "forbidden");
+    assert_error(&got, 403, "forbidden");
 }
 both_backends!(walk_in_to_verified, clock = CLOCK);
 
@@ -304,10 +315,7 @@ async fn walk_in_on_the_console(db: TestDb, app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(
-        (p.status, p.location.as_str()),
-        (303, format!("/console#session-{session}").as_str())
-    );
+    assert_back_to_pane(&p, session);
 
     let page = console.get("/console").await;
     assert!(
@@ -320,31 +328,13 @@ async fn walk_in_on_the_console(db: TestDb, app: TestApp) {
         1,
         "claim form"
     );
-    let p = console
-        .post(
-            &format!("{base}/claims"),
-            &[
-                ("csrf", &csrf),
-                ("reason", "resignation"),
-                ("date", "2026-11-10"),
-            ],
-        )
-        .await;
+    let p = console_resignation(&console, &base, &csrf, "2026-11-10").await;
     assert!(
         p.location.contains("error=not_yet_eligible"),
         "{}",
         p.location
     );
-    let p = console
-        .post(
-            &format!("{base}/claims"),
-            &[
-                ("csrf", &csrf),
-                ("reason", "resignation"),
-                ("date", "2026-01-15"),
-            ],
-        )
-        .await;
+    let p = console_resignation(&console, &base, &csrf, "2026-01-15").await;
     assert_eq!(p.status, 303, "{}", p.location);
 
     // One upload form per missing document, named by the catalog.
@@ -361,10 +351,7 @@ async fn walk_in_on_the_console(db: TestDb, app: TestApp) {
     let p = console
         .post_multipart(&format!("{base}/documents"), form)
         .await;
-    assert_eq!(
-        (p.status, p.location.as_str()),
-        (303, format!("/console#session-{session}").as_str())
-    );
+    assert_back_to_pane(&p, session);
     let page = console.get("/console").await;
     assert_eq!(
         forms(&page.html, &format!("{base}/documents")).len(),

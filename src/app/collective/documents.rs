@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{audited, representative, Hr};
+use crate::app::dossier::Upload;
 use crate::app::error::{AppError, AppResult};
 use crate::app::files::inspect_and_store;
 use crate::app::{read_db, Ctx, Status};
@@ -150,14 +151,13 @@ fn report(outcomes: Vec<Outcome>, lang: Lang, max: u64) -> ZipReport {
 }
 
 /// Checks and stores the letter of a batch of the caller's company, with
-/// its audit entry.
+/// its audit entry (the upload's `kind` is not used).
 pub async fn accept_letter(
     ctx: &Ctx,
     files: Arc<dyn DocumentStore>,
     company: Option<&str>,
     batch_id: i64,
-    file_name: String,
-    bytes: Vec<u8>,
+    upload: Upload,
 ) -> AppResult<Letter> {
     let Hr { staff_id, npp } = representative(ctx, company).await?;
     let company = npp.clone();
@@ -168,7 +168,7 @@ pub async fn accept_letter(
             .ok_or_else(|| AppError::not_found(Code::BatchNotFound))
     })
     .await?;
-    let file = inspect_and_store(ctx, files, file_name, bytes).await?;
+    let file = inspect_and_store(ctx, files, upload.file_name, upload.bytes).await?;
     let new = NewLetter {
         batch_id,
         content_type: file.content_type,

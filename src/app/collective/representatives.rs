@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{audited, covers_company, hr_of, today, Hr};
 use crate::app::claims::parse_date;
-use crate::app::dossier::require_staff;
+use crate::app::dossier::{require_staff, Upload};
 use crate::app::error::{AppError, AppResult};
 use crate::app::files::inspect_and_store;
 use crate::app::Ctx;
@@ -77,24 +77,22 @@ pub async fn change_headcount(
 }
 
 /// Checks and stores one of the acting HR account's own documents
-/// (`kind`: power of attorney or non-abuse statement).
+/// (the upload's `kind`: power of attorney or non-abuse statement).
 pub async fn accept_document(
     ctx: &Ctx,
     files: Arc<dyn DocumentStore>,
     company: Option<&str>,
-    kind: String,
-    file_name: String,
-    bytes: Vec<u8>,
+    upload: Upload,
 ) -> AppResult<RepresentativeDocument> {
     let Hr { staff_id, npp } = hr_of(ctx, company)?;
     let kind = REPRESENTATIVE_KINDS
         .iter()
-        .find(|k| **k == kind.trim())
+        .find(|k| **k == upload.kind.trim())
         .ok_or_else(|| AppError::unprocessable(Code::UnknownKind).field("kind"))?;
-    if bytes.is_empty() && file_name.is_empty() {
+    if upload.bytes.is_empty() && upload.file_name.is_empty() {
         return Err(AppError::unprocessable(Code::MissingFile).field("file"));
     }
-    let file = inspect_and_store(ctx, files, file_name, bytes).await?;
+    let file = inspect_and_store(ctx, files, upload.file_name, upload.bytes).await?;
     let new = NewRepresentativeDocument {
         staff_id,
         kind: kind.to_string(),

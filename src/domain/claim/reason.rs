@@ -130,14 +130,22 @@ impl ClaimReason {
     }
 }
 
-/// The reason-specific dates of a claim, as submitted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The reason-specific dates of a claim, as submitted; only the dates of
+/// the claim's own reason are kept, the others are null. Serialized as
+/// part of a claim's API body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ClaimDates {
+    /// Resignation: the last day worked.
     pub last_working_day: Option<NaiveDate>,
+    /// Termination: the day the employer ended the employment.
     pub termination_date: Option<NaiveDate>,
+    /// Contract end: the last day of the fixed-term contract.
     pub contract_end_date: Option<NaiveDate>,
+    /// Partial claims (10% or 30%): when the membership began.
     pub membership_start_date: Option<NaiveDate>,
+    /// Leaving Indonesia (optional): the day of departure.
     pub departure_date: Option<NaiveDate>,
+    /// Death: the member's date of death.
     pub date_of_death: Option<NaiveDate>,
 }
 

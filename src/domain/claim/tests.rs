@@ -20,6 +20,12 @@ fn check(reason: ClaimReason, dates: ClaimDates, m: MemberFacts) -> Result<(), R
     check_eligibility(reason, &dates, &m, today())
 }
 
+/// [`check`] without dates: the reasons that take none, or a claim
+/// missing its dates.
+fn check_undated(reason: ClaimReason, m: MemberFacts) -> Result<(), Refusal> {
+    check(reason, ClaimDates::default(), m)
+}
+
 #[test]
 fn codes_round_trip_and_are_unique() {
     let mut codes: Vec<&str> = ClaimReason::ALL.iter().map(|r| r.code()).collect();
@@ -80,7 +86,7 @@ fn open_claim_is_checked_first() {
     m.has_open_claim = true;
     m.earlier_partial_claim = true;
     for r in ClaimReason::ALL {
-        let e = check(r, ClaimDates::default(), m).unwrap_err();
+        let e = check_undated(r, m).unwrap_err();
         assert_eq!(e, Refusal::ClaimOpen);
         assert_eq!((e.code(), e.http_status()), ("claim_open", 409));
     }
@@ -90,7 +96,7 @@ fn open_claim_is_checked_first() {
 fn missing_fields() {
     let m = member(d(1990, 1, 1));
     for r in ClaimReason::ALL {
-        let res = check(r, ClaimDates::default(), m);
+        let res = check_undated(r, m);
         match r.required_date_field() {
             Some(field) => {
                 let e = res.unwrap_err();
@@ -119,12 +125,9 @@ fn missing_fields() {
 #[test]
 fn retirement_at_56() {
     let m = member(d(1970, 11, 23));
-    assert_eq!(
-        check(ClaimReason::Retirement, ClaimDates::default(), m),
-        Ok(())
-    );
+    assert_eq!(check_undated(ClaimReason::Retirement, m), Ok(()));
     let m = member(d(1970, 11, 24));
-    let e = check(ClaimReason::Retirement, ClaimDates::default(), m).unwrap_err();
+    let e = check_undated(ClaimReason::Retirement, m).unwrap_err();
     assert_eq!(
         e,
         Refusal::NotYetEligible {
@@ -139,14 +142,11 @@ fn retirement_at_56() {
     // A contract with retirement at 55.
     let mut m = member(d(1971, 6, 1));
     m.retirement_age = 55;
-    assert_eq!(
-        check(ClaimReason::Retirement, ClaimDates::default(), m),
-        Ok(())
-    );
+    assert_eq!(check_undated(ClaimReason::Retirement, m), Ok(()));
     // Absurd age: beyond the calendar.
     m.retirement_age = u32::MAX;
     assert_eq!(
-        check(ClaimReason::Retirement, ClaimDates::default(), m),
+        check_undated(ClaimReason::Retirement, m),
         Err(Refusal::NotEligible {
             rule: "retirement_age"
         })
@@ -279,10 +279,7 @@ fn partial_claims() {
 #[test]
 fn no_waiting_reasons() {
     let m = member(d(1990, 1, 1));
-    assert_eq!(
-        check(ClaimReason::Disability, ClaimDates::default(), m),
-        Ok(())
-    );
+    assert_eq!(check_undated(ClaimReason::Disability, m), Ok(()));
     let death = |date| ClaimDates {
         date_of_death: Some(date),
         ..Default::default()

@@ -82,29 +82,27 @@ const fn single(
     }
 }
 
+/// A single-document row every claim of the `reasons` needs.
+const fn only(kind: &'static [DocumentKind; 1], reasons: &'static [&'static str]) -> Requirement {
+    single(kind, Reasons::Only(reasons), Condition::Always)
+}
+
+/// A single-document row every claim needs but a death claim.
+const fn all_but_death(kind: &'static [DocumentKind; 1]) -> Requirement {
+    single(kind, Reasons::AllExcept(DEATH), Condition::Always)
+}
+
 /// The requirement matrix of DOMAIN.md, in checklist order. The only place
 /// where the rules live.
 pub const REQUIREMENTS: &[Requirement] = &[
     single(&[DocumentKind::KpjCard], Reasons::All, Condition::Always),
     // For death claims the heir's e-KTP replaces the member's e-KTP and selfie.
-    single(
-        &[DocumentKind::Ektp],
-        Reasons::AllExcept(DEATH),
-        Condition::Always,
-    ),
+    all_but_death(&[DocumentKind::Ektp]),
     single(&[DocumentKind::Kk], Reasons::All, Condition::Always),
     single(&[DocumentKind::BankBook], Reasons::All, Condition::Always),
-    single(
-        &[DocumentKind::Selfie],
-        Reasons::AllExcept(DEATH),
-        Condition::Always,
-    ),
+    all_but_death(&[DocumentKind::Selfie]),
     single(&[DocumentKind::Npwp], Reasons::All, Condition::NpwpRule),
-    single(
-        &[DocumentKind::ResignationLetter],
-        Reasons::Only(&["resignation"]),
-        Condition::Always,
-    ),
+    only(&[DocumentKind::ResignationLetter], &["resignation"]),
     Requirement {
         item: "phk_proof",
         accepts: &[
@@ -124,31 +122,11 @@ pub const REQUIREMENTS: &[Requirement] = &[
             "employer's report to Disnaker, joint agreement, or PHI court ruling)"
         ),
     },
-    single(
-        &[DocumentKind::Contract],
-        Reasons::Only(&["contract_end"]),
-        Condition::Always,
-    ),
-    single(
-        &[DocumentKind::DoctorStatement],
-        Reasons::Only(&["disability"]),
-        Condition::Always,
-    ),
-    single(
-        &[DocumentKind::DeathCertificate],
-        Reasons::Only(DEATH),
-        Condition::Always,
-    ),
-    single(
-        &[DocumentKind::HeirCertificate],
-        Reasons::Only(DEATH),
-        Condition::Always,
-    ),
-    single(
-        &[DocumentKind::HeirEktp],
-        Reasons::Only(DEATH),
-        Condition::Always,
-    ),
+    only(&[DocumentKind::Contract], &["contract_end"]),
+    only(&[DocumentKind::DoctorStatement], &["disability"]),
+    only(&[DocumentKind::DeathCertificate], DEATH),
+    only(&[DocumentKind::HeirCertificate], DEATH),
+    only(&[DocumentKind::HeirEktp], DEATH),
     single(
         &[DocumentKind::BirthCertificate],
         Reasons::Only(DEATH),
@@ -159,16 +137,8 @@ pub const REQUIREMENTS: &[Requirement] = &[
         Reasons::Only(DEATH),
         Condition::HeirIsMinor,
     ),
-    single(
-        &[DocumentKind::Passport],
-        Reasons::Only(&["leaving_indonesia"]),
-        Condition::Always,
-    ),
-    single(
-        &[DocumentKind::LeavingStatement],
-        Reasons::Only(&["leaving_indonesia"]),
-        Condition::Always,
-    ),
+    only(&[DocumentKind::Passport], &["leaving_indonesia"]),
+    only(&[DocumentKind::LeavingStatement], &["leaving_indonesia"]),
     Requirement {
         item: "housing_proof",
         accepts: &[

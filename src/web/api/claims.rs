@@ -2,7 +2,6 @@
 //! `app::claims` and `app::dossier`).
 
 use actix_web::web::{Json, Path};
-use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,7 +11,7 @@ use crate::app::claims;
 use crate::app::dossier;
 use crate::app::error::AppError;
 use crate::db::claims::Claim;
-use crate::domain::claim as rules;
+use crate::domain::claim::{self as rules, ClaimDates};
 use crate::domain::Code;
 use crate::views::checklist::{checklist_body, ChecklistItemBody};
 use crate::web::extract::Api;
@@ -33,12 +32,8 @@ pub struct ClaimBody {
     pub reason: String,
     pub status: String,
     pub channel: String,
-    pub last_working_day: Option<NaiveDate>,
-    pub termination_date: Option<NaiveDate>,
-    pub contract_end_date: Option<NaiveDate>,
-    pub membership_start_date: Option<NaiveDate>,
-    pub departure_date: Option<NaiveDate>,
-    pub date_of_death: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub dates: ClaimDates,
     pub balance: Option<i64>,
     /// Estimated PPh 21 on the balance: 0% up to Rp50 juta, 5% above.
     pub estimated_tax: Option<i64>,
@@ -53,12 +48,14 @@ impl From<Claim> for ClaimBody {
             reason: c.reason,
             status: c.status.to_string(),
             channel: c.channel,
-            last_working_day: c.last_working_day,
-            termination_date: c.termination_date,
-            contract_end_date: c.contract_end_date,
-            membership_start_date: c.membership_start_date,
-            departure_date: c.departure_date,
-            date_of_death: c.date_of_death,
+            dates: ClaimDates {
+                last_working_day: c.last_working_day,
+                termination_date: c.termination_date,
+                contract_end_date: c.contract_end_date,
+                membership_start_date: c.membership_start_date,
+                departure_date: c.departure_date,
+                date_of_death: c.date_of_death,
+            },
             balance: c.balance,
             created_at: c.created_at.and_utc().to_rfc3339(),
         }

@@ -73,15 +73,7 @@ pub async fn upload_letter(
 ) -> Reply {
     let form = representative_file(&req, &api, payload, api.ctx.settings.max_upload_bytes).await?;
     let (store, id) = (api.state.store.clone(), path.into_inner());
-    let letter = documents::accept_letter(
-        &api.ctx,
-        store,
-        api.company(),
-        id,
-        form.file_name,
-        form.bytes,
-    )
-    .await?;
+    let letter = documents::accept_letter(&api.ctx, store, api.company(), id, form.into()).await?;
     created(LetterBody::from(&letter))
 }
 

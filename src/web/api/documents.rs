@@ -60,8 +60,7 @@ impl From<&Document> for DocumentBody {
 /// current one and keeps the old as history.
 #[utoipa::path(post, path = "/api/v1/claims/{id}/documents", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "fields: kind (document code), file"),
-    responses((status = 201, body = DocumentBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
-        (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 201, body = DocumentBody), super::ClaimUploadErrors),
     security(("bearer" = [])))]
 pub async fn upload(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
     let by = Uploader::of(&api.ctx.actor)?;

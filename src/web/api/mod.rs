@@ -14,7 +14,10 @@ pub mod floor;
 pub mod representatives;
 pub mod video;
 
+use std::collections::BTreeMap;
+
 use actix_web::{web, HttpResponse};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
 use super::State;
@@ -72,6 +75,34 @@ impl utoipa::Modify for BearerAuth {
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
+}
+
+/// The refusals of an upload to a claim (a participant's document, a
+/// video still), each with an [`ErrorBody`]: 404 no such claim or session,
+/// 409 the claim takes no documents now, 413 too large, 415 not a JPEG,
+/// PNG or PDF, 422 invalid fields. For `#[utoipa::path(responses(..))]`.
+pub struct ClaimUploadErrors;
+
+impl utoipa::IntoResponses for ClaimUploadErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [404, 409, 413, 415, 422]
+            .iter()
+            .map(|status| (status.to_string(), error_response()))
+            .collect()
+    }
+}
+
+/// A response with an [`ErrorBody`], as `(status = .., body = ErrorBody)`
+/// describes it.
+fn error_response() -> RefOr<Response> {
+    let body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    ResponseBuilder::new()
+        .description("")
+        .content("application/json", body)
+        .build()
+        .into()
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

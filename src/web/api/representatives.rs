@@ -84,15 +84,7 @@ pub async fn upload_document(req: HttpRequest, api: Api, payload: Multipart) -> 
         .await?
         .require_file()?;
     let store = api.state.store.clone();
-    let doc = app::accept_document(
-        &api.ctx,
-        store,
-        api.company(),
-        form.kind,
-        form.file_name,
-        form.bytes,
-    )
-    .await?;
+    let doc = app::accept_document(&api.ctx, store, api.company(), form.into()).await?;
     created(RepresentativeDocumentBody::from(&doc))
 }
 

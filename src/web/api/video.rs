@@ -50,8 +50,7 @@ pub async fn ice(req: HttpRequest, public: Public) -> Reply {
 /// open session only). Checked like every upload; metadata is stripped.
 #[utoipa::path(post, path = "/api/v1/video/sessions/{id}/still", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "field: file (JPEG or PNG)"),
-    responses((status = 201, body = DocumentBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
-        (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 201, body = DocumentBody), super::ClaimUploadErrors),
     security(("bearer" = [])))]
 pub async fn still(req: HttpRequest, api: Api, path: Path<i64>, payload: Multipart) -> Reply {
     // Refuse before reading the body when the session is not theirs.

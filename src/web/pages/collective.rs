@@ -115,9 +115,7 @@ pub async fn upload_batch(ctx: PageCtx, payload: Multipart) -> HttpResponse {
 pub async fn upload_document(ctx: PageCtx, payload: Multipart) -> HttpResponse {
     let back = home_form(ctx.state.settings.max_upload_bytes);
     upload(&ctx, payload, back, |form, store| async {
-        let (kind, name) = (form.kind, form.file_name);
-        representatives::accept_document(&ctx.app(), store, ctx.company(), kind, name, form.bytes)
-            .await?;
+        representatives::accept_document(&ctx.app(), store, ctx.company(), form.into()).await?;
         Ok(redirect("/hr?done=document"))
     })
     .await
@@ -203,8 +201,7 @@ pub async fn upload_letter(ctx: PageCtx, path: Path<i64>, payload: Multipart) ->
     let max = ctx.state.settings.max_upload_bytes;
     let back = batch_form(id, "letter_file_too_large", max);
     upload(&ctx, payload, back, |form, store| async {
-        let (name, bytes) = (form.file_name, form.bytes);
-        documents::accept_letter(&ctx.app(), store, ctx.company(), id, name, bytes).await?;
+        documents::accept_letter(&ctx.app(), store, ctx.company(), id, form.into()).await?;
         Ok(redirect(&format!("/hr/batches/{id}?done=letter")))
     })
     .await

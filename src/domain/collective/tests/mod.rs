@@ -405,40 +405,38 @@ fn blank_optional_cells_are_none() {
     assert_eq!(v.valid[0].phone, None);
 }
 
+/// Cells the import normalizes: reason synonyms (English or Indonesian)
+/// to reason codes, bank names and short codes to three-digit bank codes.
 #[test]
-fn reason_synonyms() {
-    for (given, code) in [
-        ("Termination", "termination"),
-        (" PHK ", "termination"),
-        ("resignation", "resignation"),
-        ("Mengundurkan diri", "resignation"),
-        ("contract-end", "contract_end"),
-        ("Contract End", "contract_end"),
-        ("habis kontrak", "contract_end"),
+fn normalized_cells() {
+    for (column, given, code) in [
+        (Column::Reason, "Termination", "termination"),
+        (Column::Reason, " PHK ", "termination"),
+        (Column::Reason, "resignation", "resignation"),
+        (Column::Reason, "Mengundurkan diri", "resignation"),
+        (Column::Reason, "contract-end", "contract_end"),
+        (Column::Reason, "Contract End", "contract_end"),
+        (Column::Reason, "habis kontrak", "contract_end"),
+        (Column::BankCode, "2", "002"),
+        (Column::BankCode, "008", "008"),
+        (Column::BankCode, "9", "009"),
+        (Column::BankCode, "BCA", "014"),
+        (Column::BankCode, "bri", "002"),
+        (Column::BankCode, "CIMB Niaga", "022"),
+        (Column::BankCode, "451", "451"),
+        (Column::BankCode, "200", "200"),
+        (Column::BankCode, "213", "213"),
+        (Column::BankCode, "11", "011"),
+        (Column::BankCode, "013", "013"),
     ] {
-        let v = check(&csv_of(&[HEADER, &row_with(Column::Reason, given)]));
-        assert_eq!(v.valid[0].reason, code, "{given}");
-    }
-}
-
-#[test]
-fn bank_names_and_short_codes() {
-    for (given, code) in [
-        ("2", "002"),
-        ("008", "008"),
-        ("9", "009"),
-        ("BCA", "014"),
-        ("bri", "002"),
-        ("CIMB Niaga", "022"),
-        ("451", "451"),
-        ("200", "200"),
-        ("213", "213"),
-        ("11", "011"),
-        ("013", "013"),
-    ] {
-        let v = check(&csv_of(&[HEADER, &row_with(Column::BankCode, given)]));
-        assert_eq!(v.valid[0].bank_code, code, "{given}");
-        assert!(bank(code).is_some());
+        let v = check(&csv_of(&[HEADER, &row_with(column, given)]));
+        let row = &v.valid[0];
+        if matches!(column, Column::Reason) {
+            assert_eq!(row.reason, code, "{given}");
+        } else {
+            assert_eq!(row.bank_code, code, "{given}");
+            assert!(bank(code).is_some());
+        }
     }
 }
 
