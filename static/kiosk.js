@@ -1,5 +1,6 @@
 // The kiosk's ticket screen: the print button, and the booth named as soon
-// as the ticket is called (the board's calls, read every few seconds).
+// as the ticket is called (the board's calls, read again whenever the
+// branch's live events say a seat was assigned or freed).
 (function () {
   "use strict";
   var box = document.querySelector("[data-kiosk-ticket]");
@@ -22,6 +23,12 @@
       })
       .catch(function () { /* next time */ });
   }
+  // The branch's live events (as the board gets them) say when to look.
   check();
-  setInterval(check, 3000);
+  if (window.EventSource) {
+    var es = new EventSource("/api/v1/branches/" + encodeURIComponent(box.getAttribute("data-branch")) + "/events");
+    ["assigned", "finished", "resync"].forEach(function (kind) { es.addEventListener(kind, check); });
+  } else {
+    setInterval(check, 5000);
+  }
 })();
