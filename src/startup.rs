@@ -70,6 +70,7 @@ impl Application {
         ));
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(web::text_guard::middleware))
                 .wrap(from_fn(web::lang::middleware))
                 .wrap(from_fn(web::request_id::middleware))
                 .app_data(state.clone())

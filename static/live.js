@@ -46,6 +46,8 @@
     var saved = sessionStorage.getItem("antre-focus");
     focusPane(panes.filter(function (p) { return p.id === saved; })[0] || panes[0], false);
     panes.forEach(function (p) { p.addEventListener("click", function () { focusPane(p, false); }); });
+    // A pane whose finish waits for its undo window stays held.
+    if (held) Object.keys(held).forEach(function (id) { holdPane(id, true); });
   }
   if (isConsole) {
     document.addEventListener("keydown", function (e) {
@@ -75,27 +77,130 @@
     document.dispatchEvent(new CustomEvent("antre:region"));
   }
 
+  // Feedback after each console action: a toast that says what was saved
+  // (the form's data-done) or what went wrong, outside the live region so
+  // refreshes do not remove it.
+  var toasts = null;
+  function toast(text, kind, undo) {
+    if (!toasts) {
+      toasts = document.createElement("div");
+      toasts.className = "toasts";
+      toasts.setAttribute("role", "status");
+      toasts.setAttribute("aria-live", "polite");
+      document.body.appendChild(toasts);
+    }
+    var t = document.createElement("div");
+    t.className = "toast toast-" + (kind || "ok");
+    var span = document.createElement("span");
+    span.textContent = text;
+    t.appendChild(span);
+    if (undo) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn btn-secondary toast-undo";
+      b.textContent = undo.label;
+      b.addEventListener("click", function () { undo.run(); t.remove(); });
+      t.appendChild(b);
+    } else {
+      setTimeout(function () { t.remove(); }, kind === "error" ? 10000 : 4000);
+    }
+    toasts.appendChild(t);
+    return { el: t, text: span };
+  }
+
+  // Sends a console form in the background and swaps in the answer.
+  function send(form) {
+    var multipart = (form.enctype || "").toLowerCase() === "multipart/form-data";
+    var data = new FormData(form);
+    var body = multipart ? data : new URLSearchParams(data);
+    var done = form.getAttribute("data-done");
+    busy = true;
+    return fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.text().then(function (html) { return { r: r, html: html }; }); })
+      .then(function (a) {
+        var doc = new DOMParser().parseFromString(a.html, "text/html");
+        var fresh = doc.querySelector(SELECTOR);
+        if (fresh) {
+          swap(fresh);
+          // A refusal comes back as the console with the reason shown.
+          var refused = /[?&]error=/.test(a.r.url || "") && fresh.querySelector(".notice-error");
+          if (refused) toast(refused.textContent.trim(), "error");
+          else if (done) toast(done, "ok");
+        } else {
+          // An error page: show it as a normal submit would have.
+          document.open(); document.write(a.html); document.close();
+        }
+      }, function () {
+        var root = document.querySelector(SELECTOR);
+        toast((root && root.getAttribute("data-failed")) || "!", "error");
+        Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+        Array.prototype.forEach.call(document.querySelectorAll(".pane-pending"), function (p) {
+          if (!held[p.id]) holdPane(p.id, false);
+        });
+      })
+      .then(function () {
+        busy = false;
+        if (pending) setTimeout(refresh, 100);
+      });
+  }
+
+  // Finishing a session waits a few seconds with an "undo" button: the
+  // pane stays (inert) until the time is up, then the form is sent. A page
+  // left in the meantime sends what it holds.
+  var UNDO_SECONDS = 5;
+  var held = {};
+  function holdPane(id, on) {
+    var pane = document.getElementById(id);
+    if (!pane) return;
+    pane.classList.toggle("pane-pending", on);
+    var detail = pane.querySelector(".pane-detail");
+    if (detail) detail.inert = on;
+  }
+  function hold(form) {
+    var pane = form.closest("[data-pane]");
+    var id = pane ? pane.id : form.action;
+    if (held[id]) return;
+    var text = form.getAttribute("data-undo");
+    var root = document.querySelector(SELECTOR);
+    var left = UNDO_SECONDS;
+    var entry = { form: form };
+    var shown = toast(text.replace("{s}", left), "pending", {
+      label: (root && root.getAttribute("data-undo-label")) || "Undo",
+      run: function () { clearInterval(entry.timer); delete held[id]; holdPane(id, false); }
+    });
+    entry.fire = function () {
+      clearInterval(entry.timer);
+      delete held[id];
+      shown.el.remove();
+      send(form);
+    };
+    entry.timer = setInterval(function () {
+      left -= 1;
+      if (left <= 0) entry.fire();
+      else shown.text.textContent = text.replace("{s}", left);
+    }, 1000);
+    held[id] = entry;
+    holdPane(id, true);
+  }
+  window.addEventListener("pagehide", function () {
+    Object.keys(held).forEach(function (id) {
+      var e = held[id];
+      clearInterval(e.timer);
+      delete held[id];
+      // keepalive: the request outlives the page.
+      fetch(e.form.action, { method: "POST", body: new URLSearchParams(new FormData(e.form)), credentials: "same-origin", keepalive: true });
+    });
+  });
+
   if (isConsole) {
     document.addEventListener("submit", function (e) {
       var form = e.target;
       var current = document.querySelector(SELECTOR);
       if (!form || !current || !current.contains(form) || (form.method || "").toLowerCase() !== "post" || !window.fetch) return;
       e.preventDefault();
-      var body = new URLSearchParams(new FormData(form));
+      if (form.hasAttribute("data-undo")) { hold(form); return; }
       Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
-      busy = true;
-      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
-        .then(function (r) { return r.text(); })
-        .then(function (html) {
-          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(SELECTOR);
-          if (fresh) swap(fresh);
-          // An error page: show it as a normal submit would have.
-          else { document.open(); document.write(html); document.close(); }
-        }, function () { form.submit(); })
-        .then(function () {
-          busy = false;
-          if (pending) setTimeout(refresh, 100);
-        });
+      send(form);
     });
   }
 

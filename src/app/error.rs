@@ -70,7 +70,9 @@ pub struct AppError {
     pub code: Code,
     /// Catalog key of the sentence; usually `code`'s word.
     pub detail: &'static str,
-    pub field: Option<&'static str>,
+    /// The input field refused: a name from the code, or (rarely) one
+    /// taken from the request, as the text guard's JSON key path.
+    pub field: Option<std::borrow::Cow<'static, str>>,
     pub eligible_from: Option<NaiveDate>,
     /// Values substituted into the sentence (`{name}` placeholders).
     pub params: Vec<(&'static str, String)>,
@@ -118,8 +120,8 @@ impl AppError {
         e
     }
 
-    pub fn field(mut self, field: &'static str) -> Self {
-        self.field = Some(field);
+    pub fn field(mut self, field: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        self.field = Some(field.into());
         self
     }
     pub fn detail(mut self, detail: &'static str) -> Self {
@@ -145,7 +147,7 @@ impl AppError {
 
     pub fn body(&self, lang: Lang) -> serde_json::Value {
         let mut error = json!({ "code": self.code.as_str(), "message": self.message(lang) });
-        if let Some(f) = self.field {
+        if let Some(f) = &self.field {
             error["field"] = json!(f);
         }
         if let Some(d) = self.eligible_from {

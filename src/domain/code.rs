@@ -59,6 +59,7 @@ crate::text_enum! {
         InvalidRejectReason = "invalid_reject_reason",
         InvalidSeats = "invalid_seats",
         InvalidStatus = "invalid_status",
+        InvalidText = "invalid_text",
         KindNotRequired = "kind_not_required",
         LetterNotFound = "letter_not_found",
         MalformedForm = "malformed_form",

@@ -128,8 +128,28 @@ pub struct BatchPage<'a> {
     pub staff: bool,
     /// The batch's current mass termination letter.
     pub letter: Option<&'a Letter>,
+    /// The company's branch, whose zone the times are shown in (none: WIB).
+    pub branch: Option<&'a crate::db::branches::Branch>,
     pub flash: Option<&'a str>,
     pub error: Option<String>,
+}
+
+/// When a file was uploaded, in the company's branch zone with its label
+/// (WIB when the company has no branch).
+fn uploaded_at(
+    l: crate::i18n::Lang,
+    branch: Option<&crate::db::branches::Branch>,
+    at: chrono::NaiveDateTime,
+) -> String {
+    let (tz, label) = branch.map_or((chrono_tz::Asia::Jakarta, "WIB"), |b| {
+        (b.tz(), b.zone_label())
+    });
+    let local = at.and_utc().with_timezone(&tz);
+    format!(
+        "{} {} {label}",
+        crate::i18n::long_date(l, local.date_naive()),
+        crate::i18n::clock_time(l, &local)
+    )
 }
 
 pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
@@ -164,7 +184,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
             @if let Some(letter) = d.letter {
                 p {
                     a href={ (api) "/letter" } download { (t(l, "batch_letter_download")) }
-                    " · " (letter.original_name) " · " (letter.created_at.format("%d/%m/%Y %H.%M")) " UTC"
+                    " · " (letter.original_name) " · " (uploaded_at(l, d.branch, letter.created_at))
                 }
             } @else {
                 p.muted { (t(l, "batch_letter_none")) }

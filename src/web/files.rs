@@ -54,7 +54,10 @@ pub async fn read_upload(
                     .content_disposition()
                     .and_then(|cd| cd.get_filename())
                     .unwrap_or("")
-                    .to_string();
+                    .chars()
+                    // A name is shown and stored: no NUL or other controls.
+                    .filter(|c| !c.is_control())
+                    .collect();
                 while let Some(chunk) = field.try_next().await.map_err(malformed)? {
                     if (form.bytes.len() + chunk.len()) as u64 > max {
                         return Err(too_large(max));
@@ -70,7 +73,11 @@ pub async fn read_upload(
                     }
                     value.extend_from_slice(&chunk);
                 }
-                let text = String::from_utf8_lossy(&value).trim().to_string();
+                let text: String = String::from_utf8_lossy(&value)
+                    .trim()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect();
                 match name.as_str() {
                     "kind" => form.kind = text,
                     "item" => form.item = text,

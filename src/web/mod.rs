@@ -20,6 +20,7 @@ pub mod lang;
 pub mod live;
 pub mod pages;
 pub mod request_id;
+pub mod text_guard;
 pub mod video_ws;
 
 use std::sync::Arc;

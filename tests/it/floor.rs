@@ -1449,6 +1449,34 @@ async fn floor_pages(db: TestDb, app: TestApp) {
         .post(&kiosk_path, &[("csrf", &csrf), ("nik", &new_nik())])
         .await;
     assert_eq!(texts_of(&p.html, "ticket-number"), ["A003"]);
+    // The ticket carries a QR code of its live status page for the phone.
+    let status_path = format!("/tickets/{BRANCH}/2026-11-24/A003");
+    assert!(
+        p.html.contains("class=\"kiosk-qr\"") && p.html.contains("<svg"),
+        "QR code on the ticket: {}",
+        p.html
+    );
+    assert!(
+        p.html
+            .contains(&format!("data-status-url=\"{}{status_path}\"", app.base)),
+        "status link in the QR code: {}",
+        p.html
+    );
+    // The phone follows the ticket: waiting, first in line (no seat free).
+    let phone = Browser::new(&app);
+    let s = phone.get(&status_path).await;
+    assert_eq!(s.status, 200, "{}", s.html);
+    assert_eq!(texts_of(&s.html, "ticket-number"), ["A003"]);
+    assert!(s.html.contains("Urutan"), "{}", s.html);
+    assert!(s.html.contains(&format!("data-live-branch=\"{BRANCH}\"")));
+    for missing in [
+        format!("/tickets/{BRANCH}/2026-11-24/A999"),
+        format!("/tickets/{BRANCH}/2026-11-23/A003"),
+        format!("/tickets/{BRANCH}/yesterday/A003"),
+        "/tickets/NOPE/2026-11-24/A003".to_string(),
+    ] {
+        assert_eq!(phone.get(&missing).await.status, 404, "{missing}");
+    }
 
     // Finish A001 from the console page.
     let list = sessions(&app, &cs.token).await;
@@ -1497,6 +1525,13 @@ async fn floor_pages(db: TestDb, app: TestApp) {
         tickets_of(&sessions(&app, &cs.token).await),
         ["A002", "A003"]
     );
+    // The phone now names the booth A003 is called to; A001 is closed.
+    let s = phone.get(&status_path).await;
+    assert!(s.html.contains("silakan ke Bilik"), "{}", s.html);
+    let s = phone
+        .get(&format!("/tickets/{BRANCH}/2026-11-24/A001"))
+        .await;
+    assert!(s.html.contains("sudah selesai dilayani"), "{}", s.html);
     check_floor(&db, "pages");
 
     // Pages for the wrong people.

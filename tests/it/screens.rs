@@ -153,6 +153,60 @@ async fn screens(db: TestDb, app: TestApp) {
         "the focused pane's details: {detail}"
     );
 
+    // 1b. Finishing a session waits out an undo window: "No show" holds the
+    //     pane with an undo button; undo keeps the session; done again, it
+    //     ends after the window and a toast says so.
+    console
+        .evaluate("window.confirm = () => true")
+        .await
+        .unwrap();
+    let first = text(
+        &console,
+        "document.querySelector('.pane-focus .pane-ticket').textContent",
+    )
+    .await;
+    let no_show = "document.querySelector('.pane-focus input[name=outcome][value=no_show]').form.querySelector('button').click()";
+    console.evaluate(no_show).await.unwrap();
+    until(
+        &console,
+        5,
+        "the undo window",
+        "!!document.querySelector('.toast-pending .toast-undo') && !!document.querySelector('.pane-pending')",
+    )
+    .await;
+    screenshot(&console, "console-undo").await;
+    console
+        .evaluate("document.querySelector('.toast-pending .toast-undo').click()")
+        .await
+        .unwrap();
+    until(
+        &console,
+        5,
+        "the pane back after undo",
+        "!document.querySelector('.pane-pending') && !document.querySelector('.toast-pending')",
+    )
+    .await;
+    // Well past the window: nothing was sent.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let open = |list: &Value, ticket: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["ticket"].as_str() == Some(ticket))
+    };
+    let (_, list) = app.get("/api/v1/console/sessions", Some(&cs.token)).await;
+    assert!(open(&list, &first), "{first} ended despite undo: {list}");
+    console.evaluate(no_show).await.unwrap();
+    until(
+        &console,
+        15,
+        "the toast after the finish",
+        "Array.from(document.querySelectorAll('.toast-ok')).some(t => t.textContent.includes('selesai'))",
+    )
+    .await;
+    let (_, list) = app.get("/api/v1/console/sessions", Some(&cs.token)).await;
+    assert!(!open(&list, &first), "{first} still open: {list}");
+
     // 2. A kiosk activated in its own browser by a supervisor who signed
     //    in there: the browser keeps the kiosk and nothing of the staff.
     let kiosk_path = format!("/kiosk/{BRANCH}");
@@ -216,6 +270,25 @@ async fn screens(db: TestDb, app: TestApp) {
     );
     screenshot(&k, "kiosk").await;
     let kiosk_axe = axe_violations(&k, &axe).await;
+    // A ticket: printable, with a QR code of its status page for the phone.
+    k.evaluate(format!(
+        "document.querySelector('input[name=nik]').value = '{}'; document.querySelector('input[name=nik]').form.submit();",
+        fixtures::nik(21, 7, 1975, true)
+    ))
+    .await
+    .unwrap();
+    until(
+        &k,
+        10,
+        "the kiosk ticket",
+        "!!document.querySelector('.kiosk-qr svg')",
+    )
+    .await;
+    screenshot(&k, "kiosk-ticket").await;
+    let ticket_axe = axe_violations(&k, &axe).await;
+    let status_url = text(&k, "document.querySelector('.kiosk-qr').dataset.statusUrl").await;
+    let status_path = status_url.trim_start_matches(&app.base).to_string();
+    assert!(status_path.starts_with("/tickets/"), "{status_url}");
     for staff_page in ["/staff", "/staff/floor", "/console", "/audit"] {
         k.goto(app.url(staff_page)).await.unwrap();
         until(&k, 10, staff_page, "document.readyState === 'complete'").await;
@@ -231,9 +304,18 @@ async fn screens(db: TestDb, app: TestApp) {
     }
 
     // 3. No critical or serious accessibility violation on the screens.
-    let mut found = vec![("kiosk".to_string(), kiosk_axe)];
+    let mut found = vec![
+        ("kiosk".to_string(), kiosk_axe),
+        ("kiosk ticket".to_string(), ticket_axe),
+    ];
     found.push(("console".into(), axe_violations(&console, &axe).await));
-    let pages: [Screen<'_>; 5] = [
+    let pages: [Screen<'_>; 6] = [
+        (
+            "ticket-phone",
+            ("antre_lang", "id"),
+            status_path,
+            (390, 844),
+        ),
         (
             "floor",
             ("antre_session", &spv.token),

@@ -578,3 +578,160 @@ both_backends!(
     cookie_sessions_need_the_csrf_header_for_api_writes,
     clock = CLOCK
 );
+
+// ------------------------------------------------------------- hostile text
+
+/// Every route of the API, from its OpenAPI document, as `(method, path)`
+/// with each `{parameter}` replaced by `value`.
+async fn api_routes(app: &TestApp, value: &str) -> Vec<(reqwest::Method, String)> {
+    let (s, doc) = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(s, 200);
+    let mut routes = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        // (`/health` and `/ready` answer pages' way, not JSON.)
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let mut concrete = String::new();
+        let mut in_param = false;
+        for ch in path.chars() {
+            match ch {
+                '{' => in_param = true,
+                '}' => {
+                    in_param = false;
+                    concrete.push_str(value);
+                }
+                _ if !in_param => concrete.push(ch),
+                _ => {}
+            }
+        }
+        for method in item.as_object().unwrap().keys() {
+            if let Ok(m) = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()) {
+                routes.push((m, concrete.clone()));
+            }
+        }
+    }
+    assert!(routes.len() > 40, "{routes:?}");
+    routes
+}
+
+/// A NUL cannot be stored in a PostgreSQL text value: on either backend a
+/// NUL in a path, a query or a body field is `400 invalid_text` on every
+/// route (never a 5xx), and nothing is written.
+async fn nul_bytes_are_refused_everywhere(db: TestDb, app: TestApp) {
+    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
+    let before = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
+    let body = json!({
+        "email": "a\u{0}@contoh.id", "password": "Sandi\u{0}Kuat-2026", "nik": "\u{0}",
+        "kpj": "1\u{0}", "full_name": "Nama\u{0}", "reason": "resignation\u{0}",
+        "status": "on_duty\u{0}", "kind": "kiosk\u{0}", "note": "\u{0}",
+        "rows": [{"nik": "\u{0}"}],
+    });
+    let client = reqwest::Client::new();
+    for (method, path) in api_routes(&app, "A%00B").await {
+        let plain = path.replace("A%00B", "1");
+        let mut hostile = vec![
+            (
+                "query",
+                app.url(&format!("{plain}?q=%00&branch=%00")),
+                json!({}),
+            ),
+            ("body", app.url(&plain), body.clone()),
+        ];
+        if path.contains("A%00B") {
+            hostile.push(("path", app.url(&path), json!({})));
+        }
+        for (what, url, json) in hostile {
+            let res = client
+                .request(method.clone(), url.clone())
+                .bearer_auth(&admin.token)
+                .json(&json)
+                .send()
+                .await
+                .unwrap();
+            let (s, v) = common::json_of(res).await;
+            assert_eq!(
+                (s, error_code(&v)),
+                (400, "invalid_text"),
+                "{what}: {method} {url}: {v}"
+            );
+            assert!(
+                what != "body" || v["error"]["field"].as_str().is_some_and(|f| !f.is_empty()),
+                "{v}"
+            );
+        }
+    }
+    // In English for who asks in English.
+    let res = client
+        .post(app.url("/api/v1/auth/login"))
+        .header("accept-language", "en")
+        .json(&json!({"email": "x\u{0}@contoh.id", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = common::json_of(res).await;
+    assert_eq!((s, error_code(&v)), (400, "invalid_text"), "{v}");
+    assert_eq!(v["error"]["field"], "email", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be stored"),
+        "{v}"
+    );
+    // A page form: an error page, not a 500.
+    let b = Browser::new(&app);
+    let csrf = b.csrf("/login").await;
+    let p = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", "a\u{0}@contoh.id"),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400, "{}", p.html);
+    assert!(p.html.contains("NUL"), "{}", p.html);
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM audit_log"),
+        before,
+        "nothing written"
+    );
+
+    // Unknown branches are 404 on branch-scoped writes, before the body.
+    for (method, path, body) in [
+        (
+            reqwest::Method::PUT,
+            "/api/v1/branches/NOPE/floor",
+            json!({"seats_per_agent": 4}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/branches/NOPE/devices",
+            json!({"kind": "kiosk"}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/branches/NOPE/devices",
+            json!({"kind": "toaster"}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/branches/NOPE/arrivals",
+            json!({"nik": "1"}),
+        ),
+    ] {
+        let answer = app
+            .call(method.clone(), path, Some(&admin.token), Some(&body))
+            .await;
+        common::assert_error(&answer, 404, "branch_not_found");
+    }
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM audit_log"),
+        before,
+        "no audit entry for a branch that does not exist"
+    );
+}
+both_backends!(nul_bytes_are_refused_everywhere, clock = CLOCK);

@@ -124,19 +124,31 @@ pub struct BatchReport {
     pub batch: Batch,
     pub workers: Vec<WorkerStatus>,
     pub letter: Option<Letter>,
+    /// The company's branch: its zone tells the times on the report.
+    pub branch: Option<crate::db::branches::Branch>,
 }
 
 /// The batch's report, when the actor may see it.
 pub async fn report(ctx: &Ctx, company: Option<&str>, id: i64) -> AppResult<BatchReport> {
     let batch = visible_batch(ctx, company, id).await?;
-    let (workers, letter) = read_db(&ctx.db, move |c| -> AppResult<_> {
-        Ok((worker_statuses(c, id)?, listing::current_letter(c, id)?))
+    let npp = batch.company_npp.clone();
+    let (workers, letter, branch) = read_db(&ctx.db, move |c| -> AppResult<_> {
+        let branch = match crate::db::staff::find_company(c, &npp)?.and_then(|co| co.branch_code) {
+            Some(code) => crate::db::branches::find(c, &code)?,
+            None => None,
+        };
+        Ok((
+            worker_statuses(c, id)?,
+            listing::current_letter(c, id)?,
+            branch,
+        ))
     })
     .await?;
     Ok(BatchReport {
         batch,
         workers,
         letter,
+        branch,
     })
 }
 

@@ -26,6 +26,8 @@ pub struct DeviceRequest {
 /// (its supervisor, or an admin): the device and its one-time token.
 pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Device, String)> {
     manager_of(&ctx.actor, &code)?;
+    // An unknown branch is 404 before anything about the request body.
+    let branch = super::super::branches::find(ctx, code).await?;
     let DeviceRequest {
         kind,
         booth,
@@ -36,7 +38,6 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
         return Err(AppError::unprocessable(Code::InvalidDeviceKind).field("kind"));
     }
     let creator = ctx.actor.id.ok_or_else(AppError::forbidden)?;
-    let branch = super::super::branches::find(ctx, code).await?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
     write_db(&ctx.db, move |c| -> AppResult<_> {
         floor::ensure_booths(c, &branch)?;

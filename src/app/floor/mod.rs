@@ -77,6 +77,8 @@ pub async fn settings(
     cap: Option<i32>,
 ) -> AppResult<()> {
     manager_of(&ctx.actor, &code)?;
+    // An unknown branch is 404 (not a setting saved for nothing).
+    let code = super::branches::find(ctx, code).await?.code;
     if let Some(s) = seats {
         if !rules::valid_seats(u32::try_from(s).unwrap_or(0)) {
             return Err(AppError::unprocessable(Code::InvalidSeats).field("seats_per_agent"));
@@ -134,11 +136,12 @@ pub async fn arrive(
         Some(p) => Priority::parse(p)
             .ok_or_else(|| AppError::unprocessable(Code::InvalidPriority).field("priority"))?,
     };
+    // An unknown branch is 404 before anything about the request body.
+    let branch = super::branches::find(ctx, code).await?;
     let today = ctx.clock.now().date_naive();
     // At the kiosk people copy the NIK as printed, often in groups.
     let typed: String = raw_nik.chars().filter(|c| !c.is_whitespace()).collect();
     let (nik, _) = nik::parse(&typed, today)?;
-    let branch = super::branches::find(ctx, code).await?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
     write_db(&ctx.db, move |c| {
         floor::arrive(c, &branch, nik.as_str(), now, priority, &actor)
@@ -189,7 +192,7 @@ pub async fn online_session(
         let v = own_booking(c, pid, &code)?;
         let day = now.with_timezone(&v.branch.tz()).date_naive();
         let p = participants::find(c, pid)?.ok_or_else(AppError::unauthenticated)?;
-        let t = floor::ticket_of(c, &v.branch.code, day, &p.nik)?;
+        let t = floor::ticket_of(c, &v.branch.code, day, floor::TicketKey::Nik(&p.nik))?;
         let est = match &t {
             Some(t) => Some(floor::wait_estimate(c, &v.branch, t, now.naive_utc())?),
             None => None,
@@ -199,6 +202,48 @@ pub async fn online_session(
     .await?;
     let window = rules::check_in_window(view.slot.starts_at, view.slot.ends_at, now.naive_utc());
     Ok((view, ticket, window))
+}
+
+/// A ticket as its holder follows it on a phone (the kiosk's QR code):
+/// place in line, expected wait, the booth once called. Nothing personal:
+/// the same facts the board shows to the room.
+pub struct TicketLive {
+    pub ticket: Ticket,
+    pub position: Option<u32>,
+    pub estimated_wait_minutes: Option<u32>,
+    /// The booth the ticket is called to (none: not called, or online).
+    pub booth: Option<i32>,
+}
+
+/// The live status of ticket `number` of `day` at branch `code`.
+pub async fn ticket_live(
+    ctx: &Ctx,
+    code: String,
+    day: chrono::NaiveDate,
+    number: String,
+) -> AppResult<(Branch, TicketLive)> {
+    let branch = super::branches::find(ctx, code).await?;
+    let number = number.trim().to_uppercase();
+    let now = ctx.clock.now();
+    let b = branch.clone();
+    let live = read_db(&ctx.db, move |c| -> AppResult<_> {
+        let ticket = floor::ticket_of(c, &b.code, day, floor::TicketKey::Number(&number))?
+            .ok_or_else(|| AppError::not_found(Code::TicketNotFound))?;
+        let (position, eta) = floor::wait_estimate(c, &b, &ticket, now.naive_utc())?;
+        let (current, _, _) = floor::board(c, &b, now)?;
+        let booth = current
+            .into_iter()
+            .find(|(n, _)| *n == ticket.number)
+            .and_then(|(_, booth)| booth);
+        Ok(TicketLive {
+            ticket,
+            position,
+            estimated_wait_minutes: eta,
+            booth,
+        })
+    })
+    .await?;
+    Ok((branch, live))
 }
 
 /// The display board of a branch: current and recent calls, the number

@@ -3,20 +3,30 @@
 use super::*;
 use crate::domain::Code;
 
-/// A NIK's ticket of the day at a branch.
+/// How a day's ticket is looked up.
+pub enum TicketKey<'a> {
+    /// The holder's NIK (one ticket per NIK and day).
+    Nik(&'a str),
+    /// The number as printed ("A012").
+    Number(&'a str),
+}
+
+/// A branch day's ticket by its holder's NIK or by its number.
 pub fn ticket_of(
     conn: &mut DbConnection,
     branch: &str,
     day: NaiveDate,
-    nik: &str,
+    key: TicketKey<'_>,
 ) -> Result<Option<Ticket>, DbError> {
-    Ok(tickets::table
+    let day_tickets = tickets::table
         .filter(tickets::branch_code.eq(branch))
         .filter(tickets::local_date.eq(day))
-        .filter(tickets::nik.eq(nik))
-        .select(Ticket::as_select())
-        .first(conn)
-        .optional()?)
+        .select(Ticket::as_select());
+    let found = match key {
+        TicketKey::Nik(nik) => day_tickets.filter(tickets::nik.eq(nik)).first(conn),
+        TicketKey::Number(n) => day_tickets.filter(tickets::number.eq(n)).first(conn),
+    };
+    Ok(found.optional()?)
 }
 
 /// The agent confirms the participant's identity (face against e-KTP) in a

@@ -57,7 +57,7 @@ pub fn kiosk(
 /// The ticket just taken at the kiosk. It stays on screen until the next
 /// person starts (the "done" button); it can be printed, and kiosk.js names
 /// the booth as soon as the ticket is called.
-pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
+pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival, status_url: &str) -> Markup {
     let l = f.lang;
     let issued = chrono::DateTime::<Utc>::from_naive_utc_and_offset(a.ticket.arrived_at, Utc)
         .with_timezone(&b.tz());
@@ -75,11 +75,17 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
                 dl.facts.kiosk-facts {
                     dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
                     dt { (t(l, "estimated_wait")) }
-                    dd { @match a.estimated_wait_minutes { Some(m) => { "±" (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
+                    dd { (wait_text(l, a.estimated_wait_minutes)) }
                 }
             }
             @if a.repeated { p.muted { (t(l, "kiosk_same_ticket")) } }
             p.muted { (t(l, "kiosk_watch_board")) }
+            @if let Some(qr) = qr_svg(status_url) {
+                figure.kiosk-qr data-status-url=(status_url) {
+                    div.qr role="img" aria-label=(t(l, "kiosk_qr_label")) { (maud::PreEscaped(qr)) }
+                    figcaption { (t(l, "kiosk_qr_hint")) }
+                }
+            }
             div.kiosk-actions {
                 button.btn.btn-secondary.btn-block type="button" data-print="1" { (t(l, "kiosk_print")) }
                 a.btn.btn-primary.btn-block href={ "/kiosk/" (b.code) } { (t(l, "kiosk_next_person")) }
@@ -87,6 +93,82 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival) -> Markup {
         }
         script src="/static/kiosk.js" defer {}
     }
+}
+
+/// "±12 menit", "sebentar lagi" for no wait, or that no agent is on duty.
+fn wait_text(l: Lang, minutes: Option<u32>) -> String {
+    match minutes {
+        Some(0) => t(l, "wait_any_moment").to_string(),
+        Some(m) => format!("±{m} {}", t(l, "minutes")),
+        None => t(l, "no_agent_on_duty").to_string(),
+    }
+}
+
+/// The path of a ticket's live status page (what the kiosk's QR code opens).
+pub fn ticket_path(b: &Branch, day: chrono::NaiveDate, number: &str) -> String {
+    format!("/tickets/{}/{}/{}", b.code, day.format("%Y-%m-%d"), number)
+}
+
+/// A QR code of `text` as inline SVG (without the XML declaration), or
+/// none when the text is too long for a QR code.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(176, 176)
+        .build();
+    svg.find("<svg").map(|at| svg[at..].to_string())
+}
+
+/// A ticket's live status on the holder's phone: place in line and wait,
+/// then the booth to go to. live.js swaps in the fresh page on the
+/// branch's events; nothing personal is shown (the board shows the same).
+pub fn ticket_live(f: &Frame<'_>, b: &Branch, live: &crate::app::floor::TicketLive) -> Markup {
+    let l = f.lang;
+    let tk = &live.ticket;
+    html! {
+        div.kiosk.ticket-live.stack data-live-branch=(b.code) {
+            p.lead { (t(l, "kiosk_walk_in")) }
+            p.ticket-number aria-label=(t(l, "ticket")) { (tk.number) }
+            p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, tk.local_date)) }
+            div role="status" aria-live="polite" {
+                @match (tk.status, live.booth) {
+                    (TicketStatus::Serving, Some(booth)) => {
+                        p.kiosk-call { (crate::i18n::tf(l, "kiosk_called_to", &[("booth", &format!("{} {booth}", t(l, "booth")))])) }
+                    }
+                    (TicketStatus::Serving, None) => { p.kiosk-call { (t(l, "ticket_live_serving")) } }
+                    (TicketStatus::Waiting, _) => {
+                        dl.facts.kiosk-facts {
+                            dt { (t(l, "position")) } dd { (live.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
+                            dt { (t(l, "estimated_wait")) }
+                            dd { (wait_text(l, live.estimated_wait_minutes)) }
+                        }
+                    }
+                    _ => { (notice("info", t(l, "kiosk_ticket_closed"))) }
+                }
+            }
+            p.muted.small { (t(l, "ticket_live_hint")) }
+        }
+    }
+}
+
+/// "Session A003 — No-show in {s} s": shown while the finish can be undone
+/// (static/live.js counts the seconds down).
+fn finish_pending(l: Lang, ticket: &str, outcome_key: &str) -> String {
+    crate::i18n::tf(
+        l,
+        "console_finish_pending",
+        &[("ticket", ticket), ("outcome", t(l, outcome_key))],
+    )
+}
+
+/// "Session A003 finished — No-show": shown once the finish is saved.
+fn finish_done(l: Lang, ticket: &str, outcome_key: &str) -> String {
+    crate::i18n::tf(
+        l,
+        "console_finish_done",
+        &[("ticket", ticket), ("outcome", t(l, outcome_key))],
+    )
 }
 
 /// "Finish session A003 — No-show?": asked before a session ends.
@@ -166,7 +248,7 @@ pub struct Console<'a> {
 
 fn status_form(f: &Frame<'_>, status: AgentStatus, label: &str, primary: bool) -> Markup {
     html! {
-        form.inline-form method="post" action="/console/status" {
+        form.inline-form method="post" action="/console/status" data-done=(label) {
             (csrf_field(f.csrf))
             input type="hidden" name="status" value=(status.as_str());
             button class={ "btn " @if primary { "btn-primary" } @else { "btn-secondary" } } type="submit" { (label) }
@@ -178,7 +260,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
     let l = f.lang;
     let status = c.agent.map_or(AgentStatus::Off, |a| a.status);
     html! {
-        div.console data-live-console="1" {
+        div.console data-live-console="1" data-undo-label=(t(l, "console_undo")) data-failed=(t(l, "console_action_failed")) {
             div.console-bar {
                 h1 { (t(l, "console_title")) " · " (c.branch.name) }
                 span class={ "tag " @match status { AgentStatus::OnDuty => "tag-ok", AgentStatus::Paused => "tag-warn", AgentStatus::Off => "tag-neutral" } } {
@@ -251,14 +333,14 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                                                     @if d.claim.status == ClaimStatus::Open {
                                                         div.pane-actions {
                                                             @if doc.status != DocStatus::Accepted {
-                                                                form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
+                                                                form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } data-done={ (label) ": " (t(l, "console_done_accept")) } {
                                                                     (csrf_field(f.csrf))
                                                                     input type="hidden" name="decision" value="accept";
                                                                     input type="hidden" name="back" value={ "/console#session-" (s.id) };
                                                                     button.btn.btn-primary type="submit" { (t(l, "accept")) }
                                                                 }
                                                             }
-                                                            form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } {
+                                                            form.inline-form method="post" action={ "/staff/documents/" (doc.id) "/review" } data-done={ (label) ": " (t(l, "console_done_reject")) } {
                                                                 (csrf_field(f.csrf))
                                                                 input type="hidden" name="decision" value="reject";
                                                                 input type="hidden" name="back" value={ "/console#session-" (s.id) };
@@ -282,7 +364,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                             @if c.confirmed.contains(&s.id) {
                                 span.tag.tag-ok { (t(l, "identity_confirmed")) }
                             } @else {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/identity" } {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/identity" } data-done=(t(l, "identity_confirmed")) {
                                     (csrf_field(f.csrf))
                                     button.btn.btn-secondary type="submit" { (t(l, "confirm_identity")) }
                                 }
@@ -290,7 +372,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         }
                         div.pane-actions {
                             @if dossier.is_some_and(|d| d.claim.status == ClaimStatus::Open) {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, "finish_rejected")) {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, "finish_rejected")) data-undo=(finish_pending(l, &s.ticket, "finish_rejected")) data-done=(finish_done(l, &s.ticket, "finish_rejected")) {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value=(Outcome::Rejected.as_str());
                                     (reasons_select(l, &format!("cr-{}", s.id)))
@@ -300,14 +382,14 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
                         }
                         div.pane-actions {
                             @for (outcome, key, class) in [(Outcome::Verified, "finish_verified", "btn-primary"), (Outcome::NoShow, "finish_no_show", "btn-secondary"), (Outcome::Returned, "finish_returned", "btn-secondary")] {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, key)) {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-confirm=(confirm_finish(l, &s.ticket, key)) data-undo=(finish_pending(l, &s.ticket, key)) data-done=(finish_done(l, &s.ticket, key)) {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value=(outcome.as_str());
                                     button class={ "btn " (class) } type="submit" { (t(l, key)) }
                                 }
                             }
                             @if !c.peers.is_empty() {
-                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } {
+                                form.inline-form method="post" action={ "/console/sessions/" (s.id) "/finish" } data-undo=(finish_pending(l, &s.ticket, "transfer")) data-done=(finish_done(l, &s.ticket, "transfer")) {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="outcome" value="transferred";
                                     label.visually-hidden for={ "to-" (s.id) } { (t(l, "transfer_to")) }

@@ -29,7 +29,7 @@ pub fn register_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
     let l = f.lang;
     let id = |name: &str| format!("w{}-{name}", s.id);
     html! {
-        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/register" } {
+        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/register" } data-done=(t(l, "console_done_register")) {
             (csrf_field(f.csrf))
             p.small { strong { (t(l, "walk_in_register_title")) } " " (t(l, "walk_in_register_lead")) }
             (field(&id("kpj"), "kpj", t(l, "field_kpj"), "text", true, l))
@@ -47,7 +47,7 @@ pub fn claim_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
     let l = f.lang;
     let (reason_id, date_id) = (format!("w{}-reason", s.id), format!("w{}-date", s.id));
     html! {
-        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/claims" } {
+        form.walk-in.stack method="post" action={ "/console/sessions/" (s.id) "/claims" } data-done=(t(l, "console_done_claim")) {
             (csrf_field(f.csrf))
             p.small { strong { (t(l, "walk_in_claim_title")) } }
             div.field {
@@ -81,7 +81,7 @@ pub fn document_form(
     let id = format!("w{}-file-{kind}", s.id);
     html! {
         @if d.claim.status == crate::domain::claim::ClaimStatus::Open {
-            form.inline-form.doc-add method="post" enctype="multipart/form-data" action={ "/console/sessions/" (s.id) "/documents" } {
+            form.inline-form.doc-add method="post" enctype="multipart/form-data" action={ "/console/sessions/" (s.id) "/documents" } data-done={ (label) ": " (t(l, "console_done_upload")) } {
                 input type="hidden" name="csrf" value=(f.csrf);
                 input type="hidden" name="kind" value=(kind);
                 label.visually-hidden for=(id) { (t(l, "upload")) ": " (label) }

@@ -93,7 +93,7 @@ pub async fn register_submit(ctx: PageCtx, form: Form<RegisterForm>) -> HttpResp
             let errors: Vec<FieldError> = errors
                 .iter()
                 .map(|e| FieldError {
-                    field: e.field.unwrap_or("form").to_string(),
+                    field: e.field.as_deref().unwrap_or("form").to_string(),
                     message: e.message(ctx.lang),
                 })
                 .collect();

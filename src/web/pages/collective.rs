@@ -145,6 +145,7 @@ async fn render_batch(
             workers: &report.workers,
             staff: staff_view,
             letter: report.letter.as_ref(),
+            branch: report.branch.as_ref(),
             flash: q.done.as_deref(),
             error: flash_error(ctx, q),
         },

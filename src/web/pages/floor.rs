@@ -93,7 +93,14 @@ pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm
         };
         let kctx = extract::ctx(&ctx.state, Some(&kiosk), &ctx.req);
         let body = match app::arrive(&kctx, branch.code.clone(), &form.nik, None).await {
-            Ok(a) => view::kiosk_ticket(&ctx.frame(), &branch, &a),
+            Ok(a) => {
+                let path = view::ticket_path(&branch, a.ticket.local_date, &a.ticket.number);
+                let url = format!(
+                    "{}{path}",
+                    ctx.state.settings.public_url.trim_end_matches('/')
+                );
+                view::kiosk_ticket(&ctx.frame(), &branch, &a, &url)
+            }
             Err(e) if e.status.is_client_error() => {
                 let msg = e.message(ctx.lang);
                 view::kiosk(&ctx.frame(), &branch, true, false, Some(&msg))
@@ -101,6 +108,19 @@ pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm
             Err(e) => return Err(e),
         };
         Ok(ctx.device(&branch.name, body))
+    })
+    .await
+}
+
+/// A ticket's live status on the holder's phone (the kiosk's QR code).
+pub async fn ticket_page(ctx: PageCtx, path: Path<(String, String, String)>) -> HttpResponse {
+    ctx.page(async {
+        let (code, day, number) = path.into_inner();
+        let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|_| AppError::not_found(Code::TicketNotFound))?;
+        let (branch, live) = app::ticket_live(&ctx.app(), code, day, number).await?;
+        let body = view::ticket_live(&ctx.frame(), &branch, &live);
+        Ok(ctx.ok(ctx.t("ticket_live_title"), body))
     })
     .await
 }

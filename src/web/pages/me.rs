@@ -130,7 +130,7 @@ pub async fn claim_submit(ctx: PageCtx, form: Form<ClaimForm>) -> HttpResponse {
         Ok(res) => res,
         Err(e) if e.status == crate::app::Status::Unprocessable || e.code == Code::ClaimOpen => {
             let errors = vec![FieldError {
-                field: e.field.unwrap_or("reason").to_string(),
+                field: e.field.as_deref().unwrap_or("reason").to_string(),
                 message: e.message(ctx.lang),
             }];
             let body = view::claim_form(&ctx.frame(), &f, &errors, false);

@@ -62,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/kiosk/{code}" => floor::kiosk_submit,
         post "/kiosk/{code}/activate" => floor::kiosk_activate,
         get "/board/{code}" => floor::board,
+        get "/tickets/{code}/{day}/{number}" => floor::ticket_page,
         get "/console" => floor::console,
         post "/console/sessions/{id}/identity" => floor::console_identity,
         post "/staff/sessions/{id}/reassign" => floor::reassign,
@@ -371,9 +372,13 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 pub async fn not_found_page(req: &HttpRequest) -> HttpResponse {
-    let e = AppError::not_found(Code::PageNotFound);
+    refusal_page(req, &AppError::not_found(Code::PageNotFound)).await
+}
+
+/// A refusal made before any page handler ran, as an error page.
+pub async fn refusal_page(req: &HttpRequest, e: &AppError) -> HttpResponse {
     match PageCtx::new(req).await {
-        Ok(ctx) => ctx.error_page(&e),
+        Ok(ctx) => ctx.error_page(e),
         Err(e) => actix_web::ResponseError::error_response(&e),
     }
 }
