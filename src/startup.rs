@@ -55,18 +55,26 @@ impl Application {
             settings.public_url = format!("http://{addr}");
         }
         let settings = Arc::new(settings);
+        // PostgreSQL tells the live readers when to read; SQLite is polled.
+        let wake = match &settings.database {
+            crate::config::DatabaseUrl::Postgres(url) => {
+                crate::web::live::Wake::listen(url.clone())
+            }
+            crate::config::DatabaseUrl::Sqlite(_) => crate::web::live::Wake::default(),
+        };
         let state = aw::Data::new(AppState {
             db: db.clone(),
             settings: settings.clone(),
             clock,
             jwt: JwtKeys::new(&secret),
             store: Arc::new(crate::infra::storage::FsStore::new(&settings.data_dir)?),
-            live: crate::web::live::start(db.clone()),
+            live: crate::web::live::start(db.clone(), wake.clone()),
         });
         let signal = aw::Data::new(web::video_ws::start(
             db.clone(),
             clock,
             state.live.subscribe(),
+            wake,
         ));
         let server = HttpServer::new(move || {
             App::new()

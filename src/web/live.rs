@@ -1,14 +1,26 @@
-//! Live updates. Floor changes are rows in `floor_events`; one poller per
-//! app instance reads new rows every 200 ms and fans them out to this
-//! instance's Server-Sent-Event streams. Because the source is the shared
-//! database, a change made through another instance reaches every screen.
+//! Live updates. Floor changes are rows in `floor_events`; one reader per
+//! app instance reads new rows and fans them out to this instance's
+//! Server-Sent-Event streams. Because the source is the shared database, a
+//! change made through another instance reaches every screen.
+//!
+//! When to read: on PostgreSQL a trigger sends `NOTIFY antre_floor` (and
+//! `antre_signal` for video signaling) with every commit that adds rows, and
+//! each instance keeps one listening connection (`Wake`), so readers wake
+//! within milliseconds and stay quiet while nothing happens (a read every
+//! 5 s stays as a safety net). The table stays the source: a reader always
+//! reads from its cursor, so after the listening connection drops and comes
+//! back, everything committed meanwhile is read. On SQLite (one instance,
+//! one file) and while the listener is down, readers poll every 200 ms.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web::Bytes;
 use diesel::prelude::*;
-use tokio::sync::broadcast;
+use futures_util::StreamExt;
+use tokio::sync::{broadcast, Notify};
 
 use crate::db::schema::floor_events;
 use crate::db::{Db, DbError};
@@ -100,8 +112,107 @@ fn after(db: &Db, id: i64) -> Result<Vec<FloorEvent>, DbError> {
     })
 }
 
-/// Starts the poller; call once per process.
-pub fn start(db: Db) -> Live {
+/// Channels the PostgreSQL triggers notify (migration `live_notify`).
+const FLOOR_CHANNEL: &str = "antre_floor";
+const SIGNAL_CHANNEL: &str = "antre_signal";
+/// How long a reader waits for a wake before it reads anyway.
+const POLL: Duration = Duration::from_millis(200);
+const SAFETY_NET: Duration = Duration::from_secs(5);
+
+/// Wakes this instance's readers of `floor_events` and `signal_messages`
+/// when PostgreSQL says rows were committed (each table has one reader per
+/// instance, so a wake that finds the reader busy is kept for it).
+#[derive(Clone, Default)]
+pub struct Wake {
+    floor: Arc<Notify>,
+    signal: Arc<Notify>,
+    listening: Arc<AtomicBool>,
+}
+
+impl Wake {
+    /// Until `floor_events` may have news: a notification, else the poll
+    /// interval (200 ms without a listener, 5 s with one).
+    pub async fn floor(&self) {
+        self.wait(&self.floor).await;
+    }
+
+    /// As `floor`, for `signal_messages`.
+    pub async fn signal(&self) {
+        self.wait(&self.signal).await;
+    }
+
+    async fn wait(&self, which: &Notify) {
+        let idle = if self.listening.load(Ordering::Relaxed) {
+            SAFETY_NET
+        } else {
+            POLL
+        };
+        let _ = tokio::time::timeout(idle, which.notified()).await;
+    }
+
+    fn both(&self) {
+        self.floor.notify_one();
+        self.signal.notify_one();
+    }
+
+    /// The wake of a PostgreSQL deployment: a task keeps one connection
+    /// listening (reconnecting after a second when it drops). A database
+    /// that cannot be reached this way (TLS required, say) leaves the
+    /// readers polling, with a warning.
+    pub fn listen(url: String) -> Wake {
+        let wake = Wake::default();
+        let w = wake.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                match listen_once(&url, &w).await {
+                    Ok(()) => tracing::warn!("live listener: connection closed, reconnecting"),
+                    Err(e) => tracing::warn!("live listener: {e}; polling until it is back"),
+                }
+                w.listening.store(false, Ordering::Relaxed);
+                // Whatever was committed while deaf is read now.
+                w.both();
+                actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        wake
+    }
+}
+
+/// One listening connection, until it fails.
+async fn listen_once(url: &str, wake: &Wake) -> Result<(), tokio_postgres::Error> {
+    let (client, mut connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+    let subscribe = format!("LISTEN {FLOOR_CHANNEL}; LISTEN {SIGNAL_CHANNEL}");
+    // The connection must be driven while LISTEN runs: both at once.
+    let mut listen = std::pin::pin!(client.batch_execute(&subscribe));
+    let mut subscribed = false;
+    loop {
+        tokio::select! {
+            r = &mut listen, if !subscribed => {
+                r?;
+                subscribed = true;
+                wake.listening.store(true, Ordering::Relaxed);
+                // Anything committed before LISTEN took effect.
+                wake.both();
+            }
+            m = messages.next() => match m {
+                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                    match n.channel() {
+                        FLOOR_CHANNEL => wake.floor.notify_one(),
+                        SIGNAL_CHANNEL => wake.signal.notify_one(),
+                        _ => {}
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+/// Starts the reader; call once per process.
+pub fn start(db: Db, wake: Wake) -> Live {
     let (tx, _) = broadcast::channel(1024);
     let live = Live { tx: tx.clone() };
     actix_web::rt::spawn(async move {
@@ -121,7 +232,7 @@ pub fn start(db: Db) -> Live {
             }
         }
         loop {
-            actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+            wake.floor().await;
             let d = db.clone();
             let from = cursor.from();
             match actix_web::rt::task::spawn_blocking(move || after(&d, from)).await {

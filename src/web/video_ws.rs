@@ -6,7 +6,8 @@
 //! Messages ([`crate::domain::video::Signal`]) are parsed, checked and
 //! re-serialized, then relayed to the other side: straight to sockets on
 //! this instance, and through the `signal_messages` table, which every
-//! instance polls every 200 ms, to sockets on other instances (the agent's
+//! instance reads when PostgreSQL notifies it (`live::Wake`; polled every
+//! 200 ms on SQLite), to sockets on other instances (the agent's
 //! console and a booth may be served by different instances sharing one
 //! PostgreSQL). When a session finishes (a `finished` floor event, seen by
 //! every instance) both ends get `ended` at once and the channel closes.
@@ -36,7 +37,6 @@ use crate::web::State;
 
 /// How many relayed ids are remembered to skip them on the next polls.
 const SEEN_MAX: usize = 4096;
-const POLL: Duration = Duration::from_millis(200);
 /// Relayed rows older than this are deleted.
 const KEEP_SECS: i64 = 120;
 /// At most this many sockets per side of a session (a reconnect may
@@ -145,7 +145,12 @@ fn session_of_event(e: &FloorEvent) -> Option<i64> {
 
 /// Starts the relay poller and the session-end watcher; call once per
 /// process.
-pub fn start(db: Db, clock: Clock, mut floor: broadcast::Receiver<FloorEvent>) -> Hub {
+pub fn start(
+    db: Db,
+    clock: Clock,
+    mut floor: broadcast::Receiver<FloorEvent>,
+    wake: crate::web::live::Wake,
+) -> Hub {
     let hub = Hub {
         sockets: Arc::new(Mutex::new(HashMap::new())),
         next: Arc::new(AtomicU64::new(1)),
@@ -167,7 +172,7 @@ pub fn start(db: Db, clock: Clock, mut floor: broadcast::Receiver<FloorEvent>) -
         let mut next_prune = Instant::now();
         let mut next_sweep = Instant::now();
         loop {
-            actix_web::rt::time::sleep(POLL).await;
+            wake.signal().await;
             let (d, origin) = (poller.db.clone(), poller.origin.clone());
             let from = cursor.from();
             let rows = actix_web::rt::task::spawn_blocking(move || {

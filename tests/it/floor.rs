@@ -1625,6 +1625,68 @@ async fn no_event_lost_under_load(backend: Backend) {
 }
 both_backends!(no_event_lost_under_load);
 
+/// On PostgreSQL each instance listens (`LISTEN antre_floor`) instead of
+/// polling: a change through one instance reaches the other's stream; when
+/// the listening connections are killed, nothing is lost (the readers poll
+/// until the listener is back, then read from their cursor) and the
+/// listeners come back by themselves.
+async fn live_listener_survives_a_dropped_connection(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let a = TestApp::start(&db, &Options::clock(CLOCK));
+    let b = TestApp::start(&db, &Options::clock(CLOCK));
+    let admin = staff(&a, &db, "admin", None).await;
+    let device = kiosk(&a, &admin.token, BRANCH).await;
+    let listeners = "SELECT COUNT(*) AS n FROM pg_stat_activity \
+        WHERE datname = current_database() AND query LIKE 'LISTEN antre_floor%'";
+    common::eventually(10, "both instances listening", || async {
+        (common::count(&db, listeners) == 2).then_some(())
+    })
+    .await;
+    let pids = "SELECT COALESCE(SUM(pid), 0) AS n FROM pg_stat_activity \
+        WHERE datname = current_database() AND query LIKE 'LISTEN antre_floor%'";
+    let first_pids = common::count(&db, pids);
+    let mut board = Sse::open(&b, &format!("/api/v1/branches/{BRANCH}/events"), None).await;
+    let ticket_of = |v: &Value| v["ticket"].as_str().map(str::to_string);
+    let expect = |n: usize| format!("A{n:03}");
+    let mut arrived = 0;
+    for round in ["listening", "listeners killed", "listening again"] {
+        if round == "listeners killed" {
+            common::sql(
+                &db,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND query LIKE 'LISTEN antre_floor%'",
+            );
+        }
+        if round == "listening again" {
+            common::eventually(15, "the listeners back", || async {
+                (common::count(&db, listeners) == 2).then_some(())
+            })
+            .await;
+            assert_ne!(common::count(&db, pids), first_pids, "new connections");
+        }
+        for _ in 0..3 {
+            let (status, v) = arrive_at(&a, &device, BRANCH, &json!({"nik": new_nik()})).await;
+            assert_eq!(status, 201, "{round}: {v}");
+            arrived += 1;
+            let want = expect(arrived);
+            let got = board
+                .wait_for(
+                    "arrival",
+                    |v| ticket_of(v).as_deref() == Some(want.as_str()),
+                    Duration::from_secs(10),
+                )
+                .await;
+            assert!(
+                got.is_ok(),
+                "{round}: {want} never reached the other instance: {got:?}"
+            );
+        }
+    }
+}
+crate::tests_on!(live_listener_survives_a_dropped_connection, super::live_listener_survives_a_dropped_connection, postgres => Postgres);
+
 /// The console's actions beyond finishing: identity confirmation, a
 /// participant's re-upload reaching the serving agent live, rejecting the
 /// claim with a reason from the pane, and a supervisor's reassignment.
