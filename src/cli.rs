@@ -115,11 +115,9 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
                 }
             };
             // Without a key yet there is nothing it could have signed.
-            let key = settings
-                .data_dir
-                .join("audit_ed25519.key")
-                .exists()
-                .then(|| crate::app::audit::AuditKey::load_or_create(&settings.data_dir))
+            let (seed, dir) = (settings.audit_key.as_ref(), &settings.data_dir);
+            let key = crate::app::audit::AuditKey::exists(seed, dir)
+                .then(|| crate::app::audit::AuditKey::load(seed, dir))
                 .transpose()?;
             let v = crate::app::audit::verify(&db, key.as_ref(), extra, None)
                 .map_err(|e| e.to_string())?;
@@ -130,8 +128,17 @@ fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String>
             Ok(())
         }
         AuditAction::Checkpoint => {
-            let key = crate::app::audit::AuditKey::load_or_create(&settings.data_dir)?;
-            let now = Clock::starting_at(settings.clock_start).now_naive();
+            let key =
+                crate::app::audit::AuditKey::load(settings.audit_key.as_ref(), &settings.data_dir)?;
+            let clock = Clock::starting_at(settings.clock_start);
+            // Only the key the instances sign with may sign here too.
+            crate::startup::check_shared_key(
+                &db,
+                crate::startup::SharedKey::Audit,
+                &key.fingerprint(),
+                clock,
+            )?;
+            let now = clock.now_naive();
             match crate::app::audit::checkpoint(&db, &key, now, false).map_err(|e| e.to_string())? {
                 Some(cp) => println!("checkpoint signed at entry {}: {}", cp.seq, cp.hash),
                 None => println!("the audit log is empty: nothing to sign"),

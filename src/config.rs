@@ -4,7 +4,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use base64::Engine;
 use chrono::{DateTime, Utc};
+
+pub use crate::infra::storage::StorageUrl;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -53,6 +56,11 @@ pub struct Settings {
     pub public_url_explicit: bool,
     /// Explicit HS256 key; when `None` one is generated in the data dir.
     pub jwt_secret: Option<Vec<u8>>,
+    /// The audit checkpoints' Ed25519 seed (`ANTRE_AUDIT_KEY`); when `None`
+    /// one is generated in the data dir (single instance only).
+    pub audit_key: Option<[u8; 32]>,
+    /// Where document bytes live (`ANTRE_STORAGE_URL`).
+    pub storage: StorageUrl,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub demo: bool,
@@ -82,6 +90,8 @@ impl std::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("public_url", &self.public_url)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "<set>"))
+            .field("storage", &self.storage.describe())
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("demo", &self.demo)
             .field("clock_start", &self.clock_start)
@@ -102,6 +112,23 @@ fn parse_num<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> 
             .parse()
             .map_err(|_| format!("{name}: not a valid number: {v:?}")),
     }
+}
+
+/// `ANTRE_AUDIT_KEY`: 32 bytes in base64 (standard or URL-safe alphabet,
+/// padded or not).
+pub fn parse_audit_key(raw: &str) -> Result<[u8; 32], String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let raw = raw.trim();
+    let bytes = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(raw).ok())
+        .ok_or("ANTRE_AUDIT_KEY is not base64 (expected 32 random bytes in base64)")?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+        format!(
+            "ANTRE_AUDIT_KEY must be 32 bytes in base64, got {} bytes",
+            bytes.len()
+        )
+    })
 }
 
 impl Settings {
@@ -129,6 +156,13 @@ impl Settings {
             }
             Some(s) => Some(s.into_bytes()),
         };
+        let audit_key = var("ANTRE_AUDIT_KEY")
+            .map(|k| parse_audit_key(&k))
+            .transpose()?;
+        let storage = match var("ANTRE_STORAGE_URL") {
+            Some(url) => StorageUrl::parse(&url)?,
+            None => StorageUrl::in_data_dir(&data_dir),
+        };
         let smtp_url = var("ANTRE_SMTP_URL");
         if let Some(url) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
@@ -155,6 +189,8 @@ impl Settings {
             public_url,
             public_url_explicit,
             jwt_secret,
+            audit_key,
+            storage,
             smtp_url,
             mail_from: var("ANTRE_MAIL_FROM")
                 .unwrap_or_else(|| "Antre BPJS Ketenagakerjaan <antre@localhost>".into()),
@@ -193,5 +229,16 @@ mod tests {
         ));
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn audit_keys() {
+        let seed: [u8; 32] = std::array::from_fn(|i| i as u8 * 7);
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        assert_eq!(parse_audit_key(&STANDARD.encode(seed)), Ok(seed));
+        assert_eq!(parse_audit_key(&URL_SAFE_NO_PAD.encode(seed)), Ok(seed));
+        assert!(parse_audit_key(&STANDARD.encode([1u8; 31])).is_err_and(|e| e.contains("31 bytes")));
+        assert!(parse_audit_key("not base64!").is_err());
+        assert!(parse_audit_key(&hex::encode(seed)).is_err());
     }
 }

@@ -11,7 +11,8 @@ use actix_web::{web as aw, App, HttpServer};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{seed, Db};
-use crate::infra::crypto::{load_or_create_secret, JwtKeys};
+use crate::infra::audit_key::AuditKey;
+use crate::infra::crypto::{fingerprint, load_or_create_secret, JwtKeys};
 use crate::mail::worker::Transport;
 use crate::web::{self, AppState};
 
@@ -34,6 +35,16 @@ impl Application {
         if applied > 0 {
             tracing::info!("{applied} migration(s) applied");
         }
+        // Keys first: an instance that would sign or issue with a key the
+        // others reject changes nothing and stops here.
+        let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let audit_key = Arc::new(AuditKey::load(
+            settings.audit_key.as_ref(),
+            &settings.data_dir,
+        )?);
+        check_shared_key(&db, SharedKey::Jwt, &fingerprint(&secret), clock)?;
+        check_shared_key(&db, SharedKey::Audit, &audit_key.fingerprint(), clock)?;
+        let store = crate::infra::storage::open(&settings.storage)?;
         let (branches, _) =
             seed::seed_reference_data(&db, clock.now_naive()).map_err(|e| e.to_string())?;
         if branches > 0 {
@@ -44,7 +55,6 @@ impl Application {
         if settings.demo {
             crate::db::demo::seed_demo(&db, clock.now()).map_err(|e| e.to_string())?;
         }
-        let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
         let transport = Transport::from_settings(settings.smtp_url.as_deref(), &settings.data_dir)?;
 
         let listener = TcpListener::bind(&settings.bind)
@@ -67,7 +77,7 @@ impl Application {
             settings: settings.clone(),
             clock,
             jwt: JwtKeys::new(&secret),
-            store: Arc::new(crate::infra::storage::FsStore::new(&settings.data_dir)?),
+            store: Arc::new(store),
             live: crate::web::live::start(db.clone(), wake.clone()),
         });
         let signal = aw::Data::new(web::video_ws::start(
@@ -91,14 +101,12 @@ impl Application {
         .shutdown_timeout(5)
         .run();
 
-        let audit_key = Arc::new(crate::app::audit::AuditKey::load_or_create(
-            &settings.data_dir,
-        )?);
         crate::jobs::start(&db, clock, &settings, transport, audit_key);
 
         println!(
-            "Antre listening on http://{addr} ({} database)",
-            settings.database.backend_name()
+            "Antre listening on http://{addr} ({} database, documents in {})",
+            settings.database.backend_name(),
+            settings.storage.describe()
         );
         if settings.demo {
             crate::db::demo::print_accounts(&settings.public_url);
@@ -112,6 +120,49 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A key every instance sharing a database must hold the same copy of.
+#[derive(Clone, Copy)]
+pub enum SharedKey {
+    Jwt,
+    Audit,
+}
+
+impl SharedKey {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Jwt => "jwt",
+            Self::Audit => "audit",
+        }
+    }
+}
+
+/// Refuses, with a one-line reason, a key other than the one the database
+/// has already seen; the first instance records its own.
+pub fn check_shared_key(
+    db: &Db,
+    key: SharedKey,
+    fingerprint: &str,
+    clock: Clock,
+) -> Result<(), String> {
+    let recorded = db
+        .write(|c| crate::db::keys::record_or_read(c, key.name(), fingerprint, clock.now_naive()))
+        .map_err(|e| format!("cannot check the shared keys: {e}"))?;
+    if recorded == fingerprint {
+        return Ok(());
+    }
+    Err(match key {
+        SharedKey::Jwt => {
+            "refusing to start: this instance's JWT secret differs from the one \
+            this database has already seen; give every instance the same ANTRE_JWT_SECRET"
+        }
+        SharedKey::Audit => {
+            "refusing to start: this instance's audit signing key differs from \
+            the one this database has already seen; give every instance the same ANTRE_AUDIT_KEY"
+        }
+    }
+    .to_string())
 }
 
 /// Builds and runs the server until it stops, on its own runtime: the

@@ -114,6 +114,13 @@ impl AppError {
     pub fn rate_limited() -> Self {
         Self::new(Status::RateLimited, Code::RateLimited)
     }
+    /// A service the request needs is down (503): the request changed
+    /// nothing and may be tried again.
+    pub fn unavailable(code: Code, cause: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(Status::Unavailable, code);
+        e.internal = Some(cause.to_string());
+        e
+    }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = Self::new(Status::Internal, Code::InternalError);
         e.internal = Some(cause.to_string());

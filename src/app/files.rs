@@ -1,6 +1,10 @@
 //! Uploaded files: checked like any upload (type, size, metadata stripped)
 //! and put in the document store, for the dossier, the collective letters
 //! and representatives, and the video stills.
+//!
+//! The bytes are stored, and the store has confirmed them, before any row
+//! names them: a store that is down refuses the upload (503
+//! `storage_unavailable`) and leaves the database as it was.
 
 use std::sync::Arc;
 
@@ -11,7 +15,8 @@ use super::{blocking, AppError, AppResult, Ctx};
 use crate::db::documents::NewDocument;
 use crate::domain::dossier::upload::{self, Inspected};
 use crate::domain::dossier::DocumentKind;
-use crate::infra::storage::DocumentStore;
+use crate::domain::Code;
+use crate::infra::storage::{DocumentStore, StoreError};
 
 /// A file checked like any upload and put in the document store.
 pub(crate) struct StoredFile {
@@ -68,7 +73,7 @@ pub(crate) async fn store(
     let size = body.len() as i64;
     blocking(move || files.put(&key, &body))
         .await?
-        .map_err(AppError::internal)?;
+        .map_err(store_error)?;
     Ok(StoredFile {
         content_type: inspected.file_type.content_type().to_string(),
         size,
@@ -78,7 +83,9 @@ pub(crate) async fn store(
 }
 
 /// The stored bytes of `what` number `id` (a document, a letter) under
-/// `key`; an error when they are missing from the store.
+/// `key`. Bytes the store does not have (a bucket restored from an older
+/// copy, a replica behind) are reported like a store that is down: the
+/// database never names bytes it did not see stored.
 pub(crate) async fn fetch(
     files: Arc<dyn DocumentStore>,
     key: String,
@@ -87,6 +94,16 @@ pub(crate) async fn fetch(
 ) -> AppResult<Vec<u8>> {
     blocking(move || files.get(&key))
         .await?
-        .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::internal(format!("{what} {id} missing from the store")))
+        .map_err(store_error)?
+        .ok_or_else(|| {
+            let cause = format!("{what} {id} missing from the document store");
+            AppError::unavailable(Code::StorageUnavailable, cause)
+        })
+}
+
+fn store_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::Unavailable(_) => AppError::unavailable(Code::StorageUnavailable, e),
+        StoreError::InvalidKey => AppError::internal(e),
+    }
 }

@@ -19,6 +19,7 @@ pub mod devices;
 pub mod documents;
 pub mod floor;
 mod group_commit;
+pub mod keys;
 pub mod outbox;
 pub mod participants;
 mod rows;

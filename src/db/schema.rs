@@ -385,6 +385,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    key_fingerprints (name) {
+        name -> Text,
+        fingerprint -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));

@@ -95,6 +95,7 @@ crate::text_enum! {
         SlotClosed = "slot_closed",
         SlotFull = "slot_full",
         SlotNotFound = "slot_not_found",
+        StorageUnavailable = "storage_unavailable",
         TicketNotFound = "ticket_not_found",
         TooManyFiles = "too_many_files",
         TooManyRows = "too_many_rows",

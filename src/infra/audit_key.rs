@@ -1,5 +1,6 @@
-//! The audit log's Ed25519 signing key, kept in the data dir, and the
-//! check of a signature made with any such key.
+//! The audit log's Ed25519 signing key — given by `ANTRE_AUDIT_KEY`, so
+//! that every instance signs with the same one, or kept in the data dir of
+//! a single instance — and the check of a signature made with any such key.
 
 use std::path::Path;
 
@@ -7,13 +8,32 @@ use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
 
 const KEY_FILE: &str = "audit_ed25519.key";
 
-/// The signing key; generated once into `DATA_DIR/audit_ed25519.key`
-/// (PKCS#8, hex, mode 0600).
+/// The signing key: from a configured seed, or generated once into
+/// `DATA_DIR/audit_ed25519.key` (PKCS#8, hex, mode 0600).
 pub struct AuditKey {
     pair: Ed25519KeyPair,
 }
 
 impl AuditKey {
+    /// The configured key when there is one (`seed`), else the data dir's.
+    pub fn load(seed: Option<&[u8; 32]>, data_dir: &Path) -> Result<Self, String> {
+        match seed {
+            Some(seed) => Self::from_seed(seed),
+            None => Self::load_or_create(data_dir),
+        }
+    }
+
+    /// Whether [`AuditKey::load`] finds a key without creating one.
+    pub fn exists(seed: Option<&[u8; 32]>, data_dir: &Path) -> bool {
+        seed.is_some() || data_dir.join(KEY_FILE).exists()
+    }
+
+    pub fn from_seed(seed: &[u8; 32]) -> Result<Self, String> {
+        let pair = Ed25519KeyPair::from_seed_unchecked(seed)
+            .map_err(|_| "ANTRE_AUDIT_KEY is not a usable Ed25519 seed".to_string())?;
+        Ok(Self { pair })
+    }
+
     pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
         let path = data_dir.join(KEY_FILE);
         let pkcs8 = match std::fs::read_to_string(&path) {
@@ -32,6 +52,11 @@ impl AuditKey {
         let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8)
             .map_err(|_| format!("{} does not hold an Ed25519 key", path.display()))?;
         Ok(Self { pair })
+    }
+
+    /// What the database remembers of this key: a hash of the public key.
+    pub fn fingerprint(&self) -> String {
+        super::crypto::fingerprint(self.pair.public_key().as_ref())
     }
 
     pub fn public_key_hex(&self) -> String {
@@ -53,4 +78,25 @@ pub fn signature_ok(public_key_hex: &str, signature_hex: &str, message: &str) ->
     UnparsedPublicKey::new(&ED25519, pk)
         .verify(message.as_bytes(), &sig)
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_is_the_same_key_everywhere() {
+        let seed = [7u8; 32];
+        let (a, b) = (
+            AuditKey::from_seed(&seed).expect("key"),
+            AuditKey::from_seed(&seed).expect("key"),
+        );
+        assert_eq!(a.public_key_hex(), b.public_key_hex());
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        let sig = a.sign_hex("m");
+        assert!(signature_ok(&b.public_key_hex(), &sig, "m"));
+        let other = AuditKey::from_seed(&[8u8; 32]).expect("key");
+        assert_ne!(a.fingerprint(), other.fingerprint());
+        assert!(!a.fingerprint().contains(&a.public_key_hex()));
+    }
 }

@@ -137,6 +137,17 @@ pub fn load_or_create_secret(explicit: Option<&[u8]>, data_dir: &Path) -> Result
     Ok(key.to_vec())
 }
 
+/// What the database may keep of a key to recognise it: a SHA-256 of the
+/// key material under a fixed label, hex. For a public key it reveals
+/// nothing; for a secret it tells only whether another copy is the same.
+pub fn fingerprint(key_material: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"antre key fingerprint v1\0");
+    h.update(key_material);
+    format!("sha256:{}", hex::encode(h.finalize()))
+}
+
 pub(crate) fn write_private(path: &Path, content: &[u8]) -> Result<(), String> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::common;
 use crate::common::{fixtures, Backend, Options, TestApp, TestDb};
+use crate::common::{free_port, under_ci};
 use serde_json::Value;
 
 const CLOCK: &str = "2026-11-23T07:00:00+07:00";
@@ -384,24 +385,6 @@ impl Drop for Smtpd {
     }
 }
 
-fn under_ci() -> bool {
-    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
-}
-
-fn aiosmtpd_available() -> bool {
-    Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -420,7 +403,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn smtp_down_then_up_delivers_later() {
-    if !aiosmtpd_available() {
+    if !common::python_imports("aiosmtpd") {
         if under_ci() {
             panic!("CI=true but python3 cannot import aiosmtpd: install it (python3 -m pip install aiosmtpd); the SMTP delivery test cannot be skipped in CI");
         }

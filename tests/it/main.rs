@@ -29,5 +29,6 @@ mod race;
 mod schema_parity;
 mod screens;
 mod security;
+mod storage;
 mod video;
 mod walk_in;

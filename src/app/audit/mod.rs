@@ -4,11 +4,11 @@
 
 pub mod read;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
+use crate::config::Settings;
 use crate::db::audit::read::{self as audit_read, Checkpoint};
 use crate::db::{audit, Db, DbError};
 use crate::domain::audit::chain::checkpoint_message;
@@ -167,12 +167,13 @@ pub fn verify(
 /// `budget` and reporting how far it got.
 pub async fn verify_console(
     db: &Db,
-    data_dir: &Path,
+    settings: &Settings,
     budget: Duration,
 ) -> crate::app::AppResult<Verdict> {
-    let data_dir = data_dir.to_path_buf();
+    let (seed, data_dir) = (settings.audit_key, settings.data_dir.clone());
     crate::db::run(db, move |db| -> crate::app::AppResult<_> {
-        let key = AuditKey::load_or_create(&data_dir).map_err(crate::app::AppError::internal)?;
+        let key =
+            AuditKey::load(seed.as_ref(), &data_dir).map_err(crate::app::AppError::internal)?;
         Ok(verify(db, Some(&key), None, Some(Instant::now() + budget))?)
     })
     .await

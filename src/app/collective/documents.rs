@@ -22,7 +22,7 @@ use crate::domain::dossier::upload as uploads;
 use crate::domain::dossier::{check_claim_quota, DocumentKind, QuotaExceeded};
 use crate::domain::Code;
 use crate::i18n::{t, Lang};
-use crate::infra::storage::DocumentStore;
+use crate::infra::storage::{DocumentStore, StoreError};
 
 /// A refused entry: (code, catalog key of its sentence).
 type Refusal = (&'static str, &'static str);
@@ -58,6 +58,9 @@ pub async fn accept_zip(
     let clock = ctx.clock;
     let outcomes = run(&ctx.db, move |db| -> AppResult<Vec<Outcome>> {
         let mut outcomes = Vec::new();
+        // Once the store is down, the remaining entries are refused at
+        // once instead of each waiting out the store's deadline.
+        let mut store_down = false;
         zipped::for_each_entry(&bytes, max, |entry| {
             let result = entry.outcome.map_err(refusal).and_then(|body| {
                 let (nik, code) =
@@ -69,9 +72,15 @@ pub async fn accept_zip(
                     DocumentKind::parse_participant_upload(code).ok_or(refusal("unknown_kind"))?;
                 let inspected = uploads::inspect(&body, &entry.name, max)
                     .map_err(|e| (e.code().as_str(), e.detail()))?;
+                if store_down {
+                    return Err(refusal("zip_entry_not_stored"));
+                }
                 files
                     .put(&inspected.sha256, &inspected.bytes)
-                    .map_err(|_| refusal("zip_entry_not_stored"))?;
+                    .map_err(|e| {
+                        store_down = matches!(e, StoreError::Unavailable(_));
+                        refusal("zip_entry_not_stored")
+                    })?;
                 let new = NewDocument {
                     claim_id,
                     kind: kind.code().to_string(),

@@ -12,7 +12,7 @@ use super::{read_db, write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, BookingView};
 use crate::db::branches::Branch;
-use crate::db::floor::{self, Arrival, FloorError, Ticket};
+use crate::db::floor::{self, Arrival, FloorError, Ticket, TicketLive};
 use crate::db::{participants, DbConnection};
 use crate::domain::floor::{self as rules, AgentStatus, BoardBody, Call, CheckIn, Priority};
 use crate::domain::nik;
@@ -202,17 +202,6 @@ pub async fn online_session(
     .await?;
     let window = rules::check_in_window(view.slot.starts_at, view.slot.ends_at, now.naive_utc());
     Ok((view, ticket, window))
-}
-
-/// A ticket as its holder follows it on a phone (the kiosk's QR code):
-/// place in line, expected wait, the booth once called. Nothing personal:
-/// the same facts the board shows to the room.
-pub struct TicketLive {
-    pub ticket: Ticket,
-    pub position: Option<u32>,
-    pub estimated_wait_minutes: Option<u32>,
-    /// The booth the ticket is called to (none: not called, or online).
-    pub booth: Option<i32>,
 }
 
 /// The live status of ticket `number` of `day` at branch `code`.

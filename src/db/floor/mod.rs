@@ -65,6 +65,17 @@ pub struct Ticket {
     pub updated_at: NaiveDateTime,
 }
 
+/// A ticket as its holder follows it on a phone (the kiosk's QR code):
+/// place in line, expected wait, the booth once called. Nothing personal:
+/// the same facts the board shows to the room.
+pub struct TicketLive {
+    pub ticket: Ticket,
+    pub position: Option<u32>,
+    pub estimated_wait_minutes: Option<u32>,
+    /// The booth the ticket is called to (none: not called, or online).
+    pub booth: Option<i32>,
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = tickets)]
 pub(super) struct NewTicket<'a> {

@@ -1,156 +1,27 @@
-//! Floor screens: kiosk (touch, large type), display board (readable
+//! Floor screens: display board (readable
 //! across a room), CS console (up to six panes), supervisor floor view.
 
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{csrf_field, device_activation, notice, Activation};
+use super::components::{csrf_field, notice};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
 use crate::db::documents::Dossier;
-use crate::db::floor::{AgentRow, Arrival, FloorView};
+use crate::db::floor::{AgentRow, FloorView};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::DocStatus;
-use crate::domain::floor::{AgentStatus, Outcome, Priority, TicketStatus};
+use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
 
+mod kiosk;
 mod session;
 mod walkin;
+pub use kiosk::*;
 pub use session::*;
 pub use walkin::{claim_form, document_form, register_form};
-
-pub fn kiosk(
-    f: &Frame<'_>,
-    b: &Branch,
-    active: bool,
-    can_activate: bool,
-    error: Option<&str>,
-) -> Markup {
-    let l = f.lang;
-    html! {
-        div.kiosk.stack data-live-branch=(b.code) {
-            h1 { (t(l, "kiosk_title")) }
-            p.lead { (b.name) }
-            @if !active {
-                (device_activation(f, can_activate, &Activation {
-                    action: &format!("/kiosk/{}/activate", b.code),
-                    lead: "kiosk_activate_lead",
-                    button: "kiosk_activate",
-                    not_active: "kiosk_not_active",
-                }))
-            } @else {
-                @if let Some(e) = error { (notice("error", e)) }
-                form.form.kiosk-form method="post" action={ "/kiosk/" (b.code) } autocomplete="off" {
-                    (csrf_field(f.csrf))
-                    label for="nik" { (t(l, "kiosk_enter_nik")) }
-                    input id="nik" name="nik" type="text" inputmode="numeric" pattern="[0-9 ]*" title=(t(l, "hint_nik")) maxlength="20" required autofocus;
-                    button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_take_ticket")) }
-                }
-                p.muted { (t(l, "kiosk_hint")) }
-            }
-        }
-    }
-}
-
-/// The ticket just taken at the kiosk. It stays on screen until the next
-/// person starts (the "done" button); it can be printed, and kiosk.js names
-/// the booth as soon as the ticket is called.
-pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival, status_url: &str) -> Markup {
-    let l = f.lang;
-    let issued = chrono::DateTime::<Utc>::from_naive_utc_and_offset(a.ticket.arrived_at, Utc)
-        .with_timezone(&b.tz());
-    html! {
-        div.kiosk.stack data-kiosk-ticket=(a.ticket.number) data-branch=(b.code) {
-            p.lead { (t(l, if a.ticket.kind == "booked" { "kiosk_checked_in" } else { "kiosk_walk_in" })) }
-            p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
-            p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, issued.date_naive())) " " (crate::i18n::clock_time(l, &issued)) " " (b.zone_label()) }
-            p.kiosk-call role="status" aria-live="assertive" hidden data-text=(t(l, "kiosk_called_to")) data-booth=(t(l, "booth")) {}
-            @if a.ticket.status == TicketStatus::Serving {
-                p.lead.kiosk-go { (t(l, "kiosk_go_now")) }
-            } @else if a.ticket.status != TicketStatus::Waiting {
-                (notice("info", t(l, "kiosk_ticket_closed")))
-            } @else {
-                dl.facts.kiosk-facts {
-                    dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
-                    dt { (t(l, "estimated_wait")) }
-                    dd { (wait_text(l, a.estimated_wait_minutes)) }
-                }
-            }
-            @if a.repeated { p.muted { (t(l, "kiosk_same_ticket")) } }
-            p.muted { (t(l, "kiosk_watch_board")) }
-            @if let Some(qr) = qr_svg(status_url) {
-                figure.kiosk-qr data-status-url=(status_url) {
-                    div.qr role="img" aria-label=(t(l, "kiosk_qr_label")) { (maud::PreEscaped(qr)) }
-                    figcaption { (t(l, "kiosk_qr_hint")) }
-                }
-            }
-            div.kiosk-actions {
-                button.btn.btn-secondary.btn-block type="button" data-print="1" { (t(l, "kiosk_print")) }
-                a.btn.btn-primary.btn-block href={ "/kiosk/" (b.code) } { (t(l, "kiosk_next_person")) }
-            }
-        }
-        script src="/static/kiosk.js" defer {}
-    }
-}
-
-/// "±12 menit", "sebentar lagi" for no wait, or that no agent is on duty.
-fn wait_text(l: Lang, minutes: Option<u32>) -> String {
-    match minutes {
-        Some(0) => t(l, "wait_any_moment").to_string(),
-        Some(m) => format!("±{m} {}", t(l, "minutes")),
-        None => t(l, "no_agent_on_duty").to_string(),
-    }
-}
-
-/// The path of a ticket's live status page (what the kiosk's QR code opens).
-pub fn ticket_path(b: &Branch, day: chrono::NaiveDate, number: &str) -> String {
-    format!("/tickets/{}/{}/{}", b.code, day.format("%Y-%m-%d"), number)
-}
-
-/// A QR code of `text` as inline SVG (without the XML declaration), or
-/// none when the text is too long for a QR code.
-fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(176, 176)
-        .build();
-    svg.find("<svg").map(|at| svg[at..].to_string())
-}
-
-/// A ticket's live status on the holder's phone: place in line and wait,
-/// then the booth to go to. live.js swaps in the fresh page on the
-/// branch's events; nothing personal is shown (the board shows the same).
-pub fn ticket_live(f: &Frame<'_>, b: &Branch, live: &crate::app::floor::TicketLive) -> Markup {
-    let l = f.lang;
-    let tk = &live.ticket;
-    html! {
-        div.kiosk.ticket-live.stack data-live-branch=(b.code) {
-            p.lead { (t(l, "kiosk_walk_in")) }
-            p.ticket-number aria-label=(t(l, "ticket")) { (tk.number) }
-            p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, tk.local_date)) }
-            div role="status" aria-live="polite" {
-                @match (tk.status, live.booth) {
-                    (TicketStatus::Serving, Some(booth)) => {
-                        p.kiosk-call { (crate::i18n::tf(l, "kiosk_called_to", &[("booth", &format!("{} {booth}", t(l, "booth")))])) }
-                    }
-                    (TicketStatus::Serving, None) => { p.kiosk-call { (t(l, "ticket_live_serving")) } }
-                    (TicketStatus::Waiting, _) => {
-                        dl.facts.kiosk-facts {
-                            dt { (t(l, "position")) } dd { (live.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
-                            dt { (t(l, "estimated_wait")) }
-                            dd { (wait_text(l, live.estimated_wait_minutes)) }
-                        }
-                    }
-                    _ => { (notice("info", t(l, "kiosk_ticket_closed"))) }
-                }
-            }
-            p.muted.small { (t(l, "ticket_live_hint")) }
-        }
-    }
-}
 
 /// "Session A003 — No-show in {s} s": shown while the finish can be undone
 /// (static/live.js counts the seconds down).

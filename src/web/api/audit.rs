@@ -230,7 +230,8 @@ pub struct PublicKey {
     responses((status = 200, body = PublicKey), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn public_key(api: Auditor) -> Reply {
-    let key = crate::app::audit::AuditKey::load_or_create(&api.ctx.settings.data_dir)
+    let settings = &api.ctx.settings;
+    let key = crate::app::audit::AuditKey::load(settings.audit_key.as_ref(), &settings.data_dir)
         .map_err(AppError::internal)?;
     ok(PublicKey {
         algorithm: "Ed25519",

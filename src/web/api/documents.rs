@@ -84,7 +84,8 @@ impl FileQuery {
 
 /// A document's bytes, to those who may read the claim.
 #[utoipa::path(get, path = "/api/v1/claims/{id}/documents/{doc}", params(("id" = i64, Path), ("doc" = i64, Path), FileQuery),
-    responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody),
+        (status = 503, description = "the document store is down", body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn file(api: Api, path: Path<(i64, i64)>, q: Query<FileQuery>) -> Reply {
     let (claim_id, doc_id) = path.into_inner();
     let inline = q.inline();

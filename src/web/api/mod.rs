@@ -80,12 +80,13 @@ pub struct ErrorBody {
 /// The refusals of an upload to a claim (a participant's document, a
 /// video still), each with an [`ErrorBody`]: 404 no such claim or session,
 /// 409 the claim takes no documents now, 413 too large, 415 not a JPEG,
-/// PNG or PDF, 422 invalid fields. For `#[utoipa::path(responses(..))]`.
+/// PNG or PDF, 422 invalid fields, 503 the document store is down
+/// (nothing was stored). For `#[utoipa::path(responses(..))]`.
 pub struct ClaimUploadErrors;
 
 impl utoipa::IntoResponses for ClaimUploadErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        [404, 409, 413, 415, 422]
+        [404, 409, 413, 415, 422, 503]
             .iter()
             .map(|status| (status.to_string(), error_response()))
             .collect()

@@ -44,7 +44,7 @@ pub async fn console(ctx: PageCtx, q: Query<ConsoleQuery>) -> HttpResponse {
         let chain = if q.verify.is_some() {
             let v = crate::app::audit::verify_console(
                 &ctx.state.db,
-                &ctx.state.settings.data_dir,
+                &ctx.state.settings,
                 VERIFY_BUDGET,
             )
             .await?;

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod chrome;
 pub mod files;
 pub mod fixtures;
+pub mod s3;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -49,8 +50,25 @@ fn parse_clock(at: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(at).expect("test clock is RFC 3339")
 }
 
-fn under_ci() -> bool {
+pub fn under_ci() -> bool {
     matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+/// Whether `python3` can import `modules` (test servers from PyPI that
+/// `.ci/run` installs: aiosmtpd, moto).
+pub fn python_imports(modules: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A port nothing listens on now (for a server a test starts itself).
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
 }
 
 impl TestDb {
@@ -125,6 +143,16 @@ impl TestDb {
 /// variables of the test database, on the clock of its server, with
 /// `stdin` as standard input.
 pub fn antre_cli(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
+    antre_cli_with(db, args, stdin, &[])
+}
+
+/// [`antre_cli`] with more variables (`env`, set last).
+pub fn antre_cli_with(
+    db: &TestDb,
+    args: &[&str],
+    stdin: &str,
+    env: &[(String, String)],
+) -> std::process::Output {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_antre"));
     cmd.args(args);
@@ -141,6 +169,7 @@ pub fn antre_cli(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Outpu
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     let mut child = cmd.spawn().expect("spawn antre");
     {
         let mut input = child.stdin.take().expect("stdin");
@@ -187,6 +216,10 @@ impl Options {
         self.env.push((k.into(), v.into()));
         self
     }
+    pub fn with_envs(mut self, env: &[(String, String)]) -> Self {
+        self.env.extend_from_slice(env);
+        self
+    }
 }
 
 pub struct TestApp {
@@ -198,8 +231,8 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// Starts the server on `db`; panics if it does not come up.
-    pub fn start(db: &TestDb, opts: &Options) -> TestApp {
+    /// `antre serve` on `db` as the tests run it (`opts.env` set last).
+    fn command(db: &TestDb, opts: &Options) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_antre"));
         cmd.arg("serve");
         for (k, _) in std::env::vars() {
@@ -225,6 +258,31 @@ impl TestApp {
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    /// Starts an instance that must refuse to: its exit code and what it
+    /// wrote on standard error. Panics if it is still up after 60 s.
+    pub fn start_refused(db: &TestDb, opts: &Options) -> (i32, String) {
+        let mut cmd = Self::command(db, opts);
+        cmd.stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn antre");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().expect("wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("antre did not refuse to start within 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().expect("output");
+        let code = out.status.code().unwrap_or(-1);
+        (code, String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    /// Starts the server on `db`; panics if it does not come up.
+    pub fn start(db: &TestDb, opts: &Options) -> TestApp {
+        let mut cmd = Self::command(db, opts);
         let mut child = cmd.spawn().expect("spawn antre");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
