@@ -158,20 +158,27 @@ impl Wake {
     /// The wake of a PostgreSQL deployment: a task keeps one connection
     /// listening (reconnecting after a second when it drops). A database
     /// that cannot be reached this way (TLS required, say) leaves the
-    /// readers polling, with a warning.
+    /// readers polling, with a warning; the attempts back off to one every
+    /// 30 s until one succeeds.
     pub fn listen(url: String) -> Wake {
         let wake = Wake::default();
         let w = wake.clone();
         actix_web::rt::spawn(async move {
+            let mut pause = Duration::from_secs(1);
             loop {
                 match listen_once(&url, &w).await {
                     Ok(()) => tracing::warn!("live listener: connection closed, reconnecting"),
                     Err(e) => tracing::warn!("live listener: {e}; polling until it is back"),
                 }
-                w.listening.store(false, Ordering::Relaxed);
+                // A connection that got to listen starts the back-off over.
+                pause = if w.listening.swap(false, Ordering::Relaxed) {
+                    Duration::from_secs(1)
+                } else {
+                    (pause * 2).min(Duration::from_secs(30))
+                };
                 // Whatever was committed while deaf is read now.
                 w.both();
-                actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+                actix_web::rt::time::sleep(pause).await;
             }
         });
         wake

@@ -79,7 +79,7 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // `%00` is the only way a NUL reaches a path or query (a raw one
     // never passes the HTTP parser).
-    if req.uri().to_string().contains("%00") {
+    if req.path().contains("%00") || req.query_string().contains("%00") {
         let field = req.uri().query().and_then(|q| nul_in_form(q.as_bytes()));
         return Ok(refuse(req, refusal(field)).await);
     }

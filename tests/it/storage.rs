@@ -255,7 +255,8 @@ async fn instances_starting_together_record_one_fingerprint(backend: Backend) {
             let (url, barrier) = (url.clone(), barrier.clone());
             std::thread::spawn(move || {
                 let db = antre::db::Db::connect_once(&url).expect("connect");
-                let clock = antre::clock::Clock::starting_at(None);
+                let at = chrono::DateTime::parse_from_rfc3339(CLOCK).expect("clock");
+                let clock = antre::clock::Clock::starting_at(Some(at.to_utc()));
                 let fp = format!("sha256:candidate-{i}");
                 barrier.wait();
                 let key = antre::startup::SharedKey::Jwt;
