@@ -80,6 +80,12 @@ pub struct Settings {
     /// `{"urls","username","credential"}`); empty on a branch LAN, where
     /// host candidates suffice. TURN credentials are never logged.
     pub ice_servers: Vec<crate::domain::video::IceServer>,
+    /// How long a stopping instance drains before it closes its listener
+    /// (`ANTRE_DRAIN_SECONDS`, see `web::drain`).
+    pub drain: std::time::Duration,
+    /// How long a freed seat is held for the first in a waiting line
+    /// (`ANTRE_OFFER_HOLD_MINUTES`).
+    pub offer_hold_minutes: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -129,6 +135,16 @@ pub fn parse_audit_key(raw: &str) -> Result<[u8; 32], String> {
             bytes.len()
         )
     })
+}
+
+/// `ANTRE_DRAIN_SECONDS`: 0 to 300 seconds, fractions allowed.
+fn drain_period(secs: f64) -> Result<std::time::Duration, String> {
+    if !(0.0..=300.0).contains(&secs) {
+        return Err(format!(
+            "ANTRE_DRAIN_SECONDS must be between 0 and 300, got {secs}"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 impl Settings {
@@ -205,6 +221,15 @@ impl Settings {
             ice_servers: crate::domain::video::parse_ice_servers(
                 &var("ANTRE_ICE_SERVERS").unwrap_or_default(),
             )?,
+            drain: drain_period(parse_num("ANTRE_DRAIN_SECONDS", 2.0)?)?,
+            offer_hold_minutes: match parse_num("ANTRE_OFFER_HOLD_MINUTES", 120)? {
+                m @ 10..=1440 => m,
+                m => {
+                    return Err(format!(
+                        "ANTRE_OFFER_HOLD_MINUTES must be between 10 and 1440, got {m}"
+                    ))
+                }
+            },
         })
     }
 }

@@ -19,6 +19,8 @@ use crate::web::{self, AppState};
 pub struct Application {
     server: Server,
     pub port: u16,
+    drain: web::drain::Drain,
+    drain_period: std::time::Duration,
 }
 
 impl Application {
@@ -72,6 +74,7 @@ impl Application {
             }
             crate::config::DatabaseUrl::Sqlite(_) => crate::web::live::Wake::default(),
         };
+        let drain = web::drain::Drain::default();
         let state = aw::Data::new(AppState {
             db: db.clone(),
             settings: settings.clone(),
@@ -79,6 +82,7 @@ impl Application {
             jwt: JwtKeys::new(&secret),
             store: Arc::new(store),
             live: crate::web::live::start(db.clone(), wake.clone()),
+            drain: drain.clone(),
         });
         let signal = aw::Data::new(web::video_ws::start(
             db.clone(),
@@ -89,6 +93,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(web::text_guard::middleware))
+                .wrap(from_fn(web::drain::middleware))
                 .wrap(from_fn(web::lang::middleware))
                 .wrap(from_fn(web::request_id::middleware))
                 .app_data(state.clone())
@@ -99,6 +104,7 @@ impl Application {
         .listen(listener)
         .map_err(|e| e.to_string())?
         .shutdown_timeout(5)
+        .disable_signals()
         .run();
 
         crate::jobs::start(&db, clock, &settings, transport, audit_key);
@@ -114,10 +120,18 @@ impl Application {
         Ok(Self {
             server,
             port: addr.port(),
+            drain,
+            drain_period: settings.drain,
         })
     }
 
+    /// Serves until stopped: SIGTERM or SIGINT drains first (`web::drain`).
     pub async fn run(self) -> std::io::Result<()> {
+        actix_web::rt::spawn(web::drain::on_signals(
+            self.drain,
+            self.server.handle(),
+            self.drain_period,
+        ));
         self.server.await
     }
 }

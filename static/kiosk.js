@@ -25,9 +25,16 @@
   }
   // The branch's live events (as the board gets them) say when to look.
   check();
-  if (window.EventSource) {
+  function listen() {
     var es = new EventSource("/api/v1/branches/" + encodeURIComponent(box.getAttribute("data-branch")) + "/events");
     ["assigned", "finished", "resync"].forEach(function (kind) { es.addEventListener(kind, check); });
+    // Given up on (an error status while the server restarts): again later.
+    es.addEventListener("error", function () {
+      if (es.readyState === 2) setTimeout(function () { check(); listen(); }, 3000);
+    });
+  }
+  if (window.EventSource) {
+    listen();
   } else {
     setInterval(check, 5000);
   }

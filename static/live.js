@@ -230,9 +230,18 @@
       });
   }
 
-  if (window.EventSource) {
+  // A stream that ends (the server restarting) reconnects by itself with
+  // the last event's id, and the server replays what was missed. One the
+  // browser gives up on (an error status) is opened again after a pause,
+  // and the page reloads its pane then, since events may be lost.
+  function listen(again) {
     var es = new EventSource(url);
     ["assigned", "finished", "arrival", "agent_status", "priority", "document", "identity", "settings", "resync"]
       .forEach(function (kind) { es.addEventListener(kind, refresh); });
+    if (again) es.addEventListener("open", refresh, { once: true });
+    es.addEventListener("error", function () {
+      if (es.readyState === 2) setTimeout(function () { listen(true); }, 3000);
+    });
   }
+  if (window.EventSource) listen(false);
 })();

@@ -104,6 +104,11 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
         return Err(AppError::unprocessable(Code::InvalidCapacity).field("capacity"));
     }
     let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
+    let (clock_now, url, hold) = (
+        ctx.clock.now(),
+        ctx.settings.public_url.clone(),
+        ctx.settings.offer_hold_minutes,
+    );
     write_db(&ctx.db, move |c| -> AppResult<_> {
         let slot = branches::find_slot(c, slot_id)?
             .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
@@ -128,6 +133,19 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
             },
             serde_json::json!({"slot": slot_id, "from": slot.capacity, "to": capacity}),
         )?;
+        // Seats added go to the day's waiting line first.
+        let o = super::waitlist::Offering {
+            now: clock_now,
+            hold_minutes: hold,
+            public_url: &url,
+            actor: &actor,
+        };
+        for _ in slot.capacity..capacity {
+            if !super::waitlist::offer_freed(c, slot_id, &o)? {
+                break;
+            }
+        }
+        let changed = branches::find_slot(c, slot_id)?.unwrap_or(changed);
         let branch = branches::find(c, &changed.branch_code)?
             .ok_or_else(|| AppError::not_found(Code::SlotNotFound))?;
         Ok((changed, branch))

@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use super::waitlist::Offering;
 use super::{write_db, AppError, AppResult, Ctx};
+use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::participants::Participant;
@@ -55,7 +57,11 @@ pub async fn place(
     idempotency_key: Option<String>,
 ) -> AppResult<Placed> {
     let now = ctx.clock.now();
-    let url = ctx.settings.public_url.clone();
+    let (url, actor, hold) = (
+        ctx.settings.public_url.clone(),
+        ctx.actor.clone(),
+        ctx.settings.offer_hold_minutes,
+    );
     run(&ctx.db, move |db| {
         let p = Placing {
             participant_id,
@@ -63,20 +69,33 @@ pub async fn place(
             slot_id,
             idempotency_key: idempotency_key.as_deref(),
         };
-        place_blocking(db, &p, now, &url)
+        let o = Offering {
+            now,
+            hold_minutes: hold,
+            public_url: &url,
+            actor: &actor,
+        };
+        retry_races(|| db.write(|conn| place_tx(conn, &p, &o)))
     })
     .await
 }
 
-/// [`place`] on the calling thread, for callers that already run off the
-/// async executor (the benchmark harness).
+/// [`place`] on the calling thread as the system, for callers that already
+/// run off the async executor (the benchmark harness).
 pub fn place_blocking(
     db: &crate::db::Db,
     p: &Placing<'_>,
     now: DateTime<Utc>,
     public_url: &str,
 ) -> AppResult<Placed> {
-    retry_races(|| db.write(|conn| place_tx(conn, p, now, public_url)))
+    let actor = Actor::system();
+    let o = Offering {
+        now,
+        hold_minutes: 120,
+        public_url,
+        actor: &actor,
+    };
+    retry_races(|| db.write(|conn| place_tx(conn, p, &o)))
 }
 
 /// What a booking request names.
@@ -87,12 +106,8 @@ pub struct Placing<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-fn place_tx(
-    conn: &mut DbConnection,
-    p: &Placing<'_>,
-    now: DateTime<Utc>,
-    public_url: &str,
-) -> AppResult<Placed> {
+fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppResult<Placed> {
+    let now = o.now;
     bookings::lock_participant(conn, p.participant_id)?;
     if let Some(key) = p.idempotency_key {
         if let Some(b) = bookings::find_by_idempotency_key(conn, p.participant_id, key)? {
@@ -113,6 +128,24 @@ fn place_tx(
     if !branches::take_seat(conn, p.slot_id)? {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     }
+    let v = new_booking(conn, p, now, o.public_url, o.actor)?;
+    // A seat found elsewhere ends a place in a waiting line (an offer
+    // held for them goes to the next).
+    if let Some(e) = crate::db::waitlist::active_of(conn, p.participant_id)? {
+        super::waitlist::leave(conn, &e, o)?;
+    }
+    Ok(Placed::Created(v))
+}
+
+/// The booking row for a seat already taken, its audit entry and its
+/// confirmation mail.
+pub(crate) fn new_booking(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    now: DateTime<Utc>,
+    public_url: &str,
+    actor: &Actor,
+) -> AppResult<BookingView> {
     let code = crate::domain::booking_code::generate();
     let ts = now.naive_utc();
     let new = NewBooking {
@@ -126,15 +159,35 @@ fn place_tx(
         updated_at: ts,
     };
     let booking = bookings::insert(conn, &new).map_err(race_or)?;
-    let slot = branches::find_slot(conn, p.slot_id)?.unwrap_or(slot);
-    let v = BookingView {
-        booking,
-        slot,
-        branch,
-    };
+    let v = view_of(conn, booking)?;
     let who = participant(conn, p.participant_id)?;
     enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
-    Ok(Placed::Created(v))
+    record(conn, actor, "booking_placed", &v, ts, serde_json::json!({}))?;
+    Ok(v)
+}
+
+/// The audit entry of a booking change.
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    v: &BookingView,
+    at: NaiveDateTime,
+    extra: serde_json::Value,
+) -> AppResult<()> {
+    let subject = Subject {
+        participant_id: Some(v.booking.participant_id),
+        claim_id: Some(v.booking.claim_id),
+        booking_id: Some(v.booking.id),
+        branch_code: Some(v.branch.code.clone()),
+        ..Default::default()
+    };
+    let mut details = serde_json::json!({"code": v.booking.code, "slot": v.slot.id});
+    if let (Some(d), serde_json::Value::Object(more)) = (details.as_object_mut(), extra) {
+        d.extend(more);
+    }
+    audit::record(conn, at, actor, action, &subject, details)?;
+    Ok(())
 }
 
 /// Moves a booking to another session. The old seat is given up only in
@@ -146,7 +199,11 @@ pub async fn reschedule(
     new_slot_id: i64,
 ) -> AppResult<BookingView> {
     let now = ctx.clock.now();
-    let url = ctx.settings.public_url.clone();
+    let (url, actor, hold) = (
+        ctx.settings.public_url.clone(),
+        ctx.actor.clone(),
+        ctx.settings.offer_hold_minutes,
+    );
     write_db(&ctx.db, move |conn| {
         let booking = lock_own_booking(conn, participant_id, &code)?;
         if !booking.status.is_active() {
@@ -174,6 +231,15 @@ pub async fn reschedule(
         };
         let who = participant(conn, participant_id)?;
         enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
+        let from = serde_json::json!({"from_slot": booking.slot_id});
+        record(conn, &actor, "booking_rescheduled", &v, ts, from)?;
+        let o = Offering {
+            now,
+            hold_minutes: hold,
+            public_url: &url,
+            actor: &actor,
+        };
+        super::waitlist::offer_freed(conn, booking.slot_id, &o)?;
         Ok(v)
     })
     .await
@@ -183,7 +249,11 @@ pub async fn reschedule(
 /// booking is a no-op, so retries are safe.
 pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<BookingView> {
     let now = ctx.clock.now();
-    let url = ctx.settings.public_url.clone();
+    let (url, actor, hold) = (
+        ctx.settings.public_url.clone(),
+        ctx.actor.clone(),
+        ctx.settings.offer_hold_minutes,
+    );
     write_db(&ctx.db, move |conn| {
         let booking = lock_own_booking(conn, participant_id, &code)?;
         match booking.status {
@@ -201,6 +271,22 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
         let v = view_of(conn, booking)?;
         let who = participant(conn, participant_id)?;
         enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
+        record(
+            conn,
+            &actor,
+            "booking_cancelled",
+            &v,
+            ts,
+            serde_json::json!({}),
+        )?;
+        // The freed seat goes to the first in the day's waiting line, if any.
+        let o = Offering {
+            now,
+            hold_minutes: hold,
+            public_url: &url,
+            actor: &actor,
+        };
+        super::waitlist::offer_freed(conn, v.booking.slot_id, &o)?;
         Ok(v)
     })
     .await

@@ -66,3 +66,36 @@ pub async fn participant_standing(
     })
     .await
 }
+
+/// The earliest sessions open for booking with a free seat, across
+/// branches (optionally one province, one zone: `WIB`/`WITA`/`WIT` or an
+/// IANA name), from `from` on, at most `limit`.
+pub async fn first_free(
+    ctx: &Ctx,
+    from: Option<NaiveDate>,
+    province: Option<String>,
+    zone: Option<String>,
+    limit: i64,
+) -> AppResult<Vec<(Slot, Branch)>> {
+    let now = ctx.clock.now();
+    read_db(&ctx.db, move |c| -> AppResult<Vec<(Slot, Branch)>> {
+        let holidays = branches::holiday_dates(c)?;
+        let from = from.unwrap_or_else(|| now.date_naive() - chrono::Duration::days(1));
+        let found = branches::with_free_seats(c, now.naive_utc(), from, province.as_deref(), 2000)?;
+        Ok(found
+            .into_iter()
+            .filter(|(_, b)| {
+                zone.as_deref()
+                    .is_none_or(|z| z.eq_ignore_ascii_case(b.zone_label()) || z == b.timezone)
+            })
+            .filter(|(s, b)| {
+                let today = now.with_timezone(&b.tz()).date_naive();
+                let horizon = i64::from(b.booking_horizon_days);
+                crate::domain::calendar::booking_window_open(s.local_date, today, horizon).is_ok()
+                    && !holidays.contains(&s.local_date)
+            })
+            .take(usize::try_from(limit).unwrap_or(20))
+            .collect())
+    })
+    .await
+}

@@ -175,8 +175,14 @@ impl std::fmt::Display for AppError {
 }
 
 impl From<DbError> for AppError {
+    /// No connection to be had (the database down or unreachable) is a 503:
+    /// nothing was done, so a balancer may retry it elsewhere. Anything
+    /// else is a bug or an outcome we cannot vouch for: a 500.
     fn from(e: DbError) -> Self {
-        AppError::internal(e)
+        match e {
+            DbError::Pool(_) => AppError::unavailable(Code::DatabaseUnavailable, e),
+            _ => AppError::internal(e),
+        }
     }
 }
 

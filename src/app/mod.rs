@@ -16,6 +16,7 @@ pub mod error;
 mod files;
 pub mod floor;
 pub mod video;
+pub mod waitlist;
 
 use std::sync::Arc;
 

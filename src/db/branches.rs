@@ -49,11 +49,13 @@ pub struct Slot {
     pub ends_at: NaiveDateTime,
     pub capacity: i32,
     pub booked: i32,
+    /// Seats held for waiting-line offers: taken by nobody else.
+    pub held: i32,
 }
 
 impl Slot {
     pub fn available(&self) -> i32 {
-        (self.capacity - self.booked).max(0)
+        (self.capacity - self.booked - self.held).max(0)
     }
 }
 
@@ -190,13 +192,14 @@ pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, 
     Ok(n)
 }
 
-/// Takes one seat if one is free. The conditional update is the decision
-/// and the CHECK (booked <= capacity) stands behind it.
+/// Takes one seat if one is free (held seats are not). The conditional
+/// update is the decision and the CHECK (booked <= capacity) stands
+/// behind it.
 pub fn take_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
     let n = diesel::update(
         slots::table
             .filter(slots::id.eq(slot_id))
-            .filter(slots::booked.lt(slots::capacity)),
+            .filter((slots::booked + slots::held).lt(slots::capacity)),
     )
     .set(slots::booked.eq(slots::booked + 1))
     .execute(conn)?;
@@ -214,7 +217,47 @@ pub fn release_seat(conn: &mut DbConnection, slot_id: i64) -> Result<(), DbError
     Ok(())
 }
 
-/// Sets a session's capacity unless that would fall below its bookings;
+/// Holds a free seat for an offer; false when none is free.
+pub fn hold_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter((slots::booked + slots::held).lt(slots::capacity)),
+    )
+    .set(slots::held.eq(slots::held + 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Gives a held seat back to the session's free seats.
+pub fn unhold_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter(slots::held.gt(0)),
+    )
+    .set(slots::held.eq(slots::held - 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Turns a held seat into a booked one (an accepted offer).
+pub fn book_held_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
+    let n = diesel::update(
+        slots::table
+            .filter(slots::id.eq(slot_id))
+            .filter(slots::held.gt(0)),
+    )
+    .set((
+        slots::held.eq(slots::held - 1),
+        slots::booked.eq(slots::booked + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Sets a session's capacity unless that would fall below its bookings
+/// and held seats;
 /// returns the slot as it is afterwards and whether the change applied.
 pub fn set_capacity(
     conn: &mut DbConnection,
@@ -224,9 +267,37 @@ pub fn set_capacity(
     let n = diesel::update(
         slots::table
             .filter(slots::id.eq(slot_id))
-            .filter(slots::booked.le(capacity)),
+            .filter((slots::booked + slots::held).le(capacity)),
     )
     .set(slots::capacity.eq(capacity))
     .execute(conn)?;
     Ok(find_slot(conn, slot_id)?.map(|s| (s, n == 1)))
+}
+
+/// The earliest sessions after `now` from `from` on with a free seat,
+/// with their branches, in start order (at most `limit`; the caller
+/// drops days not open for booking yet).
+pub fn with_free_seats(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    from: NaiveDate,
+    province: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(Slot, Branch)>, DbError> {
+    use super::schema::branches as b;
+    Ok(crate::per_backend!(conn, c => {
+        let mut q = slots::table
+            .inner_join(b::table)
+            .filter(slots::starts_at.gt(now))
+            .filter(slots::local_date.ge(from))
+            .filter((slots::booked + slots::held).lt(slots::capacity))
+            .into_boxed();
+        if let Some(p) = province {
+            q = q.filter(b::province.eq(p.to_string()));
+        }
+        q.order((slots::starts_at.asc(), slots::id.asc()))
+            .limit(limit)
+            .select((Slot::as_select(), Branch::as_select()))
+            .load(c)
+    })?)
 }

@@ -62,7 +62,7 @@ pub const PARTICIPANT_EMAIL: &str = "peserta@demo.antre.id";
 pub const PARTICIPANT_NIK: &str = "5171014508900001";
 
 pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<(), DbError> {
-    let hash = crate::infra::crypto::hash_password(PASSWORD).map_err(DbError::Pool)?;
+    let hash = crate::infra::crypto::hash_password(PASSWORD).map_err(DbError::Task)?;
     let ts = now.naive_utc();
     db.write(|c| {
         if staff::find_company(c, COMPANY_NPP)?.is_none() {

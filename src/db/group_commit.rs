@@ -94,7 +94,7 @@ impl GroupCommit {
         }
         let (epoch, mine) = {
             let Some(open) = st.open.as_mut() else {
-                return Err(DbError::Pool("group transaction vanished".into()).into());
+                return Err(DbError::Task("group transaction vanished".into()).into());
             };
             open.members += 1;
             let epoch = open.epoch;
@@ -192,7 +192,7 @@ impl GroupCommit {
 fn sqlite_of(conn: &mut Conn) -> Result<&mut diesel::SqliteConnection, DbError> {
     match &mut **conn {
         DbConnection::Sqlite(c) => Ok(c),
-        DbConnection::Pg(_) => Err(DbError::Pool(
+        DbConnection::Pg(_) => Err(DbError::Task(
             "group commit is used with SQLite only".into(),
         )),
     }

@@ -27,6 +27,7 @@ pub mod schema;
 pub mod seed;
 pub mod staff;
 pub mod video;
+pub mod waitlist;
 mod words;
 
 pub use words::MaybeWord;
@@ -62,6 +63,9 @@ macro_rules! per_backend {
         }
     };
 }
+
+/// The PostgreSQL advisory lock key migrations run under ("antre" in ASCII).
+const MIGRATION_LOCK: i64 = 0x616e_7472_65;
 
 #[derive(Clone)]
 pub struct Db {
@@ -160,13 +164,24 @@ impl Db {
         self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
     }
 
+    /// Applies pending migrations; on PostgreSQL under an advisory lock.
     pub fn migrate(&self) -> Result<usize, String> {
         let mut conn = self.conn().map_err(|e| e.to_string())?;
         let applied = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConnection::Pg(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
+            // Instances starting together on an empty database take
+            // turns: the first migrates, the others then find nothing to do.
+            DbConnection::Pg(c) => {
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                    .execute(c)
+                    .map_err(|e| format!("migration lock: {e}"))?;
+                let applied = c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len());
+                let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                    .execute(c);
+                applied
+            }
         };
         applied.map_err(|e| format!("migration failed: {e}"))
     }
@@ -244,6 +259,9 @@ pub enum DbError {
     /// The commit that held this write failed (SQLite group commit).
     #[error("database commit failed: {0}")]
     Commit(String),
+    /// The blocking task running the work panicked or was cancelled.
+    #[error("database task: {0}")]
+    Task(String),
 }
 
 impl From<diesel::result::Error> for DbError {
@@ -296,7 +314,7 @@ where
     let db = db.clone();
     match tokio::task::spawn_blocking(move || f(&db)).await {
         Ok(r) => r,
-        Err(e) => Err(DbError::Pool(format!("blocking task failed: {e}")).into()),
+        Err(e) => Err(DbError::Task(format!("blocking task failed: {e}")).into()),
     }
 }
 

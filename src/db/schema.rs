@@ -50,6 +50,7 @@ diesel::table! {
         ends_at -> Timestamp,
         capacity -> Integer,
         booked -> Integer,
+        held -> Integer,
     }
 }
 
@@ -393,7 +394,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    waitlist (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        claim_id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        status -> Text,
+        slot_id -> Nullable<BigInt>,
+        expires_at -> Nullable<Timestamp>,
+        booking_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
+diesel::joinable!(waitlist -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));
 diesel::joinable!(bookings -> claims (claim_id));
@@ -430,4 +448,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     collective_batches,
     collective_rows,
     collective_letters,
+    waitlist,
 );

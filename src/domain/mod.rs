@@ -37,6 +37,7 @@ pub mod status;
 pub mod code;
 pub use code::Code;
 pub mod video;
+pub mod waitlist;
 
 /// A value that failed to parse. `code` is the stable API error code
 /// (`invalid_nik`), `field` the input field it came from, and `detail` a

@@ -78,6 +78,21 @@ pub fn start(
         },
     );
 
+    // Waiting-line offers nobody answered move on to the next in line.
+    let (d, url, hold) = (
+        db.clone(),
+        settings.public_url.clone(),
+        settings.offer_hold_minutes,
+    );
+    every("waiting-line offers", Duration::ZERO, interval, move || {
+        let (db, url, now) = (d.clone(), url.clone(), clock.now());
+        blocking(move || {
+            crate::app::waitlist::expire_offers(&db, now, hold, &url)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    });
+
     // Sessions exist `sessions_ahead_days` ahead; new days appear as time
     // passes. The first round ran at start-up.
     let (d, ahead) = (db.clone(), settings.sessions_ahead_days);

@@ -4,4 +4,5 @@
 pub mod collective;
 pub mod compose;
 pub mod layout;
+pub mod waitlist;
 pub mod worker;

@@ -256,36 +256,131 @@ pub fn start(db: Db, wake: Wake) -> Live {
     live
 }
 
-/// An SSE stream of the events `keep` selects, with a keep-alive comment
-/// every 15 s.
-pub fn sse(
+/// Where a reconnecting stream starts: the `Last-Event-ID` its browser
+/// sends (the id of the last event it received).
+pub fn last_event_id(req: &actix_web::HttpRequest) -> Option<i64> {
+    req.headers()
+        .get("last-event-id")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|id: &i64| *id >= 0)
+}
+
+/// What a reconnecting stream missed: the events after `since` that `keep`
+/// selects, or `None` when there are too many to replay (the page reloads).
+fn missed(
+    db: &Db,
+    since: i64,
+    keep: &dyn Fn(&FloorEvent) -> bool,
+) -> Result<Option<Vec<FloorEvent>>, DbError> {
+    let events = after(db, since)?;
+    if events.len() >= 2000 {
+        return Ok(None);
+    }
+    Ok(Some(events.into_iter().filter(|e| keep(e)).collect()))
+}
+
+fn frame(e: &FloorEvent) -> Bytes {
+    Bytes::from(format!(
+        "id: {}\nevent: {}\ndata: {}\n\n",
+        e.id, e.kind, e.payload
+    ))
+}
+
+const RESYNC: &[u8] = b"event: resync\ndata: {}\n\n";
+
+/// One SSE response's state.
+struct Feed<K> {
     rx: broadcast::Receiver<FloorEvent>,
-    keep: impl Fn(&FloorEvent) -> bool + 'static,
-) -> actix_web::HttpResponse {
-    let stream = futures_util::stream::unfold((rx, keep), |(mut rx, keep)| async move {
-        loop {
-            match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
-                Err(_) => {
-                    return Some((
-                        Ok::<_, actix_web::Error>(Bytes::from_static(b": keep-alive\n\n")),
-                        (rx, keep),
-                    ))
+    keep: Arc<K>,
+    drain: crate::web::drain::Drain,
+    db: Db,
+    /// `Last-Event-ID`, until the missed events are read.
+    since: Option<i64>,
+    opened: bool,
+    pending: VecDeque<Bytes>,
+    /// Replayed from the table: skipped when the broadcast brings them.
+    replayed: std::collections::HashSet<i64>,
+}
+
+impl<K: Fn(&FloorEvent) -> bool + Send + Sync + 'static> Feed<K> {
+    async fn open(&mut self) {
+        self.opened = true;
+        self.pending
+            .push_back(Bytes::from_static(b"retry: 1000\n\n"));
+        let Some(since) = self.since.take() else {
+            return;
+        };
+        let (db, keep) = (self.db.clone(), self.keep.clone());
+        let found = actix_web::rt::task::spawn_blocking(move || {
+            missed(&db, since, &|e: &FloorEvent| keep(e))
+        })
+        .await;
+        match found {
+            Ok(Ok(Some(events))) => {
+                for e in &events {
+                    self.replayed.insert(e.id);
+                    self.pending.push_back(frame(e));
                 }
-                Ok(Ok(e)) if keep(&e) => {
-                    let frame = format!("id: {}\nevent: {}\ndata: {}\n\n", e.id, e.kind, e.payload);
-                    return Some((Ok(Bytes::from(frame)), (rx, keep)));
+            }
+            _ => self.pending.push_back(Bytes::from_static(RESYNC)),
+        }
+    }
+
+    /// The next frame, or `None` when the stream ends.
+    async fn next(&mut self) -> Option<Bytes> {
+        if !self.opened {
+            self.open().await;
+        }
+        if let Some(b) = self.pending.pop_front() {
+            return Some(b);
+        }
+        loop {
+            let next = tokio::select! {
+                _ = self.drain.begun() => return None,
+                r = tokio::time::timeout(Duration::from_secs(15), self.rx.recv()) => r,
+            };
+            match next {
+                Err(_) => return Some(Bytes::from_static(b": keep-alive\n\n")),
+                Ok(Ok(e)) if (self.keep)(&e) && !self.replayed.remove(&e.id) => {
+                    return Some(frame(&e))
                 }
                 Ok(Ok(_)) => continue,
                 // A slow reader missed events: tell it to reload.
                 Ok(Err(broadcast::error::RecvError::Lagged(_))) => {
-                    return Some((
-                        Ok(Bytes::from_static(b"event: resync\ndata: {}\n\n")),
-                        (rx, keep),
-                    ));
+                    return Some(Bytes::from_static(RESYNC))
                 }
                 Ok(Err(broadcast::error::RecvError::Closed)) => return None,
             }
         }
+    }
+}
+
+/// An SSE stream of the events `keep` selects, with a keep-alive comment
+/// every 15 s. A browser reconnecting with `Last-Event-ID` (to this or
+/// another instance) first gets what it missed, from the table. The stream
+/// ends when the instance drains; the browser reconnects after a second.
+pub fn sse(
+    state: &crate::web::AppState,
+    since: Option<i64>,
+    keep: impl Fn(&FloorEvent) -> bool + Send + Sync + 'static,
+) -> actix_web::HttpResponse {
+    let feed = Feed {
+        rx: state.live.subscribe(),
+        keep: Arc::new(keep),
+        drain: state.drain.clone(),
+        db: state.db.clone(),
+        since,
+        opened: false,
+        pending: VecDeque::new(),
+        replayed: Default::default(),
+    };
+    let stream = futures_util::stream::unfold(feed, |mut feed| async move {
+        let b = feed.next().await?;
+        Some((Ok::<_, actix_web::Error>(b), feed))
     });
     actix_web::HttpResponse::Ok()
         .content_type("text/event-stream")

@@ -13,6 +13,7 @@ macro_rules! routes {
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -41,6 +42,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub store: Arc<dyn crate::infra::storage::DocumentStore>,
     pub live: live::Live,
+    pub drain: drain::Drain,
 }
 
 pub type State = web::Data<AppState>;

@@ -339,12 +339,16 @@ pub async fn channel(
         }
     };
     let hub = hub.get_ref().clone();
-    actix_web::rt::spawn(pump(hub, session.id, side, slot, ws, stream, rx));
+    let drain = state.drain.clone();
+    actix_web::rt::spawn(pump(hub, session.id, side, slot, ws, stream, rx, drain));
     Ok(res)
 }
 
 /// One socket: client messages in (checked, rate-limited, relayed), the
-/// other side's messages out, pings, and the end of the session.
+/// other side's messages out, pings, and the end of the session. A
+/// draining instance closes it with 1012 "service restart": the browser
+/// reconnects, through the balancer, to another instance.
+#[allow(clippy::too_many_arguments)]
 async fn pump(
     hub: Hub,
     session: i64,
@@ -353,6 +357,7 @@ async fn pump(
     mut ws: actix_ws::Session,
     stream: actix_ws::MessageStream,
     mut rx: mpsc::UnboundedReceiver<Out>,
+    drain: crate::web::drain::Drain,
 ) {
     let mut stream = stream
         .max_frame_size(MAX_MESSAGE_BYTES)
@@ -418,6 +423,10 @@ async fn pump(
                     }
                     None => break,
                 },
+                _ = drain.begun() => {
+                    reason = Some(CloseReason { code: CloseCode::Restart, description: Some("draining".into()) });
+                    break;
+                }
                 _ = ping.tick() => {
                     if heard.elapsed() > IDLE || ws.ping(b"antre").await.is_err() {
                         break;

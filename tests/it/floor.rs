@@ -161,7 +161,7 @@ const INVARIANTS: [(&str, &str); 8] = [
 ];
 
 /// Panics naming every invariant the stored floor breaks.
-fn check_floor(db: &TestDb, when: &str) {
+pub(crate) fn check_floor(db: &TestDb, when: &str) {
     let broken: Vec<String> = INVARIANTS
         .iter()
         .filter_map(|(what, q)| {

@@ -13,6 +13,7 @@ mod access_matrix;
 mod accounts;
 mod api_contract;
 mod audit;
+mod balancer;
 mod bench;
 mod booking;
 mod catalog;

@@ -283,6 +283,43 @@ async fn instances_starting_together_record_one_fingerprint(backend: Backend) {
 }
 both_backends!(instances_starting_together_record_one_fingerprint);
 
+/// Instances starting together on an empty PostgreSQL database: the
+/// migrations run under an advisory lock, once, and every start succeeds.
+async fn instances_migrating_together(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let url = antre::config::DatabaseUrl::parse(&db.url).expect("url");
+    let barrier = Arc::new(Barrier::new(4));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let db = antre::db::Db::connect_once(&url).expect("connect");
+                barrier.wait();
+                db.migrate()
+            })
+        })
+        .collect();
+    let applied: Vec<usize> = threads
+        .into_iter()
+        .map(|t| t.join().expect("thread").expect("migrate"))
+        .collect();
+    assert_eq!(
+        applied.iter().filter(|n| **n > 0).count(),
+        1,
+        "one instance applies the migrations: {applied:?}"
+    );
+    let dirs = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+        .expect("migrations")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().is_dir()))
+        .count();
+    assert_eq!(applied.iter().sum::<usize>(), dirs, "{applied:?}");
+    let recorded = common::count(&db, "SELECT COUNT(*) AS n FROM __diesel_schema_migrations");
+    assert_eq!(usize::try_from(recorded).expect("count"), dirs);
+}
+tests_on!(instances_migrating_together, super::instances_migrating_together, postgres => Postgres);
+
 /// Settings that cannot work, and what the reason for refusing them says.
 const BAD_SETTINGS: &[(&str, &str, &str)] = &[
     ("ANTRE_STORAGE_URL", "gs://antre-docs", "unsupported scheme"),

@@ -239,7 +239,7 @@ pub fn walk(
         drop(tx);
         let (v, hashes_at, broken) = checker
             .join()
-            .map_err(|_| DbError::Pool("the chain checker stopped unexpectedly".into()))?;
+            .map_err(|_| DbError::Task("the chain checker stopped unexpectedly".into()))?;
         if let Some(e) = failed {
             return Err(e.into());
         }

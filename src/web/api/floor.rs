@@ -2,7 +2,7 @@
 //! board, supervisor controls and the live event streams.
 
 use actix_web::web::{Json, Path};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -13,6 +13,7 @@ use crate::app::floor::{self as app, console, devices};
 use crate::db::floor::Arrival;
 use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::web::extract::{Api, Public};
+use crate::web::live;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ArrivalRequest {
@@ -155,26 +156,22 @@ pub async fn board(public: Public, path: Path<String>) -> Reply {
 }
 
 /// Live events of a branch for boards and kiosks (Server-Sent Events).
-pub async fn branch_events(public: Public, path: Path<String>) -> Reply {
+pub async fn branch_events(req: HttpRequest, public: Public, path: Path<String>) -> Reply {
     let code = path.into_inner();
     crate::app::branches::find(&public.ctx, code.clone()).await?;
-    Ok(crate::web::live::sse(
-        public.state.live.subscribe(),
-        move |e| e.branch == code,
-    ))
+    let since = live::last_event_id(&req);
+    Ok(live::sse(&public.state, since, move |e| e.branch == code))
 }
 
 /// Live events for a CS agent's console: their own assignments and
 /// finishes, and arrivals at their branch.
-pub async fn console_events(api: Api) -> Reply {
+pub async fn console_events(req: HttpRequest, api: Api) -> Reply {
     let (staff_id, branch) = console::cs_of(&api.ctx.actor)?;
-    Ok(crate::web::live::sse(
-        api.state.live.subscribe(),
-        move |e| {
-            e.branch == branch
-                && (e.agent == Some(staff_id) || e.agent.is_none() || e.kind == "document")
-        },
-    ))
+    let since = live::last_event_id(&req);
+    Ok(live::sse(&api.state, since, move |e| {
+        e.branch == branch
+            && (e.agent == Some(staff_id) || e.agent.is_none() || e.kind == "document")
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod floor;
 pub mod representatives;
 pub mod video;
+pub mod waitlist;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,7 @@ use crate::db::run;
         collective::template, collective::submit, collective::workers_csv_file,
         collective_documents::upload, collective_documents::upload_letter, collective_documents::letter,
         video::ice, video::still,
+        waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -154,6 +156,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             get "/bookings/{code}" => bookings::get,
             delete "/bookings/{code}" => bookings::cancel,
             post "/bookings/{code}/reschedule" => bookings::reschedule,
+            post "/waitlist" => waitlist::join,
+            get "/waitlist/{id}" => waitlist::get,
+            delete "/waitlist/{id}" => waitlist::withdraw,
+            post "/waitlist/{id}/accept" => waitlist::accept,
+            get "/slots/first-free" => waitlist::first_free,
             put "/admin/slots/{id}/capacity" => admin::set_capacity,
             post "/admin/companies" => admin::create_company,
             put "/admin/companies/{npp}/headcount" => representatives::set_headcount,
@@ -187,9 +194,12 @@ pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
 
-/// The database answers.
-#[utoipa::path(get, path = "/ready", responses((status = 200, description = "database reachable"), (status = 503, description = "database down")))]
+/// The database answers and the instance is not draining.
+#[utoipa::path(get, path = "/ready", responses((status = 200, description = "database reachable"), (status = 503, description = "database down, or draining before a stop")))]
 pub async fn ready(state: State) -> HttpResponse {
+    if state.drain.is_on() {
+        return HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "draining"}));
+    }
     let ok = run(&state.db, |db| {
         db.read(|c| -> Result<i64, AppError> { Ok(crate::db::branches::count(c)?) })
     })

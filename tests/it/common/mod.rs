@@ -9,6 +9,7 @@ pub mod browser;
 pub mod chrome;
 pub mod files;
 pub mod fixtures;
+pub mod nginx;
 pub mod s3;
 
 use std::io::{BufRead, BufReader};
@@ -226,7 +227,8 @@ pub struct TestApp {
     pub base: String,
     pub port: u16,
     pub client: Client,
-    child: Child,
+    /// `None` for a server the test did not start as an app (a balancer).
+    child: Option<Child>,
     pub stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
@@ -324,15 +326,62 @@ impl TestApp {
             base: format!("http://{addr}"),
             port,
             client,
-            child,
+            child: Some(child),
             stdout: lines,
         }
     }
 
     /// Kills the process at once (SIGKILL): nothing gets to flush.
     pub fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping the instance does.
+    pub fn sigterm(&self) {
+        let child = self.child.as_ref().expect("an app process");
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// Waits for the process to exit, at most `within`: its exit status,
+    /// or a panic.
+    pub async fn exited(mut self, within: Duration) -> std::process::ExitStatus {
+        let child = self.child.as_mut().expect("an app process");
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("antre did not stop within {within:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A client of a server at `base` that another harness runs (nginx in
+    /// front of instances): same cookies and timeouts as an app's.
+    pub fn client_of(base: &str, port: u16) -> TestApp {
+        TestApp {
+            base: base.to_string(),
+            port,
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(60))
+                .pool_max_idle_per_host(64)
+                .build()
+                .expect("client"),
+            child: None,
+            stdout: Default::default(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -411,8 +460,10 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -636,6 +687,6 @@ macro_rules! tests_on {
 impl TestApp {
     /// The server's process id (to read its memory use).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child.as_ref().expect("an app process").id()
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE waitlist;
+ALTER TABLE slots DROP COLUMN held;
