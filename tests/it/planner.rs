@@ -143,7 +143,10 @@ async fn one_seat_exponential_agrees_with_erlang_c(db: TestDb, app: TestApp) {
         "simulated {simulated} vs Erlang C {analytic}"
     );
 }
-both_backends!(one_seat_exponential_agrees_with_erlang_c, clock = DEFAULT_CLOCK);
+both_backends!(
+    one_seat_exponential_agrees_with_erlang_c,
+    clock = DEFAULT_CLOCK
+);
 
 async fn staffing_meets_a_target_wait(db: TestDb, app: TestApp) {
     let token = fixtures::staff(&app, &db, "supervisor", &["--branch", BRANCH])
@@ -178,7 +181,11 @@ async fn bad_input_is_422_naming_the_field(db: TestDb, app: TestApp) {
         ("runs", json!(201), "runs"),
         ("service_minutes", json!(0), "service_minutes"),
         ("service_minutes", json!(-5), "service_minutes"),
-        ("service_distribution", json!("gamma"), "service_distribution"),
+        (
+            "service_distribution",
+            json!("gamma"),
+            "service_distribution",
+        ),
         ("walk_in_cap", json!(-1), "walk_in_cap"),
         ("bookings", json!([600]), "bookings"),
         ("concurrency", json!([1, 0]), "concurrency"),
@@ -196,7 +203,11 @@ async fn bad_input_is_422_naming_the_field(db: TestDb, app: TestApp) {
     let mut body = day();
     body.as_object_mut().unwrap().remove("agents");
     let (s, v) = app.post(PATH, Some(&token), &body).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (422, Some("agents")), "{v}");
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (422, Some("agents")),
+        "{v}"
+    );
     // Too much work for one request: 10,000 a day, 200 times.
     let body = with(
         with(day(), "arrivals_per_hour", json!([5000, 5000])),
@@ -204,7 +215,11 @@ async fn bad_input_is_422_naming_the_field(db: TestDb, app: TestApp) {
         json!(200),
     );
     let (s, v) = app.post(PATH, Some(&token), &body).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (422, Some("runs")), "{v}");
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (422, Some("runs")),
+        "{v}"
+    );
     // Bahasa Indonesia first, English on request.
     let bad = with(day(), "agents", json!(0));
     let (_, id) = app.post(PATH, Some(&token), &bad).await;
@@ -218,8 +233,14 @@ async fn bad_input_is_422_naming_the_field(db: TestDb, app: TestApp) {
         .await
         .unwrap();
     let (_, en) = crate::common::json_of(res).await;
-    assert!(id["error"]["message"].as_str().unwrap().contains("petugas"), "{id}");
-    assert!(en["error"]["message"].as_str().unwrap().contains("agents"), "{en}");
+    assert!(
+        id["error"]["message"].as_str().unwrap().contains("petugas"),
+        "{id}"
+    );
+    assert!(
+        en["error"]["message"].as_str().unwrap().contains("agents"),
+        "{en}"
+    );
 }
 both_backends!(bad_input_is_422_naming_the_field, clock = DEFAULT_CLOCK);
 
@@ -229,9 +250,24 @@ async fn the_openapi_document_describes_the_planner(_db: TestDb, app: TestApp) {
     let op = &doc["paths"][PATH]["post"];
     assert!(op.is_object(), "OpenAPI lacks {PATH}");
     let forecast = &doc["components"]["schemas"]["Forecast"]["properties"];
-    for key in ["mean_wait_minutes", "p90_wait_minutes", "served", "abandoned", "agent_utilization"] {
-        assert!(forecast[key].is_object(), "Forecast lacks {key}: {forecast}");
+    for key in [
+        "mean_wait_minutes",
+        "p90_wait_minutes",
+        "served",
+        "abandoned",
+        "agent_utilization",
+    ] {
+        assert!(
+            forecast[key].is_object(),
+            "Forecast lacks {key}: {forecast}"
+        );
     }
-    assert!(doc["components"]["schemas"]["PlannerRequest"]["properties"]["arrivals_per_hour"].is_object());
+    assert!(
+        doc["components"]["schemas"]["PlannerRequest"]["properties"]["arrivals_per_hour"]
+            .is_object()
+    );
 }
-both_backends!(the_openapi_document_describes_the_planner, clock = DEFAULT_CLOCK);
+both_backends!(
+    the_openapi_document_describes_the_planner,
+    clock = DEFAULT_CLOCK
+);

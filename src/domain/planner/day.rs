@@ -92,7 +92,8 @@ impl Floor<'_> {
         let agent = &mut self.agents[a];
         agent.version = agent.version.wrapping_add(1);
         if let Some(t) = agent.next_end(&self.plan.concurrency) {
-            self.ends.push(Reverse((t.to_bits(), a as u32, agent.version)));
+            self.ends
+                .push(Reverse((t.to_bits(), a as u32, agent.version)));
         }
     }
 

@@ -84,9 +84,14 @@ pub enum Arrivals {
 /// Service time of one participant served alone.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Service {
-    Exponential { mean: f64 },
+    Exponential {
+        mean: f64,
+    },
     /// Lognormal with this mean and spread (`cv`: sd / mean).
-    Lognormal { mean: f64, cv: f64 },
+    Lognormal {
+        mean: f64,
+        cv: f64,
+    },
     /// Drawn with replacement from measured times.
     Empirical(Vec<f64>),
 }
@@ -188,7 +193,9 @@ fn count(
 
 /// Minutes within the day, sorted.
 fn minutes(v: &[f64], closing: f64, field: &'static str) -> Result<Vec<f64>, Invalid> {
-    if v.iter().any(|m| !m.is_finite() || *m < 0.0 || *m >= closing) {
+    if v.iter()
+        .any(|m| !m.is_finite() || *m < 0.0 || *m >= closing)
+    {
         return Err(refuse(field, Problem::Minutes));
     }
     let mut v = v.to_vec();
@@ -222,13 +229,25 @@ impl Plan {
             Some(_) => return Err(refuse("concurrency", Problem::Concurrency)),
         };
         let max_seats = concurrency.len() as u32;
-        let seats = count(r.seats_per_agent, Some(1), (1, max_seats), "seats_per_agent", Problem::Seats)?;
+        let seats = count(
+            r.seats_per_agent,
+            Some(1),
+            (1, max_seats),
+            "seats_per_agent",
+            Problem::Seats,
+        )?;
         let service = service(r)?;
         let walk_in_cap = match r.walk_in_cap {
             None => None,
             Some(v) => Some(whole(v, 0, 100_000).ok_or(refuse("walk_in_cap", Problem::WalkInCap))?),
         };
-        let runs = count(r.runs, Some(DEFAULT_RUNS), (1, MAX_RUNS), "runs", Problem::Runs)?;
+        let runs = count(
+            r.runs,
+            Some(DEFAULT_RUNS),
+            (1, MAX_RUNS),
+            "runs",
+            Problem::Runs,
+        )?;
         if expected * f64::from(runs) > MAX_ARRIVALS_PER_REQUEST as f64 {
             return Err(refuse("runs", Problem::TooManyArrivals));
         }

@@ -111,7 +111,10 @@ fn five_seats_wait_less_than_one_for_the_same_agents() {
     let one = simulate(&plan(&r));
     r.seats_per_agent = Some(5.0);
     let five = simulate(&plan(&r));
-    assert!(five.mean_wait_minutes < one.mean_wait_minutes, "{one:?} {five:?}");
+    assert!(
+        five.mean_wait_minutes < one.mean_wait_minutes,
+        "{one:?} {five:?}"
+    );
     assert!(five.served >= one.served);
 }
 
@@ -125,7 +128,10 @@ fn everyone_is_served_or_abandoned() {
     assert!(f.turned_away > 0.0 && f.unserved_at_closing > 0.0, "{f:?}");
     assert!(f.served <= 153.0, "{f:?}");
     // Overloaded: agents are busy all day and work past closing.
-    assert!(f.agent_utilization > 0.99 && f.overtime_minutes > 0.0, "{f:?}");
+    assert!(
+        f.agent_utilization > 0.99 && f.overtime_minutes > 0.0,
+        "{f:?}"
+    );
     assert!(f.p90_wait_minutes <= 240.0 && f.p90_wait_minutes >= f.mean_wait_minutes);
 }
 
@@ -135,7 +141,11 @@ fn waiting_series_covers_the_day_in_quarter_hours() {
     assert_eq!(f.waiting.len(), 12);
     assert_eq!(f.waiting[1].minute, 15.0);
     // One agent for six arrivals a service: the queue grows over the day.
-    assert!(f.waiting[11].waiting > f.waiting[1].waiting, "{:?}", f.waiting);
+    assert!(
+        f.waiting[11].waiting > f.waiting[1].waiting,
+        "{:?}",
+        f.waiting
+    );
 }
 
 /// A recorded day with fixed service times (one measured time).
@@ -192,7 +202,10 @@ fn nobody_starts_after_closing() {
     assert!((d.busy - 120.0).abs() < 1e-9);
     // Six waited all day until closing; the queue area counts them.
     let area: f64 = d.waiting.iter().sum();
-    assert!((area - (9.0 + 8.0 + 7.0 + 6.0) * 30.0).abs() < 1e-9, "{area}");
+    assert!(
+        (area - (9.0 + 8.0 + 7.0 + 6.0) * 30.0).abs() < 1e-9,
+        "{area}"
+    );
 }
 
 #[test]
@@ -237,12 +250,22 @@ fn bad_input_names_its_field() {
         ("seats_per_agent", |r| r.seats_per_agent = Some(0.0)),
         ("seats_per_agent", |r| r.seats_per_agent = Some(6.0)),
         ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![])),
-        ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![1.0; 25])),
-        ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![5.0, -1.0])),
-        ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![f64::NAN])),
-        ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![f64::INFINITY])),
+        ("arrivals_per_hour", |r| {
+            r.arrivals_per_hour = Some(vec![1.0; 25])
+        }),
+        ("arrivals_per_hour", |r| {
+            r.arrivals_per_hour = Some(vec![5.0, -1.0])
+        }),
+        ("arrivals_per_hour", |r| {
+            r.arrivals_per_hour = Some(vec![f64::NAN])
+        }),
+        ("arrivals_per_hour", |r| {
+            r.arrivals_per_hour = Some(vec![f64::INFINITY])
+        }),
         ("arrivals_per_hour", |r| r.arrivals_per_hour = None),
-        ("arrivals_per_hour", |r| r.arrivals_per_hour = Some(vec![30_000.0])),
+        ("arrivals_per_hour", |r| {
+            r.arrivals_per_hour = Some(vec![30_000.0])
+        }),
         ("runs", |r| r.runs = Some(0.0)),
         ("runs", |r| r.runs = Some(201.0)),
         ("runs", |r| {
@@ -253,8 +276,12 @@ fn bad_input_names_its_field() {
         ("service_minutes", |r| r.service_minutes = Some(-3.0)),
         ("service_minutes", |r| r.service_minutes = Some(f64::NAN)),
         ("service_minutes", |r| r.service_minutes = None),
-        ("service_distribution", |r| r.service_distribution = Some("weibull".into())),
-        ("service_samples", |r| r.service_distribution = Some("empirical".into())),
+        ("service_distribution", |r| {
+            r.service_distribution = Some("weibull".into())
+        }),
+        ("service_samples", |r| {
+            r.service_distribution = Some("empirical".into())
+        }),
         ("service_samples", |r| {
             r.service_distribution = Some("empirical".into());
             r.service_samples = Some(vec![5.0, 0.0]);
@@ -271,18 +298,26 @@ fn bad_input_names_its_field() {
         ("walk_in_cap", |r| r.walk_in_cap = Some(-1.0)),
         ("bookings", |r| r.bookings = Some(vec![480.0])),
         ("bookings", |r| r.bookings = Some(vec![-1.0])),
-        ("recorded_arrivals", |r| r.recorded_arrivals = Some(vec![10.0, 600.0])),
+        ("recorded_arrivals", |r| {
+            r.recorded_arrivals = Some(vec![10.0, 600.0])
+        }),
         ("opening_hours", |r| {
             r.arrivals_per_hour = None;
             r.recorded_arrivals = Some(vec![1.0]);
         }),
-        ("target_wait_minutes", |r| r.target_wait_minutes = Some(-1.0)),
+        ("target_wait_minutes", |r| {
+            r.target_wait_minutes = Some(-1.0)
+        }),
     ];
     for (field, edit) in cases {
         let mut r = ok.clone();
         edit(&mut r);
         let e = Plan::parse(&r).unwrap_err();
-        assert_eq!((e.code, e.field), (crate::domain::Code::InvalidPlan, *field), "{r:?}");
+        assert_eq!(
+            (e.code, e.field),
+            (crate::domain::Code::InvalidPlan, *field),
+            "{r:?}"
+        );
     }
 }
 
@@ -294,7 +329,10 @@ fn defaults_fill_the_optional_fields() {
         service_minutes: Some(12.0),
         ..PlanRequest::default()
     });
-    assert_eq!((p.seats, p.runs, p.seed, p.closing), (1, DEFAULT_RUNS, 1, 480.0));
+    assert_eq!(
+        (p.seats, p.runs, p.seed, p.closing),
+        (1, DEFAULT_RUNS, 1, 480.0)
+    );
     assert_eq!(p.concurrency, DEFAULT_CONCURRENCY.to_vec());
     assert_eq!(p.service, Service::Exponential { mean: 12.0 });
 }
@@ -305,7 +343,10 @@ fn lognormal_and_empirical_service_have_their_mean() {
     let mean = |s: &Service, rng: &mut ChaCha8Rng| {
         (0..200_000).map(|_| day::draw(s, rng)).sum::<f64>() / 200_000.0
     };
-    let l = Service::Lognormal { mean: 12.0, cv: 0.5 };
+    let l = Service::Lognormal {
+        mean: 12.0,
+        cv: 0.5,
+    };
     assert!(close(mean(&l, &mut rng), 12.0, 0.01));
     let e = Service::Empirical(vec![4.0, 8.0, 12.0]);
     assert!(close(mean(&e, &mut rng), 8.0, 0.01));
@@ -367,4 +408,3 @@ fn a_ten_thousand_arrival_day_forty_times_in_under_a_second() {
     assert!(took.as_secs_f64() < 1.0, "took {took:?}");
     eprintln!("10,000 arrivals × 40 runs: {took:?}");
 }
-
