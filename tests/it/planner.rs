@@ -190,6 +190,7 @@ async fn bad_input_is_422_naming_the_field(db: TestDb, app: TestApp) {
         ("bookings", json!([600]), "bookings"),
         ("concurrency", json!([1, 0]), "concurrency"),
         ("target_wait_minutes", json!(-1), "target_wait_minutes"),
+        ("opening_queue", json!("full"), "opening_queue"),
     ];
     for (key, value, field) in cases {
         let body = with(day(), key, value.clone());

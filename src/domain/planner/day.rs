@@ -11,7 +11,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::plan::{Arrivals, Plan, Service};
+use super::plan::{Arrivals, Opening, Plan, Service};
 use super::WAITING_STEP_MINUTES;
 
 /// What one day came to.
@@ -49,17 +49,18 @@ impl Agent {
     }
 
     /// Brings the sessions' remaining work up to `t`, counting the time
-    /// served before `closing`.
-    fn advance(&mut self, t: f64, concurrency: &[f64], closing: f64, day: &mut Day) {
+    /// served within opening hours (`open`: opening and closing).
+    fn advance(&mut self, t: f64, concurrency: &[f64], open: (f64, f64), day: &mut Day) {
         let k = self.sessions.len();
         if k > 0 {
             let done = (t - self.last) * self.rate(concurrency);
             for s in &mut self.sessions {
                 *s -= done;
             }
-            let open = (t.min(closing) - self.last.min(closing)).max(0.0);
-            day.busy += open;
-            day.held += open * k as f64;
+            let (from, to) = (self.last.max(open.0), t.min(open.1));
+            let served = (to - from).max(0.0);
+            day.busy += served;
+            day.held += served * k as f64;
         }
         self.last = t;
     }
@@ -84,6 +85,10 @@ struct Floor<'a> {
     walk_ins: VecDeque<f64>,
     /// Since when the queue has had its present length.
     queue_since: f64,
+    /// Opening and closing on the simulation's clock, which starts with
+    /// the warm-up: whoever arrived before opening came in the warm-up and
+    /// is not one of the day's arrivals.
+    open: (f64, f64),
     day: Day,
 }
 
@@ -101,15 +106,18 @@ impl Floor<'_> {
     /// of the day they fall in (opening hours only).
     fn count_waiting(&mut self, t: f64) {
         let n = (self.booked.len() + self.walk_ins.len()) as f64;
-        let end = t.min(self.plan.closing);
-        let mut from = self.queue_since.min(end);
+        let (opening, end) = (self.open.0, t.min(self.open.1));
+        let mut from = self.queue_since.max(opening).min(end);
+        // Step by index: recomputing it from `from` could stay put when
+        // `opening` is not a whole number of minutes (rounding).
+        let mut step = ((from - opening) / WAITING_STEP_MINUTES) as usize;
         while n > 0.0 && from < end {
-            let step = (from / WAITING_STEP_MINUTES) as usize;
-            let until = ((step + 1) as f64 * WAITING_STEP_MINUTES).min(end);
+            let until = (opening + (step + 1) as f64 * WAITING_STEP_MINUTES).min(end);
             if let Some(w) = self.day.waiting.get_mut(step) {
-                *w += n * (until - from);
+                *w += n * (until - from).max(0.0);
             }
             from = until;
+            step += 1;
         }
         self.queue_since = t;
     }
@@ -138,11 +146,13 @@ impl Floor<'_> {
                 Some(b) => b,
                 None => self.walk_ins.pop_front().unwrap_or(t),
             };
-            waits.push(t - arrived);
-            self.day.served += 1;
+            if arrived >= self.open.0 {
+                waits.push(t - arrived);
+                self.day.served += 1;
+            }
             let plan = self.plan;
             let work = draw(&plan.service, rng);
-            self.agents[a].advance(t, &plan.concurrency, plan.closing, &mut self.day);
+            self.agents[a].advance(t, &plan.concurrency, self.open, &mut self.day);
             self.agents[a].sessions.push(work);
             self.schedule(a);
         }
@@ -150,8 +160,10 @@ impl Floor<'_> {
 
     /// The doors close: whoever still waits goes home.
     fn close(&mut self) {
-        self.count_waiting(self.plan.closing);
-        self.day.unserved += (self.booked.len() + self.walk_ins.len()) as u32;
+        self.count_waiting(self.open.1);
+        let opening = self.open.0;
+        let todays = self.booked.iter().chain(&self.walk_ins);
+        self.day.unserved += todays.filter(|a| **a >= opening).count() as u32;
         self.booked.clear();
         self.walk_ins.clear();
     }
@@ -170,7 +182,10 @@ impl Floor<'_> {
 
 /// Simulates one day, adding each served participant's wait to `waits`.
 pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) -> Day {
-    let walk_ins = walk_in_arrivals(plan, rng);
+    let opening = warm_up(plan);
+    let open = (opening, opening + plan.closing);
+    let walk_ins = walk_in_arrivals(plan, opening, rng);
+    let todays_walk_ins = walk_ins.iter().filter(|t| **t >= opening).count();
     let steps = (plan.closing / WAITING_STEP_MINUTES).ceil() as usize;
     let mut floor = Floor {
         plan,
@@ -186,8 +201,9 @@ pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) 
         booked: VecDeque::new(),
         walk_ins: VecDeque::new(),
         queue_since: 0.0,
+        open,
         day: Day {
-            arrivals: (walk_ins.len() + plan.bookings.len()) as u32,
+            arrivals: (todays_walk_ins + plan.bookings.len()) as u32,
             waiting: vec![0.0; steps],
             ..Day::default()
         },
@@ -195,14 +211,14 @@ pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) 
     let (mut w, mut b, mut tickets, mut closed) = (0, 0, 0u32, false);
     loop {
         let walk_in = walk_ins.get(w).copied().unwrap_or(f64::INFINITY);
-        let booking = plan.bookings.get(b).copied().unwrap_or(f64::INFINITY);
+        let booking = plan.bookings.get(b).map_or(f64::INFINITY, |m| m + opening);
         let arrival = walk_in.min(booking);
         let end = floor.next_end();
         let t = arrival.min(end.map_or(f64::INFINITY, |(t, _)| t));
         if t == f64::INFINITY {
             break;
         }
-        if !closed && t >= plan.closing {
+        if !closed && t >= open.1 {
             floor.close();
             closed = true;
         }
@@ -210,7 +226,7 @@ pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) 
             Some((t_end, a)) if t_end < arrival => {
                 floor.ends.pop();
                 let agent = &mut floor.agents[a];
-                agent.advance(t_end, &plan.concurrency, plan.closing, &mut floor.day);
+                agent.advance(t_end, &plan.concurrency, open, &mut floor.day);
                 if let Some(i) = (0..agent.sessions.len())
                     .min_by(|&i, &j| agent.sessions[i].total_cmp(&agent.sessions[j]))
                 {
@@ -219,7 +235,7 @@ pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) 
                 if agent.sessions.is_empty() {
                     agent.idle_since = t_end;
                 }
-                floor.day.last_end = floor.day.last_end.max(t_end);
+                floor.day.last_end = floor.day.last_end.max(t_end - opening);
                 floor.schedule(a);
             }
             _ => {
@@ -229,11 +245,12 @@ pub(super) fn simulate(plan: &Plan, rng: &mut ChaCha8Rng, waits: &mut Vec<f64>) 
                     floor.booked.push_back(booking);
                 } else {
                     w += 1;
-                    if plan.walk_in_cap.is_some_and(|cap| tickets >= cap) {
+                    let todays = walk_in >= opening;
+                    if todays && plan.walk_in_cap.is_some_and(|cap| tickets >= cap) {
                         floor.day.turned_away += 1;
                         continue;
                     }
-                    tickets += 1;
+                    tickets += u32::from(todays);
                     floor.walk_ins.push_back(walk_in);
                 }
             }
@@ -253,29 +270,61 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
     rng.random::<f64>()
 }
 
-/// The walk-ins' arrivals, sorted: a Poisson process per hour, or the
-/// recorded ones.
-fn walk_in_arrivals(plan: &Plan, rng: &mut ChaCha8Rng) -> Vec<f64> {
+/// How long before opening people come at the first hour's rate, so that
+/// the day opens with the queue that demand keeps up in the long run
+/// ([`Opening::Steady`]): twice the relaxation time of the queue taken as
+/// one server of the floor's whole capacity, 2 to 24 hours, and no more
+/// arrivals than the day's own. None for a recorded day, an empty opening,
+/// a quiet first hour, or one the floor cannot keep up with (no steady
+/// state: the queue would only grow with the warm-up's length).
+pub(super) fn warm_up(plan: &Plan) -> f64 {
+    let Arrivals::PerHour(hours) = &plan.arrivals else {
+        return 0.0;
+    };
+    let per_minute = hours.first().copied().unwrap_or(0.0) / 60.0;
+    let seats = plan.seats as usize;
+    let capacity = f64::from(plan.agents) * plan.concurrency[seats - 1] / plan.service.mean();
+    let load = per_minute / capacity;
+    if plan.opening == Opening::Empty || per_minute <= 0.0 || load >= 1.0 {
+        return 0.0;
+    }
+    let relaxation = 1.0 / (capacity * (1.0 - load.sqrt()).powi(2));
+    let day: f64 = hours.iter().sum();
+    (2.0 * relaxation)
+        .clamp(120.0, 1440.0)
+        .min(day / per_minute)
+}
+
+/// Poisson arrivals at `per_minute` from `start` until `end`.
+fn poisson(per_minute: f64, (start, end): (f64, f64), rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+    if per_minute <= 0.0 {
+        return;
+    }
+    let mut t = start;
+    loop {
+        t += -(1.0 - unit(rng)).ln() / per_minute;
+        if t >= end {
+            break;
+        }
+        out.push(t);
+    }
+}
+
+/// The walk-ins' arrivals on the simulation's clock (opening at
+/// `opening`), sorted: the warm-up's, then a Poisson process per hour, or
+/// the recorded ones.
+fn walk_in_arrivals(plan: &Plan, opening: f64, rng: &mut ChaCha8Rng) -> Vec<f64> {
     match &plan.arrivals {
-        Arrivals::Recorded(m) => m.clone(),
+        Arrivals::Recorded(m) => m.iter().map(|t| t + opening).collect(),
         Arrivals::PerHour(hours) => {
             let expected: f64 = hours.iter().sum();
-            let mut out = Vec::with_capacity(expected as usize + 16);
+            let mut out = Vec::with_capacity(2 * expected as usize + 16);
+            let first = hours.first().copied().unwrap_or(0.0) / 60.0;
+            poisson(first, (0.0, opening), rng, &mut out);
             for (h, per_hour) in hours.iter().enumerate() {
-                let per_minute = per_hour / 60.0;
-                if per_minute <= 0.0 {
-                    continue;
-                }
-                let (start, end) = (h as f64 * 60.0, (h + 1) as f64 * 60.0);
                 // Memoryless: the next gap may start afresh at the hour.
-                let mut t = start;
-                loop {
-                    t += -(1.0 - unit(rng)).ln() / per_minute;
-                    if t >= end {
-                        break;
-                    }
-                    out.push(t);
-                }
+                let start = opening + h as f64 * 60.0;
+                poisson(per_hour / 60.0, (start, start + 60.0), rng, &mut out);
             }
             out
         }

@@ -7,7 +7,15 @@
 //!   each opening hour ([`Arrivals::PerHour`]), or at a recorded day's
 //!   times ([`Arrivals::Recorded`]). Booked participants come at their
 //!   appointment and go ahead of walk-ins (as the floor's queue orders
-//!   started bookings first). The day starts with nobody waiting.
+//!   started bookings first).
+//! - Opening ([`Opening`]): people wait at the doors before a branch opens,
+//!   so by default the day opens with the queue its first hour's demand
+//!   keeps up in the long run — found by letting that demand arrive, and
+//!   the agents serve, for a warm-up before opening (twice the queue's
+//!   relaxation time, 2–24 hours, at most the day's own arrivals). Only
+//!   the day's arrivals count in the answer. `empty` opens with nobody; so
+//!   does a recorded day, and a first hour the floor cannot keep up with
+//!   (no steady state exists then).
 //! - A walk-in cap: walk-ins after the cap get no ticket (turned away).
 //!   Closing: whoever has not started by closing goes home unserved;
 //!   sessions under way at closing are finished (overtime).
@@ -24,9 +32,11 @@
 //! - A wait is from arrival until the session starts; the mean and p90
 //!   pool the served participants of every run.
 //!
-//! With one seat per agent and exponential service this is an M/M/c queue:
-//! on a long day its mean wait agrees with Erlang C ([`erlang`]). A real
-//! day starts empty, so a short, busy one waits less than the steady state.
+//! With one seat per agent and exponential service this is an M/M/c queue,
+//! and with the default opening its mean wait agrees with Erlang C
+//! ([`erlang`]) from the first hour. Opening empty, a short day with long
+//! services waits less than that: 8 hours at 10 minutes, M/M/3 at
+//! ρ = 0.8, comes to about 0.77 of Erlang C.
 
 mod day;
 pub mod erlang;
@@ -38,7 +48,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use plan::{Arrivals, Plan, PlanRequest, Service};
+pub use plan::{Arrivals, Opening, Plan, PlanRequest, Service};
 pub use staffing::{smallest_staffing, Staffing};
 
 /// Throughput of an agent holding k = 1..5 sessions, relative to one.

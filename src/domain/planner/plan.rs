@@ -55,6 +55,11 @@ pub struct PlanRequest {
     /// k = 1, 2, …; default 1, 1.7, 2.5, 2.9, 3.5.
     #[serde(default)]
     pub concurrency: Option<Vec<f64>>,
+    /// `steady` (default): the branch opens with the queue its first
+    /// hour's demand keeps up in the long run (people wait at the doors);
+    /// `empty`: nobody is waiting at opening. A recorded day opens empty.
+    #[serde(default)]
+    pub opening_queue: Option<String>,
     /// Walk-in tickets issued in the day; later walk-ins are turned away.
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
@@ -79,6 +84,15 @@ pub enum Arrivals {
     PerHour(Vec<f64>),
     /// The minutes after opening of a recorded day's arrivals, sorted.
     Recorded(Vec<f64>),
+}
+
+/// Who is waiting when the doors open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The queue the first hour's demand keeps up in the long run.
+    Steady,
+    /// Nobody.
+    Empty,
 }
 
 /// Service time of one participant served alone.
@@ -120,6 +134,7 @@ pub struct Plan {
     /// `concurrency[k - 1]`: throughput of an agent holding k sessions.
     pub concurrency: Vec<f64>,
     pub walk_in_cap: Option<u32>,
+    pub opening: Opening,
     pub runs: u32,
     pub seed: u64,
     pub target_wait: Option<f64>,
@@ -143,6 +158,7 @@ pub enum Problem {
     ServiceCv,
     ServiceSamples,
     Distribution,
+    OpeningQueue,
 }
 
 impl Problem {
@@ -163,6 +179,7 @@ impl Problem {
             Problem::ServiceCv => "plan_service_cv",
             Problem::ServiceSamples => "plan_service_samples",
             Problem::Distribution => "plan_distribution",
+            Problem::OpeningQueue => "plan_opening_queue",
         }
     }
 }
@@ -241,6 +258,11 @@ impl Plan {
             None => None,
             Some(v) => Some(whole(v, 0, 100_000).ok_or(refuse("walk_in_cap", Problem::WalkInCap))?),
         };
+        let opening = match r.opening_queue.as_deref().map(str::trim) {
+            None | Some("steady") => Opening::Steady,
+            Some("empty") => Opening::Empty,
+            Some(_) => return Err(refuse("opening_queue", Problem::OpeningQueue)),
+        };
         let runs = count(
             r.runs,
             Some(DEFAULT_RUNS),
@@ -265,6 +287,7 @@ impl Plan {
             service,
             concurrency,
             walk_in_cap,
+            opening,
             runs,
             seed: r.seed.unwrap_or(1),
             target_wait,

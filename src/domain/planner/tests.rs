@@ -73,6 +73,28 @@ fn one_seat_and_exponential_service_agrees_with_erlang_c() {
 }
 
 #[test]
+fn an_eight_hour_day_opens_with_the_steady_queue() {
+    // M/M/3 at ρ = 0.8, 10-minute service, 8 hours: the textbook day.
+    let mut r = request(14.4, 8, 3, 10.0);
+    r.runs = Some(200.0);
+    let steady = simulate(&plan(&r));
+    let analytic = steady.erlang_c_mean_wait_minutes.unwrap();
+    assert!(
+        close(steady.mean_wait_minutes, analytic, 0.15),
+        "{steady:?}"
+    );
+    assert!(steady.waiting[0].waiting > 0.5, "{:?}", steady.waiting);
+    // Opening empty, the morning is quiet and the day waits less.
+    r.opening_queue = Some("empty".into());
+    let empty = simulate(&plan(&r));
+    assert!(
+        empty.mean_wait_minutes < 0.9 * steady.mean_wait_minutes,
+        "{empty:?}"
+    );
+    assert!(empty.waiting[0].waiting < steady.waiting[0].waiting);
+}
+
+#[test]
 fn erlang_c_is_reported_only_for_an_mmc_plan() {
     let mut r = request(10.0, 8, 2, 10.0);
     assert!(simulate(&plan(&r)).erlang_c_mean_wait_minutes.is_some());
@@ -232,6 +254,8 @@ fn staffing_finds_the_smallest_number_of_agents() {
         runs: Some(1.0),
         ..request(1000.0, 2, 1, 60.0)
     });
+    // (One agent serves one person, with no wait, and sends the rest home:
+    // that meets no target.)
     assert_eq!(smallest_staffing(&p, 1.0).agents, None);
 }
 
