@@ -58,6 +58,7 @@ crate::text_enum! {
         InvalidNpp = "invalid_npp",
         InvalidOutcome = "invalid_outcome",
         InvalidPhone = "invalid_phone",
+        InvalidPlan = "invalid_plan",
         InvalidPriority = "invalid_priority",
         InvalidReason = "invalid_reason",
         InvalidRejectReason = "invalid_reject_reason",

@@ -30,6 +30,7 @@ pub mod nik;
 pub mod password;
 pub mod person_name;
 pub mod phone;
+pub mod planner;
 pub mod role;
 pub mod schedule;
 pub mod status;

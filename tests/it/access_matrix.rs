@@ -298,6 +298,12 @@ fn matrix(w: &World) -> Vec<Row> {
             json!({"capacity": 30}),
         )
         .branch(&[SupervisorOther], &BRANCH_ADMINS),
+        // The capacity planner: supervisors (of any branch) and admins.
+        post(
+            "/api/v1/planner/simulate".into(),
+            json!({"arrivals_per_hour": [10], "agents": 1, "service_minutes": 10}),
+        )
+        .only(&[Supervisor, SupervisorOther, Admin], 403),
         post(
             "/api/v1/admin/companies".into(),
             json!({"npp": "MTRX09", "name": "PT X", "headcount": 50}),

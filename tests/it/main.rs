@@ -26,6 +26,7 @@ mod floor;
 mod layering;
 mod mail;
 mod pages;
+mod planner;
 mod race;
 mod schema_parity;
 mod screens;

@@ -11,6 +11,7 @@ pub mod collective;
 pub mod collective_documents;
 pub mod documents;
 pub mod floor;
+pub mod planner;
 pub mod representatives;
 pub mod video;
 pub mod waitlist;
@@ -48,6 +49,7 @@ use crate::db::run;
         collective_documents::upload, collective_documents::upload_letter, collective_documents::letter,
         video::ice, video::still,
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
+        planner::simulate,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -182,6 +184,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/collective/batches/{id}/documents" => collective_documents::upload,
             post "/collective/batches/{id}/letter" => collective_documents::upload_letter,
             get "/collective/batches/{id}/letter" => collective_documents::letter,
+            post "/planner/simulate" => planner::simulate,
     );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))
