@@ -65,7 +65,7 @@ macro_rules! per_backend {
 }
 
 /// The PostgreSQL advisory lock key migrations run under ("antre" in ASCII).
-const MIGRATION_LOCK: i64 = 0x616e_7472_65;
+const MIGRATION_LOCK: i64 = 0x0061_6e74_7265;
 
 #[derive(Clone)]
 pub struct Db {

@@ -15,3 +15,4 @@ pub mod layout;
 pub mod me;
 pub mod review;
 pub mod staff;
+pub mod waitlist;

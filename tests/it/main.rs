@@ -33,4 +33,5 @@ mod screens;
 mod security;
 mod storage;
 mod video;
+mod waitlist;
 mod walk_in;

@@ -189,8 +189,11 @@ pub fn anomalies(
         }
         if want(Kind::SelfEdited) {
             if let Some(agent) = v.actor_id {
+                // Staff ids and participant ids are separate sequences:
+                // only the verifier's own entries as staff count.
                 let mut q = audit_log::table
                     .filter(audit_log::actor_id.eq(agent))
+                    .filter(audit_log::actor_role.eq_any(["cs", "supervisor", "admin"]))
                     .filter(audit_log::seq.lt(v.seq))
                     .select(audit_log::action)
                     .into_boxed();

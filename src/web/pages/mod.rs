@@ -11,6 +11,7 @@ pub mod floor;
 pub mod home;
 pub mod me;
 pub mod staff;
+pub mod waitlist;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,6 +53,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/bookings" => me::book_submit,
         post "/bookings/{code}/reschedule" => me::reschedule_submit,
         post "/bookings/{code}/cancel" => me::cancel_submit,
+        get "/waitlist/{id}" => waitlist::show,
+        post "/waitlist/{id}/accept" => waitlist::accept_submit,
+        post "/waitlist/{id}/withdraw" => waitlist::withdraw_submit,
         get "/staff" => staff::dashboard,
         get "/audit" => audit::console,
         get "/audit/claims/{id}" => audit::claim_timeline,
