@@ -36,17 +36,6 @@ pub struct Offering<'a> {
     pub actor: &'a Actor,
 }
 
-impl<'a> Offering<'a> {
-    pub fn of(ctx: &'a Ctx, now: DateTime<Utc>) -> Self {
-        Offering {
-            now,
-            hold_minutes: ctx.settings.offer_hold_minutes,
-            public_url: &ctx.settings.public_url,
-            actor: &ctx.actor,
-        }
-    }
-}
-
 fn subject(e: &Entry) -> Subject {
     Subject {
         participant_id: Some(e.participant_id),
