@@ -86,6 +86,13 @@ pub struct Settings {
     /// How long a freed seat is held for the first in a waiting line
     /// (`ANTRE_OFFER_HOLD_MINUTES`).
     pub offer_hold_minutes: i64,
+    /// How long a cancelled seat nobody waits for stays off the market,
+    /// and its canceller may not re-book it (`ANTRE_COOLING_OFF_MINUTES`,
+    /// 0 turns it off).
+    pub cooling_off_minutes: i64,
+    /// Bookings, reschedules and cancels one participant may make per
+    /// hour (`ANTRE_BOOKING_CHANGES_PER_HOUR`, 0 = no limit).
+    pub booking_changes_per_hour: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -227,6 +234,22 @@ impl Settings {
                 m => {
                     return Err(format!(
                         "ANTRE_OFFER_HOLD_MINUTES must be between 10 and 1440, got {m}"
+                    ))
+                }
+            },
+            cooling_off_minutes: match parse_num("ANTRE_COOLING_OFF_MINUTES", 10)? {
+                m @ 0..=1440 => m,
+                m => {
+                    return Err(format!(
+                        "ANTRE_COOLING_OFF_MINUTES must be between 0 and 1440, got {m}"
+                    ))
+                }
+            },
+            booking_changes_per_hour: match parse_num("ANTRE_BOOKING_CHANGES_PER_HOUR", 10)? {
+                n @ 0..=10_000 => n,
+                n => {
+                    return Err(format!(
+                        "ANTRE_BOOKING_CHANGES_PER_HOUR must be between 0 and 10000, got {n}"
                     ))
                 }
             },

@@ -76,9 +76,38 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
         sex: info.sex.as_str().to_string(),
         created_at: ctx.clock.now_naive(),
     };
-    let result = write_db(&ctx.db, move |c| participants::insert(c, &new))
-        .await
-        .map_err(|e| vec![e])?;
+    let (actor, masked) = (ctx.actor.clone(), nik.mask());
+    let result = write_db(
+        &ctx.db,
+        move |c| -> AppResult<Result<Participant, Conflict>> {
+            let p = match participants::insert(c, &new)? {
+                Ok(p) => p,
+                conflict => return Ok(conflict),
+            };
+            let actor = Actor {
+                id: Some(p.id),
+                role: Role::Participant.as_str().to_string(),
+                branch: None,
+                ..actor
+            };
+            let subject = Subject {
+                participant_id: Some(p.id),
+                ..Default::default()
+            };
+            let details = serde_json::json!({"channel": "online", "nik": masked});
+            audit::record(
+                c,
+                new.created_at,
+                &actor,
+                "participant_registered",
+                &subject,
+                details,
+            )?;
+            Ok(Ok(p))
+        },
+    )
+    .await
+    .map_err(|e| vec![e])?;
     match result {
         Ok(p) => Ok(p),
         Err(Conflict::Nik) => Err(vec![AppError::conflict(Code::NikTaken).field("nik")]),
@@ -213,7 +242,7 @@ async fn open_session(
                 // A refused attempt is not a guess: it must not prolong
                 // the lock-out.
                 sessions::forget_attempt(c, id)?;
-                return Err(AppError::rate_limited());
+                return Err(AppError::rate_limited(THROTTLE_WINDOW_MINUTES as u64 * 60));
             }
             Ok(id)
         })?;

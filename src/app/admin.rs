@@ -107,7 +107,7 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
     let (clock_now, url, hold) = (
         ctx.clock.now(),
         ctx.settings.public_url.clone(),
-        ctx.settings.offer_hold_minutes,
+        super::waitlist::FairRules::of(&ctx.settings),
     );
     write_db(&ctx.db, move |c| -> AppResult<_> {
         let slot = branches::find_slot(c, slot_id)?
@@ -136,7 +136,7 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
         // Seats added go to the day's waiting line first.
         let o = super::waitlist::Offering {
             now: clock_now,
-            hold_minutes: hold,
+            rules: hold,
             public_url: &url,
             actor: &actor,
         };

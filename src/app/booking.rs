@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::waitlist::Offering;
+use super::fair::{check_not_barred, check_rate, seat_given_up};
+use super::waitlist::{FairRules, Offering};
 use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
@@ -22,6 +23,8 @@ pub enum Placed {
     Created(BookingView),
     /// The same `Idempotency-Key` was seen before: the earlier booking.
     Replayed(BookingView),
+    /// The day is being released by draw: the request waits for it.
+    InDraw(crate::db::draws::DrawRequest),
 }
 
 /// Marker code for a unique-constraint race inside the transaction; the
@@ -60,7 +63,7 @@ pub async fn place(
     let (url, actor, hold) = (
         ctx.settings.public_url.clone(),
         ctx.actor.clone(),
-        ctx.settings.offer_hold_minutes,
+        FairRules::of(&ctx.settings),
     );
     run(&ctx.db, move |db| {
         let p = Placing {
@@ -71,7 +74,7 @@ pub async fn place(
         };
         let o = Offering {
             now,
-            hold_minutes: hold,
+            rules: hold,
             public_url: &url,
             actor: &actor,
         };
@@ -91,7 +94,7 @@ pub fn place_blocking(
     let actor = Actor::system();
     let o = Offering {
         now,
-        hold_minutes: 120,
+        rules: FairRules::DIRECT,
         public_url,
         actor: &actor,
     };
@@ -125,6 +128,11 @@ fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppRe
     }
     let (slot, branch) = slot_and_branch(conn, p.slot_id)?;
     ensure_bookable(conn, &slot, &branch, now)?;
+    check_not_barred(conn, p.participant_id, p.slot_id, now)?;
+    check_rate(conn, p.participant_id, o)?;
+    if let Some(r) = super::draw::request_if_drawing(conn, p, &slot, &branch, o)? {
+        return Ok(Placed::InDraw(r));
+    }
     if !branches::take_seat(conn, p.slot_id)? {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     }
@@ -202,9 +210,15 @@ pub async fn reschedule(
     let (url, actor, hold) = (
         ctx.settings.public_url.clone(),
         ctx.actor.clone(),
-        ctx.settings.offer_hold_minutes,
+        FairRules::of(&ctx.settings),
     );
     write_db(&ctx.db, move |conn| {
+        let o = Offering {
+            now,
+            rules: hold,
+            public_url: &url,
+            actor: &actor,
+        };
         let booking = lock_own_booking(conn, participant_id, &code)?;
         if !booking.status.is_active() {
             return Err(AppError::conflict(Code::BookingNotActive));
@@ -214,6 +228,8 @@ pub async fn reschedule(
         }
         let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
         ensure_bookable(conn, &slot, &branch, now)?;
+        check_not_barred(conn, participant_id, new_slot_id, now)?;
+        check_rate(conn, participant_id, &o)?;
         if !branches::take_seat(conn, new_slot_id)? {
             return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
         }
@@ -233,13 +249,7 @@ pub async fn reschedule(
         enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
         let from = serde_json::json!({"from_slot": booking.slot_id});
         record(conn, &actor, "booking_rescheduled", &v, ts, from)?;
-        let o = Offering {
-            now,
-            hold_minutes: hold,
-            public_url: &url,
-            actor: &actor,
-        };
-        super::waitlist::offer_freed(conn, booking.slot_id, &o)?;
+        seat_given_up(conn, booking.slot_id, participant_id, &o)?;
         Ok(v)
     })
     .await
@@ -252,15 +262,22 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
     let (url, actor, hold) = (
         ctx.settings.public_url.clone(),
         ctx.actor.clone(),
-        ctx.settings.offer_hold_minutes,
+        FairRules::of(&ctx.settings),
     );
     write_db(&ctx.db, move |conn| {
+        let o = Offering {
+            now,
+            rules: hold,
+            public_url: &url,
+            actor: &actor,
+        };
         let booking = lock_own_booking(conn, participant_id, &code)?;
         match booking.status {
             BookingStatus::Cancelled => return view_of(conn, booking),
             s if !s.is_active() => return Err(AppError::conflict(Code::BookingNotActive)),
             _ => {}
         }
+        check_rate(conn, participant_id, &o)?;
         let ts = now.naive_utc();
         if !bookings::cancel_active(conn, &booking, ts)? {
             return Err(AppError::conflict(Code::BookingNotActive));
@@ -279,14 +296,9 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
             ts,
             serde_json::json!({}),
         )?;
-        // The freed seat goes to the first in the day's waiting line, if any.
-        let o = Offering {
-            now,
-            hold_minutes: hold,
-            public_url: &url,
-            actor: &actor,
-        };
-        super::waitlist::offer_freed(conn, v.booking.slot_id, &o)?;
+        // The freed seat goes to the first in the day's waiting line, or
+        // cools off.
+        seat_given_up(conn, v.booking.slot_id, participant_id, &o)?;
         Ok(v)
     })
     .await
@@ -301,6 +313,12 @@ pub fn ensure_bookable(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let past = || AppError::unprocessable(Code::SlotClosed).detail("slot_closed_past");
+    if let Some(id) = slot.closure_id {
+        let reason = crate::db::closures::find(conn, id)?.map(|c| c.reason);
+        return Err(AppError::unprocessable(Code::SlotClosed)
+            .detail("slot_closed_closure")
+            .param("reason", reason.unwrap_or_default()));
+    }
     if slot.starts_at <= now.naive_utc() {
         return Err(past());
     }

@@ -8,6 +8,7 @@ use super::{read_db, AppError, AppResult, Ctx};
 use crate::db::bookings::{self, Booking};
 use crate::db::branches::{self, Branch, Holiday, Slot};
 use crate::db::claims::{self, Claim};
+use crate::db::waitlist::Entry as WaitEntry;
 use crate::db::{run, seed};
 use crate::domain::Code;
 
@@ -52,16 +53,17 @@ pub async fn day(
     .await
 }
 
-/// What a participant holds when looking at a day: their open claim and
-/// their active booking, if any.
+/// What a participant holds when looking at a day: their open claim,
+/// their active booking and their place in a waiting line, if any.
 pub async fn participant_standing(
     ctx: &Ctx,
     participant_id: i64,
-) -> AppResult<(Option<Claim>, Option<Booking>)> {
+) -> AppResult<(Option<Claim>, Option<Booking>, Option<WaitEntry>)> {
     read_db(&ctx.db, move |c| -> AppResult<_> {
         Ok((
             claims::open_claim_of(c, participant_id)?,
             bookings::active_of(c, participant_id)?,
+            crate::db::waitlist::active_of(c, participant_id)?,
         ))
     })
     .await

@@ -200,8 +200,26 @@ impl ClaimPlan {
 /// one transaction.
 pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
     let plan = plan(ctx, r)?;
+    let actor = ctx.actor.clone();
     run(&ctx.db, move |db| {
-        db.write(|c| plan.store(c, participant_id, "online"))
+        db.write(|c| -> AppResult<Claim> {
+            let claim = plan.store(c, participant_id, "online")?;
+            let subject = Subject {
+                participant_id: Some(participant_id),
+                claim_id: Some(claim.id),
+                ..Default::default()
+            };
+            let details = serde_json::json!({"channel": "online", "reason": claim.reason});
+            audit::record(
+                c,
+                claim.created_at,
+                &actor,
+                "claim_opened",
+                &subject,
+                details,
+            )?;
+            Ok(claim)
+        })
     })
     .await
 }

@@ -78,6 +78,8 @@ pub struct AppError {
     pub params: Vec<(&'static str, String)>,
     /// Internal cause, logged, never shown.
     pub internal: Option<String>,
+    /// Seconds after which the same request may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -90,6 +92,7 @@ impl AppError {
             eligible_from: None,
             params: Vec::new(),
             internal: None,
+            retry_after: None,
         }
     }
 
@@ -111,8 +114,12 @@ impl AppError {
     pub fn unprocessable(code: Code) -> Self {
         Self::new(Status::Unprocessable, code)
     }
-    pub fn rate_limited() -> Self {
-        Self::new(Status::RateLimited, Code::RateLimited)
+    /// Too many requests (429); `retry_after_secs` is sent as the
+    /// `Retry-After` header.
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(Status::RateLimited, Code::RateLimited);
+        e.retry_after = Some(retry_after_secs.max(1));
+        e
     }
     /// A service the request needs is down (503): the request changed
     /// nothing and may be tried again.

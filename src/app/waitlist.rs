@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::booking::{new_booking, Placing};
+pub use super::fair::FairRules;
 use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, BookingView};
@@ -31,7 +32,7 @@ pub struct Place {
 /// What offering needs besides the connection.
 pub struct Offering<'a> {
     pub now: DateTime<Utc>,
-    pub hold_minutes: i64,
+    pub rules: FairRules,
     pub public_url: &'a str,
     pub actor: &'a Actor,
 }
@@ -193,17 +194,17 @@ pub async fn accept(ctx: &Ctx, participant_id: i64, id: i64) -> AppResult<Bookin
 /// Leaving twice changes nothing.
 pub async fn withdraw(ctx: &Ctx, participant_id: i64, id: i64) -> AppResult<Place> {
     let now = ctx.clock.now();
-    let (actor, url, hold) = (
+    let (actor, url, rules) = (
         ctx.actor.clone(),
         ctx.settings.public_url.clone(),
-        ctx.settings.offer_hold_minutes,
+        FairRules::of(&ctx.settings),
     );
     write_db(&ctx.db, move |c| -> AppResult<Place> {
         bookings::lock_participant(c, participant_id)?;
         let e = own(c, participant_id, id)?;
         let o = Offering {
             now,
-            hold_minutes: hold,
+            rules,
             public_url: &url,
             actor: &actor,
         };
@@ -245,7 +246,7 @@ pub fn offer_freed(c: &mut DbConnection, slot_id: i64, o: &Offering<'_>) -> AppR
     let Some(slot) = branches::find_slot(c, slot_id)? else {
         return Ok(false);
     };
-    let hold = chrono::Duration::minutes(o.hold_minutes);
+    let hold = chrono::Duration::minutes(o.rules.hold_minutes);
     let ts = o.now.naive_utc();
     let Some(expires) = offer_expiry(ts, slot.starts_at, hold) else {
         return Ok(false);
@@ -278,14 +279,14 @@ pub fn offer_freed(c: &mut DbConnection, slot_id: i64, o: &Offering<'_>) -> AppR
 pub fn expire_offers(
     db: &crate::db::Db,
     now: DateTime<Utc>,
-    hold_minutes: i64,
+    rules: FairRules,
     public_url: &str,
 ) -> AppResult<usize> {
     let due = db.read(|c| line::expired_offers(c, now.naive_utc()))?;
     let actor = Actor::system();
     let o = Offering {
         now,
-        hold_minutes,
+        rules,
         public_url,
         actor: &actor,
     };

@@ -267,3 +267,11 @@ pub fn claim_reminder(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Booking>, DbError> {
+    Ok(bookings::table
+        .find(id)
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()?)
+}

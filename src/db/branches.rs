@@ -25,6 +25,10 @@ pub struct Branch {
     pub seats_per_agent: i32,
     /// Walk-in tickets a day, when capped.
     pub walk_in_cap: Option<i32>,
+    /// How a newly opened day is released: `first_come` or `draw`.
+    pub release_mode: String,
+    /// A draw's collection window in minutes.
+    pub draw_minutes: i32,
 }
 
 impl Branch {
@@ -51,10 +55,15 @@ pub struct Slot {
     pub booked: i32,
     /// Seats held for waiting-line offers: taken by nobody else.
     pub held: i32,
+    /// Set when the session was closed (flood, outage): no seat is free.
+    pub closure_id: Option<i64>,
 }
 
 impl Slot {
     pub fn available(&self) -> i32 {
+        if self.closure_id.is_some() {
+            return 0;
+        }
         (self.capacity - self.booked - self.held).max(0)
     }
 }
@@ -199,6 +208,7 @@ pub fn take_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError>
     let n = diesel::update(
         slots::table
             .filter(slots::id.eq(slot_id))
+            .filter(slots::closure_id.is_null())
             .filter((slots::booked + slots::held).lt(slots::capacity)),
     )
     .set(slots::booked.eq(slots::booked + 1))
@@ -222,6 +232,7 @@ pub fn hold_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError>
     let n = diesel::update(
         slots::table
             .filter(slots::id.eq(slot_id))
+            .filter(slots::closure_id.is_null())
             .filter((slots::booked + slots::held).lt(slots::capacity)),
     )
     .set(slots::held.eq(slots::held + 1))
@@ -290,6 +301,7 @@ pub fn with_free_seats(
             .inner_join(b::table)
             .filter(slots::starts_at.gt(now))
             .filter(slots::local_date.ge(from))
+            .filter(slots::closure_id.is_null())
             .filter((slots::booked + slots::held).lt(slots::capacity))
             .into_boxed();
         if let Some(p) = province {

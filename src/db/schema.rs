@@ -29,6 +29,8 @@ diesel::table! {
         created_at -> Timestamp,
         seats_per_agent -> Integer,
         walk_in_cap -> Nullable<Integer>,
+        release_mode -> Text,
+        draw_minutes -> Integer,
     }
 }
 
@@ -51,6 +53,7 @@ diesel::table! {
         capacity -> Integer,
         booked -> Integer,
         held -> Integer,
+        closure_id -> Nullable<BigInt>,
     }
 }
 
@@ -410,6 +413,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    closures (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reason -> Text,
+        closed_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    draw_requests (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        participant_id -> BigInt,
+        claim_id -> BigInt,
+        slot_id -> BigInt,
+        status -> Text,
+        booking_id -> Nullable<BigInt>,
+        draw_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    draws (id) {
+        id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        seed -> Text,
+        requests -> Integer,
+        won -> Integer,
+        held_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    seat_cooling (id) {
+        id -> BigInt,
+        slot_id -> BigInt,
+        participant_id -> BigInt,
+        holds_seat -> Bool,
+        release_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(waitlist -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
@@ -449,4 +504,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     collective_rows,
     collective_letters,
     waitlist,
+    seat_cooling,
+    closures,
+    draw_requests,
+    draws,
 );

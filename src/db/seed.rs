@@ -28,6 +28,8 @@ pub fn seed_reference_data(db: &Db, now: NaiveDateTime) -> Result<(usize, usize)
                     created_at: now,
                     seats_per_agent: if s.one_to_many { 5 } else { 1 },
                     walk_in_cap: None,
+                    release_mode: crate::domain::draw::ReleaseMode::FirstCome.as_str().into(),
+                    draw_minutes: crate::domain::draw::DEFAULT_DRAW_MINUTES,
                 })
                 .collect();
             b = branches::insert_branches(conn, &rows)?;

@@ -162,3 +162,13 @@ pub fn expired_offers(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec
         .select(Entry::as_select())
         .load(conn)?)
 }
+
+/// Places holding an offer of `slot`.
+pub fn offered_on(conn: &mut DbConnection, slot: i64) -> Result<Vec<Entry>, DbError> {
+    Ok(waitlist::table
+        .filter(waitlist::status.eq(WaitStatus::Offered.as_str()))
+        .filter(waitlist::slot_id.eq(Some(slot)))
+        .order(waitlist::id.asc())
+        .select(Entry::as_select())
+        .load(conn)?)
+}

@@ -78,16 +78,30 @@ pub fn start(
         },
     );
 
-    // Waiting-line offers nobody answered move on to the next in line.
+    // Waiting-line offers nobody answered move on to the next in line;
+    // cooled-off seats are released.
     let (d, url, hold) = (
         db.clone(),
         settings.public_url.clone(),
-        settings.offer_hold_minutes,
+        crate::app::waitlist::FairRules::of(settings),
     );
     every("waiting-line offers", Duration::ZERO, interval, move || {
         let (db, url, now) = (d.clone(), url.clone(), clock.now());
         blocking(move || {
             crate::app::waitlist::expire_offers(&db, now, hold, &url)
+                .and_then(|_| {
+                    // Seats whose cooling-off is over: to the line, or to everyone.
+                    let actor = crate::db::audit::Actor::system();
+                    let o = crate::app::waitlist::Offering {
+                        now,
+                        rules: hold,
+                        public_url: &url,
+                        actor: &actor,
+                    };
+                    crate::app::fair::release_cooled(&db, &o)?;
+                    // New days released by draw whose window is over.
+                    crate::app::draw::hold_due(&db, &o)
+                })
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         })

@@ -37,17 +37,7 @@ pub fn offer_mail(
             ],
         )
     };
-    let id = format!(
-        "{}\n\n{}\n{link}\n",
-        i18n::t(Lang::Id, "mail_offer_intro"),
-        facts(Lang::Id)
-    );
-    let en = format!(
-        "{}\n\n{}\n",
-        i18n::t(Lang::En, "mail_offer_intro"),
-        facts(Lang::En)
-    );
-    let text = layout::text_body(&participant.full_name, &id, &en);
+    let text = text_of(participant, "mail_offer_intro", facts, &link);
     let html = layout::html_page(
         &subject,
         &participant.full_name,
@@ -61,4 +51,59 @@ pub fn offer_mail(
         },
     );
     layout::outbox_mail(&participant.email, subject, text, html, None, now)
+}
+
+/// A new day's draw did not reach the participant: they are in the day's
+/// waiting line at `position`.
+pub fn draw_lost_mail(
+    participant: &Participant,
+    entry: i64,
+    position: i64,
+    branch: &str,
+    day: chrono::NaiveDate,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let link = format!("{public_url}/waitlist/{entry}");
+    let subject = i18n::t(Lang::Id, "mail_draw_lost_subject").to_string();
+    let facts = |l| {
+        layout::labelled(
+            l,
+            &[
+                ("branch", branch),
+                ("date", &i18n::long_date(l, day)),
+                ("waitlist_position", &position.to_string()),
+            ],
+        )
+    };
+    let text = text_of(participant, "mail_draw_lost_intro", facts, &link);
+    let html = layout::html_page(
+        &subject,
+        &participant.full_name,
+        html! {
+            p { (i18n::t(Lang::Id, "mail_draw_lost_intro")) }
+            p { (branch) " · " (i18n::long_date(Lang::Id, day)) " · " (i18n::t(Lang::Id, "waitlist_position")) ": " strong { (position) } }
+            p { a href=(link) { (i18n::t(Lang::Id, "waitlist_title")) } }
+            hr;
+            p lang="en" style="color:#555" { (i18n::t(Lang::En, "mail_draw_lost_intro")) }
+        },
+    );
+    layout::outbox_mail(&participant.email, subject, text, html, None, now)
+}
+
+/// The plain-text part: the intro and facts in Indonesian with the link,
+/// then in English.
+fn text_of(
+    participant: &Participant,
+    intro: &str,
+    facts: impl Fn(Lang) -> String,
+    link: &str,
+) -> String {
+    let id = format!(
+        "{}\n\n{}\n{link}\n",
+        i18n::t(Lang::Id, intro),
+        facts(Lang::Id)
+    );
+    let en = format!("{}\n\n{}\n", i18n::t(Lang::En, intro), facts(Lang::En));
+    layout::text_body(&participant.full_name, &id, &en)
 }

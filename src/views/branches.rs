@@ -7,6 +7,7 @@ use maud::{html, Markup};
 use super::components::csrf_field;
 use super::layout::Frame;
 use crate::db::branches::{Branch, Holiday, Slot};
+use crate::db::closures::Closure;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, t, Lang};
@@ -31,6 +32,7 @@ pub fn finder(f: &Frame<'_>, query: &str, branches: &[Branch]) -> Markup {
     html! {
         h1 { (t(l, "finder_title")) }
         p.lead { (t(l, "finder_lead")) }
+        p { a.btn.btn-secondary href="/sessions/first-free" { (t(l, "first_free_title")) " →" } }
         form.search-bar method="get" action="/branches" role="search" {
             label.visually-hidden for="q" { (t(l, "finder_search_label")) }
             input id="q" name="q" type="search" value=(query) placeholder=(t(l, "finder_placeholder"));
@@ -62,9 +64,19 @@ pub enum Booker {
     Anonymous,
     Staff,
     NoClaim,
-    CanBook { claim_id: i64 },
-    HasBooking { code: String },
-    Rescheduling { code: String, current_slot: i64 },
+    /// An open claim and no booking; `waiting`: their place in a line
+    /// (entry id, branch, day), if any.
+    CanBook {
+        claim_id: i64,
+        waiting: Option<(i64, String, NaiveDate)>,
+    },
+    HasBooking {
+        code: String,
+    },
+    Rescheduling {
+        code: String,
+        current_slot: i64,
+    },
 }
 
 pub struct DayData<'a> {
@@ -75,6 +87,8 @@ pub struct DayData<'a> {
     pub slots: &'a [Slot],
     pub holiday: Option<&'a Holiday>,
     pub booker: &'a Booker,
+    /// The day's closures, for the reason shown on closed sessions.
+    pub closures: &'a [Closure],
 }
 
 enum SlotState {
@@ -82,9 +96,14 @@ enum SlotState {
     Full,
     Past,
     NotYet(NaiveDate),
+    Closed(String),
 }
 
 fn slot_state(d: &DayData<'_>, s: &Slot) -> SlotState {
+    if let Some(id) = s.closure_id {
+        let reason = d.closures.iter().find(|c| c.id == id);
+        return SlotState::Closed(reason.map(|c| c.reason.clone()).unwrap_or_default());
+    }
     if s.starts_at <= d.now.naive_utc() {
         return SlotState::Past;
     }
@@ -132,6 +151,7 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
         @if let Some(h) = d.holiday {
             p.holiday.notice.notice-warning { (t(l, "day_holiday")) " " strong { (match l { Lang::Id => &h.name_id, Lang::En => &h.name_en }) } }
         }
+        (full_day(f, d))
         @if d.slots.is_empty() {
             @if d.holiday.is_none() {
                 p.notice.notice-info { (t(l, "day_no_sessions")) }
@@ -142,9 +162,9 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
                     @let st = slot_state(d, s);
                     @let start = to_local(tz, s.starts_at);
                     @let end = to_local(tz, s.ends_at);
-                    li class={ "slot" @match st { SlotState::Full => " slot-full", SlotState::Past | SlotState::NotYet(_) => " slot-closed", SlotState::Open => "" } } {
+                    li class={ "slot" @match st { SlotState::Full => " slot-full", SlotState::Past | SlotState::NotYet(_) | SlotState::Closed(_) => " slot-closed", SlotState::Open => "" } } {
                         div {
-                            span.slot-time { (start.format("%H.%M")) "–" (end.format("%H.%M")) }
+                            span.slot-time { (i18n::clock_time(l, &start)) "–" (i18n::clock_time(l, &end)) }
                             " " span.slot-zone { (b.zone_label()) }
                         }
                         div.slot-seats {
@@ -153,11 +173,12 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
                                 SlotState::Past => { (t(l, "slot_past")) }
                                 SlotState::NotYet(d) => { (t(l, "slot_opens_on")) " " (i18n::long_date(l, d)) }
                                 SlotState::Open => { (s.available()) " " (t(l, "slot_seats_left")) }
+                                SlotState::Closed(ref reason) => { strong { (t(l, "slot_closed_label")) } ": " (reason) }
                             }
                         }
                         @if matches!(st, SlotState::Open) {
                             @match d.booker {
-                                Booker::CanBook { claim_id } => {
+                                Booker::CanBook { claim_id, .. } => {
                                     form.inline-form method="post" action="/bookings" {
                                         (csrf_field(f.csrf))
                                         input type="hidden" name="slot_id" value=(s.id);
@@ -178,6 +199,42 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// On a day whose bookable sessions are all full: the way into its
+/// waiting line (or the participant's place in it), and to the first free
+/// seat elsewhere.
+fn full_day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
+    let l = f.lang;
+    let states: Vec<SlotState> = d.slots.iter().map(|s| slot_state(d, s)).collect();
+    let full = states.iter().any(|s| matches!(s, SlotState::Full))
+        && !states.iter().any(|s| matches!(s, SlotState::Open));
+    if !full {
+        return html! {};
+    }
+    let b = d.branch;
+    let day = d.date.format("%Y-%m-%d").to_string();
+    html! {
+        div.notice.notice-warning.day-full role="status" {
+            p { strong { (t(l, "day_full")) } }
+            @match d.booker {
+                Booker::CanBook { waiting: Some((id, code, date)), .. } if *code == b.code && *date == d.date => {
+                    a.btn.btn-secondary href={ "/waitlist/" (id) } { (t(l, "day_see_place")) }
+                }
+                Booker::CanBook { claim_id, waiting: None } => {
+                    form method="post" action="/waitlist" {
+                        (csrf_field(f.csrf))
+                        input type="hidden" name="branch" value=(b.code);
+                        input type="hidden" name="date" value=(day);
+                        input type="hidden" name="claim_id" value=(claim_id);
+                        button.btn.btn-primary type="submit" { (t(l, "day_join_line")) }
+                    }
+                }
+                _ => {}
+            }
+            a.btn.btn-secondary href={ "/sessions/first-free?from=" (day) } { (t(l, "first_free_title")) }
         }
     }
 }

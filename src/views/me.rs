@@ -55,6 +55,10 @@ pub struct Overview<'a> {
     /// A refused upload: the message and the item it was for.
     pub upload_error: Option<(String, String)>,
     pub max_upload_mb: u64,
+    /// Their place in a waiting line: (entry id, branch, day, position).
+    pub waiting: Option<(i64, String, NaiveDate, i64)>,
+    /// Their pending request in a new day's draw: (branch, day, draw at, branch-local).
+    pub draw: Option<(String, NaiveDate, String)>,
 }
 
 pub fn reason_label(l: Lang, code: &str) -> String {
@@ -123,7 +127,7 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
                     }
                 }
                 @if let Some(d) = o.dossier { (dossier_card(f, d, o.upload_error.as_ref(), o.max_upload_mb)) }
-                (booking_card(f, o.booking, c))
+                (booking_card(f, o.booking, c, o))
             }
         }
         @if o.history.len() > usize::from(o.claim.is_some()) {
@@ -138,7 +142,12 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
     }
 }
 
-fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> Markup {
+fn booking_card(
+    f: &Frame<'_>,
+    booking: Option<&BookingView>,
+    claim: &Claim,
+    queue: &Overview<'_>,
+) -> Markup {
     let l = f.lang;
     html! {
         section.card.stack {
@@ -146,8 +155,18 @@ fn booking_card(f: &Frame<'_>, booking: Option<&BookingView>, claim: &Claim) -> 
             @match booking {
                 None => {
                     @if claim.status == ClaimStatus::Open {
+                        @if let Some((branch, day, at)) = &queue.draw {
+                            p.notice.notice-info { (t(l, "me_in_draw")) " " strong { (branch) ", " (crate::i18n::long_date(l, *day)) } ". " (t(l, "me_draw_at")) " " (at) "." }
+                        }
+                        @if let Some((id, branch, day, position)) = &queue.waiting {
+                            p.notice.notice-info {
+                                (t(l, "me_waiting")) " " strong { (branch) ", " (crate::i18n::long_date(l, *day)) }
+                                @if *position > 0 { " · " (t(l, "waitlist_position")) ": " (position) }
+                                " " a href={ "/waitlist/" (id) } { (t(l, "day_see_place")) }
+                            }
+                        }
                         p { (t(l, "me_no_booking")) }
-                        p { a.btn.btn-primary href="/branches" { (t(l, "home_cta_branches")) } }
+                        p.actions { a.btn.btn-primary href="/branches" { (t(l, "home_cta_branches")) } " " a.btn.btn-secondary href="/sessions/first-free" { (t(l, "first_free_title")) } }
                     }
                 }
                 Some(v) => {

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod collective;
 pub mod collective_staff;
 pub mod components;
+pub mod first_free;
 pub mod floor;
 pub mod home;
 pub mod layout;

@@ -39,6 +39,7 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
         h1 { (t(l, "staff_title")) }
         p.lead { (d.name) " · " span.tag.tag-neutral { (t(l, &format!("role_{}", d.role.as_str()))) } }
         @if d.flash == Some("capacity") { (notice("success", t(l, "flash_capacity"))) }
+        @if d.flash == Some("closure") { (notice("success", t(l, "flash_closure"))) }
         @if let Some(e) = d.error { (notice("error", t(l, e))) }
         @if matches!(d.role, Role::Admin | Role::Auditor | Role::Supervisor | Role::Cs) {
             p { a href="/staff/batches" { (t(l, "staff_collective_batches")) } }
@@ -88,8 +89,10 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                             @for s in &day.slots {
                                 tr {
                                     td { (to_local(b.tz(), s.starts_at).format("%H.%M")) "–" (to_local(b.tz(), s.ends_at).format("%H.%M")) }
-                                    td.num { (s.capacity) } td.num { (s.booked) } td.num { (s.available()) }
-                                    @if can_edit { td {
+                                    td.num { (s.capacity) } td.num { (s.booked) }
+                                    td.num { @if s.closure_id.is_some() { span.tag.tag-neutral { (t(l, "slot_closed_label")) } } @else { (s.available()) } }
+                                    @if can_edit && s.closure_id.is_some() { td {} }
+                                    @if can_edit && s.closure_id.is_none() { td {
                                         form.inline-form method="post" action={ "/staff/slots/" (s.id) "/capacity" } {
                                             (csrf_field(f.csrf))
                                             input type="hidden" name="branch" value=(b.code);
@@ -103,6 +106,7 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                             }
                         }
                     } }
+                    @if can_edit { (closure_form(f, b, day)) }
                     h3 { (t(l, "bookings_of_day")) }
                     @let rows: Vec<_> = day.people.iter().flat_map(|(sid, ps)| ps.iter().map(move |p| (*sid, p))).collect();
                     @if rows.is_empty() { p.muted { (t(l, "no_bookings")) } } @else {
@@ -115,6 +119,38 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                         } }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Closing the day or part of it (flood, outage): bookings in it are
+/// cancelled and their holders offered a seat on a next working day.
+fn closure_form(f: &Frame<'_>, b: &crate::db::branches::Branch, day: &Day) -> Markup {
+    let l = f.lang;
+    html! {
+        details.closure {
+            summary { (t(l, "closure_title")) }
+            p.small.muted { (t(l, "closure_help")) }
+            form.stack method="post" action="/staff/closures" data-confirm=(t(l, "closure_confirm")) {
+                (csrf_field(f.csrf))
+                input type="hidden" name="branch" value=(b.code);
+                input type="hidden" name="date" value=(day.date.format("%Y-%m-%d"));
+                div.filter-bar {
+                    div.field {
+                        label for="closure-from" { (t(l, "closure_from")) " (" (b.zone_label()) ")" }
+                        input id="closure-from" name="from" type="time";
+                    }
+                    div.field {
+                        label for="closure-until" { (t(l, "closure_until")) " (" (b.zone_label()) ")" }
+                        input id="closure-until" name="until" type="time";
+                    }
+                }
+                div.field {
+                    label for="closure-reason" { (t(l, "closure_reason")) }
+                    textarea id="closure-reason" name="reason" rows="2" maxlength="300" required {}
+                }
+                button.btn.btn-danger type="submit" { (t(l, "closure_submit")) }
             }
         }
     }

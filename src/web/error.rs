@@ -22,6 +22,13 @@ impl ResponseError for AppError {
         if self.status.is_server_error() {
             tracing::error!(code = self.code.as_str(), cause = ?self.internal, "request failed");
         }
-        HttpResponse::build(http_status(self.status)).json(self.body(Lang::Id))
+        let mut res = HttpResponse::build(http_status(self.status));
+        if let Some(secs) = self.retry_after {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        res.json(self.body(Lang::Id))
     }
 }
+
+/// `Retry-After` for a 429 that did not name one: a minute.
+pub const DEFAULT_RETRY_AFTER_SECS: u64 = 60;

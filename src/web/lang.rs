@@ -65,8 +65,16 @@ pub async fn middleware(
     if let Some(super::auth::RenewCookie(cookie)) = renew {
         let _ = res.response_mut().add_cookie(&cookie);
     }
+    let too_many = res.status() == actix_web::http::StatusCode::TOO_MANY_REQUESTS;
     let h = res.headers_mut();
-    use actix_web::http::header::{HeaderName, HeaderValue};
+    use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
+    // Every 429 says when to come back, whichever layer refused.
+    if too_many && !h.contains_key(RETRY_AFTER) {
+        let secs = crate::web::error::DEFAULT_RETRY_AFTER_SECS.to_string();
+        if let Ok(v) = HeaderValue::from_str(&secs) {
+            h.insert(RETRY_AFTER, v);
+        }
+    }
     let defaults: [(&str, &str); 4] = [
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),

@@ -298,6 +298,18 @@ fn matrix(w: &World) -> Vec<Row> {
             json!({"capacity": 30}),
         )
         .branch(&[SupervisorOther], &BRANCH_ADMINS),
+        // How a branch releases new days: its supervisor and admins.
+        put(
+            format!("/api/v1/branches/{BRANCH}/release"),
+            json!({"mode": "draw"}),
+        )
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
+        // Closing a branch-day: its supervisor and admins.
+        post(
+            format!("/api/v1/branches/{BRANCH}/closures"),
+            json!({"date": DAY, "reason": "Banjir"}),
+        )
+        .branch(&[SupervisorOther], &BRANCH_ADMINS),
         // The capacity planner: supervisors (of any branch) and admins.
         post(
             "/api/v1/planner/simulate".into(),

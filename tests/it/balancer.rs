@@ -70,6 +70,13 @@ impl Cluster {
             ("ANTRE_AUDIT_KEY".to_string(), key),
             ("ANTRE_PUBLIC_URL".to_string(), nginx.base()),
             ("ANTRE_DRAIN_SECONDS".to_string(), "1".to_string()),
+            // The load books and cancels the same sessions over and over:
+            // no cooling-off, no per-participant limit (tested elsewhere).
+            ("ANTRE_COOLING_OFF_MINUTES".to_string(), "0".to_string()),
+            (
+                "ANTRE_BOOKING_CHANGES_PER_HOUR".to_string(),
+                "0".to_string(),
+            ),
         ]);
         let nodes = ports
             .into_iter()

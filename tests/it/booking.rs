@@ -4,7 +4,7 @@
 //! database.
 
 use crate::common;
-use crate::common::bookings::{active_in, admin_token, id, set_capacity, Http};
+use crate::common::bookings::{active_in, admin_token, id, set_capacity, Http, SEAT_BACK_AT_ONCE};
 use crate::common::fixtures::{self, member_with_claim, Member};
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use serde_json::{json, Value};
@@ -511,7 +511,7 @@ async fn reschedule(db: TestDb, app: TestApp) {
         1
     );
 }
-both_backends!(reschedule, clock = MONDAY);
+both_backends!(reschedule, clock = MONDAY, env = SEAT_BACK_AT_ONCE);
 
 async fn cancel(db: TestDb, app: TestApp) {
     let (admin, (a, a_claim), (b, b_claim), slots) = scene(&db, &app).await;
@@ -571,7 +571,7 @@ async fn cancel(db: TestDb, app: TestApp) {
     assert_eq!(booked_of(&app, &db, TUESDAY, s14).await, 1);
     assert_eq!(booked_of(&app, &db, TUESDAY, s11).await, 1);
 }
-both_backends!(cancel, clock = MONDAY);
+both_backends!(cancel, clock = MONDAY, env = SEAT_BACK_AT_ONCE);
 
 async fn capacity(db: TestDb, app: TestApp) {
     let admin = admin_token(&db, &app).await;

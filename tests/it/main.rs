@@ -22,6 +22,7 @@ mod cli;
 mod collective;
 mod documents;
 mod durability;
+mod fair;
 mod floor;
 mod layering;
 mod mail;

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::bookings::{self, active_in, admin_token, at_signal, id, joined, Http};
+use crate::common::bookings::{
+    self, active_in, admin_token, at_signal, id, joined, Http, SEAT_BACK_AT_ONCE,
+};
 use crate::common::fixtures;
 use crate::common::{error_code, Backend, Options, TestApp, TestDb};
 use futures::StreamExt;
@@ -316,20 +318,27 @@ async fn one_member_twenty_sessions(db: TestDb, app: TestApp) {
 }
 both_backends!(one_member_twenty_sessions, clock = MONDAY);
 
-/// Holders of a full session cancel and re-book while others keep trying
-/// to get in: the counter never drifts from the rows.
-async fn cancels_and_bookings_on_a_full_session(db: TestDb, app: TestApp) {
-    let admin = admin_token(&db, &app).await;
-    let slot = id(&fixtures::slots(&app, DPS, TUESDAY).await[2]);
-    set_capacity(&app, &admin, slot, 5).await;
-    let all = racers(&app, 20).await;
-    let (holders, waiters) = all.split_at(5);
+/// A five-seat session on Tuesday held by the first five of twenty racers:
+/// the session, the racers and the holders' booking codes.
+async fn full_session(app: &TestApp, db: &TestDb) -> (i64, Vec<Racer>, Vec<String>) {
+    let admin = admin_token(db, app).await;
+    let slot = id(&fixtures::slots(app, DPS, TUESDAY).await[2]);
+    set_capacity(app, &admin, slot, 5).await;
+    let all = racers(app, 20).await;
     let mut codes = Vec::new();
-    for h in holders {
-        let (s, v) = Http::of(&app).book(&h.token, slot, h.claim, None).await;
+    for h in &all[..5] {
+        let (s, v) = Http::of(app).book(&h.token, slot, h.claim, None).await;
         assert_eq!(s, 201, "{v}");
         codes.push(v["code"].as_str().expect("code").to_string());
     }
+    (slot, all, codes)
+}
+
+/// Holders of a full session cancel and re-book while others keep trying
+/// to get in: the counter never drifts from the rows.
+async fn cancels_and_bookings_on_a_full_session(db: TestDb, app: TestApp) {
+    let (slot, all, codes) = full_session(&app, &db).await;
+    let (holders, waiters) = all.split_at(5);
     assert_eq!(check_invariant(&app, &db, DPS, TUESDAY, slot).await, 5);
 
     let t = Instant::now();
@@ -417,7 +426,53 @@ async fn cancels_and_bookings_on_a_full_session(db: TestDb, app: TestApp) {
     assert_eq!(booked + got, 5, "free seats after the churn");
     assert_eq!(check_invariant(&app, &db, DPS, TUESDAY, slot).await, 5);
 }
-both_backends!(cancels_and_bookings_on_a_full_session, clock = MONDAY);
+both_backends!(
+    cancels_and_bookings_on_a_full_session,
+    clock = MONDAY,
+    env = SEAT_BACK_AT_ONCE
+);
+
+/// The same churn with the cooling-off on: every cancelled seat stays held
+/// while fifteen others race for it and the cancellers try to take it
+/// back — nobody gets in, the holds match the cooling rows.
+async fn cancelled_seats_cool_off_under_racing(db: TestDb, app: TestApp) {
+    let (slot, all, codes) = full_session(&app, &db).await;
+    let (holders, waiters) = all.split_at(5);
+    let barrier = Arc::new(Barrier::new(holders.len() + waiters.len()));
+    let mut handles = Vec::new();
+    for (h, code) in holders.iter().zip(codes) {
+        let (http, h) = (Http::of(&app), h.clone());
+        handles.push(at_signal(&barrier, async move {
+            let (s, v) = http.cancel(&h.token, &code).await;
+            assert_eq!(s, 200, "cancel: {v}");
+            http.book(&h.token, slot, h.claim, None).await
+        }));
+    }
+    for w in waiters {
+        let (http, w) = (Http::of(&app), w.clone());
+        handles.push(at_signal(&barrier, async move {
+            http.book_retrying(&w.token, slot, w.claim, 10).await
+        }));
+    }
+    for h in handles {
+        let (s, v) = h.await.expect("task");
+        assert!(
+            s == 409 && ["slot_full", "cooling_off"].contains(&error_code(&v)),
+            "a cooling seat was taken: {s} {v}"
+        );
+    }
+    assert_eq!(check_invariant(&app, &db, DPS, TUESDAY, slot).await, 0);
+    let held = common::count(
+        &db,
+        &format!("SELECT COALESCE(SUM(held), 0) AS n FROM slots WHERE id = {slot}"),
+    );
+    let cooling = common::count(
+        &db,
+        "SELECT COUNT(*) AS n FROM seat_cooling WHERE holds_seat",
+    );
+    assert_eq!((held, cooling), (5, 5), "each cancelled seat held once");
+}
+both_backends!(cancelled_seats_cool_off_under_racing, clock = MONDAY);
 
 /// One booking rescheduled to ten sessions at once (and, every other
 /// round, cancelled at the same moment): it ends in at most one session,

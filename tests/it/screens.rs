@@ -309,6 +309,76 @@ async fn screens(db: TestDb, app: TestApp) {
         ("kiosk ticket".to_string(), ticket_axe),
     ];
     found.push(("console".into(), axe_violations(&console, &axe).await));
+    // A participant on a phone: a full day with its waiting line, their
+    // place in line, the first free seats elsewhere; the supervisor's
+    // closure form under the day.
+    let full_day = "2026-11-25";
+    for s in fixtures::slots(&app, BRANCH, full_day).await {
+        let slot = s["id"].as_i64().unwrap();
+        let (status, v) = app
+            .put(
+                &format!("/api/v1/admin/slots/{slot}/capacity"),
+                Some(&admin.token),
+                &json!({"capacity": 1}),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        let (m, claim) = fixtures::member_with_claim(&app).await;
+        fixtures::book(&app, &m.token, slot, claim).await;
+    }
+    let (member, claim) = fixtures::member_with_claim(&app).await;
+    let (status, place) = app
+        .post(
+            "/api/v1/waitlist",
+            Some(&member.token),
+            &json!({"branch": BRANCH, "date": full_day, "claim_id": claim}),
+        )
+        .await;
+    assert_eq!(status, 201, "{place}");
+    let (other, _) = fixtures::member_with_claim(&app).await;
+    let phone = [
+        (
+            "day-full-phone",
+            ("antre_session", other.token.as_str()),
+            format!("/branches/{BRANCH}?date={full_day}"),
+        ),
+        (
+            "waitlist-phone",
+            ("antre_session", member.token.as_str()),
+            format!("/waitlist/{}", place["id"]),
+        ),
+        (
+            "first-free-phone",
+            ("antre_session", other.token.as_str()),
+            "/sessions/first-free".to_string(),
+        ),
+    ];
+    for (name, cookie, path) in phone {
+        let p = show(&chrome, &app, cookie, &path, (390, 844)).await;
+        screenshot(&p, name).await;
+        let wide = text(
+            &p,
+            "String(document.documentElement.scrollWidth > window.innerWidth)",
+        )
+        .await;
+        assert_eq!(wide, "false", "{name} scrolls sideways at 390 px");
+        found.push((name.into(), axe_violations(&p, &axe).await));
+    }
+    let closing = show(
+        &chrome,
+        &app,
+        ("antre_session", &spv.token),
+        &format!("/staff?date={full_day}"),
+        (1440, 900),
+    )
+    .await;
+    closing
+        .evaluate("document.querySelector('details.closure').open = true")
+        .await
+        .unwrap();
+    screenshot(&closing, "staff-closure").await;
+    found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
+
     let pages: [Screen<'_>; 6] = [
         (
             "ticket-phone",

@@ -59,9 +59,14 @@ fn check_seats(db: &TestDb) {
     assert_eq!(over, 0, "a session gives out more seats than it has");
     let offers = common::count(
         db,
-        "SELECT COUNT(*) AS n FROM waitlist WHERE status = 'offered'",
+        "SELECT (SELECT COUNT(*) FROM waitlist WHERE status = 'offered') + \
+         (SELECT COUNT(*) FROM seat_cooling WHERE holds_seat) AS n",
     );
-    assert_eq!(held(db), offers, "held seats and open offers disagree");
+    assert_eq!(
+        held(db),
+        offers,
+        "held seats differ from open offers plus cooling seats"
+    );
     let wrong = common::count(
         db,
         "SELECT COUNT(*) AS n FROM slots s WHERE s.booked <> \
@@ -182,7 +187,7 @@ async fn a_full_day_and_its_line(db: TestDb, app: TestApp) {
     );
     check_seats(&db);
 
-    // The second leaves the line; a new cancel then frees the seat for all.
+    // The second leaves the line, which is then empty.
     let (status, v) = app
         .delete(&format!("/api/v1/waitlist/{b_id}"), Some(&second.token))
         .await;
@@ -191,10 +196,25 @@ async fn a_full_day_and_its_line(db: TestDb, app: TestApp) {
         (200, Some("withdrawn")),
         "{v}"
     );
+    // Nobody waits: the seat cools off (held, see `fair::no_seat_trading`)
+    // instead of going to whoever is quickest.
     let (token, code, slot) = &booked[3];
     fixtures::cancel(&app, token, code).await;
     let (status, v) = fixtures::post_booking(&app, Some(&outsider.token), slot, claim3).await;
-    assert_eq!(status, 201, "nobody waits, so the seat is public: {v}");
+    assert_eq!(
+        (status, error_code(&v)),
+        (409, "slot_full"),
+        "a cooling seat: {v}"
+    );
+    assert_eq!(
+        common::count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM seat_cooling WHERE slot_id = {slot} AND holds_seat"
+            )
+        ),
+        1
+    );
     check_seats(&db);
 
     // The chain holds every step.

@@ -109,7 +109,7 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
     assert_eq!(
         count(
             &db,
-            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'participant_registered'"
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'participant_registered' AND actor_role = 'cs'"
         ),
         0
     );

@@ -148,6 +148,27 @@ pub fn record(
     Ok(())
 }
 
+/// When the participant themself placed, moved or cancelled a booking
+/// since `since` (the entries of the chain, so every instance counts the
+/// same). Staff changes on their behalf do not count.
+pub fn booking_changes_since(
+    conn: &mut DbConnection,
+    participant_id: i64,
+    since: NaiveDateTime,
+) -> Result<Vec<NaiveDateTime>, DbError> {
+    Ok(audit_log::table
+        .filter(audit_log::participant_id.eq(participant_id))
+        .filter(audit_log::actor_role.eq("participant"))
+        .filter(audit_log::action.eq_any([
+            "booking_placed",
+            "booking_rescheduled",
+            "booking_cancelled",
+        ]))
+        .filter(audit_log::at.gt(chain::stored_instant(since)))
+        .select(audit_log::at)
+        .load(conn)?)
+}
+
 /// A sign-in identifier as the log keeps it for a failed attempt: the first
 /// character of the local part and of the domain, the rest hidden
 /// (`s***@b***`). A mistyped password in the email field stays unreadable.

@@ -1,7 +1,7 @@
 //! Booking a session, reading, rescheduling and cancelling it.
 
 use actix_web::web::{Json, Path};
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -102,6 +102,7 @@ pub async fn create(req: HttpRequest, api: Api, b: Json<CreateBooking>) -> Reply
     Ok(match placed {
         Placed::Created(v) => fresh(true, body(&v)),
         Placed::Replayed(v) => fresh(false, body(&v)),
+        Placed::InDraw(r) => HttpResponse::Accepted().json(draw_body(&r)),
     })
 }
 
@@ -154,4 +155,75 @@ pub async fn cancel(api: Api, path: Path<String>) -> Reply {
     let ctx = &api.ctx;
     let v = booking::cancel(ctx, pid, code).await?;
     ok(serde_json::json!({"status": "cancelled", "code": v.booking.code}))
+}
+
+/// A request in a new day's draw (`202` from `POST /bookings` while the
+/// day is being released by draw).
+#[derive(serde::Serialize, ToSchema)]
+pub struct DrawRequestBody {
+    pub id: i64,
+    /// pending, won, lost.
+    pub status: String,
+    pub branch: String,
+    pub date: String,
+    pub slot_id: i64,
+    /// When the draw is held (RFC 3339, UTC).
+    pub draw_at: String,
+    /// The booking a won request became.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_code: Option<String>,
+}
+
+fn draw_body(r: &crate::db::draws::DrawRequest) -> DrawRequestBody {
+    DrawRequestBody {
+        id: r.id,
+        status: r.status.as_str().to_string(),
+        branch: r.branch_code.clone(),
+        date: r.local_date.to_string(),
+        slot_id: r.slot_id,
+        draw_at: r.draw_at.and_utc().to_rfc3339(),
+        booking_code: None,
+    }
+}
+
+/// The participant's request in a new day's draw.
+#[utoipa::path(get, path = "/api/v1/draw-requests/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = DrawRequestBody), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn draw_request(api: Api, path: Path<i64>) -> Reply {
+    let pid = api.who.participant_id()?;
+    let (r, _) = crate::app::draw::request(&api.ctx, pid, path.into_inner()).await?;
+    let code = match r.booking_id {
+        Some(id) => {
+            run(&api.ctx.db, move |db| {
+                db.read(|c| -> AppResult<_> { Ok(store::find(c, id)?.map(|b| b.code)) })
+            })
+            .await?
+        }
+        None => None,
+    };
+    ok(DrawRequestBody {
+        booking_code: code,
+        ..draw_body(&r)
+    })
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct ReleaseRequest {
+    /// first_come or draw.
+    pub mode: String,
+    /// The draw's collection window, 5–720 minutes (default 30).
+    pub draw_minutes: Option<i32>,
+}
+
+/// How a branch releases newly opened days (its supervisor, or an admin).
+#[utoipa::path(put, path = "/api/v1/branches/{code}/release", params(("code" = String, Path)), request_body = ReleaseRequest,
+    responses((status = 200), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_release(api: Api, path: Path<String>, body: Json<ReleaseRequest>) -> Reply {
+    let b = body.into_inner();
+    let branch =
+        crate::app::draw::set_release(&api.ctx, path.into_inner(), b.mode, b.draw_minutes).await?;
+    ok(
+        serde_json::json!({"branch": branch.code, "mode": branch.release_mode, "draw_minutes": branch.draw_minutes}),
+    )
 }

@@ -54,6 +54,9 @@ pub struct SlotBody {
     pub capacity: i32,
     pub booked: i32,
     pub available: i32,
+    /// Set when the branch closed the session (flood, outage): its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
 }
 
 pub fn slot_body(branch: &Branch, s: &Slot) -> SlotBody {
@@ -65,6 +68,7 @@ pub fn slot_body(branch: &Branch, s: &Slot) -> SlotBody {
         capacity: s.capacity,
         booked: s.booked,
         available: s.available(),
+        closed_reason: None,
     }
 }
 
@@ -95,8 +99,19 @@ pub async fn slots(public: Public, path: Path<String>, q: Query<SlotsQuery>) -> 
             .date_naive(),
     };
     let (branch, slots, _) = app::branches::day(ctx, path.into_inner(), date).await?;
+    let closures = if slots.iter().any(|s| s.closure_id.is_some()) {
+        app::closures::on_day(ctx, branch.code.clone(), date).await?
+    } else {
+        Vec::new()
+    };
     ok(slots
         .iter()
-        .map(|s| slot_body(&branch, s))
+        .map(|s| SlotBody {
+            closed_reason: s
+                .closure_id
+                .and_then(|id| closures.iter().find(|c| c.id == id))
+                .map(|c| c.reason.clone()),
+            ..slot_body(&branch, s)
+        })
         .collect::<Vec<_>>())
 }

@@ -41,10 +41,11 @@ pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
                 Some(cl) => Some(crate::db::documents::dossier(c, cl.clone())?),
                 None => None,
             };
-            Ok((p, claim, history, booking, dossier))
+            let queue = queue_of(c, pid)?;
+            Ok((p, claim, history, booking, dossier, queue))
         })
         .await?;
-        let (p, claim, history, booking, dossier) = data;
+        let (p, claim, history, booking, dossier, (waiting, draw)) = data;
         let max_upload_mb = ctx.state.settings.max_upload_bytes / (1024 * 1024);
         // Only codes from the catalog are shown, never raw query text.
         let upload_error = match (&q.upload_error, &q.item) {
@@ -66,6 +67,8 @@ pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
                 dossier: dossier.as_ref(),
                 upload_error,
                 max_upload_mb,
+                waiting,
+                draw,
             },
         );
         Ok(ctx.ok(ctx.t("me_title"), body))
@@ -161,8 +164,10 @@ pub async fn book_submit(ctx: PageCtx, form: Form<BookForm>) -> HttpResponse {
             form.slot_id,
             &form.csrf[..form.csrf.len().min(24)]
         );
-        booking::place(&actx, pid, form.claim_id, form.slot_id, Some(key)).await?;
-        Ok(redirect("/me?done=booked"))
+        match booking::place(&actx, pid, form.claim_id, form.slot_id, Some(key)).await? {
+            booking::Placed::InDraw(_) => Ok(redirect("/me?done=in_draw")),
+            _ => Ok(redirect("/me?done=booked")),
+        }
     })
     .await
 }
@@ -258,4 +263,35 @@ pub async fn delete_submit(
         Ok(redirect("/me?done=document_deleted#documents"))
     })
     .await
+}
+
+type Queue = (
+    Option<(i64, String, chrono::NaiveDate, i64)>,
+    Option<(String, chrono::NaiveDate, String)>,
+);
+
+/// The participant's place in a waiting line and pending draw request,
+/// with branch names and the draw's branch-local time.
+fn queue_of(c: &mut crate::db::DbConnection, pid: i64) -> AppResult<Queue> {
+    let waiting = match crate::db::waitlist::active_of(c, pid)? {
+        Some(e) => {
+            let position = crate::db::waitlist::position(c, &e)?;
+            let name = crate::db::branches::find(c, &e.branch_code)?
+                .map_or(e.branch_code.clone(), |b| b.name);
+            Some((e.id, name, e.local_date, position))
+        }
+        None => None,
+    };
+    let draw = match crate::db::draws::pending_of(c, pid)? {
+        Some(r) => crate::db::branches::find(c, &r.branch_code)?.map(|b| {
+            let at = crate::domain::schedule::to_local(b.tz(), r.draw_at);
+            (
+                b.name.clone(),
+                r.local_date,
+                format!("{} {}", at.format("%H:%M"), b.zone_label()),
+            )
+        }),
+        None => None,
+    };
+    Ok((waiting, draw))
 }

@@ -45,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/logout" => account::logout,
         get "/branches" => branches::finder,
         get "/branches/{code}" => branches::day_view,
+        get "/sessions/first-free" => branches::first_free,
+        post "/waitlist" => waitlist::join_submit,
         get "/me" => me::overview,
         get "/claims/new" => me::claim_form,
         post "/claims/new" => me::claim_submit,
@@ -62,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         get "/audit/agents" => audit::agents,
         get "/audit/anomalies" => audit::anomalies,
         post "/staff/slots/{id}/capacity" => staff::capacity_submit,
+        post "/staff/closures" => staff::closure_submit,
         get "/kiosk/{code}" => floor::kiosk,
         post "/kiosk/{code}" => floor::kiosk_submit,
         post "/kiosk/{code}/activate" => floor::kiosk_activate,
@@ -330,11 +333,16 @@ impl PageCtx {
                 p { a.btn.btn-secondary href="/" { (self.t("back_home")) } }
             }
         };
-        self.render(
+        let mut res = self.render(
             crate::web::error::http_status(e.status),
             self.t(title_key(crate::web::error::http_status(e.status))),
             body,
-        )
+        );
+        if let Some(v) = e.retry_after.and_then(|s| s.to_string().parse().ok()) {
+            res.headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, v);
+        }
+        res
     }
 
     /// Renders `Ok` as is and errors as an error page.

@@ -134,6 +134,43 @@ pub async fn capacity_submit(
     .await
 }
 
+#[derive(Deserialize)]
+pub struct ClosureForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub branch: String,
+    pub date: String,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Closes the day shown (or the hours given) at the supervisor's branch.
+pub async fn closure_submit(ctx: PageCtx, form: Form<ClosureForm>) -> HttpResponse {
+    ctx.submit(form.csrf.clone(), |actx| async move {
+        let back = format!(
+            "/staff?branch={}&date={}",
+            urlencode(&form.branch),
+            urlencode(&form.date)
+        );
+        let input = crate::app::closures::ClosureInput {
+            date: form.date.clone(),
+            from: form.from.clone(),
+            until: form.until.clone(),
+            reason: form.reason.clone(),
+        };
+        match crate::app::closures::close(&actx, form.branch.clone(), input).await {
+            Ok(_) => Ok(redirect(&format!("{back}&done=closure"))),
+            Err(e) if e.status == crate::app::Status::Unprocessable => {
+                Ok(redirect(&format!("{back}&error={}", e.detail)))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -58,3 +58,23 @@ pub async fn withdraw_submit(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm>
     })
     .await
 }
+
+#[derive(serde::Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub branch: String,
+    pub date: String,
+    pub claim_id: i64,
+}
+
+/// Joins the waiting line of a full day (the button on the day view).
+pub async fn join_submit(ctx: PageCtx, form: Form<JoinForm>) -> HttpResponse {
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
+        let day = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::bad_request(Code::InvalidDate).field("date"))?;
+        let place = waitlist::join(&actx, pid, form.branch.clone(), day, form.claim_id).await?;
+        Ok(redirect(&format!("/waitlist/{}", place.entry.id)))
+    })
+    .await
+}

@@ -4,6 +4,10 @@ use serde_json::{json, Value};
 
 use super::{fixtures, TestApp, TestDb};
 
+/// A given-up seat returns at once (no cooling-off): for cases about seat
+/// counts under cancels; the delay itself is `fair::no_seat_trading`'s.
+pub const SEAT_BACK_AT_ONCE: &[(&str, &str)] = &[("ANTRE_COOLING_OFF_MINUTES", "0")];
+
 /// A new admin account's token.
 pub async fn admin_token(db: &TestDb, app: &TestApp) -> String {
     let email = format!("admin{}@antre.test", fixtures::unique());

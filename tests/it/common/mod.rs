@@ -644,6 +644,22 @@ where
     test(db, app).await;
 }
 
+/// [`on_app`] with the server's environment extended by `env`.
+pub async fn on_app_with<F, Fut>(backend: Backend, clock: &str, env: &[(&str, &str)], test: F)
+where
+    F: FnOnce(TestDb, TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let opts = env
+        .iter()
+        .fold(Options::clock(clock), |o, (k, v)| o.with_env(k, v));
+    let app = TestApp::start(&db, &opts);
+    test(db, app).await;
+}
+
 /// Generates `sqlite` and `postgres` test functions from one async body
 /// taking the backend, or (`clock = …`) the database and an app started on
 /// that server clock.
@@ -651,6 +667,9 @@ where
 macro_rules! both_backends {
     ($name:ident, clock = $clock:ident) => {
         $crate::tests_on!($name, |b| $crate::common::on_app(b, super::$clock, super::$name), sqlite => Sqlite, postgres => Postgres);
+    };
+    ($name:ident, clock = $clock:ident, env = $env:ident) => {
+        $crate::tests_on!($name, |b| $crate::common::on_app_with(b, super::$clock, super::$env, super::$name), sqlite => Sqlite, postgres => Postgres);
     };
     ($name:ident) => {
         $crate::tests_on!($name, super::$name, sqlite => Sqlite, postgres => Postgres);
@@ -689,4 +708,20 @@ impl TestApp {
     pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("an app process").id()
     }
+}
+
+#[derive(diesel::QueryableByName, Debug)]
+pub struct Text {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub s: String,
+}
+
+/// `SELECT … AS s …` (one text value) on the test database.
+pub fn text(db: &TestDb, query: &str) -> String {
+    with_conn!(db, |c| {
+        diesel::sql_query(query)
+            .get_result::<Text>(&mut c)
+            .expect("text")
+            .s
+    })
 }

@@ -21,71 +21,10 @@ use crate::domain::role::Role;
 use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
 
-/// The staff roles that review documents and decide claims.
-pub const REVIEWERS: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Cs];
+mod access;
 
-/// The actor's role when it is a staff role.
-fn staff_role(actor: &Actor) -> Option<Role> {
-    Role::parse(&actor.role).filter(|r| Role::STAFF.contains(r))
-}
-
-/// Refuses unless the actor is a staff member with one of `roles`.
-pub fn require_staff(actor: &Actor, roles: &[Role]) -> AppResult<()> {
-    match staff_role(actor) {
-        Some(r) if roles.contains(&r) => Ok(()),
-        _ => Err(AppError::forbidden()),
-    }
-}
-
-/// Admins and auditors see every branch; supervisors and CS only their own.
-fn covers_branch(actor: &Actor, branch: &str) -> bool {
-    match staff_role(actor) {
-        Some(Role::Admin | Role::Auditor) => true,
-        Some(Role::Supervisor | Role::Cs) => actor.branch.as_deref() == Some(branch),
-        _ => false,
-    }
-}
-
-/// The claim is booked at, or collectively filed through, a branch the
-/// actor covers.
-fn serves_claim(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
-    if bookings::branches_of_claim(c, claim.id)?
-        .iter()
-        .chain(&crate::db::floor::branches_of_claim(c, claim.id)?)
-        .any(|b| covers_branch(actor, b))
-    {
-        return Ok(true);
-    }
-    // A collectively filed claim is served by its company's branch.
-    if claim.channel != "collective" {
-        return Ok(false);
-    }
-    Ok(crate::db::collective::branch_of_claim(c, claim.id)?
-        .is_some_and(|b| covers_branch(actor, &b)))
-}
-
-/// Who may read a claim's documents: its owner, staff of a branch where
-/// it is booked, admins and auditors. Everyone else gets 404.
-pub fn may_read(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
-    if actor.role == Role::Participant.as_str() {
-        return Ok(actor.id == Some(claim.participant_id));
-    }
-    Ok(match staff_role(actor) {
-        Some(Role::Admin | Role::Auditor) => true,
-        Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
-        _ => false,
-    })
-}
-
-/// Who may review documents and decide the claim: CS agents and
-/// supervisors of a branch where it is booked, and admins.
-pub fn may_review(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
-    Ok(match staff_role(actor) {
-        Some(Role::Admin) => true,
-        Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
-        _ => false,
-    })
-}
+use access::staff_role;
+pub use access::{may_read, may_review, require_staff, REVIEWERS};
 
 /// Refuses a claim that is no longer open.
 fn require_open(claim: &Claim) -> AppResult<()> {
@@ -225,6 +164,19 @@ pub async fn upload(
                 },
                 json!({"kind": doc.kind, "version": doc.version, "sha256": doc.sha256}),
             )?;
+        } else {
+            audit::record(
+                c,
+                doc.created_at,
+                &actor,
+                "document_uploaded",
+                &Subject {
+                    participant_id: Some(claim.participant_id),
+                    claim_id: Some(claim_id),
+                    ..Subject::default()
+                },
+                json!({"kind": doc.kind, "version": doc.version, "sha256": doc.sha256}),
+            )?;
         }
         // An agent serving this claim sees the new upload at once.
         crate::db::floor::notify_claim_agents(
@@ -241,6 +193,7 @@ pub async fn upload(
 
 /// Removes the current version of a document while the claim is open.
 pub async fn remove(ctx: &Ctx, participant_id: i64, claim_id: i64, doc_id: i64) -> AppResult<()> {
+    let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
     write_db(&ctx.db, move |c| -> AppResult<()> {
         docs::lock_claim(c, claim_id)?;
         let claim = claims::find(c, claim_id)?
@@ -251,6 +204,13 @@ pub async fn remove(ctx: &Ctx, participant_id: i64, claim_id: i64, doc_id: i64) 
             .ok_or_else(|| AppError::not_found(Code::DocumentNotFound))?;
         require_open(&claim)?;
         docs::mark_deleted(c, doc.id)?;
+        let subject = Subject {
+            participant_id: Some(participant_id),
+            claim_id: Some(claim_id),
+            ..Subject::default()
+        };
+        let details = json!({"kind": doc.kind, "version": doc.version});
+        audit::record(c, now, &actor, "document_deleted", &subject, details)?;
         Ok(())
     })
     .await

@@ -1,0 +1,2 @@
+ALTER TABLE slots DROP COLUMN closure_id;
+DROP TABLE closures;
