@@ -285,11 +285,12 @@ pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
     html! {
         (report_head(f, "anomalies", ["audit_anomalies_title", "audit_anomalies_lead"], r, true))
         @if flags.is_empty() { p.muted { (t(l, "audit_anomalies_none")) } } @else {
-            (log_table(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim"], flags, |a| (a.seq, a.at), |a| html! {
+            (log_table(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim", "audit_participant"], flags, |a| (a.seq, a.at), |a| html! {
                 td { (t(l, &format!("anomaly_kind_{}", a.kind.code()))) @if let Some(b) = &a.branch { br; (b) } }
                 td { (opt(a.actor_id)) }
                 td { (explain(l, a)) }
                 td { @for c in &a.claims { a href={ "/audit/claims/" (c) } { (c) } " " } }
+                td { @for p in &a.participants { a href={ "/audit?participant=" (p) } { (p) } " " } }
             }))
         }
     }

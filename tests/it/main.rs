@@ -16,6 +16,7 @@ mod audit;
 mod balancer;
 mod bench;
 mod booking;
+mod calo;
 mod catalog;
 mod claims;
 mod cli;

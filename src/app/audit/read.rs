@@ -172,7 +172,8 @@ pub struct RangeQuery {
     /// Last branch-local day, inclusive (default: `from`).
     pub to: Option<String>,
     /// Anomalies only: one kind (quick_verification, outside_hours,
-    /// high_rate, unassigned_view, self_edited).
+    /// high_rate, unassigned_view, self_edited, shared_contact, churn,
+    /// seat_passed, many_branches).
     pub kind: Option<String>,
 }
 

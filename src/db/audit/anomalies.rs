@@ -1,6 +1,7 @@
 //! The auditor's anomaly list: the facts behind each rule of
 //! `domain::audit::anomaly`, gathered from `audit_log`, `floor_sessions`
-//! and `tickets`. Read-only.
+//! and `tickets`; the seat-broker rules' facts (booking entries) are
+//! gathered in [`calo`]. Read-only.
 
 use std::collections::BTreeMap;
 
@@ -13,17 +14,25 @@ use crate::db::schema::{audit_log, floor_sessions, tickets};
 use crate::db::{DbConnection, DbError};
 use crate::domain::audit::anomaly::{self as rules, Kind};
 
+mod calo;
+
 /// One flagged fact; `claims` are the claims it concerns (one, or the
 /// claims of a flagged agent-hour), each with a timeline in the console.
 #[derive(Debug, Clone, Serialize)]
 pub struct Flag {
     pub kind: Kind,
-    /// The log entry the flag stands on (for high_rate: the hour's last).
+    /// The log entry the flag stands on (for high_rate: the hour's last;
+    /// for the seat-broker rules: the latest booking entry flagged).
     pub seq: i64,
     pub at: NaiveDateTime,
+    /// None when the flagged entries span several branches.
     pub branch: Option<String>,
+    /// The staff member flagged; None for the seat-broker rules, which
+    /// flag participants.
     pub actor_id: Option<i64>,
     pub claims: Vec<i64>,
+    /// The participants it concerns (ascending), when known.
+    pub participants: Vec<i64>,
     /// Values for the explanation's placeholders.
     pub facts: Vec<(&'static str, String)>,
 }
@@ -253,13 +262,18 @@ pub fn anomalies(
                     ],
                 );
                 f.claims = in_hour.iter().map(|v| v.claim_id).collect();
+                let mut participants: Vec<i64> =
+                    in_hour.iter().filter_map(|v| v.participant_id).collect();
+                participants.sort_unstable();
+                participants.dedup();
+                f.participants = participants;
                 flags.push(f);
             }
         }
     }
 
     if want(Kind::UnassignedView) {
-        for (seq, at, actor_id, role, actor_branch, claim, _p, _s, branch) in
+        for (seq, at, actor_id, role, actor_branch, claim, participant, _s, branch) in
             entries_of(conn, "document_viewed", from, to)?
         {
             let (Some(viewer), Some(claim_id)) = (actor_id, claim) else {
@@ -286,11 +300,13 @@ pub fn anomalies(
                     branch: place,
                     actor_id: Some(viewer),
                     claims: vec![claim_id],
+                    participants: participant.into_iter().collect(),
                     facts: vec![("role", role)],
                 });
             }
         }
     }
+    flags.extend(calo::flags(conn, range, &zones, kind)?);
     flags.sort_by_key(|f| (f.at, f.seq));
     Ok(flags)
 }
@@ -303,6 +319,7 @@ fn flag(kind: Kind, v: &Verification, facts: Vec<(&'static str, String)>) -> Fla
         branch: Some(v.branch.clone()),
         actor_id: v.actor_id,
         claims: vec![v.claim_id],
+        participants: v.participant_id.into_iter().collect(),
         facts,
     }
 }

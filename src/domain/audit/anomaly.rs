@@ -31,11 +31,23 @@
 //!   pregnancy) and adding a walk-in's documents at the console
 //!   (`document_added_by_agent`): an agent who then verifies that claim
 //!   both supplied and accepted its evidence, which the auditor should see.
+//!
+//! Four more read the booking entries for seat brokers (calo) and live in
+//! [`calo`] (their thresholds are its constants): **shared_contact** (one
+//! client address behind the bookings of many participants in a day, or
+//! one phone number shared by several booking participants), **churn**
+//! (one participant cancelling again and again), **seat_passed** (a
+//! cancelled seat booked by another participant minutes later) and
+//! **many_branches** (bookings from one address at several branches in a
+//! day). They are hints, not proof: carrier NAT puts many strangers
+//! behind one address.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
 use crate::domain::calendar;
+
+pub mod calo;
 
 /// A verification this soon after its session started is flagged.
 pub const QUICK_SECONDS: i64 = 60;
@@ -55,15 +67,23 @@ pub enum Kind {
     HighRate,
     UnassignedView,
     SelfEdited,
+    SharedContact,
+    Churn,
+    SeatPassed,
+    ManyBranches,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 9] = [
         Kind::QuickVerification,
         Kind::OutsideHours,
         Kind::HighRate,
         Kind::UnassignedView,
         Kind::SelfEdited,
+        Kind::SharedContact,
+        Kind::Churn,
+        Kind::SeatPassed,
+        Kind::ManyBranches,
     ];
 
     pub fn code(self) -> &'static str {
@@ -73,6 +93,10 @@ impl Kind {
             Kind::HighRate => "high_rate",
             Kind::UnassignedView => "unassigned_view",
             Kind::SelfEdited => "self_edited",
+            Kind::SharedContact => "shared_contact",
+            Kind::Churn => "churn",
+            Kind::SeatPassed => "seat_passed",
+            Kind::ManyBranches => "many_branches",
         }
     }
 
@@ -89,6 +113,10 @@ impl Kind {
             Kind::HighRate => "anomaly_high_rate",
             Kind::UnassignedView => "anomaly_unassigned_view",
             Kind::SelfEdited => "anomaly_self_edited",
+            Kind::SharedContact => "anomaly_shared_contact",
+            Kind::Churn => "anomaly_churn",
+            Kind::SeatPassed => "anomaly_seat_passed",
+            Kind::ManyBranches => "anomaly_many_branches",
         }
     }
 }

@@ -264,9 +264,14 @@ pub struct AnomalyBody {
     /// The log entry the flag stands on.
     pub seq: i64,
     pub at: String,
+    /// None when the flagged entries span several branches.
     pub branch: Option<String>,
+    /// The staff member flagged (none for the seat-broker kinds, which
+    /// flag participants).
     pub actor_id: Option<i64>,
     pub claims: Vec<i64>,
+    /// The participants it concerns, ascending.
+    pub participants: Vec<i64>,
     /// The console page of each claim's timeline.
     pub timelines: Vec<String>,
     /// Why it is flagged, in Bahasa Indonesia.
@@ -284,6 +289,7 @@ impl From<&Flag> for AnomalyBody {
             branch: f.branch.clone(),
             actor_id: f.actor_id,
             claims: f.claims.clone(),
+            participants: f.participants.clone(),
             timelines: f
                 .claims
                 .iter()
@@ -300,8 +306,8 @@ pub struct Anomalies {
     pub anomalies: Vec<AnomalyBody>,
 }
 
-/// Verifications and document views that deserve a look, each explained
-/// (rules in README "The verification log").
+/// Verifications, document views and bookings (seat-broker patterns) that
+/// deserve a look, each explained (rules in README "The verification log").
 #[utoipa::path(get, path = "/api/v1/audit/anomalies", params(RangeQuery),
     responses((status = 200, body = Anomalies), (status = 403, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),

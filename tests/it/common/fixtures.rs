@@ -35,7 +35,9 @@ pub fn registration(n: u32) -> Value {
         "kpj": format!("{:011}", 10_000_000_000u64 + u64::from(n)),
         "full_name": "Budi Santoso",
         "email": format!("peserta{n}@example.id"),
-        "phone": "0812-3456-7890",
+        // Each participant their own number: a phone shared by several
+        // booking participants is an anomaly (`shared_contact`).
+        "phone": format!("0812-{:04}-{:04}", n / 10_000 % 10_000, n % 10_000),
         "password": "Klaim-JHT-2026!",
     })
 }
