@@ -15,6 +15,7 @@ pub mod dossier;
 pub mod error;
 mod files;
 pub mod floor;
+pub mod password_reset;
 pub mod planner;
 pub mod video;
 pub mod waitlist;

@@ -65,6 +65,7 @@ crate::text_enum! {
         InvalidSeats = "invalid_seats",
         InvalidStatus = "invalid_status",
         InvalidText = "invalid_text",
+        InvalidToken = "invalid_token",
         KindNotRequired = "kind_not_required",
         LetterNotFound = "letter_not_found",
         MalformedForm = "malformed_form",

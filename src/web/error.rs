@@ -22,6 +22,14 @@ impl ResponseError for AppError {
         if self.status.is_server_error() {
             tracing::error!(code = self.code.as_str(), cause = ?self.internal, "request failed");
         }
-        HttpResponse::build(http_status(self.status)).json(self.body(Lang::Id))
+        let mut res = HttpResponse::build(http_status(self.status));
+        if self.status == Status::RateLimited {
+            // After the longest throttle window no old attempt counts.
+            let sign_in = crate::app::accounts::THROTTLE_WINDOW_MINUTES;
+            let reset = crate::domain::recovery::RESET_WINDOW_MINUTES;
+            let secs = sign_in.max(reset) * 60;
+            res.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        res.json(self.body(Lang::Id))
     }
 }
