@@ -11,6 +11,7 @@ use crate::db::auth::{self as sessions, AuthSession};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::run;
 use crate::db::staff::{self, Staff};
+use crate::domain::recovery::SignInName;
 use crate::domain::role::Role;
 use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
@@ -150,7 +151,7 @@ pub enum Account {
 impl Account {
     /// The account as the actor of its audit entries (with the request's
     /// address and id from `base`), and what the entry is about.
-    fn actor(&self, base: &Actor) -> (Actor, Subject) {
+    pub(crate) fn actor(&self, base: &Actor) -> (Actor, Subject) {
         let (id, role, branch) = match self {
             Account::Participant(id) => (*id, Role::Participant.as_str(), None),
             Account::Staff(s) => (s.id, s.role.as_str(), s.branch_code.clone()),
@@ -181,15 +182,23 @@ pub struct Session {
 /// refusal is recorded as `sign_in_failed`, with the typed identifier
 /// masked (people type passwords into the email field) and the reason.
 /// `channel` is `api` or `page`; the address is the actor's.
+///
+/// Participants may type their NIK instead of their email (16 digits, see
+/// [`SignInName::classify`]); staff sign in by email only.
 pub async fn sign_in(
     ctx: &Ctx,
-    email: &str,
+    typed: &str,
     password: &str,
     audience: Audience,
     channel: &'static str,
 ) -> AppResult<Session> {
-    let details = serde_json::json!({"channel": channel, "audience": audience.name()});
-    let result = open_session(ctx, email, password, audience, details.clone()).await;
+    let name = match audience {
+        Audience::Staff => SignInName::Email(typed.trim().to_lowercase()),
+        Audience::Participants | Audience::Any => SignInName::classify(typed),
+    };
+    let by = if name.is_nik() { "nik" } else { "email" };
+    let details = serde_json::json!({"channel": channel, "audience": audience.name(), "by": by});
+    let result = open_session(ctx, name.clone(), password, audience, details.clone()).await;
     match result {
         Ok(s) => Ok(s),
         // Attempts the throttle refuses cost no password check, so they
@@ -199,7 +208,11 @@ pub async fn sign_in(
         Err(e) if e.code == Code::RateLimited => Err(e),
         Err(e) => {
             let mut details = details;
-            details["identifier"] = audit::mask_identifier(email).into();
+            details["identifier"] = match &name {
+                SignInName::Nik(n) => nik::mask_str(n),
+                SignInName::Email(_) => audit::mask_identifier(typed),
+            }
+            .into();
             details["reason"] = e.code.as_str().into();
             let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
             let written = run(&ctx.db, move |db| {
@@ -219,12 +232,12 @@ pub async fn sign_in(
 
 async fn open_session(
     ctx: &Ctx,
-    email: &str,
+    name: SignInName,
     password: &str,
     audience: Audience,
     details: serde_json::Value,
 ) -> AppResult<Session> {
-    let email = email.trim().to_lowercase();
+    let by_nik = name.is_nik();
     let password = password.to_string();
     let base = ctx.actor.clone();
     let ip = base.ip.clone().unwrap_or_else(|| "unknown".into());
@@ -232,12 +245,21 @@ async fn open_session(
     let since = ts - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let _permit = crypto::hashing_permit().await;
     run(&ctx.db, move |db| -> AppResult<Option<Session>> {
+        // A NIK opens its participant's account; attempts by NIK and by
+        // email count against that one account (keyed by its email).
+        let nik_owner = match &name {
+            SignInName::Nik(n) => db.read(|c| participants::find_by_nik(c, n))?,
+            SignInName::Email(_) => None,
+        };
+        let key = nik_owner
+            .as_ref()
+            .map_or_else(|| name.as_str().to_string(), |p| p.email.clone());
         // The attempt takes its place in line (recorded as a failure)
         // before the password is checked, so simultaneous guesses count
         // against each other instead of all seeing a clean slate.
         let attempt = db.write(|c| -> AppResult<i64> {
-            let id = sessions::begin_attempt(c, &email, &ip, ts)?;
-            let (acct, addr) = sessions::failures_before(c, id, &email, &ip, since)?;
+            let id = sessions::begin_attempt(c, &key, &ip, ts)?;
+            let (acct, addr) = sessions::failures_before(c, id, &key, &ip, since)?;
             if acct >= MAX_FAILURES_PER_ACCOUNT || addr >= MAX_FAILURES_PER_ADDRESS {
                 // A refused attempt is not a guess: it must not prolong
                 // the lock-out.
@@ -246,17 +268,20 @@ async fn open_session(
             }
             Ok(id)
         })?;
-        let (p, s) = db.read(|c| -> AppResult<_> {
-            let p = match audience {
-                Audience::Staff => None,
-                _ => participants::find_by_email(c, &email)?,
-            };
-            let s = match audience {
-                Audience::Participants => None,
-                _ => staff::find_by_email(c, &email)?.filter(|s| s.active),
-            };
-            Ok((p, s))
-        })?;
+        let (p, s) = match &name {
+            SignInName::Nik(_) => (nik_owner, None),
+            SignInName::Email(email) => db.read(|c| -> AppResult<_> {
+                let p = match audience {
+                    Audience::Staff => None,
+                    _ => participants::find_by_email(c, email)?,
+                };
+                let s = match audience {
+                    Audience::Participants => None,
+                    _ => staff::find_by_email(c, email)?.filter(|s| s.active),
+                };
+                Ok((p, s))
+            })?,
+        };
         if p.is_none() && s.is_none() {
             // Same work as a real check, so timing does not tell which
             // emails have accounts.
@@ -300,7 +325,14 @@ async fn open_session(
         })
     })
     .await?
-    .ok_or_else(|| AppError::new(Status::Unauthenticated, Code::InvalidCredentials))
+    .ok_or_else(|| {
+        let e = AppError::new(Status::Unauthenticated, Code::InvalidCredentials);
+        if by_nik {
+            e.detail("invalid_credentials_nik")
+        } else {
+            e
+        }
+    })
 }
 
 /// Ends a database session: its tokens stop working at once.

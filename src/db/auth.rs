@@ -47,6 +47,27 @@ pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(
     Ok(())
 }
 
+/// Ends every open session of an account (a participant's or a staff
+/// member's): the tokens naming them stop working at once.
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    participant_id: Option<i64>,
+    staff_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let open = auth_sessions::table.filter(auth_sessions::revoked_at.is_null());
+    let set = auth_sessions::revoked_at.eq(Some(now));
+    Ok(match (participant_id, staff_id) {
+        (Some(p), _) => diesel::update(open.filter(auth_sessions::participant_id.eq(p)))
+            .set(set)
+            .execute(conn)?,
+        (None, Some(s)) => diesel::update(open.filter(auth_sessions::staff_id.eq(s)))
+            .set(set)
+            .execute(conn)?,
+        (None, None) => 0,
+    })
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = login_attempts)]
 struct NewAttempt<'a> {
@@ -128,4 +149,25 @@ pub fn failures_before(
         .count()
         .get_result(conn)?;
     Ok((account, address))
+}
+
+/// Records that someone proved the account another way (a password
+/// reset through its mailbox): like a successful sign-in, it ends the
+/// account's sign-in lock-out (the failures before it no longer count).
+pub fn note_proof(
+    conn: &mut DbConnection,
+    email: &str,
+    ip: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let row = NewAttempt {
+        email,
+        ip,
+        success: true,
+        at,
+    };
+    diesel::insert_into(login_attempts::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
 }

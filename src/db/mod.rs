@@ -25,6 +25,7 @@ mod group_commit;
 pub mod keys;
 pub mod outbox;
 pub mod participants;
+pub mod password_resets;
 mod rows;
 pub mod schema;
 pub mod seed;

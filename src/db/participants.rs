@@ -80,3 +80,20 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Part
         .first(conn)
         .optional()?)
 }
+
+pub fn find_by_nik(conn: &mut DbConnection, nik: &str) -> Result<Option<Participant>, DbError> {
+    Ok(participants::table
+        .filter(participants::nik.eq(nik))
+        .select(Participant::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces the password hash (a password reset, or an account made at
+/// the counter taken over by its owner).
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> Result<(), DbError> {
+    diesel::update(participants::table.find(id))
+        .set(participants::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}

@@ -170,6 +170,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        participant_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> BigInt,
         recipient -> Text,
@@ -497,6 +511,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_checkpoints,
     auth_sessions,
     login_attempts,
+    password_resets,
     outbox,
     company_headcounts,
     representative_documents,

@@ -56,6 +56,14 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Staf
         .optional()?)
 }
 
+/// Replaces the password hash (a password reset).
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set(staff::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn find_company(conn: &mut DbConnection, npp: &str) -> Result<Option<Company>, DbError> {
     Ok(companies::table
         .find(npp)

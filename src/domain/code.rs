@@ -71,6 +71,7 @@ crate::text_enum! {
         InvalidStatus = "invalid_status",
         InvalidText = "invalid_text",
         InvalidTime = "invalid_time",
+        InvalidToken = "invalid_token",
         KindNotRequired = "kind_not_required",
         LetterNotFound = "letter_not_found",
         MalformedForm = "malformed_form",

@@ -34,6 +34,7 @@ pub mod password;
 pub mod person_name;
 pub mod phone;
 pub mod planner;
+pub mod recovery;
 pub mod role;
 pub mod schedule;
 pub mod status;

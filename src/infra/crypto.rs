@@ -173,6 +173,15 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// What the database keeps of a single-use token sent by mail (a
+/// password-reset link): its SHA-256, hex. The token has 256 random bits,
+/// so a plain hash cannot be reversed by guessing, and a stolen database
+/// holds no working link.
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +234,15 @@ mod tests {
             serde_json::to_vec(&claims(chrono::Utc::now().timestamp() + 600)).expect("json"),
         );
         assert_eq!(keys.verify(&format!("{header}.{body}."), 0), None);
+    }
+
+    #[test]
+    fn token_digest_is_sha256_hex() {
+        assert_eq!(
+            token_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(random_token(32).len(), 43);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Mail: building messages (text + HTML + calendar file) and delivering the
 //! outbox through SMTP or, without SMTP, as `.eml` files in the data dir.
 
+pub mod account;
 pub mod closure;
 pub mod collective;
 pub mod compose;

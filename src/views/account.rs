@@ -41,13 +41,20 @@ pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) ->
     }
 }
 
-pub fn login(
-    f: &Frame<'_>,
-    staff: bool,
-    email: &str,
-    next: Option<&str>,
-    error: Option<&str>,
-) -> Markup {
+/// What a sign-in page shows besides its form.
+#[derive(Default)]
+pub struct LoginState<'a> {
+    /// What was typed in the email (or NIK) field.
+    pub typed: &'a str,
+    pub next: Option<&'a str>,
+    pub error: Option<&'a str>,
+    /// A success to confirm (the password was just reset).
+    pub done: Option<&'a str>,
+}
+
+/// The sign-in form: participants type their email or NIK in one field
+/// (named `email` for both), staff their email.
+pub fn login(f: &Frame<'_>, staff: bool, s: &LoginState<'_>) -> Markup {
     let l = f.lang;
     let (title, action) = if staff {
         ("staff_login_title", "/staff/login")
@@ -58,16 +65,22 @@ pub fn login(
         div.card.stack {
             h1 { (t(l, title)) }
             @if staff { p.lead { (t(l, "staff_login_lead")) } } @else { p.lead { (t(l, "login_lead")) } }
-            @if let Some(e) = error { (notice("error", e)) }
+            @if let Some(d) = s.done { (notice("success", d)) }
+            @if let Some(e) = s.error { (notice("error", e)) }
             form.form method="post" action=(action) {
                 (csrf_field(f.csrf))
-                @if let Some(n) = next { input type="hidden" name="next" value=(n); }
-                (Input::new("email", t(l, "field_email")).kind("email").value(email).autocomplete("username").render(&[]))
+                @if let Some(n) = s.next { input type="hidden" name="next" value=(n); }
+                @if staff {
+                    (Input::new("email", t(l, "field_email")).kind("email").value(s.typed).autocomplete("username").render(&[]))
+                } @else {
+                    (Input::new("email", t(l, "field_email_or_nik")).value(s.typed).hint(t(l, "hint_email_or_nik")).autocomplete("username").render(&[]))
+                }
                 (Input::new("password", t(l, "field_password")).kind("password").autocomplete("current-password").render(&[]))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "login_submit")) }
                 }
             }
+            p.small { a href="/password-reset" { (t(l, "login_forgot")) } }
             @if !staff {
                 p.small { (t(l, "login_no_account")) " " a href="/register" { (t(l, "nav_register")) } }
             }

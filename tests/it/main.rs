@@ -28,6 +28,7 @@ mod floor;
 mod layering;
 mod mail;
 mod pages;
+mod password_reset;
 mod planner;
 mod race;
 mod schema_parity;

@@ -9,14 +9,20 @@ use utoipa::ToSchema;
 use super::{ok, Reply};
 use crate::app::accounts;
 use crate::app::error::AppError;
+use crate::app::password_reset;
 use crate::domain::nik;
+use crate::domain::recovery::SignInName;
+use crate::domain::Code;
 use crate::web::auth::{self, Audience, Identity};
 use crate::web::extract::{Api, Public};
 use crate::web::State;
 
+/// An email (any account) or a NIK (participants): one of the two.
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
-    pub email: String,
+    pub email: Option<String>,
+    /// A participant's 16-digit NIK, instead of the email.
+    pub nik: Option<String>,
     pub password: String,
 }
 
@@ -32,8 +38,14 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
 pub async fn login(state: State, req: HttpRequest, body: Json<LoginRequest>) -> Reply {
-    let (email, password) = (&body.email, &body.password);
-    let s = auth::sign_in(&state, &req, email, password, Audience::Any, "api").await?;
+    let typed = match (&body.email, &body.nik) {
+        (Some(email), _) => email,
+        (None, Some(nik)) if SignInName::classify(nik).is_nik() => nik,
+        (None, Some(_)) => return Err(AppError::unprocessable(Code::InvalidNik).field("nik")),
+        (None, None) => return Err(AppError::unprocessable(Code::MissingField).field("email")),
+    };
+    let password = &body.password;
+    let s = auth::sign_in(&state, &req, typed, password, Audience::Any, "api").await?;
     ok(LoginResponse {
         token: s.token,
         role: s.identity.role().as_str().into(),
@@ -50,6 +62,48 @@ pub async fn logout(api: Api) -> Reply {
     Ok(HttpResponse::Ok()
         .cookie(auth::clear_session_cookie())
         .json(serde_json::json!({"status": "signed_out"})))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetConfirm {
+    /// The token of the mailed link (`/password-reset/{token}`).
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusBody {
+    pub status: String,
+}
+
+/// Asks for a password-reset link by email. The answer is the same
+/// whether or not the email has an account; the link (valid 30 minutes,
+/// single use) is mailed only if it has one. An address that asks too
+/// often gets 429.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", request_body = PasswordResetRequest,
+    responses((status = 202, body = StatusBody), (status = 429, body = super::ErrorBody)))]
+pub async fn password_reset(public: Public, body: Json<PasswordResetRequest>) -> Reply {
+    password_reset::request(&public.ctx, &body.email, "api").await?;
+    Ok(HttpResponse::Accepted().json(StatusBody {
+        status: "requested".into(),
+    }))
+}
+
+/// Sets a new password with the mailed token; every session of the
+/// account ends. A used, expired or unknown token is `422 invalid_token`.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", request_body = PasswordResetConfirm,
+    responses((status = 200, body = StatusBody), (status = 422, body = super::ErrorBody)))]
+pub async fn password_reset_confirm(public: Public, body: Json<PasswordResetConfirm>) -> Reply {
+    let (token, password) = (&body.token, &body.password);
+    password_reset::confirm(&public.ctx, token, password, "api").await?;
+    ok(StatusBody {
+        status: "password_changed".into(),
+    })
 }
 
 pub use crate::app::accounts::Registration as RegisterRequest;

@@ -32,6 +32,7 @@ use crate::db::run;
     paths(
         health, ready,
         accounts::login, accounts::logout, accounts::register, accounts::me,
+        accounts::password_reset, accounts::password_reset_confirm,
         claims::create, claims::get,
         branches::list, branches::slots,
         bookings::create, bookings::get, bookings::reschedule, bookings::cancel,
@@ -126,6 +127,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             get "/openapi.json" => openapi,
             post "/auth/login" => accounts::login,
             post "/auth/logout" => accounts::logout,
+            post "/auth/password-reset" => accounts::password_reset,
+            post "/auth/password-reset/confirm" => accounts::password_reset_confirm,
             post "/participants" => accounts::register,
             get "/me" => accounts::me,
             post "/claims" => claims::create,

@@ -15,6 +15,8 @@ use crate::web::lang;
 #[derive(Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
+    /// `password_reset` after a new password was set.
+    pub done: Option<String>,
 }
 
 pub async fn switch_lang(
@@ -132,14 +134,28 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
+fn login_page(ctx: &PageCtx, q: &NextQuery, staff: bool) -> HttpResponse {
+    let done = (q.done.as_deref() == Some("password_reset")).then(|| ctx.t("login_reset_done"));
+    let state = view::LoginState {
+        next: q.next.as_deref(),
+        done,
+        ..Default::default()
+    };
+    let body = view::login(&ctx.frame(), staff, &state);
+    let title = if staff {
+        "staff_login_title"
+    } else {
+        "login_title"
+    };
+    ctx.ok(ctx.t(title), body)
+}
+
 pub async fn login_form(ctx: PageCtx, q: Query<NextQuery>) -> HttpResponse {
-    let body = view::login(&ctx.frame(), false, "", q.next.as_deref(), None);
-    ctx.ok(ctx.t("login_title"), body)
+    login_page(&ctx, &q, false)
 }
 
 pub async fn staff_login_form(ctx: PageCtx, q: Query<NextQuery>) -> HttpResponse {
-    let body = view::login(&ctx.frame(), true, "", q.next.as_deref(), None);
-    ctx.ok(ctx.t("staff_login_title"), body)
+    login_page(&ctx, &q, true)
 }
 
 pub async fn login_submit(ctx: PageCtx, form: Form<LoginForm>) -> HttpResponse {
@@ -171,13 +187,13 @@ async fn login_with(ctx: PageCtx, form: LoginForm, staff: bool) -> HttpResponse 
         }
         Err(e) => {
             let msg = e.message(ctx.lang);
-            let body = view::login(
-                &ctx.frame(),
-                staff,
-                &form.email,
-                form.next.as_deref(),
-                Some(&msg),
-            );
+            let state = view::LoginState {
+                typed: &form.email,
+                next: form.next.as_deref(),
+                error: Some(&msg),
+                done: None,
+            };
+            let body = view::login(&ctx.frame(), staff, &state);
             let title = if staff {
                 "staff_login_title"
             } else {

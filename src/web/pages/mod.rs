@@ -10,6 +10,7 @@ pub mod collective_staff;
 pub mod floor;
 pub mod home;
 pub mod me;
+pub mod password_reset;
 pub mod staff;
 pub mod waitlist;
 
@@ -43,6 +44,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         get "/staff/login" => account::staff_login_form,
         post "/staff/login" => account::staff_login_submit,
         post "/logout" => account::logout,
+        get "/password-reset" => password_reset::request_form,
+        post "/password-reset" => password_reset::request_submit,
+        get "/password-reset/{token}" => password_reset::new_password_form,
+        post "/password-reset/{token}" => password_reset::new_password_submit,
         get "/branches" => branches::finder,
         get "/branches/{code}" => branches::day_view,
         get "/sessions/first-free" => branches::first_free,

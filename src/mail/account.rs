@@ -1,0 +1,72 @@
+//! Mails about the account itself: the password-reset link.
+
+use chrono::NaiveDateTime;
+use maud::html;
+
+use super::layout;
+use crate::db::outbox::NewMail;
+use crate::domain::recovery::RESET_TOKEN_MINUTES;
+use crate::i18n::{self, Lang};
+
+/// The single-use link to `{public_url}/password-reset/{token}`, valid
+/// [`RESET_TOKEN_MINUTES`] minutes; Bahasa Indonesia first, English second.
+pub fn password_reset_mail(
+    name: &str,
+    email: &str,
+    token: &str,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let link = format!(
+        "{}/password-reset/{token}",
+        public_url.trim_end_matches('/')
+    );
+    let minutes = RESET_TOKEN_MINUTES.to_string();
+    let intro = |l| i18n::tf(l, "mail_reset_intro", &[("minutes", &minutes)]);
+    let ignore = |l| i18n::t(l, "mail_reset_ignore");
+    let subject = i18n::t(Lang::Id, "mail_reset_subject").to_string();
+    let id = format!("{}\n\n{link}\n\n{}\n", intro(Lang::Id), ignore(Lang::Id));
+    let en = format!("{}\n\n{link}\n\n{}\n", intro(Lang::En), ignore(Lang::En));
+    let text = layout::text_body(name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        name,
+        html! {
+            p { (intro(Lang::Id)) }
+            p { a href=(link) { (i18n::t(Lang::Id, "mail_reset_link")) } }
+            p { (ignore(Lang::Id)) }
+            hr;
+            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_reset_link")) } }
+            p lang="en" style="color:#555" { (ignore(Lang::En)) }
+        },
+    );
+    layout::outbox_mail(email, subject, text, html, None, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reset_mail_links_once_in_each_language() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .and_then(|d| d.and_hms_opt(3, 0, 0))
+            .expect("time");
+        let m = password_reset_mail(
+            "Sri Wahyuni",
+            "sri@contoh.id",
+            "abc_-9",
+            "https://antre.id/",
+            now,
+        );
+        assert_eq!(m.recipient, "sri@contoh.id");
+        assert_eq!(m.subject, "Atur ulang kata sandi Antre");
+        let link = "https://antre.id/password-reset/abc_-9";
+        assert_eq!(m.body_text.matches(link).count(), 2, "{}", m.body_text);
+        let id = m.body_text.find("dalam 30 menit").expect("Indonesian");
+        let en = m.body_text.find("within 30 minutes").expect("English");
+        assert!(id < en, "Bahasa Indonesia first");
+        assert!(m.body_html.contains(&format!("href=\"{link}\"")));
+        assert_eq!(m.next_attempt_at, now);
+    }
+}
