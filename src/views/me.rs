@@ -180,7 +180,7 @@ fn booking_card(
                         dt { (t(l, "branch")) } dd { a href={ "/branches/" (v.branch.code) } { (v.branch.name) } }
                         dt { (t(l, "address")) } dd { (v.branch.address) }
                         dt { (t(l, "session_time")) }
-                        dd { (i18n::day_label(l, start.date_naive())) ", " (start.format("%H.%M")) "–" (end.format("%H.%M")) " " (zone_badge(&v.branch)) }
+                        dd { (i18n::day_label(l, start.date_naive())) ", " (i18n::clock_time(l, &start)) "–" (i18n::clock_time(l, &end)) " " (zone_badge(&v.branch)) }
                     }
                     p.small.muted { (t(l, "booking_bring")) }
                     p { a.btn.btn-primary href={ "/session/" (v.booking.code) } { (t(l, "open_session")) } }

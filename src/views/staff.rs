@@ -88,7 +88,7 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                         tbody {
                             @for s in &day.slots {
                                 tr {
-                                    td { (to_local(b.tz(), s.starts_at).format("%H.%M")) "–" (to_local(b.tz(), s.ends_at).format("%H.%M")) }
+                                    td { (i18n::clock_time(l, &to_local(b.tz(), s.starts_at))) "–" (i18n::clock_time(l, &to_local(b.tz(), s.ends_at))) }
                                     td.num { (s.capacity) } td.num { (s.booked) }
                                     td.num { @if s.closure_id.is_some() { span.tag.tag-neutral { (t(l, "slot_closed_label")) } } @else { (s.available()) } }
                                     @if can_edit && s.closure_id.is_some() { td {} }
@@ -113,7 +113,7 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
                         div.table-wrap { table.data {
                             thead { tr { th { (t(l, "session_time")) } th { (t(l, "booking_code")) } th { (t(l, "field_full_name")) } th { (t(l, "field_nik")) } th { (t(l, "status")) } th { (t(l, "me_claim")) } } }
                             tbody { @for (sid, (bk, p)) in rows {
-                                @let time = day.slots.iter().find(|s| s.id == sid).map(|s| to_local(b.tz(), s.starts_at).format("%H.%M").to_string()).unwrap_or_default();
+                                @let time = day.slots.iter().find(|s| s.id == sid).map(|s| i18n::clock_time(l, &to_local(b.tz(), s.starts_at))).unwrap_or_default();
                                 tr { td { (time) } td { code { (bk.code) } } td { (p.full_name) } td { (crate::domain::nik::mask_str(&p.nik)) } td { (t(l, &format!("booking_status_{}", bk.status))) } td { a href={ "/staff/claims/" (bk.claim_id) } { (t(l, "open_claim_review")) } } }
                             } }
                         } }

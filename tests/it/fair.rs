@@ -547,6 +547,21 @@ async fn full_days_lead_to_the_line_and_elsewhere(db: TestDb, app: TestApp) {
     );
     let bad = b.get("/sessions/first-free?from=kemarin").await;
     assert_eq!(bad.status, 400);
+    // Times follow the reader's language: 08.00 in Indonesian, 08:00 in English.
+    let english = app
+        .client
+        .get(app.url(&format!("/branches/{BRANCH}?date={NEXT_DAY}")))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .expect("day")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        english.contains("08:00–09:00") && !english.contains("08.00–09.00"),
+        "{english}"
+    );
 
     // The supervisor closes hours of a day from the staff page.
     let sup = fixtures::staff(&app, &db, "supervisor", &fixtures::at_branch(Some(BRANCH))).await;

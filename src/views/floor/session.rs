@@ -26,7 +26,7 @@ pub fn session(
     html! {
         div.card.stack data-live-branch=(v.branch.code) data-live-reload="1" {
             h1 { (t(l, "session_title")) }
-            p.lead { (v.branch.name) " · " (crate::i18n::day_label(l, start.date_naive())) ", " (start.format("%H.%M")) " " (v.branch.zone_label()) }
+            p.lead { (v.branch.name) " · " (crate::i18n::day_label(l, start.date_naive())) ", " (crate::i18n::clock_time(l, &start)) " " (v.branch.zone_label()) }
             p { (t(l, "booking_code")) ": " strong.booking-code { (v.booking.code) } }
             @match ticket {
                 Some((tk, est)) => {
@@ -60,7 +60,7 @@ pub fn session(
                             }
                         }
                         CheckIn::TooEarly { opens_at } => {
-                            (notice("info", &t(l, "check_in_too_early").replace("{time}", &format!("{} {}", to_local(tz, opens_at).format("%H.%M"), v.branch.zone_label()))))
+                            (notice("info", &t(l, "check_in_too_early").replace("{time}", &format!("{} {}", crate::i18n::clock_time(l, &to_local(tz, opens_at)), v.branch.zone_label()))))
                         }
                         CheckIn::Over => { (notice("warning", t(l, "check_in_over"))) }
                     }
