@@ -16,7 +16,7 @@ use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::closures::{self, Closure, NewClosure};
-use crate::db::waitlist::{self as line, NewEntry};
+use crate::db::waitlist as line;
 use crate::db::{bookings, outbox, participants, DbConnection};
 use crate::domain::booking::BookingStatus;
 use crate::domain::closure::{self, ClosureRequest};
@@ -238,17 +238,14 @@ fn priority_offer(
             if !branches::hold_seat(c, s.id)? {
                 continue;
             }
-            let entry = line::insert(
+            let entry = super::waitlist::line_up(
                 c,
-                &NewEntry {
-                    participant_id: d.participant_id,
-                    claim_id: d.claim_id,
-                    branch_code: &branch.code,
-                    local_date: date,
-                    status: WaitStatus::Waiting.as_str(),
-                    created_at: ts,
-                    updated_at: ts,
-                },
+                d.participant_id,
+                d.claim_id,
+                &branch.code,
+                date,
+                ts,
+                actor,
             )?;
             if !line::mark_offered(c, entry.id, s.id, expires, ts)? {
                 return Err(AppError::internal("fresh waiting-line entry not offerable"));

@@ -16,10 +16,9 @@ use super::{AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::draws::{self, DrawRequest, NewDrawRequest};
-use crate::db::waitlist::{self as line, NewEntry};
+use crate::db::waitlist as line;
 use crate::db::{bookings, Db, DbConnection};
 use crate::domain::draw::{draw_order, draw_window, in_draw, DrawStatus, ReleaseMode};
-use crate::domain::waitlist::WaitStatus;
 use crate::domain::Code;
 
 /// When `slot`'s day is in its draw window at `branch`, records the
@@ -85,15 +84,22 @@ pub fn request_if_drawing(
     Ok(Some(r))
 }
 
-/// A participant's request in a draw.
-pub async fn request(ctx: &Ctx, participant_id: i64, id: i64) -> AppResult<(DrawRequest, Branch)> {
+/// A participant's request in a draw, with the code of the booking it
+/// became when it won.
+pub async fn request(
+    ctx: &Ctx,
+    participant_id: i64,
+    id: i64,
+) -> AppResult<(DrawRequest, Option<String>)> {
     super::read_db(&ctx.db, move |c| -> AppResult<_> {
         let r = draws::find_request(c, id)?
             .filter(|r| r.participant_id == participant_id)
             .ok_or_else(|| AppError::not_found(Code::DrawRequestNotFound))?;
-        let b = branches::find(c, &r.branch_code)?
-            .ok_or_else(|| AppError::not_found(Code::DrawRequestNotFound))?;
-        Ok((r, b))
+        let code = match r.booking_id {
+            Some(b) => bookings::find(c, b)?.map(|b| b.code),
+            None => None,
+        };
+        Ok((r, code))
     })
     .await
 }
@@ -114,8 +120,7 @@ fn hold(c: &mut DbConnection, code: &str, day: NaiveDate, o: &Offering<'_>) -> A
     let ts = o.now.naive_utc();
     let requests = draws::pending_for(c, code, day)?;
     let seed: u64 = rand::random();
-    let count = i32::try_from(requests.len()).unwrap_or(i32::MAX);
-    if requests.is_empty() || !draws::record_draw(c, code, day, &seed.to_string(), count, ts)? {
+    if requests.is_empty() || !draws::record_draw(c, code, day, &seed.to_string(), ts)? {
         return Ok(0);
     }
     let branch =
@@ -141,7 +146,6 @@ fn hold(c: &mut DbConnection, code: &str, day: NaiveDate, o: &Offering<'_>) -> A
             }
         }
     }
-    draws::set_won(c, code, day, i32::try_from(won.len()).unwrap_or(i32::MAX))?;
     let subject = Subject {
         branch_code: Some(code.to_string()),
         ..Default::default()
@@ -200,26 +204,15 @@ fn to_line(c: &mut DbConnection, r: &DrawRequest, o: &Offering<'_>) -> AppResult
         return Ok(());
     }
     let ts = o.now.naive_utc();
-    let e = line::insert(
+    let e = super::waitlist::line_up(
         c,
-        &NewEntry {
-            participant_id: r.participant_id,
-            claim_id: r.claim_id,
-            branch_code: &r.branch_code,
-            local_date: r.local_date,
-            status: WaitStatus::Waiting.as_str(),
-            created_at: ts,
-            updated_at: ts,
-        },
+        r.participant_id,
+        r.claim_id,
+        &r.branch_code,
+        r.local_date,
+        ts,
+        o.actor,
     )?;
-    let subject = Subject {
-        participant_id: Some(r.participant_id),
-        claim_id: Some(r.claim_id),
-        branch_code: Some(r.branch_code.clone()),
-        ..Default::default()
-    };
-    let detail = json!({"entry": e.id, "draw_request": r.id});
-    audit::record(c, ts, o.actor, "waitlist_joined", &subject, detail)?;
     let position = line::position(c, &e)?;
     let who = crate::db::participants::find(c, r.participant_id)?
         .ok_or_else(|| AppError::internal("draw request without participant"))?;

@@ -92,38 +92,55 @@ pub async fn join(
         if open.iter().any(|s| s.available() > 0) {
             return Err(AppError::unprocessable(Code::SeatsAvailable).field("date"));
         }
-        let ts = now.naive_utc();
-        let entry = line::insert(
+        let entry = line_up(
             c,
-            &NewEntry {
-                participant_id,
-                claim_id,
-                branch_code: &b.code,
-                local_date: day,
-                status: WaitStatus::Waiting.as_str(),
-                created_at: ts,
-                updated_at: ts,
-            },
-        )
-        .map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::conflict(Code::AlreadyWaiting)
-            } else {
-                e.into()
-            }
-        })?;
-        let p = place(c, entry)?;
-        audit::record(
-            c,
-            ts,
+            participant_id,
+            claim_id,
+            &b.code,
+            day,
+            now.naive_utc(),
             &actor,
-            "waitlist_joined",
-            &subject(&p.entry),
-            json!({"entry": p.entry.id, "date": day.to_string(), "position": p.position}),
         )?;
+        let p = place(c, entry)?;
         Ok(p)
     })
     .await
+}
+
+/// Puts the participant at the end of `branch`'s line for `day`, with its
+/// `waitlist_joined` entry; `409 already_waiting` when they are in a line.
+pub fn line_up(
+    c: &mut DbConnection,
+    participant_id: i64,
+    claim_id: i64,
+    branch: &str,
+    day: NaiveDate,
+    ts: chrono::NaiveDateTime,
+    actor: &Actor,
+) -> AppResult<Entry> {
+    let entry = line::insert(
+        c,
+        &NewEntry {
+            participant_id,
+            claim_id,
+            branch_code: branch,
+            local_date: day,
+            status: WaitStatus::Waiting.as_str(),
+            created_at: ts,
+            updated_at: ts,
+        },
+    )
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            AppError::conflict(Code::AlreadyWaiting)
+        } else {
+            e.into()
+        }
+    })?;
+    let position = line::position(c, &entry)?;
+    let detail = json!({"entry": entry.id, "date": day.to_string(), "position": position});
+    audit::record(c, ts, actor, "waitlist_joined", &subject(&entry), detail)?;
+    Ok(entry)
 }
 
 /// The participant's own place in line.

@@ -134,15 +134,12 @@ pub fn record_draw(
     branch: &str,
     day: NaiveDate,
     seed: &str,
-    requests: i32,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let row = (
         draws::branch_code.eq(branch),
         draws::local_date.eq(day),
         draws::seed.eq(seed),
-        draws::requests.eq(requests),
-        draws::won.eq(0),
         draws::held_at.eq(at),
     );
     let n = crate::per_backend!(conn, c => diesel::insert_into(draws::table)
@@ -150,23 +147,6 @@ pub fn record_draw(
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(n == 1)
-}
-
-/// Sets how many requests won a seat in a recorded draw.
-pub fn set_won(
-    conn: &mut DbConnection,
-    branch: &str,
-    day: NaiveDate,
-    won: i32,
-) -> Result<(), DbError> {
-    diesel::update(
-        draws::table
-            .filter(draws::branch_code.eq(branch))
-            .filter(draws::local_date.eq(day)),
-    )
-    .set(draws::won.eq(won))
-    .execute(conn)?;
-    Ok(())
 }
 
 /// Sets a branch's release mode and draw window.

@@ -462,8 +462,6 @@ diesel::table! {
         branch_code -> Text,
         local_date -> Date,
         seed -> Text,
-        requests -> Integer,
-        won -> Integer,
         held_at -> Timestamp,
     }
 }

@@ -79,6 +79,20 @@ pub enum Booker {
     },
 }
 
+/// What the viewer must do before booking here (sign in, open a claim),
+/// or what they hold already; `here` is the page to come back to.
+pub fn booker_notice(l: Lang, booker: &Booker, here: &str) -> Markup {
+    html! {
+        @match booker {
+            Booker::Anonymous => { p.notice.notice-info { (t(l, "day_sign_in_to_book")) " " a href={ "/login?next=" (here) } { (t(l, "nav_login")) } } }
+            Booker::NoClaim => { p.notice.notice-info { (t(l, "day_need_claim")) " " a href="/claims/new" { (t(l, "claim_new_title")) } } }
+            Booker::HasBooking { code } => { p.notice.notice-info { (t(l, "day_has_booking")) " " a href="/me" { (code) } } }
+            Booker::Rescheduling { code, .. } => { p.notice.notice-warning { (t(l, "day_rescheduling")) " " strong { (code) } } }
+            _ => {}
+        }
+    }
+}
+
 pub struct DayData<'a> {
     pub branch: &'a Branch,
     pub date: NaiveDate,
@@ -134,13 +148,7 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
         h1 { (b.name) }
         p.branch-meta { (b.address) }
         p.small.muted { (zone_badge(b)) " " (t(l, "times_in_branch_zone")) " " (b.zone_label()) " (" (b.timezone) ")" }
-        @match d.booker {
-            Booker::Anonymous => { p.notice.notice-info { (t(l, "day_sign_in_to_book")) " " a href={ "/login?next=/branches/" (b.code) } { (t(l, "nav_login")) } } }
-            Booker::NoClaim => { p.notice.notice-info { (t(l, "day_need_claim")) " " a href="/claims/new" { (t(l, "claim_new_title")) } } }
-            Booker::HasBooking { code } => { p.notice.notice-info { (t(l, "day_has_booking")) " " a href="/me" { (code) } } }
-            Booker::Rescheduling { code, .. } => { p.notice.notice-warning { (t(l, "day_rescheduling")) " " strong { (code) } } }
-            _ => {}
-        }
+        (booker_notice(l, d.booker, &format!("/branches/{}", b.code)))
         nav.day-nav aria-label=(t(l, "day_nav_label")) {
             @if prev >= d.today {
                 a href={ "/branches/" (b.code) "?date=" (prev.format("%Y-%m-%d")) (extra) } { "← " (i18n::short_day_label(l, prev)) }

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::branches::{zone_badge, Booker};
+use super::branches::{booker_notice, zone_badge, Booker};
 use super::components::csrf_field;
 use super::layout::Frame;
 use crate::db::branches::{Branch, Slot};
@@ -30,12 +30,7 @@ pub fn page(f: &Frame<'_>, s: &Search<'_>) -> Markup {
     html! {
         h1 { (t(l, "first_free_title")) }
         p.lead { (t(l, "first_free_lead")) }
-        @match s.booker {
-            Booker::Anonymous => { p.notice.notice-info { (t(l, "day_sign_in_to_book")) " " a href="/login?next=/sessions/first-free" { (t(l, "nav_login")) } } }
-            Booker::NoClaim => { p.notice.notice-info { (t(l, "day_need_claim")) " " a href="/claims/new" { (t(l, "claim_new_title")) } } }
-            Booker::HasBooking { code } => { p.notice.notice-info { (t(l, "day_has_booking")) " " a href="/me" { (code) } } }
-            _ => {}
-        }
+        (booker_notice(l, s.booker, "/sessions/first-free"))
         form.filter-bar method="get" action="/sessions/first-free" {
             div.field {
                 label for="province" { (t(l, "first_free_province")) }

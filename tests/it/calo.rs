@@ -177,12 +177,10 @@ async fn a_brokers_booking_patterns_are_flagged(db: TestDb, app: TestApp) {
     book(&app, &p, jyp[0]).await;
 
     app.kill();
-    let opts = FREE_TRADE
-        .iter()
-        .fold(Options::clock("2026-11-24T09:00:00+08:00"), |o, (k, v)| {
-            o.with_env(k, v)
-        });
-    let app = TestApp::start(&db, &opts);
+    let app = TestApp::start(
+        &db,
+        &Options::clock("2026-11-24T09:00:00+08:00").with_pairs(FREE_TRADE),
+    );
     let seats = from(&app, "127.0.0.5");
     book(&seats, &late, dps[4]).await;
 

@@ -24,14 +24,13 @@ CREATE TABLE draw_requests (
 CREATE UNIQUE INDEX draw_requests_one_pending ON draw_requests (participant_id) WHERE status = 'pending';
 CREATE INDEX draw_requests_due ON draw_requests (status, draw_at);
 
--- One draw per branch-day, with its seed: the order is recomputable.
+-- One draw per branch-day, with its seed: the order is recomputable (who
+-- won is on the requests and in the draw_held audit entry).
 CREATE TABLE draws (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     branch_code TEXT NOT NULL REFERENCES branches (code),
     local_date DATE NOT NULL,
     seed TEXT NOT NULL,
-    requests INTEGER NOT NULL,
-    won INTEGER NOT NULL,
     held_at TIMESTAMP NOT NULL,
     UNIQUE (branch_code, local_date)
 );

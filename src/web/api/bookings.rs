@@ -191,16 +191,7 @@ fn draw_body(r: &crate::db::draws::DrawRequest) -> DrawRequestBody {
     responses((status = 200, body = DrawRequestBody), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn draw_request(api: Api, path: Path<i64>) -> Reply {
     let pid = api.who.participant_id()?;
-    let (r, _) = crate::app::draw::request(&api.ctx, pid, path.into_inner()).await?;
-    let code = match r.booking_id {
-        Some(id) => {
-            run(&api.ctx.db, move |db| {
-                db.read(|c| -> AppResult<_> { Ok(store::find(c, id)?.map(|b| b.code)) })
-            })
-            .await?
-        }
-        None => None,
-    };
+    let (r, code) = crate::app::draw::request(&api.ctx, pid, path.into_inner()).await?;
     ok(DrawRequestBody {
         booking_code: code,
         ..draw_body(&r)

@@ -217,6 +217,11 @@ impl Options {
         self.env.push((k.into(), v.into()));
         self
     }
+    /// [`Options::with_env`] for each pair.
+    pub fn with_pairs(self, env: &[(&str, &str)]) -> Self {
+        env.iter().fold(self, |o, (k, v)| o.with_env(k, v))
+    }
+
     pub fn with_envs(mut self, env: &[(String, String)]) -> Self {
         self.env.extend_from_slice(env);
         self
@@ -653,10 +658,7 @@ where
     let Some(db) = TestDb::create(backend) else {
         return;
     };
-    let opts = env
-        .iter()
-        .fold(Options::clock(clock), |o, (k, v)| o.with_env(k, v));
-    let app = TestApp::start(&db, &opts);
+    let app = TestApp::start(&db, &Options::clock(clock).with_pairs(env));
     test(db, app).await;
 }
 
