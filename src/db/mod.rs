@@ -205,7 +205,16 @@ impl Db {
             Some(group) => group.write(&self.pool, f),
             None => {
                 let mut conn = self.conn()?;
-                write_tx(&mut conn, f)
+                let done = write_tx(&mut conn, f);
+                // Chain after commit (PostgreSQL, see `audit::inbox`): the
+                // action stands; a failed chaining leaves its entries for
+                // the next round.
+                if audit::inbox::take_unchained() && done.is_ok() {
+                    if let Err(e) = audit::inbox::chain_pending(&mut conn) {
+                        tracing::warn!("audit entries left for the next chaining round: {e}");
+                    }
+                }
+                done
             }
         }
     }

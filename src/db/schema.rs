@@ -281,6 +281,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_inbox (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_role -> Text,
+        actor_branch -> Nullable<Text>,
+        action -> Text,
+        participant_id -> Nullable<BigInt>,
+        claim_id -> Nullable<BigInt>,
+        booking_id -> Nullable<BigInt>,
+        session_id -> Nullable<BigInt>,
+        batch_id -> Nullable<BigInt>,
+        branch_code -> Nullable<Text>,
+        details -> Text,
+        client_ip -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     audit_log (seq) {
         seq -> BigInt,
         at -> Timestamp,
@@ -490,6 +510,7 @@ diesel::joinable!(collective_rows -> claims (claim_id));
 diesel::joinable!(collective_batches -> companies (company_npp));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_inbox,
     companies,
     branches,
     holidays,

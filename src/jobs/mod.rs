@@ -120,6 +120,25 @@ pub fn start(
         })
     });
 
+    // Audit entries an instance left unchained (stopped between an
+    // action's commit and its chaining; PostgreSQL only).
+    if !db.is_sqlite() {
+        let d = db.clone();
+        every(
+            "audit chain",
+            Duration::ZERO,
+            Duration::from_secs(1),
+            move || {
+                let db = d.clone();
+                blocking(move || {
+                    crate::app::audit::chain_pending(&db)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                })
+            },
+        );
+    }
+
     // Sign the log's head when it has grown.
     let d = db.clone();
     every("audit checkpoint", ten_minutes, ten_minutes, move || {

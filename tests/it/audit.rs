@@ -383,6 +383,53 @@ async fn the_database_refuses_changes_and_verify_finds_tampering(backend: Backen
 }
 both_backends!(the_database_refuses_changes_and_verify_finds_tampering);
 
+/// An instance stopped between an action's commit and its chaining
+/// (PostgreSQL chains after commit) leaves the entry in the inbox: the next
+/// chaining round — `antre audit verify` runs one first, a running instance
+/// one every second — puts it at the end of the chain, intact. The inbox
+/// refuses changes like the log.
+async fn entries_left_unchained_join_the_chain(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    floor_day(&db).await;
+    let n = common::count(&db, "SELECT COUNT(*) AS n FROM audit_log");
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM audit_inbox"),
+        0
+    );
+    common::sql(
+        &db,
+        "INSERT INTO audit_inbox (at, actor_role, action, details, participant_id) \
+         VALUES ('2026-11-23 01:00:00', 'participant', 'booking_cancelled', '{}', 7)",
+    );
+    let refused = try_sql(&db, "UPDATE audit_inbox SET details = '{\"x\":1}'");
+    assert!(refused.is_err(), "{refused:?}");
+
+    let (code, out) = antre_audit(&db, &["verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("audit log intact: {} entries", n + 1)),
+        "{out}"
+    );
+    assert_eq!(
+        common::count(&db, "SELECT COUNT(*) AS n FROM audit_inbox"),
+        0
+    );
+    assert_eq!(
+        common::count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE seq = {} \
+                 AND action = 'booking_cancelled' AND participant_id = 7",
+                n + 1
+            )
+        ),
+        1
+    );
+}
+both_backends!(entries_left_unchained_join_the_chain);
+
 async fn a_claims_timeline_lists_its_entries(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
@@ -754,10 +801,12 @@ async fn sign_ins_views_and_account_changes_are_logged(db: TestDb, app: TestApp)
              BEGIN SELECT RAISE(ABORT, 'closed'); END",
             "DROP TRIGGER audit_log_no_insert",
         ),
+        // On PostgreSQL the action writes its entry to the inbox, chained
+        // after commit (db::audit::inbox).
         Backend::Postgres => (
-            "CREATE TRIGGER audit_log_no_insert BEFORE INSERT ON audit_log \
+            "CREATE TRIGGER audit_inbox_no_insert BEFORE INSERT ON audit_inbox \
              FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-            "DROP TRIGGER audit_log_no_insert ON audit_log",
+            "DROP TRIGGER audit_inbox_no_insert ON audit_inbox",
         ),
     };
     common::sql(&db, block);

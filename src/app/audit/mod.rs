@@ -25,6 +25,18 @@ fn sign(key: &AuditKey, seq: i64, hash: &str, at: NaiveDateTime) -> Checkpoint {
     }
 }
 
+/// Moves the entries that wait after their action's commit into the chain
+/// (PostgreSQL; see `db::audit::inbox`). Requests do it before answering;
+/// this catches what an instance stopped between the two commits left.
+pub fn chain_pending(db: &Db) -> Result<usize, DbError> {
+    if db.is_sqlite() {
+        // SQLite chains in the action's transaction; only entries written
+        // by other means wait here.
+        return db.write(audit::inbox::chain_batch);
+    }
+    db.read(audit::inbox::chain_pending)
+}
+
 /// Signs and stores the head of the chain. With `only_if_new`, does
 /// nothing when no entry was appended since the last checkpoint.
 pub fn checkpoint(
@@ -33,6 +45,7 @@ pub fn checkpoint(
     now: NaiveDateTime,
     only_if_new: bool,
 ) -> Result<Option<Checkpoint>, DbError> {
+    chain_pending(db)?;
     db.write(|c| {
         let Some((seq, hash)) = audit::head(c)? else {
             return Ok(None);
@@ -78,6 +91,7 @@ pub fn verify(
     extra: Option<Checkpoint>,
     deadline: Option<Instant>,
 ) -> Result<Verdict, DbError> {
+    chain_pending(db)?;
     let mut cps = db.read(audit_read::checkpoints)?;
     cps.extend(extra);
     let want: Vec<i64> = cps.iter().map(|c| c.seq).collect();

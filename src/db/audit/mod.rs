@@ -6,20 +6,22 @@
 //! table (migration 5).
 //!
 //! Appending in order: each entry carries the previous entry's hash and an
-//! explicit seq (last + 1), read after taking the chain lock. On SQLite the
-//! write transaction (`BEGIN IMMEDIATE`) is the lock; on PostgreSQL it is
-//! `pg_advisory_xact_lock(4200)`, held until the surrounding transaction
-//! ends, so every audited transaction serializes on it from the moment it
-//! records — accepted: audited actions are human-paced.
+//! explicit seq (last + 1), read under the chain's lock. On SQLite the
+//! write transaction (`BEGIN IMMEDIATE`) is the lock and the entry is
+//! chained in the action's transaction; on PostgreSQL the entry is written
+//! in the action's transaction to an inbox and chained right after commit
+//! (see [`inbox`]), so audited actions do not queue on one lock through
+//! their commits.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub mod anomalies;
+pub mod inbox;
 pub mod read;
 pub mod stats;
 
-use super::schema::audit_log;
+use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};
 use crate::domain::audit::chain;
 
@@ -54,31 +56,6 @@ pub struct Subject {
     pub branch_code: Option<String>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = audit_log)]
-struct NewEntry<'a> {
-    seq: i64,
-    at: NaiveDateTime,
-    actor_id: Option<i64>,
-    actor_role: &'a str,
-    actor_branch: Option<&'a str>,
-    action: &'a str,
-    participant_id: Option<i64>,
-    claim_id: Option<i64>,
-    booking_id: Option<i64>,
-    session_id: Option<i64>,
-    batch_id: Option<i64>,
-    branch_code: Option<&'a str>,
-    details: &'a str,
-    client_ip: Option<&'a str>,
-    request_id: Option<&'a str>,
-    prev_hash: &'a str,
-    hash: &'a str,
-}
-
-/// The advisory lock key that serializes appends on PostgreSQL.
-const CHAIN_LOCK: i64 = 4200;
-
 /// The head of the chain: last seq and hash, if any entry exists.
 pub fn head(conn: &mut DbConnection) -> Result<Option<(i64, String)>, DbError> {
     Ok(audit_log::table
@@ -98,75 +75,53 @@ pub fn record(
     subject: &Subject,
     details: serde_json::Value,
 ) -> Result<(), DbError> {
-    let details = details.to_string();
-    let at = chain::stored_instant(at);
-    if let DbConnection::Pg(c) = conn {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})")).execute(c)?;
-    }
-    let (last_seq, prev_hash) = head(conn)?.unwrap_or((0, String::new()));
-    let mut entry = NewEntry {
-        seq: last_seq + 1,
-        at,
+    let entry = inbox::Entry {
+        at: chain::stored_instant(at),
         actor_id: actor.id,
-        actor_role: &actor.role,
-        actor_branch: actor.branch.as_deref(),
-        action,
+        actor_role: actor.role.clone(),
+        actor_branch: actor.branch.clone(),
+        action: action.to_string(),
         participant_id: subject.participant_id,
         claim_id: subject.claim_id,
         booking_id: subject.booking_id,
         session_id: subject.session_id,
         batch_id: subject.batch_id,
-        branch_code: subject.branch_code.as_deref(),
-        details: &details,
-        client_ip: actor.ip.as_deref(),
-        request_id: actor.request_id.as_deref(),
-        prev_hash: &prev_hash,
-        hash: "",
+        branch_code: subject.branch_code.clone(),
+        details: details.to_string(),
+        client_ip: actor.ip.clone(),
+        request_id: actor.request_id.clone(),
     };
-    let hash = chain::entry_hash(&chain::EntryFields {
-        seq: entry.seq,
-        at: entry.at,
-        actor_id: entry.actor_id,
-        actor_role: entry.actor_role,
-        actor_branch: entry.actor_branch,
-        action: entry.action,
-        participant_id: entry.participant_id,
-        claim_id: entry.claim_id,
-        booking_id: entry.booking_id,
-        session_id: entry.session_id,
-        batch_id: entry.batch_id,
-        branch_code: entry.branch_code,
-        details: entry.details,
-        client_ip: entry.client_ip,
-        request_id: entry.request_id,
-        prev_hash: entry.prev_hash,
-    });
-    entry.hash = &hash;
-    diesel::insert_into(audit_log::table)
-        .values(entry)
-        .execute(conn)?;
-    Ok(())
+    inbox::append(conn, entry)
 }
 
 /// When the participant themself placed, moved or cancelled a booking
-/// since `since` (the entries of the chain, so every instance counts the
-/// same). Staff changes on their behalf do not count.
+/// since `since` (the entries of the chain and those still waiting to be
+/// chained, so every instance counts the same). Staff changes on their
+/// behalf do not count.
 pub fn booking_changes_since(
     conn: &mut DbConnection,
     participant_id: i64,
     since: NaiveDateTime,
 ) -> Result<Vec<NaiveDateTime>, DbError> {
-    Ok(audit_log::table
+    const CHANGES: [&str; 3] = ["booking_placed", "booking_rescheduled", "booking_cancelled"];
+    let since = chain::stored_instant(since);
+    let mut at: Vec<NaiveDateTime> = audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
         .filter(audit_log::actor_role.eq("participant"))
-        .filter(audit_log::action.eq_any([
-            "booking_placed",
-            "booking_rescheduled",
-            "booking_cancelled",
-        ]))
-        .filter(audit_log::at.gt(chain::stored_instant(since)))
+        .filter(audit_log::action.eq_any(CHANGES))
+        .filter(audit_log::at.gt(since))
         .select(audit_log::at)
-        .load(conn)?)
+        .load(conn)?;
+    at.extend(
+        audit_inbox::table
+            .filter(audit_inbox::participant_id.eq(participant_id))
+            .filter(audit_inbox::actor_role.eq("participant"))
+            .filter(audit_inbox::action.eq_any(CHANGES))
+            .filter(audit_inbox::at.gt(since))
+            .select(audit_inbox::at)
+            .load::<NaiveDateTime>(conn)?,
+    );
+    Ok(at)
 }
 
 /// A sign-in identifier as the log keeps it for a failed attempt: the first

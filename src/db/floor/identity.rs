@@ -67,17 +67,26 @@ pub fn confirm_identity(
     Ok(())
 }
 
-/// Sessions among `ids` whose identity was confirmed.
+/// Sessions among `ids` whose identity was confirmed (in the chain, or
+/// confirmed a moment ago and still waiting to be chained).
 pub fn identity_confirmed(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<i64>, DbError> {
-    use crate::db::schema::audit_log;
+    use crate::db::schema::{audit_inbox, audit_log};
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<Option<i64>> = audit_log::table
+    let ids: Vec<Option<i64>> = ids.iter().copied().map(Some).collect();
+    let mut found: Vec<Option<i64>> = audit_log::table
         .filter(audit_log::action.eq("identity_confirmed"))
-        .filter(audit_log::session_id.eq_any(ids.iter().copied().map(Some).collect::<Vec<_>>()))
+        .filter(audit_log::session_id.eq_any(&ids))
         .select(audit_log::session_id)
         .load(conn)?;
+    found.extend(
+        audit_inbox::table
+            .filter(audit_inbox::action.eq("identity_confirmed"))
+            .filter(audit_inbox::session_id.eq_any(&ids))
+            .select(audit_inbox::session_id)
+            .load::<Option<i64>>(conn)?,
+    );
     Ok(found.into_iter().flatten().collect())
 }
 
