@@ -78,6 +78,7 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
         created_at: ctx.clock.now_naive(),
     };
     let (actor, masked) = (ctx.actor.clone(), nik.mask());
+    let public_url = ctx.settings.public_url.clone();
     let result = write_db(
         &ctx.db,
         move |c| -> AppResult<Result<Participant, Conflict>> {
@@ -104,6 +105,8 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
                 &subject,
                 details,
             )?;
+            // The address is verified by a link (app::contact).
+            crate::app::contact::mail_link(c, &p, &p.email, new.created_at, &public_url)?;
             Ok(Ok(p))
         },
     )

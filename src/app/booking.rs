@@ -376,7 +376,10 @@ pub fn send_reminders(
                 slot: slot.clone(),
                 branch: branch.clone(),
             };
-            let mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
+            let mut mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
+            if !crate::db::email_verifications::is_verified(c, p.id, &p.email)? {
+                mail = crate::mail::layout::with_unverified_note(mail, public_url);
+            }
             crate::db::outbox::enqueue(c, &mail)?;
             Ok(1)
         })?;

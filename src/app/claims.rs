@@ -73,8 +73,9 @@ pub fn parse_date(field: &'static str, value: Option<&str>) -> AppResult<Option<
     }
 }
 
-fn refusal_error(r: Refusal) -> AppError {
-    match r {
+fn refusal_error(r: Refusal, reason: ClaimReason) -> AppError {
+    let field = r.field_for(reason);
+    let e = match r {
         Refusal::MissingField { field } => AppError::unprocessable(Code::MissingField).field(field),
         Refusal::InvalidDate { field, detail } => AppError::unprocessable(Code::InvalidDate)
             .field(field)
@@ -89,6 +90,10 @@ fn refusal_error(r: Refusal) -> AppError {
         }
         Refusal::NotEligible { rule } => AppError::unprocessable(Code::NotEligible).detail(rule),
         Refusal::ClaimOpen => AppError::conflict(Code::ClaimOpen),
+    };
+    match field {
+        Some(f) => e.field(f),
+        None => e,
     }
 }
 
@@ -167,7 +172,8 @@ impl ClaimPlan {
             earlier_partial_claim: claims::had_partial_claim(c, participant_id)?,
             has_open_claim: claims::open_claim_of(c, participant_id)?.is_some(),
         };
-        rules::check_eligibility(self.reason, &self.dates, &facts, today).map_err(refusal_error)?;
+        rules::check_eligibility(self.reason, &self.dates, &facts, today)
+            .map_err(|r| refusal_error(r, self.reason))?;
         let ts = self.now.naive_utc();
         let dates = self.dates;
         let new = NewClaim {
@@ -242,6 +248,7 @@ pub async fn decide(
     }
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
+    let public_url = ctx.settings.public_url.clone();
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<Claim> {
             docs::lock_claim(c, claim_id)?;
@@ -275,8 +282,39 @@ pub async fn decide(
                 },
                 json!({"reason": reason, "note": note}),
             )?;
+            tell_decision(c, &claim, outcome, (reason, note), now, &public_url)?;
             claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))
         })
     })
     .await
+}
+
+/// Mails the participant the decision: when the money arrives, or why not
+/// and how to put it right (in the decision's transaction, via the outbox).
+fn tell_decision(
+    c: &mut DbConnection,
+    claim: &Claim,
+    outcome: ClaimStatus,
+    (reason, note): (Option<&str>, Option<&str>),
+    now: chrono::NaiveDateTime,
+    public_url: &str,
+) -> AppResult<()> {
+    let Some(p) = participants::find(c, claim.participant_id)? else {
+        return Ok(());
+    };
+    let holidays = crate::db::branches::holiday_dates(c)?;
+    // Working days are counted on the calendar of head office (WIB).
+    let today = crate::domain::schedule::to_local(chrono_tz::Asia::Jakarta, now).date_naive();
+    let decision = crate::mail::claim::Decision {
+        claim,
+        outcome,
+        reason: reason.and_then(crate::domain::dossier::RejectReason::parse),
+        note,
+        pay_by: crate::domain::calendar::add_working_days(today, 5, &holidays),
+    };
+    crate::db::outbox::enqueue(
+        c,
+        &crate::mail::claim::decision_mail(&p, &decision, public_url, now),
+    )?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod branches;
 pub mod claims;
 pub mod closures;
 pub mod collective;
+pub mod contact;
 pub mod dossier;
 pub mod draw;
 pub mod error;

@@ -285,8 +285,11 @@ pub fn offer_freed(c: &mut DbConnection, slot_id: i64, o: &Offering<'_>) -> AppR
         .ok_or_else(|| AppError::internal("slot without branch"))?;
     let who = participants::find(c, e.participant_id)?
         .ok_or_else(|| AppError::internal("waitlist entry without participant"))?;
-    let mail =
+    let mut mail =
         crate::mail::waitlist::offer_mail(&who, e.id, &slot, &branch, expires, o.public_url, ts);
+    if !crate::db::email_verifications::is_verified(c, who.id, &who.email)? {
+        mail = crate::mail::layout::with_unverified_note(mail, o.public_url);
+    }
     crate::db::outbox::enqueue(c, &mail)?;
     Ok(true)
 }

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod devices;
 pub mod documents;
 pub mod draws;
+pub mod email_verifications;
 pub mod floor;
 mod group_commit;
 pub mod keys;

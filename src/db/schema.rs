@@ -281,6 +281,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    email_verifications (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     audit_inbox (id) {
         id -> BigInt,
         at -> Timestamp,
@@ -510,6 +522,7 @@ diesel::joinable!(collective_rows -> claims (claim_id));
 diesel::joinable!(collective_batches -> companies (company_npp));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    email_verifications,
     audit_inbox,
     companies,
     branches,

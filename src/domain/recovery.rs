@@ -10,6 +10,11 @@ use chrono::{Duration, NaiveDateTime};
 pub const RESET_TOKEN_MINUTES: i64 = 30;
 /// Reset requests counted per account and per address within this window.
 pub const RESET_WINDOW_MINUTES: i64 = 15;
+/// How long an email-verification link works.
+pub const VERIFY_TOKEN_HOURS: i64 = 48;
+/// Verification links a participant may have mailed per hour (resends and
+/// email changes together).
+pub const VERIFY_MAILS_PER_HOUR: i64 = 3;
 /// Reset mails one account may be sent within the window; further
 /// requests are answered as usual but mail nothing (so nobody can flood
 /// someone's mailbox, and the answer still tells nothing).

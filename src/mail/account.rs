@@ -5,7 +5,7 @@ use maud::html;
 
 use super::layout;
 use crate::db::outbox::NewMail;
-use crate::domain::recovery::RESET_TOKEN_MINUTES;
+use crate::domain::recovery::{RESET_TOKEN_MINUTES, VERIFY_TOKEN_HOURS};
 use crate::i18n::{self, Lang};
 
 /// The single-use link to `{public_url}/password-reset/{token}`, valid
@@ -41,6 +41,64 @@ pub fn password_reset_mail(
         },
     );
     layout::outbox_mail(email, subject, text, html, None, now)
+}
+
+/// The link that verifies `email` (at registration, on request, or for
+/// a new address), valid [`VERIFY_TOKEN_HOURS`] hours.
+pub fn email_verify_mail(
+    name: &str,
+    email: &str,
+    token: &str,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let link = format!("{}/verify-email/{token}", public_url.trim_end_matches('/'));
+    let hours = VERIFY_TOKEN_HOURS.to_string();
+    let intro = |l| i18n::tf(l, "mail_verify_intro", &[("hours", &hours)]);
+    let subject = i18n::t(Lang::Id, "mail_verify_subject").to_string();
+    let id = format!("{}\n\n{link}\n", intro(Lang::Id));
+    let en = format!("{}\n\n{link}\n", intro(Lang::En));
+    let text = layout::text_body(name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        name,
+        html! {
+            p { (intro(Lang::Id)) }
+            p { a href=(link) { (i18n::t(Lang::Id, "mail_verify_link")) } }
+            hr;
+            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_verify_link")) } }
+        },
+    );
+    layout::outbox_mail(email, subject, text, html, None, now)
+}
+
+/// To the old address: the account's email or phone is being changed
+/// (`what`: a catalog key), and what to do if it was not them.
+pub fn contact_changed_mail(
+    name: &str,
+    old_email: &str,
+    what: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let line = |l| {
+        format!(
+            "{} {}",
+            i18n::tf(l, "mail_contact_changed", &[("what", i18n::t(l, what))]),
+            i18n::t(l, "mail_contact_not_you")
+        )
+    };
+    let subject = i18n::t(Lang::Id, "mail_contact_subject").to_string();
+    let text = layout::text_body(name, &line(Lang::Id), &line(Lang::En));
+    let html = layout::html_page(
+        &subject,
+        name,
+        html! {
+            p { (line(Lang::Id)) }
+            hr;
+            p lang="en" style="color:#555" { (line(Lang::En)) }
+        },
+    );
+    layout::outbox_mail(old_email, subject, text, html, None, now)
 }
 
 #[cfg(test)]

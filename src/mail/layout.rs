@@ -57,3 +57,21 @@ pub fn labelled(lang: Lang, rows: &[(&str, &str)]) -> String {
         .map(|(key, value)| format!("{}: {value}\n", i18n::t(lang, key)))
         .collect()
 }
+
+/// Adds, at the end of `mail`, that the address is not verified yet and
+/// where to verify it (reminders and seat offers to an unverified email).
+pub fn with_unverified_note(mut mail: NewMail, public_url: &str) -> NewMail {
+    let link = format!("{}/me", public_url.trim_end_matches('/'));
+    let (id, en) = (
+        i18n::t(Lang::Id, "mail_unverified_note"),
+        i18n::t(Lang::En, "mail_unverified_note"),
+    );
+    mail.body_text.push_str(&format!("\n{id}\n{en}\n{link}\n"));
+    let note = html! { p style="color:#7a4d00" { (id) " " a href=(link) { (link) } } p lang="en" style="color:#555" { (en) } }
+        .into_string();
+    match mail.body_html.rfind("</body>") {
+        Some(at) => mail.body_html.insert_str(at, &note),
+        None => mail.body_html.push_str(&note),
+    }
+    mail
+}

@@ -2,6 +2,7 @@
 //! outbox through SMTP or, without SMTP, as `.eml` files in the data dir.
 
 pub mod account;
+pub mod claim;
 pub mod closure;
 pub mod collective;
 pub mod compose;

@@ -20,6 +20,7 @@ pub struct RegisterValues<'a> {
 pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) -> Markup {
     let l = f.lang;
     html! {
+        (super::journey::steps(l, super::journey::Progress::default()))
         div.card.stack {
             h1 { (t(l, "register_title")) }
             p.lead { (t(l, "register_lead")) }

@@ -8,6 +8,7 @@ use super::branches::zone_badge;
 use super::components::{
     csrf_field, error_for, error_summary, notice, numbered_head, FieldError, Input,
 };
+use super::journey::{self, Progress};
 use super::layout::Frame;
 use crate::db::bookings::BookingView;
 use crate::db::claims::Claim;
@@ -59,6 +60,8 @@ pub struct Overview<'a> {
     pub waiting: Option<(i64, String, NaiveDate, i64)>,
     /// Their pending request in a new day's draw: (branch, day, draw at, branch-local).
     pub draw: Option<(String, NaiveDate, String)>,
+    /// Whether their current email was verified by its link.
+    pub email_verified: bool,
 }
 
 pub fn reason_label(l: Lang, code: &str) -> String {
@@ -71,7 +74,7 @@ pub fn reason_label(l: Lang, code: &str) -> String {
     }
 }
 
-fn qr_svg(code: &str) -> String {
+pub fn qr_svg(code: &str) -> String {
     qrcode::QrCode::new(code.as_bytes())
         .map(|q| {
             q.render::<qrcode::render::svg::Color>()
@@ -88,6 +91,17 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
     let age = o.today.years_since(p.birth_date).unwrap_or(0);
     html! {
         h1 { (t(l, "me_title")) }
+        @let ready = o.dossier.is_some_and(|d| d.ready);
+        @let open = o.claim.is_some_and(|c| c.status == ClaimStatus::Open);
+        (journey::steps(l, Progress::of(open, ready, o.booking.is_some())))
+        @if let Some(b) = o.booking {
+            @let start = to_local(b.branch.tz(), b.slot.starts_at);
+            p.notice.notice-info {
+                (t(l, "me_booking")) ": " strong { (i18n::day_label(l, start.date_naive())) ", " (i18n::clock_time(l, &start)) " " (b.branch.zone_label()) } ", " (b.branch.name) ". "
+                a href="/me/booking" { (t(l, "me_see_confirmation")) }
+            }
+        }
+        @if !o.email_verified { (super::contact::unverified_notice(f, &p.email)) }
         @if let Some(flash) = o.flash {
             @let key = format!("flash_{flash}");
             @if crate::i18n::has(&key) { (notice("success", t(l, &key))) }
@@ -102,6 +116,7 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
                 dt { (t(l, "field_email")) } dd { (p.email) }
                 dt { (t(l, "field_phone")) } dd { (p.phone) }
             }
+            p { a href="/me/contact" { (t(l, "contact_title")) } }
         }
         @match o.claim {
             None => {
@@ -128,7 +143,11 @@ pub fn overview(f: &Frame<'_>, o: &Overview<'_>) -> Markup {
                 }
                 @if let Some(d) = o.dossier { (dossier_card(f, d, o.upload_error.as_ref(), o.max_upload_mb)) }
                 (booking_card(f, o.booking, c, o))
+                @if c.status == ClaimStatus::Open { (journey::what_next(l, None)) }
             }
+        }
+        @if let Some(last) = o.history.first().filter(|c| o.claim.is_none() && c.status != ClaimStatus::Open) {
+            (journey::what_next(l, Some(last)))
         }
         @if o.history.len() > usize::from(o.claim.is_some()) {
             section.card.stack {
@@ -197,16 +216,66 @@ fn booking_card(
     }
 }
 
+impl ClaimForm {
+    /// The typed value of a date field of [`DATE_FIELDS`].
+    fn date(&self, field: &str) -> &str {
+        match field {
+            "last_working_day" => &self.last_working_day,
+            "termination_date" => &self.termination_date,
+            "contract_end_date" => &self.contract_end_date,
+            "membership_start_date" => &self.membership_start_date,
+            "departure_date" => &self.departure_date,
+            "date_of_death" => &self.date_of_death,
+            _ => "",
+        }
+    }
+}
+
+/// The claim form's date fields in order, with their hints.
+const DATE_FIELDS: [(&str, &str); 6] = [
+    ("last_working_day", "hint_last_working_day"),
+    ("termination_date", "hint_termination_date"),
+    ("contract_end_date", "hint_contract_end_date"),
+    ("membership_start_date", "hint_membership_start_date"),
+    ("departure_date", "hint_departure_date"),
+    ("date_of_death", "hint_date_of_death"),
+];
+
+/// Whether a claim for `reason` takes `field` ("heirs": the heir boxes).
+fn reason_takes(reason: ClaimReason, field: &str) -> bool {
+    match field {
+        "heirs" => reason == ClaimReason::Death,
+        _ => reason.date_fields().contains(&field),
+    }
+}
+
+/// `by-reason for-CODE…`: the stylesheet hides the field unless one of
+/// these reasons is picked (static/antre.css, "claim form").
+fn reason_classes(field: &str) -> String {
+    ClaimReason::ALL
+        .into_iter()
+        .filter(|r| reason_takes(*r, field))
+        .fold("by-reason".to_string(), |acc, r| {
+            format!("{acc} for-{}", r.code())
+        })
+}
+
 pub fn claim_form(f: &Frame<'_>, v: &ClaimForm, errors: &[FieldError], welcome: bool) -> Markup {
     let l = f.lang;
     let reason_err = error_for(errors, "reason");
+    // A chosen reason (a form sent back with an error, or `?reason=`)
+    // shows only its own fields; otherwise the stylesheet shows the fields
+    // of the reason picked in the list, without JavaScript.
+    let chosen = ClaimReason::parse(&v.reason);
+    let shown = |field: &str| chosen.is_none_or(|r| reason_takes(r, field));
     html! {
+        (journey::steps(l, Progress { account: true, ..Progress::default() }))
         div.card.stack {
             h1 { (t(l, "claim_new_title")) }
             @if welcome { (notice("success", t(l, "flash_registered"))) }
             p.lead { (t(l, "claim_new_lead")) }
             (error_summary(l, errors))
-            form.form method="post" action="/claims/new" novalidate {
+            form.form.claim-form method="post" action="/claims/new" novalidate {
                 (csrf_field(f.csrf))
                 div.field.has-error[reason_err.is_some()] {
                     label for="reason" { (t(l, "field_reason")) }
@@ -221,16 +290,19 @@ pub fn claim_form(f: &Frame<'_>, v: &ClaimForm, errors: &[FieldError], welcome: 
                     }
                 }
                 p.hint { (t(l, "claim_dates_hint")) }
-                (Input::new("last_working_day", t(l, "field_last_working_day")).kind("date").value(&v.last_working_day).hint(t(l, "hint_last_working_day")).optional().render(errors))
-                (Input::new("termination_date", t(l, "field_termination_date")).kind("date").value(&v.termination_date).hint(t(l, "hint_termination_date")).optional().render(errors))
-                (Input::new("contract_end_date", t(l, "field_contract_end_date")).kind("date").value(&v.contract_end_date).hint(t(l, "hint_contract_end_date")).optional().render(errors))
-                (Input::new("membership_start_date", t(l, "field_membership_start_date")).kind("date").value(&v.membership_start_date).hint(t(l, "hint_membership_start_date")).optional().render(errors))
-                (Input::new("departure_date", t(l, "field_departure_date")).kind("date").value(&v.departure_date).hint(t(l, "hint_departure_date")).optional().render(errors))
-                (Input::new("date_of_death", t(l, "field_date_of_death")).kind("date").value(&v.date_of_death).hint(t(l, "hint_date_of_death")).optional().render(errors))
-                fieldset.field {
-                    legend.small { (t(l, "hint_date_of_death")) }
-                    label { input type="checkbox" name="heir_is_child" value="1" checked[v.heir_is_child.is_some()]; " " (t(l, "heir_is_child")) }
-                    label { input type="checkbox" name="heir_is_minor" value="1" checked[v.heir_is_minor.is_some()]; " " (t(l, "heir_is_minor")) }
+                @for (field, hint) in DATE_FIELDS {
+                    @if shown(field) {
+                        div class=(reason_classes(field)) {
+                            (Input::new(field, t(l, &format!("field_{field}"))).kind("date").value(v.date(field)).hint(t(l, hint)).optional().render(errors))
+                        }
+                    }
+                }
+                @if shown("heirs") {
+                    fieldset class={ "field " (reason_classes("heirs")) } {
+                        legend.small { (t(l, "hint_date_of_death")) }
+                        label { input type="checkbox" name="heir_is_child" value="1" checked[v.heir_is_child.is_some()]; " " (t(l, "heir_is_child")) }
+                        label { input type="checkbox" name="heir_is_minor" value="1" checked[v.heir_is_minor.is_some()]; " " (t(l, "heir_is_minor")) }
+                    }
                 }
                 (Input::new("balance", t(l, "field_balance")).value(&v.balance).hint(t(l, "hint_balance")).inputmode("numeric").optional().render(errors))
                 div.form-actions {

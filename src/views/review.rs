@@ -20,6 +20,8 @@ pub struct Review<'a> {
     pub can_review: bool,
     pub flash: Option<&'a str>,
     pub error: Option<String>,
+    /// Whether the participant's email was verified by its link.
+    pub email_verified: bool,
 }
 
 fn reasons_select(l: Lang, id: &str) -> Markup {
@@ -78,6 +80,9 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                 dt { (t(l, "field_nik")) } dd { code { (p.nik) } }
                 dt { (t(l, "birth_date")) } dd { (i18n::long_date(l, p.birth_date)) " (" (r.age) " " (t(l, "years")) ", " (t(l, if p.sex == "female" { "sex_female" } else { "sex_male" })) ")" }
                 dt { (t(l, "field_kpj")) } dd { code { (p.kpj) } }
+                dt { (t(l, "field_email")) }
+                dd { (p.email) " " @if r.email_verified { span.tag.tag-ok { (t(l, "email_verified_tag")) } } @else { span.tag.tag-warn { (t(l, "email_unverified_tag")) } } }
+                dt { (t(l, "field_phone")) } dd { (p.phone) }
                 dt { (t(l, "status")) } dd { span.tag.tag-neutral { (t(l, &format!("claim_status_{}", c.status))) } }
                 @for (key, v) in [("field_last_working_day", c.last_working_day), ("field_termination_date", c.termination_date), ("field_contract_end_date", c.contract_end_date), ("field_membership_start_date", c.membership_start_date), ("field_departure_date", c.departure_date), ("field_date_of_death", c.date_of_death)] {
                     @if let Some(day) = v { dt { (t(l, key)) } dd { (i18n::long_date(l, day)) } }

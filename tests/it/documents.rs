@@ -925,6 +925,20 @@ async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "verified");
     assert_eq!(dossier(&app, &m.token, claim).await["status"], "verified");
+    // The participant hears of it: paid by the fifth working day after
+    // Monday 23 November, with the tax rule.
+    common::eventually(10, "the verified mail", || async {
+        common::mails(&db)
+            .into_iter()
+            .map(|mail| common::decode_qp(&mail))
+            .find(|mail| {
+                mail.contains(&m.email)
+                    && mail.contains("Klaim JHT Anda terverifikasi")
+                    && mail.contains("30 November 2026")
+                    && mail.contains("0% sampai Rp50 juta")
+            })
+    })
+    .await;
 
     // A decided claim's dossier is closed.
     assert_closed(&app, (&m.token, &cs), claim, ("npwp", kk2)).await;
@@ -957,6 +971,19 @@ async fn review_cycle_until_verified(db: TestDb, app: TestApp) {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "rejected");
     assert_eq!(dossier(&app, &q.token, claim2).await["status"], "rejected");
+    // Told why, with the officer's note, and how to put it right.
+    common::eventually(10, "the rejected mail", || async {
+        common::mails(&db)
+            .into_iter()
+            .map(|mail| common::decode_qp(&mail))
+            .find(|mail| {
+                mail.contains(&q.email)
+                    && mail.contains("Kepesertaan masih aktif")
+                    && mail.contains("Masih terdaftar aktif")
+                    && mail.contains("ajukan klaim baru")
+            })
+    })
+    .await;
     assert_closed(&app, (&q.token, &cs), claim2, ("kk", doc)).await;
 }
 both_backends!(review_cycle_until_verified, clock = CLOCK);

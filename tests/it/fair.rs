@@ -541,7 +541,7 @@ async fn full_days_lead_to_the_line_and_elsewhere(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(
         (p.status, p.location.as_str()),
-        (303, "/me?done=booked"),
+        (303, "/me/booking?done=booked"),
         "{}",
         p.html
     );

@@ -21,6 +21,7 @@ mod catalog;
 mod claims;
 mod cli;
 mod collective;
+mod contact;
 mod documents;
 mod durability;
 mod fair;

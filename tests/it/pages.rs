@@ -293,6 +293,31 @@ async fn participant_flow(db: TestDb, app: TestApp) {
     let p = b.get(&p.location).await;
     assert_eq!(p.status, 200);
     let csrf = hidden(&p.html, "csrf").expect("csrf on the claim form");
+    // The step indicator: account done, claim current.
+    assert!(p.html.contains("step step-done"), "no done step");
+    assert!(p.html.contains(r#"aria-current="step""#), "no current step");
+
+    // A claim too early: the waiting period's refusal sits on the date it
+    // is about, and the form sent back shows only that reason's fields.
+    let early = b
+        .post(
+            "/claims/new",
+            &[
+                ("csrf", &csrf),
+                ("reason", "resignation"),
+                ("last_working_day", "2026-11-20"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, 422, "{}", early.html);
+    assert!(
+        early.html.contains(r#"id="last_working_day-error""#),
+        "the refusal is on the date: {}",
+        early.html
+    );
+    assert!(!early.html.contains(r#"id="reason-error""#));
+    assert!(!early.html.contains(r#"name="date_of_death""#));
+    assert!(!early.html.contains(r#"name="heir_is_child""#));
 
     // Open a claim.
     let p = b
@@ -360,10 +385,22 @@ async fn participant_flow(db: TestDb, app: TestApp) {
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.html);
-    assert!(p.location.starts_with("/me"), "{}", p.location);
+    assert_eq!(p.location, "/me/booking?done=booked");
+    // The confirmation: code, QR, the branch's time and zone, one
+    // instruction for the day (video from home, or the kiosk with the NIK).
+    let confirm = b.get(&p.location).await;
+    assert_eq!(confirm.status, 200);
+    let confirmed = text_of(&confirm.html, "booking-code").expect("code on the confirmation");
+    assert!(confirm.html.contains("<svg"), "no QR code");
+    assert!(confirm.html.contains("WITA"));
+    assert!(confirm.html.contains("masukkan NIK"), "kiosk instruction");
+    assert!(confirm.html.contains(&format!("/session/{confirmed}")));
+    assert!(confirm.html.contains("Apa selanjutnya"));
+    assert!(confirm.html.contains("Jadwal tercatat"), "flash");
     let me = b.get("/me").await;
     assert_eq!(me.status, 200);
     let code = text_of(&me.html, "booking-code").expect("booking code on /me");
+    assert_eq!(code, confirmed);
     assert_eq!(code.chars().count(), 8, "{code:?}");
     assert!(me.html.contains("<svg"), "no QR code");
     assert!(

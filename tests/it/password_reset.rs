@@ -28,7 +28,7 @@ async fn confirm(app: &TestApp, token: &str, password: &str) -> (u16, Value) {
 
 /// The decoded text of an .eml file: quoted-printable and base64 bodies
 /// both readable.
-fn decoded(eml: &str) -> String {
+pub(crate) fn decoded(eml: &str) -> String {
     use base64::Engine;
     let eml = eml.replace("\r\n", "\n");
     let mut out = common::decode_qp(&eml);
@@ -42,7 +42,7 @@ fn decoded(eml: &str) -> String {
     out
 }
 
-fn addressed_to(eml: &str, email: &str) -> bool {
+pub(crate) fn addressed_to(eml: &str, email: &str) -> bool {
     eml.replace("\r\n", "\n").lines().any(|l| {
         l.to_ascii_lowercase().starts_with("to:")
             && (l.contains(&format!("<{email}>")) || l.trim_end().ends_with(&format!(" {email}")))
@@ -51,13 +51,18 @@ fn addressed_to(eml: &str, email: &str) -> bool {
 
 /// The reset tokens mailed to `email` so far, oldest first.
 fn tokens_to(db: &TestDb, email: &str) -> Vec<String> {
+    mailed_tokens(db, email, "/password-reset/")
+}
+
+/// The tokens of the links `{path}TOKEN` mailed to `email`, oldest first.
+pub(crate) fn mailed_tokens(db: &TestDb, email: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for m in common::mails(db).iter().filter(|m| addressed_to(m, email)) {
         let text = decoded(m);
-        let Some(at) = text.find("/password-reset/") else {
+        let Some(at) = text.find(path) else {
             continue;
         };
-        let token: String = text[at + 16..]
+        let token: String = text[at + path.len()..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect();

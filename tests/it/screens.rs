@@ -313,6 +313,7 @@ async fn screens(db: TestDb, app: TestApp) {
     // place in line, the first free seats elsewhere; the supervisor's
     // closure form under the day.
     let full_day = "2026-11-25";
+    let mut booked = None;
     for s in fixtures::slots(&app, BRANCH, full_day).await {
         let slot = s["id"].as_i64().unwrap();
         let (status, v) = app
@@ -325,7 +326,9 @@ async fn screens(db: TestDb, app: TestApp) {
         assert_eq!(status, 200, "{v}");
         let (m, claim) = fixtures::member_with_claim(&app).await;
         fixtures::book(&app, &m.token, slot, claim).await;
+        booked = Some(m);
     }
+    let booked = booked.expect("a booked participant");
     let (member, claim) = fixtures::member_with_claim(&app).await;
     let (status, place) = app
         .post(
@@ -352,17 +355,37 @@ async fn screens(db: TestDb, app: TestApp) {
             ("antre_session", other.token.as_str()),
             "/sessions/first-free".to_string(),
         ),
+        // The journey: register, claim form, confirmation, own page.
+        (
+            "register-phone",
+            ("antre_lang", "id"),
+            "/register".to_string(),
+        ),
+        (
+            "confirm-phone",
+            ("antre_session", booked.token.as_str()),
+            "/me/booking?done=booked".to_string(),
+        ),
+        (
+            "me-phone",
+            ("antre_session", booked.token.as_str()),
+            "/me".to_string(),
+        ),
     ];
     for (name, cookie, path) in phone {
-        let p = show(&chrome, &app, cookie, &path, (390, 844)).await;
-        screenshot(&p, name).await;
-        let wide = text(
-            &p,
-            "String(document.documentElement.scrollWidth > window.innerWidth)",
-        )
-        .await;
-        assert_eq!(wide, "false", "{name} scrolls sideways at 390 px");
-        found.push((name.into(), axe_violations(&p, &axe).await));
+        for width in [390, 320] {
+            let p = show(&chrome, &app, cookie, &path, (width, 844)).await;
+            let wide = text(
+                &p,
+                "String(document.documentElement.scrollWidth > window.innerWidth)",
+            )
+            .await;
+            assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
+            if width == 390 {
+                screenshot(&p, name).await;
+                found.push((name.into(), axe_violations(&p, &axe).await));
+            }
+        }
     }
     let closing = show(
         &chrome,

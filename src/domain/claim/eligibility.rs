@@ -71,6 +71,20 @@ impl Refusal {
         }
     }
 
+    /// The input field a refusal of a claim for `reason` belongs to: the
+    /// date whose waiting period has not passed, the membership start that
+    /// is not ten years back; none for age or an open claim.
+    pub fn field_for(&self, reason: ClaimReason) -> Option<&'static str> {
+        match self {
+            Refusal::NotYetEligible { rule, .. } | Refusal::NotEligible { rule } => match *rule {
+                "waiting_period" => reason.required_date_field(),
+                "membership_10_years" => Some(MEMBERSHIP_START_DATE),
+                _ => None,
+            },
+            _ => self.field(),
+        }
+    }
+
     /// Message catalog key (see the module docs).
     pub fn detail(&self) -> &'static str {
         match self {

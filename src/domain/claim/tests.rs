@@ -478,3 +478,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn refusals_belong_to_their_field() {
+    let wait = Refusal::NotYetEligible {
+        rule: "waiting_period",
+        eligible_from: d(2026, 11, 24),
+    };
+    assert_eq!(
+        wait.field_for(ClaimReason::Resignation),
+        Some("last_working_day")
+    );
+    assert_eq!(
+        wait.field_for(ClaimReason::Termination),
+        Some("termination_date")
+    );
+    assert_eq!(
+        wait.field_for(ClaimReason::ContractEnd),
+        Some("contract_end_date")
+    );
+    let ten = Refusal::NotYetEligible {
+        rule: "membership_10_years",
+        eligible_from: d(2030, 1, 1),
+    };
+    assert_eq!(
+        ten.field_for(ClaimReason::Partial10),
+        Some("membership_start_date")
+    );
+    let age = Refusal::NotYetEligible {
+        rule: "retirement_age",
+        eligible_from: d(2030, 1, 1),
+    };
+    assert_eq!(age.field_for(ClaimReason::Retirement), None);
+    let missing = Refusal::MissingField {
+        field: "date_of_death",
+    };
+    assert_eq!(missing.field_for(ClaimReason::Death), Some("date_of_death"));
+    assert_eq!(Refusal::ClaimOpen.field_for(ClaimReason::Death), None);
+}

@@ -144,6 +144,9 @@ pub struct MeResponse {
     pub id: i64,
     pub name: String,
     pub email: Option<String>,
+    /// Participants: whether the email was verified by its link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
     pub nik_masked: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub branch: Option<String>,
@@ -157,11 +160,13 @@ pub async fn me(api: Api) -> Reply {
         Identity::Participant { id, .. } => {
             let p = accounts::participant(&api.ctx, id).await?;
             let masked = nik::mask_str(&p.nik);
+            let verified = crate::app::contact::email_verified(&api.ctx, id).await?;
             MeResponse {
                 role: "participant".into(),
                 id: p.id,
                 name: p.full_name,
                 email: Some(p.email),
+                email_verified: Some(verified),
                 nik_masked: Some(masked),
                 birth_date: Some(p.birth_date),
                 branch: None,
@@ -180,6 +185,7 @@ pub async fn me(api: Api) -> Reply {
             id,
             name,
             email: None,
+            email_verified: None,
             nik_masked: None,
             birth_date: None,
             branch,
@@ -192,6 +198,7 @@ pub async fn me(api: Api) -> Reply {
             id,
             name: kind,
             email: None,
+            email_verified: None,
             nik_masked: None,
             birth_date: None,
             branch: Some(branch),

@@ -9,6 +9,7 @@ pub mod branches;
 pub mod claims;
 pub mod collective;
 pub mod collective_documents;
+pub mod contact;
 pub mod documents;
 pub mod floor;
 pub mod planner;
@@ -33,6 +34,7 @@ use crate::db::run;
         health, ready,
         accounts::login, accounts::logout, accounts::register, accounts::me,
         accounts::password_reset, accounts::password_reset_confirm,
+        contact::verify_email, contact::resend, contact::change_email, contact::change_phone,
         claims::create, claims::get,
         branches::list, branches::slots,
         bookings::create, bookings::get, bookings::reschedule, bookings::cancel,
@@ -131,6 +133,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/auth/password-reset/confirm" => accounts::password_reset_confirm,
             post "/participants" => accounts::register,
             get "/me" => accounts::me,
+            post "/auth/verify-email" => contact::verify_email,
+            post "/me/email/verification" => contact::resend,
+            post "/me/email" => contact::change_email,
+            put "/me/phone" => contact::change_phone,
             post "/claims" => claims::create,
             get "/claims/{id}" => claims::get,
             post "/claims/{id}/documents" => documents::upload,

@@ -42,10 +42,11 @@ pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
                 None => None,
             };
             let queue = queue_of(c, pid)?;
-            Ok((p, claim, history, booking, dossier, queue))
+            let verified = crate::db::email_verifications::is_verified(c, pid, &p.email)?;
+            Ok((p, claim, history, booking, dossier, (queue, verified)))
         })
         .await?;
-        let (p, claim, history, booking, dossier, (waiting, draw)) = data;
+        let (p, claim, history, booking, dossier, ((waiting, draw), email_verified)) = data;
         let max_upload_mb = ctx.state.settings.max_upload_bytes / (1024 * 1024);
         // Only codes from the catalog are shown, never raw query text.
         let upload_error = match (&q.upload_error, &q.item) {
@@ -69,6 +70,7 @@ pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
                 max_upload_mb,
                 waiting,
                 draw,
+                email_verified,
             },
         );
         Ok(ctx.ok(ctx.t("me_title"), body))
@@ -92,6 +94,36 @@ pub async fn claim_form(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The confirmation of the participant's booking (where booking and
+/// rescheduling lead): code, QR, time, the day's instruction, what next.
+pub async fn booking_page(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
+    ctx.page(async {
+        let pid = ctx.participant()?;
+        let found = read_db(&ctx.state.db, move |c| -> AppResult<_> {
+            let Some(b) = bookings::active_of(c, pid)? else {
+                return Ok(None);
+            };
+            let Some(v) = bookings::view(c, b)? else {
+                return Ok(None);
+            };
+            let ready = match claims::open_claim_of(c, pid)? {
+                Some(cl) => crate::db::documents::dossier(c, cl)?.ready,
+                None => false,
+            };
+            Ok(Some((v, ready)))
+        })
+        .await?;
+        let Some((v, ready)) = found else {
+            return Ok(redirect("/me"));
+        };
+        let qr = view::qr_svg(&v.booking.code);
+        let body =
+            crate::views::journey::confirmation(&ctx.frame(), &v, &qr, ready, q.done.as_deref());
+        Ok(ctx.ok(ctx.t("confirm_title"), body))
+    })
+    .await
 }
 
 pub async fn claim_submit(ctx: PageCtx, form: Form<ClaimForm>) -> HttpResponse {
@@ -166,7 +198,7 @@ pub async fn book_submit(ctx: PageCtx, form: Form<BookForm>) -> HttpResponse {
         );
         match booking::place(&actx, pid, form.claim_id, form.slot_id, Some(key)).await? {
             booking::Placed::InDraw(_) => Ok(redirect("/me?done=in_draw")),
-            _ => Ok(redirect("/me?done=booked")),
+            _ => Ok(redirect("/me/booking?done=booked")),
         }
     })
     .await
@@ -188,7 +220,7 @@ pub async fn reschedule_submit(
         let code = booking_code::normalize(&path)
             .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
         booking::reschedule(&actx, pid, code, form.slot_id).await?;
-        Ok(redirect("/me?done=rescheduled"))
+        Ok(redirect("/me/booking?done=rescheduled"))
     })
     .await
 }

@@ -7,6 +7,7 @@ pub mod booth;
 pub mod branches;
 pub mod collective;
 pub mod collective_staff;
+pub mod contact;
 pub mod floor;
 pub mod home;
 pub mod me;
@@ -53,6 +54,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         get "/sessions/first-free" => branches::first_free,
         post "/waitlist" => waitlist::join_submit,
         get "/me" => me::overview,
+        get "/me/booking" => me::booking_page,
+        get "/me/contact" => contact::contact_form,
+        post "/me/contact/email" => contact::email_submit,
+        post "/me/contact/phone" => contact::phone_submit,
+        post "/me/email/verification" => contact::resend_submit,
+        get "/verify-email/{token}" => contact::verify_form,
+        post "/verify-email/{token}" => contact::verify_submit,
         get "/claims/new" => me::claim_form,
         post "/claims/new" => me::claim_submit,
         post "/claims/{id}/documents" => me::upload_submit,

@@ -187,6 +187,8 @@ pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<Flash>) -> Htt
             participant,
             can_review,
         } = dossier::for_review(&ctx.app(), path.into_inner()).await?;
+        let email_verified =
+            crate::app::contact::email_verified(&ctx.app(), participant.id).await?;
         let today = ctx.state.clock.now().date_naive();
         let error = q.error_key().map(|code| ctx.t(code).to_string());
         let body = crate::views::review::review(
@@ -198,6 +200,7 @@ pub async fn claim_review(ctx: PageCtx, path: Path<i64>, q: Query<Flash>) -> Htt
                 can_review,
                 flash: q.done.as_deref(),
                 error,
+                email_verified,
             },
         );
         Ok(ctx.ok(ctx.t("review_title"), body))

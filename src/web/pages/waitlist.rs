@@ -45,7 +45,7 @@ pub async fn show(ctx: PageCtx, path: Path<i64>) -> HttpResponse {
 pub async fn accept_submit(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm>) -> HttpResponse {
     ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         waitlist::accept(&actx, pid, path.into_inner()).await?;
-        Ok(redirect("/me?done=booked"))
+        Ok(redirect("/me/booking?done=booked"))
     })
     .await
 }

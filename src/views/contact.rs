@@ -1,0 +1,80 @@
+//! A participant's contact details: the email-verification page, the
+//! notice on their page while the email is unverified, and the forms that
+//! change the email or the phone.
+
+use maud::{html, Markup};
+
+use super::components::{csrf_field, error_summary, notice, FieldError, Input};
+use super::layout::Frame;
+use crate::i18n::t;
+
+/// The mailed link's page: one button, so a mail scanner that opens links
+/// does not spend the token.
+pub fn verify_page(f: &Frame<'_>, token: &str) -> Markup {
+    let l = f.lang;
+    html! {
+        div.card.stack {
+            h1 { (t(l, "verify_title")) }
+            p { (t(l, "verify_lead")) }
+            form.form method="post" action={ "/verify-email/" (token) } {
+                (csrf_field(f.csrf))
+                button.btn.btn-primary type="submit" { (t(l, "verify_button")) }
+            }
+        }
+    }
+}
+
+/// On the participant's page while their email is not verified.
+pub fn unverified_notice(f: &Frame<'_>, email: &str) -> Markup {
+    let l = f.lang;
+    html! {
+        div.notice.notice-warning role="status" {
+            p { (t(l, "unverified_notice").replace("{email}", email)) }
+            form.inline-form method="post" action="/me/email/verification" {
+                (csrf_field(f.csrf))
+                button.btn.btn-secondary type="submit" { (t(l, "unverified_resend")) }
+                " "
+                a href="/me/contact" { (t(l, "contact_title")) }
+            }
+        }
+    }
+}
+
+/// The two forms: a new email (verified at the new address) and a new
+/// phone number, each with the current password.
+pub fn contact_forms(
+    f: &Frame<'_>,
+    (email, phone): (&str, &str),
+    errors: &[FieldError],
+    which: &str,
+    flash: Option<&str>,
+) -> Markup {
+    let l = f.lang;
+    let errs = |form: &str| if which == form { errors } else { &[] };
+    html! {
+        h1 { (t(l, "contact_title")) }
+        @if let Some(key) = flash { (notice("success", t(l, key))) }
+        section.card.stack {
+            h2 { (t(l, "contact_change_email")) }
+            p.hint { (t(l, "contact_email_hint")) }
+            (error_summary(l, errs("email")))
+            form.form method="post" action="/me/contact/email" novalidate {
+                (csrf_field(f.csrf))
+                (Input::new("email", t(l, "contact_new_email")).kind("email").value(email).autocomplete("email").render(errs("email")))
+                (Input::new("email_password", t(l, "contact_current_password")).kind("password").autocomplete("current-password").render(errs("email")))
+                button.btn.btn-primary type="submit" { (t(l, "contact_send_link")) }
+            }
+        }
+        section.card.stack {
+            h2 { (t(l, "contact_change_phone")) }
+            (error_summary(l, errs("phone")))
+            form.form method="post" action="/me/contact/phone" novalidate {
+                (csrf_field(f.csrf))
+                (Input::new("phone", t(l, "contact_new_phone")).kind("tel").value(phone).autocomplete("tel").render(errs("phone")))
+                (Input::new("phone_password", t(l, "contact_current_password")).kind("password").autocomplete("current-password").render(errs("phone")))
+                button.btn.btn-primary type="submit" { (t(l, "contact_save_phone")) }
+            }
+        }
+        p { a href="/me" { (t(l, "confirm_back_me")) } }
+    }
+}

@@ -1,0 +1,137 @@
+//! Pages for a participant's contact details: the mailed verification
+//! link, resending it, and changing the email or phone.
+
+use actix_web::web::{Form, Path, Query};
+use actix_web::HttpResponse;
+use serde::Deserialize;
+
+use super::{redirect, PageCtx};
+use crate::app::contact;
+use crate::app::error::{AppError, Status};
+use crate::views::components::FieldError;
+use crate::views::contact as view;
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn verify_form(ctx: PageCtx, token: Path<String>) -> HttpResponse {
+    ctx.ok(
+        ctx.t("verify_title"),
+        view::verify_page(&ctx.frame(), &token),
+    )
+}
+
+pub async fn verify_submit(
+    ctx: PageCtx,
+    token: Path<String>,
+    form: Form<CsrfOnly>,
+) -> HttpResponse {
+    if let Err(e) = ctx.check_csrf(&form.csrf) {
+        return ctx.error_page(&e);
+    }
+    match contact::confirm(&ctx.app(), &token).await {
+        Ok(_) => redirect("/me?done=email_verified"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+pub async fn resend_submit(ctx: PageCtx, form: Form<CsrfOnly>) -> HttpResponse {
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
+        contact::resend(&actx, pid).await?;
+        Ok(redirect("/me?done=verification_sent"))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+pub async fn contact_form(ctx: PageCtx, q: Query<Done>) -> HttpResponse {
+    let flash = match q.done.as_deref() {
+        Some("email") => Some("contact_link_sent"),
+        Some("phone") => Some("contact_phone_saved"),
+        _ => None,
+    };
+    ctx.page(async {
+        ctx.participant()?;
+        let body = view::contact_forms(&ctx.frame(), ("", ""), &[], "", flash);
+        Ok(ctx.ok(ctx.t("contact_title"), body))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub email_password: String,
+}
+
+#[derive(Deserialize)]
+pub struct PhoneForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub phone_password: String,
+}
+
+/// The form sent back with the refusal on its field (`password` is the
+/// form's own password field).
+fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) -> HttpResponse {
+    let field = match e.field.as_deref() {
+        Some("password") | None => format!("{which}_password"),
+        Some(f) => f.to_string(),
+    };
+    let errors = [FieldError {
+        field,
+        message: e.message(ctx.lang),
+    }];
+    let body = view::contact_forms(&ctx.frame(), typed, &errors, which, None);
+    ctx.render(
+        crate::web::error::http_status(e.status),
+        ctx.t("contact_title"),
+        body,
+    )
+}
+
+pub async fn email_submit(ctx: PageCtx, form: Form<EmailForm>) -> HttpResponse {
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = ctx.participant()?;
+        contact::change_email(&ctx.app(), pid, &form.email, &form.email_password).await
+    }
+    .await;
+    match r {
+        Ok(()) => redirect("/me/contact?done=email"),
+        Err(e) if matches!(e.status, Status::Unprocessable | Status::Conflict) => {
+            refused(&ctx, &e, "email", (&form.email, ""))
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+pub async fn phone_submit(ctx: PageCtx, form: Form<PhoneForm>) -> HttpResponse {
+    let r = async {
+        ctx.check_csrf(&form.csrf)?;
+        let pid = ctx.participant()?;
+        contact::change_phone(&ctx.app(), pid, &form.phone, &form.phone_password).await
+    }
+    .await;
+    match r {
+        Ok(()) => redirect("/me/contact?done=phone"),
+        Err(e) if matches!(e.status, Status::Unprocessable | Status::Conflict) => {
+            refused(&ctx, &e, "phone", ("", &form.phone))
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
