@@ -14,6 +14,7 @@ pub mod floor;
 pub mod home;
 pub mod layout;
 pub mod me;
+pub mod outreach;
 pub mod password_reset;
 pub mod review;
 pub mod staff;

@@ -1,0 +1,2 @@
+DROP TABLE outreach_attempts;
+DROP TABLE outreach_items;
