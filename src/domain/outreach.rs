@@ -58,6 +58,9 @@ pub const OFFER_CALL_MINUTES: i64 = 60;
 /// An agent's claim on an item lapses after this long without an attempt,
 /// so a forgotten claim never hides a participant for the day.
 pub const CLAIM_MINUTES: i64 = 30;
+/// A booking whose session ended this many minutes ago without its
+/// participant is a no-show: it ends, so they may book again.
+pub const NO_SHOW_GRACE_MINUTES: i64 = 30;
 /// The longest note an attempt may carry.
 pub const NOTE_MAX_CHARS: usize = 500;
 

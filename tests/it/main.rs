@@ -27,6 +27,7 @@ mod fair;
 mod floor;
 mod layering;
 mod mail;
+mod messages;
 mod outreach;
 mod pages;
 mod password_reset;

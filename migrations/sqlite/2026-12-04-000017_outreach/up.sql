@@ -39,3 +39,9 @@ CREATE TABLE outreach_attempts (
 );
 CREATE INDEX outreach_attempts_item ON outreach_attempts (item_id);
 CREATE INDEX outreach_attempts_branch ON outreach_attempts (branch_code, at);
+
+-- WhatsApp and SMS messages go through the mail outbox (same leases, same
+-- retries): `channel` says how a row is delivered; a message keeps its
+-- template name in `subject` and its text in `body_text`.
+ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+CREATE INDEX outbox_channel_due ON outbox (channel, sent_at, next_attempt_at);

@@ -20,8 +20,10 @@ use crate::domain::outreach::{self as rules, AttemptOutcome, Channel, Reason};
 use crate::domain::role::Role;
 use crate::domain::Code;
 
+mod no_show;
 mod refresh;
 
+pub use no_show::sweep_no_shows;
 pub use refresh::refresh;
 
 /// Who works the list: CS agents and supervisors of the branch, admins.

@@ -64,11 +64,39 @@ pub fn no_shows(
             bookings::status
                 .eq(BookingStatus::Booked.as_str())
                 .and(slots::ends_at.le(now))
+                .or(bookings::status.eq(BookingStatus::NoShow.as_str()))
                 .or(bookings::id.eq_any(floor)),
         )
         .order(slots::starts_at.asc())
         .select((Booking::as_select(), Slot::as_select()))
         .load(conn)?)
+}
+
+/// Bookings still `booked` whose session ended before `before`.
+pub fn unattended(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Vec<Booking>, DbError> {
+    Ok(bookings::table
+        .inner_join(slots::table)
+        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
+        .filter(slots::ends_at.lt(before))
+        .order(bookings::id.asc())
+        .limit(500)
+        .select(Booking::as_select())
+        .load(conn)?)
+}
+
+/// Booked → no-show; false when the booking is no longer booked.
+pub fn mark_no_show(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> Result<bool, DbError> {
+    let n = diesel::update(
+        bookings::table
+            .filter(bookings::id.eq(id))
+            .filter(bookings::status.eq(BookingStatus::Booked.as_str())),
+    )
+    .set((
+        bookings::status.eq(BookingStatus::NoShow.as_str()),
+        bookings::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Whether the participant holds a booking of a session not yet begun
