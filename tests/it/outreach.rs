@@ -3,9 +3,10 @@
 //! list (not another's) with the missing items named; one agent claims the
 //! item, a second cannot; an attempt is recorded, audited and counted in
 //! the figures; uploading the missing documents takes the item off the
-//! list. Many agents claiming at once: exactly one wins. No-shows and
-//! rejected documents come and go with their reason. Bad input is 422 in
-//! the caller's language, participants 403, unknown items 404.
+//! list. Many agents claiming at once: exactly one wins. No-shows, expiring
+//! waiting-line offers and rejected documents come and go with their
+//! reason. Bad input is 422 in the caller's language, participants 403,
+//! unknown items 404.
 
 use std::sync::Arc;
 
@@ -574,3 +575,60 @@ async fn the_page_works_the_list_without_javascript(db: TestDb, app: TestApp) {
     assert_eq!(m.get("/staff/outreach").await.status, 403);
 }
 crate::both_backends!(the_page_works_the_list_without_javascript, clock = CLOCK);
+
+/// 70 minutes after CLOCK: a two-hour offer made at CLOCK runs out within
+/// the hour.
+const LATER: &str = "2026-11-23T09:10:00+08:00";
+
+async fn expiring_offers_are_worth_a_call(db: TestDb, app: TestApp) {
+    use crate::common::bookings::{admin_token, set_capacity};
+    let admin = admin_token(&db, &app).await;
+    let agent = fixtures::staff(&app, &db, "cs", &fixtures::at_branch(Some(BRANCH))).await;
+    // A full Tuesday, one person in its waiting line.
+    let mut seats = Vec::new();
+    for s in fixtures::slots(&app, BRANCH, DAY).await {
+        let slot = s["id"].as_i64().expect("slot");
+        let (status, v) = set_capacity(&app, &admin, slot, 1).await;
+        assert_eq!(status, 200, "{v}");
+        let (m, claim) = fixtures::member_with_claim(&app).await;
+        seats.push((
+            m.token.clone(),
+            fixtures::book(&app, &m.token, slot, claim).await,
+        ));
+    }
+    let (waiter, claim) = fixtures::member_with_claim(&app).await;
+    let body = json!({"branch": BRANCH, "date": DAY, "claim_id": claim});
+    let (status, v) = app
+        .post("/api/v1/waitlist", Some(&waiter.token), &body)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let entry = v["id"].as_i64().expect("entry");
+    // A seat frees: held for the waiter for two hours, not yet worth a call.
+    let (status, v) = fixtures::cancel(&app, &seats[0].0, &seats[0].1).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, place) = app
+        .get(&format!("/api/v1/waitlist/{entry}"), Some(&waiter.token))
+        .await;
+    assert_eq!(place["status"], "offered", "{place}");
+    let offering = |list: &[Value]| {
+        list.iter()
+            .find(|i| i["reason"] == "offer_expiring" && i["claim_id"] == claim)
+            .cloned()
+    };
+    assert!(offering(&worklist(&app, &agent.token, BRANCH).await).is_none());
+
+    // Seventy minutes on, the offer runs out within the hour: call them.
+    app.kill();
+    let app = TestApp::start(&db, &Options::clock(LATER));
+    let staff_token = fixtures::login(&app, &agent.email, fixtures::STAFF_PASSWORD).await;
+    let waiter_token = fixtures::login(&app, &waiter.email, &waiter.password).await;
+    let list = worklist(&app, &staff_token, BRANCH).await;
+    let item = offering(&list).unwrap_or_else(|| panic!("offer not listed: {list:?}"));
+    assert!(item["due_at"].is_string(), "{item}");
+    // Accepting the seat takes them off.
+    let path = format!("/api/v1/waitlist/{entry}/accept");
+    let (status, v) = app.post(&path, Some(&waiter_token), &json!({})).await;
+    assert_eq!(status, 201, "{v}");
+    assert!(offering(&worklist(&app, &staff_token, BRANCH).await).is_none());
+}
+crate::both_backends!(expiring_offers_are_worth_a_call, clock = CLOCK);
