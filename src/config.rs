@@ -62,6 +62,9 @@ pub struct Settings {
     /// Where document bytes live (`ANTRE_STORAGE_URL`).
     pub storage: StorageUrl,
     pub smtp_url: Option<String>,
+    /// The WhatsApp/SMS gateway messages are POSTed to
+    /// (`ANTRE_MESSAGE_WEBHOOK_URL`); unset = email only.
+    pub message_webhook_url: Option<String>,
     pub mail_from: String,
     pub demo: bool,
     pub clock_start: Option<DateTime<Utc>>,
@@ -106,6 +109,7 @@ impl std::fmt::Debug for Settings {
             .field("audit_key", &self.audit_key.as_ref().map(|_| "<set>"))
             .field("storage", &self.storage.describe())
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("message_webhook", &self.message_webhook_url.is_some())
             .field("demo", &self.demo)
             .field("clock_start", &self.clock_start)
             .field("ice_servers", &self.ice_servers.len())
@@ -192,6 +196,12 @@ impl Settings {
                 return Err("ANTRE_SMTP_URL must start with smtp:// or smtps://".into());
             }
         }
+        let message_webhook_url = var("ANTRE_MESSAGE_WEBHOOK_URL");
+        if let Some(url) = &message_webhook_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err("ANTRE_MESSAGE_WEBHOOK_URL must start with http:// or https://".into());
+            }
+        }
         let demo = matches!(var("ANTRE_DEMO").as_deref(), Some("1" | "true" | "yes"));
         let clock_start = match var("ANTRE_CLOCK") {
             None => None,
@@ -215,6 +225,7 @@ impl Settings {
             audit_key,
             storage,
             smtp_url,
+            message_webhook_url,
             mail_from: var("ANTRE_MAIL_FROM")
                 .unwrap_or_else(|| "Antre BPJS Ketenagakerjaan <antre@localhost>".into()),
             demo,

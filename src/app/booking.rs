@@ -350,6 +350,7 @@ pub fn send_reminders(
     db: &crate::db::Db,
     now: DateTime<Utc>,
     public_url: &str,
+    messages: bool,
 ) -> AppResult<usize> {
     let due = db.read(|c| bookings::due_reminders(c, now))?;
     let mut sent = 0;
@@ -362,9 +363,6 @@ pub fn send_reminders(
                 return Ok(0);
             };
             let dossier = crate::db::documents::dossier(c, claim)?;
-            if dossier.ready {
-                return Ok(0);
-            }
             let missing: Vec<(String, String)> =
                 crate::domain::dossier::missing_items(&dossier.checklist)
                     .into_iter()
@@ -376,6 +374,16 @@ pub fn send_reminders(
                 slot: slot.clone(),
                 branch: branch.clone(),
             };
+            // With a message gateway, everyone booked hears of their day
+            // on WhatsApp; the mail goes when documents are missing.
+            if messages && !p.phone.is_empty() {
+                let m =
+                    crate::mail::gateway::reminder_message(&p, &view, &missing, now.naive_utc());
+                crate::db::outbox::enqueue_message(c, &m)?;
+            }
+            if dossier.ready {
+                return Ok(usize::from(messages));
+            }
             let mut mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
             if !crate::db::email_verifications::is_verified(c, p.id, &p.email)? {
                 mail = crate::mail::layout::with_unverified_note(mail, public_url);

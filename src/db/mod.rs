@@ -25,6 +25,7 @@ pub mod floor;
 mod group_commit;
 pub mod keys;
 pub mod outbox;
+pub mod outreach;
 pub mod participants;
 pub mod password_resets;
 mod rows;

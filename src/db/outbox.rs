@@ -1,6 +1,9 @@
-//! The mail outbox: messages are written in the transaction of the action
-//! that causes them and delivered later by `mail::worker`, so a mail server
-//! being down never fails or loses a booking.
+//! The outbox: mails and WhatsApp/SMS messages are written in the
+//! transaction of the action that causes them and delivered later — mail
+//! by `mail::worker`, messages by `mail::gateway` — so a mail server or a
+//! message gateway being down never fails or loses a booking. A row's
+//! `channel` says which: `email`, `whatsapp` or `sms`; a message keeps its
+//! template name in `subject` and its text in `body_text`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -25,7 +28,36 @@ crate::stored_row! {
         locked_until: Option<NaiveDateTime>,
         sent_at: Option<NaiveDateTime>,
         last_error: Option<String>,
+        channel: String,
     }
+}
+
+/// The channel of mail.
+pub const EMAIL: &str = "email";
+/// The channels a message gateway delivers.
+pub const MESSAGE_CHANNELS: [&str; 2] = ["whatsapp", "sms"];
+
+/// A WhatsApp or SMS message to queue.
+#[derive(Debug, Clone, diesel::Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewMessage {
+    /// E.164 (`+628…`).
+    pub recipient: String,
+    /// The template's name.
+    pub subject: String,
+    /// The text sent.
+    pub body_text: String,
+    pub body_html: String,
+    pub channel: String,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+pub fn enqueue_message(conn: &mut DbConnection, message: &NewMessage) -> Result<(), DbError> {
+    diesel::insert_into(outbox::table)
+        .values(message)
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {
@@ -35,9 +67,16 @@ pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Ids of mails due for delivery and not leased by another worker.
-pub fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<i64>, DbError> {
+/// Ids of rows of `channels` due for delivery and not leased by another
+/// worker.
+pub fn due(
+    conn: &mut DbConnection,
+    channels: &[&str],
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<i64>, DbError> {
     Ok(outbox::table
+        .filter(outbox::channel.eq_any(channels))
         .filter(outbox::sent_at.is_null())
         .filter(outbox::next_attempt_at.le(now))
         .filter(

@@ -197,6 +197,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        channel -> Text,
     }
 }
 
@@ -509,6 +510,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outreach_items (id) {
+        id -> BigInt,
+        reason -> Text,
+        subject -> Text,
+        branch_code -> Text,
+        participant_id -> BigInt,
+        claim_id -> Nullable<BigInt>,
+        booking_id -> Nullable<BigInt>,
+        missing -> Text,
+        due_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<BigInt>,
+        claimed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outreach_attempts (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        staff_id -> BigInt,
+        branch_code -> Text,
+        channel -> Text,
+        outcome -> Text,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(waitlist -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
@@ -520,6 +552,7 @@ diesel::joinable!(documents -> claims (claim_id));
 diesel::joinable!(collective_rows -> collective_batches (batch_id));
 diesel::joinable!(collective_rows -> claims (claim_id));
 diesel::joinable!(collective_batches -> companies (company_npp));
+diesel::joinable!(outreach_attempts -> outreach_items (item_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_verifications,
@@ -555,4 +588,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     closures,
     draw_requests,
     draws,
+    outreach_items,
+    outreach_attempts,
 );

@@ -30,6 +30,7 @@ pub mod fair;
 pub mod floor;
 pub mod kpj;
 pub mod nik;
+pub mod outreach;
 pub mod password;
 pub mod person_name;
 pub mod phone;

@@ -63,7 +63,26 @@ pub fn start(
 
     // Reminders are a day-granular rule with a join behind them: once a
     // minute is plenty, while mail goes out every tick.
+    if let Some(url) = settings.message_webhook_url.clone() {
+        match crate::mail::gateway::MessageWorker::new(
+            db.clone(),
+            clock,
+            url,
+            settings.mail_retry_base_secs,
+        ) {
+            Ok(w) => {
+                let w = Arc::new(w);
+                every("message worker", Duration::ZERO, interval, move || {
+                    let w = w.clone();
+                    async move { w.tick().await.map(|_| ()).map_err(|e| e.to_string()) }
+                });
+            }
+            Err(e) => tracing::error!("{e}"),
+        }
+    }
+
     let (d, url) = (db.clone(), settings.public_url.clone());
+    let messages = settings.message_webhook_url.is_some();
     every(
         "reminders",
         Duration::ZERO,
@@ -71,7 +90,8 @@ pub fn start(
         move || {
             let (db, url, now) = (d.clone(), url.clone(), clock.now());
             blocking(move || {
-                crate::app::booking::send_reminders(&db, now, &url)
+                crate::app::booking::send_reminders(&db, now, &url, messages)
+                    .and_then(|_| crate::app::outreach::sweep_no_shows(&db, now, &url, messages))
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             })

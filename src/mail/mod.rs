@@ -6,6 +6,8 @@ pub mod claim;
 pub mod closure;
 pub mod collective;
 pub mod compose;
+pub mod gateway;
 pub mod layout;
+pub mod no_show;
 pub mod waitlist;
 pub mod worker;

@@ -96,7 +96,10 @@ impl Worker {
     /// Delivers what is due now; returns how many were sent.
     pub async fn tick(&self) -> Result<usize, DbError> {
         let now = self.clock.now_naive();
-        let ids = run(&self.db, move |db| db.read(|c| outbox::due(c, now, 50))).await?;
+        let ids = run(&self.db, move |db| {
+            db.read(|c| outbox::due(c, &[outbox::EMAIL], now, 50))
+        })
+        .await?;
         let mut sent = 0;
         for id in ids {
             let now = self.clock.now_naive();

@@ -111,9 +111,14 @@ pub fn home(role: Role) -> &'static str {
 /// A staff role's header links (path, catalog key), its home first.
 fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Cs => &[("/console", "nav_console"), ("/staff", "nav_claims")],
+        Role::Cs => &[
+            ("/console", "nav_console"),
+            ("/staff/outreach", "nav_outreach"),
+            ("/staff", "nav_claims"),
+        ],
         Role::Supervisor => &[
             ("/staff/floor", "nav_floor"),
+            ("/staff/outreach", "nav_outreach"),
             ("/staff/batches", "nav_batches"),
             ("/staff", "nav_claims"),
         ],
@@ -126,6 +131,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Admin => &[
             ("/staff", "nav_overview"),
             ("/staff/floor", "nav_floor"),
+            ("/staff/outreach", "nav_outreach"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
         ],

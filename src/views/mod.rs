@@ -16,6 +16,7 @@ pub mod home;
 pub mod journey;
 pub mod layout;
 pub mod me;
+pub mod outreach;
 pub mod password_reset;
 pub mod review;
 pub mod staff;

@@ -65,6 +65,8 @@ struct World {
     slot: i64,
     batch: i64,
     hr_id: i64,
+    /// The owner's outreach item (documents missing for the booking).
+    outreach: i64,
 }
 
 /// A staff account's token.
@@ -143,6 +145,14 @@ async fn world(db: &TestDb) -> World {
         .await;
     assert!(status == 201 || status == 200, "batch: {status} {v}");
     let batch = v["id"].as_i64().unwrap();
+    let (status, list) = app
+        .get(
+            &format!("/api/v1/outreach/worklist?branch={BRANCH}"),
+            Some(&tokens[&Admin]),
+        )
+        .await;
+    assert_eq!(status, 200, "worklist: {list}");
+    let outreach = list[0]["id"].as_i64().unwrap();
     World {
         app,
         client: reqwest::Client::builder()
@@ -156,6 +166,7 @@ async fn world(db: &TestDb) -> World {
         slot,
         batch,
         hr_id,
+        outreach,
     }
 }
 
@@ -331,6 +342,17 @@ fn matrix(w: &World) -> Vec<Row> {
             json!({}),
         )
         .branch(&[SupervisorOther], &BRANCH_ADMINS),
+        // The outreach worklist: the branch's CS and supervisor, admins.
+        get(format!("/api/v1/outreach/worklist?branch={BRANCH}")).branch(&OTHER_BRANCH, &DECIDERS),
+        get(format!("/api/v1/outreach/figures?branch={BRANCH}")).branch(&OTHER_BRANCH, &DECIDERS),
+        post(
+            format!("/api/v1/outreach/{}/attempts", w.outreach),
+            json!({"channel": "phone", "outcome": "reached"}),
+        )
+        .branch(&OTHER_BRANCH, &DECIDERS),
+        post(format!("/api/v1/outreach/{}/claim", w.outreach), json!({}))
+            .branch(&OTHER_BRANCH, &DECIDERS),
+        delete(format!("/api/v1/outreach/{}/claim", w.outreach)).branch(&OTHER_BRANCH, &DECIDERS),
         // The branch floor.
         post(
             format!("/api/v1/branches/{BRANCH}/devices"),
@@ -365,6 +387,8 @@ fn matrix(w: &World) -> Vec<Row> {
         page("/console".into()).only(&AGENTS, 403),
         page("/staff/floor".into()).only(&[Supervisor, SupervisorOther, Admin], 403),
         page("/hr".into()).only(&HR, 403),
+        page("/staff/outreach".into())
+            .only(&[Cs, CsOther, Supervisor, SupervisorOther, Admin], 403),
         page(format!("/staff/batches/{batch}")).only(&[Cs, Supervisor, Auditor, Admin], 404),
         page(format!("/hr/batches/{batch}")).only(&[Hr], 404),
     ];

@@ -28,6 +28,10 @@ async fn health_ready_and_openapi(_db: TestDb, app: TestApp) {
         "/api/v1/bookings/{code}",
         "/api/v1/bookings/{code}/reschedule",
         "/api/v1/admin/companies",
+        "/api/v1/outreach/worklist",
+        "/api/v1/outreach/{id}/claim",
+        "/api/v1/outreach/{id}/attempts",
+        "/api/v1/outreach/figures",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }

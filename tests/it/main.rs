@@ -28,6 +28,8 @@ mod fair;
 mod floor;
 mod layering;
 mod mail;
+mod messages;
+mod outreach;
 mod pages;
 mod password_reset;
 mod planner;

@@ -12,6 +12,7 @@ pub mod collective_documents;
 pub mod contact;
 pub mod documents;
 pub mod floor;
+pub mod outreach;
 pub mod planner;
 pub mod representatives;
 pub mod video;
@@ -54,6 +55,7 @@ use crate::db::run;
         video::ice, video::still,
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
         planner::simulate,
+        outreach::worklist, outreach::claim, outreach::release, outreach::attempt, outreach::figures,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -198,6 +200,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/collective/batches/{id}/letter" => collective_documents::upload_letter,
             get "/collective/batches/{id}/letter" => collective_documents::letter,
             post "/planner/simulate" => planner::simulate,
+            get "/outreach/worklist" => outreach::worklist,
+            get "/outreach/figures" => outreach::figures,
+            post "/outreach/{id}/claim" => outreach::claim,
+            delete "/outreach/{id}/claim" => outreach::release,
+            post "/outreach/{id}/attempts" => outreach::attempt,
     );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))

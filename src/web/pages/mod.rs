@@ -11,6 +11,7 @@ pub mod contact;
 pub mod floor;
 pub mod home;
 pub mod me;
+pub mod outreach;
 pub mod password_reset;
 pub mod staff;
 pub mod waitlist;
@@ -72,6 +73,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/waitlist/{id}/accept" => waitlist::accept_submit,
         post "/waitlist/{id}/withdraw" => waitlist::withdraw_submit,
         get "/staff" => staff::dashboard,
+        get "/staff/outreach" => outreach::list,
+        post "/staff/outreach/{id}/claim" => outreach::claim_submit,
+        post "/staff/outreach/{id}/release" => outreach::release_submit,
+        post "/staff/outreach/{id}/attempts" => outreach::attempt_submit,
         get "/audit" => audit::console,
         get "/audit/claims/{id}" => audit::claim_timeline,
         get "/audit/agents" => audit::agents,

@@ -1,0 +1,153 @@
+//! WhatsApp and SMS through an HTTP message gateway
+//! (`ANTRE_MESSAGE_WEBHOOK_URL`), the way Indonesian gateways take them:
+//! Antre POSTs `{"to":"+62…","channel":"whatsapp|sms","template","text"}`.
+//! Messages wait in the outbox beside the mail; each is leased before it
+//! is sent, so several instances never send one twice, and a gateway that
+//! is down (or answers other than 2xx) gets the message again later, with
+//! the mail worker's backoff. Texts are in Bahasa Indonesia: the channel
+//! people read.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+
+use crate::clock::Clock;
+use crate::db::bookings::BookingView;
+use crate::db::outbox::{self, NewMessage, OutboxMail, MESSAGE_CHANNELS};
+use crate::db::participants::Participant;
+use crate::db::{run, Db, DbError};
+use crate::domain::schedule::to_local;
+use crate::i18n::{self, Lang};
+
+/// The day-before reminder of a booking, naming what is still missing.
+pub fn reminder_message(
+    p: &Participant,
+    v: &BookingView,
+    missing: &[(String, String)],
+    now: NaiveDateTime,
+) -> NewMessage {
+    let when = i18n::local_datetime(
+        Lang::Id,
+        to_local(v.branch.tz(), v.slot.starts_at).naive_local(),
+        v.branch.zone_label(),
+    );
+    let mut text = i18n::tf(
+        Lang::Id,
+        "message_reminder",
+        &[
+            ("when", &when),
+            ("branch", &v.branch.name),
+            ("code", &v.booking.code),
+        ],
+    );
+    if !missing.is_empty() {
+        let items: Vec<&str> = missing.iter().map(|(id, _)| id.as_str()).collect();
+        text.push(' ');
+        text.push_str(&i18n::tf(
+            Lang::Id,
+            "message_reminder_missing",
+            &[("items", &items.join(", "))],
+        ));
+    }
+    NewMessage {
+        recipient: p.phone.clone(),
+        subject: "booking_reminder".into(),
+        body_text: text,
+        body_html: String::new(),
+        channel: "whatsapp".into(),
+        created_at: now,
+        next_attempt_at: now,
+    }
+}
+
+/// The JSON a gateway receives.
+pub fn payload(m: &OutboxMail) -> serde_json::Value {
+    serde_json::json!({
+        "to": m.recipient,
+        "channel": m.channel,
+        "template": m.subject,
+        "text": m.body_text,
+    })
+}
+
+pub struct MessageWorker {
+    pub db: Db,
+    pub clock: Clock,
+    pub url: String,
+    pub client: http_client::Client,
+    pub retry_base_secs: i64,
+}
+
+impl MessageWorker {
+    pub fn new(db: Db, clock: Clock, url: String, retry_base_secs: i64) -> Result<Self, String> {
+        let client = http_client::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| format!("message gateway client: {e}"))?;
+        Ok(Self {
+            db,
+            clock,
+            url,
+            client,
+            retry_base_secs,
+        })
+    }
+
+    async fn send(&self, m: &OutboxMail) -> Result<(), String> {
+        let body = serde_json::to_vec(&payload(m)).map_err(|e| e.to_string())?;
+        let res = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("gateway answered {}", res.status()))
+        }
+    }
+
+    /// Delivers the messages due now; returns how many were sent.
+    pub async fn tick(&self) -> Result<usize, DbError> {
+        let now = self.clock.now_naive();
+        let ids = run(&self.db, move |db| {
+            db.read(|c| outbox::due(c, &MESSAGE_CHANNELS, now, 50))
+        })
+        .await?;
+        let mut sent = 0;
+        for id in ids {
+            let now = self.clock.now_naive();
+            let until = now + chrono::Duration::seconds(120);
+            let leased = run(&self.db, move |db| {
+                db.write(|c| outbox::lease(c, id, now, until))
+            })
+            .await?;
+            let Some(m) = leased else { continue };
+            let result = self.send(&m).await;
+            let now = self.clock.now_naive();
+            match result {
+                Ok(()) => {
+                    run(&self.db, move |db| {
+                        db.write(|c| outbox::mark_sent(c, id, now))
+                    })
+                    .await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    let exp = u32::try_from(m.attempts.clamp(0, 10)).unwrap_or(10);
+                    let delay = (self.retry_base_secs.max(1) * 2_i64.pow(exp)).min(3600);
+                    let retry_at = now + chrono::Duration::seconds(delay);
+                    tracing::warn!(message = id, attempts = m.attempts + 1, %error, "message delivery failed; will retry");
+                    run(&self.db, move |db| {
+                        db.write(|c| outbox::mark_failed(c, id, &error, retry_at))
+                    })
+                    .await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+}

@@ -1,0 +1,77 @@
+//! After a missed session: the mail (and, with a gateway, the WhatsApp
+//! message) telling a participant their booking has ended and how to book
+//! again. Bahasa Indonesia first, English second.
+
+use chrono::NaiveDateTime;
+use maud::html;
+
+use super::layout;
+use crate::db::bookings::BookingView;
+use crate::db::outbox::{NewMail, NewMessage};
+use crate::db::participants::Participant;
+use crate::domain::schedule::to_local;
+use crate::i18n::{self, Lang};
+
+fn when(l: Lang, v: &BookingView) -> String {
+    let local = to_local(v.branch.tz(), v.slot.starts_at).naive_local();
+    i18n::local_datetime(l, local, v.branch.zone_label())
+}
+
+fn intro(l: Lang, v: &BookingView) -> String {
+    i18n::tf(
+        l,
+        "mail_no_show_intro",
+        &[
+            ("when", &when(l, v)),
+            ("branch", &v.branch.name),
+            ("code", &v.booking.code),
+        ],
+    )
+}
+
+pub fn no_show_mail(
+    p: &Participant,
+    v: &BookingView,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let link = format!("{}/branches", public_url.trim_end_matches('/'));
+    let subject = i18n::t(Lang::Id, "mail_no_show_subject").to_string();
+    let again = |l| i18n::t(l, "mail_no_show_again");
+    let id = format!("{}\n\n{}\n{link}\n", intro(Lang::Id, v), again(Lang::Id));
+    let en = format!("{}\n\n{}\n{link}\n", intro(Lang::En, v), again(Lang::En));
+    let text = layout::text_body(&p.full_name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        &p.full_name,
+        html! {
+            p { (intro(Lang::Id, v)) }
+            p { (again(Lang::Id)) " " a href=(link) { (link) } }
+            hr;
+            p lang="en" style="color:#555" { (intro(Lang::En, v)) " " (again(Lang::En)) }
+        },
+    );
+    layout::outbox_mail(&p.email, subject, text, html, None, now)
+}
+
+pub fn no_show_message(
+    p: &Participant,
+    v: &BookingView,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMessage {
+    let link = format!("{}/branches", public_url.trim_end_matches('/'));
+    NewMessage {
+        recipient: p.phone.clone(),
+        subject: "no_show".into(),
+        body_text: format!(
+            "{} {} {link}",
+            intro(Lang::Id, v),
+            i18n::t(Lang::Id, "mail_no_show_again")
+        ),
+        body_html: String::new(),
+        channel: "whatsapp".into(),
+        created_at: now,
+        next_attempt_at: now,
+    }
+}
