@@ -114,6 +114,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Cs => &[("/console", "nav_console"), ("/staff", "nav_claims")],
         Role::Supervisor => &[
             ("/staff/floor", "nav_floor"),
+            ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/staff", "nav_claims"),
         ],
@@ -126,6 +127,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Admin => &[
             ("/staff", "nav_overview"),
             ("/staff/floor", "nav_floor"),
+            ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
         ],

@@ -30,6 +30,7 @@ mod mail;
 mod pages;
 mod password_reset;
 mod planner;
+mod planner_page;
 mod race;
 mod schema_parity;
 mod screens;
