@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
+use super::charts::{self, Chart, Series};
 use super::components::{notice, numbered_head};
 use super::layout::Frame;
 use crate::db::audit::anomalies::Flag;
@@ -250,6 +251,7 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
     html! {
         (report_head(f, "agents", ["audit_agents_title", "audit_agents_lead"], r, false))
         @if rows.is_empty() { p.muted { (t(l, "audit_empty")) } } @else {
+            (agent_charts(l, rows))
             div.table-wrap { table.data {
                 thead { tr {
                     th { (t(l, "branch")) }
@@ -276,6 +278,71 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
                     }
                 }
             } }
+        }
+    }
+}
+
+/// Each agent-day's sessions and how many it held side by side, charted
+/// (the table below has every figure).
+fn agent_charts(l: Lang, rows: &[AgentDay]) -> Markup {
+    let one_day = rows.windows(2).all(|w| w[0].day == w[1].day);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|a| {
+            if one_day {
+                format!("#{} {}", a.agent_id, a.branch)
+            } else {
+                format!("#{} {}", a.agent_id, a.day.format("%d/%m"))
+            }
+        })
+        .collect();
+    let n = |f: fn(&AgentDay) -> u32| rows.iter().map(|a| f64::from(f(a))).collect::<Vec<_>>();
+    let sessions = [
+        Series {
+            name: t(l, "audit_sessions"),
+            values: n(|a| a.sessions),
+        },
+        Series {
+            name: t(l, "audit_chart_verified"),
+            values: n(|a| a.verified),
+        },
+        Series {
+            name: t(l, "audit_chart_rejected"),
+            values: n(|a| a.rejected),
+        },
+    ];
+    let concurrency = [Series {
+        name: t(l, "audit_avg_concurrency"),
+        values: rows
+            .iter()
+            .map(|a| a.avg_concurrency.unwrap_or(0.0))
+            .collect(),
+    }];
+    let chart = |id, title, desc| Chart {
+        id,
+        title: t(l, title),
+        desc: t(l, desc),
+        x_label: t(l, "audit_agent"),
+        y_label: t(
+            l,
+            if id == "chart-agent-sessions" {
+                "chart_sessions"
+            } else {
+                "chart_sessions_held"
+            },
+        ),
+        y_max: None,
+        lang: l,
+    };
+    html! {
+        div.floor-charts {
+            @for (id, title, desc, series) in [("chart-agent-sessions", "audit_chart_sessions", "audit_chart_sessions_desc", &sessions[..]), ("chart-agent-concurrency", "audit_avg_concurrency", "audit_chart_concurrency_desc", &concurrency[..])] {
+                div {
+                    h2 { (t(l, title)) }
+                    p.small { (t(l, desc)) }
+                    (charts::bars(&chart(id, title, desc), &labels, series))
+                }
+            }
         }
     }
 }

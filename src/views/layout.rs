@@ -119,6 +119,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Supervisor => &[
             ("/staff/floor", "nav_floor"),
             ("/staff/outreach", "nav_outreach"),
+            ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/staff", "nav_claims"),
         ],
@@ -132,6 +133,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff", "nav_overview"),
             ("/staff/floor", "nav_floor"),
             ("/staff/outreach", "nav_outreach"),
+            ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
         ],

@@ -386,6 +386,8 @@ fn matrix(w: &World) -> Vec<Row> {
             .only(&[Cs, Supervisor, Auditor, Admin], 404),
         page("/console".into()).only(&AGENTS, 403),
         page("/staff/floor".into()).only(&[Supervisor, SupervisorOther, Admin], 403),
+        page("/staff/planner?agents_1=2&arrivals=10&service_minutes=10".into())
+            .only(&[Supervisor, SupervisorOther, Admin], 403),
         page("/hr".into()).only(&HR, 403),
         page("/staff/outreach".into())
             .only(&[Cs, CsOther, Supervisor, SupervisorOther, Admin], 403),

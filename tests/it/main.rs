@@ -33,6 +33,7 @@ mod outreach;
 mod pages;
 mod password_reset;
 mod planner;
+mod planner_page;
 mod race;
 mod schema_parity;
 mod screens;

@@ -3,7 +3,8 @@
 //! video tiles at once; a kiosk activated by a supervisor in its own
 //! browser cannot reach a staff page afterwards; and axe-core finds no
 //! critical or serious accessibility violation on the console, the floor,
-//! the kiosk, the board, a booth, the HR company page and the audit log.
+//! the kiosk, the board, a booth, the HR company page, the audit log, the
+//! capacity planner and the charts of the floor and the agents page.
 //!
 //! Needs Chromium and axe-core (`.ci/run` installs both); without them the
 //! test is skipped with a notice, except under `CI=true`, where it fails.
@@ -15,7 +16,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::common::chrome::{
-    axe_source, axe_violations, chromium, screenshot, viewport, Chrome, BROWSER_LOCK,
+    axe_source, axe_violations, chromium, screenshot, screenshot_full, viewport, Chrome,
+    BROWSER_LOCK,
 };
 use crate::common::{fixtures, TestApp, TestDb};
 
@@ -443,6 +445,48 @@ async fn screens(db: TestDb, app: TestApp) {
     for (name, cookie, path, size) in pages {
         let p = show(&chrome, &app, cookie, &path, size).await;
         screenshot(&p, name).await;
+        found.push((name.into(), axe_violations(&p, &axe).await));
+    }
+    // The capacity planner comparing three set-ups, and the charts of the
+    // day on the floor and the auditor's agents page, whole pages.
+    let planner =
+        "/staff/planner?arrivals=20+28+24+16+12+14+10&service_minutes=10&distribution=exponential\
+&target_wait=5&agents_1=3&seats_1=1&agents_2=3&seats_2=5&agents_3=2&seats_3=5";
+    let charted: [Screen<'_>; 3] = [
+        (
+            "planner",
+            ("antre_session", &spv.token),
+            planner.into(),
+            (1440, 900),
+        ),
+        (
+            "floor-charts",
+            ("antre_session", &spv.token),
+            "/staff/floor".into(),
+            (1440, 900),
+        ),
+        (
+            "audit-agents",
+            ("antre_session", &auditor.token),
+            "/audit/agents".into(),
+            (1440, 900),
+        ),
+    ];
+    for (name, cookie, path, size) in charted {
+        let p = show(&chrome, &app, cookie, &path, size).await;
+        let charts = text(
+            &p,
+            "String(document.querySelectorAll('figure.chart svg[role=img]').length)",
+        )
+        .await;
+        assert_ne!(charts, "0", "{name}: no chart");
+        let wide = text(
+            &p,
+            "String(document.documentElement.scrollWidth > window.innerWidth)",
+        )
+        .await;
+        assert_eq!(wide, "false", "{name} scrolls sideways at 1440 px");
+        screenshot_full(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
     let bad: Vec<_> = found.iter().filter(|(_, v)| !v.is_empty()).collect();

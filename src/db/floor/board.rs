@@ -176,6 +176,8 @@ pub struct FloorView {
     pub serving: Vec<(FloorSession, Ticket, Option<i32>)>,
     pub measures: rules::DayMeasures,
     pub booths: usize,
+    /// The day so far, hour by hour, for the charts.
+    pub series: rules::DaySeries,
 }
 
 pub fn floor_view(
@@ -206,12 +208,20 @@ pub fn floor_view(
     }
     let measures = day_measures(conn, branch, day, now)?;
     let booths = booths_of(conn, &branch.code)?.len();
+    let record = day_record(conn, &branch.code, day)?;
+    let series = rules::day_series(
+        series_start(branch.tz(), day),
+        ts,
+        &record.wait_spans(),
+        &record.served_sessions(),
+    );
     Ok(FloorView {
         agents,
         waiting,
         serving,
         measures,
         booths,
+        series,
     })
 }
 

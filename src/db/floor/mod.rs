@@ -144,12 +144,14 @@ pub(super) struct NewSession<'a> {
 
 mod arrivals;
 mod board;
+mod history;
 mod identity;
 mod routing;
 mod sessions;
 
 pub use arrivals::*;
 pub use board::*;
+pub use history::*;
 pub use identity::*;
 pub use routing::*;
 pub use sessions::*;

@@ -144,6 +144,7 @@ pub mod detail {
 }
 
 mod board;
+mod day_series;
 mod measures;
 mod outcomes;
 mod queue;
@@ -152,6 +153,7 @@ mod status;
 mod tickets;
 
 pub use board::*;
+pub use day_series::*;
 pub use measures::*;
 pub use outcomes::*;
 pub use queue::*;

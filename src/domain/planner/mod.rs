@@ -40,7 +40,9 @@
 
 mod day;
 pub mod erlang;
+pub mod form;
 mod plan;
+mod recorded;
 mod staffing;
 
 use rand::SeedableRng;
@@ -49,6 +51,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use plan::{Arrivals, Opening, Plan, PlanRequest, Service};
+pub use recorded::{recorded_day, RecordedArrival, RecordedDay};
 pub use staffing::{smallest_staffing, Staffing};
 
 /// Throughput of an agent holding k = 1..5 sessions, relative to one.

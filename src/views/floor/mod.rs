@@ -16,6 +16,7 @@ use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::floor::{BoardBody, ConsoleSession};
 use crate::i18n::{t, Lang};
 
+mod charts;
 mod kiosk;
 mod session;
 mod walkin;
@@ -302,6 +303,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                 div.card { h3 { (t(l, "avg_concurrency")) } p.big-number { (fmt(m.avg_active_seats)) } }
                 div.card { h3 { (t(l, "per_agent_hour")) } p.big-number { (fmt(m.per_agent_hour)) } }
             }
+            (charts::day_charts(l, b, &v.series, &v.agents.iter().map(|a| a.staff_id).zip(names.iter().cloned()).collect::<Vec<_>>()))
             section.card.stack {
                 h2 { (t(l, "agents")) }
                 @if v.agents.is_empty() { p.muted { (t(l, "no_agents")) } } @else {

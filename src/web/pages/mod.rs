@@ -13,6 +13,7 @@ pub mod home;
 pub mod me;
 pub mod outreach;
 pub mod password_reset;
+pub mod planner;
 pub mod staff;
 pub mod waitlist;
 
@@ -99,6 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/console/sessions/{id}/claims" => floor::console_claim,
         post "/console/sessions/{id}/documents" => floor::console_document,
         get "/staff/floor" => floor::supervisor_floor,
+        get "/staff/planner" => planner::page,
         post "/staff/floor/{code}/settings" => floor::settings_submit,
         post "/staff/tickets/{id}/priority" => floor::set_priority,
         post "/staff/agents/{id}/status" => floor::agent_status,

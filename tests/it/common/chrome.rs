@@ -212,3 +212,15 @@ pub async fn screenshot(page: &Page, name: &str) {
     let params = chromiumoxide::page::ScreenshotParams::builder().build();
     page.save_screenshot(params, &path).await.unwrap();
 }
+
+/// As [`screenshot`], the whole page rather than the screen's part.
+pub async fn screenshot_full(page: &Page, name: &str) {
+    let Some(dir) = std::env::var_os("ANTRE_TEST_SCREENSHOTS") else {
+        return;
+    };
+    let path = Path::new(&dir).join(format!("{name}.png"));
+    let params = chromiumoxide::page::ScreenshotParams::builder()
+        .full_page(true)
+        .build();
+    page.save_screenshot(params, &path).await.unwrap();
+}
