@@ -191,14 +191,14 @@ pub fn day(f: &Frame<'_>, d: &DayData<'_>) -> Markup {
                                         (csrf_field(f.csrf))
                                         input type="hidden" name="slot_id" value=(s.id);
                                         input type="hidden" name="claim_id" value=(claim_id);
-                                        button.btn.btn-primary type="submit" { (t(l, "slot_book")) }
+                                        button.btn.btn-primary type="submit" aria-label={ (t(l, "slot_book")) " " (i18n::clock_time(l, &start)) "–" (i18n::clock_time(l, &end)) " " (b.zone_label()) } { (t(l, "slot_book")) }
                                     }
                                 }
                                 Booker::Rescheduling { code, current_slot } if *current_slot != s.id => {
                                     form.inline-form method="post" action={ "/bookings/" (code) "/reschedule" } {
                                         (csrf_field(f.csrf))
                                         input type="hidden" name="slot_id" value=(s.id);
-                                        button.btn.btn-primary type="submit" { (t(l, "slot_move_here")) }
+                                        button.btn.btn-primary type="submit" aria-label={ (t(l, "slot_move_here")) " " (i18n::clock_time(l, &start)) "–" (i18n::clock_time(l, &end)) " " (b.zone_label()) } { (t(l, "slot_move_here")) }
                                     }
                                 }
                                 _ => {}

@@ -334,6 +334,7 @@ fn dossier_card(
     let open = d.claim.status == ClaimStatus::Open;
     let items = super::checklist::checklist_body(d, l);
     html! {
+        script src="/static/upload.js" defer {}
         section.card.stack id="documents" {
             h2 { (t(l, "me_documents")) }
             @if d.ready {
@@ -364,7 +365,7 @@ fn dossier_card(
                         }
                         @if let Some((msg, item)) = upload_error { @if item == entry.item { p.field-error role="alert" { (msg) } } }
                         @if open && entry.status != ItemStatus::Accepted {
-                            form.form.upload-form method="post" enctype="multipart/form-data" action={ "/claims/" (d.claim.id) "/documents" } {
+                            form.form.upload-form method="post" enctype="multipart/form-data" action={ "/claims/" (d.claim.id) "/documents" } data-sending=(t(l, "upload_sending")) data-failed=(t(l, "upload_dropped")) {
                                 (csrf_field(f.csrf))
                                 input type="hidden" name="item" value=(entry.item);
                                 @if entry.accepts.len() > 1 {
@@ -379,9 +380,8 @@ fn dossier_card(
                                 }
                                 label.visually-hidden for={ "file-" (entry.item) } { (body.label) }
                                 input id={ "file-" (entry.item) } type="file" name="file" required accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf";
-                                button.btn.btn-secondary type="submit" {
-                                    @if entry.status == ItemStatus::Missing { (t(l, "upload")) } @else { (t(l, "upload_again")) }
-                                }
+                                @let verb = if entry.status == ItemStatus::Missing { t(l, "upload") } else { t(l, "upload_again") };
+                                button.btn.btn-secondary type="submit" aria-label={ (verb) " — " (body.label) } { (verb) }
                             }
                         }
                     }

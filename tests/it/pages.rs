@@ -347,6 +347,14 @@ async fn participant_flow(db: TestDb, app: TestApp) {
     let offers = forms(&day.html, "/bookings");
     let slots = fixtures::slots(&app, "DPS-DENPASAR", DAY).await;
     assert_eq!(offers.len(), slots.len(), "one booking form per session");
+    // Each "Pesan" names its session for a screen reader.
+    let names: std::collections::BTreeSet<&str> = day
+        .html
+        .split(r#"aria-label="Pesan "#)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(names.len(), offers.len(), "{names:?}");
     let slot_id = hidden(offers[1], "slot_id").expect("slot_id");
     let claim_id = hidden(offers[1], "claim_id").expect("claim_id");
     let form_csrf = hidden(offers[1], "csrf").expect("csrf in the booking form");

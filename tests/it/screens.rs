@@ -389,6 +389,7 @@ async fn screens(db: TestDb, app: TestApp) {
             }
         }
     }
+    upload_from_a_phone(&chrome, &app, &db, &booked.token).await;
     let closing = show(
         &chrome,
         &app,
@@ -494,3 +495,85 @@ async fn screens(db: TestDb, app: TestApp) {
     chrome.close().await;
 }
 crate::sqlite_only!(screens, clock = CLOCK);
+
+/// Sets a small PNG as the file of the first upload form on `page`.
+const PICK_FILE: &str = "(() => {
+    const bytes = Uint8Array.from(atob(window.__png), c => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'ktp.png', {type: 'image/png'}));
+    const form = document.querySelector('form.upload-form');
+    form.querySelector('input[type=file]').files = dt.files;
+    return form.querySelector('input[name=item]').value;
+})()";
+
+/// A document sent from a phone with the page's script: a progress bar
+/// while it goes up, then the page with the check's result; a connection
+/// that fails says so and leaves the form ready to send again, storing
+/// nothing.
+async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token: &str) {
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD.encode(crate::common::files::png(30, 20));
+    let docs = || crate::common::count(db, "SELECT COUNT(*) AS n FROM documents");
+    let before = docs();
+
+    // The connection fails (an address the page may not reach).
+    let p = show(chrome, app, ("antre_session", token), "/me", (390, 844)).await;
+    p.evaluate(format!("window.__png = '{png}'")).await.unwrap();
+    text(&p, PICK_FILE).await;
+    p.evaluate(
+        "(() => { const f = document.querySelector('form.upload-form'); \
+         f.action = 'http://127.0.0.1:9/claims/0/documents'; f.requestSubmit(); })()",
+    )
+    .await
+    .unwrap();
+    until(
+        &p,
+        15,
+        "the dropped-upload message",
+        "!!document.querySelector('.upload-status.field-error')",
+    )
+    .await;
+    let message = text(&p, "document.querySelector('.upload-status').textContent").await;
+    assert!(message.contains("terputus"), "{message}");
+    let ready = text(
+        &p,
+        "String(!document.querySelector('form.upload-form button[type=submit]').disabled)",
+    )
+    .await;
+    assert_eq!(ready, "true", "the form can be sent again");
+    assert_eq!(docs(), before, "nothing stored");
+
+    // It goes up, with a progress bar, and the page shows the result.
+    let p = show(chrome, app, ("antre_session", token), "/me", (390, 844)).await;
+    p.evaluate(format!("window.__png = '{png}'")).await.unwrap();
+    let item = text(&p, PICK_FILE).await;
+    p.evaluate(
+        "(() => { sessionStorage.removeItem('sawProgress'); \
+         new MutationObserver(() => { if (document.querySelector('.upload-status progress')) \
+           sessionStorage.setItem('sawProgress', '1'); }).observe(document.body, {subtree: true, childList: true}); \
+         document.querySelector('form.upload-form').requestSubmit(); })()",
+    )
+    .await
+    .unwrap();
+    until(
+        &p,
+        20,
+        "the page after the upload",
+        "location.search.includes('done=uploaded')",
+    )
+    .await;
+    until(
+        &p,
+        10,
+        "the page to load",
+        "document.readyState === 'complete'",
+    )
+    .await;
+    assert_eq!(text(&p, "location.hash").await, format!("#item-{item}"));
+    assert_eq!(
+        text(&p, "String(sessionStorage.getItem('sawProgress'))").await,
+        "1"
+    );
+    assert_eq!(docs(), before + 1);
+    screenshot(&p, "upload-done-phone").await;
+}

@@ -142,12 +142,13 @@ async fn stylesheet() -> HttpResponse {
 }
 
 /// The scripts of `static/`, by name (`/static/NAME.js`).
-const SCRIPTS: [(&str, &str); 5] = [
+const SCRIPTS: [(&str, &str); 6] = [
     ("live", include_str!("../../../static/live.js")),
     ("rtc", include_str!("../../../static/rtc.js")),
     ("board", include_str!("../../../static/board.js")),
     ("kiosk", include_str!("../../../static/kiosk.js")),
     ("confirm", include_str!("../../../static/confirm.js")),
+    ("upload", include_str!("../../../static/upload.js")),
 ];
 
 async fn script(name: web::Path<String>) -> HttpResponse {
