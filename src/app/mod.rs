@@ -20,6 +20,7 @@ mod files;
 pub mod floor;
 pub mod password_reset;
 pub mod planner;
+pub mod staff_admin;
 pub mod video;
 pub mod waitlist;
 

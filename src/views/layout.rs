@@ -116,6 +116,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff/floor", "nav_floor"),
             ("/staff/batches", "nav_batches"),
             ("/staff", "nav_claims"),
+            ("/staff/accounts", "nav_accounts"),
         ],
         Role::Hr => &[("/hr", "nav_company")],
         Role::Auditor => &[
@@ -128,6 +129,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff/floor", "nav_floor"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
+            ("/staff/accounts", "nav_accounts"),
         ],
         Role::Participant | Role::Device => &[],
     }

@@ -17,4 +17,5 @@ pub mod me;
 pub mod password_reset;
 pub mod review;
 pub mod staff;
+pub mod staff_accounts;
 pub mod waitlist;

@@ -28,6 +28,8 @@ async fn health_ready_and_openapi(_db: TestDb, app: TestApp) {
         "/api/v1/bookings/{code}",
         "/api/v1/bookings/{code}/reschedule",
         "/api/v1/admin/companies",
+        "/api/v1/staff",
+        "/api/v1/staff/{id}",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }

@@ -34,6 +34,7 @@ mod race;
 mod schema_parity;
 mod screens;
 mod security;
+mod staff_admin;
 mod storage;
 mod video;
 mod waitlist;

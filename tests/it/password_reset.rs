@@ -28,7 +28,7 @@ async fn confirm(app: &TestApp, token: &str, password: &str) -> (u16, Value) {
 
 /// The decoded text of an .eml file: quoted-printable and base64 bodies
 /// both readable.
-fn decoded(eml: &str) -> String {
+pub(crate) fn decoded(eml: &str) -> String {
     use base64::Engine;
     let eml = eml.replace("\r\n", "\n");
     let mut out = common::decode_qp(&eml);
@@ -42,7 +42,7 @@ fn decoded(eml: &str) -> String {
     out
 }
 
-fn addressed_to(eml: &str, email: &str) -> bool {
+pub(crate) fn addressed_to(eml: &str, email: &str) -> bool {
     eml.replace("\r\n", "\n").lines().any(|l| {
         l.to_ascii_lowercase().starts_with("to:")
             && (l.contains(&format!("<{email}>")) || l.trim_end().ends_with(&format!(" {email}")))

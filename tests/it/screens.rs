@@ -3,7 +3,8 @@
 //! video tiles at once; a kiosk activated by a supervisor in its own
 //! browser cannot reach a staff page afterwards; and axe-core finds no
 //! critical or serious accessibility violation on the console, the floor,
-//! the kiosk, the board, a booth, the HR company page and the audit log.
+//! the kiosk, the board, a booth, the HR company page, the audit log and
+//! the staff accounts page.
 //!
 //! Needs Chromium and axe-core (`.ci/run` installs both); without them the
 //! test is skipped with a notice, except under `CI=true`, where it fails.
@@ -379,7 +380,7 @@ async fn screens(db: TestDb, app: TestApp) {
     screenshot(&closing, "staff-closure").await;
     found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
 
-    let pages: [Screen<'_>; 6] = [
+    let pages: [Screen<'_>; 7] = [
         (
             "ticket-phone",
             ("antre_lang", "id"),
@@ -414,6 +415,12 @@ async fn screens(db: TestDb, app: TestApp) {
             "audit",
             ("antre_session", &auditor.token),
             "/audit".into(),
+            (1440, 900),
+        ),
+        (
+            "staff-accounts",
+            ("antre_session", &admin.token),
+            "/staff/accounts".into(),
             (1440, 900),
         ),
     ];

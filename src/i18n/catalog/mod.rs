@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Every area's catalog file: (name, text).
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     ("general.toml", include_str!("general.toml")),
     ("collective.toml", include_str!("collective.toml")),
     ("audit.toml", include_str!("audit.toml")),
     ("video.toml", include_str!("video.toml")),
     ("planner.toml", include_str!("planner.toml")),
+    ("staff.toml", include_str!("staff.toml")),
 ];
 
 /// key → (Bahasa Indonesia, English).

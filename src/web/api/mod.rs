@@ -13,6 +13,7 @@ pub mod documents;
 pub mod floor;
 pub mod planner;
 pub mod representatives;
+pub mod staff;
 pub mod video;
 pub mod waitlist;
 
@@ -52,6 +53,7 @@ use crate::db::run;
         video::ice, video::still,
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
         planner::simulate,
+        staff::list, staff::invite, staff::get, staff::change,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -192,6 +194,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/collective/batches/{id}/letter" => collective_documents::upload_letter,
             get "/collective/batches/{id}/letter" => collective_documents::letter,
             post "/planner/simulate" => planner::simulate,
+            get "/staff" => staff::list,
+            post "/staff" => staff::invite,
+            get "/staff/{id}" => staff::get,
+            patch "/staff/{id}" => staff::change,
     );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))

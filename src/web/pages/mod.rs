@@ -12,6 +12,7 @@ pub mod home;
 pub mod me;
 pub mod password_reset;
 pub mod staff;
+pub mod staff_accounts;
 pub mod waitlist;
 
 use std::future::Future;
@@ -48,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/password-reset" => password_reset::request_submit,
         get "/password-reset/{token}" => password_reset::new_password_form,
         post "/password-reset/{token}" => password_reset::new_password_submit,
+        get "/invitation/{token}" => password_reset::invitation_form,
+        post "/invitation/{token}" => password_reset::invitation_submit,
         get "/branches" => branches::finder,
         get "/branches/{code}" => branches::day_view,
         get "/sessions/first-free" => branches::first_free,
@@ -64,6 +67,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/waitlist/{id}/accept" => waitlist::accept_submit,
         post "/waitlist/{id}/withdraw" => waitlist::withdraw_submit,
         get "/staff" => staff::dashboard,
+        get "/staff/accounts" => staff_accounts::list,
+        post "/staff/accounts" => staff_accounts::invite,
+        get "/staff/accounts/{id}" => staff_accounts::account,
+        post "/staff/accounts/{id}" => staff_accounts::change,
+        post "/staff/accounts/{id}/active" => staff_accounts::set_active,
         get "/audit" => audit::console,
         get "/audit/claims/{id}" => audit::claim_timeline,
         get "/audit/agents" => audit::agents,
