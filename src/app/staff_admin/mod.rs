@@ -62,12 +62,6 @@ pub fn manager(actor: &Actor) -> AppResult<Manager> {
     }
 }
 
-/// May the caller open staff administration at all? (The pages ask
-/// before showing a link.)
-pub fn may_manage(actor: &Actor) -> bool {
-    manager(actor).is_ok()
-}
-
 /// A refusal of the rules as the caller hears it.
 pub(crate) fn refused(r: Refusal) -> AppError {
     match r {
