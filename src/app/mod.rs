@@ -22,6 +22,7 @@ pub mod floor;
 pub mod outreach;
 pub mod password_reset;
 pub mod planner;
+pub mod staff_admin;
 pub mod video;
 pub mod waitlist;
 

@@ -5,6 +5,10 @@
 //! account. Accounts made at the counter or from a collective batch have
 //! no password at all until their owner sets one this way.
 //!
+//! A new staff account's invitation (`app::staff_admin::invite`) is a
+//! link of the same kind, set through [`confirm`] as well (audited as
+//! `staff_invitation_accepted`).
+//!
 //! The throttle (`domain::recovery`): per typed email, a few mails per
 //! window, then requests mail nothing but answer as usual; per client
 //! address, then `429 rate_limited`. Both steps are audited
@@ -106,6 +110,7 @@ pub async fn request(ctx: &Ctx, email: &str, channel: &'static str) -> AppResult
         token_hash: crypto::token_digest(&token),
         created_at: now,
         expires_at: recovery::reset_expires_at(now),
+        purpose: resets::RESET.into(),
     };
     let subject = Subject {
         participant_id,
@@ -231,7 +236,12 @@ pub async fn confirm(
         let ended = sessions::revoke_all(c, participant_id, staff_id, now)?;
         sessions::note_proof(c, &holder.email, &ip, now)?;
         let details = json!({"channel": channel, "sessions_ended": ended});
-        audit::record(c, now, &actor, "password_reset", &subject, details)?;
+        let action = if reset.purpose == resets::INVITATION {
+            "staff_invitation_accepted"
+        } else {
+            "password_reset"
+        };
+        audit::record(c, now, &actor, action, &subject, details)?;
         Ok(kind)
     })
     .await

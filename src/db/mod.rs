@@ -32,6 +32,7 @@ mod rows;
 pub mod schema;
 pub mod seed;
 pub mod staff;
+pub mod staff_admin;
 pub mod video;
 pub mod waitlist;
 mod words;

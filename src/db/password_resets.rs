@@ -1,12 +1,17 @@
-//! Password-reset requests: the hashed single-use tokens, and the request
-//! log the reset throttle counts (both in the database, so every app
-//! instance agrees).
+//! Password-reset requests and staff invitations: the hashed single-use
+//! set-password tokens, and the request log the reset throttle counts
+//! (both in the database, so every app instance agrees).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::password_resets;
 use super::{DbConnection, DbError};
+
+/// A token asked for through "forgot password" (the throttle counts these).
+pub const RESET: &str = "reset";
+/// A new staff account's first set-password link, sent by an administrator.
+pub const INVITATION: &str = "invitation";
 
 crate::stored_row! {
     /// A reset request (`NewReset` to record one). Without an account
@@ -19,6 +24,8 @@ crate::stored_row! {
         token_hash: String,
         created_at: NaiveDateTime,
         expires_at: NaiveDateTime,
+        /// [`RESET`] or [`INVITATION`].
+        purpose: String,
     }
     then {
         id: i64,
@@ -26,8 +33,8 @@ crate::stored_row! {
     }
 }
 
-/// Requests within the window before this one: for the typed email and
-/// from the address. On PostgreSQL requests for one email are serialized
+/// Reset requests (not invitations) within the window before this one:
+/// for the typed email and from the address. On PostgreSQL requests for one email are serialized
 /// by an advisory lock held until the transaction ends (SQLite's write
 /// lock already does that), so simultaneous requests count each other.
 pub fn recent(
@@ -41,12 +48,13 @@ pub fn recent(
             .bind::<diesel::sql_types::Text, _>(email)
             .execute(c)?;
     }
-    let account: i64 = password_resets::table
+    let resets = password_resets::table.filter(password_resets::purpose.eq(RESET));
+    let account: i64 = resets
         .filter(password_resets::email.eq(email))
         .filter(password_resets::created_at.gt(since))
         .count()
         .get_result(conn)?;
-    let address: i64 = password_resets::table
+    let address: i64 = resets
         .filter(password_resets::ip.eq(ip))
         .filter(password_resets::created_at.gt(since))
         .count()

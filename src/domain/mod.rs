@@ -38,6 +38,7 @@ pub mod planner;
 pub mod recovery;
 pub mod role;
 pub mod schedule;
+pub mod staff_admin;
 pub mod status;
 
 pub mod code;

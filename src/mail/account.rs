@@ -1,4 +1,6 @@
-//! Mails about the account itself: the password-reset link.
+//! Mails about the account itself: the password-reset link, email
+//! verification and contact changes, and a new staff account's invitation
+//! to set its password.
 
 use chrono::NaiveDateTime;
 use maud::html;
@@ -6,6 +8,8 @@ use maud::html;
 use super::layout;
 use crate::db::outbox::NewMail;
 use crate::domain::recovery::{RESET_TOKEN_MINUTES, VERIFY_TOKEN_HOURS};
+use crate::domain::role::Role;
+use crate::domain::staff_admin::INVITATION_DAYS;
 use crate::i18n::{self, Lang};
 
 /// The single-use link to `{public_url}/password-reset/{token}`, valid
@@ -101,6 +105,43 @@ pub fn contact_changed_mail(
     layout::outbox_mail(old_email, subject, text, html, None, now)
 }
 
+/// The invitation of a new staff account: the single-use link to
+/// `{public_url}/invitation/{token}`, valid [`INVITATION_DAYS`] days, where
+/// its owner sets the password; Bahasa Indonesia first, English second.
+pub fn staff_invitation_mail(
+    name: &str,
+    email: &str,
+    role: Role,
+    token: &str,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMail {
+    let link = format!("{}/invitation/{token}", public_url.trim_end_matches('/'));
+    let days = INVITATION_DAYS.to_string();
+    let intro = |l| {
+        let role = i18n::label(l, "role_", role.as_str());
+        i18n::tf(l, "mail_invite_intro", &[("role", &role), ("days", &days)])
+    };
+    let after = |l| i18n::t(l, "mail_invite_after");
+    let subject = i18n::t(Lang::Id, "mail_invite_subject").to_string();
+    let id = format!("{}\n\n{link}\n\n{}\n", intro(Lang::Id), after(Lang::Id));
+    let en = format!("{}\n\n{link}\n\n{}\n", intro(Lang::En), after(Lang::En));
+    let text = layout::text_body(name, &id, &en);
+    let html = layout::html_page(
+        &subject,
+        name,
+        html! {
+            p { (intro(Lang::Id)) }
+            p { a href=(link) { (i18n::t(Lang::Id, "mail_invite_link")) } }
+            p { (after(Lang::Id)) }
+            hr;
+            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_invite_link")) } }
+            p lang="en" style="color:#555" { (after(Lang::En)) }
+        },
+    );
+    layout::outbox_mail(email, subject, text, html, None, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +167,28 @@ mod tests {
         assert!(id < en, "Bahasa Indonesia first");
         assert!(m.body_html.contains(&format!("href=\"{link}\"")));
         assert_eq!(m.next_attempt_at, now);
+    }
+
+    #[test]
+    fn the_invitation_links_once_in_each_language() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+            .and_then(|d| d.and_hms_opt(2, 0, 0))
+            .expect("time");
+        let m = staff_invitation_mail(
+            "Made Wirawan",
+            "made@bpjs.example.id",
+            Role::Cs,
+            "tok_-1",
+            "https://antre.id",
+            now,
+        );
+        assert_eq!(m.recipient, "made@bpjs.example.id");
+        let link = "https://antre.id/invitation/tok_-1";
+        assert_eq!(m.body_text.matches(link).count(), 2, "{}", m.body_text);
+        let id = m.body_text.find("Petugas CS").expect("role in Indonesian");
+        let en = m.body_text.find("CS agent").expect("role in English");
+        assert!(id < en, "Bahasa Indonesia first");
+        assert!(m.body_text.contains("7 hari") && m.body_text.contains("7 days"));
+        assert!(m.body_html.contains(&format!("href=\"{link}\"")));
     }
 }

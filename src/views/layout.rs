@@ -122,6 +122,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/staff", "nav_claims"),
+            ("/staff/accounts", "nav_accounts"),
         ],
         Role::Hr => &[("/hr", "nav_company")],
         Role::Auditor => &[
@@ -136,6 +137,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
+            ("/staff/accounts", "nav_accounts"),
         ],
         Role::Participant | Role::Device => &[],
     }

@@ -22,4 +22,5 @@ pub mod password_reset;
 pub mod planner;
 pub mod review;
 pub mod staff;
+pub mod staff_accounts;
 pub mod waitlist;

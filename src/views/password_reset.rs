@@ -41,14 +41,47 @@ pub fn request_sent(f: &Frame<'_>) -> Markup {
     }
 }
 
-/// `/password-reset/{token}`: the new password, typed twice.
-pub fn new_password_form(f: &Frame<'_>, token: &str, errors: &[FieldError]) -> Markup {
+/// Which mailed link sets the password: a reset's, or a new staff
+/// account's invitation (the same token machinery, its own page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Reset,
+    Invitation,
+}
+
+impl Link {
+    /// Where the link points (and its form posts): `{prefix}/{token}`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Link::Reset => "/password-reset",
+            Link::Invitation => "/invitation",
+        }
+    }
+
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Link::Reset => "new_password_title",
+            Link::Invitation => "invitation_title",
+        }
+    }
+
+    fn lead_key(self) -> &'static str {
+        match self {
+            Link::Reset => "new_password_lead",
+            Link::Invitation => "invitation_lead",
+        }
+    }
+}
+
+/// `/password-reset/{token}` or `/invitation/{token}`: the new password,
+/// typed twice.
+pub fn new_password_form(f: &Frame<'_>, link: Link, token: &str, errors: &[FieldError]) -> Markup {
     let l = f.lang;
-    let action = format!("/password-reset/{token}");
+    let action = format!("{}/{token}", link.prefix());
     html! {
         div.card.stack {
-            h1 { (t(l, "new_password_title")) }
-            p.lead { (t(l, "new_password_lead")) }
+            h1 { (t(l, link.title_key())) }
+            p.lead { (t(l, link.lead_key())) }
             (error_summary(l, errors))
             form.form method="post" action=(action) novalidate {
                 (csrf_field(f.csrf))
@@ -62,12 +95,13 @@ pub fn new_password_form(f: &Frame<'_>, token: &str, errors: &[FieldError]) -> M
     }
 }
 
-/// A used, expired or unknown link.
-pub fn link_invalid(f: &Frame<'_>) -> Markup {
+/// A used, expired or unknown link (an invitation's owner asks for a
+/// reset instead: the account exists).
+pub fn link_invalid(f: &Frame<'_>, link: Link) -> Markup {
     let l = f.lang;
     html! {
         div.card.stack {
-            h1 { (t(l, "new_password_title")) }
+            h1 { (t(l, link.title_key())) }
             (notice("error", t(l, "invalid_token")))
             p { a.btn.btn-primary href="/password-reset" { (t(l, "reset_request_again")) } }
         }

@@ -67,6 +67,8 @@ struct World {
     hr_id: i64,
     /// The owner's outreach item (documents missing for the booking).
     outreach: i64,
+    /// The branch's CS agent's staff id.
+    cs_id: i64,
 }
 
 /// A staff account's token.
@@ -106,7 +108,9 @@ async fn world(db: &TestDb) -> World {
     tokens.insert(KioskOther, device(&app, &supervisor_other, OTHER).await);
     tokens.insert(Supervisor, supervisor);
     tokens.insert(SupervisorOther, supervisor_other);
-    tokens.insert(Cs, staff(&app, db, "cs", &["--branch", BRANCH]).await);
+    let cs = fixtures::staff(&app, db, "cs", &["--branch", BRANCH]).await;
+    let cs_id = cs.id;
+    tokens.insert(Cs, cs.token);
     tokens.insert(CsOther, staff(&app, db, "cs", &["--branch", OTHER]).await);
     tokens.insert(Auditor, staff(&app, db, "auditor", &[]).await);
     let hr = staff(&app, db, "hr", &["--company", "MTRX01"]).await;
@@ -167,6 +171,7 @@ async fn world(db: &TestDb) -> World {
         batch,
         hr_id,
         outreach,
+        cs_id,
     }
 }
 
@@ -393,6 +398,23 @@ fn matrix(w: &World) -> Vec<Row> {
             .only(&[Cs, CsOther, Supervisor, SupervisorOther, Admin], 403),
         page(format!("/staff/batches/{batch}")).only(&[Cs, Supervisor, Auditor, Admin], 404),
         page(format!("/hr/batches/{batch}")).only(&[Hr], 404),
+        // Staff administration: admins, and supervisors for their branch's
+        // CS agents (another branch's supervisor is refused outright).
+        get("/api/v1/staff".into()).only(&[Supervisor, SupervisorOther, Admin], 403),
+        post(
+            "/api/v1/staff".into(),
+            json!({"email": "matriks@bpjs.example.id", "name": "Matriks", "role": "cs", "branch": BRANCH}),
+        )
+        .only(&BRANCH_ADMINS, 403),
+        get(format!("/api/v1/staff/{}", w.cs_id)).only(&BRANCH_ADMINS, 403),
+        api(
+            Method::PATCH,
+            format!("/api/v1/staff/{}", w.cs_id),
+            Some(json!({"active": true})),
+        )
+        .only(&BRANCH_ADMINS, 403),
+        page("/staff/accounts".into()).only(&[Supervisor, SupervisorOther, Admin], 403),
+        page(format!("/staff/accounts/{}", w.cs_id)).only(&BRANCH_ADMINS, 403),
     ];
     // The verification log and its figures: auditors and admins only.
     for path in [

@@ -32,6 +32,8 @@ async fn health_ready_and_openapi(_db: TestDb, app: TestApp) {
         "/api/v1/outreach/{id}/claim",
         "/api/v1/outreach/{id}/attempts",
         "/api/v1/outreach/figures",
+        "/api/v1/staff",
+        "/api/v1/staff/{id}",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }

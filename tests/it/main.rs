@@ -38,6 +38,7 @@ mod race;
 mod schema_parity;
 mod screens;
 mod security;
+mod staff_admin;
 mod storage;
 mod video;
 mod waitlist;

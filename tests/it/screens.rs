@@ -4,7 +4,8 @@
 //! browser cannot reach a staff page afterwards; and axe-core finds no
 //! critical or serious accessibility violation on the console, the floor,
 //! the kiosk, the board, a booth, the HR company page, the audit log, the
-//! capacity planner and the charts of the floor and the agents page.
+//! capacity planner, the charts of the floor and the agents page, the staff
+//! accounts page and the participant's journey on a phone.
 //!
 //! Needs Chromium and axe-core (`.ci/run` installs both); without them the
 //! test is skipped with a notice, except under `CI=true`, where it fails.
@@ -405,7 +406,7 @@ async fn screens(db: TestDb, app: TestApp) {
     screenshot(&closing, "staff-closure").await;
     found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
 
-    let pages: [Screen<'_>; 6] = [
+    let pages: [Screen<'_>; 7] = [
         (
             "ticket-phone",
             ("antre_lang", "id"),
@@ -440,6 +441,12 @@ async fn screens(db: TestDb, app: TestApp) {
             "audit",
             ("antre_session", &auditor.token),
             "/audit".into(),
+            (1440, 900),
+        ),
+        (
+            "staff-accounts",
+            ("antre_session", &admin.token),
+            "/staff/accounts".into(),
             (1440, 900),
         ),
     ];

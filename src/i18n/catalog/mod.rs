@@ -15,6 +15,7 @@ const FILES: [(&str, &str); 6] = [
     ("video.toml", include_str!("video.toml")),
     ("planner.toml", include_str!("planner.toml")),
     ("outreach.toml", include_str!("outreach.toml")),
+    ("staff.toml", include_str!("staff.toml")),
 ];
 
 /// key → (Bahasa Indonesia, English).

@@ -15,6 +15,7 @@ pub mod floor;
 pub mod outreach;
 pub mod planner;
 pub mod representatives;
+pub mod staff;
 pub mod video;
 pub mod waitlist;
 
@@ -56,6 +57,7 @@ use crate::db::run;
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
         planner::simulate,
         outreach::worklist, outreach::claim, outreach::release, outreach::attempt, outreach::figures,
+        staff::list, staff::invite, staff::get, staff::change,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -205,6 +207,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/outreach/{id}/claim" => outreach::claim,
             delete "/outreach/{id}/claim" => outreach::release,
             post "/outreach/{id}/attempts" => outreach::attempt,
+            get "/staff" => staff::list,
+            post "/staff" => staff::invite,
+            get "/staff/{id}" => staff::get,
+            patch "/staff/{id}" => staff::change,
     );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))

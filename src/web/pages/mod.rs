@@ -15,6 +15,7 @@ pub mod outreach;
 pub mod password_reset;
 pub mod planner;
 pub mod staff;
+pub mod staff_accounts;
 pub mod waitlist;
 
 use std::future::Future;
@@ -51,6 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/password-reset" => password_reset::request_submit,
         get "/password-reset/{token}" => password_reset::new_password_form,
         post "/password-reset/{token}" => password_reset::new_password_submit,
+        get "/invitation/{token}" => password_reset::invitation_form,
+        post "/invitation/{token}" => password_reset::invitation_submit,
         get "/branches" => branches::finder,
         get "/branches/{code}" => branches::day_view,
         get "/sessions/first-free" => branches::first_free,
@@ -78,6 +81,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/staff/outreach/{id}/claim" => outreach::claim_submit,
         post "/staff/outreach/{id}/release" => outreach::release_submit,
         post "/staff/outreach/{id}/attempts" => outreach::attempt_submit,
+        get "/staff/accounts" => staff_accounts::list,
+        post "/staff/accounts" => staff_accounts::invite,
+        get "/staff/accounts/{id}" => staff_accounts::account,
+        post "/staff/accounts/{id}" => staff_accounts::change,
+        post "/staff/accounts/{id}/active" => staff_accounts::set_active,
         get "/audit" => audit::console,
         get "/audit/claims/{id}" => audit::claim_timeline,
         get "/audit/agents" => audit::agents,
