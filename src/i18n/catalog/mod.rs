@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Every area's catalog file: (name, text).
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     ("general.toml", include_str!("general.toml")),
     ("collective.toml", include_str!("collective.toml")),
     ("audit.toml", include_str!("audit.toml")),
