@@ -119,33 +119,10 @@ impl MessageWorker {
         .await?;
         let mut sent = 0;
         for id in ids {
-            let now = self.clock.now_naive();
-            let until = now + chrono::Duration::seconds(120);
-            let leased = run(&self.db, move |db| {
-                db.write(|c| outbox::lease(c, id, now, until))
-            })
-            .await?;
-            let Some(m) = leased else { continue };
-            let result = self.send(&m).await;
-            let now = self.clock.now_naive();
-            match result {
-                Ok(()) => {
-                    run(&self.db, move |db| {
-                        db.write(|c| outbox::mark_sent(c, id, now))
-                    })
-                    .await?;
-                    sent += 1;
-                }
-                Err(error) => {
-                    let exp = u32::try_from(m.attempts.clamp(0, 10)).unwrap_or(10);
-                    let delay = (self.retry_base_secs.max(1) * 2_i64.pow(exp)).min(3600);
-                    let retry_at = now + chrono::Duration::seconds(delay);
-                    tracing::warn!(message = id, attempts = m.attempts + 1, %error, "message delivery failed; will retry");
-                    run(&self.db, move |db| {
-                        db.write(|c| outbox::mark_failed(c, id, &error, retry_at))
-                    })
-                    .await?;
-                }
+            let send = |m: OutboxMail| async move { self.send(&m).await };
+            if super::worker::deliver(&self.db, &self.clock, self.retry_base_secs, id, send).await?
+            {
+                sent += 1;
             }
         }
         Ok(sent)

@@ -84,6 +84,49 @@ pub fn build_message(
         .map_err(|e| e.to_string())
 }
 
+/// Delivers outbox row `id` with `send`: leased first (so no other
+/// instance sends it meanwhile), then marked sent, or failed and due again
+/// after a backoff (base × 2^attempts, at most an hour). Mail and messages
+/// share it. Returns whether it was sent.
+pub(super) async fn deliver<F, Fut>(
+    db: &Db,
+    clock: &Clock,
+    retry_base_secs: i64,
+    id: i64,
+    send: F,
+) -> Result<bool, DbError>
+where
+    F: FnOnce(OutboxMail) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let now = clock.now_naive();
+    let until = now + chrono::Duration::seconds(120);
+    let leased = run(db, move |db| db.write(|c| outbox::lease(c, id, now, until))).await?;
+    let Some(row) = leased else {
+        return Ok(false);
+    };
+    let (attempts, channel) = (row.attempts, row.channel.clone());
+    let result = send(row).await;
+    let now = clock.now_naive();
+    match result {
+        Ok(()) => {
+            run(db, move |db| db.write(|c| outbox::mark_sent(c, id, now))).await?;
+            Ok(true)
+        }
+        Err(error) => {
+            let exp = u32::try_from(attempts.clamp(0, 10)).unwrap_or(10);
+            let delay = (retry_base_secs.max(1) * 2_i64.pow(exp)).min(3600);
+            let retry_at = now + chrono::Duration::seconds(delay);
+            tracing::warn!(outbox = id, %channel, attempts = attempts + 1, %error, "delivery failed; will retry");
+            run(db, move |db| {
+                db.write(|c| outbox::mark_failed(c, id, &error, retry_at))
+            })
+            .await?;
+            Ok(false)
+        }
+    }
+}
+
 pub struct Worker {
     pub db: Db,
     pub clock: Clock,
@@ -102,37 +145,13 @@ impl Worker {
         .await?;
         let mut sent = 0;
         for id in ids {
-            let now = self.clock.now_naive();
-            let until = now + chrono::Duration::seconds(120);
-            let leased = run(&self.db, move |db| {
-                db.write(|c| outbox::lease(c, id, now, until))
-            })
-            .await?;
-            let Some(mail) = leased else { continue };
             let date = std::time::SystemTime::from(self.clock.now());
-            let result = match build_message(&self.from, &mail, date) {
-                Ok(msg) => self.transport.send(msg).await,
-                Err(e) => Err(e),
+            let send = |mail: OutboxMail| async move {
+                let msg = build_message(&self.from, &mail, date)?;
+                self.transport.send(msg).await
             };
-            let now = self.clock.now_naive();
-            match result {
-                Ok(()) => {
-                    run(&self.db, move |db| {
-                        db.write(|c| outbox::mark_sent(c, id, now))
-                    })
-                    .await?;
-                    sent += 1;
-                }
-                Err(error) => {
-                    let exp = u32::try_from(mail.attempts.clamp(0, 10)).unwrap_or(10);
-                    let delay = (self.retry_base_secs.max(1) * 2_i64.pow(exp)).min(3600);
-                    let retry_at = now + chrono::Duration::seconds(delay);
-                    tracing::warn!(mail = id, attempts = mail.attempts + 1, %error, "mail delivery failed; will retry");
-                    run(&self.db, move |db| {
-                        db.write(|c| outbox::mark_failed(c, id, &error, retry_at))
-                    })
-                    .await?;
-                }
+            if deliver(&self.db, &self.clock, self.retry_base_secs, id, send).await? {
+                sent += 1;
             }
         }
         Ok(sent)

@@ -21,6 +21,7 @@ use diesel::prelude::*;
 
 use super::super::schema::{audit_inbox, audit_log};
 use super::super::{write_tx, DbConnection, DbError};
+use super::read::Entry as Chained;
 use crate::domain::audit::chain;
 
 /// The advisory lock key that serializes chaining on PostgreSQL.
@@ -61,79 +62,30 @@ pub(super) struct Entry {
     pub request_id: Option<String>,
 }
 
-/// An entry with its place in the chain.
-#[derive(Insertable)]
-#[diesel(table_name = audit_log)]
-pub(super) struct Chained {
-    seq: i64,
-    #[diesel(embed)]
-    entry: ChainedFields,
-    prev_hash: String,
-    hash: String,
-}
-
-/// [`Entry`]'s fields, as columns of `audit_log`.
-#[derive(Insertable)]
-#[diesel(table_name = audit_log)]
-pub(super) struct ChainedFields {
-    at: NaiveDateTime,
-    actor_id: Option<i64>,
-    actor_role: String,
-    actor_branch: Option<String>,
-    action: String,
-    participant_id: Option<i64>,
-    claim_id: Option<i64>,
-    booking_id: Option<i64>,
-    session_id: Option<i64>,
-    batch_id: Option<i64>,
-    branch_code: Option<String>,
-    details: String,
-    client_ip: Option<String>,
-    request_id: Option<String>,
-}
-
 impl Entry {
     /// This entry as number `seq` of the chain, after `prev_hash`.
     pub(super) fn chained(self, seq: i64, prev_hash: String) -> Chained {
-        let hash = chain::entry_hash(&chain::EntryFields {
+        let mut row = Chained {
             seq,
             at: self.at,
             actor_id: self.actor_id,
-            actor_role: &self.actor_role,
-            actor_branch: self.actor_branch.as_deref(),
-            action: &self.action,
+            actor_role: self.actor_role,
+            actor_branch: self.actor_branch,
+            action: self.action,
             participant_id: self.participant_id,
             claim_id: self.claim_id,
             booking_id: self.booking_id,
             session_id: self.session_id,
             batch_id: self.batch_id,
-            branch_code: self.branch_code.as_deref(),
-            details: &self.details,
-            client_ip: self.client_ip.as_deref(),
-            request_id: self.request_id.as_deref(),
-            prev_hash: &prev_hash,
-        });
-        Chained {
-            seq,
-            entry: ChainedFields {
-                at: self.at,
-                actor_id: self.actor_id,
-                actor_role: self.actor_role,
-                actor_branch: self.actor_branch,
-                action: self.action,
-                participant_id: self.participant_id,
-                claim_id: self.claim_id,
-                booking_id: self.booking_id,
-                session_id: self.session_id,
-                batch_id: self.batch_id,
-                branch_code: self.branch_code,
-                details: self.details,
-                client_ip: self.client_ip,
-                request_id: self.request_id,
-            },
+            branch_code: self.branch_code,
+            details: self.details,
+            client_ip: self.client_ip,
+            request_id: self.request_id,
             prev_hash,
-            hash,
-        }
+            hash: String::new(),
+        };
+        row.hash = chain::entry_hash(&row.fields());
+        row
     }
 }
 

@@ -13,7 +13,7 @@ use crate::db::{DbConnection, DbError};
 use crate::domain::audit::chain::{Break, EntryFields, Verifier};
 
 /// One log entry with every column.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log)]
 pub struct Entry {
     pub seq: i64,
