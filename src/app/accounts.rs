@@ -2,6 +2,7 @@
 //! throttling per account and per address, and the verification-log
 //! entry of every attempt). Tokens and cookies are the web layer's.
 
+use crate::domain::consent::ConsentSource;
 use chrono::Duration;
 
 use crate::app::error::{AppError, AppResult, Status};
@@ -27,6 +28,9 @@ pub struct Registration {
     pub email: String,
     pub phone: String,
     pub password: String,
+    /// Reminders besides email: whatsapp, sms or none; absent is none.
+    #[serde(default)]
+    pub messages: Option<String>,
 }
 
 /// Validates every field (all problems, in form order) and creates the
@@ -49,6 +53,14 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
     let phone = Phone::parse(&r.phone)
         .map_err(|e| errors.push(AppError::from(e)))
         .ok();
+    let channel = r
+        .messages
+        .as_deref()
+        .map(|m| crate::app::messages::parse_channel(m, "messages"))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let local = r.email.split('@').next().unwrap_or("").to_string();
     let mut personal: Vec<&str> = vec![r.nik.trim(), local.as_str()];
     personal.extend(r.full_name.split_whitespace());
@@ -105,6 +117,16 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
                 &subject,
                 details,
             )?;
+            if let Some(channel) = channel {
+                crate::app::messages::choose(
+                    c,
+                    new.created_at,
+                    &actor,
+                    p.id,
+                    channel,
+                    ConsentSource::Registration,
+                )?;
+            }
             // The address is verified by a link (app::contact).
             crate::app::contact::mail_link(c, &p, &p.email, new.created_at, &public_url)?;
             Ok(Ok(p))

@@ -352,6 +352,7 @@ pub fn send_reminders(
     public_url: &str,
     messages: bool,
 ) -> AppResult<usize> {
+    let gateway = crate::app::messages::Gateway::new(messages, public_url);
     let due = db.read(|c| bookings::due_reminders(c, now))?;
     let mut sent = 0;
     for (booking, slot, branch) in due {
@@ -376,13 +377,10 @@ pub fn send_reminders(
             };
             // With a message gateway, everyone booked hears of their day
             // on WhatsApp; the mail goes when documents are missing.
-            if messages && !p.phone.is_empty() {
-                let m =
-                    crate::mail::gateway::reminder_message(&p, &view, &missing, now.naive_utc());
-                crate::db::outbox::enqueue_message(c, &m)?;
-            }
+            let m = crate::mail::gateway::reminder_message(&view, &missing, now.naive_utc());
+            let messaged = crate::app::messages::send(c, &gateway, &p, m)?;
             if dossier.ready {
-                return Ok(usize::from(messages));
+                return Ok(usize::from(messaged));
             }
             let mut mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
             if !crate::db::email_verifications::is_verified(c, p.id, &p.email)? {

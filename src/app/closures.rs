@@ -13,6 +13,7 @@ use super::booking::ensure_bookable;
 use super::dossier::require_staff;
 use super::waitlist::FairRules;
 use super::{write_db, AppError, AppResult, Ctx};
+use crate::app::messages::Gateway;
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::closures::{self, Closure, NewClosure};
@@ -203,6 +204,12 @@ fn close_tx(
         });
         let mail = closure_mail(&who, &branch, &d.slot, &req.reason, held.as_ref(), url, ts);
         outbox::enqueue(c, &mail)?;
+        let offer = offer
+            .as_ref()
+            .map(|(entry, slot, expires)| (*entry, slot, *expires));
+        let m =
+            crate::mail::messages::closure_message(&branch, &d.slot, &req.reason, offer, url, ts);
+        crate::app::messages::send(c, &Gateway::new(rules.messages, url), &who, m)?;
     }
     Ok(Closed {
         closure,

@@ -28,6 +28,9 @@ pub struct FairRules {
     pub cooling_minutes: i64,
     /// Booking changes per participant per hour (0: unlimited).
     pub changes_per_hour: i64,
+    /// A message gateway is configured: offers go on WhatsApp/SMS too, to
+    /// those who chose it.
+    pub messages: bool,
 }
 
 impl FairRules {
@@ -37,6 +40,7 @@ impl FairRules {
         hold_minutes: 120,
         cooling_minutes: 0,
         changes_per_hour: 0,
+        messages: false,
     };
 
     pub fn of(s: &crate::config::Settings) -> Self {
@@ -44,6 +48,7 @@ impl FairRules {
             hold_minutes: s.offer_hold_minutes,
             cooling_minutes: s.cooling_off_minutes,
             changes_per_hour: s.booking_changes_per_hour,
+            messages: s.message_webhook_url.is_some(),
         }
     }
 }

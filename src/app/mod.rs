@@ -19,6 +19,7 @@ pub mod error;
 pub mod fair;
 mod files;
 pub mod floor;
+pub mod messages;
 pub mod outreach;
 pub mod password_reset;
 pub mod planner;

@@ -291,6 +291,9 @@ pub fn offer_freed(c: &mut DbConnection, slot_id: i64, o: &Offering<'_>) -> AppR
         mail = crate::mail::layout::with_unverified_note(mail, o.public_url);
     }
     crate::db::outbox::enqueue(c, &mail)?;
+    let gateway = crate::app::messages::Gateway::new(o.rules.messages, o.public_url);
+    let m = crate::mail::messages::offer_message(e.id, &slot, &branch, expires, o.public_url, ts);
+    crate::app::messages::send(c, &gateway, &who, m)?;
     Ok(true)
 }
 

@@ -15,6 +15,7 @@ pub mod claims;
 pub mod closures;
 pub mod collective;
 pub mod collective_staff;
+pub mod consents;
 pub mod cooling;
 pub mod demo;
 pub mod devices;

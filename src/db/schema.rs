@@ -542,6 +542,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_consents (participant_id) {
+        participant_id -> BigInt,
+        channel -> Text,
+        source -> Text,
+        stop_token -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(waitlist -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
@@ -556,6 +566,7 @@ diesel::joinable!(collective_batches -> companies (company_npp));
 diesel::joinable!(outreach_attempts -> outreach_items (item_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    message_consents,
     email_verifications,
     audit_inbox,
     companies,

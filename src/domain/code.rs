@@ -6,6 +6,7 @@
 crate::text_enum! {
     /// A stable API error code.
     pub enum Code {
+        AccountInactive = "account_inactive",
         AgentFull = "agent_full",
         AgentNotFound = "agent_not_found",
         AlreadyBooked = "already_booked",
@@ -62,6 +63,7 @@ crate::text_enum! {
         InvalidIdempotencyKey = "invalid_idempotency_key",
         InvalidKpj = "invalid_kpj",
         InvalidLimit = "invalid_limit",
+        InvalidMessageChannel = "invalid_message_channel",
         InvalidName = "invalid_name",
         InvalidNik = "invalid_nik",
         InvalidNpp = "invalid_npp",
@@ -95,6 +97,7 @@ crate::text_enum! {
         NotText = "not_text",
         NotWebsocket = "not_websocket",
         NotYetEligible = "not_yet_eligible",
+        NoMessageConsent = "no_message_consent",
         NoteTooLong = "note_too_long",
         NothingToClose = "nothing_to_close",
         OfferNotActive = "offer_not_active",
@@ -102,6 +105,7 @@ crate::text_enum! {
         OutreachResolved = "outreach_resolved",
         OwnAccount = "own_account",
         PageNotFound = "page_not_found",
+        PasswordAlreadySet = "password_already_set",
         PayloadTooLarge = "payload_too_large",
         ParticipantNotRegistered = "participant_not_registered",
         PdfActiveContent = "pdf_active_content",

@@ -23,6 +23,7 @@ pub mod checked;
 pub mod claim;
 pub mod closure;
 pub mod collective;
+pub mod consent;
 pub mod dossier;
 pub mod draw;
 pub mod email;

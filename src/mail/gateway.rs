@@ -14,14 +14,12 @@ use chrono::NaiveDateTime;
 use crate::clock::Clock;
 use crate::db::bookings::BookingView;
 use crate::db::outbox::{self, NewMessage, OutboxMail, MESSAGE_CHANNELS};
-use crate::db::participants::Participant;
 use crate::db::{run, Db, DbError};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
 
 /// The day-before reminder of a booking, naming what is still missing.
 pub fn reminder_message(
-    p: &Participant,
     v: &BookingView,
     missing: &[(String, String)],
     now: NaiveDateTime,
@@ -49,15 +47,7 @@ pub fn reminder_message(
             &[("items", &items.join(", "))],
         ));
     }
-    NewMessage {
-        recipient: p.phone.clone(),
-        subject: "booking_reminder".into(),
-        body_text: text,
-        body_html: String::new(),
-        channel: "whatsapp".into(),
-        created_at: now,
-        next_attempt_at: now,
-    }
+    super::messages::message("booking_reminder", text, now)
 }
 
 /// The JSON a gateway receives.

@@ -8,6 +8,7 @@ pub mod collective;
 pub mod compose;
 pub mod gateway;
 pub mod layout;
+pub mod messages;
 pub mod no_show;
 pub mod waitlist;
 pub mod worker;

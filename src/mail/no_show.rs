@@ -54,24 +54,12 @@ pub fn no_show_mail(
     layout::outbox_mail(&p.email, subject, text, html, None, now)
 }
 
-pub fn no_show_message(
-    p: &Participant,
-    v: &BookingView,
-    public_url: &str,
-    now: NaiveDateTime,
-) -> NewMessage {
+pub fn no_show_message(v: &BookingView, public_url: &str, now: NaiveDateTime) -> NewMessage {
     let link = format!("{}/branches", public_url.trim_end_matches('/'));
-    NewMessage {
-        recipient: p.phone.clone(),
-        subject: "no_show".into(),
-        body_text: format!(
-            "{} {} {link}",
-            intro(Lang::Id, v),
-            i18n::t(Lang::Id, "mail_no_show_again")
-        ),
-        body_html: String::new(),
-        channel: "whatsapp".into(),
-        created_at: now,
-        next_attempt_at: now,
-    }
+    let text = format!(
+        "{} {} {link}",
+        intro(Lang::Id, v),
+        i18n::t(Lang::Id, "mail_no_show_again")
+    );
+    super::messages::message("no_show", text, now)
 }

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, error_summary, notice, FieldError, Input};
+use super::components::{csrf_field, error_summary, message_choice, notice, FieldError, Input};
 use super::layout::Frame;
 use crate::i18n::t;
 
@@ -15,6 +15,7 @@ pub struct RegisterValues<'a> {
     pub full_name: &'a str,
     pub email: &'a str,
     pub phone: &'a str,
+    pub messages: &'a str,
 }
 
 pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) -> Markup {
@@ -32,6 +33,7 @@ pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) ->
                 (Input::new("full_name", t(l, "field_full_name")).value(v.full_name).hint(t(l, "hint_full_name")).autocomplete("name").render(errors))
                 (Input::new("email", t(l, "field_email")).kind("email").value(v.email).autocomplete("email").render(errors))
                 (Input::new("phone", t(l, "field_phone")).kind("tel").value(v.phone).hint(t(l, "hint_phone")).autocomplete("tel").render(errors))
+                (message_choice(l, "messages", v.messages, errors))
                 (Input::new("password", t(l, "field_password")).kind("password").hint(t(l, "hint_password")).autocomplete("new-password").render(errors))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "register_submit")) }

@@ -155,3 +155,31 @@ pub fn device_activation(f: &Frame<'_>, can_activate: bool, a: &Activation<'_>) 
         }
     }
 }
+
+/// The choice of where reminders go besides email (WhatsApp, SMS, email
+/// only), a radio group named `name`; `chosen` is the current word.
+pub fn message_choice(l: Lang, name: &str, chosen: &str, errors: &[FieldError]) -> Markup {
+    let err = error_for(errors, name);
+    let hint_id = format!("{name}-hint");
+    let err_id = format!("{name}-error");
+    let options = [
+        ("whatsapp", "messages_whatsapp"),
+        ("sms", "messages_sms"),
+        ("none", "messages_none"),
+    ];
+    html! {
+        fieldset.field.choice.has-error[err.is_some()]
+            aria-describedby=(if err.is_some() { format!("{hint_id} {err_id}") } else { hint_id.clone() }) {
+            legend { (t(l, "messages_legend")) }
+            p.hint id=(hint_id) { (t(l, "messages_hint")) }
+            @if let Some(e) = err { p.field-error id=(err_id) { (e) } }
+            @for (i, (word, key)) in options.iter().enumerate() {
+                @let id = if i == 0 { name.to_string() } else { format!("{name}-{word}") };
+                label.choice-option for=(id) {
+                    input type="radio" id=(id) name=(name) value=(word) checked[chosen == *word];
+                    " " (t(l, key))
+                }
+            }
+        }
+    }
+}

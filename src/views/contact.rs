@@ -1,10 +1,11 @@
 //! A participant's contact details: the email-verification page, the
 //! notice on their page while the email is unverified, and the forms that
-//! change the email or the phone.
+//! change the email or the phone, the choice of where messages go, and the
+//! page of a message's stop link.
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, error_summary, notice, FieldError, Input};
+use super::components::{csrf_field, error_summary, message_choice, notice, FieldError, Input};
 use super::layout::Frame;
 use crate::i18n::t;
 
@@ -45,6 +46,7 @@ pub fn unverified_notice(f: &Frame<'_>, email: &str) -> Markup {
 pub fn contact_forms(
     f: &Frame<'_>,
     (email, phone): (&str, &str),
+    channel: &str,
     errors: &[FieldError],
     which: &str,
     flash: Option<&str>,
@@ -75,6 +77,35 @@ pub fn contact_forms(
                 button.btn.btn-primary type="submit" { (t(l, "contact_save_phone")) }
             }
         }
+        section.card.stack {
+            h2 { (t(l, "messages_title")) }
+            form.form method="post" action="/me/contact/messages" {
+                (csrf_field(f.csrf))
+                (message_choice(l, "channel", channel, &[]))
+                button.btn.btn-primary type="submit" { (t(l, "messages_save")) }
+            }
+        }
         p { a href="/me" { (t(l, "confirm_back_me")) } }
+    }
+}
+
+/// A message's stop link: one button (a link preview must not stop them),
+/// or the word that they are stopped.
+pub fn stop_page(f: &Frame<'_>, token: &str, stopped: bool) -> Markup {
+    let l = f.lang;
+    html! {
+        div.card.stack {
+            h1 { (t(l, "messages_stop_title")) }
+            @if stopped {
+                (notice("success", t(l, "messages_stopped")))
+                p { a href="/me/contact" { (t(l, "messages_stop_again")) } }
+            } @else {
+                p { (t(l, "messages_stop_lead")) }
+                form.form method="post" action={ "/messages/stop/" (token) } {
+                    (csrf_field(f.csrf))
+                    button.btn.btn-primary type="submit" { (t(l, "messages_stop_button")) }
+                }
+            }
+        }
     }
 }

@@ -78,8 +78,11 @@ pub fn page(f: &Frame<'_>, p: &Page<'_>) -> Markup {
             dl.facts {
                 dt { (t(l, "outreach_figure_items")) } dd { (p.figures.items) }
                 dt { (t(l, "outreach_figure_attempts")) } dd { (p.figures.attempts) }
-                dt { (t(l, "outreach_figure_reached")) } dd { (p.figures.reached) }
+                dt { (t(l, "outreach_figure_reached")) }
+                dd { (p.figures.reached) @if p.figures.items > 0 { " (" (p.figures.reached * 100 / p.figures.items) "%)" } }
                 dt { (t(l, "outreach_figure_resolved")) } dd { (p.figures.resolved) }
+                dt { (t(l, "outreach_figure_resolved_before")) } dd { (p.figures.resolved_before_session) }
+                dt { (t(l, "outreach_figure_no_shows_avoided")) } dd { (p.figures.no_shows_avoided) }
             }
         }
         @if p.rows.is_empty() {
@@ -132,6 +135,10 @@ fn row(f: &Frame<'_>, b: &Branch, r: &Row<'_>) -> Markup {
                 div.form-actions {
                     a.btn.btn-primary href={ "tel:" (phone) } { (t(l, "outreach_call")) " " (phone) }
                     a.btn.btn-secondary href=(whatsapp(phone)) rel="noopener noreferrer" target="_blank" { (t(l, "outreach_whatsapp")) }
+                    form.inline-form method="post" action=(action("message")) {
+                        (csrf_field(f.csrf))
+                        button.btn.btn-secondary type="submit" title=(t(l, "outreach_send_message_hint")) { (t(l, "outreach_send_message")) }
+                    }
                     form.inline-form method="post" action=(action("release")) {
                         (csrf_field(f.csrf))
                         button.btn.btn-secondary type="submit" { (t(l, "outreach_release")) }

@@ -215,6 +215,16 @@ pub fn account_page(f: &Frame<'_>, p: &AccountPage<'_>) -> Markup {
                 }
             }
         }
+        @if s.active && !p.entry.password_set {
+            section.card.stack aria-labelledby="reinvite-title" {
+                h2 id="reinvite-title" { (t(l, "staff_reinvite_title")) }
+                p { (t(l, "staff_reinvite_lead")) }
+                form.form method="post" action={ (action) "/invitation" } {
+                    (csrf_field(f.csrf))
+                    button.btn.btn-secondary type="submit" { (t(l, "staff_reinvite")) }
+                }
+            }
+        }
         section.card.stack aria-labelledby="standing-title" {
             h2 id="standing-title" { (t(l, "staff_status")) }
             form.form method="post" action={ (action) "/active" }

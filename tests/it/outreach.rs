@@ -632,3 +632,69 @@ async fn expiring_offers_are_worth_a_call(db: TestDb, app: TestApp) {
     assert!(offering(&worklist(&app, &staff_token, BRANCH).await).is_none());
 }
 crate::both_backends!(expiring_offers_are_worth_a_call, clock = CLOCK);
+
+/// Tuesday 07:50 WITA: before the first session.
+const TUESDAY_MORNING: &str = "2026-11-24T07:50:00+08:00";
+
+async fn reached_people_who_came_count_as_no_shows_avoided(db: TestDb, app: TestApp) {
+    let at = fixtures::at_branch(Some(BRANCH));
+    let agent = fixtures::staff(&app, &db, "cs", &at).await;
+    let supervisor = fixtures::staff(&app, &db, "supervisor", &at).await;
+    // Two booked for Tuesday, documents missing; one uploads after the call.
+    let (came, _, came_code) = booked(&app, BRANCH, DAY, &["kpj_card"]).await;
+    let (absent, _, absent_code) = booked(&app, BRANCH, DAY, &["kpj_card"]).await;
+    let (uploader, uploader_claim, uploader_code) = booked(&app, BRANCH, DAY, &[]).await;
+    let list = worklist(&app, &agent.token, BRANCH).await;
+    for (code, outcome) in [
+        (&came_code, "will_come"),
+        (&absent_code, "no_answer"),
+        (&uploader_code, "will_upload"),
+    ] {
+        let id = about(&list, code).expect("listed")["id"]
+            .as_i64()
+            .expect("id");
+        let (status, v) = claim(&app, &agent.token, id).await;
+        assert_eq!(status, 200, "{v}");
+        let body = json!({"channel": "phone", "outcome": outcome});
+        let (status, v) = attempt(&app, &agent.token, id, body).await;
+        assert_eq!(status, 201, "{v}");
+    }
+    for (i, kind) in fixtures::RESIGNATION_ITEMS.iter().enumerate() {
+        let png = common::files::png_seeded(700 + i as u32);
+        let (status, v) =
+            fixtures::upload_document(&app, &uploader.token, uploader_claim, kind, "x.png", png)
+                .await;
+        assert_eq!(status, 201, "{v}");
+    }
+    let f = figures(&app, &agent.token, DAY).await;
+    assert_eq!(f["resolved_before_session"], 1, "{f}");
+    assert_eq!(f["no_shows_avoided"], 0, "nobody has come yet: {f}");
+    app.kill();
+
+    // Tuesday morning: the one who said they would come checks in.
+    let app = TestApp::start(&db, &Options::clock(TUESDAY_MORNING));
+    let sup = fixtures::login(&app, &supervisor.email, fixtures::STAFF_PASSWORD).await;
+    let kiosk = fixtures::device(&app, &sup, BRANCH, "kiosk").await;
+    let nik = |m: &fixtures::Member| json!({"nik": m.nik});
+    let (status, v) = fixtures::arrive_at(&app, &kiosk, BRANCH, &nik(&came)).await;
+    assert_eq!(status, 201, "arrival: {v}");
+    app.kill();
+
+    // Evening: the unreached one is a no-show; the figures tell the day.
+    let app = TestApp::start(&db, &Options::clock(TUESDAY_EVENING));
+    let staff_token = fixtures::login(&app, &agent.email, fixtures::STAFF_PASSWORD).await;
+    let absent_token = fixtures::login(&app, &absent.email, &absent.password).await;
+    common::eventually(20, "the absent booking ended as a no-show", || async {
+        let (_, v) = fixtures::booking(&app, &absent_token, &absent_code).await;
+        (v["status"] == "no_show").then_some(())
+    })
+    .await;
+    let f = figures(&app, &staff_token, DAY).await;
+    assert_eq!(f["no_shows_avoided"], 1, "{f}");
+    assert_eq!(f["resolved_before_session"], 1, "{f}");
+    app.kill();
+}
+crate::both_backends!(
+    reached_people_who_came_count_as_no_shows_avoided,
+    clock = CLOCK
+);

@@ -38,12 +38,12 @@ async fn device(app: &TestApp, token: &str, body: Value) -> String {
 }
 
 /// Evaluates `js` on `page` to a string.
-async fn text(page: &chromiumoxide::Page, js: &str) -> String {
+pub(crate) async fn text(page: &chromiumoxide::Page, js: &str) -> String {
     page.evaluate(js).await.unwrap().into_value().unwrap()
 }
 
 /// Waits until `js` evaluates to true on `page`.
-async fn until(page: &chromiumoxide::Page, secs: u64, what: &str, js: &str) {
+pub(crate) async fn until(page: &chromiumoxide::Page, secs: u64, what: &str, js: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let ok: bool = page
@@ -64,7 +64,7 @@ async fn until(page: &chromiumoxide::Page, secs: u64, what: &str, js: &str) {
 }
 
 /// `path` opened with `cookie` on a screen of `size` CSS pixels, loaded.
-async fn show(
+pub(crate) async fn show(
     chrome: &Chrome,
     app: &TestApp,
     cookie: (&str, &str),

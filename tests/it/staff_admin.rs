@@ -653,3 +653,102 @@ async fn accounts_pages(db: TestDb, app: TestApp) {
     assert_eq!(c.get("/staff/accounts").await.status, 403);
 }
 both_backends!(accounts_pages, clock = CLOCK);
+
+/// Every invitation token mailed to `to` so far.
+fn invitation_tokens(db: &TestDb, to: &str) -> Vec<String> {
+    common::mails(db)
+        .iter()
+        .filter(|m| addressed_to(m, to))
+        .filter_map(|m| {
+            let text = decoded(m);
+            let at = text.find("/invitation/")? + "/invitation/".len();
+            Some(
+                text[at..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+async fn an_expired_invitation_is_sent_again(db: TestDb, app: TestApp) {
+    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
+    let auditor = fixtures::staff(&app, &db, "auditor", &[]).await;
+    let to = email("lupa");
+    let body = json!({"email": to, "name": "Komang Ayu", "role": "cs", "branch": BRANCH});
+    let (s, v) = invite(&app, &admin.token, body).await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let first = invitation_token(&db, &to).await;
+    // The week went by unused.
+    common::sql(
+        &db,
+        "UPDATE password_resets SET expires_at = '2026-11-01 00:00:00'",
+    );
+    let confirm = |token: String| {
+        let body = json!({"token": token, "password": PASSWORD});
+        let app = &app;
+        async move {
+            app.post("/api/v1/auth/password-reset/confirm", None, &body)
+                .await
+        }
+    };
+    let (s, v) = confirm(first.clone()).await;
+    assert_eq!((s, error_code(&v)), (422, "invalid_token"), "{v}");
+
+    // Nobody else may send it: a CS agent, an unknown account.
+    let cs = fixtures::staff(&app, &db, "cs", &fixtures::at_branch(Some(BRANCH))).await;
+    let path = format!("/api/v1/staff/{id}/invitation");
+    let (s, _) = app.post(&path, Some(&cs.token), &json!({})).await;
+    assert_eq!(s, 403);
+    let (s, v) = app
+        .post(
+            "/api/v1/staff/999999/invitation",
+            Some(&admin.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((s, error_code(&v)), (404, "staff_not_found"), "{v}");
+
+    let (s, v) = app.post(&path, Some(&admin.token), &json!({})).await;
+    assert_eq!(s, 202, "{v}");
+    assert_eq!(
+        (v["id"].as_i64(), v["password_set"].as_bool()),
+        (Some(id), Some(false))
+    );
+    let fresh = common::eventually(15, "the second invitation mail", || async {
+        invitation_tokens(&db, &to)
+            .into_iter()
+            .find(|t| *t != first)
+    })
+    .await;
+    // A second re-send voids the one before it.
+    let (s, _) = app.post(&path, Some(&admin.token), &json!({})).await;
+    assert_eq!(s, 202);
+    let newest = common::eventually(15, "the third invitation mail", || async {
+        invitation_tokens(&db, &to)
+            .into_iter()
+            .find(|t| *t != first && *t != fresh)
+    })
+    .await;
+    let (s, v) = confirm(fresh).await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (422, "invalid_token"),
+        "an older link still works: {v}"
+    );
+    let (s, v) = confirm(newest.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = confirm(newest).await;
+    assert_eq!((s, error_code(&v)), (422, "invalid_token"), "{v}");
+    fixtures::login(&app, &to, PASSWORD).await;
+
+    // With a password set, the owner uses password reset instead.
+    let (s, v) = app.post(&path, Some(&admin.token), &json!({})).await;
+    assert_eq!((s, error_code(&v)), (409, "password_already_set"), "{v}");
+    let resent = audited(&app, &auditor.token, "staff_invitation_resent", id).await;
+    assert_eq!(resent.len(), 2, "{resent:?}");
+    assert_eq!(resent[0]["actor_id"], admin.id);
+}
+both_backends!(an_expired_invitation_is_sent_again, clock = CLOCK);

@@ -20,9 +20,11 @@ use crate::domain::outreach::{self as rules, AttemptOutcome, Channel, Reason};
 use crate::domain::role::Role;
 use crate::domain::Code;
 
+mod message;
 mod no_show;
 mod refresh;
 
+pub use message::send as send_message;
 pub use no_show::sweep_no_shows;
 pub use refresh::refresh;
 

@@ -24,6 +24,7 @@ pub fn sweep_no_shows(
     let before = ts - Duration::minutes(NO_SHOW_GRACE_MINUTES);
     let due = db.read(|c| sources::unattended(c, before))?;
     let actor = Actor::system();
+    let gateway = crate::app::messages::Gateway::new(messages, public_url);
     let mut ended = 0;
     for booking in due {
         ended += db.write(|c| -> AppResult<usize> {
@@ -47,10 +48,8 @@ pub fn sweep_no_shows(
                 c,
                 &crate::mail::no_show::no_show_mail(&p, &v, public_url, ts),
             )?;
-            if messages && !p.phone.is_empty() {
-                let m = crate::mail::no_show::no_show_message(&p, &v, public_url, ts);
-                outbox::enqueue_message(c, &m)?;
-            }
+            let m = crate::mail::no_show::no_show_message(&v, public_url, ts);
+            crate::app::messages::send(c, &gateway, &p, m)?;
             Ok(1)
         })?;
     }

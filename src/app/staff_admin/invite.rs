@@ -3,21 +3,24 @@
 //! single-use set-password link (`/invitation/{token}`, valid
 //! [`INVITATION_DAYS`] days) stored only as a hash, in the table and
 //! through the code of password reset (`app::password_reset::confirm` sets
-//! the password). An invitation that ran out is replaced by a password
-//! reset: the account's email has an account.
+//! the password). An invitation that ran out (or was lost) is sent again
+//! by [`reinvite`]: a new link, and the older ones stop working.
 
 use serde_json::json;
 
-use super::{known_branch, manager, parse_branch, parse_role, refused, StaffEntry};
+use chrono::NaiveDateTime;
+
+use super::{known_branch, locked_account, manager, parse_branch, parse_role, refused, StaffEntry};
 use crate::app::error::{AppError, AppResult};
 use crate::app::{write_db, Ctx};
-use crate::db::audit::{self, Subject};
+use crate::db::audit::{self, Actor, Subject};
 use crate::db::password_resets::{self as resets, NewReset};
-use crate::db::staff::{self, NewStaff};
+use crate::db::staff::{self, NewStaff, Staff};
 use crate::db::staff_admin as store;
 use crate::db::{outbox, participants};
 use crate::domain::email::Email;
 use crate::domain::person_name::FullName;
+use crate::domain::role::Role;
 use crate::domain::staff_admin::{self as rules, INVITATION_DAYS, INVITED_HASH};
 use crate::domain::Code;
 use crate::infra::crypto;
@@ -92,19 +95,7 @@ pub async fn invite(ctx: &Ctx, asked: Invitation) -> AppResult<StaffEntry> {
                 AppError::from(e)
             }
         })?;
-        resets::insert(
-            c,
-            &NewReset {
-                email: created.email.clone(),
-                ip: actor.ip.clone().unwrap_or_else(|| "unknown".into()),
-                participant_id: None,
-                staff_id: Some(created.id),
-                token_hash,
-                created_at: now,
-                expires_at,
-                purpose: resets::INVITATION.into(),
-            },
-        )?;
+        store_link(c, &actor, &created, token_hash, now, expires_at)?;
         outbox::enqueue(c, &mail)?;
         let subject = Subject {
             branch_code: created.branch_code.clone(),
@@ -120,6 +111,75 @@ pub async fn invite(ctx: &Ctx, asked: Invitation) -> AppResult<StaffEntry> {
         });
         audit::record(c, now, &actor, "staff_invited", &subject, details)?;
         Ok(StaffEntry::of(created, None))
+    })
+    .await
+}
+
+/// The account's set-password link, stored as its hash.
+fn store_link(
+    c: &mut crate::db::DbConnection,
+    actor: &Actor,
+    s: &Staff,
+    token_hash: String,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> AppResult<()> {
+    resets::insert(
+        c,
+        &NewReset {
+            email: s.email.clone(),
+            ip: actor.ip.clone().unwrap_or_else(|| "unknown".into()),
+            participant_id: None,
+            staff_id: Some(s.id),
+            token_hash,
+            created_at: now,
+            expires_at,
+            purpose: resets::INVITATION.into(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Sends an invited account a new set-password link (the old one ran out
+/// or was lost): every older link of the account stops working, the new
+/// one is valid [`INVITATION_DAYS`] days; `staff_invitation_resent` in the
+/// same transaction. 404/403 as [`super::get`]; `409 password_already_set`
+/// once its owner has set a password (they use password reset), `409
+/// account_inactive` for a switched-off account.
+pub async fn reinvite(ctx: &Ctx, id: i64) -> AppResult<StaffEntry> {
+    let m = manager(&ctx.actor)?;
+    let now = ctx.clock.now_naive();
+    let token = crypto::random_token(32);
+    let (token_hash, actor) = (crypto::token_digest(&token), ctx.actor.clone());
+    let public_url = ctx.settings.public_url.clone();
+    write_db(&ctx.db, move |c| -> AppResult<StaffEntry> {
+        let (s, _) = locked_account(c, &m, id)?;
+        if rules::password_set(&s.password_hash) {
+            return Err(AppError::conflict(Code::PasswordAlreadySet));
+        }
+        if !s.active {
+            return Err(AppError::conflict(Code::AccountInactive));
+        }
+        let role = Role::parse(&s.role).ok_or_else(|| AppError::internal("unknown staff role"))?;
+        resets::void_all(c, None, Some(s.id), now)?;
+        store_link(
+            c,
+            &actor,
+            &s,
+            token_hash,
+            now,
+            rules::invitation_expires_at(now),
+        )?;
+        let mail = mails::staff_invitation_mail(&s.name, &s.email, role, &token, &public_url, now);
+        outbox::enqueue(c, &mail)?;
+        let subject = Subject {
+            branch_code: s.branch_code.clone(),
+            ..Default::default()
+        };
+        let details = json!({"staff": s.id, "email": s.email, "link_days": INVITATION_DAYS});
+        audit::record(c, now, &actor, "staff_invitation_resent", &subject, details)?;
+        let (s, at) = store::one(c, id)?.ok_or_else(|| AppError::not_found(Code::StaffNotFound))?;
+        Ok(StaffEntry::of(s, at))
     })
     .await
 }

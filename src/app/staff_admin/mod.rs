@@ -14,7 +14,7 @@ mod invite;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-pub use invite::{invite, Invitation};
+pub use invite::{invite, reinvite, Invitation};
 
 use crate::app::error::{AppError, AppResult};
 use crate::app::{read_db, write_db, Ctx};
@@ -39,7 +39,7 @@ pub struct StaffEntry {
 }
 
 impl StaffEntry {
-    fn of(staff: Staff, last_sign_in: Option<NaiveDateTime>) -> Self {
+    pub(crate) fn of(staff: Staff, last_sign_in: Option<NaiveDateTime>) -> Self {
         let password_set = rules::password_set(&staff.password_hash);
         Self {
             staff,
@@ -117,7 +117,7 @@ pub async fn list(ctx: &Ctx) -> AppResult<Vec<StaffEntry>> {
         .collect())
 }
 
-fn account_of(s: &Staff) -> AppResult<rules::Account> {
+pub(crate) fn account_of(s: &Staff) -> AppResult<rules::Account> {
     let role = Role::parse(&s.role).ok_or_else(|| AppError::internal("unknown staff role"))?;
     Ok(rules::Account {
         id: s.id,
@@ -137,6 +137,22 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<StaffEntry> {
         return Err(refused(Refusal::Forbidden));
     }
     Ok(StaffEntry::of(s, at))
+}
+
+/// Account `id`, under the administration lock, when `m` manages it (404,
+/// or 403 for one not theirs).
+pub(crate) fn locked_account(
+    c: &mut DbConnection,
+    m: &Manager,
+    id: i64,
+) -> AppResult<(Staff, rules::Account)> {
+    store::lock(c)?;
+    let s = staff::find(c, id)?.ok_or_else(|| AppError::not_found(Code::StaffNotFound))?;
+    let account = account_of(&s)?;
+    if !rules::may_see(m, &account) {
+        return Err(refused(Refusal::Forbidden));
+    }
+    Ok((s, account))
 }
 
 /// A change as asked: values as typed, `None` to leave one as it is.
@@ -161,12 +177,7 @@ pub async fn change(ctx: &Ctx, id: i64, asked: Change) -> AppResult<StaffEntry> 
     };
     let (now, actor) = (ctx.clock.now_naive(), ctx.actor.clone());
     write_db(&ctx.db, move |c| -> AppResult<StaffEntry> {
-        store::lock(c)?;
-        let s = staff::find(c, id)?.ok_or_else(|| AppError::not_found(Code::StaffNotFound))?;
-        let account = account_of(&s)?;
-        if !rules::may_see(&m, &account) {
-            return Err(refused(Refusal::Forbidden));
-        }
+        let (s, account) = locked_account(c, &m, id)?;
         if let Some(Some(b)) = &patch.branch {
             known_branch(c, Some(b))?;
         }

@@ -203,6 +203,12 @@ pub struct Figures {
     pub reached: i64,
     /// Items whose reason was resolved in the period.
     pub resolved: i64,
+    /// Items about a session in the period resolved before it started
+    /// (documents uploaded, offer answered).
+    pub resolved_before_session: i64,
+    /// Bookings of a session in the period whose participant was reached
+    /// before it and who then came: the no-shows outreach avoided.
+    pub no_shows_avoided: i64,
 }
 
 pub fn figures(
@@ -212,6 +218,7 @@ pub fn figures(
     until: NaiveDateTime,
     reached: &[&str],
 ) -> Result<Figures, DbError> {
+    let outcomes = reached;
     let items = outreach_items::table
         .filter(outreach_items::branch_code.eq(branch))
         .filter(outreach_items::created_at.lt(until))
@@ -240,11 +247,51 @@ pub fn figures(
         .filter(outreach_items::resolved_at.lt(until))
         .count()
         .get_result(conn)?;
+    let for_sessions = || {
+        outreach_items::table
+            .filter(outreach_items::branch_code.eq(branch))
+            .filter(outreach_items::due_at.ge(from))
+            .filter(outreach_items::due_at.lt(until))
+    };
+    let before: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>)> = for_sessions()
+        .filter(outreach_items::resolved_at.is_not_null())
+        .select((outreach_items::resolved_at, outreach_items::due_at))
+        .load(conn)?;
+    let resolved_before_session = before
+        .iter()
+        .filter(|(r, d)| matches!((r, d), (Some(r), Some(d)) if r < d))
+        .count() as i64;
+    let called: Vec<(Option<i64>, Option<NaiveDateTime>, NaiveDateTime)> = for_sessions()
+        .filter(outreach_items::booking_id.is_not_null())
+        .inner_join(outreach_attempts::table)
+        .filter(outreach_attempts::outcome.eq_any(outcomes))
+        .select((
+            outreach_items::booking_id,
+            outreach_items::due_at,
+            outreach_attempts::at,
+        ))
+        .load(conn)?;
+    let mut reached_before: Vec<i64> = called
+        .into_iter()
+        .filter_map(|(b, due, at)| b.filter(|_| due.is_some_and(|d| at < d)))
+        .collect();
+    reached_before.sort_unstable();
+    reached_before.dedup();
+    let no_shows_avoided = {
+        use super::schema::bookings;
+        bookings::table
+            .filter(bookings::id.eq_any(&reached_before))
+            .filter(bookings::status.eq_any(["checked_in", "done"]))
+            .count()
+            .get_result(conn)?
+    };
     Ok(Figures {
         items,
         attempts,
         reached: reached.len() as i64,
         resolved,
+        resolved_before_session,
+        no_shows_avoided,
     })
 }
 

@@ -147,6 +147,9 @@ pub struct MeResponse {
     /// Participants: whether the email was verified by its link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+    /// Participants: where they want messages (whatsapp, sms or none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<String>,
     pub nik_masked: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub branch: Option<String>,
@@ -161,12 +164,14 @@ pub async fn me(api: Api) -> Reply {
             let p = accounts::participant(&api.ctx, id).await?;
             let masked = nik::mask_str(&p.nik);
             let verified = crate::app::contact::email_verified(&api.ctx, id).await?;
+            let channel = crate::app::messages::own_channel(&api.ctx, id).await?;
             MeResponse {
                 role: "participant".into(),
                 id: p.id,
                 name: p.full_name,
                 email: Some(p.email),
                 email_verified: Some(verified),
+                messages: Some(channel.as_str().into()),
                 nik_masked: Some(masked),
                 birth_date: Some(p.birth_date),
                 branch: None,
@@ -186,6 +191,7 @@ pub async fn me(api: Api) -> Reply {
             name,
             email: None,
             email_verified: None,
+            messages: None,
             nik_masked: None,
             birth_date: None,
             branch,
@@ -199,6 +205,7 @@ pub async fn me(api: Api) -> Reply {
             name: kind,
             email: None,
             email_verified: None,
+            messages: None,
             nik_masked: None,
             birth_date: None,
             branch: Some(branch),

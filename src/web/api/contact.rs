@@ -1,5 +1,5 @@
 //! A participant's contact details: email verification, changing the
-//! email or phone.
+//! email or phone, choosing where messages go.
 
 use actix_web::web::Json;
 use actix_web::HttpResponse;
@@ -84,5 +84,28 @@ pub async fn change_phone(api: Api, body: Json<ChangePhoneRequest>) -> Reply {
     contact::change_phone(&api.ctx, pid, &body.phone, &body.password).await?;
     ok(StatusBody {
         status: "changed".into(),
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MessagesRequest {
+    /// whatsapp, sms or none (email only).
+    pub channel: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagesBody {
+    pub channel: String,
+}
+
+/// Chooses where reminders, waiting-line offers and closure notices go
+/// besides email: WhatsApp, SMS, or nowhere else (`none`). Audited.
+#[utoipa::path(put, path = "/api/v1/me/messages", request_body = MessagesRequest,
+    responses((status = 200, body = MessagesBody), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn set_messages(api: Api, body: Json<MessagesRequest>) -> Reply {
+    let pid = api.who.participant_id()?;
+    let channel = crate::app::messages::set_own(&api.ctx, pid, &body.channel).await?;
+    ok(MessagesBody {
+        channel: channel.as_str().into(),
     })
 }

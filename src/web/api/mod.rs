@@ -36,7 +36,7 @@ use crate::db::run;
         health, ready,
         accounts::login, accounts::logout, accounts::register, accounts::me,
         accounts::password_reset, accounts::password_reset_confirm,
-        contact::verify_email, contact::resend, contact::change_email, contact::change_phone,
+        contact::verify_email, contact::resend, contact::change_email, contact::change_phone, contact::set_messages,
         claims::create, claims::get,
         branches::list, branches::slots,
         bookings::create, bookings::get, bookings::reschedule, bookings::cancel,
@@ -56,8 +56,8 @@ use crate::db::run;
         video::ice, video::still,
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
         planner::simulate,
-        outreach::worklist, outreach::claim, outreach::release, outreach::attempt, outreach::figures,
-        staff::list, staff::invite, staff::get, staff::change,
+        outreach::worklist, outreach::claim, outreach::release, outreach::attempt, outreach::message, outreach::figures,
+        staff::list, staff::invite, staff::get, staff::change, staff::reinvite,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth)
@@ -141,6 +141,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/me/email/verification" => contact::resend,
             post "/me/email" => contact::change_email,
             put "/me/phone" => contact::change_phone,
+            put "/me/messages" => contact::set_messages,
             post "/claims" => claims::create,
             get "/claims/{id}" => claims::get,
             post "/claims/{id}/documents" => documents::upload,
@@ -207,10 +208,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/outreach/{id}/claim" => outreach::claim,
             delete "/outreach/{id}/claim" => outreach::release,
             post "/outreach/{id}/attempts" => outreach::attempt,
+            post "/outreach/{id}/messages" => outreach::message,
             get "/staff" => staff::list,
             post "/staff" => staff::invite,
             get "/staff/{id}" => staff::get,
             patch "/staff/{id}" => staff::change,
+            post "/staff/{id}/invitation" => staff::reinvite,
     );
     cfg.route("/health", web::get().to(health))
         .route("/ready", web::get().to(ready))
@@ -252,6 +255,11 @@ pub fn ok(body: impl serde::Serialize) -> AppResult<HttpResponse> {
 /// 201 with a JSON body.
 pub fn created(body: impl serde::Serialize) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(body))
+}
+
+/// 202 with a JSON body: accepted, with a mail on its way.
+pub fn accepted(body: impl serde::Serialize) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Accepted().json(body))
 }
 
 /// 201 for something new, 200 for the answer to an earlier request

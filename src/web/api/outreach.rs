@@ -155,6 +155,28 @@ pub async fn attempt(api: Api, path: Path<i64>, b: Json<AttemptRequest>) -> Repl
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct MessageBody {
+    /// The channel it went on: whatsapp or sms.
+    pub channel: String,
+}
+
+/// Sends the participant the message of the item's reason (what is
+/// missing, how to book again, where the held seat is) on the channel they
+/// chose, through the message gateway. `409 no_message_consent` when they
+/// chose none.
+#[utoipa::path(post, path = "/api/v1/outreach/{id}/messages", params(("id" = i64, Path)),
+    responses((status = 202, body = MessageBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn message(api: Api, path: Path<i64>) -> Reply {
+    outreach::require_worker(&api.ctx)?;
+    let channel = outreach::send_message(&api.ctx, path.into_inner()).await?;
+    super::accepted(MessageBody {
+        channel: channel.as_str().into(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct FiguresBody {
     pub branch: String,
     pub date: String,
@@ -166,6 +188,11 @@ pub struct FiguresBody {
     pub reached: i64,
     /// Items resolved that day (documents in, booked again, …).
     pub resolved: i64,
+    /// Items about that day's sessions resolved before the session began.
+    pub resolved_before_session: i64,
+    /// That day's bookings whose participant was reached before the
+    /// session and came.
+    pub no_shows_avoided: i64,
 }
 
 /// A branch's outreach figures for a day.
@@ -185,5 +212,7 @@ pub async fn figures(api: Api, q: Query<BranchQuery>) -> Reply {
         attempts: f.attempts,
         reached: f.reached,
         resolved: f.resolved,
+        resolved_before_session: f.resolved_before_session,
+        no_shows_avoided: f.no_shows_avoided,
     })
 }

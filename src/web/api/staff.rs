@@ -6,7 +6,7 @@ use actix_web::web::{Json, Path};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, ok, Reply};
+use super::{accepted, created, ok, Reply};
 use crate::app::staff_admin::{self as app, StaffEntry};
 use crate::web::extract::Api;
 
@@ -117,4 +117,16 @@ pub async fn change(api: Api, path: Path<i64>, body: Json<StaffChange>) -> Reply
     ok(staff_body(
         app::change(&api.ctx, path.into_inner(), asked).await?,
     ))
+}
+
+/// Sends an invited account a new set-password link (valid 7 days); the
+/// older links stop working. `409 password_already_set` once the owner has
+/// set a password (they use password reset), `409 account_inactive` for a
+/// switched-off account.
+#[utoipa::path(post, path = "/api/v1/staff/{id}/invitation", params(("id" = i64, Path)),
+    responses((status = 202, body = StaffBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reinvite(api: Api, path: Path<i64>) -> Reply {
+    let entry = app::reinvite(&api.ctx, path.into_inner()).await?;
+    accepted(staff_body(entry))
 }

@@ -52,6 +52,8 @@ pub struct RegisterForm {
     #[serde(default)]
     pub phone: String,
     #[serde(default)]
+    pub messages: String,
+    #[serde(default)]
     pub password: String,
 }
 
@@ -72,6 +74,7 @@ pub async fn register_submit(ctx: PageCtx, form: Form<RegisterForm>) -> HttpResp
         email: f.email,
         phone: f.phone,
         password: f.password.clone(),
+        messages: Some(f.messages).filter(|m| !m.trim().is_empty()),
     };
     match accounts::register(&ctx.app(), input.clone()).await {
         Ok(_) => {
@@ -105,6 +108,7 @@ pub async fn register_submit(ctx: PageCtx, form: Form<RegisterForm>) -> HttpResp
                 full_name: &input.full_name,
                 email: &input.email,
                 phone: &input.phone,
+                messages: input.messages.as_deref().unwrap_or(""),
             };
             let body = view::register(&ctx.frame(), &shown, &errors);
             ctx.render(

@@ -1,13 +1,14 @@
 //! Pages for a participant's contact details: the mailed verification
-//! link, resending it, and changing the email or phone.
+//! link, resending it, changing the email or phone, where messages go,
+//! and the stop link every message carries.
 
 use actix_web::web::{Form, Path, Query};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
-use crate::app::contact;
 use crate::app::error::{AppError, Status};
+use crate::app::{contact, messages};
 use crate::views::components::FieldError;
 use crate::views::contact as view;
 
@@ -55,11 +56,13 @@ pub async fn contact_form(ctx: PageCtx, q: Query<Done>) -> HttpResponse {
     let flash = match q.done.as_deref() {
         Some("email") => Some("contact_link_sent"),
         Some("phone") => Some("contact_phone_saved"),
+        Some("messages") => Some("messages_saved"),
         _ => None,
     };
     ctx.page(async {
-        ctx.participant()?;
-        let body = view::contact_forms(&ctx.frame(), ("", ""), &[], "", flash);
+        let pid = ctx.participant()?;
+        let channel = messages::own_channel(&ctx.app(), pid).await?;
+        let body = view::contact_forms(&ctx.frame(), ("", ""), channel.as_str(), &[], "", flash);
         Ok(ctx.ok(ctx.t("contact_title"), body))
     })
     .await
@@ -87,7 +90,7 @@ pub struct PhoneForm {
 
 /// The form sent back with the refusal on its field (`password` is the
 /// form's own password field).
-fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) -> HttpResponse {
+async fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) -> HttpResponse {
     let field = match e.field.as_deref() {
         Some("password") | None => format!("{which}_password"),
         Some(f) => f.to_string(),
@@ -96,7 +99,12 @@ fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) -> Htt
         field,
         message: e.message(ctx.lang),
     }];
-    let body = view::contact_forms(&ctx.frame(), typed, &errors, which, None);
+    let channel = match ctx.participant() {
+        Ok(pid) => messages::own_channel(&ctx.app(), pid).await.ok(),
+        Err(_) => None,
+    };
+    let channel = channel.map(|c| c.as_str()).unwrap_or("");
+    let body = view::contact_forms(&ctx.frame(), typed, channel, &errors, which, None);
     ctx.render(
         crate::web::error::http_status(e.status),
         ctx.t("contact_title"),
@@ -114,7 +122,7 @@ pub async fn email_submit(ctx: PageCtx, form: Form<EmailForm>) -> HttpResponse {
     match r {
         Ok(()) => redirect("/me/contact?done=email"),
         Err(e) if matches!(e.status, Status::Unprocessable | Status::Conflict) => {
-            refused(&ctx, &e, "email", (&form.email, ""))
+            refused(&ctx, &e, "email", (&form.email, "")).await
         }
         Err(e) => ctx.error_page(&e),
     }
@@ -130,7 +138,47 @@ pub async fn phone_submit(ctx: PageCtx, form: Form<PhoneForm>) -> HttpResponse {
     match r {
         Ok(()) => redirect("/me/contact?done=phone"),
         Err(e) if matches!(e.status, Status::Unprocessable | Status::Conflict) => {
-            refused(&ctx, &e, "phone", ("", &form.phone))
+            refused(&ctx, &e, "phone", ("", &form.phone)).await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MessagesForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub channel: String,
+}
+
+pub async fn messages_submit(ctx: PageCtx, form: Form<MessagesForm>) -> HttpResponse {
+    ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
+        messages::set_own(&actx, pid, &form.channel).await?;
+        Ok(redirect("/me/contact?done=messages"))
+    })
+    .await
+}
+
+pub async fn stop_form(ctx: PageCtx, token: Path<String>) -> HttpResponse {
+    match messages::stop_link(&ctx.app(), token.to_string()).await {
+        Ok(channel) => {
+            let stopped = channel.gateway().is_none();
+            let body = view::stop_page(&ctx.frame(), &token, stopped);
+            ctx.ok(ctx.t("messages_stop_title"), body)
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+pub async fn stop_submit(ctx: PageCtx, token: Path<String>, form: Form<CsrfOnly>) -> HttpResponse {
+    if let Err(e) = ctx.check_csrf(&form.csrf) {
+        return ctx.error_page(&e);
+    }
+    match messages::stop(&ctx.app(), token.to_string()).await {
+        Ok(()) => {
+            let body = view::stop_page(&ctx.frame(), &token, true);
+            ctx.ok(ctx.t("messages_stop_title"), body)
         }
         Err(e) => ctx.error_page(&e),
     }

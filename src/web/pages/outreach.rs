@@ -75,7 +75,7 @@ pub async fn list(ctx: PageCtx, q: Query<ListQuery>) -> HttpResponse {
 }
 
 /// What a form post may report back as done.
-const DONE: [&str; 3] = ["claimed", "released", "recorded"];
+const DONE: [&str; 4] = ["claimed", "released", "recorded", "sent"];
 
 #[derive(Deserialize)]
 pub struct BackQuery {
@@ -156,6 +156,21 @@ pub async fn attempt_submit(
         let r = outreach::attempt(&actx, id, input)
             .await
             .map(|_| "recorded");
+        back(&q, id, r)
+    })
+    .await
+}
+
+/// "Send a message": the text of the item's reason through the gateway.
+pub async fn message_submit(
+    ctx: PageCtx,
+    path: Path<i64>,
+    q: Query<BackQuery>,
+    form: Form<crate::web::extract::CsrfForm>,
+) -> HttpResponse {
+    let id = path.into_inner();
+    ctx.submit(form.csrf.clone(), |actx| async move {
+        let r = outreach::send_message(&actx, id).await.map(|_| "sent");
         back(&q, id, r)
     })
     .await

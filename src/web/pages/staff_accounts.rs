@@ -27,9 +27,15 @@ fn entry(e: &StaffEntry) -> Entry<'_> {
 /// The flash of a `?done=` word this page sets.
 fn flash(q: &Flash) -> Option<String> {
     let done = q.done.as_deref()?;
-    ["invited", "changed", "deactivated", "reactivated"]
-        .contains(&done)
-        .then(|| format!("flash_staff_{done}"))
+    [
+        "invited",
+        "changed",
+        "deactivated",
+        "reactivated",
+        "reinvited",
+    ]
+    .contains(&done)
+    .then(|| format!("flash_staff_{done}"))
 }
 
 #[derive(Deserialize, Default)]
@@ -213,6 +219,22 @@ pub async fn set_active(ctx: PageCtx, path: Path<i64>, form: Form<ActiveForm>) -
         app::change(&actx, id, asked).await?;
         let done = if on { "reactivated" } else { "deactivated" };
         Ok(redirect(&format!("/staff/accounts/{id}?done={done}")))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// "Send the invitation again" (an account without a password).
+pub async fn reinvite(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm>) -> HttpResponse {
+    let id = path.into_inner();
+    ctx.submit(form.csrf.clone(), |actx| async move {
+        app::reinvite(&actx, id).await?;
+        Ok(redirect(&format!("/staff/accounts/{id}?done=reinvited")))
     })
     .await
 }
