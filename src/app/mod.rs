@@ -20,6 +20,7 @@ pub mod fair;
 mod files;
 pub mod floor;
 pub mod outreach;
+pub mod overview;
 pub mod password_reset;
 pub mod planner;
 pub mod staff_admin;
