@@ -103,6 +103,11 @@ async fn ranges_and_accuracy(db: TestDb, app: TestApp) {
 
     // Nothing called from a recorded range yet.
     let floor = Browser::staff(&app, &spv.email).await;
+    // Too few recorded sessions: the planner simulates with the default
+    // concurrency model and says so.
+    let p = floor.get("/staff/planner").await;
+    assert!(p.html.contains("data-calibrated=\"0\""), "{}", p.html);
+    assert!(p.html.contains("Bawaan"), "{}", p.html);
     let p = floor.get("/staff/floor").await;
     assert!(p.html.contains("Ketepatan perkiraan tunggu"), "{}", p.html);
     assert!(!p.html.contains("data-measured="), "{}", p.html);
