@@ -13,13 +13,18 @@
 // finishing one session does not reload the page (and cut the others).
 (function () {
   "use strict";
-  var SELECTOR = "[data-live-branch],[data-live-console]";
+  var SELECTOR = "[data-live-branch],[data-live-console],[data-live-url]";
   var region = document.querySelector(SELECTOR);
   if (!region) return;
   var isConsole = region.hasAttribute("data-live-console");
-  var url = isConsole
+  // A region may name its own stream (the head office overview listens to
+  // every branch), refresh at least every data-live-every ms, and wait
+  // data-live-gap ms between refreshes when events come in bursts.
+  var url = region.getAttribute("data-live-url") || (isConsole
     ? "/api/v1/console/events"
-    : "/api/v1/branches/" + encodeURIComponent(region.getAttribute("data-live-branch")) + "/events";
+    : "/api/v1/branches/" + encodeURIComponent(region.getAttribute("data-live-branch")) + "/events");
+  var every = parseInt(region.getAttribute("data-live-every") || "0", 10);
+  var gap = parseInt(region.getAttribute("data-live-gap") || "0", 10);
 
   function editing() {
     var a = document.activeElement;
@@ -225,10 +230,16 @@
       })
       .catch(function () { /* the next event tries again */ })
       .then(function () {
+        if (gap > 0) {
+          // Hold off the next refresh; events meanwhile leave it pending.
+          setTimeout(function () { busy = false; if (pending) refresh(); }, gap);
+          return;
+        }
         busy = false;
         if (pending) setTimeout(refresh, 100);
       });
   }
+  if (every > 0) setInterval(refresh, every);
 
   // A stream that ends (the server restarting) reconnects by itself with
   // the last event's id, and the server replays what was missed. One the

@@ -21,6 +21,7 @@ mod files;
 pub mod floor;
 pub mod messages;
 pub mod outreach;
+pub mod overview;
 pub mod password_reset;
 pub mod planner;
 pub mod staff_admin;

@@ -9,6 +9,7 @@ use super::dossier::require_staff;
 use super::{blocking, read_db, AppError, AppResult, Ctx};
 use crate::db::branches::Branch;
 use crate::db::floor;
+use crate::domain::planner::calibrate::{calibrate, Calibration};
 use crate::domain::planner::form::{FormError, PlannerForm};
 use crate::domain::planner::{self, Forecast, Plan, PlanRequest, RecordedDay};
 use crate::domain::role::Role;
@@ -35,6 +36,9 @@ pub struct Comparison {
     pub results: Vec<(usize, Forecast)>,
     /// The recorded day replayed, with what really happened that day.
     pub recorded: Option<(NaiveDate, RecordedDay)>,
+    /// The concurrency model simulated: calibrated from the branch's
+    /// recorded sessions, or the default.
+    pub calibration: Calibration,
 }
 
 /// The planner page: an empty form starts from the branch's floor as it
@@ -58,6 +62,7 @@ pub async fn compare(ctx: &Ctx, form: PlannerForm) -> AppResult<Comparison> {
     };
     let code = code.ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
     let branch = super::branches::find(ctx, code).await?;
+    let calibration = calibration(ctx, &branch).await?;
     let mut page = Comparison {
         branch,
         branches,
@@ -65,6 +70,7 @@ pub async fn compare(ctx: &Ctx, form: PlannerForm) -> AppResult<Comparison> {
         errors: Vec::new(),
         results: Vec::new(),
         recorded: None,
+        calibration,
     };
     if !page.form.submitted() {
         let b = page.branch.code.clone();
@@ -96,7 +102,14 @@ pub async fn compare(ctx: &Ctx, form: PlannerForm) -> AppResult<Comparison> {
         return Ok(page);
     }
     match page.form.plans(page.recorded.as_ref().map(|(_, r)| r)) {
-        Ok(plans) => {
+        Ok(mut plans) => {
+            // Seats were checked against the default model's levels; the
+            // calibrated one has as many.
+            for (_, p) in &mut plans {
+                if p.concurrency.len() == page.calibration.concurrency.len() {
+                    p.concurrency = page.calibration.concurrency.clone();
+                }
+            }
             page.results = blocking(move || {
                 plans
                     .iter()
@@ -108,6 +121,15 @@ pub async fn compare(ctx: &Ctx, form: PlannerForm) -> AppResult<Comparison> {
         Err(errors) => page.errors = errors,
     }
     Ok(page)
+}
+
+/// The branch's concurrency model from its latest recorded sessions (the
+/// default with too few).
+async fn calibration(ctx: &Ctx, branch: &Branch) -> AppResult<Calibration> {
+    let code = branch.code.clone();
+    let now = ctx.clock.now().naive_utc();
+    let sessions = read_db(&ctx.db, move |c| floor::calibration_sessions(c, &code, now)).await?;
+    blocking(move || calibrate(&sessions)).await
 }
 
 /// A recorded day of the branch, or None when nobody came that day.

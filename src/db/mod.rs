@@ -27,6 +27,7 @@ mod group_commit;
 pub mod keys;
 pub mod outbox;
 pub mod outreach;
+pub mod overview;
 pub mod participants;
 pub mod password_resets;
 mod rows;

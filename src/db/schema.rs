@@ -272,6 +272,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    wait_predictions (ticket_id) {
+        ticket_id -> BigInt,
+        branch_code -> Text,
+        local_date -> Date,
+        low_minutes -> Integer,
+        high_minutes -> Integer,
+        predicted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     floor_events (id) {
         id -> BigInt,
         branch_code -> Text,
@@ -555,6 +566,7 @@ diesel::table! {
 diesel::joinable!(slots -> branches (branch_code));
 diesel::joinable!(waitlist -> branches (branch_code));
 diesel::joinable!(floor_sessions -> tickets (ticket_id));
+diesel::joinable!(wait_predictions -> tickets (ticket_id));
 diesel::joinable!(bookings -> slots (slot_id));
 diesel::joinable!(bookings -> claims (claim_id));
 diesel::joinable!(bookings -> participants (participant_id));
@@ -602,4 +614,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     draws,
     outreach_items,
     outreach_attempts,
+    wait_predictions,
 );

@@ -32,6 +32,7 @@ pub mod floor;
 pub mod kpj;
 pub mod nik;
 pub mod outreach;
+pub mod overview;
 pub mod password;
 pub mod person_name;
 pub mod phone;

@@ -129,6 +129,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/audit", "nav_audit"),
             ("/audit/anomalies", "nav_anomalies"),
             ("/audit/agents", "nav_agents"),
+            ("/audit/branches", "nav_live_branches"),
         ],
         Role::Admin => &[
             ("/staff", "nav_overview"),
@@ -137,6 +138,7 @@ fn staff_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/staff/planner", "nav_planner"),
             ("/staff/batches", "nav_batches"),
             ("/audit", "nav_audit"),
+            ("/audit/branches", "nav_live_branches"),
             ("/staff/accounts", "nav_accounts"),
         ],
         Role::Participant | Role::Device => &[],

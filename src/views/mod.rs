@@ -18,6 +18,7 @@ pub mod journey;
 pub mod layout;
 pub mod me;
 pub mod outreach;
+pub mod overview;
 pub mod password_reset;
 pub mod planner;
 pub mod review;

@@ -11,6 +11,7 @@ use super::charts::{self, Chart, Series};
 use super::components::{error_for, error_summary, FieldError};
 use super::layout::Frame;
 use crate::db::branches::Branch;
+use crate::domain::planner::calibrate::Calibration;
 use crate::domain::planner::form::{PlannerForm, CONFIGS, PAGE_RUNS, PAGE_SEED};
 use crate::domain::planner::{Forecast, RecordedDay};
 use crate::i18n::{clock_time, decimal, long_date, t, tf, Lang};
@@ -24,6 +25,8 @@ pub struct Planner<'a> {
     pub errors: &'a [FieldError],
     pub results: &'a [(usize, Forecast)],
     pub recorded: Option<(NaiveDate, &'a RecordedDay)>,
+    /// The concurrency model simulated.
+    pub calibration: &'a Calibration,
 }
 
 /// Where the simulated day starts on the clock: the branch's first
@@ -38,6 +41,7 @@ pub fn page(f: &Frame<'_>, p: &Planner<'_>) -> Markup {
             p.lead { (t(l, "planner_lead")) }
             (error_summary(l, p.errors))
             (form(f, p))
+            (concurrency(l, p.calibration))
             @if let Some((day, r)) = p.recorded { (recorded(l, day, r)) }
             @if !p.results.is_empty() { (results(l, p)) }
         }
@@ -138,6 +142,29 @@ fn form(f: &Frame<'_>, p: &Planner<'_>) -> Markup {
                 }
             }
             button.btn.btn-primary type="submit" { (t(l, "planner_run")) }
+        }
+    }
+}
+
+/// The concurrency model the forecasts use: calibrated from the branch's
+/// sessions ("calibrated from N sessions") or the documented default.
+fn concurrency(l: Lang, c: &Calibration) -> Markup {
+    let levels: Vec<String> = c
+        .concurrency
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("k = {}: {}×", i + 1, decimal(l, Some(*m))))
+        .collect();
+    html! {
+        section.card.stack.planner-concurrency aria-labelledby="concurrency-title" data-calibrated=(c.sessions) {
+            h2 #concurrency-title { (t(l, "planner_concurrency_title")) }
+            @if c.is_default() {
+                p { strong { (t(l, "planner_concurrency_default")) } }
+            } @else {
+                p { strong { (tf(l, "planner_concurrency_calibrated", &[("n", &c.sessions.to_string())])) } }
+            }
+            p { (levels.join(" · ")) }
+            p.small.muted { (t(l, "planner_concurrency_note")) }
         }
     }
 }

@@ -332,6 +332,8 @@ fn matrix(w: &World) -> Vec<Row> {
             json!({"arrivals_per_hour": [10], "agents": 1, "service_minutes": 10}),
         )
         .only(&[Supervisor, SupervisorOther, Admin], 403),
+        // The head office overview: admins and auditors.
+        get("/api/v1/overview/branches".into()).only(&[Admin, Auditor], 403),
         post(
             "/api/v1/admin/companies".into(),
             json!({"npp": "MTRX09", "name": "PT X", "headcount": 50}),

@@ -43,4 +43,5 @@ mod staff_admin;
 mod storage;
 mod video;
 mod waitlist;
+mod waits;
 mod walk_in;

@@ -477,12 +477,23 @@ async fn staff_roles_land_on_their_work(db: TestDb, app: TestApp) {
         (
             "auditor",
             &[],
-            &["/audit", "/audit/anomalies", "/audit/agents"],
+            &[
+                "/audit",
+                "/audit/anomalies",
+                "/audit/agents",
+                "/audit/branches",
+            ],
         ),
         (
             "admin",
             &[],
-            &["/staff", "/staff/floor", "/staff/batches", "/audit"],
+            &[
+                "/staff",
+                "/staff/floor",
+                "/staff/batches",
+                "/audit",
+                "/audit/branches",
+            ],
         ),
     ];
     let admin = fixtures::staff(&app, &db, "admin", &[]).await;

@@ -406,7 +406,7 @@ async fn screens(db: TestDb, app: TestApp) {
     screenshot(&closing, "staff-closure").await;
     found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
 
-    let pages: [Screen<'_>; 7] = [
+    let pages: [Screen<'_>; 8] = [
         (
             "ticket-phone",
             ("antre_lang", "id"),
@@ -449,12 +449,19 @@ async fn screens(db: TestDb, app: TestApp) {
             "/staff/accounts".into(),
             (1440, 900),
         ),
+        (
+            "overview",
+            ("antre_session", &auditor.token),
+            "/audit/branches".into(),
+            (1440, 900),
+        ),
     ];
     for (name, cookie, path, size) in pages {
         let p = show(&chrome, &app, cookie, &path, size).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
+    overview_updates_live(&chrome, &app, &auditor.token, &kiosk).await;
     // The capacity planner comparing three set-ups, and the charts of the
     // day on the floor and the auditor's agents page, whole pages.
     let planner =
@@ -502,6 +509,37 @@ async fn screens(db: TestDb, app: TestApp) {
     chrome.close().await;
 }
 crate::sqlite_only!(screens, clock = CLOCK);
+
+/// The head office overview swaps in fresh figures by itself when a
+/// branch's floor changes (its live stream), without a reload.
+async fn overview_updates_live(chrome: &Chrome, app: &TestApp, auditor: &str, kiosk: &str) {
+    let page = show(
+        chrome,
+        app,
+        ("antre_session", auditor),
+        "/audit/branches",
+        (1440, 900),
+    )
+    .await;
+    // Waiting plus being served: a new arrival adds one either way.
+    let cell = format!(
+        "(() => {{ const td = document.querySelectorAll('tr[data-branch=\"{BRANCH}\"] td'); \
+         return String(Number(td[0].textContent) + Number(td[2].textContent)); }})()"
+    );
+    let before: u32 = text(&page, &cell).await.trim().parse().unwrap();
+    page.evaluate("window.__same = 1").await.unwrap();
+    // Let the page's stream connect before the floor changes.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    fixtures::created(
+        app,
+        &format!("/api/v1/branches/{BRANCH}/arrivals"),
+        kiosk,
+        json!({"nik": fixtures::nik(20, 6, 1979, false)}),
+    )
+    .await;
+    let want = format!("{cell} === '{}' && window.__same === 1", before + 1);
+    until(&page, 10, "the overview's live update", &want).await;
+}
 
 /// Sets a small PNG as the file of the first upload form on `page`.
 const PICK_FILE: &str = "(() => {

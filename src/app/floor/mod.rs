@@ -177,7 +177,7 @@ pub async fn join_online(ctx: &Ctx, code: String) -> AppResult<Arrival> {
 }
 
 /// Today's ticket of a booking's participant with its place and wait.
-pub type TicketWait = (Ticket, Option<(Option<u32>, Option<u32>)>);
+pub type TicketWait = (Ticket, Option<floor::WaitNow>);
 
 /// The participant's online session page: their booking, today's ticket
 /// with its wait, and where the check-in window stands.
@@ -218,16 +218,19 @@ pub async fn ticket_live(
     let live = read_db(&ctx.db, move |c| -> AppResult<_> {
         let ticket = floor::ticket_of(c, &b.code, day, floor::TicketKey::Number(&number))?
             .ok_or_else(|| AppError::not_found(Code::TicketNotFound))?;
-        let (position, eta) = floor::wait_estimate(c, &b, &ticket, now.naive_utc())?;
+        let wait = floor::wait_estimate(c, &b, &ticket, now.naive_utc())?;
         let (current, _, _) = floor::board(c, &b, now)?;
+        let last_called = floor::last_called(c, &b.code, day)?;
         let booth = current
             .into_iter()
             .find(|(n, _)| *n == ticket.number)
             .and_then(|(_, booth)| booth);
         Ok(TicketLive {
             ticket,
-            position,
-            estimated_wait_minutes: eta,
+            position: wait.position,
+            estimated_wait_minutes: wait.minutes,
+            wait_range: wait.range,
+            last_called,
             booth,
         })
     })
@@ -241,29 +244,35 @@ pub async fn board(ctx: &Ctx, code: String) -> AppResult<(Branch, BoardBody)> {
     let branch = super::branches::find(ctx, code).await?;
     let now = ctx.clock.now();
     let b = branch.clone();
-    let (current, recent, waiting, eta) = read_db(&ctx.db, move |c| -> AppResult<_> {
-        let (current, recent, waiting) = floor::board(c, &b, now)?;
-        let seats: u32 = floor::agents_of(c, &b.code)?
-            .iter()
-            .filter(|a| a.status == AgentStatus::OnDuty)
-            .map(|a| u32::try_from(a.seats).unwrap_or(0))
-            .sum();
-        let day = now.with_timezone(&b.tz()).date_naive();
-        let avg = floor::average_service_minutes(c, &b.code, day)?;
-        let eta = rules::estimated_wait_minutes(
-            u32::try_from(waiting).unwrap_or(u32::MAX).saturating_add(1),
-            seats,
-            rules::service_minutes_or_default(avg),
-        );
-        Ok((current, recent, waiting, eta))
-    })
-    .await?;
+    let (current, recent, waiting, eta, (range, last_called)) =
+        read_db(&ctx.db, move |c| -> AppResult<_> {
+            let (current, recent, waiting) = floor::board(c, &b, now)?;
+            let ahead = u32::try_from(waiting).unwrap_or(u32::MAX);
+            let range = floor::range_for(c, &b.code, ahead, now.naive_utc())?;
+            let seats: u32 = floor::agents_of(c, &b.code)?
+                .iter()
+                .filter(|a| a.status == AgentStatus::OnDuty)
+                .map(|a| u32::try_from(a.seats).unwrap_or(0))
+                .sum();
+            let day = now.with_timezone(&b.tz()).date_naive();
+            let avg = floor::average_service_minutes(c, &b.code, day)?;
+            let eta = rules::estimated_wait_minutes(
+                u32::try_from(waiting).unwrap_or(u32::MAX).saturating_add(1),
+                seats,
+                rules::service_minutes_or_default(avg),
+            );
+            let last_called = floor::last_called(c, &b.code, day)?;
+            Ok((current, recent, waiting, eta, (range, last_called)))
+        })
+        .await?;
     let call = |(ticket, booth): (String, Option<i32>)| Call { ticket, booth };
     let body = BoardBody {
         calls: current.into_iter().map(call).collect(),
         recent: recent.into_iter().map(call).collect(),
         waiting,
         estimated_wait_minutes: eta,
+        estimated_wait_range: range,
+        last_called,
     };
     Ok((branch, body))
 }

@@ -10,6 +10,10 @@ pub struct Arrival {
     pub repeated: bool,
     pub position: Option<u32>,
     pub estimated_wait_minutes: Option<u32>,
+    /// The range shown for the wait (none: called, or nobody on duty).
+    pub wait_range: Option<rules::WaitRange>,
+    /// The ticket called last at the branch today.
+    pub last_called: Option<String>,
 }
 
 /// Issues (or finds) today's ticket for a NIK at a branch: a check-in when
@@ -182,30 +186,46 @@ pub(super) fn arrive_as(
                 json!({"ticket": t.number, "kind": t.kind, "nik": crate::domain::nik::mask_str(nik)}),
             )?;
             route(conn, &branch.code, day, ts)?;
-            (ticket(conn, t.id)?.unwrap_or(t), false)
+            let t = ticket(conn, t.id)?.unwrap_or(t);
+            // The range this ticket is shown, for the accuracy measure.
+            if let Some(range) = wait_estimate(conn, branch, &t, ts)?.range {
+                record_prediction(conn, &t, range, ts)?;
+            }
+            (t, false)
         }
     };
-    let (position, eta) = wait_estimate(conn, branch, &ticket, ts)?;
+    let wait = wait_estimate(conn, branch, &ticket, ts)?;
+    let last_called = last_called(conn, &branch.code, day)?;
     Ok(Arrival {
         ticket,
         repeated,
-        position,
-        estimated_wait_minutes: eta,
+        position: wait.position,
+        estimated_wait_minutes: wait.minutes,
+        wait_range: wait.range,
+        last_called,
     })
 }
 
-/// Place in line and estimated wait of a waiting ticket.
+/// Place in line, estimated wait and wait range of a waiting ticket.
 pub fn wait_estimate(
     conn: &mut DbConnection,
     branch: &Branch,
     ticket: &Ticket,
     now: NaiveDateTime,
-) -> Result<(Option<u32>, Option<u32>), DbError> {
+) -> Result<WaitNow, DbError> {
     match ticket.status {
-        TicketStatus::Serving => return Ok((Some(0), Some(0))),
+        TicketStatus::Serving => {
+            return Ok(WaitNow {
+                position: Some(0),
+                minutes: Some(0),
+                range: None,
+            })
+        }
         TicketStatus::Waiting => {}
         // Served, no-show or left: no place in line any more.
-        TicketStatus::Done | TicketStatus::NoShow | TicketStatus::Left => return Ok((None, None)),
+        TicketStatus::Done | TicketStatus::NoShow | TicketStatus::Left => {
+            return Ok(WaitNow::default())
+        }
     }
     let waiting: Vec<rules::Waiting> = waiting_of(conn, &branch.code, ticket.local_date)?
         .iter()
@@ -221,7 +241,15 @@ pub fn wait_estimate(
     let eta = position.and_then(|p| {
         rules::estimated_wait_minutes(p, seats, rules::service_minutes_or_default(avg))
     });
-    Ok((position, eta))
+    let range = match position {
+        Some(p) => range_for(conn, &branch.code, p.saturating_sub(1), now)?,
+        None => None,
+    };
+    Ok(WaitNow {
+        position,
+        minutes: eta,
+        range,
+    })
 }
 
 /// Today's average service time at a branch, from finished sessions.

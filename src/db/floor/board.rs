@@ -178,6 +178,8 @@ pub struct FloorView {
     pub booths: usize,
     /// The day so far, hour by hour, for the charts.
     pub series: rules::DaySeries,
+    /// How today's wait ranges did (issue 17).
+    pub accuracy: rules::Accuracy,
 }
 
 pub fn floor_view(
@@ -215,6 +217,7 @@ pub fn floor_view(
         &record.wait_spans(),
         &record.served_sessions(),
     );
+    let accuracy = accuracy_of_day(conn, &branch.code, day)?;
     Ok(FloorView {
         agents,
         waiting,
@@ -222,6 +225,7 @@ pub fn floor_view(
         measures,
         booths,
         series,
+        accuracy,
     })
 }
 

@@ -99,3 +99,46 @@ pub fn series_start(tz: chrono_tz::Tz, day: NaiveDate) -> NaiveDateTime {
         .unwrap_or_else(|| day.and_hms_opt(8, 0, 0).unwrap_or_default());
     first - TimeDelta::hours(1)
 }
+
+/// How many of a branch's latest finished sessions calibrate the planner's
+/// concurrency model.
+pub const CALIBRATION_SESSIONS: i64 = 5000;
+
+/// The branch's latest finished sessions up to `now` (at most
+/// [`CALIBRATION_SESSIONS`]), in minutes since `now`, for
+/// `domain::planner::calibrate`.
+pub fn calibration_sessions(
+    conn: &mut DbConnection,
+    branch: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<crate::domain::planner::calibrate::RecordedSession>, DbError> {
+    use crate::domain::floor::Outcome;
+    let rows: Vec<(i64, NaiveDateTime, Option<NaiveDateTime>, Option<String>)> =
+        floor_sessions::table
+            .filter(floor_sessions::branch_code.eq(branch))
+            .filter(floor_sessions::finished_at.le(now))
+            .order(floor_sessions::finished_at.desc())
+            .limit(CALIBRATION_SESSIONS)
+            .select((
+                floor_sessions::agent_id,
+                floor_sessions::started_at,
+                floor_sessions::finished_at,
+                floor_sessions::outcome,
+            ))
+            .load(conn)?;
+    let minutes = |t: NaiveDateTime| (t - now).num_seconds() as f64 / 60.0;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(agent, start, end, outcome)| {
+            let served = outcome
+                .as_deref()
+                .is_some_and(|o| Outcome::SERVED.iter().any(|s| s.as_str() == o));
+            Some(crate::domain::planner::calibrate::RecordedSession {
+                agent,
+                start: minutes(start),
+                end: minutes(end?),
+                served,
+            })
+        })
+        .collect())
+}

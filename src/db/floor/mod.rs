@@ -72,6 +72,10 @@ pub struct TicketLive {
     pub ticket: Ticket,
     pub position: Option<u32>,
     pub estimated_wait_minutes: Option<u32>,
+    /// The wait as a range (issue 17).
+    pub wait_range: Option<rules::WaitRange>,
+    /// The ticket called last at the branch today.
+    pub last_called: Option<String>,
     /// The booth the ticket is called to (none: not called, or online).
     pub booth: Option<i32>,
 }
@@ -148,6 +152,7 @@ mod history;
 mod identity;
 mod routing;
 mod sessions;
+mod waits;
 
 pub use arrivals::*;
 pub use board::*;
@@ -155,3 +160,4 @@ pub use history::*;
 pub use identity::*;
 pub use routing::*;
 pub use sessions::*;
+pub use waits::*;

@@ -18,6 +18,10 @@ pub struct BoardBody {
     pub recent: Vec<Call>,
     pub waiting: i64,
     pub estimated_wait_minutes: Option<u32>,
+    /// The wait a new arrival can expect, as a range (issue 17).
+    pub estimated_wait_range: Option<super::WaitRange>,
+    /// The ticket called last today.
+    pub last_called: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -57,6 +57,13 @@
 //! not below the sessions now active ([`check_seats`]), so lowering seats
 //! cannot break the first invariant.
 //!
+//! # Wait range ([`wait_range`], issue 17)
+//!
+//! What the kiosk, the board and the participant's phone show: a range
+//! from the people ahead, the on-duty seats and the branch's recent
+//! session lengths, and its measured accuracy ([`accuracy`]); see the
+//! `waits` module.
+//!
 //! # Wait estimate ([`estimated_wait_minutes`])
 //!
 //! `ceil((position - 1) × average service minutes / on-duty seats)`, `None`
@@ -151,6 +158,7 @@ mod queue;
 mod routing;
 mod status;
 mod tickets;
+mod waits;
 
 pub use board::*;
 pub use day_series::*;
@@ -160,6 +168,7 @@ pub use queue::*;
 pub use routing::*;
 pub use status::*;
 pub use tickets::*;
+pub use waits::*;
 
 #[cfg(test)]
 mod tests;

@@ -38,6 +38,7 @@
 //! services waits less than that: 8 hours at 10 minutes, M/M/3 at
 //! ρ = 0.8, comes to about 0.77 of Erlang C.
 
+pub mod calibrate;
 mod day;
 pub mod erlang;
 pub mod form;

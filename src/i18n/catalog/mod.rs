@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Every area's catalog file: (name, text).
-const FILES: [(&str, &str); 7] = [
+const FILES: [(&str, &str); 8] = [
     ("general.toml", include_str!("general.toml")),
     ("collective.toml", include_str!("collective.toml")),
     ("audit.toml", include_str!("audit.toml")),
@@ -16,6 +16,7 @@ const FILES: [(&str, &str); 7] = [
     ("planner.toml", include_str!("planner.toml")),
     ("outreach.toml", include_str!("outreach.toml")),
     ("staff.toml", include_str!("staff.toml")),
+    ("waits.toml", include_str!("waits.toml")),
 ];
 
 /// key → (Bahasa Indonesia, English).

@@ -8,7 +8,7 @@ use super::super::components::{csrf_field, device_activation, notice, Activation
 use super::super::layout::Frame;
 use crate::db::branches::Branch;
 use crate::db::floor::{Arrival, TicketLive};
-use crate::domain::floor::TicketStatus;
+use crate::domain::floor::{BoardBody, TicketStatus, WaitRange};
 use crate::i18n::{t, Lang};
 
 pub fn kiosk(
@@ -17,6 +17,7 @@ pub fn kiosk(
     active: bool,
     can_activate: bool,
     error: Option<&str>,
+    queue: &BoardBody,
 ) -> Markup {
     let l = f.lang;
     html! {
@@ -39,6 +40,11 @@ pub fn kiosk(
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "kiosk_take_ticket")) }
                 }
                 p.muted { (t(l, "kiosk_hint")) }
+                dl.facts.kiosk-facts.kiosk-queue {
+                    dt { (t(l, "waiting_now")) } dd { (queue.waiting) }
+                    dt { (t(l, "waits_new_arrival")) } dd { (wait_text(l, queue.estimated_wait_range)) }
+                    (last_called(l, queue.last_called.as_deref()))
+                }
             }
         }
     }
@@ -65,8 +71,10 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival, status_url: &str) ->
                 dl.facts.kiosk-facts {
                     dt { (t(l, "position")) } dd { (a.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
                     dt { (t(l, "estimated_wait")) }
-                    dd { (wait_text(l, a.estimated_wait_minutes)) }
+                    dd { (wait_text(l, a.wait_range)) }
+                    (last_called(l, a.last_called.as_deref()))
                 }
+                p.muted.small { (t(l, "waits_note")) }
             }
             @if a.repeated { p.muted { (t(l, "kiosk_same_ticket")) } }
             p.muted { (t(l, "kiosk_watch_board")) }
@@ -85,12 +93,29 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival, status_url: &str) ->
     }
 }
 
-/// "±12 menit", "sebentar lagi" for no wait, or that no agent is on duty.
-fn wait_text(l: Lang, minutes: Option<u32>) -> String {
-    match minutes {
-        Some(0) => t(l, "wait_any_moment").to_string(),
-        Some(m) => format!("±{m} {}", t(l, "minutes")),
+/// "10–25 menit", "hingga 10 menit", or that no agent is on duty.
+pub fn wait_text(l: Lang, range: Option<WaitRange>) -> String {
+    match range {
+        Some(r) if r.low_minutes == 0 => {
+            crate::i18n::tf(l, "waits_up_to", &[("high", &r.high_minutes.to_string())])
+        }
+        Some(r) => crate::i18n::tf(
+            l,
+            "waits_range",
+            &[
+                ("low", &r.low_minutes.to_string()),
+                ("high", &r.high_minutes.to_string()),
+            ],
+        ),
         None => t(l, "no_agent_on_duty").to_string(),
+    }
+}
+
+/// The "last number called" row of a facts list.
+pub fn last_called(l: Lang, number: Option<&str>) -> Markup {
+    html! {
+        dt { (t(l, "waits_last_called")) }
+        dd.last-called { (number.unwrap_or(t(l, "waits_none_called"))) }
     }
 }
 
@@ -131,8 +156,10 @@ pub fn ticket_live(f: &Frame<'_>, b: &Branch, live: &TicketLive) -> Markup {
                         dl.facts.kiosk-facts {
                             dt { (t(l, "position")) } dd { (live.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
                             dt { (t(l, "estimated_wait")) }
-                            dd { (wait_text(l, live.estimated_wait_minutes)) }
+                            dd { (wait_text(l, live.wait_range)) }
+                            (last_called(l, live.last_called.as_deref()))
                         }
+                        p.muted.small { (t(l, "waits_note")) }
                     }
                     _ => { (notice("info", t(l, "kiosk_ticket_closed"))) }
                 }

@@ -86,9 +86,10 @@ pub fn board(f: &Frame<'_>, b: &Branch, d: &BoardBody, now: DateTime<Utc>) -> Ma
                 }
                 aside.board-side {
                     p.board-meta { (t(l, "waiting_now")) ": " strong { (d.waiting) } }
-                    @if let Some(m) = d.estimated_wait_minutes {
-                        p.board-meta { (t(l, "estimated_wait")) ": ±" (m) " " (t(l, "minutes")) }
+                    @if d.estimated_wait_range.is_some() {
+                        p.board-meta { (t(l, "waits_new_arrival")) ": " strong { (wait_text(l, d.estimated_wait_range)) } }
                     }
+                    p.board-meta { (t(l, "waits_last_called")) ": " strong.last-called { (d.last_called.as_deref().unwrap_or(t(l, "waits_none_called"))) } }
                     @if !d.recent.is_empty() {
                         h2.board-recent-title { (t(l, "recent_calls")) }
                         ul.board-recent {
@@ -303,6 +304,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                 div.card { h3 { (t(l, "avg_concurrency")) } p.big-number { (fmt(m.avg_active_seats)) } }
                 div.card { h3 { (t(l, "per_agent_hour")) } p.big-number { (fmt(m.per_agent_hour)) } }
             }
+            (accuracy(l, &v.accuracy))
             (charts::day_charts(l, b, &v.series, &v.agents.iter().map(|a| a.staff_id).zip(names.iter().cloned()).collect::<Vec<_>>()))
             section.card.stack {
                 h2 { (t(l, "agents")) }
@@ -373,6 +375,25 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
             }
         }
         script src="/static/live.js" defer {}
+    }
+}
+
+/// How today's wait ranges did: tickets measured, share within the range,
+/// mean absolute error.
+fn accuracy(l: Lang, a: &crate::domain::floor::Accuracy) -> Markup {
+    let fmt = |x: Option<f64>| crate::i18n::decimal(l, x);
+    html! {
+        section.card.stack.wait-accuracy aria-labelledby="wait-accuracy" {
+            h2 #wait-accuracy { (t(l, "waits_accuracy_title")) }
+            p.small.muted { (t(l, "waits_accuracy_lead")) }
+            @if a.measured == 0 { p.muted { (t(l, "waits_no_measure")) } } @else {
+                dl.facts {
+                    dt { (t(l, "waits_measured")) } dd data-measured=(a.measured) { (a.measured) }
+                    dt { (t(l, "waits_within")) } dd data-within=(a.within) { (fmt(a.within_percent)) " %" }
+                    dt { (t(l, "waits_mae")) } dd { (fmt(a.mean_abs_error_minutes)) " " (t(l, "minutes")) }
+                }
+            }
+        }
     }
 }
 

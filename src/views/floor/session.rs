@@ -8,7 +8,7 @@ use crate::domain::floor::TicketStatus;
 use crate::i18n::t;
 
 /// A ticket with its place in line and estimated wait, when waiting.
-pub type TicketWait = (crate::db::floor::Ticket, Option<(Option<u32>, Option<u32>)>);
+pub type TicketWait = (crate::db::floor::Ticket, Option<crate::db::floor::WaitNow>);
 
 /// The online participant's session page: join the queue at their time,
 /// then see their place until an agent takes them.
@@ -33,12 +33,13 @@ pub fn session(
                     p.ticket-number { (tk.number) }
                     @match tk.status {
                         TicketStatus::Waiting => {
-                            @let (pos, eta) = est.unwrap_or((None, None));
+                            @let w = est.unwrap_or_default();
                             (notice("info", t(l, "session_waiting")))
                             dl.facts {
-                                dt { (t(l, "position")) } dd { (pos.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
-                                dt { (t(l, "estimated_wait")) } dd { @match eta { Some(m) => { (m) " " (t(l, "minutes")) }, None => { (t(l, "no_agent_on_duty")) } } }
+                                dt { (t(l, "position")) } dd { (w.position.map(|p| p.to_string()).unwrap_or_else(|| "–".into())) }
+                                dt { (t(l, "estimated_wait")) } dd { (super::wait_text(l, w.range)) }
                             }
+                            p.small.muted { (t(l, "waits_note")) }
                         }
                         TicketStatus::Serving => {
                             (notice("success", t(l, "session_serving")))

@@ -11,7 +11,7 @@ use super::{created, fresh, ok, Reply};
 use crate::app::floor::walkin::{self, WalkIn as WalkInRegisterRequest};
 use crate::app::floor::{self as app, console, devices};
 use crate::db::floor::Arrival;
-use crate::domain::floor::{BoardBody, ConsoleSession};
+use crate::domain::floor::{BoardBody, ConsoleSession, WaitRange};
 use crate::web::extract::{Api, Public};
 use crate::web::live;
 
@@ -31,6 +31,9 @@ pub struct ArrivalBody {
     /// Place in line (0 once called).
     pub position: Option<u32>,
     pub estimated_wait_minutes: Option<u32>,
+    /// The wait shown on the ticket, as a range (issue 17); none once
+    /// called or while nobody is on duty.
+    pub estimated_wait_range: Option<WaitRange>,
     /// waiting, serving, done, no_show.
     pub status: String,
 }
@@ -64,6 +67,7 @@ pub fn arrival_body(a: &Arrival) -> ArrivalBody {
         kind: a.ticket.kind.clone(),
         position: a.position,
         estimated_wait_minutes: a.estimated_wait_minutes,
+        estimated_wait_range: a.wait_range,
         status: a.ticket.status.to_string(),
     }
 }

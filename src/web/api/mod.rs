@@ -13,6 +13,7 @@ pub mod contact;
 pub mod documents;
 pub mod floor;
 pub mod outreach;
+pub mod overview;
 pub mod planner;
 pub mod representatives;
 pub mod staff;
@@ -55,7 +56,7 @@ use crate::db::run;
         collective_documents::upload, collective_documents::upload_letter, collective_documents::letter,
         video::ice, video::still,
         waitlist::join, waitlist::get, waitlist::accept, waitlist::withdraw, waitlist::first_free,
-        planner::simulate,
+        planner::simulate, overview::branches,
         outreach::worklist, outreach::claim, outreach::release, outreach::attempt, outreach::message, outreach::figures,
         staff::list, staff::invite, staff::get, staff::change, staff::reinvite,
     ),
@@ -203,6 +204,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             post "/collective/batches/{id}/letter" => collective_documents::upload_letter,
             get "/collective/batches/{id}/letter" => collective_documents::letter,
             post "/planner/simulate" => planner::simulate,
+            get "/overview/branches" => overview::branches,
+            get "/overview/events" => overview::events,
             get "/outreach/worklist" => outreach::worklist,
             get "/outreach/figures" => outreach::figures,
             post "/outreach/{id}/claim" => outreach::claim,

@@ -42,7 +42,9 @@ pub async fn kiosk(ctx: PageCtx, path: Path<String>) -> HttpResponse {
         let branch = crate::app::branches::find(&actx, path.into_inner()).await?;
         let device = devices::kiosk(&actx, device_token(&ctx.req), &branch.code).await?;
         let can_activate = app::may_manage(&actx.actor, &branch.code);
-        let body = view::kiosk(&ctx.frame(), &branch, device.is_some(), can_activate, None);
+        let queue = app::board(&actx, branch.code.clone()).await?.1;
+        let f = ctx.frame();
+        let body = view::kiosk(&f, &branch, device.is_some(), can_activate, None, &queue);
         Ok(ctx.device(&branch.name, body))
     })
     .await
@@ -103,7 +105,8 @@ pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm
             }
             Err(e) if e.status.is_client_error() => {
                 let msg = e.message(ctx.lang);
-                view::kiosk(&ctx.frame(), &branch, true, false, Some(&msg))
+                let queue = app::board(&actx, branch.code.clone()).await?.1;
+                view::kiosk(&ctx.frame(), &branch, true, false, Some(&msg), &queue)
             }
             Err(e) => return Err(e),
         };

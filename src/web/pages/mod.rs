@@ -12,6 +12,7 @@ pub mod floor;
 pub mod home;
 pub mod me;
 pub mod outreach;
+pub mod overview;
 pub mod password_reset;
 pub mod planner;
 pub mod staff;
@@ -95,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         get "/audit/claims/{id}" => audit::claim_timeline,
         get "/audit/agents" => audit::agents,
         get "/audit/anomalies" => audit::anomalies,
+        get "/audit/branches" => overview::page,
         post "/staff/slots/{id}/capacity" => staff::capacity_submit,
         post "/staff/closures" => staff::closure_submit,
         get "/kiosk/{code}" => floor::kiosk,

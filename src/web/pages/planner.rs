@@ -33,6 +33,7 @@ pub async fn page(ctx: PageCtx, q: Query<PlannerForm>) -> HttpResponse {
                 errors: &errors,
                 results: &c.results,
                 recorded: c.recorded.as_ref().map(|(d, r)| (*d, r)),
+                calibration: &c.calibration,
             },
         );
         let status = if errors.is_empty() {
