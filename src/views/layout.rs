@@ -58,7 +58,8 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
         (DOCTYPE)
         html lang=(l.code()) {
             (head(title))
-            body {
+            // Staff pages get a wider column: their tables and headers are wider.
+            body.staff[!matches!(f.role, None | Some(Role::Participant | Role::Device))] {
                 a.skip-link href="#main" { (t(l, "skip_to_content")) }
                 header.site-header {
                     div.container {
@@ -67,21 +68,40 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                             span.brand-sub { (t(l, "brand_sub")) }
                         }
                         nav.nav aria-label=(t(l, "nav_label")) {
-                            a href="/branches" aria-current=[current(f.path, "/branches")] { (t(l, "nav_branches")) }
                             @match f.role {
                                 None => {
+                                    (branches_link(f))
                                     a href="/login" aria-current=[current(f.path, "/login")] { (t(l, "nav_login")) }
                                     a href="/register" aria-current=[current(f.path, "/register")] { (t(l, "nav_register")) }
                                 }
                                 Some(Role::Participant) => {
+                                    (branches_link(f))
                                     a href="/me" aria-current=[current(f.path, "/me")] { (t(l, "nav_me")) }
                                     (logout_form(f))
                                 }
                                 // A kiosk's or booth's browser: nothing to go to.
-                                Some(Role::Device) => {}
+                                Some(Role::Device) => { (branches_link(f)) }
                                 Some(role) => {
-                                    @for (href, key) in staff_links(role) {
+                                    @let links = staff_links(role);
+                                    @let (shown, more) = links.split_at(links.len().min(NAV_SHOWN));
+                                    @for (href, key) in shown {
                                         a href=(href) aria-current=[current_exact(f.path, href)] { (t(l, key)) }
+                                    }
+                                    @if more.is_empty() {
+                                        (branches_link(f))
+                                    } @else {
+                                        // The rest behind "More" (a details element: no script needed),
+                                        // so a long role's header stays one line on a desk screen.
+                                        @let here = more.iter().any(|(href, _)| current_exact(f.path, href).is_some());
+                                        details.nav-more {
+                                            summary.here[here] { (t(l, "nav_more")) }
+                                            div.nav-more-list {
+                                                @for (href, key) in more {
+                                                    a href=(href) aria-current=[current_exact(f.path, href)] { (t(l, key)) }
+                                                }
+                                                (branches_link(f))
+                                            }
+                                        }
                                     }
                                     (logout_form(f))
                                 }
@@ -100,6 +120,16 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                 script src="/static/confirm.js" defer {}
             }
         }
+    }
+}
+
+/// Header links shown for a staff role before the rest go under "More".
+const NAV_SHOWN: usize = 3;
+
+/// The public branch finder.
+fn branches_link(f: &Frame<'_>) -> Markup {
+    html! {
+        a href="/branches" aria-current=[current(f.path, "/branches")] { (t(f.lang, "nav_branches")) }
     }
 }
 
