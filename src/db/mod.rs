@@ -14,6 +14,7 @@ pub mod branches;
 pub mod claims;
 pub mod closures;
 pub mod collective;
+pub mod collective_bulk;
 pub mod collective_staff;
 pub mod consents;
 pub mod cooling;

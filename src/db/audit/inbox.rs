@@ -28,6 +28,8 @@ use crate::domain::audit::chain;
 const CHAIN_LOCK: i64 = 4200;
 /// Entries moved per chaining transaction.
 const BATCH: i64 = 1000;
+/// Entries per INSERT: far below both backends' bound-parameter limits.
+const STATEMENT_ROWS: usize = 1000;
 
 thread_local! {
     /// Set when this thread wrote an inbox entry that `Db::write` has not
@@ -107,6 +109,43 @@ pub(super) fn append(conn: &mut DbConnection, entry: Entry) -> Result<(), DbErro
     Ok(())
 }
 
+/// Appends `entries` in order, as [`append`] one by one would, many per
+/// statement.
+pub(super) fn append_all(conn: &mut DbConnection, entries: Vec<Entry>) -> Result<(), DbError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Pg(c) = conn {
+        // 14 values a row.
+        for chunk in entries.chunks(STATEMENT_ROWS) {
+            diesel::insert_into(audit_inbox::table)
+                .values(chunk)
+                .execute(c)?;
+        }
+        UNCHAINED.with(|u| u.set(true));
+        return Ok(());
+    }
+    let (mut seq, mut prev) = super::head(conn)?.unwrap_or((0, String::new()));
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let row = entry.chained(seq, std::mem::take(&mut prev));
+        prev.clone_from(&row.hash);
+        rows.push(row);
+    }
+    insert_chained(conn, &rows)
+}
+
+/// Inserts chained entries, many per statement (17 values a row).
+fn insert_chained(conn: &mut DbConnection, rows: &[Chained]) -> Result<(), DbError> {
+    for chunk in rows.chunks(STATEMENT_ROWS) {
+        crate::per_backend!(&mut *conn, c => diesel::insert_into(audit_log::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Moves every committed inbox entry into the chain, oldest first, in
 /// transactions of its own; returns how many. PostgreSQL (on SQLite the
 /// writer's transaction is the lock: run [`chain_batch`] through
@@ -166,21 +205,7 @@ pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
         prev.clone_from(&row.hash);
         rows.push(row);
     }
-    match conn {
-        // One statement for the batch.
-        DbConnection::Pg(c) => {
-            diesel::insert_into(audit_log::table)
-                .values(&rows)
-                .execute(c)?;
-        }
-        DbConnection::Sqlite(_) => {
-            for row in &rows {
-                diesel::insert_into(audit_log::table)
-                    .values(row)
-                    .execute(conn)?;
-            }
-        }
-    }
+    insert_chained(conn, &rows)?;
     diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(conn)?;
     Ok(rows.len())
 }

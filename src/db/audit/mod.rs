@@ -20,6 +20,7 @@ pub mod anomalies;
 pub mod inbox;
 pub mod read;
 pub mod stats;
+pub mod walk;
 
 use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};
@@ -75,7 +76,33 @@ pub fn record(
     subject: &Subject,
     details: serde_json::Value,
 ) -> Result<(), DbError> {
-    let entry = inbox::Entry {
+    inbox::append(conn, entry(at, actor, action, subject, details))
+}
+
+/// Appends entries of one action by one actor, in the given order, as
+/// [`record`] one after the other would, many per statement.
+pub fn record_all(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+    actor: &Actor,
+    action: &str,
+    entries: impl IntoIterator<Item = (Subject, serde_json::Value)>,
+) -> Result<(), DbError> {
+    let entries = entries
+        .into_iter()
+        .map(|(subject, details)| entry(at, actor, action, &subject, details))
+        .collect();
+    inbox::append_all(conn, entries)
+}
+
+fn entry(
+    at: NaiveDateTime,
+    actor: &Actor,
+    action: &str,
+    subject: &Subject,
+    details: serde_json::Value,
+) -> inbox::Entry {
+    inbox::Entry {
         at: chain::stored_instant(at),
         actor_id: actor.id,
         actor_role: actor.role.clone(),
@@ -90,8 +117,7 @@ pub fn record(
         details: details.to_string(),
         client_ip: actor.ip.clone(),
         request_id: actor.request_id.clone(),
-    };
-    inbox::append(conn, entry)
+    }
 }
 
 /// When the participant themself placed, moved or cancelled a booking

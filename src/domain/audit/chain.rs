@@ -232,34 +232,56 @@ impl Verifier {
 
     /// Checks the next entry (in seq order) against the chain so far.
     pub fn push(&mut self, e: &EntryFields<'_>, stored_hash: &str) -> Result<(), Break> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let done = self.check(
+            e.seq,
+            e.prev_hash,
+            stored_hash,
+            |b: &mut Vec<u8>| hash_matches(e, b, stored_hash),
+            &mut buf,
+        );
+        self.buf = buf;
+        done
+    }
+
+    /// [`Verifier::push`] with the content check given as `content_ok`
+    /// (run only when the entry gets that far).
+    fn check(
+        &mut self,
+        seq: i64,
+        prev_hash: &str,
+        stored_hash: &str,
+        content_ok: impl FnOnce(&mut Vec<u8>) -> bool,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), Break> {
         let expected_seq = self.last_seq.map_or(1, |s| s + 1);
-        if !self.chained && stored_hash.is_empty() && e.prev_hash.is_empty() {
+        if !self.chained && stored_hash.is_empty() && prev_hash.is_empty() {
             self.legacy += 1;
             self.entries += 1;
-            self.last_seq = Some(e.seq);
+            self.last_seq = Some(seq);
             return Ok(());
         }
-        if e.seq > expected_seq {
+        if seq > expected_seq {
             return Err(Break {
                 seq: expected_seq,
                 reason: BreakReason::Missing,
             });
         }
-        if e.prev_hash != self.last_hash {
+        if prev_hash != self.last_hash {
             return Err(Break {
-                seq: e.seq,
+                seq,
                 reason: BreakReason::PrevHash,
             });
         }
-        if !hash_matches(e, &mut self.buf, stored_hash) {
+        if !content_ok(buf) {
             return Err(Break {
-                seq: e.seq,
+                seq,
                 reason: BreakReason::Hash,
             });
         }
         self.chained = true;
         self.entries += 1;
-        self.last_seq = Some(e.seq);
+        self.last_seq = Some(seq);
         self.last_hash.clear();
         self.last_hash.push_str(stored_hash);
         Ok(())
@@ -271,6 +293,102 @@ impl Verifier {
 
     pub fn last_hash(&self) -> &str {
         &self.last_hash
+    }
+
+    /// Appends a run checked on its own ([`Segment`]), as if its entries
+    /// had been pushed here one by one: its first entry is checked against
+    /// this chain, then the run's own verdict stands.
+    pub fn append(&mut self, run: Segment) -> Result<(), Break> {
+        let Some(head) = run.head else {
+            return Ok(());
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        let first = self.check(
+            head.seq,
+            &head.prev_hash,
+            &head.hash,
+            |_| head.content_ok,
+            &mut buf,
+        );
+        self.buf = buf;
+        first?;
+        let rest = run.rest;
+        self.entries += rest.entries;
+        self.legacy += rest.legacy;
+        self.chained = rest.chained;
+        self.last_seq = rest.last_seq;
+        self.last_hash = rest.last_hash;
+        match run.broken {
+            Some(b) => Err(b),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first entry of a [`Segment`], already hashed: what the chain
+/// before it must agree with.
+#[derive(Debug, Clone)]
+struct Head {
+    seq: i64,
+    prev_hash: String,
+    hash: String,
+    content_ok: bool,
+}
+
+/// A run of consecutive entries checked apart from the rest of the log
+/// (runs are read and hashed in parallel, then joined in order with
+/// [`Verifier::append`]; the first break found is the one a single walk
+/// would find). Its first entry is checked when it is appended; every
+/// later one here, against the entry before it in the run.
+#[derive(Debug, Default)]
+pub struct Segment {
+    head: Option<Head>,
+    rest: Verifier,
+    broken: Option<Break>,
+}
+
+impl Segment {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks the run's next entry; false once the run is broken (no
+    /// later entry of it counts).
+    pub fn push(&mut self, e: &EntryFields<'_>, stored_hash: &str) -> bool {
+        if self.broken.is_some() {
+            return false;
+        }
+        if self.head.is_none() {
+            let content_ok = hash_matches(e, &mut self.rest.buf, stored_hash);
+            self.head = Some(Head {
+                seq: e.seq,
+                prev_hash: e.prev_hash.to_string(),
+                hash: stored_hash.to_string(),
+                content_ok,
+            });
+            // The state right after the head, were it accepted: legacy
+            // entries have no hash and leave the chain unstarted.
+            self.rest.last_seq = Some(e.seq);
+            self.rest.chained = !stored_hash.is_empty();
+            self.rest.last_hash = if self.rest.chained {
+                stored_hash.to_string()
+            } else {
+                String::new()
+            };
+            return true;
+        }
+        match self.rest.push(e, stored_hash) {
+            Ok(()) => true,
+            Err(b) => {
+                self.broken = Some(b);
+                false
+            }
+        }
+    }
+
+    /// Whether a break was found after the first entry.
+    pub fn is_broken(&self) -> bool {
+        self.broken.is_some()
     }
 }
 

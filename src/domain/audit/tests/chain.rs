@@ -219,3 +219,70 @@ proptest! {
         prop_assert_eq!(broken.seq, seq);
     }
 }
+
+/// The log checked as runs split at `cuts`, joined in order.
+fn verify_in_runs(log: &[Owned], cuts: &[usize]) -> Result<u64, Break> {
+    let mut bounds: Vec<usize> = cuts.iter().map(|c| c % (log.len() + 1)).collect();
+    bounds.push(0);
+    bounds.push(log.len());
+    bounds.sort_unstable();
+    let mut v = Verifier::new();
+    for w in bounds.windows(2) {
+        let mut run = Segment::new();
+        for e in &log[w[0]..w[1]] {
+            if !run.push(&e.fields(), &e.hash) {
+                break;
+            }
+        }
+        v.append(run)?;
+    }
+    Ok(v.entries)
+}
+
+#[test]
+fn runs_joined_in_order_verify_like_one_walk() {
+    let log = sample(9);
+    assert_eq!(verify_in_runs(&log, &[3, 6]), Ok(9));
+    let mut gap = log.clone();
+    gap.remove(3);
+    assert_eq!(verify_in_runs(&gap, &[3]), verify(&gap));
+    let mut edited = log.clone();
+    edited[6].strs[4] = Some("{}".into());
+    let mut prev = edited.clone();
+    prev[3].prev_hash = prev[2].prev_hash.clone();
+    for cuts in [vec![], vec![3], vec![6], vec![7], vec![2, 3, 6]] {
+        assert_eq!(verify_in_runs(&edited, &cuts), verify(&edited), "{cuts:?}");
+        assert_eq!(verify_in_runs(&prev, &cuts), verify(&prev), "{cuts:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn runs_find_the_same_first_break_as_one_walk(
+        n in 1usize..14,
+        legacy in 0usize..4,
+        tampered in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4), 0..3),
+        cuts in prop::collection::vec(0usize..20, 0..5),
+    ) {
+        let mut log = sample(n);
+        for e in log.iter_mut().take(legacy) {
+            e.hash.clear();
+            e.prev_hash.clear();
+        }
+        for (victim, how) in tampered {
+            let i = victim.index(log.len());
+            match how {
+                0 => log[i].strs[4] = Some("{\"x\":1}".into()),
+                1 => log[i].prev_hash.push('0'),
+                2 => log[i].hash.clear(),
+                _ => {
+                    log.remove(i);
+                    if log.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(verify_in_runs(&log, &cuts), verify(&log));
+    }
+}
