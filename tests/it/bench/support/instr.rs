@@ -77,14 +77,18 @@ fn start(db: &TestDb, out: &Path) -> (Child, String) {
     }
 }
 
-fn control(pid: u32, args: &[&str]) {
+/// `callgrind_control ARGS PID`; false (with a notice) when it failed.
+fn control(pid: u32, args: &[&str]) -> bool {
     let ok = Command::new("callgrind_control")
         .args(args)
         .arg(pid.to_string())
         .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "callgrind_control {args:?} {pid} failed");
+    if !ok {
+        println!("  NOTICE: callgrind_control {args:?} {pid} failed: no instruction count");
+    }
+    ok
 }
 
 /// Sums the `summary:`/`totals:` lines of the dumps in `dir` (one per dump).
@@ -152,11 +156,14 @@ pub async fn instructions(backend: Backend, s: &mut Summary) {
     let warmed = book(0..warm).await;
     assert_eq!(warmed.count(201), warm, "warm-up bookings");
     let pid = child.id();
-    tokio::task::block_in_place(|| control(pid, &["-i", "on"]));
+    let on = tokio::task::block_in_place(|| control(pid, &["-i", "on"]));
     let run = book(warm..warm + n).await;
-    tokio::task::block_in_place(|| control(pid, &["-d"]));
+    let dumped = on && tokio::task::block_in_place(|| control(pid, &["-d"]));
     let _ = child.kill();
     let _ = child.wait();
+    if !dumped {
+        return;
+    }
     assert_eq!(
         run.count(201),
         n,
