@@ -17,9 +17,21 @@
 //! `ANTRE_BENCH_UPLOADS` re-uploads (20), `ANTRE_BENCH_PAGE_CLIENTS` (200),
 //! `ANTRE_BENCH_PAGE_REQUESTS` per page (4000), `ANTRE_BENCH_ROWS` batch
 //! rows (10000), `ANTRE_BENCH_AUDIT_ENTRIES` (1000000),
-//! `ANTRE_BENCH_ONLY` (comma list of booking, console, collective, pages,
-//! audit; default all) and `ANTRE_BENCH_BACKENDS` (sqlite, postgres;
-//! default both).
+//! `ANTRE_BENCH_ONLY` (comma list of booking, native, console,
+//! collective, pages, audit, instructions, peer; default all) and
+//! `ANTRE_BENCH_BACKENDS` (sqlite, postgres; default both).
+//!
+//! Issue 18 added: the bare durable booking transaction as the physical
+//! limit (`ANTRE_BENCH_BARE_N` [5000], in the booking phase, and in the
+//! native phase if booking did not run); the native phase — `wrk` with a
+//! Lua script, `ANTRE_BENCH_WRK_N` members [20000] through
+//! `ANTRE_BENCH_WRK_CONNECTIONS` [64], availability reads for
+//! `ANTRE_BENCH_READ_SECS` [5], `ANTRE_BENCH_RACE` clients for one seat
+//! [300]; instructions per booking under callgrind
+//! (`ANTRE_BENCH_INSTR_N` [300]); and the peer, django-appointment 3.12
+//! (`ANTRE_BENCH_PEER_CLIENTS` [64], `ANTRE_BENCH_PEER_N` bookings [600],
+//! `ANTRE_BENCH_PEER_READS` [1000], `ANTRE_BENCH_PEER_VENV` to keep its
+//! virtualenv between runs).
 
 mod support;
 
@@ -28,7 +40,7 @@ use std::time::Instant;
 use crate::common::Backend;
 use serde_json::{json, Value};
 use support as b;
-use support::{booking, floor, scale, Summary};
+use support::{booking, floor, instr, native, peer, scale, Summary};
 
 // ---------------------------------------------------------------------------
 
@@ -115,6 +127,9 @@ async fn benchmarks() {
         if wanted("booking") {
             booking::booking(backend, &mut s).await;
         }
+        if wanted("native") {
+            native::native(backend, &mut s).await;
+        }
         if wanted("console") {
             floor::console(backend, &mut s).await;
         }
@@ -127,6 +142,14 @@ async fn benchmarks() {
         if wanted("audit") {
             scale::audit(backend, &mut s).await;
         }
+        if wanted("instructions") {
+            instr::instructions(backend, &mut s).await;
+        }
+    }
+    // The peer runs on SQLite only, after Antre's SQLite figures of this
+    // run it is compared with.
+    if wanted("peer") {
+        peer::peer(&mut s).await;
     }
     print_summary(&machine, &s.rows);
     println!("\ntotal benchmark time {:.0?}", started.elapsed());

@@ -35,7 +35,7 @@ pub fn prepare_day(db: &Db, n: usize) -> Vec<i64> {
 
 /// Fails when a session is overbooked or its count disagrees with its
 /// bookings; returns the bookings held.
-fn check_sessions(db: &TestDb, ids: &[i64]) -> i64 {
+pub fn check_sessions(db: &TestDb, ids: &[i64]) -> i64 {
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let over = common::count(
         db,
@@ -176,6 +176,8 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
         raw = raw.max(rate);
     }
 
+    let bare = bare_limit(backend, s);
+
     // Everyone at once: the most the HTTP path delivers.
     let Some(at_once) = rush(backend, n, clients, None).await else {
         return;
@@ -192,6 +194,15 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
     );
     let mut r = s.section("booking: all at once over HTTP", backend);
     r.info("bookings/s", format!("{http:.0}"));
+    if let Some(bare) = bare {
+        let x = http / bare;
+        r.goal(
+            "ratio HTTP/bare transaction",
+            format!("{x:.2}"),
+            ">= 0.5",
+            x >= 0.5,
+        );
+    }
     r.goal(
         "ratio HTTP/raw",
         format!("{ratio:.2}"),
@@ -230,6 +241,40 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
     r.peak_memory(steady.peak_mib);
     println!("  constant rate: {}", steady.cpu);
 }
+
+/// The bare transaction's limit (`bare`), the better of one thread and
+/// one thread per pooled connection, added to the summary; `None` when the
+/// backend is unavailable.
+pub fn bare_limit(backend: Backend, s: &mut Summary) -> Option<f64> {
+    let n: usize = b::param("ANTRE_BENCH_BARE_N", 5000);
+    let mut best = None::<f64>;
+    for threads in [1, pool_size(backend) as usize] {
+        let (rate, lat, cpu) =
+            tokio::task::block_in_place(|| super::bare::bare_limit(backend, n, threads))?;
+        println!(
+            "  bare transaction, {threads} thread(s), {n} bookings: {rate:.0}/s, {lat}; {cpu}"
+        );
+        s.add(
+            BARE,
+            backend,
+            if threads == 1 {
+                "bookings/s, one thread"
+            } else {
+                "bookings/s, one thread per pooled connection"
+            },
+            format!("{rate:.0}"),
+            "",
+            None,
+        );
+        best = Some(best.map_or(rate, |x: f64| x.max(rate)));
+    }
+    best
+}
+
+/// The summary's name of the bare transaction.
+pub const BARE: &str = "booking: bare transaction (seat + row + commit)";
+/// The summary's name of the native generator's booking run.
+pub const NATIVE: &str = "booking: native generator, 64 connections";
 
 /// The public address the benchmark's confirmation mails link to.
 pub const URL: &str = "http://127.0.0.1:8080";

@@ -3,10 +3,14 @@
 //! summary the phases add their figures to.
 #![allow(dead_code)]
 
+pub mod bare;
 pub mod booking;
 pub mod data;
 pub mod floor;
+pub mod instr;
 pub mod load;
+pub mod native;
+pub mod peer;
 pub mod probe;
 pub mod scale;
 
