@@ -100,9 +100,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
 /// `antre audit …`: exits 1 (through `std::process::exit`) when the log is
 /// broken, as API.md promises.
 fn audit_command(settings: &Settings, action: AuditAction) -> Result<(), String> {
-    // One connection per run of the chain that verify reads at once.
-    let pool = u32::try_from(crate::app::audit::VERIFY_THREADS).unwrap_or(1);
-    let db = Db::connect(&settings.database, pool)?;
+    let db = Db::connect_once(&settings.database)?;
     db.migrate()?;
     match action {
         AuditAction::Verify { checkpoint } => {

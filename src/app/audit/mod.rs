@@ -15,10 +15,6 @@ use crate::domain::audit::chain::checkpoint_message;
 use crate::infra::audit_key;
 pub use crate::infra::audit_key::AuditKey;
 
-/// Runs of the chain `antre audit verify` reads and hashes at once (each
-/// on its own connection; the command's pool has as many).
-pub const VERIFY_THREADS: usize = 4;
-
 fn sign(key: &AuditKey, seq: i64, hash: &str, at: NaiveDateTime) -> Checkpoint {
     Checkpoint {
         seq,
@@ -99,11 +95,7 @@ pub fn verify(
     let mut cps = db.read(audit_read::checkpoints)?;
     cps.extend(extra);
     let want: Vec<i64> = cps.iter().map(|c| c.seq).collect();
-    let report = match deadline {
-        // The console's budgeted walk goes in order, to say how far it got.
-        Some(_) => db.read(|c| audit_read::walk(c, &want, deadline))?,
-        None => crate::db::audit::walk::walk_parallel(db, &want, VERIFY_THREADS)?,
-    };
+    let report = db.read(|c| audit_read::walk(c, &want, deadline))?;
     let broken = |seq: i64, why: String| Verdict {
         intact: false,
         broken_seq: Some(seq),

@@ -20,7 +20,6 @@ pub mod anomalies;
 pub mod inbox;
 pub mod read;
 pub mod stats;
-pub mod walk;
 
 use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};
