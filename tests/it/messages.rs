@@ -377,3 +377,72 @@ async fn outreach_messages_follow_consent(backend: Backend) {
     app.kill();
 }
 crate::both_backends!(outreach_messages_follow_consent);
+
+async fn a_waiting_line_offer_is_messaged(backend: Backend) {
+    use crate::common::bookings::{admin_token, id, set_capacity};
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let port = common::free_port();
+    let listener = TcpListener::bind(("127.0.0.1", port)).expect("gateway port");
+    let received = gateway(listener);
+    let opts = Options::clock(EARLY)
+        .with_env(
+            "ANTRE_MESSAGE_WEBHOOK_URL",
+            &format!("http://127.0.0.1:{port}/m"),
+        )
+        .with_env("ANTRE_COOLING_OFF_MINUTES", "0");
+    let app = TestApp::start(&db, &opts);
+    // Tuesday full: one seat per session, all taken.
+    let admin = admin_token(&db, &app).await;
+    let mut holders = Vec::new();
+    for s in fixtures::slots(&app, BRANCH, DAY).await {
+        let (status, v) = set_capacity(&app, &admin, id(&s), 1).await;
+        assert_eq!(status, 200, "{v}");
+        let (m, claim) = fixtures::member_with_claim(&app).await;
+        holders.push((
+            m.token.clone(),
+            fixtures::book(&app, &m.token, id(&s), claim).await,
+        ));
+    }
+    // In line: one who chose SMS.
+    let (waiting, claim) = fixtures::member_with_claim(&app).await;
+    let (status, v) = app
+        .put(
+            "/api/v1/me/messages",
+            Some(&waiting.token),
+            &json!({"channel": "sms"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let body = json!({"branch": BRANCH, "date": DAY, "claim_id": claim});
+    let (status, v) = app
+        .post("/api/v1/waitlist", Some(&waiting.token), &body)
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let entry = v["id"].as_i64().expect("entry");
+    // A seat frees: the offer goes by mail and by SMS, with its link.
+    let (token, code) = &holders[0];
+    let (status, v) = app
+        .delete(&format!("/api/v1/bookings/{code}"), Some(token))
+        .await;
+    assert!(status == 200 || status == 204, "{status} {v}");
+    let got = common::eventually(30, "the offer SMS", || async {
+        received.lock().expect("lock").first().cloned()
+    })
+    .await;
+    assert_eq!(
+        (got["channel"].as_str(), got["template"].as_str()),
+        (Some("sms"), Some("waitlist_offer")),
+        "{got}"
+    );
+    let text = got["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&format!("/waitlist/{entry}"))
+            && text.contains("WITA")
+            && text.contains("/messages/stop/"),
+        "{text}"
+    );
+    app.kill();
+}
+crate::both_backends!(a_waiting_line_offer_is_messaged);
