@@ -11,13 +11,14 @@ use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
+use crate::db::outbox::NewMail;
 use crate::db::participants::Participant;
 use crate::db::{claims, participants, run, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::Code;
-use crate::mail::compose::{self, BookingMailKind};
+use crate::mail::compose::{self, BookingMailKind, Seat};
 
 pub enum Placed {
     Created(BookingView),
@@ -78,7 +79,13 @@ pub async fn place(
             public_url: &url,
             actor: &actor,
         };
-        retry_races(|| db.write(|conn| place_tx(conn, &p, &o)))
+        // Written before the write lock is taken; a retry after a race
+        // writes its own inside.
+        let mut ahead = db.read(|conn| Confirmation::ahead(conn, &p, now, &url));
+        retry_races(|| {
+            let ahead = std::mem::replace(&mut ahead, Ok(None)).unwrap_or(None);
+            db.write(|conn| place_tx(conn, &p, &o, ahead))
+        })
     })
     .await
 }
@@ -98,7 +105,7 @@ pub fn place_blocking(
         public_url,
         actor: &actor,
     };
-    retry_races(|| db.write(|conn| place_tx(conn, p, &o)))
+    retry_races(|| db.write(|conn| place_tx(conn, p, &o, None)))
 }
 
 /// What a booking request names.
@@ -109,7 +116,12 @@ pub struct Placing<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppResult<Placed> {
+fn place_tx(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    o: &Offering<'_>,
+    ahead: Option<Confirmation>,
+) -> AppResult<Placed> {
     let now = o.now;
     bookings::lock_participant(conn, p.participant_id)?;
     if let Some(key) = p.idempotency_key {
@@ -136,13 +148,82 @@ fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppRe
     if !branches::take_seat(conn, p.slot_id)? {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     }
-    let v = new_booking(conn, p, now, o.public_url, o.actor)?;
+    let v = store_booking(conn, p, now, o.public_url, o.actor, ahead)?;
     // A seat found elsewhere ends a place in a waiting line (an offer
     // held for them goes to the next).
     if let Some(e) = crate::db::waitlist::active_of(conn, p.participant_id)? {
         super::waitlist::leave(conn, &e, o)?;
     }
     Ok(Placed::Created(v))
+}
+
+/// A booking's confirmation mail written before its write transaction:
+/// the mail says only the code, the session, the branch and the person,
+/// all known before the seat is taken, and rendering it (text, HTML and a
+/// calendar file) is the largest part of a booking's work. The single
+/// SQLite writer then only stores it. Used only if what it says is still
+/// true inside the transaction.
+pub(crate) struct Confirmation {
+    code: String,
+    slot_id: i64,
+    said: Said,
+    mail: NewMail,
+}
+
+/// What a confirmation says that could change before the seat is taken.
+#[derive(PartialEq)]
+struct Said {
+    to: (String, String),
+    session: (NaiveDateTime, NaiveDateTime),
+    branch: (String, String, String),
+}
+
+impl Said {
+    fn of(who: &Participant, slot: &Slot, branch: &Branch) -> Self {
+        Self {
+            to: (who.email.clone(), who.full_name.clone()),
+            session: (slot.starts_at, slot.ends_at),
+            branch: (
+                branch.name.clone(),
+                branch.address.clone(),
+                branch.timezone.clone(),
+            ),
+        }
+    }
+}
+
+impl Confirmation {
+    /// The mail for booking `p` now, read outside the write lock; `None`
+    /// when the request names what does not exist (the transaction then
+    /// refuses it).
+    fn ahead(
+        conn: &mut DbConnection,
+        p: &Placing<'_>,
+        now: DateTime<Utc>,
+        public_url: &str,
+    ) -> AppResult<Option<Self>> {
+        let Some(who) = participants::find(conn, p.participant_id)? else {
+            return Ok(None);
+        };
+        let Ok((slot, branch)) = slot_and_branch(conn, p.slot_id) else {
+            return Ok(None);
+        };
+        let code = crate::domain::booking_code::generate();
+        let ts = now.naive_utc();
+        let seat = Seat {
+            code: &code,
+            updated_at: ts,
+            slot: &slot,
+            branch: &branch,
+        };
+        let mail = compose::booking_mail(BookingMailKind::Booked, &who, &seat, public_url, ts);
+        Ok(Some(Self {
+            said: Said::of(&who, &slot, &branch),
+            code,
+            slot_id: p.slot_id,
+            mail,
+        }))
+    }
 }
 
 /// The booking row for a seat already taken, its audit entry and its
@@ -154,7 +235,23 @@ pub(crate) fn new_booking(
     public_url: &str,
     actor: &Actor,
 ) -> AppResult<BookingView> {
-    let code = crate::domain::booking_code::generate();
+    store_booking(conn, p, now, public_url, actor, None)
+}
+
+/// [`new_booking`] with the confirmation perhaps written ahead.
+fn store_booking(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    now: DateTime<Utc>,
+    public_url: &str,
+    actor: &Actor,
+    ahead: Option<Confirmation>,
+) -> AppResult<BookingView> {
+    let ahead = ahead.filter(|c| c.slot_id == p.slot_id);
+    let code = match &ahead {
+        Some(c) => c.code.clone(),
+        None => crate::domain::booking_code::generate(),
+    };
     let ts = now.naive_utc();
     let new = NewBooking {
         code: &code,
@@ -169,7 +266,10 @@ pub(crate) fn new_booking(
     let booking = bookings::insert(conn, &new).map_err(race_or)?;
     let v = view_of(conn, booking)?;
     let who = participant(conn, p.participant_id)?;
-    enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
+    match ahead.filter(|c| c.said == Said::of(&who, &v.slot, &v.branch)) {
+        Some(c) => crate::db::outbox::enqueue(conn, &c.mail)?,
+        None => enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?,
+    }
     record(conn, actor, "booking_placed", &v, ts, serde_json::json!({}))?;
     Ok(v)
 }
@@ -425,7 +525,7 @@ fn enqueue_mail(
     public_url: &str,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let mail = compose::booking_mail(kind, participant, view, public_url, now);
+    let mail = compose::booking_mail(kind, participant, &Seat::of(view), public_url, now);
     crate::db::outbox::enqueue(conn, &mail)?;
     Ok(())
 }

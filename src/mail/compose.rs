@@ -8,6 +8,7 @@ use maud::html;
 use super::layout;
 
 use crate::db::bookings::BookingView;
+use crate::db::branches::{Branch, Slot};
 use crate::db::outbox::NewMail;
 use crate::db::participants::Participant;
 use crate::domain::schedule::to_local;
@@ -37,6 +38,29 @@ impl BookingMailKind {
     }
 }
 
+/// What a booking mail says about the booking: its code, the session and
+/// the branch. A booking not yet stored has these too, so its confirmation
+/// can be written before the write transaction (see `app::booking`).
+#[derive(Clone, Copy)]
+pub struct Seat<'a> {
+    pub code: &'a str,
+    /// The calendar entry's SEQUENCE: later changes replace earlier ones.
+    pub updated_at: NaiveDateTime,
+    pub slot: &'a Slot,
+    pub branch: &'a Branch,
+}
+
+impl<'a> Seat<'a> {
+    pub fn of(v: &'a BookingView) -> Self {
+        Self {
+            code: &v.booking.code,
+            updated_at: v.booking.updated_at,
+            slot: &v.slot,
+            branch: &v.branch,
+        }
+    }
+}
+
 struct Facts {
     when_id: String,
     when_en: String,
@@ -46,7 +70,7 @@ struct Facts {
     link: String,
 }
 
-fn facts(v: &BookingView, public_url: &str) -> Facts {
+fn facts(v: &Seat<'_>, public_url: &str) -> Facts {
     let tz = v.branch.tz();
     let zone = v.branch.zone_label();
     let start = to_local(tz, v.slot.starts_at).naive_local();
@@ -66,7 +90,7 @@ fn facts(v: &BookingView, public_url: &str) -> Facts {
         ),
         branch: v.branch.name.clone(),
         address: v.branch.address.clone(),
-        code: v.booking.code.clone(),
+        code: v.code.to_string(),
         link: format!("{public_url}/me"),
     }
 }
@@ -74,7 +98,7 @@ fn facts(v: &BookingView, public_url: &str) -> Facts {
 pub fn booking_mail(
     kind: BookingMailKind,
     participant: &Participant,
-    v: &BookingView,
+    v: &Seat<'_>,
     public_url: &str,
     now: NaiveDateTime,
 ) -> NewMail {
@@ -125,12 +149,12 @@ pub fn booking_mail(
     layout::outbox_mail(&participant.email, subject, text, html, Some(ics), now)
 }
 
-fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts, now: NaiveDateTime) -> String {
+fn ics(kind: BookingMailKind, v: &Seat<'_>, f: &Facts, now: NaiveDateTime) -> String {
     let start = Utc.from_utc_datetime(&v.slot.starts_at);
     let end = Utc.from_utc_datetime(&v.slot.ends_at);
     let mut event = Event::new();
     event
-        .uid(&format!("booking-{}@antre", v.booking.code))
+        .uid(&format!("booking-{}@antre", v.code))
         .summary(&format!("Klaim JHT — {} ({})", f.branch, f.code))
         .description(&format!(
             "Kode booking / booking code: {}\n{}",
@@ -140,10 +164,7 @@ fn ics(kind: BookingMailKind, v: &BookingView, f: &Facts, now: NaiveDateTime) ->
         .starts(start)
         .ends(end)
         .timestamp(Utc.from_utc_datetime(&now))
-        .add_property(
-            "SEQUENCE",
-            v.booking.updated_at.and_utc().timestamp().to_string(),
-        );
+        .add_property("SEQUENCE", v.updated_at.and_utc().timestamp().to_string());
     if kind == BookingMailKind::Cancelled {
         event.status(EventStatus::Cancelled);
     } else {
@@ -170,7 +191,7 @@ pub fn reminder_mail(
     public_url: &str,
     now: NaiveDateTime,
 ) -> NewMail {
-    let f = facts(v, public_url);
+    let f = facts(&Seat::of(v), public_url);
     let subject = format!("{} {}", i18n::t(Lang::Id, "mail_reminder_subject"), f.code);
     let list_id: String = missing.iter().map(|(id, _)| format!("- {id}\n")).collect();
     let list_en: String = missing.iter().map(|(_, en)| format!("- {en}\n")).collect();
