@@ -85,6 +85,9 @@ pub struct Db {
     /// acknowledge every writer queued behind it (`group_commit`); `None`
     /// on PostgreSQL.
     sqlite_writer: Option<Arc<group_commit::GroupCommit>>,
+    /// The SQLite file, for readers that open it themselves
+    /// (`audit::scan`); `None` on PostgreSQL.
+    sqlite_path: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]
@@ -167,6 +170,10 @@ impl Db {
         Ok(Self {
             pool,
             sqlite_writer: sqlite.then(|| Arc::new(group_commit::GroupCommit::default())),
+            sqlite_path: match url {
+                DatabaseUrl::Sqlite(path) => Some(path.clone()),
+                DatabaseUrl::Postgres(_) => None,
+            },
         })
     }
 
@@ -194,6 +201,10 @@ impl Db {
             }
         };
         applied.map_err(|e| format!("migration failed: {e}"))
+    }
+
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.sqlite_path.as_deref()
     }
 
     pub fn is_sqlite(&self) -> bool {

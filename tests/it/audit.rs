@@ -1163,9 +1163,11 @@ async fn synthetic_entries_continue_the_chain(db: TestDb, app: TestApp) {
 }
 both_backends!(synthetic_entries_continue_the_chain, clock = CLOCK);
 
-/// `antre audit verify` reads and hashes the chain in runs at once: edits
-/// inside later runs, at a run's first and last entry, and a deletion at a
-/// run's start are each still reported at the lowest broken entry.
+/// `antre audit verify` reads the chain in two halves at once on SQLite
+/// and in storage order on PostgreSQL (`db::audit::scan`): a row moved in
+/// storage still verifies; edits in the later half, at the halves' first
+/// and last entries, and a deletion at the second half's start are each
+/// still reported at the lowest broken entry.
 async fn verify_names_the_first_bad_entry_anywhere(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
@@ -1183,11 +1185,23 @@ async fn verify_names_the_first_bad_entry_anywhere(backend: Backend) {
     let (code, out) = antre_audit(&db, &["verify"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(&format!("intact: {total} entries")), "{out}");
-    // Edits at the quarter marks (seqs from 1, cut evenly).
-    let runs = 4_i64;
-    let step = (total + runs - 1) / runs;
-    let run_start = |k: i64| 1 + k * step;
     disable_triggers(&db);
+    // Rewritten unchanged, early rows land at the end of PostgreSQL's
+    // heap (COPY then sends them last): still intact, same count.
+    common::sql(
+        &db,
+        "UPDATE audit_log SET details = details WHERE seq IN (1, 2, 17, 2500)",
+    );
+    if backend == Backend::Postgres {
+        // What COPY sends first is no longer entry 1.
+        let first = common::count(&db, "SELECT seq AS n FROM audit_log LIMIT 1");
+        assert_ne!(first, 1, "the rewrite did not move the row");
+    }
+    let (code, out) = antre_audit(&db, &["verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("intact: {total} entries")), "{out}");
+    // The second half starts here (seqs from 1).
+    let mid = 1 + (total - 1) / 2;
     let edit = |seq: i64| {
         common::sql(
             &db,
@@ -1203,19 +1217,16 @@ async fn verify_names_the_first_bad_entry_anywhere(backend: Backend) {
         );
     };
     // From the end towards the start: each new break is the lowest.
-    edit(run_start(runs - 1) + 7);
-    expect(run_start(runs - 1) + 7);
-    common::sql(
-        &db,
-        &format!("DELETE FROM audit_log WHERE seq = {}", run_start(2)),
-    );
-    expect(run_start(2));
-    edit(run_start(1));
-    expect(run_start(1));
-    edit(run_start(1) - 1);
-    expect(run_start(1) - 1);
+    edit(total - 7);
+    expect(total - 7);
+    common::sql(&db, &format!("DELETE FROM audit_log WHERE seq = {mid}"));
+    expect(mid);
+    edit(mid - 1);
+    expect(mid - 1);
     edit(3);
     expect(3);
+    common::sql(&db, "DELETE FROM audit_log WHERE seq = 1");
+    expect(1);
 }
 both_backends!(verify_names_the_first_bad_entry_anywhere);
 

@@ -19,6 +19,7 @@ use diesel::prelude::*;
 pub mod anomalies;
 pub mod inbox;
 pub mod read;
+pub mod scan;
 pub mod stats;
 
 use super::schema::{audit_inbox, audit_log};
