@@ -11,7 +11,6 @@ use super::{write_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
-use crate::db::outbox::NewMail;
 use crate::db::participants::Participant;
 use crate::db::{claims, participants, run, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
@@ -19,6 +18,12 @@ use crate::domain::calendar::{booking_window_open, BookingWindow};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::Code;
 use crate::mail::compose::{self, BookingMailKind, Seat};
+
+mod confirmation;
+mod reminders;
+
+use confirmation::{Confirmation, Said};
+pub use reminders::send_reminders;
 
 pub enum Placed {
     Created(BookingView),
@@ -155,75 +160,6 @@ fn place_tx(
         super::waitlist::leave(conn, &e, o)?;
     }
     Ok(Placed::Created(v))
-}
-
-/// A booking's confirmation mail written before its write transaction:
-/// the mail says only the code, the session, the branch and the person,
-/// all known before the seat is taken, and rendering it (text, HTML and a
-/// calendar file) is the largest part of a booking's work. The single
-/// SQLite writer then only stores it. Used only if what it says is still
-/// true inside the transaction.
-pub(crate) struct Confirmation {
-    code: String,
-    slot_id: i64,
-    said: Said,
-    mail: NewMail,
-}
-
-/// What a confirmation says that could change before the seat is taken.
-#[derive(PartialEq)]
-struct Said {
-    to: (String, String),
-    session: (NaiveDateTime, NaiveDateTime),
-    branch: (String, String, String),
-}
-
-impl Said {
-    fn of(who: &Participant, slot: &Slot, branch: &Branch) -> Self {
-        Self {
-            to: (who.email.clone(), who.full_name.clone()),
-            session: (slot.starts_at, slot.ends_at),
-            branch: (
-                branch.name.clone(),
-                branch.address.clone(),
-                branch.timezone.clone(),
-            ),
-        }
-    }
-}
-
-impl Confirmation {
-    /// The mail for booking `p` now, read outside the write lock; `None`
-    /// when the request names what does not exist (the transaction then
-    /// refuses it).
-    fn ahead(
-        conn: &mut DbConnection,
-        p: &Placing<'_>,
-        now: DateTime<Utc>,
-        public_url: &str,
-    ) -> AppResult<Option<Self>> {
-        let Some(who) = participants::find(conn, p.participant_id)? else {
-            return Ok(None);
-        };
-        let Ok((slot, branch)) = slot_and_branch(conn, p.slot_id) else {
-            return Ok(None);
-        };
-        let code = crate::domain::booking_code::generate();
-        let ts = now.naive_utc();
-        let seat = Seat {
-            code: &code,
-            updated_at: ts,
-            slot: &slot,
-            branch: &branch,
-        };
-        let mail = compose::booking_mail(BookingMailKind::Booked, &who, &seat, public_url, ts);
-        Ok(Some(Self {
-            said: Said::of(&who, &slot, &branch),
-            code,
-            slot_id: p.slot_id,
-            mail,
-        }))
-    }
 }
 
 /// The booking row for a seat already taken, its audit entry and its
@@ -442,55 +378,6 @@ pub fn ensure_bookable(
             .param("holiday", h.name_id));
     }
     Ok(())
-}
-
-/// The day before a session: a participant whose documents are incomplete
-/// gets a mail naming what is missing. Returns how many were sent.
-pub fn send_reminders(
-    db: &crate::db::Db,
-    now: DateTime<Utc>,
-    public_url: &str,
-    messages: bool,
-) -> AppResult<usize> {
-    let gateway = crate::app::messages::Gateway::new(messages, public_url);
-    let due = db.read(|c| bookings::due_reminders(c, now))?;
-    let mut sent = 0;
-    for (booking, slot, branch) in due {
-        sent += db.write(|c| -> AppResult<usize> {
-            if !bookings::claim_reminder(c, booking.id, now.naive_utc())? {
-                return Ok(0);
-            }
-            let Some(claim) = claims::find(c, booking.claim_id)? else {
-                return Ok(0);
-            };
-            let dossier = crate::db::documents::dossier(c, claim)?;
-            let missing: Vec<(String, String)> =
-                crate::domain::dossier::missing_items(&dossier.checklist)
-                    .into_iter()
-                    .map(|e| (e.label_id.to_string(), e.label_en.to_string()))
-                    .collect();
-            let p = participant(c, booking.participant_id)?;
-            let view = BookingView {
-                booking: booking.clone(),
-                slot: slot.clone(),
-                branch: branch.clone(),
-            };
-            // With a message gateway, everyone booked hears of their day
-            // on WhatsApp; the mail goes when documents are missing.
-            let m = crate::mail::gateway::reminder_message(&view, &missing, now.naive_utc());
-            let messaged = crate::app::messages::send(c, &gateway, &p, m)?;
-            if dossier.ready {
-                return Ok(usize::from(messaged));
-            }
-            let mut mail = compose::reminder_mail(&p, &view, &missing, public_url, now.naive_utc());
-            if !crate::db::email_verifications::is_verified(c, p.id, &p.email)? {
-                mail = crate::mail::layout::with_unverified_note(mail, public_url);
-            }
-            crate::db::outbox::enqueue(c, &mail)?;
-            Ok(1)
-        })?;
-    }
-    Ok(sent)
 }
 
 /// The participant's booking `code`, read after locking the participant so
