@@ -88,6 +88,9 @@ pub struct Db {
     /// The SQLite file, for readers that open it themselves
     /// (`audit::scan`); `None` on PostgreSQL.
     sqlite_path: Option<std::path::PathBuf>,
+    /// The PostgreSQL address, for readers that open connections of
+    /// their own (`audit::scan`).
+    pg_url: Option<String>,
 }
 
 #[derive(Debug)]
@@ -174,6 +177,10 @@ impl Db {
                 DatabaseUrl::Sqlite(path) => Some(path.clone()),
                 DatabaseUrl::Postgres(_) => None,
             },
+            pg_url: match url {
+                DatabaseUrl::Postgres(u) => Some(u.clone()),
+                DatabaseUrl::Sqlite(_) => None,
+            },
         })
     }
 
@@ -205,6 +212,10 @@ impl Db {
 
     pub fn sqlite_path(&self) -> Option<&std::path::Path> {
         self.sqlite_path.as_deref()
+    }
+
+    pub fn pg_url(&self) -> Option<&str> {
+        self.pg_url.as_deref()
     }
 
     pub fn is_sqlite(&self) -> bool {

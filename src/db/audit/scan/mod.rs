@@ -1,16 +1,17 @@
 //! The whole chain read at once for `antre audit verify`, without the
-//! ORM's work per row (allocating every column, parsing every time):
+//! ORM's work per row (allocating every column, parsing every time). The
+//! seq range is cut into one key range per core, each read and hashed on
+//! a thread of its own; the ranges' verdicts are joined in order
+//! ([`Verifier::append`]):
 //!
-//! - **SQLite**: the seq range is cut in two halves, each read by its own
-//!   read-only connection (`rusqlite`, over the same SQLite library diesel
-//!   links) with every column borrowed from the statement, and hashed on
-//!   the thread that reads it; the halves are joined in order
-//!   ([`Verifier::append`]).
-//! - **PostgreSQL**: one `COPY audit_log TO STDOUT (FORMAT binary)`
-//!   stream, decoded in place while the server sends it. COPY gives rows
-//!   in storage order, which need not be seq order: an entry that comes
-//!   early waits in a small buffer until the one before it has been
-//!   checked.
+//! - **SQLite**: each range by its own read-only connection (`rusqlite`,
+//!   over the same SQLite library diesel links, the file memory-mapped)
+//!   with every column borrowed from the statement.
+//! - **PostgreSQL**: each range as a binary `COPY (SELECT …) TO STDOUT`
+//!   stream on a connection of its own (see [`pg`] for when), decoded in
+//!   place while the server sends it. COPY gives rows in storage order,
+//!   which need not be seq order: an entry that comes early waits in a
+//!   buffer until the one before it has been checked.
 //!
 //! Either way the verdict is the ordered walk's ([`super::read::walk`],
 //! still used by the console's budgeted check): the same first bad entry
@@ -25,6 +26,7 @@ use super::read::ChainReport;
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::audit::chain::{Break, EntryFields, Segment, Verifier};
 
+mod chunks;
 mod pg;
 
 /// The columns in table order, as the chain hashes them.
@@ -32,24 +34,106 @@ const COLUMNS: &str = "seq, at, actor_id, actor_role, actor_branch, action, part
      claim_id, booking_id, session_id, batch_id, branch_code, details, client_ip, request_id, \
      prev_hash, hash";
 
-/// Fewest entries worth a second SQLite reader.
+/// Fewest entries worth a second reader.
 const MIN_SPLIT: i64 = 1024;
+/// How much of the SQLite file the readers map (SQLite caps it at its
+/// own limit, 2 GiB by default).
+const SQLITE_MMAP: i64 = 1 << 31;
 
 /// Recomputes the whole chain, recording its hash at each seq in `want`.
 pub fn scan(db: &Db, want: &[i64]) -> Result<ChainReport, DbError> {
     let want: HashSet<i64> = want.iter().copied().collect();
-    match db.sqlite_path() {
-        Some(path) => scan_sqlite(path, &want),
-        None => {
-            let mut conn = db.conn()?;
-            match &mut *conn {
-                DbConnection::Pg(c) => pg::scan(c, &want),
-                DbConnection::Sqlite(_) => Err(DbError::Task(
-                    "a SQLite connection without its file path".into(),
-                )),
-            }
+    if let Some(path) = db.sqlite_path() {
+        return scan_sqlite(path, &want);
+    }
+    let mut conn = db.conn()?;
+    let DbConnection::Pg(c) = &mut *conn else {
+        return Err(DbError::Task(
+            "a PostgreSQL database without a PostgreSQL connection".into(),
+        ));
+    };
+    let Some((lo, hi)) = pg_ends(c)? else {
+        return Ok(report(&Verifier::new(), None, HashMap::new()));
+    };
+    let runs = match db.pg_url().and_then(pg::parallel_url) {
+        Some(url) if hi - lo >= MIN_SPLIT => {
+            drop(conn);
+            in_parallel(&ranges(lo, hi), |from, to| {
+                pg::scan_range(url, from, to, &want)
+            })
+        }
+        _ => vec![pg::scan_one(c, lo, &want)],
+    };
+    join(runs)
+}
+
+/// The smallest and largest seq stored, each read from its end of the
+/// key's index.
+fn pg_ends(c: &mut diesel::PgConnection) -> Result<Option<(i64, i64)>, DbError> {
+    use crate::db::schema::audit_log::dsl::{audit_log, seq};
+    use diesel::dsl::{max, min};
+    use diesel::prelude::*;
+    let lo: Option<i64> = audit_log.select(min(seq)).first(c)?;
+    let hi: Option<i64> = audit_log.select(max(seq)).first(c)?;
+    Ok(lo.zip(hi))
+}
+
+/// The seq range `lo..=hi` cut into one key range per core (at most 4):
+/// `[from, to)` each, in order.
+fn ranges(lo: i64, hi: i64) -> Vec<(i64, i64)> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as i64;
+    let parts = if hi - lo >= MIN_SPLIT {
+        cores.clamp(1, 4)
+    } else {
+        1
+    };
+    let mut cuts: Vec<i64> = (1..parts).map(|i| lo + (hi - lo) * i / parts).collect();
+    cuts.insert(0, lo);
+    cuts.push(hi + 1);
+    cuts.windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(from, to)| from < to)
+        .collect()
+}
+
+/// Runs `read` on each range on a thread of its own; results in order.
+fn in_parallel(
+    ranges: &[(i64, i64)],
+    read: impl Fn(i64, i64) -> Result<Run, DbError> + Sync,
+) -> Vec<Result<Run, DbError>> {
+    std::thread::scope(|s| {
+        let read = &read;
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(from, to)| s.spawn(move || read(from, to)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(DbError::Task(
+                        "an audit log reader stopped unexpectedly".into(),
+                    ))
+                })
+            })
+            .collect()
+    })
+}
+
+/// The runs joined in order into one verdict.
+fn join(runs: Vec<Result<Run, DbError>>) -> Result<ChainReport, DbError> {
+    let mut v = Verifier::new();
+    let mut hashes_at = HashMap::new();
+    let mut broken = None;
+    for run in runs {
+        let (segment, hashes) = run?;
+        hashes_at.extend(hashes);
+        if let Err(b) = v.append(segment) {
+            broken = Some(b);
+            break;
         }
     }
+    Ok(report(&v, broken, hashes_at))
 }
 
 /// What a finished (or broken) walk found, for the report.
@@ -88,6 +172,9 @@ fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, DbError> {
         .map_err(sqlite_error)?;
     conn.pragma_update(None, "query_only", true)
         .map_err(sqlite_error)?;
+    // Pages read from the file's mapping instead of copied by read(2).
+    conn.pragma_update(None, "mmap_size", SQLITE_MMAP)
+        .map_err(sqlite_error)?;
     Ok(conn)
 }
 
@@ -105,44 +192,12 @@ fn scan_sqlite(path: &Path, want: &HashSet<i64>) -> Result<ChainReport, DbError>
     let (Some(lo), Some(hi)) = (lo, hi) else {
         return Ok(report(&Verifier::new(), None, HashMap::new()));
     };
-    let mid = if hi - lo >= MIN_SPLIT {
-        lo + (hi - lo) / 2
-    } else {
-        hi + 1
-    };
-    let halves = [(lo, mid), (mid, hi + 1)];
-    let runs: Vec<Result<Run, DbError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = halves
-            .iter()
-            .filter(|(from, to)| from < to)
-            .map(|&(from, to)| s.spawn(move || sqlite_run(path, from, to, want)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(DbError::Task(
-                        "an audit log reader stopped unexpectedly".into(),
-                    ))
-                })
-            })
-            .collect()
-    });
-    let mut v = Verifier::new();
-    let mut hashes_at = HashMap::new();
-    let mut broken = None;
-    for run in runs {
-        let (segment, hashes) = run?;
-        hashes_at.extend(hashes);
-        if let Err(b) = v.append(segment) {
-            broken = Some(b);
-            break;
-        }
-    }
-    Ok(report(&v, broken, hashes_at))
+    join(in_parallel(&ranges(lo, hi), |from, to| {
+        sqlite_run(path, from, to, want)
+    }))
 }
 
-/// What one half found: its verdict and the checkpoint hashes in it.
+/// What one key range found: its verdict and the checkpoint hashes in it.
 type Run = (Segment, HashMap<i64, String>);
 
 /// Checks the entries with `from <= seq < to` on its own connection.

@@ -1,15 +1,24 @@
-//! PostgreSQL: one binary `COPY audit_log TO STDOUT`, decoded in place
-//! (see the parent module).
+//! PostgreSQL: binary `COPY … TO STDOUT` streams, decoded in place (see
+//! the parent module).
+//!
+//! On a loopback server (or a Unix socket) the seq range is cut into one
+//! key range per core, each streamed by its own connection
+//! (`tokio-postgres` on a thread of its own, plaintext as the live
+//! screens' listener: nothing leaves the machine) and checked on the
+//! thread that reads it, so the server's work is spread over its
+//! backends too. Elsewhere, or when the address asks for TLS, one
+//! `COPY audit_log` through the pool's own connection (libpq, with the
+//! address's TLS settings).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use super::{report, unreadable};
-use crate::db::audit::read::{ChainReport, Entry};
+use super::{unreadable, Run, COLUMNS};
+use crate::db::audit::read::Entry;
 use crate::db::DbError;
-use crate::domain::audit::chain::{Break, EntryFields, Verifier};
+use crate::domain::audit::chain::{EntryFields, Segment};
 
 /// `PGCOPY\n\377\r\n\0`: the binary COPY signature.
 const PGCOPY: &[u8; 11] = b"PGCOPY\n\xff\r\n\0";
@@ -18,57 +27,125 @@ fn copy_error(why: &str) -> DbError {
     DbError::Task(format!("reading the audit log: {why}"))
 }
 
-pub(super) fn scan(
+/// The whole table in one stream on the pool's connection, as one run
+/// starting at `from` (the smallest seq stored).
+pub(super) fn scan_one(
     conn: &mut diesel::PgConnection,
+    from: i64,
     want: &HashSet<i64>,
-) -> Result<ChainReport, DbError> {
+) -> Result<Run, DbError> {
     use crate::db::schema::audit_log;
     use diesel::pg::CopyFormat;
     let mut input = diesel::copy_to(audit_log::table)
         .with_format(CopyFormat::Binary)
         .load_raw(conn)?;
-    let mut copy = Copy::new(&mut input)?;
-    let mut v = Verifier::new();
-    let mut hashes_at = HashMap::new();
-    // Entries that came before the one they follow, by seq.
-    let mut early: BTreeMap<i64, Entry> = BTreeMap::new();
-    let mut broken = None;
-    let mut take = |v: &mut Verifier, e: &EntryFields<'_>, hash: &str| -> Result<(), Break> {
-        v.push(e, hash)?;
-        if want.contains(&e.seq) {
-            hashes_at.insert(e.seq, hash.to_string());
+    check_stream(&mut input, from, want)
+}
+
+/// The URL to stream key ranges through in parallel, when the server is
+/// on this machine and the address does not insist on TLS.
+pub(super) fn parallel_url(url: &str) -> Option<&str> {
+    use tokio_postgres::config::{Host, SslMode};
+    let config: tokio_postgres::Config = url.parse().ok()?;
+    let local = |h: &Host| match h {
+        Host::Unix(_) => true,
+        Host::Tcp(name) => {
+            name == "localhost"
+                || name
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
         }
-        Ok(())
+    };
+    let hosts = config.get_hosts();
+    (!hosts.is_empty() && hosts.iter().all(local) && config.get_ssl_mode() != SslMode::Require)
+        .then_some(url)
+}
+
+/// The entries with `from <= seq < to`, streamed by a connection of its
+/// own on a runtime of its own (this runs on a plain thread).
+pub(super) fn scan_range(
+    url: &str,
+    from: i64,
+    to: i64,
+    want: &HashSet<i64>,
+) -> Result<Run, DbError> {
+    let pg = |e: tokio_postgres::Error| copy_error(&e.to_string());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| copy_error(&e.to_string()))?;
+    let (client, connection) = rt
+        .block_on(tokio_postgres::connect(url, tokio_postgres::NoTls))
+        .map_err(pg)?;
+    rt.spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!("audit log reader connection: {e}");
+        }
+    });
+    let sql = format!(
+        "COPY (SELECT {COLUMNS} FROM audit_log WHERE seq >= {from} AND seq < {to}) \
+         TO STDOUT (FORMAT binary)"
+    );
+    let stream = rt.block_on(client.copy_out(sql.as_str())).map_err(pg)?;
+    let mut input = super::chunks::Chunks {
+        rt: &rt,
+        stream: Box::pin(stream),
+        chunk: bytes::Bytes::new(),
+        pos: 0,
+    };
+    check_stream(&mut input, from, want)
+}
+
+/// Checks one stream of the entries from `from` on as a run. Rows come in
+/// storage order, which need not be seq order: an entry that arrives
+/// before the one it follows waits in an ordered buffer; what is left at
+/// the end (after a gap, or all there was) is checked in seq order, so a
+/// gap is named as the first missing entry.
+pub(super) fn check_stream<R: BufRead>(
+    input: &mut R,
+    from: i64,
+    want: &HashSet<i64>,
+) -> Result<Run, DbError> {
+    let mut copy = Copy::new(input)?;
+    let mut run = Segment::new();
+    let mut hashes = HashMap::new();
+    let mut next = from;
+    let mut early: BTreeMap<i64, Entry> = BTreeMap::new();
+    let mut take = |run: &mut Segment, e: &EntryFields<'_>, hash: &str| -> bool {
+        if !run.push(e, hash) {
+            return false;
+        }
+        if want.contains(&e.seq) {
+            hashes.insert(e.seq, hash.to_string());
+        }
+        true
     };
     'rows: while let Some(row) = copy.next_row()? {
-        let next = v.last_seq().map_or(1, |s| s + 1);
         let (e, hash) = row.fields().map_err(unreadable)?;
         if e.seq != next {
             early.insert(e.seq, owned(&e, hash));
             continue;
         }
-        if let Err(b) = take(&mut v, &e, hash) {
-            broken = Some(b);
+        if !take(&mut run, &e, hash) {
             break 'rows;
         }
-        while let Some(e) = v.last_seq().and_then(|s| early.remove(&(s + 1))) {
-            if let Err(b) = take(&mut v, &e.fields(), &e.hash) {
-                broken = Some(b);
+        next += 1;
+        while let Some(e) = early.remove(&next) {
+            if !take(&mut run, &e.fields(), &e.hash) {
                 break 'rows;
             }
+            next += 1;
         }
     }
-    if broken.is_none() {
-        // What is left follows a gap (or is all there was): in seq order,
-        // the walk names the first entry missing.
+    if !run.is_broken() {
         for e in early.into_values() {
-            if let Err(b) = take(&mut v, &e.fields(), &e.hash) {
-                broken = Some(b);
+            if !take(&mut run, &e.fields(), &e.hash) {
                 break;
             }
         }
     }
-    Ok(report(&v, broken, hashes_at))
+    Ok((run, hashes))
 }
 
 /// An early entry kept until its turn.
@@ -94,12 +171,59 @@ fn owned(e: &EntryFields<'_>, hash: &str) -> Entry {
     }
 }
 
-/// A binary COPY stream, one tuple at a time into a reused buffer.
+/// Where each field of a tuple lies (None: NULL).
+type Spans = Vec<Option<(usize, usize)>>;
+
+/// A binary COPY stream, one tuple at a time: read where it lies in the
+/// stream's buffer when it is whole there (each row is usually one
+/// message), else gathered into a buffer of its own.
 struct Copy<'a, R: BufRead> {
     input: &'a mut R,
     tuple: Vec<u8>,
-    /// Where each field of the current tuple lies in `tuple` (None: NULL).
-    spans: Vec<Option<(usize, usize)>>,
+    spans: Spans,
+    /// Bytes of the tuple last read in place, consumed on the next call.
+    pending: usize,
+    /// 2000-01-01 00:00:00, PostgreSQL's epoch.
+    epoch: NaiveDateTime,
+}
+
+/// What the start of a buffer holds.
+enum Parsed {
+    Tuple(usize),
+    Trailer,
+    Incomplete,
+}
+
+/// Reads the spans of the tuple at the start of `buf`.
+fn parse_tuple(buf: &[u8], spans: &mut Spans) -> Result<Parsed, DbError> {
+    spans.clear();
+    let Some(count) = buf.get(..2) else {
+        return Ok(Parsed::Incomplete);
+    };
+    match i16::from_be_bytes([count[0], count[1]]) {
+        -1 => return Ok(Parsed::Trailer),
+        17 => {}
+        _ => return Err(copy_error("unexpected number of columns")),
+    }
+    let mut pos = 2;
+    for _ in 0..17 {
+        let Some(len) = buf.get(pos..pos + 4) else {
+            return Ok(Parsed::Incomplete);
+        };
+        let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+        pos += 4;
+        if len < 0 {
+            spans.push(None);
+            continue;
+        }
+        let end = pos + len as usize;
+        if end > buf.len() {
+            return Ok(Parsed::Incomplete);
+        }
+        spans.push(Some((pos, end)));
+        pos = end;
+    }
+    Ok(Parsed::Tuple(pos))
 }
 
 impl<'a, R: BufRead> Copy<'a, R> {
@@ -116,14 +240,87 @@ impl<'a, R: BufRead> Copy<'a, R> {
         input
             .read_exact(&mut extension)
             .map_err(|e| copy_error(&e.to_string()))?;
+        let epoch = NaiveDate::from_ymd_opt(2000, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(|| copy_error("no epoch"))?;
         Ok(Self {
             input,
             tuple: Vec::with_capacity(1024),
             spans: Vec::with_capacity(17),
+            pending: 0,
+            epoch,
         })
     }
 
-    /// Appends the stream's next `n` bytes to the tuple.
+    /// The next tuple, or None after the trailer.
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, DbError> {
+        self.input.consume(std::mem::take(&mut self.pending));
+        let chunk = self
+            .input
+            .fill_buf()
+            .map_err(|e| copy_error(&e.to_string()))?;
+        match parse_tuple(chunk, &mut self.spans)? {
+            Parsed::Trailer => Ok(None),
+            Parsed::Tuple(len) => {
+                self.pending = len;
+                let chunk = self
+                    .input
+                    .fill_buf()
+                    .map_err(|e| copy_error(&e.to_string()))?;
+                Ok(Some(Row {
+                    tuple: &chunk[..len],
+                    spans: &self.spans,
+                    epoch: self.epoch,
+                }))
+            }
+            Parsed::Incomplete => self.gathered(),
+        }
+    }
+
+    /// A tuple split across the stream's buffers, gathered.
+    fn gathered(&mut self) -> Result<Option<Row<'_>>, DbError> {
+        self.tuple.clear();
+        self.read(2)?;
+        loop {
+            match parse_tuple(&self.tuple, &mut self.spans)? {
+                Parsed::Trailer => return Ok(None),
+                Parsed::Tuple(_) => {
+                    return Ok(Some(Row {
+                        tuple: &self.tuple,
+                        spans: &self.spans,
+                        epoch: self.epoch,
+                    }))
+                }
+                // One more length or value: read what the parse needs next.
+                Parsed::Incomplete => {
+                    let need = self.missing();
+                    self.read(need)?;
+                }
+            }
+        }
+    }
+
+    /// How many bytes the gathered tuple needs before it parses further.
+    fn missing(&self) -> usize {
+        let mut pos = 2;
+        for _ in 0..17 {
+            if pos + 4 > self.tuple.len() {
+                return pos + 4 - self.tuple.len();
+            }
+            let b = &self.tuple[pos..pos + 4];
+            let len = i32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            pos += 4;
+            if len > 0 {
+                pos += len as usize;
+                if pos > self.tuple.len() {
+                    return pos - self.tuple.len();
+                }
+            }
+        }
+        1
+    }
+
+    /// Appends the stream's next `n` bytes to the gathered tuple.
     fn read(&mut self, mut n: usize) -> Result<(), DbError> {
         while n > 0 {
             let chunk = self
@@ -140,47 +337,12 @@ impl<'a, R: BufRead> Copy<'a, R> {
         }
         Ok(())
     }
-
-    /// The next tuple, or None after the trailer.
-    fn next_row(&mut self) -> Result<Option<Row<'_>>, DbError> {
-        self.tuple.clear();
-        self.spans.clear();
-        self.read(2)?;
-        let count = i16::from_be_bytes([self.tuple[0], self.tuple[1]]);
-        if count == -1 {
-            return Ok(None);
-        }
-        if count != 17 {
-            return Err(copy_error("unexpected number of columns"));
-        }
-        for _ in 0..count {
-            let at = self.tuple.len();
-            self.read(4)?;
-            let len = i32::from_be_bytes([
-                self.tuple[at],
-                self.tuple[at + 1],
-                self.tuple[at + 2],
-                self.tuple[at + 3],
-            ]);
-            if len < 0 {
-                self.spans.push(None);
-                continue;
-            }
-            let len = len as usize;
-            let start = self.tuple.len();
-            self.read(len)?;
-            self.spans.push(Some((start, start + len)));
-        }
-        Ok(Some(Row {
-            tuple: &self.tuple,
-            spans: &self.spans,
-        }))
-    }
 }
 
 struct Row<'a> {
     tuple: &'a [u8],
     spans: &'a [Option<(usize, usize)>],
+    epoch: NaiveDateTime,
 }
 
 impl<'a> Row<'a> {
@@ -215,10 +377,8 @@ impl<'a> Row<'a> {
         let parse = || -> Result<(EntryFields<'a>, &'a str), ()> {
             // Microseconds since 2000-01-01 00:00:00.
             let micros = self.int(1)?.ok_or(())?;
-            let epoch = NaiveDate::from_ymd_opt(2000, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .ok_or(())?;
-            let at = epoch
+            let at = self
+                .epoch
                 .checked_add_signed(chrono::TimeDelta::microseconds(micros))
                 .ok_or(())?;
             Ok((

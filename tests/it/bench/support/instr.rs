@@ -115,6 +115,28 @@ fn dumped_instructions(dir: &Path) -> u64 {
     total
 }
 
+/// With `ANTRE_BENCH_CALLGRIND_DIR`, the dumps are copied there for
+/// `callgrind_annotate` (where the instructions go, function by function).
+fn keep_dumps(dir: &Path) {
+    let Ok(keep) = std::env::var("ANTRE_BENCH_CALLGRIND_DIR") else {
+        return;
+    };
+    let keep = Path::new(&keep);
+    let _ = std::fs::create_dir_all(keep);
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with("callgrind.out.") {
+            match std::fs::copy(e.path(), keep.join(&name)) {
+                Ok(_) => println!(
+                    "  kept {}: callgrind_annotate --inclusive=yes it",
+                    keep.join(&name).display()
+                ),
+                Err(err) => println!("  NOTICE: cannot keep {}: {err}", name.to_string_lossy()),
+            }
+        }
+    }
+}
+
 pub async fn instructions(backend: Backend, s: &mut Summary) {
     let n: usize = b::param("ANTRE_BENCH_INSTR_N", 300);
     let warm = 30usize;
@@ -172,6 +194,7 @@ pub async fn instructions(backend: Backend, s: &mut Summary) {
     );
     assert_eq!(check_sessions(&tdb, &ids), (n + warm) as i64);
     let total = dumped_instructions(dir.path());
+    keep_dumps(dir.path());
     let per = total as f64 / n as f64;
     println!("  {total} instructions for {n} bookings: {per:.0} each");
     s.section("booking: CPU instructions (callgrind)", backend)
