@@ -1,6 +1,7 @@
 //! Signed-in sessions and the sign-in attempt log behind rate limiting.
 //! Both live in the database so that every app instance agrees.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -31,13 +32,13 @@ pub fn active(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<Option<AuthSession>, DbError> {
-    Ok(auth_sessions::table
+    Ok(crate::per_backend!(conn, c => auth_sessions::table
         .find(id)
         .filter(auth_sessions::revoked_at.is_null())
         .filter(auth_sessions::expires_at.gt(now))
         .select(AuthSession::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), DbError> {
@@ -132,7 +133,7 @@ pub fn failures_before(
         .filter(login_attempts::success.eq(true))
         .filter(login_attempts::id.lt(id))
         .select(diesel::dsl::max(login_attempts::id))
-        .first(conn)?;
+        .first_row(conn)?;
     let account: i64 = login_attempts::table
         .filter(login_attempts::email.eq(email))
         .filter(login_attempts::success.eq(false))

@@ -3,6 +3,7 @@
 //! that goes with it, is decided in `app::booking`, which runs these inside
 //! one write transaction.
 
+use crate::db::FirstRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -71,7 +72,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Bookin
     Ok(bookings::table
         .filter(bookings::code.eq(code))
         .select(Booking::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -90,12 +91,12 @@ pub fn view(conn: &mut DbConnection, booking: Booking) -> Result<Option<BookingV
 }
 
 pub fn active_of(conn: &mut DbConnection, participant: i64) -> Result<Option<Booking>, DbError> {
-    Ok(bookings::table
+    Ok(crate::per_backend!(conn, c => bookings::table
         .filter(bookings::participant_id.eq(participant))
-        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
+        .filter(super::first::Fixed::<super::first::BookingActive>::condition())
         .select(Booking::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn count_active_for_slot(conn: &mut DbConnection, slot: i64) -> Result<i64, DbError> {
@@ -116,7 +117,7 @@ pub fn find_by_idempotency_key(
         .filter(bookings::participant_id.eq(participant_id))
         .filter(bookings::idempotency_key.eq(key))
         .select(Booking::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -272,6 +273,6 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Booking>, DbError
     Ok(bookings::table
         .find(id)
         .select(Booking::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

@@ -1,5 +1,6 @@
 //! Branches, their sessions (slots) and the holiday table.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -96,11 +97,11 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Branch>, DbError> {
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<Branch>, DbError> {
-    Ok(branches::table
+    Ok(crate::per_backend!(conn, c => branches::table
         .find(code)
         .select(Branch::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
@@ -122,11 +123,11 @@ pub fn holiday_dates(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, DbError>
 }
 
 pub fn holiday_on(conn: &mut DbConnection, day: NaiveDate) -> Result<Option<Holiday>, DbError> {
-    Ok(holidays::table
+    Ok(crate::per_backend!(conn, c => holidays::table
         .find(day)
         .select(Holiday::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn insert_holidays(conn: &mut DbConnection, rows: &[Holiday]) -> Result<usize, DbError> {
@@ -167,11 +168,11 @@ pub fn has_slots_on(
 }
 
 pub fn find_slot(conn: &mut DbConnection, id: i64) -> Result<Option<Slot>, DbError> {
-    Ok(slots::table
+    Ok(crate::per_backend!(conn, c => slots::table
         .find(id)
         .select(Slot::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 /// Inserts sessions that do not exist yet; existing ones keep their
@@ -205,14 +206,14 @@ pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, 
 /// update is the decision and the CHECK (booked <= capacity) stands
 /// behind it.
 pub fn take_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
-    let n = diesel::update(
+    let n = crate::per_backend!(conn, c => diesel::update(
         slots::table
             .filter(slots::id.eq(slot_id))
             .filter(slots::closure_id.is_null())
             .filter((slots::booked + slots::held).lt(slots::capacity)),
     )
     .set(slots::booked.eq(slots::booked + 1))
-    .execute(conn)?;
+    .execute(c))?;
     Ok(n == 1)
 }
 

@@ -1,5 +1,6 @@
 //! Claims: a participant's JHT withdrawal with its reason and dates.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -48,11 +49,11 @@ pub fn insert(conn: &mut DbConnection, new: &NewClaim) -> Result<Claim, DbError>
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Claim>, DbError> {
-    Ok(claims::table
+    Ok(crate::per_backend!(conn, c => claims::table
         .find(id)
         .select(Claim::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn open_claim_of(conn: &mut DbConnection, participant: i64) -> Result<Option<Claim>, DbError> {
@@ -60,7 +61,7 @@ pub fn open_claim_of(conn: &mut DbConnection, participant: i64) -> Result<Option
         .filter(claims::participant_id.eq(participant))
         .filter(claims::status.eq_any(OPEN_STATUSES))
         .select(Claim::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

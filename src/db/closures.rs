@@ -2,6 +2,7 @@
 //! the sessions it closed. What closing does to bookings and waiting
 //! lines is decided in `app::closures`.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -85,6 +86,6 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Closure>, DbError
     Ok(closures::table
         .find(id)
         .select(Closure::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

@@ -1,6 +1,7 @@
 //! Collective claims: company headcount history, HR representatives'
 //! documents and approval, uploaded batches and their worker rows.
 
+use crate::db::FirstRow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -135,7 +136,7 @@ pub fn find_batch(conn: &mut DbConnection, id: i64) -> Result<Option<Batch>, DbE
     Ok(collective_batches::table
         .find(id)
         .select(Batch::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -148,7 +149,7 @@ pub fn find_by_fingerprint(
         .filter(collective_batches::company_npp.eq(npp))
         .filter(collective_batches::fingerprint.eq(fingerprint))
         .select(Batch::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -321,7 +322,7 @@ pub fn batch_of_claim(conn: &mut DbConnection, claim: i64) -> Result<Option<Batc
         .inner_join(collective_batches::table)
         .filter(collective_rows::claim_id.eq(claim))
         .select(Batch::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -331,7 +332,7 @@ pub fn branch_of_claim(conn: &mut DbConnection, claim: i64) -> Result<Option<Str
         .inner_join(collective_batches::table.inner_join(companies::table))
         .filter(collective_rows::claim_id.eq(claim))
         .select(companies::branch_code)
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     Ok(found.flatten())
 }

@@ -2,6 +2,7 @@
 //! termination letter of a batch, the staff's list of batches, and a
 //! company's HR representatives.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -41,7 +42,7 @@ pub fn current_letter(conn: &mut DbConnection, batch: i64) -> Result<Option<Lett
         .filter(collective_letters::batch_id.eq(batch))
         .order(collective_letters::id.desc())
         .select(Letter::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -1,6 +1,7 @@
 //! Consent to WhatsApp/SMS messages (migration 24): one row per
 //! participant who was asked; no row is email only.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -26,7 +27,7 @@ pub fn of(conn: &mut DbConnection, participant: i64) -> Result<Option<Consent>, 
     Ok(message_consents::table
         .find(participant)
         .select(Consent::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -35,7 +36,7 @@ pub fn by_stop_token(conn: &mut DbConnection, token: &str) -> Result<Option<Cons
     Ok(message_consents::table
         .filter(message_consents::stop_token.eq(token))
         .select(Consent::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

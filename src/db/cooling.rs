@@ -3,6 +3,7 @@
 //! it up from booking the same session again meanwhile. What happens when
 //! is decided in `app::waitlist`.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -50,7 +51,7 @@ pub fn barred_until(
         .filter(seat_cooling::slot_id.eq(slot_id))
         .filter(seat_cooling::release_at.gt(now))
         .select(diesel::dsl::max(seat_cooling::release_at))
-        .first::<Option<NaiveDateTime>>(conn)?)
+        .first_row::<Option<NaiveDateTime>, _>(conn)?)
 }
 
 /// Rows whose delay is over, oldest first (at most `limit`).

@@ -1,6 +1,7 @@
 //! Device credentials for kiosks and booth computers. A supervisor issues
 //! one; the token is shown once and only its SHA-256 is stored.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -59,6 +60,6 @@ pub fn by_token(conn: &mut DbConnection, token: &str) -> Result<Option<Device>, 
         .filter(devices::token_hash.eq(hash_token(token)))
         .filter(devices::revoked_at.is_null())
         .select(Device::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

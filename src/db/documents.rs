@@ -1,6 +1,7 @@
 //! Claim documents: every uploaded version is a row; the bytes live in the
 //! document store under their SHA-256.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -68,7 +69,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Document>, DbErro
     Ok(documents::table
         .find(id)
         .select(Document::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -102,7 +103,7 @@ pub fn add_version(conn: &mut DbConnection, mut new: NewDocument) -> Result<Docu
         .filter(documents::claim_id.eq(new.claim_id))
         .filter(documents::kind.eq(&new.kind))
         .select(diesel::dsl::max(documents::version))
-        .first(conn)?;
+        .first_row(conn)?;
     diesel::update(
         documents::table
             .filter(documents::claim_id.eq(new.claim_id))

@@ -2,6 +2,7 @@
 //! `draw` mode, and the one recorded draw per branch-day (its seed). What
 //! a draw does is decided in `app::draw`.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -58,7 +59,7 @@ pub fn find_request(conn: &mut DbConnection, id: i64) -> Result<Option<DrawReque
     Ok(draw_requests::table
         .find(id)
         .select(DrawRequest::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -71,7 +72,7 @@ pub fn pending_of(
         .filter(draw_requests::participant_id.eq(participant))
         .filter(draw_requests::status.eq(DrawStatus::Pending.as_str()))
         .select(DrawRequest::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -2,6 +2,7 @@
 //! row per link mailed. An address is verified while a spent row for the
 //! participant's current email exists.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -38,7 +39,7 @@ pub fn by_token(
     Ok(email_verifications::table
         .filter(email_verifications::token_hash.eq(token_hash))
         .select(Verification::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

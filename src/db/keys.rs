@@ -2,6 +2,7 @@
 //! the audit signing key): the first instance records each one, the others
 //! compare theirs with it.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -38,5 +39,5 @@ pub fn record_or_read(
     Ok(key_fingerprints::table
         .find(name)
         .select(key_fingerprints::fingerprint)
-        .first(conn)?)
+        .first_row(conn)?)
 }

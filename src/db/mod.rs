@@ -23,6 +23,7 @@ pub mod devices;
 pub mod documents;
 pub mod draws;
 pub mod email_verifications;
+mod first;
 pub mod floor;
 mod group_commit;
 pub mod keys;
@@ -40,6 +41,7 @@ pub mod video;
 pub mod waitlist;
 mod words;
 
+pub use first::FirstRow;
 pub use words::MaybeWord;
 
 use std::sync::Arc;
@@ -61,9 +63,13 @@ pub enum DbConnection {
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Runs the same diesel expression against the concrete backend, for the
+/// Runs the same diesel expression against the concrete backend: for the
 /// few statements the multi-backend query builder cannot express
-/// (`ON CONFLICT`, backend-specific SQL).
+/// (`ON CONFLICT`, backend-specific SQL), and for the queries every
+/// booking runs — diesel's `MultiConnection` writes each statement's SQL
+/// text anew on every run (an allocation per identifier) before its cache
+/// finds the prepared statement, while the backend's own connection finds
+/// a query with a static id by its type (see README, "Performance").
 #[macro_export]
 macro_rules! per_backend {
     ($conn:expr, $c:ident => $body:expr) => {

@@ -5,6 +5,7 @@
 //! `channel` says which: `email`, `whatsapp` or `sms`; a message keeps its
 //! template name in `subject` and its text in `body_text`.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -61,9 +62,9 @@ pub fn enqueue_message(conn: &mut DbConnection, message: &NewMessage) -> Result<
 }
 
 pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {
-    diesel::insert_into(outbox::table)
+    crate::per_backend!(conn, c => diesel::insert_into(outbox::table)
         .values(mail)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
@@ -127,7 +128,7 @@ pub fn lease(
     Ok(outbox::table
         .find(id)
         .select(OutboxMail::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -164,6 +165,6 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<OutboxMail>, DbEr
     Ok(outbox::table
         .find(id)
         .select(OutboxMail::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

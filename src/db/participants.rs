@@ -1,5 +1,6 @@
 //! Participants (peserta): members who register online.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -66,18 +67,18 @@ pub fn nik_taken(conn: &mut DbConnection, nik: &str) -> Result<bool, DbError> {
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Participant>, DbError> {
-    Ok(participants::table
+    Ok(crate::per_backend!(conn, c => participants::table
         .find(id)
         .select(Participant::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Participant>, DbError> {
     Ok(participants::table
         .filter(participants::email.eq(email))
         .select(Participant::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -85,7 +86,7 @@ pub fn find_by_nik(conn: &mut DbConnection, nik: &str) -> Result<Option<Particip
     Ok(participants::table
         .filter(participants::nik.eq(nik))
         .select(Participant::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -2,6 +2,7 @@
 //! set-password tokens, and the request log the reset throttle counts
 //! (both in the database, so every app instance agrees).
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -74,7 +75,7 @@ pub fn by_token(conn: &mut DbConnection, token_hash: &str) -> Result<Option<Rese
     Ok(password_resets::table
         .filter(password_resets::token_hash.eq(token_hash))
         .select(Reset::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -1,5 +1,6 @@
 //! Staff accounts (admin, supervisor, cs, auditor, hr) and companies.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -44,7 +45,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Staff>, DbError> 
     Ok(staff::table
         .find(id)
         .select(Staff::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -52,7 +53,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Staf
     Ok(staff::table
         .filter(staff::email.eq(email))
         .select(Staff::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -68,7 +69,7 @@ pub fn find_company(conn: &mut DbConnection, npp: &str) -> Result<Option<Company
     Ok(companies::table
         .find(npp)
         .select(Company::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -1,6 +1,7 @@
 //! The video signaling relay table and the authorization of a session's
 //! channel: who may join which side of which open floor session.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -43,7 +44,7 @@ pub fn post(
 pub fn newest(conn: &mut DbConnection) -> Result<i64, DbError> {
     let max: Option<i64> = signal_messages::table
         .select(diesel::dsl::max(signal_messages::id))
-        .first(conn)?;
+        .first_row(conn)?;
     Ok(max.unwrap_or(0))
 }
 
@@ -100,7 +101,7 @@ pub fn authorize(
             tickets::participant_id,
             tickets::online,
         ))
-        .first::<(FloorSession, Option<i64>, bool)>(conn)
+        .first_row::<(FloorSession, Option<i64>, bool), _>(conn)
         .optional()?
     else {
         return Ok(None);
@@ -137,7 +138,7 @@ pub fn open_session_of_ticket(
         .filter(floor_sessions::ticket_id.eq(ticket_id))
         .filter(floor_sessions::finished_at.is_null())
         .select(floor_sessions::id)
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -163,7 +164,7 @@ pub fn session_in_booth(
         .filter(floor_sessions::booth_id.eq(Some(booth_id)))
         .filter(floor_sessions::finished_at.is_null())
         .select((floor_sessions::id, tickets::number))
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -186,6 +187,6 @@ pub fn agent_open_session(
             tickets::claim_id,
             tickets::participant_id,
         ))
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

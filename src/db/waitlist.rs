@@ -3,6 +3,7 @@
 //! seat an offer holds is `slots.held` (see `branches::hold_seat`); what
 //! happens when is decided in `app::waitlist`.
 
+use crate::db::FirstRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -49,20 +50,18 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Entry>, DbError> 
     Ok(waitlist::table
         .find(id)
         .select(Entry::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
-const ACTIVE: [&str; 2] = [WaitStatus::Waiting.as_str(), WaitStatus::Offered.as_str()];
-
 /// The participant's place in any line (at most one).
 pub fn active_of(conn: &mut DbConnection, participant: i64) -> Result<Option<Entry>, DbError> {
-    Ok(waitlist::table
+    Ok(crate::per_backend!(conn, c => waitlist::table
         .filter(waitlist::participant_id.eq(participant))
-        .filter(waitlist::status.eq_any(ACTIVE))
+        .filter(super::first::Fixed::<super::first::WaitlistActive>::condition())
         .select(Entry::as_select())
-        .first(conn)
-        .optional()?)
+        .first_row(c)
+        .optional())?)
 }
 
 /// 1 for the first waiting in the entry's line; 0 when it is not waiting.
@@ -98,10 +97,10 @@ pub fn first_waiting(
                 .select(Entry::as_select())
         };
     }
-    Ok(match conn {
-        DbConnection::Pg(c) => q!().for_update().skip_locked().first(c).optional()?,
-        DbConnection::Sqlite(c) => q!().first(c).optional()?,
-    })
+    if let DbConnection::Pg(c) = conn {
+        return Ok(q!().for_update().skip_locked().first(c).optional()?);
+    }
+    Ok(q!().first_row(conn).optional()?)
 }
 
 /// Waiting → offered, holding `slot` until `expires`; false when the place

@@ -12,6 +12,7 @@
 //! back, everything committed meanwhile is read. On SQLite (one instance,
 //! one file) and while the listener is down, readers poll every 200 ms.
 
+use crate::db::FirstRow;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -96,7 +97,7 @@ fn newest(db: &Db) -> Result<i64, DbError> {
     db.read(|c| -> Result<i64, DbError> {
         let max: Option<i64> = floor_events::table
             .select(diesel::dsl::max(floor_events::id))
-            .first(c)?;
+            .first_row(c)?;
         Ok(max.unwrap_or(0))
     })
 }

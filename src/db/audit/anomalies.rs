@@ -3,6 +3,7 @@
 //! and `tickets`; the seat-broker rules' facts (booking entries) are
 //! gathered in [`calo`]. Read-only.
 
+use crate::db::FirstRow;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -121,7 +122,7 @@ fn session_start(
         return Ok(floor_sessions::table
             .find(s)
             .select(floor_sessions::started_at)
-            .first(conn)
+            .first_row(conn)
             .optional()?);
     }
     let Some(agent) = v.actor_id else {
@@ -134,7 +135,7 @@ fn session_start(
         .filter(floor_sessions::started_at.le(v.at))
         .order(floor_sessions::started_at.desc())
         .select(floor_sessions::started_at)
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

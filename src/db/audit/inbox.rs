@@ -103,9 +103,9 @@ pub(super) fn append(conn: &mut DbConnection, entry: Entry) -> Result<(), DbErro
     }
     let (seq, prev) = super::head(conn)?.unwrap_or((0, String::new()));
     let row = entry.chained(seq + 1, prev);
-    diesel::insert_into(audit_log::table)
+    crate::per_backend!(conn, c => diesel::insert_into(audit_log::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@
 //! (see [`inbox`]), so audited actions do not queue on one lock through
 //! their commits.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -59,11 +60,11 @@ pub struct Subject {
 
 /// The head of the chain: last seq and hash, if any entry exists.
 pub fn head(conn: &mut DbConnection) -> Result<Option<(i64, String)>, DbError> {
-    Ok(audit_log::table
+    Ok(crate::per_backend!(conn, c => audit_log::table
         .select((audit_log::seq, audit_log::hash))
         .order(audit_log::seq.desc())
-        .first::<(i64, String)>(conn)
-        .optional()?)
+        .first_row::<(i64, String), _>(c)
+        .optional())?)
 }
 
 /// Appends one entry. `details` must hold no secrets; NIK and account
@@ -120,6 +121,10 @@ fn entry(
     }
 }
 
+/// The actions that change a participant's booking.
+pub const BOOKING_CHANGES: [&str; 3] =
+    ["booking_placed", "booking_rescheduled", "booking_cancelled"];
+
 /// When the participant themself placed, moved or cancelled a booking
 /// since `since` (the entries of the chain and those still waiting to be
 /// chained, so every instance counts the same). Staff changes on their
@@ -129,24 +134,24 @@ pub fn booking_changes_since(
     participant_id: i64,
     since: NaiveDateTime,
 ) -> Result<Vec<NaiveDateTime>, DbError> {
-    const CHANGES: [&str; 3] = ["booking_placed", "booking_rescheduled", "booking_cancelled"];
     let since = chain::stored_instant(since);
-    let mut at: Vec<NaiveDateTime> = audit_log::table
+    // The actions written in (`Fixed`): a bound list is prepared anew on
+    // every run.
+    let changes = crate::db::first::Fixed::<crate::db::first::BookingChange>::condition;
+    let mut at: Vec<NaiveDateTime> = crate::per_backend!(&mut *conn, c => audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
         .filter(audit_log::actor_role.eq("participant"))
-        .filter(audit_log::action.eq_any(CHANGES))
+        .filter(changes())
         .filter(audit_log::at.gt(since))
         .select(audit_log::at)
-        .load(conn)?;
-    at.extend(
-        audit_inbox::table
-            .filter(audit_inbox::participant_id.eq(participant_id))
-            .filter(audit_inbox::actor_role.eq("participant"))
-            .filter(audit_inbox::action.eq_any(CHANGES))
-            .filter(audit_inbox::at.gt(since))
-            .select(audit_inbox::at)
-            .load::<NaiveDateTime>(conn)?,
-    );
+        .load(c))?;
+    at.extend(crate::per_backend!(conn, c => audit_inbox::table
+        .filter(audit_inbox::participant_id.eq(participant_id))
+        .filter(audit_inbox::actor_role.eq("participant"))
+        .filter(changes())
+        .filter(audit_inbox::at.gt(since))
+        .select(audit_inbox::at)
+        .load::<NaiveDateTime>(c))?);
     Ok(at)
 }
 

@@ -2,6 +2,7 @@
 //! seq), a claim's timeline, the chain walk that `antre audit verify` and
 //! the console share, and the signed checkpoints.
 
+use crate::db::FirstRow;
 use std::time::Instant;
 
 use chrono::NaiveDateTime;
@@ -138,7 +139,7 @@ pub fn checkpoints(conn: &mut DbConnection) -> Result<Vec<Checkpoint>, DbError> 
 pub fn last_checkpoint_seq(conn: &mut DbConnection) -> Result<Option<i64>, DbError> {
     Ok(audit_checkpoints::table
         .select(diesel::dsl::max(audit_checkpoints::seq))
-        .first::<Option<i64>>(conn)?)
+        .first_row::<Option<i64>, _>(conn)?)
 }
 
 pub fn insert_checkpoint(conn: &mut DbConnection, c: &Checkpoint) -> Result<(), DbError> {

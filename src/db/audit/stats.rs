@@ -8,6 +8,7 @@
 //! day's margin on both sides in UTC (Indonesia spans UTC+7 to UTC+9) and
 //! then cut by each entry's local date in its branch's time zone.
 
+use crate::db::FirstRow;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
@@ -49,7 +50,7 @@ pub fn participant_by_nik(conn: &mut DbConnection, nik: &str) -> Result<Option<i
     Ok(participants::table
         .filter(participants::nik.eq(nik))
         .select(participants::id)
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

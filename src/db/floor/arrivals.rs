@@ -1,6 +1,7 @@
 //! Arrivals: kiosk and online tickets, the wait estimate.
 
 use super::*;
+use crate::db::FirstRow;
 use crate::domain::Code;
 
 /// The result of an arrival at the kiosk.
@@ -62,7 +63,7 @@ pub(super) fn arrive_as(
         .filter(tickets::local_date.eq(day))
         .filter(tickets::nik.eq(nik))
         .select(Ticket::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     let (ticket, repeated) = match existing {
         Some(t)
@@ -78,7 +79,7 @@ pub(super) fn arrive_as(
             let participant: Option<i64> = participants::table
                 .filter(participants::nik.eq(nik))
                 .select(participants::id)
-                .first(conn)
+                .first_row(conn)
                 .optional()?;
             // A booking here today whose check-in window is open.
             let booking = match participant {
@@ -132,7 +133,7 @@ pub(super) fn arrive_as(
                 .filter(tickets::local_date.eq(day))
                 .filter(tickets::kind.eq(kind.code()))
                 .select(diesel::dsl::max(tickets::seq))
-                .first(conn)?;
+                .first_row(conn)?;
             let seq = last.unwrap_or(0) + 1;
             let number = rules::ticket_number(kind, u32::try_from(seq).unwrap_or(1));
             let t = crate::per_backend!(conn, c => diesel::insert_into(tickets::table)

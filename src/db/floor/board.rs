@@ -1,6 +1,7 @@
 //! The board, seats and settings, priority and the supervisor's floor view.
 
 use super::*;
+use crate::db::FirstRow;
 
 /// A call on the board: ticket number and booth number (none: online).
 pub type BoardCall = (String, Option<i32>);
@@ -74,7 +75,7 @@ pub fn fit_seats(conn: &mut DbConnection, branch: &str, only: Option<i64>) -> Re
     let target: Option<i32> = b::table
         .find(branch)
         .select(b::seats_per_agent)
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     let Some(target) = target else {
         return Ok(());

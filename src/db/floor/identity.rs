@@ -1,6 +1,7 @@
 //! Tickets by NIK, identity confirmation and claim notifications.
 
 use super::*;
+use crate::db::FirstRow;
 use crate::domain::Code;
 
 /// How a day's ticket is looked up.
@@ -23,8 +24,8 @@ pub fn ticket_of(
         .filter(tickets::local_date.eq(day))
         .select(Ticket::as_select());
     let found = match key {
-        TicketKey::Nik(nik) => day_tickets.filter(tickets::nik.eq(nik)).first(conn),
-        TicketKey::Number(n) => day_tickets.filter(tickets::number.eq(n)).first(conn),
+        TicketKey::Nik(nik) => day_tickets.filter(tickets::nik.eq(nik)).first_row(conn),
+        TicketKey::Number(n) => day_tickets.filter(tickets::number.eq(n)).first_row(conn),
     };
     Ok(found.optional()?)
 }
@@ -98,7 +99,7 @@ pub fn session_agent(
     Ok(floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?
         .filter(|s| s.finished_at.is_none()))
 }
@@ -146,7 +147,7 @@ pub fn session_serving(
         .filter(floor_sessions::finished_at.is_null())
         .filter(tickets::participant_id.eq(Some(participant_id)))
         .select(FloorSession::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 

@@ -1,6 +1,7 @@
 //! Locks, events, lookups and the routing pass every floor change ends with.
 
 use super::*;
+use crate::db::FirstRow;
 use crate::domain::Code;
 
 /// Serializes floor changes of one branch. SQLite's write lock already
@@ -72,7 +73,7 @@ pub fn agent(conn: &mut DbConnection, staff_id: i64) -> Result<Option<AgentRow>,
     Ok(agents::table
         .find(staff_id)
         .select(AgentRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -105,7 +106,7 @@ pub fn ticket(conn: &mut DbConnection, id: i64) -> Result<Option<Ticket>, DbErro
     Ok(tickets::table
         .find(id)
         .select(Ticket::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -242,7 +243,7 @@ pub fn open_session_of(
     floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id && s.finished_at.is_none())
         .ok_or(FloorError::NotFound(Code::SessionNotFound))

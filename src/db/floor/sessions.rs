@@ -1,6 +1,7 @@
 //! Agents and their sessions: status, finishing and transfers.
 
 use super::*;
+use crate::db::FirstRow;
 use crate::domain::Code;
 
 /// Sets a CS agent's status at their branch (creating their floor row on
@@ -89,7 +90,7 @@ pub fn finish(
     let session = floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?
         .filter(|s| s.agent_id == agent_id)
         .ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
@@ -202,7 +203,7 @@ pub fn finish(
     floor_sessions::table
         .find(session.id)
         .select(FloorSession::as_select())
-        .first(conn)
+        .first_row(conn)
         .map_err(FloorError::from)
 }
 
@@ -302,7 +303,7 @@ pub fn agent_sessions(
             Some(b) => booths::table
                 .find(b)
                 .select(booths::number)
-                .first(conn)
+                .first_row(conn)
                 .optional()?,
             None => None,
         };

@@ -3,6 +3,7 @@
 //! the day's figures. Where candidate items come from is `sources`; what
 //! becomes an item, and when, is decided in `app::outreach`.
 
+use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -66,7 +67,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Item>, DbError> {
     Ok(outreach_items::table
         .find(id)
         .select(Item::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -301,6 +302,6 @@ pub fn booking_code(conn: &mut DbConnection, booking: i64) -> Result<Option<Stri
     Ok(bookings::table
         .find(booking)
         .select(bookings::code)
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }

@@ -7,6 +7,7 @@
 //! per-range rules see the range's days at every branch (a broker is not
 //! bound to one); a branch filter keeps the flags that touch that branch.
 
+use crate::db::FirstRow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
@@ -153,7 +154,7 @@ fn session(
     let found: Option<(String, NaiveDateTime)> = slots::table
         .find(id)
         .select((slots::branch_code, slots::starts_at))
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     Ok(match found {
         Some((branch, starts)) => local(zones, &branch, starts)

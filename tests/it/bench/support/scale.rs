@@ -190,18 +190,35 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
     };
     let total = common::count(&tdb, "SELECT COUNT(*) AS n FROM audit_log");
 
-    // The command an operator runs.
-    let t = Instant::now();
-    // On the server's clock, like every operator command in the tests.
-    let out = common::antre_cli(&tdb, &["audit", "verify"], "");
-    let verify = t.elapsed();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains(&format!("audit log intact: {total} entries")),
-        "verify: {text} {}",
-        String::from_utf8_lossy(&out.stderr)
+    // The command an operator runs, on the server's clock like every
+    // operator command in the tests.
+    let verify = || {
+        let t = Instant::now();
+        let out = common::antre_cli(&tdb, &["audit", "verify"], "");
+        let took = t.elapsed();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains(&format!("audit log intact: {total} entries")),
+            "verify: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("  {} ({took:.2?})", text.trim());
+        took
+    };
+    // Right after writing a million rows the first read also pays for
+    // that write (PostgreSQL sets every row's hint bits, SQLite reads
+    // pages still in the WAL); a log in service has long had both done by
+    // autovacuum and checkpoints. Both are shown; the goal is judged on
+    // the log as it is in service.
+    let fresh = verify();
+    common::sql(
+        &tdb,
+        match backend {
+            Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
+            Backend::Postgres => "VACUUM ANALYZE audit_log",
+        },
     );
-    println!("  {}", text.trim());
+    let verify = verify();
 
     // A filtered page: one branch, one day (the days the generator wrote).
     let days = (entries / 20_000).max(1);
@@ -229,6 +246,10 @@ pub async fn audit(backend: Backend, s: &mut Summary) {
     println!("  filtered page: {page}; {found} of 50 pages had entries");
     let label = format!("audit: {total} entries");
     let mut r = s.section(&label, backend);
+    r.info(
+        "antre audit verify, first read after writing the log",
+        format!("{:.2} s", fresh.as_secs_f64()),
+    );
     r.within("antre audit verify", verify, 1);
     r.goal(
         "filtered page (branch, day)",

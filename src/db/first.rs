@@ -1,0 +1,161 @@
+//! `LIMIT 1` written into the statement instead of bound as a parameter.
+//!
+//! The bundled SQLite (3.53) reads a bound LIMIT while planning
+//! (`computeLimitRegisters` asks whether it is a known integer), which
+//! marks the parameter so that binding it again expires the statement;
+//! diesel binds every parameter on every run, so each `.first()` was
+//! compiled anew on every call — the parser was half of the instructions
+//! of a booking. [`FirstRow::first_row`] runs the same query with a
+//! literal `LIMIT 1`: prepared once, then taken from the statement cache.
+//! PostgreSQL is indifferent; the SQL differs only in the literal.
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
+use diesel::query_builder::{AsQuery, AstPass, Query, QueryFragment, QueryId};
+use diesel::query_dsl::LoadQuery;
+use diesel::sql_types::Bool;
+use diesel::{Connection, QueryResult, RunQueryDsl};
+
+/// A query with `LIMIT 1` appended as SQL text.
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct LimitOne<Q>(Q);
+
+impl<Q: Query> Query for LimitOne<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, DB> QueryFragment<DB> for LimitOne<Q>
+where
+    DB: Backend,
+    Q: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT 1");
+        Ok(())
+    }
+}
+
+impl<Q, C> RunQueryDsl<C> for LimitOne<Q> {}
+
+/// Diesel's `.first()` (the first row, `NotFound` when there is none)
+/// with the limit written into the SQL. Not for a query that already has
+/// a LIMIT, nor one that locks rows (`FOR UPDATE` must follow the limit).
+pub trait FirstRow: AsQuery + Sized {
+    fn first_row<'q, U, C>(self, conn: &mut C) -> QueryResult<U>
+    where
+        C: Connection,
+        LimitOne<Self::Query>: LoadQuery<'q, C, U>,
+    {
+        LimitOne(self.as_query()).get_result(conn)
+    }
+}
+
+impl<T: AsQuery> FirstRow for T {}
+
+/// A condition whose SQL text is fixed by its type ([`Fixed`]).
+pub trait FixedSql {
+    const SQL: &'static str;
+}
+
+/// A condition written into the SQL rather than bound, and still taken
+/// from the statement cache (diesel's `sql()` fragments never are).
+/// SQLite compares a bound value with a partial index's condition while
+/// planning (`exprCompareVariable`), which also expires the statement
+/// each time the value is bound again; and a bound list (`IN (?, ?)`) is
+/// prepared anew on every run. For the lookups every booking makes on a
+/// state word that a partial unique index names (`bookings_one_active`,
+/// `waitlist_one_active`) and on the booking actions of the log.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fixed<T>(PhantomData<T>);
+
+impl<T> Fixed<T> {
+    pub fn condition() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T: 'static> QueryId for Fixed<T> {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<T> Expression for Fixed<T> {
+    type SqlType = Bool;
+}
+
+impl<T, QS> AppearsOnTable<QS> for Fixed<T> {}
+
+impl<T, QS> SelectableExpression<QS> for Fixed<T> {}
+
+impl<T> ValidGrouping<()> for Fixed<T> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<T: FixedSql, DB: Backend> QueryFragment<DB> for Fixed<T> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(T::SQL);
+        Ok(())
+    }
+}
+
+/// `bookings.status` is the active word.
+pub struct BookingActive;
+impl FixedSql for BookingActive {
+    const SQL: &'static str = "bookings.status = 'booked'";
+}
+
+/// `waitlist.status` is one of the active words.
+pub struct WaitlistActive;
+impl FixedSql for WaitlistActive {
+    const SQL: &'static str = "waitlist.status IN ('waiting', 'offered')";
+}
+
+/// The log's `action` is a change of a booking (in the log or its inbox).
+pub struct BookingChange;
+impl FixedSql for BookingChange {
+    const SQL: &'static str =
+        "action IN ('booking_placed', 'booking_rescheduled', 'booking_cancelled')";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::booking::BookingStatus;
+    use crate::domain::waitlist::WaitStatus;
+
+    fn words(column: &str, words: &[&str]) -> String {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        match quoted.as_slice() {
+            [one] => format!("{column} = {one}"),
+            _ => format!("{column} IN ({})", quoted.join(", ")),
+        }
+    }
+
+    #[test]
+    fn fixed_conditions_name_the_words_the_program_stores() {
+        assert_eq!(
+            BookingActive::SQL,
+            words("bookings.status", &[BookingStatus::Booked.as_str()])
+        );
+        assert_eq!(
+            WaitlistActive::SQL,
+            words(
+                "waitlist.status",
+                &[WaitStatus::Waiting.as_str(), WaitStatus::Offered.as_str()]
+            )
+        );
+        assert_eq!(
+            BookingChange::SQL,
+            words("action", &crate::db::audit::BOOKING_CHANGES)
+        );
+        let q =
+            diesel::debug_query::<diesel::sqlite::Sqlite, _>(&Fixed::<BookingActive>::condition())
+                .to_string();
+        assert_eq!(q, "bookings.status = 'booked' -- binds: []");
+    }
+}
