@@ -1,4 +1,5 @@
-//! `LIMIT 1` written into the statement instead of bound as a parameter.
+//! Statements SQLite can keep prepared: `LIMIT 1` and fixed conditions
+//! written into the SQL instead of bound as parameters.
 //!
 //! The bundled SQLite (3.53) reads a bound LIMIT while planning
 //! (`computeLimitRegisters` asks whether it is a known integer), which
@@ -7,7 +8,8 @@
 //! compiled anew on every call — the parser was half of the instructions
 //! of a booking. [`FirstRow::first_row`] runs the same query with a
 //! literal `LIMIT 1`: prepared once, then taken from the statement cache.
-//! PostgreSQL is indifferent; the SQL differs only in the literal.
+//! [`Fixed`] does the same for the conditions a partial index names.
+//! PostgreSQL is indifferent; the SQL differs only in the literals.
 
 use std::marker::PhantomData;
 

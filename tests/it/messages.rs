@@ -112,7 +112,22 @@ async fn reminders_reach_the_gateway_once(backend: Backend) {
     .await;
 
     // The gateway comes up, and a second instance delivers too.
-    let listener = TcpListener::bind(("127.0.0.1", port)).expect("gateway port");
+    // The port was free while the gateway was down: another test's
+    // connection may hold it as its own end for a moment.
+    let listener = {
+        let mut tries = 0;
+        loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => break l,
+                Err(e) if tries < 200 => {
+                    tries += 1;
+                    eprintln!("  gateway port {port} busy ({e}), retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("gateway port {port}: {e}"),
+            }
+        }
+    };
     let received = gateway(listener);
     let second = TestApp::start(&db, &with_gateway());
     common::eventually(30, "the message delivered", || async {
@@ -154,7 +169,22 @@ async fn messages_need_consent_and_stop_on_request(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    let listener = TcpListener::bind(("127.0.0.1", port)).expect("gateway port");
+    // The port was free while the gateway was down: another test's
+    // connection may hold it as its own end for a moment.
+    let listener = {
+        let mut tries = 0;
+        loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => break l,
+                Err(e) if tries < 200 => {
+                    tries += 1;
+                    eprintln!("  gateway port {port} busy ({e}), retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("gateway port {port}: {e}"),
+            }
+        }
+    };
     let received = gateway(listener);
     let opts = Options::clock(EARLY)
         .with_env(
@@ -300,7 +330,22 @@ async fn outreach_messages_follow_consent(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    let listener = TcpListener::bind(("127.0.0.1", port)).expect("gateway port");
+    // The port was free while the gateway was down: another test's
+    // connection may hold it as its own end for a moment.
+    let listener = {
+        let mut tries = 0;
+        loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => break l,
+                Err(e) if tries < 200 => {
+                    tries += 1;
+                    eprintln!("  gateway port {port} busy ({e}), retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("gateway port {port}: {e}"),
+            }
+        }
+    };
     let received = gateway(listener);
     let opts = Options::clock(EARLY).with_env(
         "ANTRE_MESSAGE_WEBHOOK_URL",
@@ -384,7 +429,22 @@ async fn a_waiting_line_offer_is_messaged(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    let listener = TcpListener::bind(("127.0.0.1", port)).expect("gateway port");
+    // The port was free while the gateway was down: another test's
+    // connection may hold it as its own end for a moment.
+    let listener = {
+        let mut tries = 0;
+        loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => break l,
+                Err(e) if tries < 200 => {
+                    tries += 1;
+                    eprintln!("  gateway port {port} busy ({e}), retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("gateway port {port}: {e}"),
+            }
+        }
+    };
     let received = gateway(listener);
     let opts = Options::clock(EARLY)
         .with_env(

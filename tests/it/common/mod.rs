@@ -325,6 +325,10 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(64)
+            // Below the server's 5 s keep-alive: a pooled connection is
+            // never reused just as the server closes it (hyper would
+            // report `IncompleteMessage` for a request it never answered).
+            .pool_idle_timeout(Duration::from_secs(2))
             .build()
             .expect("client");
         TestApp {
@@ -382,6 +386,8 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(60))
                 .pool_max_idle_per_host(64)
+                // See above: below the server's keep-alive.
+                .pool_idle_timeout(Duration::from_secs(2))
                 .build()
                 .expect("client"),
             child: None,
