@@ -23,6 +23,24 @@ const BRANCH: &str = "DPS-DENPASAR";
 const DAY: &str = "2026-11-24";
 
 /// A message gateway: answers 200 to every POST and keeps the JSON bodies.
+/// Listens on `port` for the gateway. A port found free earlier (or freed
+/// while the gateway was down) may be held for a moment by another test's
+/// connection as its own end: wait up to 20 s for it.
+async fn bind_gateway(port: u16) -> TcpListener {
+    let mut tries = 0;
+    loop {
+        match TcpListener::bind(("127.0.0.1", port)) {
+            Ok(l) => return l,
+            Err(e) if tries < 200 => {
+                tries += 1;
+                eprintln!("  gateway port {port} busy ({e}), retrying");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("gateway port {port}: {e}"),
+        }
+    }
+}
+
 fn gateway(listener: TcpListener) -> Arc<Mutex<Vec<Value>>> {
     let received = Arc::new(Mutex::new(Vec::new()));
     let keep = received.clone();
@@ -112,22 +130,7 @@ async fn reminders_reach_the_gateway_once(backend: Backend) {
     .await;
 
     // The gateway comes up, and a second instance delivers too.
-    // The port was free while the gateway was down: another test's
-    // connection may hold it as its own end for a moment.
-    let listener = {
-        let mut tries = 0;
-        loop {
-            match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => break l,
-                Err(e) if tries < 200 => {
-                    tries += 1;
-                    eprintln!("  gateway port {port} busy ({e}), retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("gateway port {port}: {e}"),
-            }
-        }
-    };
+    let listener = bind_gateway(port).await;
     let received = gateway(listener);
     let second = TestApp::start(&db, &with_gateway());
     common::eventually(30, "the message delivered", || async {
@@ -169,22 +172,7 @@ async fn messages_need_consent_and_stop_on_request(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    // The port was free while the gateway was down: another test's
-    // connection may hold it as its own end for a moment.
-    let listener = {
-        let mut tries = 0;
-        loop {
-            match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => break l,
-                Err(e) if tries < 200 => {
-                    tries += 1;
-                    eprintln!("  gateway port {port} busy ({e}), retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("gateway port {port}: {e}"),
-            }
-        }
-    };
+    let listener = bind_gateway(port).await;
     let received = gateway(listener);
     let opts = Options::clock(EARLY)
         .with_env(
@@ -330,22 +318,7 @@ async fn outreach_messages_follow_consent(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    // The port was free while the gateway was down: another test's
-    // connection may hold it as its own end for a moment.
-    let listener = {
-        let mut tries = 0;
-        loop {
-            match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => break l,
-                Err(e) if tries < 200 => {
-                    tries += 1;
-                    eprintln!("  gateway port {port} busy ({e}), retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("gateway port {port}: {e}"),
-            }
-        }
-    };
+    let listener = bind_gateway(port).await;
     let received = gateway(listener);
     let opts = Options::clock(EARLY).with_env(
         "ANTRE_MESSAGE_WEBHOOK_URL",
@@ -429,22 +402,7 @@ async fn a_waiting_line_offer_is_messaged(backend: Backend) {
         return;
     };
     let port = common::free_port();
-    // The port was free while the gateway was down: another test's
-    // connection may hold it as its own end for a moment.
-    let listener = {
-        let mut tries = 0;
-        loop {
-            match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => break l,
-                Err(e) if tries < 200 => {
-                    tries += 1;
-                    eprintln!("  gateway port {port} busy ({e}), retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("gateway port {port}: {e}"),
-            }
-        }
-    };
+    let listener = bind_gateway(port).await;
     let received = gateway(listener);
     let opts = Options::clock(EARLY)
         .with_env(

@@ -65,12 +65,7 @@ pub async fn place(
     slot_id: i64,
     idempotency_key: Option<String>,
 ) -> AppResult<Placed> {
-    let now = ctx.clock.now();
-    let (url, actor, hold) = (
-        ctx.settings.public_url.clone(),
-        ctx.actor.clone(),
-        FairRules::of(&ctx.settings),
-    );
+    let t = Terms::of(ctx);
     run(&ctx.db, move |db| {
         let p = Placing {
             participant_id,
@@ -78,21 +73,45 @@ pub async fn place(
             slot_id,
             idempotency_key: idempotency_key.as_deref(),
         };
-        let o = Offering {
-            now,
-            rules: hold,
-            public_url: &url,
-            actor: &actor,
-        };
+        let o = t.offering();
         // Written before the write lock is taken; a retry after a race
         // writes its own inside.
-        let mut ahead = db.read(|conn| Confirmation::ahead(conn, &p, now, &url));
+        let mut ahead = db.read(|conn| Confirmation::ahead(conn, &p, o.now, o.public_url));
         retry_races(|| {
             let ahead = std::mem::replace(&mut ahead, Ok(None)).unwrap_or(None);
             db.write(|conn| place_tx(conn, &p, &o, ahead))
         })
     })
     .await
+}
+
+/// What a booking change takes from its request: the server's time, the
+/// fair-access rules, the public address for links, the actor.
+struct Terms {
+    now: DateTime<Utc>,
+    rules: FairRules,
+    public_url: String,
+    actor: Actor,
+}
+
+impl Terms {
+    fn of(ctx: &Ctx) -> Self {
+        Self {
+            now: ctx.clock.now(),
+            rules: FairRules::of(&ctx.settings),
+            public_url: ctx.settings.public_url.clone(),
+            actor: ctx.actor.clone(),
+        }
+    }
+
+    fn offering(&self) -> Offering<'_> {
+        Offering {
+            now: self.now,
+            rules: self.rules,
+            public_url: &self.public_url,
+            actor: &self.actor,
+        }
+    }
 }
 
 /// [`place`] on the calling thread as the system, for callers that already
@@ -242,19 +261,9 @@ pub async fn reschedule(
     code: String,
     new_slot_id: i64,
 ) -> AppResult<BookingView> {
-    let now = ctx.clock.now();
-    let (url, actor, hold) = (
-        ctx.settings.public_url.clone(),
-        ctx.actor.clone(),
-        FairRules::of(&ctx.settings),
-    );
+    let t = Terms::of(ctx);
     write_db(&ctx.db, move |conn| {
-        let o = Offering {
-            now,
-            rules: hold,
-            public_url: &url,
-            actor: &actor,
-        };
+        let o = t.offering();
         let booking = lock_own_booking(conn, participant_id, &code)?;
         if !booking.status.is_active() {
             return Err(AppError::conflict(Code::BookingNotActive));
@@ -263,13 +272,13 @@ pub async fn reschedule(
             return Err(AppError::conflict(Code::SameSlot).field("slot_id"));
         }
         let (slot, branch) = slot_and_branch(conn, new_slot_id)?;
-        ensure_bookable(conn, &slot, &branch, now)?;
-        check_not_barred(conn, participant_id, new_slot_id, now)?;
+        ensure_bookable(conn, &slot, &branch, o.now)?;
+        check_not_barred(conn, participant_id, new_slot_id, o.now)?;
         check_rate(conn, participant_id, &o)?;
         if !branches::take_seat(conn, new_slot_id)? {
             return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
         }
-        let ts = now.naive_utc();
+        let ts = o.now.naive_utc();
         // Guarded: the booking must still be active in the seat we read.
         let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
             return Err(AppError::conflict(Code::BookingNotActive));
@@ -282,9 +291,16 @@ pub async fn reschedule(
             branch,
         };
         let who = participant(conn, participant_id)?;
-        enqueue_mail(conn, BookingMailKind::Rescheduled, &who, &v, &url, ts)?;
+        enqueue_mail(
+            conn,
+            BookingMailKind::Rescheduled,
+            &who,
+            &v,
+            o.public_url,
+            ts,
+        )?;
         let from = serde_json::json!({"from_slot": booking.slot_id});
-        record(conn, &actor, "booking_rescheduled", &v, ts, from)?;
+        record(conn, o.actor, "booking_rescheduled", &v, ts, from)?;
         seat_given_up(conn, booking.slot_id, participant_id, &o)?;
         Ok(v)
     })
@@ -294,19 +310,9 @@ pub async fn reschedule(
 /// Cancels a booking and frees its seat at once. Cancelling a cancelled
 /// booking is a no-op, so retries are safe.
 pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<BookingView> {
-    let now = ctx.clock.now();
-    let (url, actor, hold) = (
-        ctx.settings.public_url.clone(),
-        ctx.actor.clone(),
-        FairRules::of(&ctx.settings),
-    );
+    let t = Terms::of(ctx);
     write_db(&ctx.db, move |conn| {
-        let o = Offering {
-            now,
-            rules: hold,
-            public_url: &url,
-            actor: &actor,
-        };
+        let o = t.offering();
         let booking = lock_own_booking(conn, participant_id, &code)?;
         match booking.status {
             BookingStatus::Cancelled => return view_of(conn, booking),
@@ -314,7 +320,7 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
             _ => {}
         }
         check_rate(conn, participant_id, &o)?;
-        let ts = now.naive_utc();
+        let ts = o.now.naive_utc();
         if !bookings::cancel_active(conn, &booking, ts)? {
             return Err(AppError::conflict(Code::BookingNotActive));
         }
@@ -323,10 +329,10 @@ pub async fn cancel(ctx: &Ctx, participant_id: i64, code: String) -> AppResult<B
             .ok_or_else(|| AppError::not_found(Code::BookingNotFound))?;
         let v = view_of(conn, booking)?;
         let who = participant(conn, participant_id)?;
-        enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, &url, ts)?;
+        enqueue_mail(conn, BookingMailKind::Cancelled, &who, &v, o.public_url, ts)?;
         record(
             conn,
-            &actor,
+            o.actor,
             "booking_cancelled",
             &v,
             ts,
