@@ -177,7 +177,7 @@ fn serve(
     let chosen = slots.iter().filter(|s| s.id == r.slot_id);
     let others = slots.iter().filter(|s| s.id != r.slot_id);
     for s in chosen.chain(others) {
-        if ensure_bookable(c, s, branch, o.now).is_err() || !branches::take_seat(c, s.id)? {
+        if ensure_bookable(c, s, branch, o.now).is_err() || branches::take_seat(c, s)?.is_none() {
             continue;
         }
         let p = Placing {

@@ -9,7 +9,7 @@ use super::schema::{auth_sessions, login_attempts};
 use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = auth_sessions)]
+#[diesel(table_name = auth_sessions, treat_none_as_default_value = false)]
 pub struct AuthSession {
     pub id: String,
     pub participant_id: Option<i64>,
@@ -70,7 +70,7 @@ pub fn revoke_all(
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = login_attempts)]
+#[diesel(table_name = login_attempts, treat_none_as_default_value = false)]
 struct NewAttempt<'a> {
     email: &'a str,
     ip: &'a str,

@@ -29,7 +29,7 @@ pub struct Booking {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = bookings)]
+#[diesel(table_name = bookings, treat_none_as_default_value = false)]
 pub struct NewBooking<'a> {
     pub code: &'a str,
     pub participant_id: i64,
@@ -77,10 +77,7 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Bookin
 }
 
 pub fn view(conn: &mut DbConnection, booking: Booking) -> Result<Option<BookingView>, DbError> {
-    let Some(slot) = branches::find_slot(conn, booking.slot_id)? else {
-        return Ok(None);
-    };
-    let Some(branch) = branches::find(conn, &slot.branch_code)? else {
+    let Some((slot, branch)) = branches::find_slot_at_branch(conn, booking.slot_id)? else {
         return Ok(None);
     };
     Ok(Some(BookingView {

@@ -8,7 +8,7 @@ use super::schema::{branches, holidays, slots};
 use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = branches)]
+#[diesel(table_name = branches, treat_none_as_default_value = false)]
 pub struct Branch {
     pub code: String,
     pub name: String,
@@ -70,7 +70,7 @@ impl Slot {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = slots)]
+#[diesel(table_name = slots, treat_none_as_default_value = false)]
 pub struct NewSlot {
     pub branch_code: String,
     pub local_date: NaiveDate,
@@ -81,7 +81,7 @@ pub struct NewSlot {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = holidays)]
+#[diesel(table_name = holidays, treat_none_as_default_value = false)]
 pub struct Holiday {
     pub day: NaiveDate,
     pub name_id: String,
@@ -175,6 +175,19 @@ pub fn find_slot(conn: &mut DbConnection, id: i64) -> Result<Option<Slot>, DbErr
         .optional())?)
 }
 
+/// A session with its branch, in one statement.
+pub fn find_slot_at_branch(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<Option<(Slot, Branch)>, DbError> {
+    Ok(crate::per_backend!(conn, c => slots::table
+        .inner_join(branches::table)
+        .filter(slots::id.eq(id))
+        .select((Slot::as_select(), Branch::as_select()))
+        .first_row(c)
+        .optional())?)
+}
+
 /// Inserts sessions that do not exist yet; existing ones keep their
 /// capacity and bookings.
 pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, DbError> {
@@ -205,16 +218,18 @@ pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, 
 /// Takes one seat if one is free (held seats are not). The conditional
 /// update is the decision and the CHECK (booked <= capacity) stands
 /// behind it.
-pub fn take_seat(conn: &mut DbConnection, slot_id: i64) -> Result<bool, DbError> {
-    let n = crate::per_backend!(conn, c => diesel::update(
-        slots::table
-            .filter(slots::id.eq(slot_id))
-            .filter(slots::closure_id.is_null())
-            .filter((slots::booked + slots::held).lt(slots::capacity)),
-    )
-    .set(slots::booked.eq(slots::booked + 1))
-    .execute(c))?;
-    Ok(n == 1)
+/// Takes a free seat of an open session: `slot` with its counts as they
+/// are now, or `None` when it is full or closed.
+pub fn take_seat(conn: &mut DbConnection, slot: &Slot) -> Result<Option<Slot>, DbError> {
+    let seat = crate::db::first::TakeSeat { slot_id: slot.id };
+    let counts: Option<(i32, i32, i32)> =
+        crate::per_backend!(conn, c => seat.get_result(c).optional())?;
+    Ok(counts.map(|(booked, held, capacity)| Slot {
+        booked,
+        held,
+        capacity,
+        ..slot.clone()
+    }))
 }
 
 pub fn release_seat(conn: &mut DbConnection, slot_id: i64) -> Result<(), DbError> {

@@ -24,7 +24,7 @@ pub struct Closure {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = closures)]
+#[diesel(table_name = closures, treat_none_as_default_value = false)]
 pub struct NewClosure<'a> {
     pub branch_code: &'a str,
     pub local_date: NaiveDate,

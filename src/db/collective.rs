@@ -67,7 +67,7 @@ pub struct BatchRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = collective_rows)]
+#[diesel(table_name = collective_rows, treat_none_as_default_value = false)]
 struct NewRow<'a> {
     batch_id: i64,
     line: i32,

@@ -22,7 +22,7 @@ pub struct Cooling {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = seat_cooling)]
+#[diesel(table_name = seat_cooling, treat_none_as_default_value = false)]
 pub struct NewCooling {
     pub slot_id: i64,
     pub participant_id: i64,

@@ -12,7 +12,7 @@ use crate::domain::dossier::DocStatus;
 /// One version of a document as uploaded; stored awaiting review
 /// (`uploaded`).
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
-#[diesel(table_name = documents)]
+#[diesel(table_name = documents, treat_none_as_default_value = false)]
 pub struct NewDocument {
     pub claim_id: i64,
     pub kind: String,

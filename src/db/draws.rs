@@ -28,7 +28,7 @@ pub struct DrawRequest {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = draw_requests)]
+#[diesel(table_name = draw_requests, treat_none_as_default_value = false)]
 pub struct NewDrawRequest<'a> {
     pub branch_code: &'a str,
     pub local_date: NaiveDate,

@@ -10,6 +10,8 @@
 //! literal `LIMIT 1`: prepared once, then taken from the statement cache.
 //! [`Fixed`] does the same for the conditions a partial index names.
 //! PostgreSQL is indifferent; the SQL differs only in the literals.
+//! [`TakeSeat`] is the booking's `UPDATE` written out, because diesel
+//! never keeps an `UPDATE` prepared.
 
 use std::marker::PhantomData;
 
@@ -19,7 +21,8 @@ use diesel::expression::{
 };
 use diesel::query_builder::{AsQuery, AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
-use diesel::sql_types::Bool;
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, Integer};
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
 /// A query with `LIMIT 1` appended as SQL text.
@@ -124,6 +127,42 @@ impl FixedSql for BookingChange {
         "action IN ('booking_placed', 'booking_rescheduled', 'booking_cancelled')";
 }
 
+/// Takes a free seat of an open session: `UPDATE … RETURNING` the
+/// session's counts (`booked`, `held`, `capacity`), no row when it is full
+/// or closed. Diesel's builder marks every `UPDATE` unsafe to cache, so the
+/// one statement every booking runs was compiled anew each time (SQLite:
+/// ~80,000 instructions, an eighth of the booking); written out with a
+/// static query id, each connection prepares it once.
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct TakeSeat {
+    pub slot_id: i64,
+}
+
+impl Query for TakeSeat {
+    type SqlType = (Integer, Integer, Integer);
+}
+
+impl<DB> QueryFragment<DB> for TakeSeat
+where
+    DB: Backend,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("UPDATE slots SET booked = booked + 1 WHERE id = ");
+        out.push_bind_param::<BigInt, i64>(&self.slot_id)?;
+        out.push_sql(
+            " AND closure_id IS NULL AND booked + held < capacity \
+             RETURNING booked, held, capacity",
+        );
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for TakeSeat {}
+
+// Kept prepared only with a static query id.
+const _: () = assert!(<TakeSeat as QueryId>::HAS_STATIC_QUERY_ID);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +198,15 @@ mod tests {
             diesel::debug_query::<diesel::sqlite::Sqlite, _>(&Fixed::<BookingActive>::condition())
                 .to_string();
         assert_eq!(q, "bookings.status = 'booked' -- binds: []");
+    }
+
+    #[test]
+    fn the_seat_statement_is_kept_prepared() {
+        let q = diesel::debug_query::<diesel::pg::Pg, _>(&TakeSeat { slot_id: 7 }).to_string();
+        assert_eq!(
+            q,
+            "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND closure_id IS NULL \
+             AND booked + held < capacity RETURNING booked, held, capacity -- binds: [7]"
+        );
     }
 }

@@ -10,7 +10,7 @@ use super::schema::key_fingerprints;
 use super::{DbConnection, DbError};
 
 #[derive(Insertable)]
-#[diesel(table_name = key_fingerprints)]
+#[diesel(table_name = key_fingerprints, treat_none_as_default_value = false)]
 struct NewFingerprint<'a> {
     name: &'a str,
     fingerprint: &'a str,

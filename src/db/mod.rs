@@ -97,6 +97,8 @@ pub struct Db {
     /// The PostgreSQL address, for readers that open connections of
     /// their own (`audit::scan`).
     pg_url: Option<String>,
+    /// This instance's audit chaining rounds (PostgreSQL, `audit::inbox`).
+    chaining: Arc<audit::inbox::Rounds>,
 }
 
 #[derive(Debug)]
@@ -187,6 +189,7 @@ impl Db {
                 DatabaseUrl::Postgres(u) => Some(u.clone()),
                 DatabaseUrl::Sqlite(_) => None,
             },
+            chaining: Arc::default(),
         })
     }
 
@@ -244,7 +247,7 @@ impl Db {
                 // action stands; a failed chaining leaves its entries for
                 // the next round.
                 if audit::inbox::take_unchained() && done.is_ok() {
-                    if let Err(e) = audit::inbox::chain_pending(&mut conn) {
+                    if let Err(e) = self.chaining.chain_after_commit(&mut conn) {
                         tracing::warn!("audit entries left for the next chaining round: {e}");
                     }
                 }

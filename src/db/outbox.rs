@@ -40,7 +40,7 @@ pub const MESSAGE_CHANNELS: [&str; 2] = ["whatsapp", "sms"];
 
 /// A WhatsApp or SMS message to queue.
 #[derive(Debug, Clone, diesel::Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct NewMessage {
     /// E.164 (`+628…`).
     pub recipient: String,

@@ -20,6 +20,12 @@
 /// state set later). The row derives `Queryable` and `Selectable` and is
 /// always read with `as_select()` / `as_returning()` (columns by name);
 /// the insert struct derives `Insertable`. The doc comment is both's.
+///
+/// Every insert struct of the crate says `treat_none_as_default_value =
+/// false`: a `None` is bound as `NULL` (no nullable column has another
+/// default), so the statement's text never changes with its values and
+/// diesel keeps it prepared; an `Option` field on a `NOT NULL` column then
+/// fails to compile.
 #[macro_export]
 macro_rules! stored_row {
     (
@@ -39,7 +45,7 @@ macro_rules! stored_row {
 
         $(#[$m])*
         #[derive(Debug, Clone, diesel::Insertable)]
-        #[diesel(table_name = $table)]
+        #[diesel(table_name = $table, treat_none_as_default_value = false)]
         pub struct $New {
             $($(#[$fm])* pub $f: $t,)*
         }

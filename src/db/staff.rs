@@ -26,7 +26,7 @@ crate::stored_row! {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = companies)]
+#[diesel(table_name = companies, treat_none_as_default_value = false)]
 pub struct Company {
     pub npp: String,
     pub name: String,

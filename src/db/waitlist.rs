@@ -29,7 +29,7 @@ pub struct Entry {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = waitlist)]
+#[diesel(table_name = waitlist, treat_none_as_default_value = false)]
 pub struct NewEntry<'a> {
     pub participant_id: i64,
     pub claim_id: i64,

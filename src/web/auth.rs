@@ -224,8 +224,8 @@ fn resolve_subject(
     };
     match kind {
         "p" if session.participant_id == Some(id) => {
-            Ok(participants::find(c, id)?.map(|p| Identity::Participant {
-                id: p.id,
+            Ok(participants::exists(c, id)?.then(|| Identity::Participant {
+                id,
                 sid: session.id.clone(),
             }))
         }

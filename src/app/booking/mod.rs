@@ -169,10 +169,10 @@ fn place_tx(
     if let Some(r) = super::draw::request_if_drawing(conn, p, &slot, &branch, o)? {
         return Ok(Placed::InDraw(r));
     }
-    if !branches::take_seat(conn, p.slot_id)? {
+    let Some(slot) = branches::take_seat(conn, &slot)? else {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
-    }
-    let v = store_booking(conn, p, now, o.public_url, o.actor, ahead)?;
+    };
+    let v = store_booking(conn, p, now, o, Some((slot, branch)), ahead)?;
     // A seat found elsewhere ends a place in a waiting line (an offer
     // held for them goes to the next).
     if let Some(e) = crate::db::waitlist::active_of(conn, p.participant_id)? {
@@ -190,18 +190,27 @@ pub(crate) fn new_booking(
     public_url: &str,
     actor: &Actor,
 ) -> AppResult<BookingView> {
-    store_booking(conn, p, now, public_url, actor, None)
+    let o = Offering {
+        now,
+        rules: FairRules::DIRECT,
+        public_url,
+        actor,
+    };
+    store_booking(conn, p, now, &o, None, None)
 }
 
-/// [`new_booking`] with the confirmation perhaps written ahead.
+/// [`new_booking`] with the session and branch perhaps already read in
+/// the transaction (the session as the seat was taken) and the
+/// confirmation perhaps written ahead.
 fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
     now: DateTime<Utc>,
-    public_url: &str,
-    actor: &Actor,
+    o: &Offering<'_>,
+    seat: Option<(Slot, Branch)>,
     ahead: Option<Confirmation>,
 ) -> AppResult<BookingView> {
+    let (public_url, actor) = (o.public_url, o.actor);
     let ahead = ahead.filter(|c| c.slot_id == p.slot_id);
     let code = match &ahead {
         Some(c) => c.code.clone(),
@@ -219,7 +228,14 @@ fn store_booking(
         updated_at: ts,
     };
     let booking = bookings::insert(conn, &new).map_err(race_or)?;
-    let v = view_of(conn, booking)?;
+    let v = match seat {
+        Some((slot, branch)) => BookingView {
+            booking,
+            slot,
+            branch,
+        },
+        None => view_of(conn, booking)?,
+    };
     let who = participant(conn, p.participant_id)?;
     match ahead.filter(|c| c.said == Said::of(&who, &v.slot, &v.branch)) {
         Some(c) => crate::db::outbox::enqueue(conn, &c.mail)?,
@@ -275,16 +291,15 @@ pub async fn reschedule(
         ensure_bookable(conn, &slot, &branch, o.now)?;
         check_not_barred(conn, participant_id, new_slot_id, o.now)?;
         check_rate(conn, participant_id, &o)?;
-        if !branches::take_seat(conn, new_slot_id)? {
+        let Some(slot) = branches::take_seat(conn, &slot)? else {
             return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
-        }
+        };
         let ts = o.now.naive_utc();
         // Guarded: the booking must still be active in the seat we read.
         let Some(moved) = bookings::move_to_slot(conn, &booking, new_slot_id, ts)? else {
             return Err(AppError::conflict(Code::BookingNotActive));
         };
         branches::release_seat(conn, booking.slot_id)?;
-        let slot = branches::find_slot(conn, new_slot_id)?.unwrap_or(slot);
         let v = BookingView {
             booking: moved,
             slot,
@@ -405,9 +420,7 @@ fn view_of(conn: &mut DbConnection, b: Booking) -> AppResult<BookingView> {
 
 fn slot_and_branch(conn: &mut DbConnection, slot_id: i64) -> AppResult<(Slot, Branch)> {
     let missing = || AppError::not_found(Code::SlotNotFound).field("slot_id");
-    let slot = branches::find_slot(conn, slot_id)?.ok_or_else(missing)?;
-    let branch = branches::find(conn, &slot.branch_code)?.ok_or_else(missing)?;
-    Ok((slot, branch))
+    branches::find_slot_at_branch(conn, slot_id)?.ok_or_else(missing)
 }
 
 fn enqueue_mail(

@@ -3,9 +3,9 @@
 //! transaction on PostgreSQL, one WAL flush after another. Instead an action
 //! writes its entry to `audit_inbox` in its own transaction, with no shared
 //! lock; once that transaction has committed, [`chain_pending`] (run by
-//! `Db::write` before the request answers) takes the chain lock and moves
-//! every committed inbox entry into the chain, many in one short
-//! transaction. So an answered action's entry is already chained; an
+//! `Db::write` before the request answers, one round for every writer
+//! waiting, see [`Rounds`]) takes the chain lock and moves every committed
+//! inbox entry into the chain, many in one short transaction. So an answered action's entry is already chained; an
 //! instance killed between the two commits leaves it in the inbox, where
 //! the next chaining round (any instance's, a job runs one every second, and
 //! `antre audit verify` runs one first) picks it up. Inbox rows are never
@@ -15,6 +15,7 @@
 //! is chained in the action's transaction and the inbox stays empty.
 
 use std::cell::Cell;
+use std::sync::{Condvar, Mutex};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -46,7 +47,7 @@ pub fn take_unchained() -> bool {
 /// One entry as the action records it: everything but its place in the
 /// chain.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = audit_inbox)]
+#[diesel(table_name = audit_inbox, treat_none_as_default_value = false)]
 pub(super) struct Entry {
     pub at: NaiveDateTime,
     pub actor_id: Option<i64>,
@@ -146,6 +147,75 @@ fn insert_chained(conn: &mut DbConnection, rows: &[Chained]) -> Result<(), DbErr
     Ok(())
 }
 
+/// The chaining rounds of one instance. A writer whose entry has committed
+/// needs a round that begins after its commit: if none is running it runs
+/// one; if one is running (it may have read the inbox before that commit)
+/// it waits for it and then for the next, which one of the waiters runs for
+/// all of them. So under a rush the chain lock is taken once per round,
+/// not once per action, and every answered action is still chained.
+#[derive(Default)]
+pub struct Rounds {
+    state: Mutex<RoundState>,
+    finished: Condvar,
+}
+
+#[derive(Default)]
+struct RoundState {
+    running: bool,
+    /// Rounds begun and ended, numbered from 1.
+    begun: u64,
+    ended: u64,
+}
+
+impl Rounds {
+    /// Returns once a round begun after this call has ended (its own, or
+    /// another writer's); the error of its own round, if it ran one.
+    pub fn chain_after_commit(&self, conn: &mut DbConnection) -> Result<usize, DbError> {
+        self.after(|| chain_pending(conn)).unwrap_or(Ok(0))
+    }
+
+    /// Runs `round` unless a round begun after this call ends first, and
+    /// returns once one has: `Some` with its own round's result, `None`
+    /// when another writer's round served.
+    fn after<R>(&self, round: impl FnOnce() -> R) -> Option<R> {
+        let lock = || self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = lock();
+        let needed = st.begun + 1;
+        loop {
+            if st.ended >= needed {
+                return None;
+            }
+            if !st.running {
+                st.running = true;
+                st.begun += 1;
+                let number = st.begun;
+                drop(st);
+                // Ends the round even if it panics.
+                let _end = RoundEnd {
+                    rounds: self,
+                    number,
+                };
+                return Some(round());
+            }
+            st = self.finished.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+struct RoundEnd<'a> {
+    rounds: &'a Rounds,
+    number: u64,
+}
+
+impl Drop for RoundEnd<'_> {
+    fn drop(&mut self) {
+        let mut st = self.rounds.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.running = false;
+        st.ended = self.number;
+        self.rounds.finished.notify_all();
+    }
+}
+
 /// Moves every committed inbox entry into the chain, oldest first, in
 /// transactions of its own; returns how many. PostgreSQL (on SQLite the
 /// writer's transaction is the lock: run [`chain_batch`] through
@@ -208,4 +278,57 @@ pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
     insert_chained(conn, &rows)?;
     diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(conn)?;
     Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::Rounds;
+
+    /// Writers commit an entry, then wait for a round: each returns only
+    /// once a round that began after its commit has moved it, and under a
+    /// rush far fewer rounds run than there are writers.
+    #[test]
+    fn every_writer_returns_chained_and_rounds_are_shared() {
+        let rounds = Rounds::default();
+        let inbox = Mutex::new(Vec::<usize>::new());
+        let chained = Mutex::new(HashSet::<usize>::new());
+        let ran = AtomicUsize::new(0);
+        let writers = 64;
+        std::thread::scope(|s| {
+            for id in 0..writers {
+                let (rounds, inbox, chained, ran) = (&rounds, &inbox, &chained, &ran);
+                s.spawn(move || {
+                    inbox.lock().expect("inbox").push(id);
+                    rounds.after(|| {
+                        ran.fetch_add(1, Ordering::SeqCst);
+                        let moved: Vec<usize> = inbox.lock().expect("inbox").drain(..).collect();
+                        std::thread::sleep(Duration::from_millis(2));
+                        chained.lock().expect("chain").extend(moved);
+                    });
+                    assert!(
+                        chained.lock().expect("chain").contains(&id),
+                        "writer {id} returned before its entry was chained"
+                    );
+                });
+            }
+        });
+        assert_eq!(chained.lock().expect("chain").len(), writers);
+        let ran = ran.load(Ordering::SeqCst);
+        assert!(ran < writers, "{ran} rounds for {writers} writers");
+    }
+
+    #[test]
+    fn a_round_that_panics_lets_the_next_writer_run_one() {
+        let rounds = Rounds::default();
+        let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rounds.after(|| panic!("chaining failed"));
+        }));
+        assert!(failed.is_err());
+        assert_eq!(rounds.after(|| 7), Some(7));
+    }
 }

@@ -138,21 +138,22 @@ pub fn booking_changes_since(
     // The actions written in (`Fixed`): a bound list is prepared anew on
     // every run.
     let changes = crate::db::first::Fixed::<crate::db::first::BookingChange>::condition;
-    let mut at: Vec<NaiveDateTime> = crate::per_backend!(&mut *conn, c => audit_log::table
+    // Both in one statement: one round trip on PostgreSQL.
+    Ok(crate::per_backend!(conn, c => audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
         .filter(audit_log::actor_role.eq("participant"))
         .filter(changes())
         .filter(audit_log::at.gt(since))
         .select(audit_log::at)
-        .load(c))?;
-    at.extend(crate::per_backend!(conn, c => audit_inbox::table
-        .filter(audit_inbox::participant_id.eq(participant_id))
-        .filter(audit_inbox::actor_role.eq("participant"))
-        .filter(changes())
-        .filter(audit_inbox::at.gt(since))
-        .select(audit_inbox::at)
-        .load::<NaiveDateTime>(c))?);
-    Ok(at)
+        .union_all(
+            audit_inbox::table
+                .filter(audit_inbox::participant_id.eq(participant_id))
+                .filter(audit_inbox::actor_role.eq("participant"))
+                .filter(changes())
+                .filter(audit_inbox::at.gt(since))
+                .select(audit_inbox::at),
+        )
+        .load::<NaiveDateTime>(c))?)
 }
 
 /// A sign-in identifier as the log keeps it for a failed attempt: the first

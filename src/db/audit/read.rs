@@ -15,7 +15,7 @@ use crate::domain::audit::chain::{Break, EntryFields, Verifier};
 
 /// One log entry with every column.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct Entry {
     pub seq: i64,
     pub at: NaiveDateTime,

@@ -81,7 +81,7 @@ pub struct TicketLive {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = tickets)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub(super) struct NewTicket<'a> {
     branch_code: &'a str,
     local_date: NaiveDate,
@@ -137,7 +137,7 @@ pub struct FloorSession {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = floor_sessions)]
+#[diesel(table_name = floor_sessions, treat_none_as_default_value = false)]
 pub(super) struct NewSession<'a> {
     ticket_id: i64,
     branch_code: &'a str,

@@ -12,7 +12,8 @@
 //! run where the issue asks for them. Parameters (environment, defaults
 //! printed at start): `ANTRE_BENCH_N` members in the booking rush (2000),
 //! `ANTRE_BENCH_CLIENTS` concurrent clients (500), `ANTRE_BENCH_RATE`
-//! bookings/s of the constant-rate run (default 70% of the raw limit),
+//! bookings/s of the constant-rate run (default 70% of the HTTP maximum
+//! measured just before it, all clients at once),
 //! `ANTRE_BENCH_CONSOLES` (50), `ANTRE_BENCH_EVENTS` arrivals (100),
 //! `ANTRE_BENCH_UPLOADS` re-uploads (20), `ANTRE_BENCH_PAGE_CLIENTS` (200),
 //! `ANTRE_BENCH_PAGE_REQUESTS` per page (4000), `ANTRE_BENCH_ROWS` batch
@@ -106,7 +107,7 @@ async fn benchmarks() {
         "parameters: ANTRE_BENCH_N={} ANTRE_BENCH_CLIENTS={} ANTRE_BENCH_RATE={} ANTRE_BENCH_CONSOLES={} ANTRE_BENCH_EVENTS={} ANTRE_BENCH_UPLOADS={} ANTRE_BENCH_PAGE_CLIENTS={} ANTRE_BENCH_PAGE_REQUESTS={} ANTRE_BENCH_ROWS={} ANTRE_BENCH_AUDIT_ENTRIES={} ANTRE_BENCH_ONLY={}",
         b::param("ANTRE_BENCH_N", 2000usize),
         b::param("ANTRE_BENCH_CLIENTS", 500usize),
-        std::env::var("ANTRE_BENCH_RATE").unwrap_or_else(|_| "0.7 x raw".into()),
+        std::env::var("ANTRE_BENCH_RATE").unwrap_or_else(|_| "0.7 x HTTP maximum".into()),
         b::param("ANTRE_BENCH_CONSOLES", 50usize),
         b::param("ANTRE_BENCH_EVENTS", 100usize),
         b::param("ANTRE_BENCH_UPLOADS", 20usize),
