@@ -61,9 +61,7 @@ pub fn lock_participant(conn: &mut DbConnection, participant_id: i64) -> Result<
         // (folded into 32 bits; a collision only makes two participants
         // wait for each other).
         let key = i32::try_from(participant_id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
-        diesel::sql_query("SELECT pg_advisory_xact_lock(4101, $1)")
-            .bind::<diesel::sql_types::Integer, _>(key)
-            .execute(c)?;
+        crate::db::first::AdvisoryXactLock { family: 4101, key }.execute(c)?;
     }
     Ok(())
 }

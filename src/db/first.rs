@@ -163,6 +163,30 @@ impl<C> RunQueryDsl<C> for TakeSeat {}
 // Kept prepared only with a static query id.
 const _: () = assert!(<TakeSeat as QueryId>::HAS_STATIC_QUERY_ID);
 
+/// `SELECT pg_advisory_xact_lock(family, key)` (PostgreSQL), kept
+/// prepared: a raw `sql_query` is parsed and planned anew on every run, and
+/// every booking change takes this lock.
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct AdvisoryXactLock {
+    pub family: i32,
+    pub key: i32,
+}
+
+impl QueryFragment<diesel::pg::Pg> for AdvisoryXactLock {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("SELECT pg_advisory_xact_lock(");
+        out.push_bind_param::<Integer, i32>(&self.family)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, i32>(&self.key)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for AdvisoryXactLock {}
+
+const _: () = assert!(<AdvisoryXactLock as QueryId>::HAS_STATIC_QUERY_ID);
+
 #[cfg(test)]
 mod tests {
     use super::*;
