@@ -74,16 +74,6 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Participant>, DbE
         .optional())?)
 }
 
-/// Whether participant `id` exists (the sign-in check of every request).
-pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
-    Ok(crate::per_backend!(conn, c => participants::table
-        .find(id)
-        .select(participants::id)
-        .first_row::<i64, _>(c)
-        .optional())?
-    .is_some())
-}
-
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Participant>, DbError> {
     Ok(participants::table
         .filter(participants::email.eq(email))
