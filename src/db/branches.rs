@@ -215,11 +215,10 @@ pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, 
     Ok(n)
 }
 
-/// Takes one seat if one is free (held seats are not). The conditional
-/// update is the decision and the CHECK (booked <= capacity) stands
-/// behind it.
-/// Takes a free seat of an open session: `slot` with its counts as they
-/// are now, or `None` when it is full or closed.
+/// Takes one seat of the open session `slot` if one is free (held seats
+/// are not): `slot` with its counts as they are now, or `None` when it is
+/// full or closed. The conditional update is the decision and the CHECK
+/// (booked <= capacity) stands behind it.
 pub fn take_seat(conn: &mut DbConnection, slot: &Slot) -> Result<Option<Slot>, DbError> {
     let seat = crate::db::first::TakeSeat { slot_id: slot.id };
     let counts: Option<(i32, i32, i32)> =
