@@ -1,5 +1,7 @@
-//! Statements SQLite can keep prepared: `LIMIT 1` and fixed conditions
-//! written into the SQL instead of bound as parameters.
+//! Statements the backends can keep prepared: `LIMIT 1` and fixed
+//! conditions written into the SQL instead of bound as parameters, and the
+//! booking's hot statements written out where diesel's builder never
+//! caches them.
 //!
 //! The bundled SQLite (3.53) reads a bound LIMIT while planning
 //! (`computeLimitRegisters` asks whether it is a known integer), which
@@ -11,7 +13,8 @@
 //! [`Fixed`] does the same for the conditions a partial index names.
 //! PostgreSQL is indifferent; the SQL differs only in the literals.
 //! [`TakeSeat`] is the booking's `UPDATE` written out, because diesel
-//! never keeps an `UPDATE` prepared.
+//! never keeps an `UPDATE` prepared; [`AdvisoryXactLock`] the participant
+//! lock on PostgreSQL, which a raw `sql_query` would parse every time.
 
 use std::marker::PhantomData;
 

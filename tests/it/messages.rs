@@ -22,7 +22,6 @@ const EIGHT: &str = "2026-11-23T08:00:05+08:00";
 const BRANCH: &str = "DPS-DENPASAR";
 const DAY: &str = "2026-11-24";
 
-/// A message gateway: answers 200 to every POST and keeps the JSON bodies.
 /// Listens on `port` for the gateway. A port found free earlier (or freed
 /// while the gateway was down) may be held for a moment by another test's
 /// connection as its own end: wait up to 20 s for it.
@@ -41,6 +40,7 @@ async fn bind_gateway(port: u16) -> TcpListener {
     }
 }
 
+/// A message gateway: answers 200 to every POST and keeps the JSON bodies.
 fn gateway(listener: TcpListener) -> Arc<Mutex<Vec<Value>>> {
     let received = Arc::new(Mutex::new(Vec::new()));
     let keep = received.clone();

@@ -172,7 +172,14 @@ fn place_tx(
     let Some(slot) = branches::take_seat(conn, &slot)? else {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     };
-    let v = store_booking(conn, p, now, o, Some((slot, branch)), ahead)?;
+    let v = store_booking(
+        conn,
+        p,
+        now,
+        (o.public_url, o.actor),
+        Some((slot, branch)),
+        ahead,
+    )?;
     // A seat found elsewhere ends a place in a waiting line (an offer
     // held for them goes to the next).
     if let Some(e) = crate::db::waitlist::active_of(conn, p.participant_id)? {
@@ -190,13 +197,7 @@ pub(crate) fn new_booking(
     public_url: &str,
     actor: &Actor,
 ) -> AppResult<BookingView> {
-    let o = Offering {
-        now,
-        rules: FairRules::DIRECT,
-        public_url,
-        actor,
-    };
-    store_booking(conn, p, now, &o, None, None)
+    store_booking(conn, p, now, (public_url, actor), None, None)
 }
 
 /// [`new_booking`] with the session and branch perhaps already read in
@@ -206,11 +207,10 @@ fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
     now: DateTime<Utc>,
-    o: &Offering<'_>,
+    (public_url, actor): (&str, &Actor),
     seat: Option<(Slot, Branch)>,
     ahead: Option<Confirmation>,
 ) -> AppResult<BookingView> {
-    let (public_url, actor) = (o.public_url, o.actor);
     let ahead = ahead.filter(|c| c.slot_id == p.slot_id);
     let code = match &ahead {
         Some(c) => c.code.clone(),

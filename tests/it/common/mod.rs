@@ -320,17 +320,7 @@ impl TestApp {
             .next()
             .and_then(|p| p.parse().ok())
             .expect("port");
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(64)
-            // Below the server's 5 s keep-alive: a pooled connection is
-            // never reused just as the server closes it (hyper would
-            // report `IncompleteMessage` for a request it never answered).
-            .pool_idle_timeout(Duration::from_secs(2))
-            .build()
-            .expect("client");
+        let client = app_client();
         TestApp {
             base: format!("http://{addr}"),
             port,
@@ -381,15 +371,7 @@ impl TestApp {
         TestApp {
             base: base.to_string(),
             port,
-            client: Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(60))
-                .pool_max_idle_per_host(64)
-                // See above: below the server's keep-alive.
-                .pool_idle_timeout(Duration::from_secs(2))
-                .build()
-                .expect("client"),
+            client: app_client(),
             child: None,
             stdout: Default::default(),
         }
@@ -732,4 +714,19 @@ pub fn text(db: &TestDb, query: &str) -> String {
             .expect("text")
             .s
     })
+}
+
+/// The HTTP client of a test app: cookies kept, redirects not followed.
+fn app_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(64)
+        // Below the server's 5 s keep-alive: a pooled connection is never
+        // reused just as the server closes it (hyper would report
+        // `IncompleteMessage` for a request it never answered).
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .expect("client")
 }
