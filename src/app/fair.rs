@@ -9,7 +9,7 @@
 //! Limits are per participant, never per address: carriers put thousands
 //! of people behind one address.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use super::waitlist::{offer_freed, Offering};
 use super::{AppError, AppResult};
@@ -53,6 +53,20 @@ impl FairRules {
     }
 }
 
+/// [`check_rate`] when `recent` changes were counted since the window
+/// opened: fewer than the limit pass without reading them.
+pub fn check_rate_counted(
+    c: &mut DbConnection,
+    participant_id: i64,
+    o: &Offering<'_>,
+    recent: i64,
+) -> AppResult<()> {
+    if recent < o.rules.changes_per_hour {
+        return Ok(());
+    }
+    check_rate(c, participant_id, o)
+}
+
 /// Refuses a booking change (place, reschedule, cancel) when the
 /// participant made their hour's share already: `429` with the seconds
 /// until the oldest change leaves the window.
@@ -79,7 +93,13 @@ pub fn check_not_barred(
     slot_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    match cooling::barred_until(c, participant_id, slot_id, now.naive_utc())? {
+    let until = cooling::barred_until(c, participant_id, slot_id, now.naive_utc())?;
+    refuse_barred(until, now)
+}
+
+/// [`check_not_barred`] on the cooling delay already read.
+pub fn refuse_barred(until: Option<NaiveDateTime>, now: DateTime<Utc>) -> AppResult<()> {
+    match until {
         None => Ok(()),
         Some(until) => {
             let minutes = ((until - now.naive_utc()).num_seconds() + 59) / 60;

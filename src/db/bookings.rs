@@ -8,8 +8,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::branches::{self, Branch, Slot};
+use super::first::With;
+use super::outbox::NewMail;
 use super::participants::Participant;
-use super::schema::bookings;
+use super::schema::{bookings, outbox};
 use super::{DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 
@@ -125,6 +127,32 @@ pub fn insert(conn: &mut DbConnection, new: &NewBooking<'_>) -> Result<Booking, 
         new,
         Booking
     )?)
+}
+
+/// [`insert`] with the booking's mail queued by the same statement on
+/// PostgreSQL (one round trip for both, see [`With`]); one after the
+/// other on SQLite.
+pub fn insert_with_mail(
+    conn: &mut DbConnection,
+    new: &NewBooking<'_>,
+    mail: &NewMail,
+) -> Result<Booking, DbError> {
+    match conn {
+        DbConnection::Pg(c) => {
+            let both = With {
+                first: diesel::insert_into(outbox::table).values(mail),
+                then: diesel::insert_into(bookings::table)
+                    .values(new)
+                    .returning(Booking::as_returning()),
+            };
+            Ok(both.get_result(c)?)
+        }
+        DbConnection::Sqlite(_) => {
+            let booking = insert(conn, new)?;
+            super::outbox::enqueue(conn, mail)?;
+            Ok(booking)
+        }
+    }
 }
 
 /// Moves an active booking to another session; `None` when it is no

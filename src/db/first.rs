@@ -15,6 +15,7 @@
 //! [`TakeSeat`] is the booking's `UPDATE` written out, because diesel
 //! never keeps an `UPDATE` prepared; [`AdvisoryXactLock`] the participant
 //! lock on PostgreSQL, which a raw `sql_query` would parse every time.
+//! [`With`] sends two independent inserts as one statement on PostgreSQL.
 
 use std::marker::PhantomData;
 
@@ -189,6 +190,36 @@ impl QueryFragment<diesel::pg::Pg> for AdvisoryXactLock {
 impl<C> RunQueryDsl<C> for AdvisoryXactLock {}
 
 const _: () = assert!(<AdvisoryXactLock as QueryId>::HAS_STATIC_QUERY_ID);
+
+/// Statement `then` with statement `first` run inside it: `WITH side AS
+/// (…) then`, one round trip on PostgreSQL, where a data-modifying `WITH`
+/// runs whether or not the rest reads it. For two inserts that do not
+/// depend on each other. SQLite has no such `WITH` (and no round trips to
+/// save): there the caller runs the two one after the other.
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct With<A, B> {
+    pub first: A,
+    pub then: B,
+}
+
+impl<A, B: Query> Query for With<A, B> {
+    type SqlType = B::SqlType;
+}
+
+impl<A, B> QueryFragment<diesel::pg::Pg> for With<A, B>
+where
+    A: QueryFragment<diesel::pg::Pg>,
+    B: QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("WITH side AS (");
+        self.first.walk_ast(out.reborrow())?;
+        out.push_sql(") ");
+        self.then.walk_ast(out.reborrow())
+    }
+}
+
+impl<A, B, C> RunQueryDsl<C> for With<A, B> {}
 
 #[cfg(test)]
 mod tests {

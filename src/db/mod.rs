@@ -32,6 +32,7 @@ pub mod outreach;
 pub mod overview;
 pub mod participants;
 pub mod password_resets;
+pub mod placing;
 mod rows;
 pub mod schema;
 pub mod seed;

@@ -377,6 +377,8 @@ async fn horizon_and_holiday_are_closed(db: TestDb, app: TestApp) {
     let (s, v) = book(&app, &m.token, wed_id, claim, None).await;
     assert_eq!(s, 422, "holiday: {v}");
     assert_eq!(error_code(&v), "slot_closed");
+    // The message names the holiday it read.
+    assert!(v.to_string().contains("Uji"), "holiday named: {v}");
     assert_eq!(active_in(&db, wed_id), 0);
     assert_eq!(common::count(&db, "SELECT COUNT(*) AS n FROM bookings"), 0);
 
@@ -403,6 +405,12 @@ async fn unknown_slot_and_foreign_claim(db: TestDb, app: TestApp) {
 
     let (s, v) = book(&app, &a.token, sid, 987_654, None).await;
     assert_eq!(s, 404, "unknown claim: {v}");
+    assert_eq!(error_code(&v), "claim_not_yours");
+
+    // No such session and somebody else's claim: the claim is named
+    // first, as when the session exists.
+    let (s, v) = book(&app, &a.token, 999_999, b_claim, None).await;
+    assert_eq!(s, 404, "{v}");
     assert_eq!(error_code(&v), "claim_not_yours");
 
     // No token at all.

@@ -323,3 +323,29 @@ async fn cancels_racing_for_the_line(backend: Backend) {
     assert_eq!(late, 0, "an offer skipped someone ahead in line");
 }
 both_backends!(cancels_racing_for_the_line);
+
+/// A seat found on another day ends a place in the line: the entry is
+/// withdrawn in the booking's transaction, and a participant who was never
+/// in a line books as before.
+async fn booking_elsewhere_ends_a_place_in_line(db: TestDb, app: TestApp) {
+    fill_day(&app, &db, 1).await;
+    let (m, claim) = fixtures::member_with_claim(&app).await;
+    let (status, v) = join(&app, &m.token, claim).await;
+    assert_eq!(status, 201, "{v}");
+    let entry = v["id"].as_i64().expect("id");
+    let other_day = fixtures::slots(&app, BRANCH, "2026-11-25").await;
+    fixtures::book(&app, &m.token, id(&other_day[0]), claim).await;
+    let (_, now) = app
+        .get(&format!("/api/v1/waitlist/{entry}"), Some(&m.token))
+        .await;
+    assert_eq!(now["status"].as_str(), Some("withdrawn"), "{now}");
+    assert_eq!(
+        common::count(
+            &db,
+            "SELECT COUNT(*) AS n FROM waitlist WHERE status IN ('waiting', 'offered')"
+        ),
+        0
+    );
+    check_seats(&db);
+}
+both_backends!(booking_elsewhere_ends_a_place_in_line, clock = CLOCK);

@@ -12,17 +12,18 @@ use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::participants::Participant;
-use crate::db::{claims, participants, run, DbConnection, DbError};
+use crate::db::{participants, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
-use crate::domain::claim::ClaimStatus;
 use crate::domain::Code;
 use crate::mail::compose::{self, BookingMailKind, Seat};
 
 mod confirmation;
+mod place;
 mod reminders;
 
 use confirmation::{Confirmation, Said};
+pub use place::{place, place_blocking};
 pub use reminders::send_reminders;
 
 pub enum Placed {
@@ -56,35 +57,6 @@ fn retry_races<T>(mut op: impl FnMut() -> AppResult<T>) -> AppResult<T> {
     Err(AppError::conflict(RACE))
 }
 
-/// Books `slot_id` for the participant's claim. With an idempotency key, a
-/// repeated request returns the first booking instead of a second.
-pub async fn place(
-    ctx: &Ctx,
-    participant_id: i64,
-    claim_id: i64,
-    slot_id: i64,
-    idempotency_key: Option<String>,
-) -> AppResult<Placed> {
-    let t = Terms::of(ctx);
-    run(&ctx.db, move |db| {
-        let p = Placing {
-            participant_id,
-            claim_id,
-            slot_id,
-            idempotency_key: idempotency_key.as_deref(),
-        };
-        let o = t.offering();
-        // Written before the write lock is taken; a retry after a race
-        // writes its own inside.
-        let mut ahead = db.read(|conn| Confirmation::ahead(conn, &p, o.now, o.public_url));
-        retry_races(|| {
-            let ahead = std::mem::replace(&mut ahead, Ok(None)).unwrap_or(None);
-            db.write(|conn| place_tx(conn, &p, &o, ahead))
-        })
-    })
-    .await
-}
-
 /// What a booking change takes from its request: the server's time, the
 /// fair-access rules, the public address for links, the actor.
 struct Terms {
@@ -113,25 +85,6 @@ impl Terms {
         }
     }
 }
-
-/// [`place`] on the calling thread as the system, for callers that already
-/// run off the async executor (the benchmark harness).
-pub fn place_blocking(
-    db: &crate::db::Db,
-    p: &Placing<'_>,
-    now: DateTime<Utc>,
-    public_url: &str,
-) -> AppResult<Placed> {
-    let actor = Actor::system();
-    let o = Offering {
-        now,
-        rules: FairRules::DIRECT,
-        public_url,
-        actor: &actor,
-    };
-    retry_races(|| db.write(|conn| place_tx(conn, p, &o, None)))
-}
-
 /// What a booking request names.
 pub struct Placing<'a> {
     pub participant_id: i64,
@@ -140,52 +93,12 @@ pub struct Placing<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-fn place_tx(
-    conn: &mut DbConnection,
-    p: &Placing<'_>,
-    o: &Offering<'_>,
-    ahead: Option<Confirmation>,
-) -> AppResult<Placed> {
-    let now = o.now;
-    bookings::lock_participant(conn, p.participant_id)?;
-    if let Some(key) = p.idempotency_key {
-        if let Some(b) = bookings::find_by_idempotency_key(conn, p.participant_id, key)? {
-            return Ok(Placed::Replayed(view_of(conn, b)?));
-        }
-    }
-    let claim = claims::find(conn, p.claim_id)?
-        .filter(|c| c.participant_id == p.participant_id)
-        .ok_or_else(|| AppError::not_found(Code::ClaimNotYours).field("claim_id"))?;
-    if claim.status != ClaimStatus::Open {
-        return Err(AppError::conflict(Code::ClaimNotOpen).field("claim_id"));
-    }
-    if bookings::active_of(conn, p.participant_id)?.is_some() {
-        return Err(AppError::conflict(Code::AlreadyBooked));
-    }
-    let (slot, branch) = slot_and_branch(conn, p.slot_id)?;
-    ensure_bookable(conn, &slot, &branch, now)?;
-    check_not_barred(conn, p.participant_id, p.slot_id, now)?;
-    check_rate(conn, p.participant_id, o)?;
-    if let Some(r) = super::draw::request_if_drawing(conn, p, &slot, &branch, o)? {
-        return Ok(Placed::InDraw(r));
-    }
-    let Some(slot) = branches::take_seat(conn, &slot)? else {
-        return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
-    };
-    let v = store_booking(
-        conn,
-        p,
-        now,
-        (o.public_url, o.actor),
-        Some((slot, branch)),
-        ahead,
-    )?;
-    // A seat found elsewhere ends a place in a waiting line (an offer
-    // held for them goes to the next).
-    if let Some(e) = crate::db::waitlist::active_of(conn, p.participant_id)? {
-        super::waitlist::leave(conn, &e, o)?;
-    }
-    Ok(Placed::Created(v))
+/// What a booking's transaction already read: the seat just taken, its
+/// branch and the participant.
+struct Known {
+    slot: Slot,
+    branch: Branch,
+    who: Participant,
 }
 
 /// The booking row for a seat already taken, its audit entry and its
@@ -200,15 +113,15 @@ pub(crate) fn new_booking(
     store_booking(conn, p, now, (public_url, actor), None, None)
 }
 
-/// [`new_booking`] with the session and branch perhaps already read in
-/// the transaction (the session as the seat was taken) and the
-/// confirmation perhaps written ahead.
+/// [`new_booking`] with the seat, its branch and the participant perhaps
+/// already read in the transaction and the confirmation perhaps written
+/// ahead.
 fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
     now: DateTime<Utc>,
     (public_url, actor): (&str, &Actor),
-    seat: Option<(Slot, Branch)>,
+    known: Option<Known>,
     ahead: Option<Confirmation>,
 ) -> AppResult<BookingView> {
     let ahead = ahead.filter(|c| c.slot_id == p.slot_id);
@@ -227,20 +140,43 @@ fn store_booking(
         created_at: ts,
         updated_at: ts,
     };
-    let booking = bookings::insert(conn, &new).map_err(race_or)?;
-    let v = match seat {
-        Some((slot, branch)) => BookingView {
-            booking,
-            slot,
-            branch,
-        },
-        None => view_of(conn, booking)?,
+    // The mail written ahead, if what it says is still true.
+    let still = |who: &Participant, slot: &Slot, branch: &Branch, c: &Confirmation| {
+        c.said == Said::of(who, slot, branch)
     };
-    let who = participant(conn, p.participant_id)?;
-    match ahead.filter(|c| c.said == Said::of(&who, &v.slot, &v.branch)) {
-        Some(c) => crate::db::outbox::enqueue(conn, &c.mail)?,
-        None => enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?,
-    }
+    let v = match known {
+        // The mail first, then the row and the mail in one statement.
+        Some(Known { slot, branch, who }) => {
+            let mail = match ahead.filter(|c| still(&who, &slot, &branch, c)) {
+                Some(c) => c.mail,
+                None => {
+                    let seat = Seat {
+                        code: &code,
+                        updated_at: ts,
+                        slot: &slot,
+                        branch: &branch,
+                    };
+                    compose::booking_mail(BookingMailKind::Booked, &who, &seat, public_url, ts)
+                }
+            };
+            let booking = bookings::insert_with_mail(conn, &new, &mail).map_err(race_or)?;
+            BookingView {
+                booking,
+                slot,
+                branch,
+            }
+        }
+        None => {
+            let booking = bookings::insert(conn, &new).map_err(race_or)?;
+            let v = view_of(conn, booking)?;
+            let who = participant(conn, p.participant_id)?;
+            match ahead.filter(|c| still(&who, &v.slot, &v.branch, c)) {
+                Some(c) => crate::db::outbox::enqueue(conn, &c.mail)?,
+                None => enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?,
+            }
+            v
+        }
+    };
     record(conn, actor, "booking_placed", &v, ts, serde_json::json!({}))?;
     Ok(v)
 }
@@ -369,6 +305,20 @@ pub fn ensure_bookable(
     branch: &Branch,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    ensure_open(conn, slot, branch, now)?;
+    match branches::holiday_on(conn, slot.local_date)? {
+        Some(h) => Err(on_holiday(h.name_id)),
+        None => Ok(()),
+    }
+}
+
+/// [`ensure_bookable`] but for the holiday, which the caller read.
+fn ensure_open(
+    conn: &mut DbConnection,
+    slot: &Slot,
+    branch: &Branch,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let past = || AppError::unprocessable(Code::SlotClosed).detail("slot_closed_past");
     if let Some(id) = slot.closure_id {
         let reason = crate::db::closures::find(conn, id)?.map(|c| c.reason);
@@ -382,23 +332,24 @@ pub fn ensure_bookable(
     let today = now.with_timezone(&branch.tz()).date_naive();
     let horizon = i64::from(branch.booking_horizon_days);
     match booking_window_open(slot.local_date, today, horizon) {
-        Ok(()) => {}
-        Err(BookingWindow::Past) => return Err(past()),
+        Ok(()) => Ok(()),
+        Err(BookingWindow::Past) => Err(past()),
         Err(BookingWindow::NotYetOpen { opens_on }) => {
-            return Err(AppError::unprocessable(Code::SlotClosed)
+            Err(AppError::unprocessable(Code::SlotClosed)
                 .detail("slot_closed_not_open")
                 .param(
                     "date",
                     crate::i18n::long_date(crate::i18n::Lang::Id, opens_on),
-                ));
+                ))
         }
     }
-    if let Some(h) = branches::holiday_on(conn, slot.local_date)? {
-        return Err(AppError::unprocessable(Code::SlotClosed)
-            .detail("slot_closed_holiday")
-            .param("holiday", h.name_id));
-    }
-    Ok(())
+}
+
+/// The session's day is the holiday `name` (in Indonesian).
+fn on_holiday(name: String) -> AppError {
+    AppError::unprocessable(Code::SlotClosed)
+        .detail("slot_closed_holiday")
+        .param("holiday", name)
 }
 
 /// The participant's booking `code`, read after locking the participant so
