@@ -141,19 +141,17 @@ fn claim_open(status: Option<&str>) -> AppResult<()> {
 /// Why a request whose facts read no row is refused: the claim's checks
 /// come first as always, then the missing session (or participant).
 fn refusal(conn: &mut DbConnection, p: &Placing<'_>) -> AppError {
-    let mut checks = || -> AppResult<()> {
-        let claim =
-            claims::find(conn, p.claim_id)?.filter(|c| c.participant_id == p.participant_id);
-        claim_open(claim.as_ref().map(|c| c.status.as_str()))?;
-        if bookings::active_of(conn, p.participant_id)?.is_some() {
-            return Err(AppError::conflict(Code::AlreadyBooked));
-        }
-        slot_and_branch(conn, p.slot_id)?;
-        participant(conn, p.participant_id)?;
-        Err(AppError::not_found(Code::SlotNotFound).field("slot_id"))
-    };
-    match checks() {
-        Err(e) => e,
-        Ok(()) => AppError::not_found(Code::SlotNotFound).field("slot_id"),
+    why_refused(conn, p).unwrap_or_else(|e| e)
+}
+
+fn why_refused(conn: &mut DbConnection, p: &Placing<'_>) -> Result<AppError, AppError> {
+    let claim = claims::find(conn, p.claim_id)?.filter(|c| c.participant_id == p.participant_id);
+    claim_open(claim.as_ref().map(|c| c.status.as_str()))?;
+    if bookings::active_of(conn, p.participant_id)?.is_some() {
+        return Ok(AppError::conflict(Code::AlreadyBooked));
     }
+    slot_and_branch(conn, p.slot_id)?;
+    participant(conn, p.participant_id)?;
+    // Both exist after all (created since the facts were read).
+    Ok(AppError::not_found(Code::SlotNotFound).field("slot_id"))
 }
