@@ -62,14 +62,7 @@ impl Confirmation {
             return Ok(None);
         };
         let code = crate::domain::booking_code::generate();
-        let ts = now.naive_utc();
-        let seat = Seat {
-            code: &code,
-            updated_at: ts,
-            slot: &slot,
-            branch: &branch,
-        };
-        let mail = compose::booking_mail(BookingMailKind::Booked, &who, &seat, public_url, ts);
+        let mail = booked_mail(&who, &code, (&slot, &branch), public_url, now.naive_utc());
         Ok(Some(Self {
             said: Said::of(&who, &slot, &branch),
             code,
@@ -77,4 +70,21 @@ impl Confirmation {
             mail,
         }))
     }
+}
+
+/// The confirmation of booking `code` in `slot` at `branch`, stored at `ts`.
+pub(crate) fn booked_mail(
+    who: &Participant,
+    code: &str,
+    (slot, branch): (&Slot, &Branch),
+    public_url: &str,
+    ts: NaiveDateTime,
+) -> NewMail {
+    let seat = Seat {
+        code,
+        updated_at: ts,
+        slot,
+        branch,
+    };
+    compose::booking_mail(BookingMailKind::Booked, who, &seat, public_url, ts)
 }

@@ -22,7 +22,7 @@ mod confirmation;
 mod place;
 mod reminders;
 
-use confirmation::{Confirmation, Said};
+use confirmation::{booked_mail, Confirmation, Said};
 pub use place::{place, place_blocking};
 pub use reminders::send_reminders;
 
@@ -93,8 +93,8 @@ pub struct Placing<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// What a booking's transaction already read: the seat just taken, its
-/// branch and the participant.
+/// What a booking's transaction already read: the session (read before its
+/// seat is taken), its branch and the participant.
 struct Known {
     slot: Slot,
     branch: Branch,
@@ -113,9 +113,9 @@ pub(crate) fn new_booking(
     store_booking(conn, p, now, (public_url, actor), None, None)
 }
 
-/// [`new_booking`] with the seat, its branch and the participant perhaps
+/// [`new_booking`], or with the session, its branch and the participant
 /// already read in the transaction and the confirmation perhaps written
-/// ahead.
+/// ahead (placing, which takes the seat after).
 fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
@@ -140,24 +140,13 @@ fn store_booking(
         created_at: ts,
         updated_at: ts,
     };
-    // The mail written ahead, if what it says is still true.
-    let still = |who: &Participant, slot: &Slot, branch: &Branch, c: &Confirmation| {
-        c.said == Said::of(who, slot, branch)
-    };
     let v = match known {
-        // The mail first, then the row and the mail in one statement.
+        // The mail first (the one written ahead if what it says is still
+        // true), then the row and the mail in one statement.
         Some(Known { slot, branch, who }) => {
-            let mail = match ahead.filter(|c| still(&who, &slot, &branch, c)) {
+            let mail = match ahead.filter(|c| c.said == Said::of(&who, &slot, &branch)) {
                 Some(c) => c.mail,
-                None => {
-                    let seat = Seat {
-                        code: &code,
-                        updated_at: ts,
-                        slot: &slot,
-                        branch: &branch,
-                    };
-                    compose::booking_mail(BookingMailKind::Booked, &who, &seat, public_url, ts)
-                }
+                None => booked_mail(&who, &code, (&slot, &branch), public_url, ts),
             };
             let booking = bookings::insert_with_mail(conn, &new, &mail).map_err(race_or)?;
             BookingView {
@@ -170,10 +159,7 @@ fn store_booking(
             let booking = bookings::insert(conn, &new).map_err(race_or)?;
             let v = view_of(conn, booking)?;
             let who = participant(conn, p.participant_id)?;
-            match ahead.filter(|c| still(&who, &v.slot, &v.branch, c)) {
-                Some(c) => crate::db::outbox::enqueue(conn, &c.mail)?,
-                None => enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?,
-            }
+            enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
             v
         }
     };
