@@ -182,12 +182,15 @@ impl std::fmt::Display for AppError {
 }
 
 impl From<DbError> for AppError {
-    /// No connection to be had (the database down or unreachable) is a 503:
-    /// nothing was done, so a balancer may retry it elsewhere. Anything
-    /// else is a bug or an outcome we cannot vouch for: a 500.
+    /// No connection to be had (the database down or unreachable), or the
+    /// one taken found closed before anything was committed (a connection
+    /// lost at COMMIT is a [`DbError::Commit`]), is a 503: nothing was
+    /// done, so a balancer may retry it elsewhere. Anything else is a bug
+    /// or an outcome we cannot vouch for: a 500.
     fn from(e: DbError) -> Self {
         match e {
             DbError::Pool(_) => AppError::unavailable(Code::DatabaseUnavailable, e),
+            _ if e.is_closed_connection() => AppError::unavailable(Code::DatabaseUnavailable, e),
             _ => AppError::internal(e),
         }
     }
@@ -195,7 +198,7 @@ impl From<DbError> for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        AppError::internal(e)
+        DbError::from(e).into()
     }
 }
 

@@ -12,7 +12,7 @@ use super::first::With;
 use super::outbox::NewMail;
 use super::participants::Participant;
 use super::schema::{bookings, outbox};
-use super::{DbConnection, DbError};
+use super::{DbConnection, DbError, TxLock};
 use crate::domain::booking::BookingStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -59,13 +59,28 @@ pub struct BookingView {
 /// wait for each other.
 pub fn lock_participant(conn: &mut DbConnection, participant_id: i64) -> Result<(), DbError> {
     if let DbConnection::Pg(c) = conn {
-        // Two-key form: key 1 names the lock family, key 2 the participant
-        // (folded into 32 bits; a collision only makes two participants
-        // wait for each other).
-        let key = i32::try_from(participant_id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
-        crate::db::first::AdvisoryXactLock { family: 4101, key }.execute(c)?;
+        let key = participant_key(participant_id);
+        crate::db::first::AdvisoryXactLock {
+            family: PARTICIPANT_LOCKS,
+            key,
+        }
+        .execute(c)?;
     }
     Ok(())
+}
+
+/// [`lock_participant`] as a transaction takes it with its `BEGIN`
+/// ([`crate::db::Db::write_locked`]). Two-key form: key 1 names the lock
+/// family, key 2 the participant (folded into 32 bits; a collision only
+/// makes two participants wait for each other).
+pub fn participant_lock(participant_id: i64) -> TxLock {
+    TxLock::Pair(PARTICIPANT_LOCKS, participant_key(participant_id))
+}
+
+const PARTICIPANT_LOCKS: i32 = 4101;
+
+fn participant_key(participant_id: i64) -> i32 {
+    i32::try_from(participant_id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0)
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Booking>, DbError> {

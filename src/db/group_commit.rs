@@ -31,7 +31,6 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 
 use super::{DbConnection, DbError};
 
@@ -43,7 +42,7 @@ const MAX_SPAN: Duration = Duration::from_millis(15);
 /// Outcomes kept for writers still waking up (far more than ever wait).
 const KEPT_OUTCOMES: usize = 4096;
 
-type Conn = PooledConnection<ConnectionManager<DbConnection>>;
+type Conn = super::Pooled;
 
 #[derive(Default)]
 pub struct GroupCommit {
@@ -71,7 +70,7 @@ struct Open {
 impl GroupCommit {
     pub fn write<T, E>(
         &self,
-        pool: &Pool<ConnectionManager<DbConnection>>,
+        pool: &super::DbPool,
         f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
     ) -> Result<T, E>
     where

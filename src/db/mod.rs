@@ -33,24 +33,28 @@ pub mod overview;
 pub mod participants;
 pub mod password_resets;
 pub mod placing;
+mod pool;
 mod rows;
 pub mod schema;
 pub mod seed;
 pub mod staff;
 pub mod staff_admin;
+mod tx;
 pub mod video;
 pub mod waitlist;
 mod words;
 
 pub use first::FirstRow;
+use tx::{begin_tx, finish_tx};
+pub use tx::{write_tx, write_tx_locked, TxLock};
 pub use words::MaybeWord;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseUrl;
@@ -81,12 +85,17 @@ macro_rules! per_backend {
     };
 }
 
+/// The pool of connections (see [`pool`] for its checks).
+pub type DbPool = Pool<pool::Manager>;
+/// A connection taken from the pool.
+pub type Pooled = PooledConnection<pool::Manager>;
+
 /// The PostgreSQL advisory lock key migrations run under ("antre" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0061_6e74_7265;
 
 #[derive(Clone)]
 pub struct Db {
-    pub pool: Pool<ConnectionManager<DbConnection>>,
+    pub pool: DbPool,
     /// Serializes this process's SQLite writers so they queue fairly in
     /// memory instead of spinning on the busy handler, and lets one commit
     /// acknowledge every writer queued behind it (`group_commit`); `None`
@@ -167,7 +176,7 @@ impl Db {
             }
             DatabaseUrl::Postgres(u) => (u.clone(), false),
         };
-        let manager = ConnectionManager::<DbConnection>::new(conn_url);
+        let manager = pool::Manager::new(conn_url);
         let mut builder = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(min_idle))
@@ -194,7 +203,7 @@ impl Db {
         })
     }
 
-    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>, DbError> {
+    pub fn conn(&self) -> Result<Pooled, DbError> {
         self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
     }
 
@@ -237,13 +246,26 @@ impl Db {
     where
         E: From<DbError>,
     {
+        self.write_locked(None, f)
+    }
+
+    /// [`Db::write`], the transaction holding `lock` from its start (on
+    /// PostgreSQL; SQLite's single writer needs none).
+    pub fn write_locked<T, E>(
+        &self,
+        lock: Option<TxLock>,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
         match &self.sqlite_writer {
             // Queue first, then take a connection: waiting writers must
             // not hold connections that readers need.
             Some(group) => group.write(&self.pool, f),
             None => {
-                let mut conn = self.conn()?;
-                let done = write_tx(&mut conn, f);
+                let mut conn = self.begun(lock)?;
+                let done = finish_tx(&mut conn, f);
                 // Chain after commit (PostgreSQL, see `audit::inbox`): the
                 // action stands; a failed chaining leaves its entries for
                 // the next round.
@@ -257,6 +279,22 @@ impl Db {
         }
     }
 
+    /// A connection with its transaction begun. One the server closed
+    /// since its last use (and was trusted unchecked, see [`pool`]) fails
+    /// at `BEGIN`, before any work: it is dropped, which discards it, and
+    /// the next is taken.
+    fn begun(&self, lock: Option<TxLock>) -> Result<Pooled, DbError> {
+        let mut tries = 0;
+        loop {
+            let mut conn = self.conn()?;
+            match begin_tx(&mut conn, lock) {
+                Ok(()) => return Ok(conn),
+                Err(e) if e.is_closed_connection() && tries < 3 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Runs `f` with a connection, for reads.
     pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
@@ -264,36 +302,6 @@ impl Db {
     {
         let mut conn = self.conn()?;
         f(&mut conn)
-    }
-}
-
-/// One transaction that holds the write lock from its first statement.
-pub fn write_tx<T, E>(
-    conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<DbError>,
-{
-    let begun = match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
-        }
-        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c),
-    };
-    begun.map_err(DbError::from)?;
-    match f(conn) {
-        Ok(value) => {
-            if let Err(e) = DbConnection::commit_transaction(conn) {
-                let _ = DbConnection::rollback_transaction(conn);
-                return Err(DbError::from(e).into());
-            }
-            Ok(value)
-        }
-        Err(e) => {
-            let _ = DbConnection::rollback_transaction(conn);
-            Err(e)
-        }
     }
 }
 
@@ -337,6 +345,18 @@ impl DbError {
             self,
             DbError::Query(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
+    /// The server closed the connection (or it could not be written to).
+    pub fn is_closed_connection(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                    | diesel::result::DatabaseErrorKind::UnableToSendCommand,
                 _
             ))
         )

@@ -646,3 +646,49 @@ async fn capacity(db: TestDb, app: TestApp) {
     );
 }
 both_backends!(capacity, clock = MONDAY);
+
+/// PostgreSQL drops every connection of the pool right after use (a
+/// restart, an operator's `pg_terminate_backend`). The pool hands out a
+/// connection that answered within the last second unchecked, so a request
+/// may meet a dead one: it is answered 503 with nothing done (safe to
+/// retry), never 500, each dead connection is discarded where it failed,
+/// and a retry books exactly once.
+async fn dropped_connections_cost_no_booking(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let app = TestApp::start(&db, &Options::clock(MONDAY));
+    let (m, claim) = member_with_claim(&app).await;
+    let slot = id(&fixtures::slots(&app, DPS, TUESDAY).await[0]);
+    // The pool's connections all in use a moment ago.
+    let http = Http::of(&app);
+    for _ in 0..8 {
+        let (s, v) = app.get("/api/v1/me", Some(&m.token)).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    common::sql(
+        &db,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    let refused = std::cell::Cell::new(0);
+    let booked = common::eventually(20, "a booking once connections are back", || async {
+        let (status, v) = http.book(&m.token, slot, claim, None).await;
+        match status {
+            201 => Some(v),
+            503 => {
+                assert_eq!(error_code(&v), "database_unavailable", "{v}");
+                assert_eq!(active_in(&db, slot), 0, "a 503 booked nothing");
+                refused.set(refused.get() + 1);
+                None
+            }
+            _ => panic!("a dropped connection answered {status}: {v}"),
+        }
+    })
+    .await;
+    assert_eq!(booked["status"], "booked", "{booked}");
+    assert_eq!(active_in(&db, slot), 1);
+    let refused = refused.get();
+    println!("{refused} request(s) met a dropped connection before the booking");
+}
+crate::tests_on!(dropped_connections, super::dropped_connections_cost_no_booking, postgres => Postgres);

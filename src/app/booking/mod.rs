@@ -22,7 +22,7 @@ mod confirmation;
 mod place;
 mod reminders;
 
-use confirmation::{booked_mail, Confirmation, Said};
+use confirmation::booked_mail;
 pub use place::{place, place_blocking};
 pub use reminders::send_reminders;
 
@@ -110,25 +110,29 @@ pub(crate) fn new_booking(
     public_url: &str,
     actor: &Actor,
 ) -> AppResult<BookingView> {
-    store_booking(conn, p, now, (public_url, actor), None, None)
+    let v = store_booking(conn, p, now, public_url, None)?;
+    record(
+        conn,
+        actor,
+        "booking_placed",
+        &v,
+        now.naive_utc(),
+        serde_json::json!({}),
+    )?;
+    Ok(v)
 }
 
-/// [`new_booking`], or with the session, its branch and the participant
-/// already read in the transaction and the confirmation perhaps written
-/// ahead (placing, which takes the seat after).
+/// [`new_booking`] without its audit entry, or with the session, its
+/// branch and the participant already read in the transaction (placing,
+/// which takes the seat and records the entry after).
 fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
     now: DateTime<Utc>,
-    (public_url, actor): (&str, &Actor),
+    public_url: &str,
     known: Option<Known>,
-    ahead: Option<Confirmation>,
 ) -> AppResult<BookingView> {
-    let ahead = ahead.filter(|c| c.slot_id == p.slot_id);
-    let code = match &ahead {
-        Some(c) => c.code.clone(),
-        None => crate::domain::booking_code::generate(),
-    };
+    let code = crate::domain::booking_code::generate();
     let ts = now.naive_utc();
     let new = NewBooking {
         code: &code,
@@ -141,13 +145,9 @@ fn store_booking(
         updated_at: ts,
     };
     let v = match known {
-        // The mail first (the one written ahead if what it says is still
-        // true), then the row and the mail in one statement.
+        // The row and its mail in one statement.
         Some(Known { slot, branch, who }) => {
-            let mail = match ahead.filter(|c| c.said == Said::of(&who, &slot, &branch)) {
-                Some(c) => c.mail,
-                None => booked_mail(&who, &code, (&slot, &branch), public_url, ts),
-            };
+            let mail = booked_mail(&who, &code, (&slot, &branch), public_url, ts);
             let booking = bookings::insert_with_mail(conn, &new, &mail).map_err(race_or)?;
             BookingView {
                 booking,
@@ -163,7 +163,6 @@ fn store_booking(
             v
         }
     };
-    record(conn, actor, "booking_placed", &v, ts, serde_json::json!({}))?;
     Ok(v)
 }
 
@@ -176,6 +175,18 @@ fn record(
     at: NaiveDateTime,
     extra: serde_json::Value,
 ) -> AppResult<()> {
+    entry_of(actor, action, v, at, extra).append(conn)?;
+    Ok(())
+}
+
+/// [`record`]'s entry, to be written by the statement it rides on.
+fn entry_of(
+    actor: &Actor,
+    action: &str,
+    v: &BookingView,
+    at: NaiveDateTime,
+    extra: serde_json::Value,
+) -> audit::Pending {
     let subject = Subject {
         participant_id: Some(v.booking.participant_id),
         claim_id: Some(v.booking.claim_id),
@@ -187,8 +198,7 @@ fn record(
     if let (Some(d), serde_json::Value::Object(more)) = (details.as_object_mut(), extra) {
         d.extend(more);
     }
-    audit::record(conn, at, actor, action, &subject, details)?;
-    Ok(())
+    audit::pending(at, actor, action, &subject, details)
 }
 
 /// Moves a booking to another session. The old seat is given up only in

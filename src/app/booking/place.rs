@@ -1,13 +1,15 @@
-//! Placing a booking: the request's checks on facts read in one
-//! statement, then the booking row, its mail and audit entry, and the
-//! seat last.
+//! Placing a booking: the transaction begun holding the participant's
+//! lock, the request's checks on facts read in one statement, then the
+//! booking row with its mail, and last the seat with the audit entry (on
+//! PostgreSQL each pair one statement: five round trips from `BEGIN` to
+//! `COMMIT`).
 
 use chrono::{DateTime, Utc};
+use serde_json::json;
 
-use super::confirmation::Confirmation;
 use super::{
-    ensure_open, on_holiday, participant, retry_races, slot_and_branch, store_booking, view_of,
-    Known, Placed, Placing, Terms,
+    ensure_open, entry_of, on_holiday, participant, retry_races, slot_and_branch, store_booking,
+    view_of, Known, Placed, Placing, Terms,
 };
 use crate::app::fair::{check_rate_counted, refuse_barred};
 use crate::app::waitlist::{FairRules, Offering};
@@ -36,18 +38,8 @@ pub async fn place(
             idempotency_key: idempotency_key.as_deref(),
         };
         let o = t.offering();
-        // SQLite: the mail is written before the single writer's lock is
-        // taken (a retry after a race writes its own inside). PostgreSQL
-        // writes it inside: no writer waits for another's, and reading
-        // ahead would cost two round trips more.
-        let mut ahead = match db.is_sqlite() {
-            true => db.read(|conn| Confirmation::ahead(conn, &p, o.now, o.public_url)),
-            false => Ok(None),
-        };
-        retry_races(|| {
-            let ahead = std::mem::replace(&mut ahead, Ok(None)).unwrap_or(None);
-            db.write(|conn| place_tx(conn, &p, &o, ahead))
-        })
+        let lock = Some(bookings::participant_lock(participant_id));
+        retry_races(|| db.write_locked(lock, |conn| place_tx(conn, &p, &o)))
     })
     .await
 }
@@ -67,18 +59,14 @@ pub fn place_blocking(
         public_url,
         actor: &actor,
     };
-    retry_races(|| db.write(|conn| place_tx(conn, p, &o, None)))
+    let lock = Some(bookings::participant_lock(p.participant_id));
+    retry_races(|| db.write_locked(lock, |conn| place_tx(conn, p, &o)))
 }
 
-/// One attempt at placing `p` in its own write transaction.
-fn place_tx(
-    conn: &mut DbConnection,
-    p: &Placing<'_>,
-    o: &Offering<'_>,
-    ahead: Option<Confirmation>,
-) -> AppResult<Placed> {
+/// One attempt at placing `p` in its own write transaction, begun
+/// holding the participant's lock ([`bookings::participant_lock`]).
+fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppResult<Placed> {
     let now = o.now;
-    bookings::lock_participant(conn, p.participant_id)?;
     if let Some(key) = p.idempotency_key {
         if let Some(b) = bookings::find_by_idempotency_key(conn, p.participant_id, key)? {
             return Ok(Placed::Replayed(view_of(conn, b)?));
@@ -108,7 +96,7 @@ fn place_tx(
         branch: f.branch,
         who: f.participant,
     };
-    let mut v = store_booking(conn, p, now, (o.public_url, o.actor), Some(known), ahead)?;
+    let mut v = store_booking(conn, p, now, o.public_url, Some(known))?;
     // A seat found elsewhere ends a place in a waiting line (an offer
     // held for them goes to the next).
     if f.waiting {
@@ -116,10 +104,12 @@ fn place_tx(
             crate::app::waitlist::leave(conn, &e, o)?;
         }
     }
-    // The seat last: on PostgreSQL its row stays locked from this update
-    // to the commit, and every booking of the session waits for that
-    // lock. A full session rolls the whole transaction back.
-    let Some(slot) = branches::take_seat(conn, &v.slot)? else {
+    // The seat last, with the audit entry: on PostgreSQL the session's row
+    // stays locked from this update to the commit, and every booking of
+    // the session waits for that lock. A full session rolls the whole
+    // transaction back.
+    let placed = entry_of(o.actor, "booking_placed", &v, now.naive_utc(), json!({}));
+    let Some(slot) = branches::take_seat_recording(conn, &v.slot, placed)? else {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     };
     v.slot = slot;

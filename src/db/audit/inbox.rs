@@ -21,8 +21,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::super::schema::{audit_inbox, audit_log};
-use super::super::{write_tx, DbConnection, DbError};
+use super::super::{write_tx_locked, DbConnection, DbError, TxLock};
 use super::read::Entry as Chained;
+use crate::db::first::{Fixed, FixedSql};
 use crate::domain::audit::chain;
 
 /// The advisory lock key that serializes chaining on PostgreSQL.
@@ -46,7 +47,7 @@ pub fn take_unchained() -> bool {
 
 /// One entry as the action records it: everything but its place in the
 /// chain.
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_inbox, treat_none_as_default_value = false)]
 pub(super) struct Entry {
     pub at: NaiveDateTime,
@@ -108,6 +109,22 @@ pub(super) fn append(conn: &mut DbConnection, entry: Entry) -> Result<(), DbErro
         .values(&row)
         .execute(c))?;
     Ok(())
+}
+
+/// [`append`] on PostgreSQL riding on the statement that takes a seat
+/// (see `audit::Pending::take_seat_with`).
+pub(super) fn append_taking_seat(
+    c: &mut diesel::PgConnection,
+    entry: &Entry,
+    seat: crate::db::first::TakeSeat,
+) -> Result<Option<(i32, i32, i32)>, DbError> {
+    let both = crate::db::first::With {
+        first: diesel::insert_into(audit_inbox::table).values(entry),
+        then: seat,
+    };
+    let counts = both.get_result(c).optional()?;
+    UNCHAINED.with(|u| u.set(true));
+    Ok(counts)
 }
 
 /// Appends `entries` in order, as [`append`] one by one would, many per
@@ -226,12 +243,20 @@ pub fn chain_pending(conn: &mut DbConnection) -> Result<usize, DbError> {
     }
     let mut moved = 0;
     loop {
-        let n = write_tx(conn, chain_batch)?;
+        // The chain's lock rides on the round's BEGIN.
+        let n = write_tx_locked(conn, Some(TxLock::Single(CHAIN_LOCK)), move_batch)?;
         moved += n;
         if n < BATCH as usize {
             return Ok(moved);
         }
     }
+}
+
+/// The oldest [`BATCH`] entries of the inbox.
+struct Oldest;
+impl FixedSql for Oldest {
+    const SQL: &'static str =
+        "audit_inbox.id IN (SELECT id FROM audit_inbox ORDER BY id LIMIT 1000)";
 }
 
 /// Moves up to [`BATCH`] inbox entries into the chain, inside the caller's
@@ -240,34 +265,36 @@ pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
     if let DbConnection::Pg(c) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})")).execute(c)?;
     }
-    let waiting: Vec<(i64, Entry)> = audit_inbox::table
-        .order(audit_inbox::id)
-        .limit(BATCH)
-        .select((
-            audit_inbox::id,
-            (
-                audit_inbox::at,
-                audit_inbox::actor_id,
-                audit_inbox::actor_role,
-                audit_inbox::actor_branch,
-                audit_inbox::action,
-                audit_inbox::participant_id,
-                audit_inbox::claim_id,
-                audit_inbox::booking_id,
-                audit_inbox::session_id,
-                audit_inbox::batch_id,
-                audit_inbox::branch_code,
-                audit_inbox::details,
-                audit_inbox::client_ip,
-                audit_inbox::request_id,
-            ),
-        ))
-        .load(conn)?;
+    move_batch(conn)
+}
+
+/// [`chain_batch`] under a chain lock the transaction already holds.
+fn move_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let mut waiting: Vec<(i64, Entry)> = match conn {
+        // Taken out by the statement that reads them: one round trip.
+        DbConnection::Pg(c) => {
+            diesel::delete(audit_inbox::table.filter(Fixed::<Oldest>::condition()))
+                .returning((audit_inbox::id, Entry::as_returning()))
+                .get_results(c)?
+        }
+        // Always empty on SQLite (entries are chained as they are written).
+        DbConnection::Sqlite(c) => {
+            let waiting: Vec<(i64, Entry)> = audit_inbox::table
+                .order(audit_inbox::id)
+                .limit(BATCH)
+                .select((audit_inbox::id, Entry::as_select()))
+                .load(c)?;
+            let ids: Vec<i64> = waiting.iter().map(|(id, _)| *id).collect();
+            diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(c)?;
+            waiting
+        }
+    };
     if waiting.is_empty() {
         return Ok(0);
     }
+    // Oldest first, as written.
+    waiting.sort_unstable_by_key(|(id, _)| *id);
     let (mut seq, mut prev) = super::head(conn)?.unwrap_or((0, String::new()));
-    let ids: Vec<i64> = waiting.iter().map(|(id, _)| *id).collect();
     let mut rows = Vec::with_capacity(waiting.len());
     for (_, entry) in waiting {
         seq += 1;
@@ -276,7 +303,6 @@ pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
         rows.push(row);
     }
     insert_chained(conn, &rows)?;
-    diesel::delete(audit_inbox::table.filter(audit_inbox::id.eq_any(&ids))).execute(conn)?;
     Ok(rows.len())
 }
 
@@ -320,6 +346,17 @@ mod tests {
         assert_eq!(chained.lock().expect("chain").len(), writers);
         let ran = ran.load(Ordering::SeqCst);
         assert!(ran < writers, "{ran} rounds for {writers} writers");
+    }
+
+    #[test]
+    fn a_batch_is_the_oldest_batch_entries() {
+        use crate::db::first::FixedSql;
+        let limit = format!("LIMIT {})", super::BATCH);
+        assert!(
+            super::Oldest::SQL.ends_with(&limit),
+            "{}",
+            super::Oldest::SQL
+        );
     }
 
     #[test]

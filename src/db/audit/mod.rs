@@ -80,6 +80,40 @@ pub fn record(
     inbox::append(conn, entry(at, actor, action, subject, details))
 }
 
+/// An entry made ready before the statement it is to ride on: the seat
+/// a booking takes ([`crate::db::branches::take_seat_recording`]).
+pub struct Pending(inbox::Entry);
+
+/// [`record`]'s entry, not yet written.
+pub fn pending(
+    at: NaiveDateTime,
+    actor: &Actor,
+    action: &str,
+    subject: &Subject,
+    details: serde_json::Value,
+) -> Pending {
+    Pending(entry(at, actor, action, subject, details))
+}
+
+impl Pending {
+    /// Appends it on its own, as [`record`] does.
+    pub fn append(self, conn: &mut DbConnection) -> Result<(), DbError> {
+        inbox::append(conn, self.0)
+    }
+
+    /// Takes the seat with this entry's inbox insert in the same statement
+    /// (PostgreSQL, `first::With`: one round trip for both); the counts
+    /// as [`crate::db::first::TakeSeat`] returns them, `None` when no seat
+    /// was free (the caller rolls back, the entry with it).
+    pub(crate) fn take_seat_with(
+        self,
+        c: &mut diesel::PgConnection,
+        seat: crate::db::first::TakeSeat,
+    ) -> Result<Option<(i32, i32, i32)>, DbError> {
+        inbox::append_taking_seat(c, &self.0, seat)
+    }
+}
+
 /// Appends entries of one action by one actor, in the given order, as
 /// [`record`] one after the other would, many per statement.
 pub fn record_all(
