@@ -2,7 +2,7 @@
 //! "Performance" section comes from one command:
 //!
 //! ```sh
-//! ANTRE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//! ANTRE_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' \
 //!   cargo test --release --test it bench:: -- --ignored --nocapture --test-threads=1
 //! ```
 //!
