@@ -264,13 +264,18 @@ impl Db {
             // not hold connections that readers need.
             Some(group) => group.write(&self.pool, f),
             None => {
-                let mut conn = self.begun(lock)?;
-                let done = finish_tx(&mut conn, f);
+                let done = {
+                    let mut conn = self.begun(lock)?;
+                    finish_tx(&mut conn, f)
+                };
                 // Chain after commit (PostgreSQL, see `audit::inbox`): the
                 // action stands; a failed chaining leaves its entries for
-                // the next round.
+                // the next round. The connection is back in the pool
+                // first: a writer waiting for a round holds none (they
+                // used to hold half of the pool doing nothing), the one
+                // that runs the round takes one.
                 if audit::inbox::take_unchained() && done.is_ok() {
-                    if let Err(e) = self.chaining.chain_after_commit(&mut conn) {
+                    if let Err(e) = self.chaining.chain_after_commit(|| self.conn()) {
                         tracing::warn!("audit entries left for the next chaining round: {e}");
                     }
                 }

@@ -186,9 +186,16 @@ struct RoundState {
 
 impl Rounds {
     /// Returns once a round begun after this call has ended (its own, or
-    /// another writer's); the error of its own round, if it ran one.
-    pub fn chain_after_commit(&self, conn: &mut DbConnection) -> Result<usize, DbError> {
-        self.after(|| chain_pending(conn)).unwrap_or(Ok(0))
+    /// another writer's); the error of its own round, if it ran one. Only
+    /// a writer that runs a round takes a connection (`conn`).
+    pub fn chain_after_commit<C>(
+        &self,
+        conn: impl FnOnce() -> Result<C, DbError>,
+    ) -> Result<usize, DbError>
+    where
+        C: std::ops::DerefMut<Target = DbConnection>,
+    {
+        self.after(|| chain_pending(&mut *conn()?)).unwrap_or(Ok(0))
     }
 
     /// Runs `round` unless a round begun after this call ends first, and
