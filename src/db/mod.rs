@@ -271,9 +271,10 @@ impl Db {
                 // Chain after commit (PostgreSQL, see `audit::inbox`): the
                 // action stands; a failed chaining leaves its entries for
                 // the next round. The connection is back in the pool
-                // first: a writer waiting for a round holds none (they
-                // used to hold half of the pool doing nothing), the one
-                // that runs the round takes one.
+                // first: a writer waiting for a round holds none (several
+                // at a time used to hold theirs doing nothing while other
+                // bookings queued for one); the one that runs the round
+                // takes one.
                 if audit::inbox::take_unchained() && done.is_ok() {
                     if let Err(e) = self.chaining.chain_after_commit(|| self.conn()) {
                         tracing::warn!("audit entries left for the next chaining round: {e}");
