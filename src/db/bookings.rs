@@ -8,10 +8,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::branches::{self, Branch, Slot};
-use super::first::With;
-use super::outbox::NewMail;
 use super::participants::Participant;
-use super::schema::{bookings, outbox};
+use super::schema::bookings;
 use super::{DbConnection, DbError, TxLock};
 use crate::domain::booking::BookingStatus;
 
@@ -28,6 +26,24 @@ pub struct Booking {
     pub idempotency_key: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl Booking {
+    /// The row `new` becomes when stored with `id`.
+    pub fn stored(id: i64, new: &NewBooking<'_>) -> Result<Booking, DbError> {
+        let status = BookingStatus::parse(new.status).map_err(|e| DbError::UnknownState(e.0))?;
+        Ok(Booking {
+            id,
+            code: new.code.to_string(),
+            participant_id: new.participant_id,
+            claim_id: new.claim_id,
+            slot_id: new.slot_id,
+            status,
+            idempotency_key: new.idempotency_key.map(str::to_string),
+            created_at: new.created_at,
+            updated_at: new.updated_at,
+        })
+    }
 }
 
 #[derive(Insertable)]
@@ -142,32 +158,6 @@ pub fn insert(conn: &mut DbConnection, new: &NewBooking<'_>) -> Result<Booking, 
         new,
         Booking
     )?)
-}
-
-/// [`insert`] with the booking's mail queued by the same statement on
-/// PostgreSQL (one round trip for both, see [`With`]); one after the
-/// other on SQLite.
-pub fn insert_with_mail(
-    conn: &mut DbConnection,
-    new: &NewBooking<'_>,
-    mail: &NewMail,
-) -> Result<Booking, DbError> {
-    match conn {
-        DbConnection::Pg(c) => {
-            let both = With {
-                first: diesel::insert_into(outbox::table).values(mail),
-                then: diesel::insert_into(bookings::table)
-                    .values(new)
-                    .returning(Booking::as_returning()),
-            };
-            Ok(both.get_result(c)?)
-        }
-        DbConnection::Sqlite(_) => {
-            let booking = insert(conn, new)?;
-            super::outbox::enqueue(conn, mail)?;
-            Ok(booking)
-        }
-    }
 }
 
 /// Moves an active booking to another session; `None` when it is no

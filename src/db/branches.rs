@@ -227,33 +227,12 @@ pub fn take_seat(conn: &mut DbConnection, slot: &Slot) -> Result<Option<Slot>, D
 }
 
 /// `slot` with the counts its seat's update returned.
-fn with_counts(slot: &Slot, (booked, held, capacity): (i32, i32, i32)) -> Slot {
+pub(crate) fn with_counts(slot: &Slot, (booked, held, capacity): (i32, i32, i32)) -> Slot {
     Slot {
         booked,
         held,
         capacity,
         ..slot.clone()
-    }
-}
-
-/// [`take_seat`] and the booking's audit entry: in one statement on
-/// PostgreSQL (one round trip fewer), one after the other on SQLite.
-/// With no seat free the caller rolls back, and the entry with it.
-pub fn take_seat_recording(
-    conn: &mut DbConnection,
-    slot: &Slot,
-    entry: crate::db::audit::Pending,
-) -> Result<Option<Slot>, DbError> {
-    match conn {
-        DbConnection::Pg(c) => {
-            let seat = crate::db::first::TakeSeat { slot_id: slot.id };
-            let counts = entry.take_seat_with(c, seat)?;
-            Ok(counts.map(|counts| with_counts(slot, counts)))
-        }
-        DbConnection::Sqlite(_) => {
-            entry.append(conn)?;
-            take_seat(conn, slot)
-        }
     }
 }
 

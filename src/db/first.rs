@@ -15,7 +15,7 @@
 //! [`TakeSeat`] is the booking's `UPDATE` written out, because diesel
 //! never keeps an `UPDATE` prepared; [`AdvisoryXactLock`] the participant
 //! lock on PostgreSQL, which a raw `sql_query` would parse every time.
-//! [`With`] sends two independent inserts as one statement on PostgreSQL.
+//! [`With`] sends independent writes as one statement on PostgreSQL.
 
 use std::marker::PhantomData;
 
@@ -66,9 +66,12 @@ pub trait FirstRow: AsQuery + Sized {
 
 impl<T: AsQuery> FirstRow for T {}
 
-/// A condition whose SQL text is fixed by its type ([`Fixed`]).
+/// A condition (or a value) whose SQL text and type are fixed by its
+/// type ([`Fixed`]).
 pub trait FixedSql {
     const SQL: &'static str;
+    /// `Bool` for a condition.
+    type SqlType: diesel::sql_types::SqlType + diesel::expression::TypedExpressionType;
 }
 
 /// A condition written into the SQL rather than bound, and still taken
@@ -78,12 +81,17 @@ pub trait FixedSql {
 /// each time the value is bound again; and a bound list (`IN (?, ?)`) is
 /// prepared anew on every run. For the lookups every booking makes on a
 /// state word that a partial unique index names (`bookings_one_active`,
-/// `waitlist_one_active`) and on the booking actions of the log.
+/// `waitlist_one_active`) and on the booking actions of the log; and for
+/// a value written into the SQL (a sub-select, say).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fixed<T>(PhantomData<T>);
 
 impl<T> Fixed<T> {
     pub fn condition() -> Self {
+        Self(PhantomData)
+    }
+
+    pub fn value() -> Self {
         Self(PhantomData)
     }
 }
@@ -93,13 +101,13 @@ impl<T: 'static> QueryId for Fixed<T> {
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl<T> Expression for Fixed<T> {
-    type SqlType = Bool;
+impl<T: FixedSql> Expression for Fixed<T> {
+    type SqlType = T::SqlType;
 }
 
-impl<T, QS> AppearsOnTable<QS> for Fixed<T> {}
+impl<T: FixedSql, QS> AppearsOnTable<QS> for Fixed<T> {}
 
-impl<T, QS> SelectableExpression<QS> for Fixed<T> {}
+impl<T: FixedSql, QS> SelectableExpression<QS> for Fixed<T> {}
 
 impl<T> ValidGrouping<()> for Fixed<T> {
     type IsAggregate = is_aggregate::Never;
@@ -115,18 +123,21 @@ impl<T: FixedSql, DB: Backend> QueryFragment<DB> for Fixed<T> {
 /// `bookings.status` is the active word.
 pub struct BookingActive;
 impl FixedSql for BookingActive {
+    type SqlType = Bool;
     const SQL: &'static str = "bookings.status = 'booked'";
 }
 
 /// `waitlist.status` is one of the active words.
 pub struct WaitlistActive;
 impl FixedSql for WaitlistActive {
+    type SqlType = Bool;
     const SQL: &'static str = "waitlist.status IN ('waiting', 'offered')";
 }
 
 /// The log's `action` is a change of a booking (in the log or its inbox).
 pub struct BookingChange;
 impl FixedSql for BookingChange {
+    type SqlType = Bool;
     const SQL: &'static str =
         "action IN ('booking_placed', 'booking_rescheduled', 'booking_cancelled')";
 }
@@ -191,35 +202,42 @@ impl<C> RunQueryDsl<C> for AdvisoryXactLock {}
 
 const _: () = assert!(<AdvisoryXactLock as QueryId>::HAS_STATIC_QUERY_ID);
 
-/// Statement `then` with statement `first` run inside it: `WITH side AS
-/// (…) then`, one round trip on PostgreSQL, where a data-modifying `WITH`
-/// runs whether or not the rest reads it. For two inserts that do not
-/// depend on each other. SQLite has no such `WITH` (and no round trips to
-/// save): there the caller runs the two one after the other.
+/// Statement `then` with the statements `sides` run inside it: `WITH
+/// side1 AS (…), side2 AS (…) then`, one round trip on PostgreSQL, where a
+/// data-modifying `WITH` runs whether or not the rest reads it (all see
+/// the same snapshot: none may depend on another's rows). SQLite has no
+/// such `WITH` (and no round trips to save): there the caller runs them
+/// one after the other.
 #[derive(Debug, Clone, Copy, QueryId)]
-pub struct With<A, B> {
-    pub first: A,
+pub struct With<S, B> {
+    pub sides: S,
     pub then: B,
 }
 
-impl<A, B: Query> Query for With<A, B> {
+impl<S, B: Query> Query for With<S, B> {
     type SqlType = B::SqlType;
 }
 
-impl<A, B> QueryFragment<diesel::pg::Pg> for With<A, B>
+impl<A1, A2, A3, B> QueryFragment<diesel::pg::Pg> for With<(A1, A2, A3), B>
 where
-    A: QueryFragment<diesel::pg::Pg>,
+    A1: QueryFragment<diesel::pg::Pg>,
+    A2: QueryFragment<diesel::pg::Pg>,
+    A3: QueryFragment<diesel::pg::Pg>,
     B: QueryFragment<diesel::pg::Pg>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
-        out.push_sql("WITH side AS (");
-        self.first.walk_ast(out.reborrow())?;
+        out.push_sql("WITH side1 AS (");
+        self.sides.0.walk_ast(out.reborrow())?;
+        out.push_sql("), side2 AS (");
+        self.sides.1.walk_ast(out.reborrow())?;
+        out.push_sql("), side3 AS (");
+        self.sides.2.walk_ast(out.reborrow())?;
         out.push_sql(") ");
         self.then.walk_ast(out.reborrow())
     }
 }
 
-impl<A, B, C> RunQueryDsl<C> for With<A, B> {}
+impl<S, B, C> RunQueryDsl<C> for With<S, B> {}
 
 #[cfg(test)]
 mod tests {

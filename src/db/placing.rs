@@ -1,26 +1,49 @@
-//! What placing a booking checks, read in one statement: the session and
-//! its branch, the participant, the day's holiday, whether the claim is
+//! What placing a booking checks, read in one statement: the caller's
+//! sign-in session (so that the request needs no read before it), the
+//! session booked and its branch, the participant, the day's holiday, whether the claim is
 //! theirs and open, whether they already hold a seat or a place in a
 //! waiting line, the session's cooling delay and how many booking changes
 //! they made lately. Each was a statement of its own — on PostgreSQL a
 //! round trip of its own, inside the transaction — and the booking rules
-//! (`app::booking`) still decide on them in the same order.
+//! (`app::booking`) still decide on them in the same order. On
+//! PostgreSQL the same statement draws the booking's id from its sequence,
+//! so that [`book`] can write the row, its mail, its audit entry and the
+//! seat in one statement (a request refused after that leaves a gap in the
+//! ids, as a rolled-back insert always did).
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, exists, max};
+use diesel::expression::{is_aggregate, AppearsOnTable, SelectableExpression, ValidGrouping};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Nullable, Text};
 
+use super::audit::Pending;
+use super::bookings::{Booking, NewBooking};
 use super::branches::{Branch, Slot};
-use super::first::{BookingActive, BookingChange, FirstRow, Fixed, WaitlistActive};
+use super::first::{BookingActive, BookingChange, FirstRow, Fixed, TakeSeat, WaitlistActive};
+use super::outbox::NewMail;
 use super::participants::Participant;
 use super::schema::{
-    audit_inbox, audit_log, bookings, branches, claims, holidays, participants, seat_cooling,
-    slots, waitlist,
+    audit_inbox, audit_log, auth_sessions, bookings, branches, claims, holidays, outbox,
+    participants, seat_cooling, slots, waitlist,
 };
 use super::{DbConnection, DbError};
 
+/// A booking request: who, for which claim, which session, signed in
+/// with which sign-in session (`None`: the system placing it).
+pub struct Asked<'a> {
+    pub participant_id: i64,
+    pub claim_id: i64,
+    pub slot_id: i64,
+    pub session: Option<&'a str>,
+}
+
 /// What [`read`] found for one booking request.
 pub struct PlacingFacts {
+    /// The sign-in session asked about is active and the participant's
+    /// (always true for the system).
+    pub signed_in: bool,
     pub slot: Slot,
     pub branch: Branch,
     pub participant: Participant,
@@ -37,19 +60,32 @@ pub struct PlacingFacts {
     /// Their booking changes logged after `since` (chained or still in the
     /// inbox); the rate limit looks closer only when this reaches it.
     pub recent_changes: i64,
+    /// The id the booking is to take (PostgreSQL; `None` on SQLite, where
+    /// the insert picks it).
+    pub booking_id: Option<i64>,
 }
 
 /// The request's facts; `None` when the session or the participant does
 /// not exist.
 pub fn read(
     conn: &mut DbConnection,
-    participant_id: i64,
-    claim_id: i64,
-    slot_id: i64,
+    asked: &Asked<'_>,
     now: NaiveDateTime,
     since: NaiveDateTime,
 ) -> Result<Option<PlacingFacts>, DbError> {
     let since = crate::domain::audit::chain::stored_instant(since);
+    let (participant_id, claim_id, slot_id) = (asked.participant_id, asked.claim_id, asked.slot_id);
+    let signed_in = asked
+        .session
+        .into_sql::<Nullable<Text>>()
+        .is_null()
+        .or(exists(
+            auth_sessions::table
+                .filter(auth_sessions::id.nullable().eq(asked.session))
+                .filter(auth_sessions::participant_id.eq(participant_id))
+                .filter(auth_sessions::revoked_at.is_null())
+                .filter(auth_sessions::expires_at.gt(now)),
+        ));
     let claim_status = claims::table
         .filter(claims::id.eq(claim_id))
         .filter(claims::participant_id.eq(participant_id))
@@ -86,6 +122,7 @@ pub fn read(
         .select(count_star())
         .single_value();
     type Row = (
+        bool,
         Slot,
         Branch,
         Participant,
@@ -96,6 +133,7 @@ pub fn read(
         Option<NaiveDateTime>,
         Option<i64>,
         Option<i64>,
+        Option<i64>,
     );
     let row: Option<Row> = crate::per_backend!(conn, c => slots::table
         .inner_join(branches::table)
@@ -103,6 +141,7 @@ pub fn read(
         .left_join(holidays::table.on(holidays::day.eq(slots::local_date)))
         .filter(slots::id.eq(slot_id))
         .select((
+            signed_in,
             Slot::as_select(),
             Branch::as_select(),
             Participant::as_select(),
@@ -113,12 +152,27 @@ pub fn read(
             barred_until,
             chained,
             queued,
+            NextBookingId,
         ))
         .first_row(c)
         .optional())?;
     Ok(row.map(
-        |(slot, branch, participant, holiday, claim_status, holds, waiting, barred, a, b)| {
+        |(
+            signed_in,
+            slot,
+            branch,
+            participant,
+            holiday,
+            claim_status,
+            holds,
+            waiting,
+            barred,
+            a,
+            b,
+            id,
+        )| {
             PlacingFacts {
+                signed_in,
                 slot,
                 branch,
                 participant,
@@ -128,7 +182,79 @@ pub fn read(
                 waiting,
                 barred_until: barred,
                 recent_changes: a.unwrap_or(0) + b.unwrap_or(0),
+                booking_id: id,
             }
         },
     ))
 }
+
+/// Writes the booking `new` with its confirmation `mail` and the audit
+/// entry `entry` makes of it, and takes its seat in `slot`: the booking
+/// and the session's new counts, `None` when no seat was free (the caller
+/// rolls back). With an `id` drawn by [`read`] (PostgreSQL) all four are
+/// one statement, the seat's row locked from it to the commit; otherwise
+/// one after the other, the seat last.
+pub fn book(
+    conn: &mut DbConnection,
+    new: &NewBooking<'_>,
+    id: Option<i64>,
+    mail: &NewMail,
+    entry: impl FnOnce(&Booking) -> Pending,
+    slot: &Slot,
+) -> Result<Option<(Booking, Slot)>, DbError> {
+    let seat = TakeSeat { slot_id: slot.id };
+    let (booking, counts) = match (conn, id) {
+        (DbConnection::Pg(c), Some(id)) => {
+            let booking = Booking::stored(id, new)?;
+            let beside = (
+                diesel::insert_into(bookings::table).values((bookings::id.eq(id), new)),
+                diesel::insert_into(outbox::table).values(mail),
+            );
+            let counts = entry(&booking).take_seat_beside(c, beside, seat)?;
+            (booking, counts)
+        }
+        (conn, _) => {
+            let booking = super::bookings::insert(conn, new)?;
+            super::outbox::enqueue(conn, mail)?;
+            entry(&booking).append(conn)?;
+            let counts: Option<(i32, i32, i32)> =
+                crate::per_backend!(conn, c => seat.get_result(c).optional())?;
+            (booking, counts)
+        }
+    };
+    Ok(counts.map(|counts| (booking, super::branches::with_counts(slot, counts))))
+}
+
+/// The booking id [`read`] draws: `nextval` of the bookings' sequence on
+/// PostgreSQL, `NULL` on SQLite. Written out with a static query id so
+/// the statement stays prepared (diesel's `sql()` never is).
+#[derive(Debug, Clone, Copy, QueryId)]
+struct NextBookingId;
+
+impl Expression for NextBookingId {
+    type SqlType = Nullable<BigInt>;
+}
+
+impl<QS> AppearsOnTable<QS> for NextBookingId {}
+
+impl<QS> SelectableExpression<QS> for NextBookingId {}
+
+impl ValidGrouping<()> for NextBookingId {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryFragment<diesel::pg::Pg> for NextBookingId {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("nextval('bookings_id_seq')");
+        Ok(())
+    }
+}
+
+impl QueryFragment<diesel::sqlite::Sqlite> for NextBookingId {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql("NULL");
+        Ok(())
+    }
+}
+
+const _: () = assert!(<NextBookingId as QueryId>::HAS_STATIC_QUERY_ID);

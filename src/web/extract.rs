@@ -13,7 +13,7 @@ use crate::app::error::AppError;
 use crate::app::Ctx;
 use crate::db::audit::Actor;
 use crate::i18n::Lang;
-use crate::web::auth::{Authenticated, Identity};
+use crate::web::auth::{self, Authenticated, Identity};
 use crate::web::{client_ip, lang, AppState, State};
 
 /// The request id the `request_id` middleware settled on.
@@ -100,6 +100,34 @@ impl FromRequest for Api {
                 state,
             })
         })
+    }
+}
+
+/// [`Api`] for a route whose use case checks the caller's session in its
+/// own first statement (placing a booking): a participant's bearer token
+/// is taken on its signature ([`auth::unchecked_participant`]); any other
+/// caller is identified in full, as by [`Api`].
+pub struct SessionInUseCase(pub Api);
+
+impl FromRequest for SessionInUseCase {
+    type Error = AppError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let unchecked = state(req)
+            .ok()
+            .and_then(|state| Some((auth::unchecked_participant(req, &state)?, state)));
+        let Some((who, state)) = unchecked else {
+            let api = Api::from_request(req, payload);
+            return Box::pin(async move { Ok(SessionInUseCase(api.await?)) });
+        };
+        let api = Api {
+            ctx: ctx(&state, Some(&who), req),
+            lang: lang::of_request(req),
+            who,
+            state,
+        };
+        Box::pin(async move { Ok(SessionInUseCase(api)) })
     }
 }
 

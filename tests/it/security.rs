@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
+use crate::common::bookings::{active_in, Http};
 use crate::common::browser::Browser;
 use crate::common::fixtures::login_raw;
 use crate::common::{error_code, fixtures, TestApp, TestDb};
@@ -216,6 +217,50 @@ async fn forged_tokens_are_refused(_db: TestDb, app: TestApp) {
     assert_eq!(me_status(&app, &good).await, 401);
 }
 both_backends!(forged_tokens_are_refused, clock = CLOCK);
+
+/// Placing a booking checks the sign-in session in its own transaction,
+/// not before it: a token whose session does not exist, is another
+/// participant's or has been signed out is refused with 401 — with or
+/// without an idempotency key, for a session that exists or not — and
+/// books nothing; the live session then books.
+async fn booking_checks_the_session_itself(db: TestDb, app: TestApp) {
+    let (m, claim) = fixtures::member_with_claim(&app).await;
+    let (other, _) = fixtures::member_with_claim(&app).await;
+    let slots = fixtures::slots(&app, "DPS-DENPASAR", "2026-11-24").await;
+    let slot = slots[0]["id"].as_i64().expect("slot id");
+    let secret = common::JWT_SECRET.as_bytes();
+    let real = payload(&m.token);
+    let mut ghost = real.clone();
+    ghost["sid"] = json!("no-such-session-0000000000");
+    let mut swapped = real.clone();
+    swapped["sub"] = json!(format!("p:{}", other.id));
+    let http = Http::of(&app);
+    let refused = |what: &'static str, token: String| {
+        let http = http.clone();
+        async move {
+            for key in [None, Some("retry-1")] {
+                for s in [slot, 999_999_999] {
+                    let (status, v) = http.book(&token, s, claim, key).await;
+                    assert_eq!(status, 401, "{what}, key {key:?}, slot {s}: {v}");
+                    assert_eq!(error_code(&v), "unauthenticated", "{what}: {v}");
+                }
+            }
+        }
+    };
+    refused("no such session", sign(secret, &ghost)).await;
+    refused("another participant's session", sign(secret, &swapped)).await;
+    let second = fixtures::login(&app, &m.email, &m.password).await;
+    let (s, _) = app
+        .post("/api/v1/auth/logout", Some(&m.token), &json!({}))
+        .await;
+    assert_eq!(s, 200);
+    refused("signed out", m.token.clone()).await;
+    assert_eq!(active_in(&db, slot), 0, "a refused request booked");
+    let (status, v) = http.book(&second, slot, claim, Some("retry-1")).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(active_in(&db, slot), 1);
+}
+both_backends!(booking_checks_the_session_itself, clock = CLOCK);
 
 // ---------------------------------------------------------------- objects
 

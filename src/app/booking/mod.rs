@@ -93,14 +93,6 @@ pub struct Placing<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// What a booking's transaction already read: the session (read before its
-/// seat is taken), its branch and the participant.
-struct Known {
-    slot: Slot,
-    branch: Branch,
-    who: Participant,
-}
-
 /// The booking row for a seat already taken, its audit entry and its
 /// confirmation mail.
 pub(crate) fn new_booking(
@@ -110,7 +102,7 @@ pub(crate) fn new_booking(
     public_url: &str,
     actor: &Actor,
 ) -> AppResult<BookingView> {
-    let v = store_booking(conn, p, now, public_url, None)?;
+    let v = store_booking(conn, p, now, public_url)?;
     record(
         conn,
         actor,
@@ -122,20 +114,26 @@ pub(crate) fn new_booking(
     Ok(v)
 }
 
-/// [`new_booking`] without its audit entry, or with the session, its
-/// branch and the participant already read in the transaction (placing,
-/// which takes the seat and records the entry after).
+/// [`new_booking`] without its audit entry.
 fn store_booking(
     conn: &mut DbConnection,
     p: &Placing<'_>,
     now: DateTime<Utc>,
     public_url: &str,
-    known: Option<Known>,
 ) -> AppResult<BookingView> {
     let code = crate::domain::booking_code::generate();
     let ts = now.naive_utc();
-    let new = NewBooking {
-        code: &code,
+    let booking = bookings::insert(conn, &new_row(p, &code, ts)).map_err(race_or)?;
+    let v = view_of(conn, booking)?;
+    let who = participant(conn, p.participant_id)?;
+    enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
+    Ok(v)
+}
+
+/// The row of booking `code` placed as `p` asks, at `ts`.
+fn new_row<'a>(p: &Placing<'a>, code: &'a str, ts: NaiveDateTime) -> NewBooking<'a> {
+    NewBooking {
+        code,
         participant_id: p.participant_id,
         claim_id: p.claim_id,
         slot_id: p.slot_id,
@@ -143,27 +141,7 @@ fn store_booking(
         idempotency_key: p.idempotency_key,
         created_at: ts,
         updated_at: ts,
-    };
-    let v = match known {
-        // The row and its mail in one statement.
-        Some(Known { slot, branch, who }) => {
-            let mail = booked_mail(&who, &code, (&slot, &branch), public_url, ts);
-            let booking = bookings::insert_with_mail(conn, &new, &mail).map_err(race_or)?;
-            BookingView {
-                booking,
-                slot,
-                branch,
-            }
-        }
-        None => {
-            let booking = bookings::insert(conn, &new).map_err(race_or)?;
-            let v = view_of(conn, booking)?;
-            let who = participant(conn, p.participant_id)?;
-            enqueue_mail(conn, BookingMailKind::Booked, &who, &v, public_url, ts)?;
-            v
-        }
-    };
-    Ok(v)
+    }
 }
 
 /// The audit entry of a booking change.
@@ -175,7 +153,7 @@ fn record(
     at: NaiveDateTime,
     extra: serde_json::Value,
 ) -> AppResult<()> {
-    entry_of(actor, action, v, at, extra).append(conn)?;
+    entry_of(actor, action, &v.booking, &v.branch.code, at, extra).append(conn)?;
     Ok(())
 }
 
@@ -183,18 +161,19 @@ fn record(
 fn entry_of(
     actor: &Actor,
     action: &str,
-    v: &BookingView,
+    booking: &Booking,
+    branch_code: &str,
     at: NaiveDateTime,
     extra: serde_json::Value,
 ) -> audit::Pending {
     let subject = Subject {
-        participant_id: Some(v.booking.participant_id),
-        claim_id: Some(v.booking.claim_id),
-        booking_id: Some(v.booking.id),
-        branch_code: Some(v.branch.code.clone()),
+        participant_id: Some(booking.participant_id),
+        claim_id: Some(booking.claim_id),
+        booking_id: Some(booking.id),
+        branch_code: Some(branch_code.to_string()),
         ..Default::default()
     };
-    let mut details = serde_json::json!({"code": v.booking.code, "slot": v.slot.id});
+    let mut details = serde_json::json!({"code": booking.code, "slot": booking.slot_id});
     if let (Some(d), serde_json::Value::Object(more)) = (details.as_object_mut(), extra) {
         d.extend(more);
     }

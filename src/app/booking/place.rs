@@ -1,30 +1,35 @@
 //! Placing a booking: the transaction begun holding the participant's
 //! lock, the request's checks on facts read in one statement, then the
-//! booking row with its mail, and last the seat with the audit entry (on
-//! PostgreSQL each pair one statement: five round trips from `BEGIN` to
+//! booking row with its mail and its audit entry, and last the seat (on
+//! PostgreSQL all four one statement: four round trips from `BEGIN` to
 //! `COMMIT`).
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{
-    ensure_open, entry_of, on_holiday, participant, retry_races, slot_and_branch, store_booking,
-    view_of, Known, Placed, Placing, Terms,
+    booked_mail, ensure_open, entry_of, new_row, on_holiday, participant, race_or, retry_races,
+    slot_and_branch, view_of, Placed, Placing, Terms,
 };
 use crate::app::fair::{check_rate_counted, refuse_barred};
 use crate::app::waitlist::{FairRules, Offering};
 use crate::app::{AppError, AppResult, Ctx};
 use crate::db::audit::Actor;
-use crate::db::{bookings, branches, claims, placing, run, DbConnection};
+use crate::db::bookings::{Booking, BookingView};
+use crate::db::{bookings, claims, placing, run, DbConnection};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::fair::CHANGE_WINDOW_MINUTES;
 use crate::domain::Code;
 
-/// Books `slot_id` for the participant's claim. With an idempotency key, a
-/// repeated request returns the first booking instead of a second.
+/// Books `slot_id` for the participant's claim, signed in with session
+/// `sid`: a revoked or expired session is refused (401) by the
+/// transaction's first statement, so the caller need not read it first.
+/// With an idempotency key, a repeated request returns the first booking
+/// instead of a second.
 pub async fn place(
     ctx: &Ctx,
     participant_id: i64,
+    sid: String,
     claim_id: i64,
     slot_id: i64,
     idempotency_key: Option<String>,
@@ -37,9 +42,10 @@ pub async fn place(
             slot_id,
             idempotency_key: idempotency_key.as_deref(),
         };
+        let s = Some(sid.as_str());
         let o = t.offering();
         let lock = Some(bookings::participant_lock(participant_id));
-        retry_races(|| db.write_locked(lock, |conn| place_tx(conn, &p, &o)))
+        retry_races(|| db.write_locked(lock, |conn| place_tx(conn, &p, s, &o)))
     })
     .await
 }
@@ -60,24 +66,40 @@ pub fn place_blocking(
         actor: &actor,
     };
     let lock = Some(bookings::participant_lock(p.participant_id));
-    retry_races(|| db.write_locked(lock, |conn| place_tx(conn, p, &o)))
+    retry_races(|| db.write_locked(lock, |conn| place_tx(conn, p, None, &o)))
 }
 
 /// One attempt at placing `p` in its own write transaction, begun
-/// holding the participant's lock ([`bookings::participant_lock`]).
-fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppResult<Placed> {
+/// holding the participant's lock ([`bookings::participant_lock`]), for
+/// the participant signed in with session `sid` (`None`: the system).
+fn place_tx(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    sid: Option<&str>,
+    o: &Offering<'_>,
+) -> AppResult<Placed> {
     let now = o.now;
     if let Some(key) = p.idempotency_key {
+        signed_in(conn, p, sid, o)?;
         if let Some(b) = bookings::find_by_idempotency_key(conn, p.participant_id, key)? {
             return Ok(Placed::Replayed(view_of(conn, b)?));
         }
     }
     // Every check's facts in one statement; the rules decide in order.
     let since = now.naive_utc() - chrono::Duration::minutes(CHANGE_WINDOW_MINUTES);
-    let (pid, cid, sid) = (p.participant_id, p.claim_id, p.slot_id);
-    let Some(f) = placing::read(conn, pid, cid, sid, now.naive_utc(), since)? else {
+    let asked = placing::Asked {
+        participant_id: p.participant_id,
+        claim_id: p.claim_id,
+        slot_id: p.slot_id,
+        session: sid,
+    };
+    let Some(f) = placing::read(conn, &asked, now.naive_utc(), since)? else {
+        signed_in(conn, p, sid, o)?;
         return Err(refusal(conn, p));
     };
+    if !f.signed_in {
+        return Err(AppError::unauthenticated());
+    }
     claim_open(f.claim_status.as_deref())?;
     if f.holds_booking {
         return Err(AppError::conflict(Code::AlreadyBooked));
@@ -91,12 +113,6 @@ fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppRe
     if let Some(r) = crate::app::draw::request_if_drawing(conn, p, &f.slot, &f.branch, o)? {
         return Ok(Placed::InDraw(r));
     }
-    let known = Known {
-        slot: f.slot,
-        branch: f.branch,
-        who: f.participant,
-    };
-    let mut v = store_booking(conn, p, now, o.public_url, Some(known))?;
     // A seat found elsewhere ends a place in a waiting line (an offer
     // held for them goes to the next).
     if f.waiting {
@@ -104,16 +120,47 @@ fn place_tx(conn: &mut DbConnection, p: &Placing<'_>, o: &Offering<'_>) -> AppRe
             crate::app::waitlist::leave(conn, &e, o)?;
         }
     }
-    // The seat last, with the audit entry: on PostgreSQL the session's row
-    // stays locked from this update to the commit, and every booking of
-    // the session waits for that lock. A full session rolls the whole
-    // transaction back.
-    let placed = entry_of(o.actor, "booking_placed", &v, now.naive_utc(), json!({}));
-    let Some(slot) = branches::take_seat_recording(conn, &v.slot, placed)? else {
+    let code = crate::domain::booking_code::generate();
+    let ts = now.naive_utc();
+    let mail = booked_mail(
+        &f.participant,
+        &code,
+        (&f.slot, &f.branch),
+        o.public_url,
+        ts,
+    );
+    let branch = f.branch;
+    let entry = |b: &Booking| entry_of(o.actor, "booking_placed", b, &branch.code, ts, json!({}));
+    // The seat last: on PostgreSQL the session's row stays locked from
+    // this statement to the commit, and every booking of the session
+    // waits for that lock. A full session rolls the whole transaction back.
+    let new = new_row(p, &code, ts);
+    let booked = placing::book(conn, &new, f.booking_id, &mail, entry, &f.slot);
+    let Some((booking, slot)) = booked.map_err(race_or)? else {
         return Err(AppError::conflict(Code::SlotFull).field("slot_id"));
     };
-    v.slot = slot;
-    Ok(Placed::Created(v))
+    Ok(Placed::Created(BookingView {
+        booking,
+        slot,
+        branch,
+    }))
+}
+
+/// The session `sid` is active and the participant's (401 otherwise);
+/// `None` (the system placing) passes.
+fn signed_in(
+    conn: &mut DbConnection,
+    p: &Placing<'_>,
+    sid: Option<&str>,
+    o: &Offering<'_>,
+) -> AppResult<()> {
+    let Some(sid) = sid else {
+        return Ok(());
+    };
+    match crate::db::auth::active(conn, sid, o.now.naive_utc())? {
+        Some(s) if s.participant_id == Some(p.participant_id) => Ok(()),
+        _ => Err(AppError::unauthenticated()),
+    }
 }
 
 /// The claim named is the participant's (`status` read only then) and

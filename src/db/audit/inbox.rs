@@ -19,12 +19,14 @@ use std::sync::{Condvar, Mutex};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::{QueryFragment, QueryId};
 
 use super::super::schema::{audit_inbox, audit_log};
 use super::super::{write_tx_locked, DbConnection, DbError, TxLock};
 use super::read::Entry as Chained;
 use crate::db::first::{Fixed, FixedSql};
 use crate::domain::audit::chain;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 /// The advisory lock key that serializes chaining on PostgreSQL.
 const CHAIN_LOCK: i64 = 4200;
@@ -111,18 +113,27 @@ pub(super) fn append(conn: &mut DbConnection, entry: Entry) -> Result<(), DbErro
     Ok(())
 }
 
-/// [`append`] on PostgreSQL riding on the statement that takes a seat
-/// (see `audit::Pending::take_seat_with`).
-pub(super) fn append_taking_seat(
+/// [`append`] on PostgreSQL riding on the statement that takes a seat,
+/// beside two other writes (see `audit::Pending::take_seat_beside`).
+pub(super) fn append_taking_seat<A, B>(
     c: &mut diesel::PgConnection,
     entry: &Entry,
+    beside: (A, B),
     seat: crate::db::first::TakeSeat,
-) -> Result<Option<(i32, i32, i32)>, DbError> {
-    let both = crate::db::first::With {
-        first: diesel::insert_into(audit_inbox::table).values(entry),
+) -> Result<Option<(i32, i32, i32)>, DbError>
+where
+    A: QueryFragment<diesel::pg::Pg> + QueryId,
+    B: QueryFragment<diesel::pg::Pg> + QueryId,
+{
+    let all = crate::db::first::With {
+        sides: (
+            diesel::insert_into(audit_inbox::table).values(entry),
+            beside.0,
+            beside.1,
+        ),
         then: seat,
     };
-    let counts = both.get_result(c).optional()?;
+    let counts = all.get_result(c).optional()?;
     UNCHAINED.with(|u| u.set(true));
     Ok(counts)
 }
@@ -262,6 +273,7 @@ pub fn chain_pending(conn: &mut DbConnection) -> Result<usize, DbError> {
 /// The oldest [`BATCH`] entries of the inbox.
 struct Oldest;
 impl FixedSql for Oldest {
+    type SqlType = diesel::sql_types::Bool;
     const SQL: &'static str =
         "audit_inbox.id IN (SELECT id FROM audit_inbox ORDER BY id LIMIT 1000)";
 }
@@ -275,14 +287,44 @@ pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
     move_batch(conn)
 }
 
+/// The chain's last `seq`, as a sub-select the round's `DELETE` returns
+/// with every entry it takes out (PostgreSQL runs an uncorrelated one
+/// once): the round reads the head without a statement of its own.
+struct HeadSeq;
+impl FixedSql for HeadSeq {
+    const SQL: &'static str = "(SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1)";
+    type SqlType = Nullable<BigInt>;
+}
+
+/// The chain's last `hash`, as [`HeadSeq`].
+struct HeadHash;
+impl FixedSql for HeadHash {
+    const SQL: &'static str = "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)";
+    type SqlType = Nullable<Text>;
+}
+
 /// [`chain_batch`] under a chain lock the transaction already holds.
 fn move_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let mut head = None;
     let mut waiting: Vec<(i64, Entry)> = match conn {
-        // Taken out by the statement that reads them: one round trip.
+        // Taken out by the statement that reads them, with the chain's
+        // head: one round trip. Under the chain lock nobody else appends.
         DbConnection::Pg(c) => {
-            diesel::delete(audit_inbox::table.filter(Fixed::<Oldest>::condition()))
-                .returning((audit_inbox::id, Entry::as_returning()))
-                .get_results(c)?
+            let taken: Vec<(i64, Entry, Option<i64>, Option<String>)> =
+                diesel::delete(audit_inbox::table.filter(Fixed::<Oldest>::condition()))
+                    .returning((
+                        audit_inbox::id,
+                        Entry::as_returning(),
+                        Fixed::<HeadSeq>::value(),
+                        Fixed::<HeadHash>::value(),
+                    ))
+                    .get_results(c)?;
+            let mut waiting = Vec::with_capacity(taken.len());
+            for (id, entry, seq, hash) in taken {
+                head = seq.zip(hash);
+                waiting.push((id, entry));
+            }
+            waiting
         }
         // Always empty on SQLite (entries are chained as they are written).
         DbConnection::Sqlite(c) => {
@@ -301,7 +343,11 @@ fn move_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
     }
     // Oldest first, as written.
     waiting.sort_unstable_by_key(|(id, _)| *id);
-    let (mut seq, mut prev) = super::head(conn)?.unwrap_or((0, String::new()));
+    let head = match conn {
+        DbConnection::Pg(_) => head,
+        DbConnection::Sqlite(_) => super::head(conn)?,
+    };
+    let (mut seq, mut prev) = head.unwrap_or((0, String::new()));
     let mut rows = Vec::with_capacity(waiting.len());
     for (_, entry) in waiting {
         seq += 1;

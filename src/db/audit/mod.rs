@@ -16,6 +16,7 @@
 use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::{QueryFragment, QueryId};
 
 pub mod anomalies;
 pub mod inbox;
@@ -81,7 +82,7 @@ pub fn record(
 }
 
 /// An entry made ready before the statement it is to ride on: the seat
-/// a booking takes ([`crate::db::branches::take_seat_recording`]).
+/// a booking takes ([`crate::db::placing::book`]).
 pub struct Pending(inbox::Entry);
 
 /// [`record`]'s entry, not yet written.
@@ -101,16 +102,22 @@ impl Pending {
         inbox::append(conn, self.0)
     }
 
-    /// Takes the seat with this entry's inbox insert in the same statement
-    /// (PostgreSQL, `first::With`: one round trip for both); the counts
-    /// as [`crate::db::first::TakeSeat`] returns them, `None` when no seat
-    /// was free (the caller rolls back, the entry with it).
-    pub(crate) fn take_seat_with(
+    /// Takes the seat with this entry's inbox insert and the writes
+    /// `beside` in the same statement (PostgreSQL, `first::With`: one round
+    /// trip for all); the counts as [`crate::db::first::TakeSeat`] returns
+    /// them, `None` when no seat was free (the caller rolls back, the
+    /// entry and the writes beside it with it).
+    pub(crate) fn take_seat_beside<A, B>(
         self,
         c: &mut diesel::PgConnection,
+        beside: (A, B),
         seat: crate::db::first::TakeSeat,
-    ) -> Result<Option<(i32, i32, i32)>, DbError> {
-        inbox::append_taking_seat(c, &self.0, seat)
+    ) -> Result<Option<(i32, i32, i32)>, DbError>
+    where
+        A: QueryFragment<diesel::pg::Pg> + QueryId,
+        B: QueryFragment<diesel::pg::Pg> + QueryId,
+    {
+        inbox::append_taking_seat(c, &self.0, beside, seat)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::domain::booking_code;
 use crate::domain::schedule::to_local;
 use crate::domain::Code;
 use crate::web::auth::Identity;
-use crate::web::extract::Api;
+use crate::web::extract::{Api, SessionInUseCase};
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateBooking {
@@ -95,10 +95,15 @@ fn code_of(raw: &str) -> AppResult<String> {
     responses((status = 201, body = BookingBody), (status = 200, body = BookingBody, description = "replayed"),
         (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(req: HttpRequest, api: Api, b: Json<CreateBooking>) -> Reply {
+pub async fn create(
+    req: HttpRequest,
+    SessionInUseCase(api): SessionInUseCase,
+    b: Json<CreateBooking>,
+) -> Reply {
     let pid = api.who.participant_id()?;
     let key = idempotency_key(&req)?;
-    let placed = booking::place(&api.ctx, pid, b.claim_id, b.slot_id, key).await?;
+    let sid = api.who.sid().to_string();
+    let placed = booking::place(&api.ctx, pid, sid, b.claim_id, b.slot_id, key).await?;
     Ok(match placed {
         Placed::Created(v) => fresh(true, body(&v)),
         Placed::Replayed(v) => fresh(false, body(&v)),

@@ -188,6 +188,7 @@ pub struct BookForm {
 }
 
 pub async fn book_submit(ctx: PageCtx, form: Form<BookForm>) -> HttpResponse {
+    let sid = ctx.own_session().unwrap_or_default();
     ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
         // The form's token doubles as an idempotency key: a double click
         // or a resubmitted form books once.
@@ -196,7 +197,7 @@ pub async fn book_submit(ctx: PageCtx, form: Form<BookForm>) -> HttpResponse {
             form.slot_id,
             &form.csrf[..form.csrf.len().min(24)]
         );
-        match booking::place(&actx, pid, form.claim_id, form.slot_id, Some(key)).await? {
+        match booking::place(&actx, pid, sid, form.claim_id, form.slot_id, Some(key)).await? {
             booking::Placed::InDraw(_) => Ok(redirect("/me?done=in_draw")),
             _ => Ok(redirect("/me/booking?done=booked")),
         }
