@@ -39,7 +39,8 @@ pub struct Asked<'a> {
     pub session: Option<&'a str>,
 }
 
-/// What [`read`] found for one booking request.
+/// What [`read`] found for one booking request, in the order it selects.
+#[derive(Queryable)]
 pub struct PlacingFacts {
     /// The sign-in session asked about is active and the participant's
     /// (always true for the system).
@@ -57,9 +58,10 @@ pub struct PlacingFacts {
     pub waiting: bool,
     /// Until when the participant may not take this session again.
     pub barred_until: Option<NaiveDateTime>,
-    /// Their booking changes logged after `since` (chained or still in the
-    /// inbox); the rate limit looks closer only when this reaches it.
-    pub recent_changes: i64,
+    /// Their booking changes logged after `since`, chained and still in
+    /// the inbox ([`PlacingFacts::recent_changes`]).
+    changes_chained: Option<i64>,
+    changes_queued: Option<i64>,
     /// The id the booking is to take (PostgreSQL; `None` on SQLite, where
     /// the insert picks it).
     pub booking_id: Option<i64>,
@@ -121,21 +123,7 @@ pub fn read(
         .filter(audit_inbox::at.gt(since))
         .select(count_star())
         .single_value();
-    type Row = (
-        bool,
-        Slot,
-        Branch,
-        Participant,
-        Option<String>,
-        Option<String>,
-        bool,
-        bool,
-        Option<NaiveDateTime>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let row: Option<Row> = crate::per_backend!(conn, c => slots::table
+    Ok(crate::per_backend!(conn, c => slots::table
         .inner_join(branches::table)
         .inner_join(participants::table.on(participants::id.eq(participant_id)))
         .left_join(holidays::table.on(holidays::day.eq(slots::local_date)))
@@ -155,37 +143,15 @@ pub fn read(
             NextBookingId,
         ))
         .first_row(c)
-        .optional())?;
-    Ok(row.map(
-        |(
-            signed_in,
-            slot,
-            branch,
-            participant,
-            holiday,
-            claim_status,
-            holds,
-            waiting,
-            barred,
-            a,
-            b,
-            id,
-        )| {
-            PlacingFacts {
-                signed_in,
-                slot,
-                branch,
-                participant,
-                holiday,
-                claim_status,
-                holds_booking: holds,
-                waiting,
-                barred_until: barred,
-                recent_changes: a.unwrap_or(0) + b.unwrap_or(0),
-                booking_id: id,
-            }
-        },
-    ))
+        .optional())?)
+}
+
+impl PlacingFacts {
+    /// Their booking changes logged after `since` (chained or still in the
+    /// inbox); the rate limit looks closer only when this reaches it.
+    pub fn recent_changes(&self) -> i64 {
+        self.changes_chained.unwrap_or(0) + self.changes_queued.unwrap_or(0)
+    }
 }
 
 /// Writes the booking `new` with its confirmation `mail` and the audit
@@ -202,27 +168,24 @@ pub fn book(
     entry: impl FnOnce(&Booking) -> Pending,
     slot: &Slot,
 ) -> Result<Option<(Booking, Slot)>, DbError> {
-    let seat = TakeSeat { slot_id: slot.id };
-    let (booking, counts) = match (conn, id) {
+    match (conn, id) {
         (DbConnection::Pg(c), Some(id)) => {
             let booking = Booking::stored(id, new)?;
             let beside = (
                 diesel::insert_into(bookings::table).values((bookings::id.eq(id), new)),
                 diesel::insert_into(outbox::table).values(mail),
             );
+            let seat = TakeSeat { slot_id: slot.id };
             let counts = entry(&booking).take_seat_beside(c, beside, seat)?;
-            (booking, counts)
+            Ok(counts.map(|counts| (booking, super::branches::with_counts(slot, counts))))
         }
         (conn, _) => {
             let booking = super::bookings::insert(conn, new)?;
             super::outbox::enqueue(conn, mail)?;
             entry(&booking).append(conn)?;
-            let counts: Option<(i32, i32, i32)> =
-                crate::per_backend!(conn, c => seat.get_result(c).optional())?;
-            (booking, counts)
+            Ok(super::branches::take_seat(conn, slot)?.map(|slot| (booking, slot)))
         }
-    };
-    Ok(counts.map(|counts| (booking, super::branches::with_counts(slot, counts))))
+    }
 }
 
 /// The booking id [`read`] draws: `nextval` of the bookings' sequence on

@@ -77,6 +77,16 @@ pub struct Api {
 }
 
 impl Api {
+    /// `who`'s API context for `req`.
+    fn of(who: Identity, state: State, req: &HttpRequest) -> Api {
+        Api {
+            ctx: ctx(&state, Some(&who), req),
+            lang: lang::of_request(req),
+            who,
+            state,
+        }
+    }
+
     /// An HR account's company (collective use cases need it).
     pub fn company(&self) -> Option<&str> {
         self.who.company()
@@ -92,13 +102,7 @@ impl FromRequest for Api {
         let req = req.clone();
         Box::pin(async move {
             let Authenticated(who, _) = who.await?;
-            let state = state(&req)?;
-            Ok(Api {
-                ctx: ctx(&state, Some(&who), &req),
-                lang: lang::of_request(&req),
-                who,
-                state,
-            })
+            Ok(Api::of(who, state(&req)?, &req))
         })
     }
 }
@@ -121,12 +125,7 @@ impl FromRequest for SessionInUseCase {
             let api = Api::from_request(req, payload);
             return Box::pin(async move { Ok(SessionInUseCase(api.await?)) });
         };
-        let api = Api {
-            ctx: ctx(&state, Some(&who), req),
-            lang: lang::of_request(req),
-            who,
-            state,
-        };
+        let api = Api::of(who, state, req);
         Box::pin(async move { Ok(SessionInUseCase(api)) })
     }
 }

@@ -109,7 +109,7 @@ fn place_tx(
         return Err(on_holiday(name));
     }
     refuse_barred(f.barred_until, now)?;
-    check_rate_counted(conn, p.participant_id, o, f.recent_changes)?;
+    check_rate_counted(conn, p.participant_id, o, f.recent_changes())?;
     if let Some(r) = crate::app::draw::request_if_drawing(conn, p, &f.slot, &f.branch, o)? {
         return Ok(Placed::InDraw(r));
     }

@@ -113,29 +113,34 @@ pub(super) fn append(conn: &mut DbConnection, entry: Entry) -> Result<(), DbErro
     Ok(())
 }
 
-/// [`append`] on PostgreSQL riding on the statement that takes a seat,
-/// beside two other writes (see `audit::Pending::take_seat_beside`).
-pub(super) fn append_taking_seat<A, B>(
-    c: &mut diesel::PgConnection,
-    entry: &Entry,
-    beside: (A, B),
-    seat: crate::db::first::TakeSeat,
-) -> Result<Option<(i32, i32, i32)>, DbError>
-where
-    A: QueryFragment<diesel::pg::Pg> + QueryId,
-    B: QueryFragment<diesel::pg::Pg> + QueryId,
-{
-    let all = crate::db::first::With {
-        sides: (
-            diesel::insert_into(audit_inbox::table).values(entry),
-            beside.0,
-            beside.1,
-        ),
-        then: seat,
-    };
-    let counts = all.get_result(c).optional()?;
-    UNCHAINED.with(|u| u.set(true));
-    Ok(counts)
+impl super::Pending {
+    /// Takes the seat with this entry's inbox insert and the writes
+    /// `beside` in the same statement (PostgreSQL, `first::With`: one round
+    /// trip for all); the counts as [`crate::db::first::TakeSeat`] returns
+    /// them, `None` when no seat was free (the caller rolls back, the
+    /// entry and the writes beside it with it).
+    pub(crate) fn take_seat_beside<A, B>(
+        self,
+        c: &mut diesel::PgConnection,
+        beside: (A, B),
+        seat: crate::db::first::TakeSeat,
+    ) -> Result<Option<(i32, i32, i32)>, DbError>
+    where
+        A: QueryFragment<diesel::pg::Pg> + QueryId,
+        B: QueryFragment<diesel::pg::Pg> + QueryId,
+    {
+        let all = crate::db::first::With {
+            sides: (
+                diesel::insert_into(audit_inbox::table).values(&self.0),
+                beside.0,
+                beside.1,
+            ),
+            then: seat,
+        };
+        let counts = all.get_result(c).optional()?;
+        UNCHAINED.with(|u| u.set(true));
+        Ok(counts)
+    }
 }
 
 /// Appends `entries` in order, as [`append`] one by one would, many per

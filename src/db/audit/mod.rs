@@ -16,7 +16,6 @@
 use crate::db::FirstRow;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::query_builder::{QueryFragment, QueryId};
 
 pub mod anomalies;
 pub mod inbox;
@@ -100,24 +99,6 @@ impl Pending {
     /// Appends it on its own, as [`record`] does.
     pub fn append(self, conn: &mut DbConnection) -> Result<(), DbError> {
         inbox::append(conn, self.0)
-    }
-
-    /// Takes the seat with this entry's inbox insert and the writes
-    /// `beside` in the same statement (PostgreSQL, `first::With`: one round
-    /// trip for all); the counts as [`crate::db::first::TakeSeat`] returns
-    /// them, `None` when no seat was free (the caller rolls back, the
-    /// entry and the writes beside it with it).
-    pub(crate) fn take_seat_beside<A, B>(
-        self,
-        c: &mut diesel::PgConnection,
-        beside: (A, B),
-        seat: crate::db::first::TakeSeat,
-    ) -> Result<Option<(i32, i32, i32)>, DbError>
-    where
-        A: QueryFragment<diesel::pg::Pg> + QueryId,
-        B: QueryFragment<diesel::pg::Pg> + QueryId,
-    {
-        inbox::append_taking_seat(c, &self.0, beside, seat)
     }
 }
 
