@@ -36,7 +36,7 @@ impl Branch {
     /// The branch's zone; seeded zones are always valid, a bad value
     /// falls back to WIB rather than failing a page.
     pub fn tz(&self) -> chrono_tz::Tz {
-        self.timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+        crate::domain::branch_seed::tz_of(&self.timezone)
     }
 
     pub fn zone_label(&self) -> &'static str {

@@ -3,7 +3,9 @@
 //! by `mail::worker`, messages by `mail::gateway` — so a mail server or a
 //! message gateway being down never fails or loses a booking. A row's
 //! `channel` says which: `email`, `whatsapp` or `sms`; a message keeps its
-//! template name in `subject` and its text in `body_text`.
+//! template name in `subject` and its text in `body_text`. A booking mail
+//! keeps its subject and, in `letter`, what it says: the worker renders
+//! its bodies when it delivers (`mail::compose::Rendered`).
 
 use crate::db::FirstRow;
 use chrono::NaiveDateTime;
@@ -22,6 +24,9 @@ crate::stored_row! {
         ics: Option<String>,
         created_at: NaiveDateTime,
         next_attempt_at: NaiveDateTime,
+        /// A booking mail's facts (JSON of `mail::compose::Letter`), its
+        /// bodies rendered at delivery; `None`: the bodies are as stored.
+        letter: Option<String>,
     }
     then {
         id: i64,

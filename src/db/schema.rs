@@ -199,6 +199,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         channel -> Text,
+        letter -> Nullable<Text>,
     }
 }
 

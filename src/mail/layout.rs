@@ -41,6 +41,7 @@ pub fn outbox_mail(
         ics,
         created_at: now,
         next_attempt_at: now,
+        letter: None,
     }
 }
 

@@ -59,9 +59,9 @@ pub fn build_message(
         .recipient
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
-    let alternative =
-        MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone());
-    let body = match &mail.ics {
+    let bodies = super::compose::Rendered::of(mail)?;
+    let alternative = MultiPart::alternative_plain_html(bodies.text, bodies.html);
+    let body = match bodies.ics {
         Some(ics) => {
             let method = if ics.contains("METHOD:CANCEL") {
                 "CANCEL"
@@ -70,7 +70,7 @@ pub fn build_message(
             };
             let ct = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
                 .map_err(|e| e.to_string())?;
-            let part: SinglePart = Attachment::new("antre.ics".into()).body(ics.clone(), ct);
+            let part: SinglePart = Attachment::new("antre.ics".into()).body(ics, ct);
             MultiPart::mixed().multipart(alternative).singlepart(part)
         }
         None => alternative,

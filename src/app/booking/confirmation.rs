@@ -1,11 +1,10 @@
 //! A booking's confirmation mail.
 //!
-//! Rendered inside the write transaction on both backends. It was once
-//! rendered before it on SQLite, to keep the single writer's lock short;
-//! measured on two cores the booking rate stayed the same without it
-//! while the server's CPU per booking fell by a tenth (the session, branch
-//! and participant were read twice), so the writer's lock is not what
-//! limits it.
+//! Written inside the write transaction on both backends as its facts (a
+//! `mail::compose::Letter`), not rendered: the outbox worker renders the
+//! text, HTML and calendar file when it delivers. Rendering them here took
+//! about a sixth of the server's instructions per booking over HTTP
+//! (0.72 M → 0.59 M on SQLite, 0.55 M → 0.43 M on PostgreSQL, callgrind).
 
 use chrono::NaiveDateTime;
 

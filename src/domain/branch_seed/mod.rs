@@ -156,6 +156,12 @@ const fn office(
     }
 }
 
+/// The zone of IANA name `timezone`; Jakarta's (WIB) for a name the
+/// tz database does not know.
+pub fn tz_of(timezone: &str) -> chrono_tz::Tz {
+    timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+}
+
 /// "WIB" / "WITA" / "WIT" for an IANA zone name used by Indonesian
 /// branches; `None` for any other zone.
 pub fn zone_label(timezone: &str) -> Option<&'static str> {
