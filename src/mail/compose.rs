@@ -213,15 +213,20 @@ impl Rendered {
     /// stored.
     pub fn of(mail: &OutboxMail) -> Result<Self, String> {
         match &mail.letter {
-            Some(json) => serde_json::from_str::<Letter>(json)
-                .map(|l| l.render())
-                .map_err(|e| format!("unreadable letter: {e}")),
+            Some(json) => Self::from_letter(json),
             None => Ok(Self {
                 text: mail.body_text.clone(),
                 html: mail.body_html.clone(),
                 ics: mail.ics.clone(),
             }),
         }
+    }
+
+    /// The bodies a letter (its JSON) says.
+    pub fn from_letter(json: &str) -> Result<Self, String> {
+        serde_json::from_str::<Letter>(json)
+            .map(|l| l.render())
+            .map_err(|e| format!("unreadable letter: {e}"))
     }
 }
 
@@ -398,6 +403,30 @@ mod tests {
             ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
             "{ics}"
         );
+    }
+
+    #[test]
+    fn a_note_added_to_a_letter_is_sent_with_it() {
+        let json = serde_json::to_string(&letter(BookingMailKind::Booked)).expect("json");
+        let now = at(5, 3, 0);
+        let mut m = layout::outbox_mail(
+            "putu@contoh.id",
+            "s".into(),
+            "".into(),
+            "".into(),
+            None,
+            now,
+        );
+        m.letter = Some(json);
+        let m = layout::with_unverified_note(m, "https://antre.id");
+        let note = i18n::t(Lang::Id, "mail_unverified_note");
+        assert!(m.letter.is_none(), "rendered now");
+        assert!(
+            m.body_text.contains("K7Q2MX") && m.body_text.contains(note),
+            "{}",
+            m.body_text
+        );
+        assert!(m.body_html.contains(note) && m.ics.is_some());
     }
 
     #[test]

@@ -62,6 +62,14 @@ pub fn labelled(lang: Lang, rows: &[(&str, &str)]) -> String {
 /// Adds, at the end of `mail`, that the address is not verified yet and
 /// where to verify it (reminders and seat offers to an unverified email).
 pub fn with_unverified_note(mut mail: NewMail, public_url: &str) -> NewMail {
+    // A mail kept as its letter is rendered now, so the note is not lost.
+    let letter = mail.letter.take();
+    if let Some(r) = letter.as_deref().map(super::compose::Rendered::from_letter) {
+        match r {
+            Ok(r) => (mail.body_text, mail.body_html, mail.ics) = (r.text, r.html, r.ics),
+            Err(_) => mail.letter = letter,
+        }
+    }
     let link = format!("{}/me", public_url.trim_end_matches('/'));
     let (id, en) = (
         i18n::t(Lang::Id, "mail_unverified_note"),
