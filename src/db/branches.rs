@@ -40,7 +40,7 @@ impl Branch {
     }
 
     pub fn zone_label(&self) -> &'static str {
-        crate::domain::branch_seed::zone_label(&self.timezone).unwrap_or("WIB")
+        crate::domain::branch_seed::shown_label(&self.timezone)
     }
 }
 

@@ -240,7 +240,7 @@ impl When {
     /// From `starts_at` to `ends_at` (UTC) in IANA zone `timezone`.
     fn of(timezone: &str, starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Self {
         let tz = branch_seed::tz_of(timezone);
-        let zone = branch_seed::zone_label(timezone).unwrap_or("WIB");
+        let zone = branch_seed::shown_label(timezone);
         let start = to_local(tz, starts_at).naive_local();
         let end = to_local(tz, ends_at).naive_local();
         let when = |lang: Lang, end_format: &str| {

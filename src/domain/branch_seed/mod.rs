@@ -162,6 +162,12 @@ pub fn tz_of(timezone: &str) -> chrono_tz::Tz {
     timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
 }
 
+/// The label a time in zone `timezone` is shown with: [`zone_label`],
+/// "WIB" (as [`tz_of`]) for a zone it does not know.
+pub fn shown_label(timezone: &str) -> &'static str {
+    zone_label(timezone).unwrap_or("WIB")
+}
+
 /// "WIB" / "WITA" / "WIT" for an IANA zone name used by Indonesian
 /// branches; `None` for any other zone.
 pub fn zone_label(timezone: &str) -> Option<&'static str> {
