@@ -141,7 +141,8 @@ pub fn start(
     });
 
     // Audit entries an instance left unchained (stopped between an
-    // action's commit and its chaining; PostgreSQL only).
+    // action's commit and its chaining; PostgreSQL only), and the inbox
+    // vacuumed of the entries chained.
     if !db.is_sqlite() {
         let d = db.clone();
         every(
@@ -151,7 +152,7 @@ pub fn start(
             move || {
                 let db = d.clone();
                 blocking(move || {
-                    crate::app::audit::chain_pending(&db)
+                    crate::app::audit::chain_and_tidy(&db)
                         .map(|_| ())
                         .map_err(|e| e.to_string())
                 })

@@ -1294,3 +1294,41 @@ both_backends!(
     an_entry_written_in_a_blocking_closure_keeps_the_request,
     clock = CLOCK
 );
+
+/// The chaining job (every second, PostgreSQL) also vacuums the inbox, so
+/// the rows of chained entries, deleted from it, do not pile up until
+/// autovacuum's next visit: each chaining round reads past them. (Its
+/// dead-row count is not asserted: a backend reports it up to seconds
+/// late.)
+async fn the_chaining_job_vacuums_the_inbox(db: TestDb, _app: TestApp) {
+    let inbox = |what: &str| {
+        common::count(
+            &db,
+            &format!("SELECT {what} AS n FROM pg_stat_user_tables WHERE relname = 'audit_inbox'"),
+        )
+    };
+    let before = inbox("vacuum_count");
+    common::sql(
+        &db,
+        "INSERT INTO audit_inbox (at, actor_role, action, details, participant_id) \
+         VALUES ('2026-11-24 00:40:00', 'participant', 'booking_cancelled', '{}', 7)",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let chained = common::count(&db, "SELECT COUNT(*) AS n FROM audit_inbox") == 0;
+        if chained && inbox("vacuum_count") >= before + 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "inbox not chained and vacuumed twice in 15 s: vacuums {} (before {before})",
+            inbox("vacuum_count")
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+crate::tests_on!(
+    the_chaining_job_vacuums_the_inbox,
+    |b| crate::common::on_app(b, super::CLOCK, super::the_chaining_job_vacuums_the_inbox),
+    postgres => Postgres
+);

@@ -37,6 +37,14 @@ pub fn chain_pending(db: &Db) -> Result<usize, DbError> {
     db.read(audit::inbox::chain_pending)
 }
 
+/// [`chain_pending`], then clears the inbox of the entries it moved
+/// (`db::audit::tidy_inbox`): the chaining job's step, every second.
+pub fn chain_and_tidy(db: &Db) -> Result<usize, DbError> {
+    let moved = chain_pending(db)?;
+    db.read(audit::tidy_inbox)?;
+    Ok(moved)
+}
+
 /// Signs and stores the head of the chain. With `only_if_new`, does
 /// nothing when no entry was appended since the last checkpoint.
 pub fn checkpoint(

@@ -167,15 +167,24 @@ pub(super) fn append_all(conn: &mut DbConnection, entries: Vec<Entry>) -> Result
         prev.clone_from(&row.hash);
         rows.push(row);
     }
-    insert_chained(conn, &rows)
+    insert_chained(conn, rows)
 }
 
-/// Inserts chained entries, many per statement (17 values a row).
-fn insert_chained(conn: &mut DbConnection, rows: &[Chained]) -> Result<(), DbError> {
-    for chunk in rows.chunks(STATEMENT_ROWS) {
-        crate::per_backend!(&mut *conn, c => diesel::insert_into(audit_log::table)
-            .values(chunk)
-            .execute(c))?;
+/// Inserts chained entries: on PostgreSQL in one prepared statement, a
+/// column per array ([`super::columns`]); on SQLite many per statement
+/// (17 values a row).
+fn insert_chained(conn: &mut DbConnection, rows: Vec<Chained>) -> Result<(), DbError> {
+    match conn {
+        DbConnection::Pg(c) => {
+            super::columns::Columns::of(rows).insert(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(STATEMENT_ROWS) {
+                diesel::insert_into(audit_log::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
@@ -360,8 +369,9 @@ fn move_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
         prev.clone_from(&row.hash);
         rows.push(row);
     }
-    insert_chained(conn, &rows)?;
-    Ok(rows.len())
+    let moved = rows.len();
+    insert_chained(conn, rows)?;
+    Ok(moved)
 }
 
 #[cfg(test)]

@@ -1,0 +1,1 @@
+CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
