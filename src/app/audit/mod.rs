@@ -37,8 +37,9 @@ pub fn chain_pending(db: &Db) -> Result<usize, DbError> {
     db.read(audit::inbox::chain_pending)
 }
 
-/// [`chain_pending`], then clears the inbox of the entries it moved
-/// (`db::audit::tidy_inbox`): the chaining job's step, every second.
+/// [`chain_pending`], then vacuums the inbox of the rows that chained
+/// entries leave behind (`db::audit::tidy_inbox`): the chaining job's
+/// step, every second.
 pub fn chain_and_tidy(db: &Db) -> Result<usize, DbError> {
     let moved = chain_pending(db)?;
     db.read(audit::tidy_inbox)?;

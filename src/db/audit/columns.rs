@@ -3,8 +3,8 @@
 //! statement text whatever the number of rows, so each connection
 //! prepares it once. A multi-row `VALUES` list is new SQL for every row
 //! count (diesel never caches it): PostgreSQL parsed and planned it in
-//! every chaining round, 238 parameters for 14 entries, about 0.3 ms a
-//! round — as much as inserting the rows.
+//! every chaining round, 238 parameters for 14 entries: about 0.3 ms a
+//! round, where inserting the rows took 0.4.
 
 use chrono::NaiveDateTime;
 use diesel::pg::Pg;
