@@ -94,7 +94,14 @@ impl<T> Fixed<T> {
     pub fn value() -> Self {
         Self(PhantomData)
     }
+
+    /// The text as a statement of its own, run with `execute`.
+    pub fn statement() -> Self {
+        Self(PhantomData)
+    }
 }
+
+impl<T, C> RunQueryDsl<C> for Fixed<T> {}
 
 impl<T: 'static> QueryId for Fixed<T> {
     type QueryId = Self;

@@ -10,17 +10,35 @@
 use std::time::{Duration, Instant};
 
 use antre::db::schema::{bookings, slots};
-use antre::db::{seed, DbError};
+use antre::db::DbError;
 use diesel::prelude::*;
 
-use super::booking::{check_sessions, prepare_day};
-use super::{pool_size, Latency};
+use super::booking::{check_sessions, fresh_day};
+use super::Latency;
 use crate::bench::support as b;
-use crate::common::{Backend, TestDb};
+use crate::common::Backend;
 
 /// One bare booking: the seat, the row, the commit.
 fn book(db: &antre::db::Db, i: usize, m: &b::Member, slot: i64, at: chrono::NaiveDateTime) {
-    db.write(|c| -> Result<(), DbError> {
+    match try_book(db, i, m.id, m.claim, slot, at) {
+        Ok(true) => {}
+        Ok(false) => panic!("bare booking {i}: the session is full"),
+        Err(e) => panic!("bare booking {i}: {e}"),
+    }
+}
+
+/// [`book`] for participant `participant`'s claim `claim` (booking code
+/// `BARE` and `i`): whether the seat was free (nothing is written when it
+/// was not).
+pub fn try_book(
+    db: &antre::db::Db,
+    i: usize,
+    participant: i64,
+    claim: i64,
+    slot: i64,
+    at: chrono::NaiveDateTime,
+) -> Result<bool, DbError> {
+    db.write(|c| -> Result<bool, DbError> {
         let taken = diesel::update(
             slots::table
                 .filter(slots::id.eq(slot))
@@ -28,34 +46,28 @@ fn book(db: &antre::db::Db, i: usize, m: &b::Member, slot: i64, at: chrono::Naiv
         )
         .set(slots::booked.eq(slots::booked + 1))
         .execute(c)?;
-        assert_eq!(taken, 1, "bare booking {i}: the session is full");
+        if taken == 0 {
+            return Ok(false);
+        }
         diesel::insert_into(bookings::table)
             .values((
                 bookings::code.eq(format!("BARE{i:07}")),
-                bookings::participant_id.eq(m.id),
-                bookings::claim_id.eq(m.claim),
+                bookings::participant_id.eq(participant),
+                bookings::claim_id.eq(claim),
                 bookings::slot_id.eq(slot),
                 bookings::status.eq("booked"),
                 bookings::created_at.eq(at),
                 bookings::updated_at.eq(at),
             ))
             .execute(c)?;
-        Ok(())
+        Ok(true)
     })
-    .unwrap_or_else(|e| panic!("bare booking {i}: {e}"));
 }
 
 /// `n` bare bookings on `threads` threads on a fresh database with the
 /// server's pool: (bookings/s, per-transaction latency, CPU).
 pub fn bare_limit(backend: Backend, n: usize, threads: usize) -> Option<(f64, Latency, b::Cpu)> {
-    let tdb = TestDb::create(backend)?;
-    let db = b::open(&tdb, pool_size(backend));
-    db.migrate().expect("migrate");
-    let now = b::clock();
-    seed::seed_reference_data(&db, now.naive_utc()).expect("seed");
-    seed::ensure_sessions(&db, now, 14).expect("sessions");
-    let ids = prepare_day(&db, n);
-    let members = b::members(&db, 0, n as u32, now);
+    let (tdb, db, now, ids, members) = fresh_day(backend, n)?;
     let at = now.naive_utc();
     let cpu = b::CpuMeter::start(None);
     let started = Instant::now();

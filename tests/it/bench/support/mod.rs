@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod bare;
+pub mod bare_http;
 pub mod booking;
 pub mod data;
 pub mod floor;

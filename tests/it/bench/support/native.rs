@@ -15,6 +15,9 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::booking::{check_sessions, prepare_day, BARE, NATIVE};
+
+/// The bare transaction behind HTTP ([`super::bare_http`]).
+const BARE_HTTP: &str = "booking: bare transaction over HTTP (actix-web, same pool)";
 use super::{server, Latency, Summary, DPS, TUESDAY};
 use crate::bench::support as b;
 use crate::common::{Backend, TestDb};
@@ -66,8 +69,32 @@ fn us(v: &Value, k: &str) -> f64 {
     v[k].as_f64().unwrap_or(0.0) / 1000.0
 }
 
+/// The members file wrk's booking script reads: one member a line,
+/// "TOKEN SLOT_ID CLAIM_ID", the sessions `ids` in turn.
+pub(super) fn members_file(dir: &Path, members: &[b::Member], ids: &[i64]) -> PathBuf {
+    let data = dir.join("members.txt");
+    let lines: Vec<String> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{} {} {}", m.token, ids[i % ids.len()], m.claim))
+        .collect();
+    std::fs::write(&data, lines.join("\n") + "\n").expect("write members");
+    data
+}
+
+/// The bookings' latency in wrk's summary (`wrk_bookings`).
+pub(super) fn wrk_latency(v: &Value) -> Latency {
+    Latency {
+        n: v["created"].as_u64().unwrap_or(0) as usize,
+        p50: us(v, "p50_us"),
+        p95: us(v, "p95_us"),
+        p99: us(v, "p99_us"),
+        max: us(v, "max_us"),
+    }
+}
+
 /// Runs wrk with the booking script until every booking is answered.
-fn wrk_bookings(base: &str, data: &Path, dir: &Path, connections: usize) -> Value {
+pub(super) fn wrk_bookings(base: &str, data: &Path, dir: &Path, connections: usize) -> Value {
     let threads = 2usize;
     let script = dir.join("booking.lua");
     std::fs::write(&script, LUA).expect("write lua");
@@ -117,13 +144,7 @@ pub async fn bookings(backend: Backend, n: usize, connections: usize) -> Option<
     let cpu = b::CpuMeter::start(Some(app.pid()));
     let native = if wrk().is_some() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let data = dir.path().join("members.txt");
-        let lines: Vec<String> = members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("{} {} {}", m.token, ids[i % ids.len()], m.claim))
-            .collect();
-        std::fs::write(&data, lines.join("\n") + "\n").expect("write members");
+        let data = members_file(dir.path(), &members, &ids);
         let v =
             tokio::task::block_in_place(|| wrk_bookings(&app.base, &data, dir.path(), connections));
         let secs = v["duration_us"].as_f64().unwrap_or(1.0) / 1e6;
@@ -137,13 +158,7 @@ pub async fn bookings(backend: Backend, n: usize, connections: usize) -> Option<
             other: v["other"].as_u64().unwrap_or(0) as usize
                 + v["socket_errors"].as_u64().unwrap_or(0) as usize,
             rate: ok as f64 / secs,
-            latency: Latency {
-                n: ok,
-                p50: us(&v, "p50_us"),
-                p95: us(&v, "p95_us"),
-                p99: us(&v, "p99_us"),
-                max: us(&v, "max_us"),
-            },
+            latency: wrk_latency(&v),
             cpu: b::Cpu::default(),
         }
     } else {
@@ -281,12 +296,36 @@ pub async fn native(backend: Backend, s: &mut Summary) {
         None => super::booking::bare_limit(backend, s),
     };
     let raw = best_rate(s, "booking: raw transaction", backend);
+    let floor =
+        tokio::task::block_in_place(|| super::bare_http::bare_over_http(backend, n, connections));
+    if let Some(f) = &floor {
+        println!(
+            "  bare transaction over HTTP: {:.0}/s, {}; CPU ms each: this process {:.2}, PostgreSQL {:.2}",
+            f.rate, f.latency, f.cpu.client, f.cpu.postgres
+        );
+        let mut r = s.section(BARE_HTTP, backend);
+        r.info("bookings/s", format!("{:.0}", f.rate));
+        if let Some(bare) = bare {
+            r.info(
+                "ratio to the bare transaction",
+                format!("{:.2}", f.rate / bare),
+            );
+        }
+        r.info("latency", super::latency_cell(&f.latency));
+        r.errors(f.other);
+    }
     let Some(run) = bookings(backend, n, connections).await else {
         return;
     };
     let mut r = s.section(NATIVE, backend);
     r.info("load generator", run.generator.to_string());
     r.info("bookings/s", format!("{:.0}", run.rate));
+    if let Some(f) = &floor {
+        r.info(
+            "ratio HTTP/bare transaction over HTTP",
+            format!("{:.2}", run.rate / f.rate),
+        );
+    }
     if let Some(bare) = bare {
         let x = run.rate / bare;
         r.goal(
