@@ -1,0 +1,1 @@
+ALTER TABLE audit_inbox RESET (vacuum_truncate);
