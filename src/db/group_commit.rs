@@ -247,7 +247,9 @@ fn rollback_savepoint(conn: &mut Conn) -> Result<(), DbError> {
     release_savepoint(conn)
 }
 
-/// Whether a transaction (or savepoint) is still open on the connection.
+/// Whether diesel's transaction manager still has a transaction (or one of
+/// its own savepoints) open on the connection; the writers' savepoint is
+/// not counted.
 fn in_transaction(conn: &mut Conn) -> bool {
     sqlite_of(conn).is_ok_and(|c| {
         AnsiTransactionManager::transaction_manager_status_mut(c)

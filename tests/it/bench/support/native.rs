@@ -15,14 +15,14 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::booking::{check_sessions, prepare_day, BARE, NATIVE};
-
-/// The bare transaction behind HTTP ([`super::bare_http`]).
-const BARE_HTTP: &str = "booking: bare transaction over HTTP (actix-web, same pool)";
 use super::{server, Latency, Summary, DPS, TUESDAY};
 use crate::bench::support as b;
 use crate::common::{Backend, TestDb};
 
 const LUA: &str = include_str!("../wrk/booking.lua");
+
+/// The bare transaction behind HTTP ([`super::bare_http`]).
+const BARE_HTTP: &str = "booking: bare transaction over HTTP (actix-web, same pool)";
 
 /// The wrk binary: on PATH, or installed now from Debian (root only);
 /// `None` (with a notice) when neither works.
