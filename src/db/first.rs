@@ -81,8 +81,9 @@ pub trait FixedSql {
 /// each time the value is bound again; and a bound list (`IN (?, ?)`) is
 /// prepared anew on every run. For the lookups every booking makes on a
 /// state word that a partial unique index names (`bookings_one_active`,
-/// `waitlist_one_active`) and on the booking actions of the log; and for
-/// a value written into the SQL (a sub-select, say).
+/// `waitlist_one_active`) and on the booking actions of the log; for
+/// a value written into the SQL (a sub-select, say); and for a statement
+/// of its own kept prepared (SQLite group commit's savepoints).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fixed<T>(PhantomData<T>);
 
