@@ -24,7 +24,9 @@ pub struct Booking {
     #[diesel(deserialize_as = String)]
     pub status: BookingStatus,
     pub idempotency_key: Option<String>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -40,8 +42,8 @@ impl Booking {
             slot_id: new.slot_id,
             status,
             idempotency_key: new.idempotency_key.map(str::to_string),
-            created_at: new.created_at,
-            updated_at: new.updated_at,
+            created_at: new.created_at.0,
+            updated_at: new.updated_at.0,
         })
     }
 }
@@ -55,8 +57,8 @@ pub struct NewBooking<'a> {
     pub slot_id: i64,
     pub status: &'a str,
     pub idempotency_key: Option<&'a str>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: crate::db::stamp::Stamp,
+    pub updated_at: crate::db::stamp::Stamp,
 }
 
 /// A booking with what pages and mails need to show it.
@@ -150,14 +152,31 @@ pub fn find_by_idempotency_key(
 }
 
 /// Inserts a booking; a unique-constraint race surfaces as
-/// `DbError::is_unique_violation`.
+/// `DbError::is_unique_violation`. On SQLite without `RETURNING`, the row
+/// built from `new` and the id the insert took (`last_insert_rowid()`):
+/// SQLite gathers a `RETURNING` statement's rows in a temporary b-tree
+/// opened and closed for each run, ~17,000 instructions of a booking.
 pub fn insert(conn: &mut DbConnection, new: &NewBooking<'_>) -> Result<Booking, DbError> {
-    Ok(crate::insert_returning!(
-        conn,
-        bookings::table,
-        new,
-        Booking
-    )?)
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(bookings::table)
+                .values(new)
+                .execute(c)?;
+            let id = diesel::select(last_insert_rowid()).get_result::<i64>(c)?;
+            Booking::stored(id, new)
+        }
+        conn => Ok(crate::insert_returning!(
+            conn,
+            bookings::table,
+            new,
+            Booking
+        )?),
+    }
+}
+
+diesel::define_sql_function! {
+    /// SQLite's rowid of the connection's last insert.
+    fn last_insert_rowid() -> diesel::sql_types::BigInt;
 }
 
 /// Moves an active booking to another session; `None` when it is no

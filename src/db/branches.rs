@@ -21,6 +21,7 @@ pub struct Branch {
     pub booths: i32,
     pub session_capacity: i32,
     pub booking_horizon_days: i32,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
     /// Sessions one CS agent serves at once (1–6).
     pub seats_per_agent: i32,
@@ -50,7 +51,9 @@ pub struct Slot {
     pub id: i64,
     pub branch_code: String,
     pub local_date: NaiveDate,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub starts_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub ends_at: NaiveDateTime,
     pub capacity: i32,
     pub booked: i32,
@@ -220,9 +223,25 @@ pub fn insert_slots(conn: &mut DbConnection, rows: &[NewSlot]) -> Result<usize, 
 /// full or closed. The conditional update is the decision and the CHECK
 /// (booked <= capacity) stands behind it.
 pub fn take_seat(conn: &mut DbConnection, slot: &Slot) -> Result<Option<Slot>, DbError> {
-    let seat = crate::db::first::TakeSeat { slot_id: slot.id };
-    let counts: Option<(i32, i32, i32)> =
-        crate::per_backend!(conn, c => seat.get_result(c).optional())?;
+    let counts: Option<(i32, i32, i32)> = match conn {
+        // The update, then its counts read back by key (see `TakeSeatOnly`).
+        DbConnection::Sqlite(c) => {
+            let taken = crate::db::first::TakeSeatOnly { slot_id: slot.id }.execute(c)?;
+            if taken == 0 {
+                None
+            } else {
+                Some(
+                    slots::table
+                        .filter(slots::id.eq(slot.id))
+                        .select((slots::booked, slots::held, slots::capacity))
+                        .first_row(c)?,
+                )
+            }
+        }
+        DbConnection::Pg(c) => crate::db::first::TakeSeat { slot_id: slot.id }
+            .get_result(c)
+            .optional()?,
+    };
     Ok(counts.map(|counts| with_counts(slot, counts)))
 }
 

@@ -39,6 +39,7 @@ pub mod schema;
 pub mod seed;
 pub mod staff;
 pub mod staff_admin;
+pub mod stamp;
 mod tx;
 pub mod video;
 pub mod waitlist;

@@ -18,6 +18,7 @@ crate::stored_row! {
         password_hash: String,
         birth_date: NaiveDate,
         sex: String,
+        #[diesel(deserialize_as = crate::db::stamp::Stamp)]
         created_at: NaiveDateTime,
     }
     then {

@@ -28,6 +28,7 @@ use super::schema::{
     audit_inbox, audit_log, auth_sessions, bookings, branches, claims, holidays, outbox,
     participants, seat_cooling, slots, waitlist,
 };
+use super::stamp::Stamp;
 use super::{DbConnection, DbError};
 
 /// A booking request: who, for which claim, which session, signed in
@@ -86,7 +87,7 @@ pub fn read(
                 .filter(auth_sessions::id.nullable().eq(asked.session))
                 .filter(auth_sessions::participant_id.eq(participant_id))
                 .filter(auth_sessions::revoked_at.is_null())
-                .filter(auth_sessions::expires_at.gt(now)),
+                .filter(auth_sessions::expires_at.gt(Stamp(now))),
         ));
     let claim_status = claims::table
         .filter(claims::id.eq(claim_id))
@@ -106,21 +107,21 @@ pub fn read(
     let barred_until = seat_cooling::table
         .filter(seat_cooling::participant_id.eq(participant_id))
         .filter(seat_cooling::slot_id.eq(slot_id))
-        .filter(seat_cooling::release_at.gt(now))
+        .filter(seat_cooling::release_at.gt(Stamp(now)))
         .select(max(seat_cooling::release_at))
         .single_value();
     let chained = audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
         .filter(audit_log::actor_role.eq("participant"))
         .filter(Fixed::<BookingChange>::condition())
-        .filter(audit_log::at.gt(since))
+        .filter(audit_log::at.gt(Stamp(since)))
         .select(count_star())
         .single_value();
     let queued = audit_inbox::table
         .filter(audit_inbox::participant_id.eq(participant_id))
         .filter(audit_inbox::actor_role.eq("participant"))
         .filter(Fixed::<BookingChange>::condition())
-        .filter(audit_inbox::at.gt(since))
+        .filter(audit_inbox::at.gt(Stamp(since)))
         .select(count_star())
         .single_value();
     Ok(crate::per_backend!(conn, c => slots::table

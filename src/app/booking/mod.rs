@@ -12,6 +12,7 @@ use crate::db::audit::{self, Actor, Subject};
 use crate::db::bookings::{self, Booking, BookingView, NewBooking};
 use crate::db::branches::{self, Branch, Slot};
 use crate::db::participants::Participant;
+use crate::db::stamp::Stamp;
 use crate::db::{participants, DbConnection, DbError};
 use crate::domain::booking::BookingStatus;
 use crate::domain::calendar::{booking_window_open, BookingWindow};
@@ -139,8 +140,8 @@ fn new_row<'a>(p: &Placing<'a>, code: &'a str, ts: NaiveDateTime) -> NewBooking<
         slot_id: p.slot_id,
         status: BookingStatus::Booked.as_str(),
         idempotency_key: p.idempotency_key,
-        created_at: ts,
-        updated_at: ts,
+        created_at: Stamp(ts),
+        updated_at: Stamp(ts),
     }
 }
 
