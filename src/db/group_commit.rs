@@ -49,7 +49,13 @@ type Conn = super::Pooled;
 
 #[derive(Default)]
 pub struct GroupCommit {
+    /// The group lock: held while a writer runs and while a group commits.
     state: Mutex<State>,
+    /// The groups' outcomes, behind a lock of their own: a writer waiting
+    /// for its group's commit is woken by it and reads its outcome without
+    /// queueing again behind the writers of the next group, who hold the
+    /// group lock while they run.
+    outcomes: Mutex<VecDeque<(u64, Option<String>)>>,
     settled: Condvar,
     /// Writers waiting for the group lock: the hand-over signal.
     queued: AtomicUsize,
@@ -59,8 +65,6 @@ pub struct GroupCommit {
 struct State {
     open: Option<Open>,
     last_epoch: u64,
-    /// (epoch, None = committed | Some(why it failed)), newest last.
-    outcomes: VecDeque<(u64, Option<String>)>,
 }
 
 struct Open {
@@ -137,16 +141,22 @@ impl GroupCommit {
         if !hand_over {
             self.commit(&mut st);
         }
+        drop(st);
         // A writer whose own closure failed has nothing in the group to wait for.
         let value = mine?;
+        // (epoch, None = committed | Some(why it failed)), newest last.
+        let mut outcomes = self.outcomes.lock().unwrap_or_else(|p| p.into_inner());
         loop {
-            if let Some((_, outcome)) = st.outcomes.iter().rev().find(|(e, _)| *e == epoch) {
+            if let Some((_, outcome)) = outcomes.iter().rev().find(|(e, _)| *e == epoch) {
                 return match outcome {
                     None => Ok(value),
                     Some(why) => Err(DbError::Commit(why.clone()).into()),
                 };
             }
-            st = self.settled.wait(st).unwrap_or_else(|p| p.into_inner());
+            outcomes = self
+                .settled
+                .wait(outcomes)
+                .unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -161,7 +171,7 @@ impl GroupCommit {
                 Some(e.to_string())
             }
         };
-        self.settle(st, open.epoch, outcome);
+        self.settle(open.epoch, outcome);
     }
 
     /// Rolls the whole group back: every writer of it gets `why`.
@@ -175,17 +185,21 @@ impl GroupCommit {
                 break;
             }
         }
-        self.settle(st, open.epoch, Some(why.to_string()));
+        self.settle(open.epoch, Some(why.to_string()));
     }
 
-    fn settle(&self, st: &mut MutexGuard<'_, State>, epoch: u64, outcome: Option<String>) {
+    /// Records group `epoch`'s outcome and wakes its writers (called with
+    /// the group lock held: that lock, then this one, never the reverse).
+    fn settle(&self, epoch: u64, outcome: Option<String>) {
         if let Some(why) = &outcome {
             tracing::error!("group commit {epoch} failed: {why}");
         }
-        st.outcomes.push_back((epoch, outcome));
-        while st.outcomes.len() > KEPT_OUTCOMES {
-            st.outcomes.pop_front();
+        let mut outcomes = self.outcomes.lock().unwrap_or_else(|p| p.into_inner());
+        outcomes.push_back((epoch, outcome));
+        while outcomes.len() > KEPT_OUTCOMES {
+            outcomes.pop_front();
         }
+        drop(outcomes);
         self.settled.notify_all();
     }
 }
