@@ -155,7 +155,7 @@ pub fn find_by_idempotency_key(
 /// `DbError::is_unique_violation`. On SQLite without `RETURNING`, the row
 /// built from `new` and the id the insert took (`last_insert_rowid()`):
 /// SQLite gathers a `RETURNING` statement's rows in a temporary b-tree
-/// opened and closed for each run, ~17,000 instructions of a booking.
+/// opened, filled and closed on every run.
 pub fn insert(conn: &mut DbConnection, new: &NewBooking<'_>) -> Result<Booking, DbError> {
     match conn {
         DbConnection::Sqlite(c) => {

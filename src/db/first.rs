@@ -49,8 +49,9 @@ where
     }
 
     /// Diesel's statement cache asks this on every run, by walking the
-    /// whole query (~12,000 instructions for the booking's facts
-    /// statement). A `SELECT` whose text its type fixes (a static query
+    /// whole query (callgrind: the walks of a booking's statements fell
+    /// from ~20,700 to ~10,400 instructions with this). A `SELECT` whose
+    /// text its type fixes (a static query
     /// id: no SQL literal, no bound list — the only parts of a `SELECT`
     /// diesel marks unsafe to keep, and neither has a static id) is always
     /// safe to keep; only the others are walked.
