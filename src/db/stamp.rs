@@ -23,9 +23,7 @@ use super::MultiBackend;
 
 /// An instant bound or read as `Timestamp`, with SQLite's text written and
 /// read directly (see the module's documentation).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, diesel::AsExpression, diesel::FromSqlRow,
-)]
+#[derive(Debug, Clone, Copy, diesel::AsExpression, diesel::FromSqlRow)]
 #[diesel(sql_type = Timestamp)]
 pub struct Stamp(pub NaiveDateTime);
 
@@ -36,7 +34,7 @@ impl From<Stamp> for NaiveDateTime {
 }
 
 /// `value` as diesel writes it for SQLite (`%F %T%.f`), `None` when the
-/// fast path does not cover it (the caller asks chrono).
+/// fast path does not cover it (the caller uses diesel's own `ToSql`).
 fn encode(value: &NaiveDateTime) -> Option<String> {
     let (date, time) = (value.date(), value.time());
     let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
