@@ -117,6 +117,11 @@ async fn benchmarks() {
         b::param("ANTRE_BENCH_AUDIT_ENTRIES", 1_000_000u64),
         if only.is_empty() { "all" } else { only.as_str() },
     );
+    println!(
+        "pool (the server's and the bare transaction's; ANTRE_BENCH_POOL overrides): SQLite {}, PostgreSQL {} connections",
+        b::pool_size(Backend::Sqlite),
+        b::pool_size(Backend::Postgres),
+    );
     let started = Instant::now();
     let mut s = Summary { rows: Vec::new() };
     let backends = std::env::var("ANTRE_BENCH_BACKENDS").unwrap_or_default();

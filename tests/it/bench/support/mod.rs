@@ -40,12 +40,22 @@ pub fn name(backend: Backend) -> &'static str {
     }
 }
 
-/// The production default pool size of each backend (README).
+/// The production default pool size of each backend on this machine
+/// (`antre::config::default_pool_size`), or `ANTRE_BENCH_POOL` to compare
+/// another.
 pub fn pool_size(backend: Backend) -> u32 {
-    match backend {
-        Backend::Sqlite => 8,
-        Backend::Postgres => 10,
+    if let Some(n) = std::env::var("ANTRE_BENCH_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
     }
+    let database = match backend {
+        Backend::Sqlite => antre::config::DatabaseUrl::Sqlite("antre.db".into()),
+        Backend::Postgres => antre::config::DatabaseUrl::Postgres(String::new()),
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    antre::config::default_pool_size(&database, cores)
 }
 
 /// The release server as deployed: production pool size and mail worker
