@@ -270,12 +270,12 @@ impl Settings {
 /// on a machine with `cores` cores. SQLite: 8 (one writer at a time, the
 /// rest readers). PostgreSQL: twice the cores and one, between 3 and 10 —
 /// PostgreSQL's own rule of thumb for a pool, since more backends than
-/// that on a small machine spend the CPU contending with each other: on 2
-/// cores the booking benchmark took 12% less CPU per booking with 5 than
-/// with 10 (1.01 against 1.15 ms, server and PostgreSQL) and its p99 at
-/// 70% of the maximum rate fell from 144–183 to 47–62 ms (README,
-/// twelfth step). Several instances sharing one PostgreSQL each pool this
-/// many.
+/// that on a small machine queue behind each other: on 2 cores, in five
+/// alternating booking benchmarks each, the p99 at 70% of the maximum
+/// rate was 47–85 ms with 5 against 84–183 ms with 10 (three of five over
+/// 100 ms), CPU per booking about 5% less in three pairs of four, the
+/// throughput the same within the host's noise (README, twelfth step).
+/// Several instances sharing one PostgreSQL each pool this many.
 pub fn default_pool_size(database: &DatabaseUrl, cores: usize) -> u32 {
     match database {
         DatabaseUrl::Sqlite(_) => 8,
