@@ -284,12 +284,17 @@ pub fn chain_pending(conn: &mut DbConnection) -> Result<usize, DbError> {
     }
 }
 
-/// The oldest [`BATCH`] entries of the inbox.
+/// The oldest [`BATCH`] entries of the inbox, their ids read once into
+/// an array (an init plan): written as `id IN (SELECT … LIMIT 1000)`,
+/// PostgreSQL planned a nested-loop semi join that reran the sub-select
+/// for every inbox row whenever the statistics still said the inbox was
+/// empty (as it is between rushes) — 3.9 s instead of 2.6 ms to take
+/// 1,000 of 10,000 entries, and 14 s for a 10,000-claim collective submit.
 struct Oldest;
 impl FixedSql for Oldest {
     type SqlType = diesel::sql_types::Bool;
     const SQL: &'static str =
-        "audit_inbox.id IN (SELECT id FROM audit_inbox ORDER BY id LIMIT 1000)";
+        "audit_inbox.id = ANY(ARRAY(SELECT id FROM audit_inbox ORDER BY id LIMIT 1000))";
 }
 
 /// Moves up to [`BATCH`] inbox entries into the chain, inside the caller's
