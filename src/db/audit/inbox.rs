@@ -424,7 +424,7 @@ mod tests {
     #[test]
     fn a_batch_is_the_oldest_batch_entries() {
         use crate::db::first::FixedSql;
-        let limit = format!("LIMIT {})", super::BATCH);
+        let limit = format!("LIMIT {}))", super::BATCH);
         assert!(
             super::Oldest::SQL.ends_with(&limit),
             "{}",
