@@ -1337,3 +1337,71 @@ crate::tests_on!(
     |b| crate::common::on_app(b, super::CLOCK, super::the_chaining_job_vacuums_the_inbox),
     postgres => Postgres
 );
+
+#[derive(diesel::QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// A chaining round takes its entries by ids read once, whatever the
+/// inbox's statistics say. Between rushes the inbox is empty and vacuumed,
+/// so its statistics say it holds nothing; written as `id IN (SELECT id …
+/// LIMIT 1000)`, PostgreSQL then planned a nested loop that reran the
+/// sub-select for every inbox row, and a 10,000-claim collective submit
+/// took 14 s chaining its entries. The old form is planned here too, to
+/// show that the statistics set up are the ones that misled it.
+async fn a_chaining_round_reads_its_ids_once(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let url = antre::config::DatabaseUrl::parse(&db.url).unwrap();
+    tokio::task::block_in_place(|| {
+        antre::db::Db::connect_once(&url)
+            .unwrap()
+            .migrate()
+            .unwrap();
+    });
+    let entry = "INSERT INTO audit_inbox (at, actor_role, action, details, participant_id) \
+                 SELECT '2026-11-24 00:40:00', 'hr', 'claim_filed', '{}', g \
+                 FROM generate_series(1, {n}) g";
+    common::sql(&db, &entry.replace("{n}", "3"));
+    common::sql(&db, "DELETE FROM audit_inbox");
+    common::sql(&db, "VACUUM ANALYZE audit_inbox");
+    let tuples = "SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'audit_inbox'";
+    assert_eq!(
+        common::count(&db, tuples),
+        0,
+        "the emptied inbox's statistics"
+    );
+    let mut c = diesel::PgConnection::establish(&db.url).expect("pg");
+    let plan = |c: &mut diesel::PgConnection, condition: &str| -> String {
+        diesel::sql_query(format!(
+            "EXPLAIN DELETE FROM audit_inbox WHERE {condition} RETURNING audit_inbox.id"
+        ))
+        .load::<PlanLine>(c)
+        .expect("explain")
+        .into_iter()
+        .map(|l| l.line)
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    c.transaction(|c| {
+        diesel::sql_query(entry.replace("{n}", "10000")).execute(c)?;
+        let round = plan(c, antre::db::audit::inbox::oldest_batch_condition());
+        assert!(round.contains("InitPlan"), "{round}");
+        assert!(!round.contains("Nested Loop"), "{round}");
+        let old = plan(
+            c,
+            "audit_inbox.id IN (SELECT id FROM audit_inbox ORDER BY id LIMIT 1000)",
+        );
+        assert!(old.contains("Nested Loop"), "{old}");
+        Err::<(), _>(diesel::result::Error::RollbackTransaction)
+    })
+    .unwrap_err();
+}
+crate::tests_on!(
+    a_chaining_round_reads_its_ids_once,
+    super::a_chaining_round_reads_its_ids_once,
+    postgres => Postgres
+);

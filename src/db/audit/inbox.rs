@@ -297,6 +297,12 @@ impl FixedSql for Oldest {
         "audit_inbox.id = ANY(ARRAY(SELECT id FROM audit_inbox ORDER BY id LIMIT 1000))";
 }
 
+/// The condition a chaining round takes its entries by (PostgreSQL), for
+/// the test that checks how PostgreSQL plans it.
+pub fn oldest_batch_condition() -> &'static str {
+    Oldest::SQL
+}
+
 /// Moves up to [`BATCH`] inbox entries into the chain, inside the caller's
 /// write transaction; returns how many.
 pub fn chain_batch(conn: &mut DbConnection) -> Result<usize, DbError> {
