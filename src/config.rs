@@ -211,8 +211,7 @@ impl Settings {
                     .with_timezone(&Utc),
             ),
         };
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let default_pool = default_pool_size(&database, cores);
+        let default_pool = default_pool_size_here(&database);
         Ok(Self {
             database,
             bind,
@@ -283,6 +282,13 @@ pub fn default_pool_size(database: &DatabaseUrl, cores: usize) -> u32 {
             .unwrap_or(u32::MAX)
             .clamp(3, 10),
     }
+}
+
+/// [`default_pool_size`] on this machine's cores: what a server started
+/// here pools (the benchmark asks the same).
+pub fn default_pool_size_here(database: &DatabaseUrl) -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    default_pool_size(database, cores)
 }
 
 #[cfg(test)]

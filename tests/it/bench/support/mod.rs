@@ -41,7 +41,7 @@ pub fn name(backend: Backend) -> &'static str {
 }
 
 /// The production default pool size of each backend on this machine
-/// (`antre::config::default_pool_size`), or `ANTRE_BENCH_POOL` to compare
+/// (`antre::config::default_pool_size_here`), or `ANTRE_BENCH_POOL` to compare
 /// another.
 pub fn pool_size(backend: Backend) -> u32 {
     if let Some(n) = std::env::var("ANTRE_BENCH_POOL")
@@ -54,8 +54,7 @@ pub fn pool_size(backend: Backend) -> u32 {
         Backend::Sqlite => antre::config::DatabaseUrl::Sqlite("antre.db".into()),
         Backend::Postgres => antre::config::DatabaseUrl::Postgres(String::new()),
     };
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    antre::config::default_pool_size(&database, cores)
+    antre::config::default_pool_size_here(&database)
 }
 
 /// The release server as deployed: production pool size and mail worker
