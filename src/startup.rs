@@ -107,7 +107,7 @@ impl Application {
         .disable_signals()
         .run();
 
-        crate::jobs::start(&db, clock, &settings, transport, audit_key, &drain);
+        crate::jobs::start(&db, clock, &settings, transport, audit_key);
 
         println!(
             "Antre listening on http://{addr} ({} database, documents in {})",

@@ -47,7 +47,6 @@ pub fn start(
     settings: &Arc<Settings>,
     transport: Transport,
     audit_key: Arc<crate::app::audit::AuditKey>,
-    stop: &crate::web::drain::Drain,
 ) {
     let worker = Arc::new(Worker {
         db: db.clone(),
@@ -55,7 +54,6 @@ pub fn start(
         transport,
         from: settings.mail_from.clone(),
         retry_base_secs: settings.mail_retry_base_secs,
-        stop: stop.clone(),
     });
     let interval = Duration::from_millis(settings.worker_interval_ms.max(50));
     every("mail worker", Duration::ZERO, interval, move || {
@@ -71,7 +69,6 @@ pub fn start(
             clock,
             url,
             settings.mail_retry_base_secs,
-            stop.clone(),
         ) {
             Ok(w) => {
                 let w = Arc::new(w);

@@ -17,7 +17,6 @@ use crate::db::outbox::{NewMessage, OutboxMail, MESSAGE_CHANNELS};
 use crate::db::{Db, DbError};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
-use crate::web::drain::Drain;
 
 /// The day-before reminder of a booking, naming what is still missing.
 pub fn reminder_message(
@@ -67,18 +66,10 @@ pub struct MessageWorker {
     pub url: String,
     pub client: http_client::Client,
     pub retry_base_secs: i64,
-    /// The instance's shutdown: no round is started once it begins.
-    pub stop: Drain,
 }
 
 impl MessageWorker {
-    pub fn new(
-        db: Db,
-        clock: Clock,
-        url: String,
-        retry_base_secs: i64,
-        stop: Drain,
-    ) -> Result<Self, String> {
+    pub fn new(db: Db, clock: Clock, url: String, retry_base_secs: i64) -> Result<Self, String> {
         let client = http_client::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()
@@ -89,7 +80,6 @@ impl MessageWorker {
             url,
             client,
             retry_base_secs,
-            stop,
         })
     }
 
@@ -119,7 +109,6 @@ impl MessageWorker {
             &self.clock,
             &MESSAGE_CHANNELS,
             self.retry_base_secs,
-            &self.stop,
             send,
         )
         .await

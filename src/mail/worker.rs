@@ -15,7 +15,6 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use crate::clock::Clock;
 use crate::db::outbox::{self, OutboxMail};
 use crate::db::{run, Db, DbError};
-use crate::web::drain::Drain;
 
 #[derive(Clone)]
 pub enum Transport {
@@ -142,9 +141,6 @@ pub struct Worker {
     pub transport: Transport,
     pub from: String,
     pub retry_base_secs: i64,
-    /// The instance's shutdown (`web::drain`): once it begins no round
-    /// is started.
-    pub stop: Drain,
 }
 
 impl Worker {
@@ -155,13 +151,11 @@ impl Worker {
             let msg = build_message(&self.from, &mail, date)?;
             self.transport.send(msg).await
         };
-        let channels = &[outbox::EMAIL];
         drain(
             &self.db,
             &self.clock,
-            channels,
+            &[outbox::EMAIL],
             self.retry_base_secs,
-            &self.stop,
             send,
         )
         .await
@@ -189,15 +183,12 @@ const DRAIN_BUDGET: Duration = Duration::from_secs(30);
 /// round per tick would deliver them at [`ROUND`] a second — and while
 /// deliveries succeed: with the mail server down a round's failures are
 /// scheduled for their retries and the drain waits for the next tick.
-/// Once the instance stops (`stop`, SIGTERM) no round is started: a round
-/// cut off at exit would leave mails sent and not marked, to be sent
-/// again when their lease ends. Returns how many were sent.
+/// Returns how many were sent.
 pub(super) async fn drain<F, Fut>(
     db: &Db,
     clock: &Clock,
     channels: &'static [&'static str],
     retry_base_secs: i64,
-    stop: &Drain,
     send: F,
 ) -> Result<usize, DbError>
 where
@@ -209,9 +200,6 @@ where
     let started = std::time::Instant::now();
     let mut sent = 0;
     loop {
-        if stop.is_on() {
-            return Ok(sent);
-        }
         let now = clock.now_naive();
         let ids = run(db, move |db| {
             db.read(|c| outbox::due(c, channels, now, ROUND))
@@ -244,7 +232,7 @@ mod tests {
 
     use chrono::{TimeZone, Utc};
 
-    use super::{drain, Drain, Transport, Worker, ROUND};
+    use super::{Transport, Worker, ROUND};
     use crate::clock::Clock;
     use crate::config::DatabaseUrl;
     use crate::db::{outbox, Db, DbError};
@@ -257,7 +245,6 @@ mod tests {
             transport: Transport::Files(spool.to_path_buf()),
             from: "Antre <antre@contoh.id>".into(),
             retry_base_secs: 30,
-            stop: Drain::default(),
         }
     }
 
@@ -360,28 +347,5 @@ mod tests {
             })
             .expect("rows");
         assert_eq!(tried, usize::try_from(ROUND).expect("round"));
-    }
-
-    /// The instance stopping (SIGTERM) half-way through a backlog: the
-    /// round under way is finished, no other is started, and a tick after
-    /// it delivers nothing.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_stopping_instance_starts_no_round() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let n = 3 * usize::try_from(ROUND).expect("round");
-        let db = outbox_of(dir.path(), n);
-        let w = worker(&db, dir.path());
-        let stop = Drain::default();
-        let send = |_| {
-            stop.begin();
-            async { Ok(()) }
-        };
-        let channels = &[outbox::EMAIL];
-        let sent = drain(&db, &w.clock, channels, 30, &stop, send).await;
-        assert_eq!(sent.expect("drain"), usize::try_from(ROUND).expect("round"));
-        assert_eq!(unsent(&db), n - usize::try_from(ROUND).expect("round"));
-        let stopped = Worker { stop, ..w };
-        assert_eq!(stopped.tick().await.expect("tick"), 0);
-        assert_eq!(unsent(&db), n - usize::try_from(ROUND).expect("round"));
     }
 }
