@@ -1,8 +1,6 @@
 //! Delivers the outbox. Each mail is leased before sending so that several
 //! app instances never send the same mail twice; a failure schedules a
 //! retry with exponential backoff and keeps the mail.
-//! A tick drains what is due ([`drain`]): rounds of [`ROUND`] rows,
-//! [`AT_ONCE`] deliveries at a time, until the backlog a rush left is gone.
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -3,8 +3,6 @@
 //! session in the branch's local time and zone label, and the calendar
 //! entry in UTC. A mail server that is down never fails a booking: the
 //! outbox keeps the mail and delivers it once the server is back.
-//! A backlog of many rounds (a rush's confirmations) goes out in one tick
-//! of the worker, each mail once.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
