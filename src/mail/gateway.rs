@@ -13,8 +13,8 @@ use chrono::NaiveDateTime;
 
 use crate::clock::Clock;
 use crate::db::bookings::BookingView;
-use crate::db::outbox::{NewMessage, OutboxMail, MESSAGE_CHANNELS};
-use crate::db::{Db, DbError};
+use crate::db::outbox::{self, NewMessage, OutboxMail, MESSAGE_CHANNELS};
+use crate::db::{run, Db, DbError};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
 
@@ -100,17 +100,21 @@ impl MessageWorker {
         }
     }
 
-    /// Delivers the messages due now (the mail worker's drain); returns
-    /// how many were sent.
+    /// Delivers the messages due now; returns how many were sent.
     pub async fn tick(&self) -> Result<usize, DbError> {
-        let send = |m: OutboxMail| async move { self.send(&m).await };
-        super::worker::drain(
-            &self.db,
-            &self.clock,
-            &MESSAGE_CHANNELS,
-            self.retry_base_secs,
-            send,
-        )
-        .await
+        let now = self.clock.now_naive();
+        let ids = run(&self.db, move |db| {
+            db.read(|c| outbox::due(c, &MESSAGE_CHANNELS, now, 50))
+        })
+        .await?;
+        let mut sent = 0;
+        for id in ids {
+            let send = |m: OutboxMail| async move { self.send(&m).await };
+            if super::worker::deliver(&self.db, &self.clock, self.retry_base_secs, id, send).await?
+            {
+                sent += 1;
+            }
+        }
+        Ok(sent)
     }
 }
