@@ -88,12 +88,7 @@ pub(super) fn scan_range(
          TO STDOUT (FORMAT binary)"
     );
     let stream = rt.block_on(client.copy_out(sql.as_str())).map_err(pg)?;
-    let mut input = super::chunks::Chunks {
-        rt: &rt,
-        stream: Box::pin(stream),
-        chunk: bytes::Bytes::new(),
-        pos: 0,
-    };
+    let mut input = super::chunks::Chunks::new(&rt, stream);
     check_stream(&mut input, from, want)
 }
 
