@@ -75,6 +75,7 @@ impl Application {
             crate::config::DatabaseUrl::Sqlite(_) => crate::web::live::Wake::default(),
         };
         let drain = web::drain::Drain::default();
+        let load = web::load::Load::default();
         let state = aw::Data::new(AppState {
             db: db.clone(),
             settings: settings.clone(),
@@ -83,6 +84,7 @@ impl Application {
             store: Arc::new(store),
             live: crate::web::live::start(db.clone(), wake.clone()),
             drain: drain.clone(),
+            load: load.clone(),
         });
         let signal = aw::Data::new(web::video_ws::start(
             db.clone(),
@@ -92,6 +94,7 @@ impl Application {
         ));
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(web::load::middleware))
                 .wrap(from_fn(web::text_guard::middleware))
                 .wrap(from_fn(web::drain::middleware))
                 .wrap(from_fn(web::lang::middleware))
@@ -107,7 +110,11 @@ impl Application {
         .disable_signals()
         .run();
 
-        crate::jobs::start(&db, clock, &settings, transport, audit_key);
+        let instance = crate::mail::worker::Instance {
+            stop: drain.clone(),
+            load,
+        };
+        crate::jobs::start(&db, clock, &settings, transport, audit_key, &instance);
 
         println!(
             "Antre listening on http://{addr} ({} database, documents in {})",

@@ -47,6 +47,7 @@ pub fn start(
     settings: &Arc<Settings>,
     transport: Transport,
     audit_key: Arc<crate::app::audit::AuditKey>,
+    instance: &crate::mail::worker::Instance,
 ) {
     let worker = Arc::new(Worker {
         db: db.clone(),
@@ -54,6 +55,7 @@ pub fn start(
         transport,
         from: settings.mail_from.clone(),
         retry_base_secs: settings.mail_retry_base_secs,
+        instance: instance.clone(),
     });
     let interval = Duration::from_millis(settings.worker_interval_ms.max(50));
     every("mail worker", Duration::ZERO, interval, move || {
@@ -69,6 +71,7 @@ pub fn start(
             clock,
             url,
             settings.mail_retry_base_secs,
+            instance.clone(),
         ) {
             Ok(w) => {
                 let w = Arc::new(w);

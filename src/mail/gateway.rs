@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
+use super::worker::Instance;
 use crate::clock::Clock;
 use crate::db::bookings::BookingView;
-use crate::db::outbox::{self, NewMessage, OutboxMail, MESSAGE_CHANNELS};
-use crate::db::{run, Db, DbError};
+use crate::db::outbox::{NewMessage, OutboxMail, MESSAGE_CHANNELS};
+use crate::db::{Db, DbError};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
 
@@ -66,10 +67,17 @@ pub struct MessageWorker {
     pub url: String,
     pub client: http_client::Client,
     pub retry_base_secs: i64,
+    pub instance: Instance,
 }
 
 impl MessageWorker {
-    pub fn new(db: Db, clock: Clock, url: String, retry_base_secs: i64) -> Result<Self, String> {
+    pub fn new(
+        db: Db,
+        clock: Clock,
+        url: String,
+        retry_base_secs: i64,
+        instance: Instance,
+    ) -> Result<Self, String> {
         let client = http_client::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()
@@ -80,6 +88,7 @@ impl MessageWorker {
             url,
             client,
             retry_base_secs,
+            instance,
         })
     }
 
@@ -100,21 +109,18 @@ impl MessageWorker {
         }
     }
 
-    /// Delivers the messages due now; returns how many were sent.
+    /// Delivers the messages due now (the mail worker's drain); returns
+    /// how many were sent.
     pub async fn tick(&self) -> Result<usize, DbError> {
-        let now = self.clock.now_naive();
-        let ids = run(&self.db, move |db| {
-            db.read(|c| outbox::due(c, &MESSAGE_CHANNELS, now, 50))
-        })
-        .await?;
-        let mut sent = 0;
-        for id in ids {
-            let send = |m: OutboxMail| async move { self.send(&m).await };
-            if super::worker::deliver(&self.db, &self.clock, self.retry_base_secs, id, send).await?
-            {
-                sent += 1;
-            }
-        }
-        Ok(sent)
+        let send = |m: OutboxMail| async move { self.send(&m).await };
+        super::worker::drain(
+            &self.db,
+            &self.clock,
+            &MESSAGE_CHANNELS,
+            self.retry_base_secs,
+            &self.instance,
+            send,
+        )
+        .await
     }
 }

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod files;
 pub mod lang;
 pub mod live;
+pub mod load;
 pub mod pages;
 pub mod request_id;
 pub mod text_guard;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub store: Arc<dyn crate::infra::storage::DocumentStore>,
     pub live: live::Live,
     pub drain: drain::Drain,
+    pub load: load::Load,
 }
 
 pub type State = web::Data<AppState>;

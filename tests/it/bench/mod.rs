@@ -19,7 +19,7 @@
 //! `ANTRE_BENCH_PAGE_REQUESTS` per page (4000), `ANTRE_BENCH_ROWS` batch
 //! rows (10000), `ANTRE_BENCH_AUDIT_ENTRIES` (1000000),
 //! `ANTRE_BENCH_ONLY` (comma list of booking, native, console,
-//! collective, pages, audit, instructions, peer; default all) and
+//! collective, pages, audit, mail, instructions, peer; default all) and
 //! `ANTRE_BENCH_BACKENDS` (sqlite, postgres; default both).
 //!
 //! Issue 18 added: the bare durable booking transaction as the physical
@@ -32,7 +32,8 @@
 //! (`ANTRE_BENCH_INSTR_N` [300]); and the peer, django-appointment 3.12
 //! (`ANTRE_BENCH_PEER_CLIENTS` [64], `ANTRE_BENCH_PEER_N` bookings [600],
 //! `ANTRE_BENCH_PEER_READS` [1000], `ANTRE_BENCH_PEER_VENV` to keep its
-//! virtualenv between runs).
+//! virtualenv between runs). The mail phase: `ANTRE_BENCH_MAILS` booking
+//! confirmations [2000] due at once, delivered through aiosmtpd.
 
 mod support;
 
@@ -41,7 +42,7 @@ use std::time::Instant;
 use crate::common::Backend;
 use serde_json::{json, Value};
 use support as b;
-use support::{booking, floor, instr, native, peer, scale, Summary};
+use support::{booking, floor, instr, mail, native, peer, scale, Summary};
 
 // ---------------------------------------------------------------------------
 
@@ -147,6 +148,9 @@ async fn benchmarks() {
         }
         if wanted("audit") {
             scale::audit(backend, &mut s).await;
+        }
+        if wanted("mail") {
+            mail::mail(backend, &mut s).await;
         }
         if wanted("instructions") {
             instr::instructions(backend, &mut s).await;

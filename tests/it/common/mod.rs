@@ -730,3 +730,39 @@ fn app_client() -> Client {
         .build()
         .expect("client")
 }
+
+/// A real SMTP server (aiosmtpd), killed when dropped (also on panic).
+pub struct Smtpd(std::process::Child);
+
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// aiosmtpd listening on `port`: what it receives kept in the mailbox
+/// `mbox`, or discarded (`None`).
+pub async fn smtpd(port: u16, mbox: Option<&std::path::Path>) -> Smtpd {
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new("python3");
+    cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")]);
+    match mbox {
+        Some(mbox) => cmd.args(["-c", "aiosmtpd.handlers.Mailbox"]).arg(mbox),
+        None => cmd.args(["-c", "aiosmtpd.handlers.Sink"]),
+    };
+    let server = Smtpd(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn aiosmtpd"),
+    );
+    eventually(10, "aiosmtpd to listen", || async {
+        std::net::TcpStream::connect(("127.0.0.1", port))
+            .ok()
+            .map(|_| ())
+    })
+    .await;
+    server
+}

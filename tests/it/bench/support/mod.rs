@@ -10,6 +10,7 @@ pub mod data;
 pub mod floor;
 pub mod instr;
 pub mod load;
+pub mod mail;
 pub mod native;
 pub mod peer;
 pub mod probe;
