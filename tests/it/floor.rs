@@ -1839,3 +1839,89 @@ async fn console_actions(db: TestDb, app: TestApp) {
     assert_eq!(p.status, 403);
 }
 both_backends!(console_actions, clock = CLOCK);
+
+/// Head office on the service floor: without a choice it sees the first
+/// branch (as on the staff dashboard), with a picker of every branch; a
+/// floor chosen stays chosen after an action taken on it. A supervisor
+/// sees no picker and always their own floor.
+async fn an_admin_picks_a_floor_and_stays_on_it(db: TestDb, app: TestApp) {
+    let (status, branches) = app.get("/api/v1/branches", None).await;
+    assert_eq!(status, 200, "{branches}");
+    let name = |code: &str| -> String {
+        let b = branches
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["code"] == code);
+        b.and_then(|b| b["name"].as_str()).unwrap().to_string()
+    };
+    let first = branches[0]["code"].as_str().unwrap().to_string();
+    let admin = staff(&app, &db, "admin", None).await;
+    let b = Browser::new(&app);
+    b.staff_login(&admin.email).await;
+
+    let p = b.get("/staff/floor").await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(
+        p.html.contains(&format!("· {}</h1>", name(&first))),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains(r#"<select id="branch" name="branch">"#));
+    let options = p.html.matches("<option value=").count();
+    assert!(options >= branches.as_array().unwrap().len());
+
+    let p = b.get(&format!("/staff/floor?branch={OTHER_BRANCH}")).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains(&format!("· {}</h1>", name(OTHER_BRANCH))));
+    assert!(p
+        .html
+        .contains(&format!(r#"<option value="{OTHER_BRANCH}" selected>"#)));
+    let csrf = hidden(&p.html, "csrf").unwrap();
+    let p = b
+        .post(
+            &format!("/staff/floor/{OTHER_BRANCH}/settings"),
+            &[
+                ("csrf", &csrf),
+                ("seats_per_agent", "3"),
+                ("walk_in_cap", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(p.location, format!("/staff/floor?branch={OTHER_BRANCH}"));
+    let p = b.get(&p.location).await;
+    assert!(p.html.contains(&format!("· {}</h1>", name(OTHER_BRANCH))));
+    assert!(p
+        .html
+        .contains(r#"name="seats_per_agent" min="1" max="6" value="3""#));
+
+    // An unknown branch is a clear "not found", not another floor.
+    let p = b.get("/staff/floor?branch=NOPE-NOWHERE").await;
+    assert_eq!(p.status, 404, "{}", p.html);
+
+    // The supervisor's floor is their own, whatever the query says; its
+    // forms name it, and an action comes back to it.
+    let cs = staff(&app, &db, "cs", Some(BRANCH)).await;
+    go(&app, &cs.token, "on_duty").await;
+    let spv = staff(&app, &db, "supervisor", Some(BRANCH)).await;
+    let s = Browser::new(&app);
+    s.staff_login(&spv.email).await;
+    let p = s.get(&format!("/staff/floor?branch={OTHER_BRANCH}")).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains(&format!("· {}</h1>", name(BRANCH))));
+    assert!(!p.html.contains(r#"name="branch">"#), "no picker");
+    assert!(p
+        .html
+        .contains(&format!(r#"name="branch" value="{BRANCH}""#)));
+    let csrf = hidden(&p.html, "csrf").unwrap();
+    let p = s
+        .post(
+            &format!("/staff/agents/{}/status", cs.id),
+            &[("csrf", &csrf), ("branch", BRANCH), ("status", "paused")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(p.location, format!("/staff/floor?branch={BRANCH}"));
+}
+both_backends!(an_admin_picks_a_floor_and_stays_on_it, clock = CLOCK);

@@ -406,7 +406,7 @@ async fn screens(db: TestDb, app: TestApp) {
     screenshot(&closing, "staff-closure").await;
     found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
 
-    let pages: [Screen<'_>; 8] = [
+    let pages: [Screen<'_>; 9] = [
         (
             "ticket-phone",
             ("antre_lang", "id"),
@@ -417,6 +417,12 @@ async fn screens(db: TestDb, app: TestApp) {
             "floor",
             ("antre_session", &spv.token),
             "/staff/floor".into(),
+            (1440, 900),
+        ),
+        (
+            "floor-admin",
+            ("antre_session", &admin.token),
+            format!("/staff/floor?branch={BRANCH}"),
             (1440, 900),
         ),
         (

@@ -237,17 +237,24 @@ pub async fn confirm_identity(ctx: &Ctx, session: i64) -> AppResult<()> {
 }
 
 /// The supervisor's floor view of their branch (an admin picks one with
-/// `branch`), with the agents' names in the view's order.
+/// `branch`; without it, the first branch, as on the staff dashboard),
+/// with the agents' names in the view's order.
 pub async fn floor_view(
     ctx: &Ctx,
     branch: Option<String>,
 ) -> AppResult<(Branch, FloorView, Vec<String>)> {
     super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
-    let code = match (Role::parse(&ctx.actor.role), &ctx.actor.branch) {
-        (Some(Role::Supervisor), Some(b)) => b.clone(),
-        _ => branch.unwrap_or_else(|| "DPS-DENPASAR".into()),
+    let own = ctx.actor.branch.clone();
+    let branch = match (Role::parse(&ctx.actor.role), own, branch) {
+        (Some(Role::Supervisor), Some(b), _) | (_, _, Some(b)) => {
+            super::super::branches::find(ctx, b).await?
+        }
+        _ => super::super::branches::list(ctx)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?,
     };
-    let branch = super::super::branches::find(ctx, code).await?;
     let now = ctx.clock.now();
     let b = branch.clone();
     let (data, names) = read_db(&ctx.db, move |c| -> AppResult<_> {

@@ -281,7 +281,14 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
     }
 }
 
-pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) -> Markup {
+/// The floor view of branch `b`; `branches` (an admin's) adds the picker.
+pub fn supervisor(
+    f: &Frame<'_>,
+    b: &Branch,
+    branches: &[Branch],
+    v: &FloorView,
+    names: &[String],
+) -> Markup {
     let l = f.lang;
     let m = &v.measures;
     let fmt = |x: Option<f64>| crate::i18n::decimal(l, x);
@@ -289,6 +296,15 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
     html! {
         div data-live-branch=(b.code) data-live-reload="1" {
             h1 { (t(l, "floor_title")) " · " (b.name) }
+            @if !branches.is_empty() {
+                form.search-bar method="get" action="/staff/floor" {
+                    label for="branch" { (t(l, "branch")) }
+                    select id="branch" name="branch" {
+                        @for x in branches { option value=(x.code) selected[x.code == b.code] { (x.name) " (" (x.zone_label()) ")" } }
+                    }
+                    button.btn.btn-secondary type="submit" { (t(l, "show")) }
+                }
+            }
             nav.floor-devices aria-label=(t(l, "floor_devices")) {
                 a href={ "/board/" (b.code) } { (t(l, "open_board")) }
                 a href={ "/kiosk/" (b.code) } { (t(l, "open_kiosk")) }
@@ -314,9 +330,9 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                         tbody { @for (a, name) in v.agents.iter().zip(names) {
                             tr { td { (name) } td { (match l { Lang::Id => a.status.label_id(), Lang::En => a.status.label_en() }) } td.num { (a.active) " / " (a.seats) } td {
                                 @if a.status == AgentStatus::OnDuty {
-                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value=(AgentStatus::Paused.as_str()); button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="branch" value=(b.code); input type="hidden" name="status" value=(AgentStatus::Paused.as_str()); button.btn.btn-secondary type="submit" { (t(l, "pause")) } }
                                 } @else if a.status == AgentStatus::Paused {
-                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="status" value=(AgentStatus::OnDuty.as_str()); button.btn.btn-secondary type="submit" { (t(l, "resume")) } }
+                                    form.inline-form method="post" action={ "/staff/agents/" (a.staff_id) "/status" } { (csrf_field(f.csrf)) input type="hidden" name="branch" value=(b.code); input type="hidden" name="status" value=(AgentStatus::OnDuty.as_str()); button.btn.btn-secondary type="submit" { (t(l, "resume")) } }
                                 }
                             } }
                         } }
@@ -332,6 +348,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                             tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td { (Priority::parse(&tk.priority).map_or(tk.priority.as_str(), |p| match l { Lang::Id => p.label_id(), Lang::En => p.label_en() })) } td {
                                 form.inline-form method="post" action={ "/staff/tickets/" (tk.id) "/priority" } {
                                     (csrf_field(f.csrf))
+                                    input type="hidden" name="branch" value=(b.code);
                                     label.visually-hidden for={ "prio-" (tk.id) } { (t(l, "priority")) }
                                     select id={ "prio-" (tk.id) } name="priority" { @for p in Priority::ALL { option value=(p.code()) selected[p.code() == tk.priority] { (match l { Lang::Id => p.label_id(), Lang::En => p.label_en() }) } } }
                                     button.btn.btn-secondary type="submit" { (t(l, "save")) }
@@ -354,6 +371,7 @@ pub fn supervisor(f: &Frame<'_>, b: &Branch, v: &FloorView, names: &[String]) ->
                             @if !others.is_empty() {
                                 form.inline-form method="post" action={ "/staff/sessions/" (sess.id) "/reassign" } {
                                     (csrf_field(f.csrf))
+                                    input type="hidden" name="branch" value=(b.code);
                                     label.visually-hidden for={ "re-" (sess.id) } { (t(l, "transfer_to")) }
                                     select id={ "re-" (sess.id) } name="to_agent" { @for (a, n) in others { option value=(a.staff_id) { (n) } } }
                                     button.btn.btn-secondary type="submit" { (t(l, "reassign")) }

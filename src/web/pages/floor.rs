@@ -1,5 +1,5 @@
-//! Floor pages: the kiosk, the display board, the CS console and the
-//! supervisor's floor view. Each handler reads its form, calls
+//! Floor pages: the kiosk, the display board and the CS console (the
+//! supervisor's floor view is `supervisor`). Each handler reads its form, calls
 //! `app::floor` (the same use cases the JSON API calls) and renders.
 
 use actix_web::cookie::{time, Cookie, SameSite};
@@ -223,75 +223,6 @@ pub async fn console_finish(ctx: PageCtx, path: Path<i64>, form: Form<FinishForm
     .await
 }
 
-#[derive(Deserialize)]
-pub struct FloorQuery {
-    pub branch: Option<String>,
-}
-
-pub async fn supervisor_floor(ctx: PageCtx, q: Query<FloorQuery>) -> HttpResponse {
-    ctx.page(async {
-        ctx.who()?;
-        let actx = ctx.app();
-        let (branch, data, names) = console::floor_view(&actx, q.branch.clone()).await?;
-        let body = view::supervisor(&ctx.frame(), &branch, &data, &names);
-        Ok(ctx.ok(ctx.t("floor_title"), body))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct PriorityForm {
-    #[serde(default)]
-    pub csrf: String,
-    pub priority: String,
-}
-
-pub async fn set_priority(ctx: PageCtx, path: Path<i64>, form: Form<PriorityForm>) -> HttpResponse {
-    ctx.submit(form.csrf.clone(), |actx| async move {
-        app::set_priority(&actx, path.into_inner(), &form.priority).await?;
-        Ok(redirect("/staff/floor"))
-    })
-    .await
-}
-
-/// A supervisor pauses (or resumes) an agent of their branch.
-pub async fn agent_status(ctx: PageCtx, path: Path<i64>, form: Form<StatusForm>) -> HttpResponse {
-    ctx.submit(form.csrf.clone(), |actx| async move {
-        console::agent_status(&actx, path.into_inner(), &form.status).await?;
-        Ok(redirect("/staff/floor"))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct SettingsForm {
-    #[serde(default)]
-    pub csrf: String,
-    pub seats_per_agent: i32,
-    #[serde(default)]
-    pub walk_in_cap: String,
-}
-
-pub async fn settings_submit(
-    ctx: PageCtx,
-    path: Path<String>,
-    form: Form<SettingsForm>,
-) -> HttpResponse {
-    ctx.submit(form.csrf.clone(), |actx| async move {
-        // An empty cap field removes the cap.
-        let cap = match form.walk_in_cap.trim() {
-            "" => -1,
-            v => v
-                .parse::<i32>()
-                .map_err(|_| AppError::unprocessable(Code::InvalidCapacity))?,
-        };
-        let seats = Some(form.seats_per_agent);
-        app::settings(&actx, path.into_inner(), seats, Some(cap)).await?;
-        Ok(redirect("/staff/floor"))
-    })
-    .await
-}
-
 /// The participant's session page for an online booking.
 pub async fn session_page(ctx: PageCtx, path: Path<String>) -> HttpResponse {
     ctx.page(async {
@@ -318,22 +249,6 @@ pub async fn console_identity(ctx: PageCtx, path: Path<i64>, form: Form<CsrfForm
     ctx.submit(form.csrf.clone(), |actx| async move {
         console::confirm_identity(&actx, session).await?;
         Ok(redirect(&format!("/console#session-{session}")))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ReassignForm {
-    #[serde(default)]
-    pub csrf: String,
-    pub to_agent: i64,
-}
-
-/// A supervisor moves a participant to another agent of the branch.
-pub async fn reassign(ctx: PageCtx, path: Path<i64>, form: Form<ReassignForm>) -> HttpResponse {
-    ctx.submit(form.csrf.clone(), |actx| async move {
-        console::reassign(&actx, path.into_inner(), form.to_agent).await?;
-        Ok(redirect("/staff/floor"))
     })
     .await
 }

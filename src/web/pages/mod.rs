@@ -17,6 +17,7 @@ pub mod password_reset;
 pub mod planner;
 pub mod staff;
 pub mod staff_accounts;
+pub mod supervisor;
 pub mod waitlist;
 
 use std::future::Future;
@@ -106,7 +107,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         get "/tickets/{code}/{day}/{number}" => floor::ticket_page,
         get "/console" => floor::console,
         post "/console/sessions/{id}/identity" => floor::console_identity,
-        post "/staff/sessions/{id}/reassign" => floor::reassign,
+        post "/staff/sessions/{id}/reassign" => supervisor::reassign,
         get "/session/{code}" => floor::session_page,
         post "/session/{code}/join" => floor::session_join,
         post "/console/status" => floor::console_status,
@@ -114,11 +115,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         post "/console/sessions/{id}/register" => floor::console_register,
         post "/console/sessions/{id}/claims" => floor::console_claim,
         post "/console/sessions/{id}/documents" => floor::console_document,
-        get "/staff/floor" => floor::supervisor_floor,
+        get "/staff/floor" => supervisor::supervisor_floor,
         get "/staff/planner" => planner::page,
-        post "/staff/floor/{code}/settings" => floor::settings_submit,
-        post "/staff/tickets/{id}/priority" => floor::set_priority,
-        post "/staff/agents/{id}/status" => floor::agent_status,
+        post "/staff/floor/{code}/settings" => supervisor::settings_submit,
+        post "/staff/tickets/{id}/priority" => supervisor::set_priority,
+        post "/staff/agents/{id}/status" => supervisor::agent_status,
         get "/static/{name}.js" => script,
         get "/booth/{code}/{number}" => booth::page,
         post "/booth/{code}/{number}/activate" => booth::activate,
