@@ -284,11 +284,17 @@ pub fn default_pool_size(database: &DatabaseUrl, cores: usize) -> u32 {
     }
 }
 
+/// The cores this process may use (2 when the system cannot tell): the
+/// pool's default, the audit log's readers and the password hashers' bound
+/// all size themselves by it.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// [`default_pool_size`] on this machine's cores: what a server started
 /// here pools (the benchmark asks the same).
 pub fn default_pool_size_here(database: &DatabaseUrl) -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    default_pool_size(database, cores)
+    default_pool_size(database, cores())
 }
 
 #[cfg(test)]

@@ -27,10 +27,7 @@ fn hasher() -> Argon2<'static> {
 /// core for tens of milliseconds, and a sign-in rush must not exhaust memory.
 pub async fn hashing_permit() -> Option<tokio::sync::SemaphorePermit<'static>> {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let sem = PERMITS.get_or_init(|| {
-        let n = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(n.max(2))
-    });
+    let sem = PERMITS.get_or_init(|| tokio::sync::Semaphore::new(crate::config::cores().max(2)));
     // The semaphore is never closed, so this is always `Some`.
     sem.acquire().await.ok()
 }

@@ -81,7 +81,7 @@ fn pg_ends(c: &mut diesel::PgConnection) -> Result<Option<(i64, i64)>, DbError> 
 /// The seq range `lo..=hi` cut into one key range per core (at most 4):
 /// `[from, to)` each, in order.
 fn ranges(lo: i64, hi: i64) -> Vec<(i64, i64)> {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as i64;
+    let cores = crate::config::cores() as i64;
     let parts = if hi - lo >= MIN_SPLIT {
         cores.clamp(1, 4)
     } else {
