@@ -2,7 +2,8 @@
 //! app instances never send the same mail twice; a failure schedules a
 //! retry with exponential backoff and keeps the mail.
 //! A tick drains what is due ([`drain`]): rounds of [`ROUND`] rows,
-//! [`AT_ONCE`] deliveries at a time, until the backlog a rush left is gone.
+//! [`AT_ONCE`] deliveries at a time, until the backlog a rush left is gone
+//! — one round a tick while the instance is busy with requests.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -184,9 +185,10 @@ pub const ROUND: i64 = 50;
 /// is one pause: lettre writes a mail's body and its closing dot in two
 /// writes, and the second waits for the server's delayed acknowledgement
 /// (~40 ms, Nagle's algorithm: lettre 0.11.23 sets no `TCP_NODELAY`; the
-/// fix is merged upstream, lettre/lettre#1159, not yet released) — 8 at
-/// once delivered 164 mails a second and 16 about 300, the server's CPU
-/// mostly idle (benchmark `mail`).
+/// fix is merged upstream, lettre/lettre#1159, not yet released) — with
+/// rounds of 64, 8 at once delivered 164 mails a second and 16 about 300,
+/// the server's CPU mostly idle; rounds of 50, 16 at once, 250–267
+/// (benchmark `mail`).
 pub const AT_ONCE: usize = 16;
 /// A drain stops starting rounds after this long, so a backlog that keeps
 /// growing cannot hold the worker forever.

@@ -2,7 +2,7 @@
 //! right now (from the request's arrival to its response's head; a live
 //! stream or a video socket counts only until it is opened).
 //!
-//! The outbox's drain reads it ([`crate::mail::worker::drain`]): after a
+//! The outbox's drain reads it (`mail::worker::drain`): after a
 //! rush thousands of confirmations are due at once, and delivering them
 //! round after round takes the CPU the rush itself needs. While requests
 //! queue up (by Little's law, many in flight means the instance is

@@ -236,25 +236,32 @@ pub async fn confirm_identity(ctx: &Ctx, session: i64) -> AppResult<()> {
     .await
 }
 
-/// The supervisor's floor view of their branch (an admin picks one with
-/// `branch`; without it, the first branch, as on the staff dashboard),
-/// with the agents' names in the view's order.
-pub async fn floor_view(
-    ctx: &Ctx,
-    branch: Option<String>,
-) -> AppResult<(Branch, FloorView, Vec<String>)> {
+/// A branch's service floor as its viewer sees it.
+pub struct Floor {
+    pub branch: Branch,
+    /// The branches the viewer may switch to: every one for head office
+    /// (an admin), none for a supervisor (their own floor only).
+    pub choices: Vec<Branch>,
+    pub view: FloorView,
+    /// The agents' names, in the view's order.
+    pub names: Vec<String>,
+}
+
+/// The supervisor's floor view of their branch; an admin picks one with
+/// `branch` (without it, the first branch, as on the staff dashboard).
+pub async fn floor_view(ctx: &Ctx, branch: Option<String>) -> AppResult<Floor> {
     super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
-    let own = ctx.actor.branch.clone();
-    let branch = match (Role::parse(&ctx.actor.role), own, branch) {
-        (Some(Role::Supervisor), Some(b), _) | (_, _, Some(b)) => {
-            super::super::branches::find(ctx, b).await?
-        }
-        _ => super::super::branches::list(ctx)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?,
+    let role = Role::parse(&ctx.actor.role);
+    let choices = match role {
+        Some(Role::Admin) => super::super::branches::list(ctx).await?,
+        _ => Vec::new(),
     };
+    let code = match (role, ctx.actor.branch.clone(), branch) {
+        (Some(Role::Supervisor), Some(b), _) | (_, _, Some(b)) => Some(b),
+        _ => choices.first().map(|b| b.code.clone()),
+    };
+    let code = code.ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
+    let branch = super::super::branches::find(ctx, code).await?;
     let now = ctx.clock.now();
     let b = branch.clone();
     let (data, names) = read_db(&ctx.db, move |c| -> AppResult<_> {
@@ -266,5 +273,10 @@ pub async fn floor_view(
         Ok((data, names))
     })
     .await?;
-    Ok((branch, data, names))
+    Ok(Floor {
+        branch,
+        choices,
+        view: data,
+        names,
+    })
 }

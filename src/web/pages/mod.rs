@@ -399,6 +399,11 @@ fn title_key(status: StatusCode) -> &'static str {
     }
 }
 
+/// `s` as one value of a URL's query (`a&b` stays one value).
+pub(super) fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to.to_string()))

@@ -84,9 +84,7 @@ pub struct BackQuery {
 
 /// Back to the list (at the item), with what happened.
 fn back(q: &BackQuery, id: i64, r: AppResult<&str>) -> AppResult<HttpResponse> {
-    let branch: String =
-        url::form_urlencoded::byte_serialize(q.branch.as_deref().unwrap_or_default().as_bytes())
-            .collect();
+    let branch = super::urlencode(q.branch.as_deref().unwrap_or_default());
     let result = match r {
         Ok(done) => format!("done={done}"),
         // A refusal the agent can act on is shown on the list.

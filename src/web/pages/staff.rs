@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{redirect, Flash, PageCtx};
+use super::{redirect, urlencode, Flash, PageCtx};
 use crate::app::admin;
 use crate::app::claims as app_claims;
 use crate::app::dossier;
@@ -169,10 +169,6 @@ pub async fn closure_submit(ctx: PageCtx, form: Form<ClosureForm>) -> HttpRespon
         }
     })
     .await
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// One claim's dossier for review.
