@@ -74,7 +74,15 @@ impl S3Server {
                 .send()
                 .await;
             if created.is_ok_and(|r| r.status().is_success()) {
-                return true;
+                // Another test's moto may have taken the port while ours
+                // was starting (ours then exits): it answered, not ours,
+                // and killing ours would not take the store away.
+                let pid = self.child.as_ref().map(|c| c.id());
+                if pid.is_some_and(|pid| listens(pid, self.port)) {
+                    return true;
+                }
+                self.kill();
+                return false;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -164,4 +172,32 @@ impl Drop for S3Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Whether process `pid` holds the socket listening on TCP `port`
+/// (Linux: `/proc/net/tcp` names the socket, `/proc/PID/fd` its holder).
+/// Where `/proc` cannot tell, assumed so.
+fn listens(pid: u32, port: u16) -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
+        return true;
+    };
+    let local = format!(":{port:04X}");
+    let sockets: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local address, state 0A (LISTEN), inode
+            let listening = f.get(1)?.ends_with(&local) && *f.get(3)? == "0A";
+            let inode = f.get(9)?;
+            listening.then(|| format!("socket:[{inode}]"))
+        })
+        .collect();
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path())
+            .is_ok_and(|to| sockets.iter().any(|s| to.to_string_lossy() == s.as_str()))
+    })
 }
