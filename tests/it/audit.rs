@@ -483,9 +483,44 @@ async fn the_console_pages_show_the_log_and_its_status(backend: Backend) {
     let (status, html) = page("/audit?action=device_issued", d.auditor.clone()).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Log verifikasi"), "{html}");
-    assert!(html.contains("device_issued"), "{html}");
-    assert!(!html.contains("ticket_issued"), "filtered: {html}");
+    // The filter offers the actions by their labels, the one asked for
+    // chosen; the table below holds only its entries.
+    assert!(
+        html.contains(r#"<option value="device_issued" selected>"#),
+        "{html}"
+    );
+    let table = html.split("<table").nth(1).expect("a table of entries");
+    assert!(table.contains("device_issued"), "{html}");
+    assert!(!table.contains("ticket_issued"), "filtered: {html}");
     assert!(html.contains("entries.csv?action=device_issued"), "{html}");
+    // Times read to the second, the stored instant kept in the markup.
+    assert!(
+        table.contains(r#"<time class="nowrap" datetime="2026-"#),
+        "{html}"
+    );
+    // An action the list does not know (typed into the address) stays
+    // what the filter says: chosen, and nothing found.
+    let (status, html) = page("/audit?action=no_such_action", d.auditor.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"<option value="no_such_action" selected>"#),
+        "{html}"
+    );
+    assert!(html.contains("Tidak ada entri."), "{html}");
+    // The branch filter lists the branches by name; the one asked for is
+    // chosen, and a code no branch has stays chosen too.
+    let (status, html) = page("/audit?branch=DPS-DENPASAR", d.auditor.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"<option value="DPS-DENPASAR" selected>Kantor Cabang Denpasar (DPS-DENPASAR)</option>"#),
+        "{html}"
+    );
+    let (status, html) = page("/audit/anomalies?branch=NO-SUCH", d.auditor.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"<option value="NO-SUCH" selected>NO-SUCH</option>"#),
+        "{html}"
+    );
     let (status, html) = page("/audit?verify=1", d.auditor.clone()).await;
     assert_eq!(status, 200);
     assert!(html.contains("audit log intact"), "{html}");

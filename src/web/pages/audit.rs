@@ -41,6 +41,7 @@ pub async fn console(ctx: PageCtx, q: Query<ConsoleQuery>) -> HttpResponse {
         let nik_shown = nik_filter(&f.nik)?.map(|n| crate::domain::nik::mask_str(&n));
         let participant = filter.participant.filter(|p| *p > 0).map(|p| p.to_string());
         let (entries, next) = audit::page(&ctx.state.db, filter).await?;
+        let branches = crate::app::branches::list(&ctx.app()).await?;
         let chain = if q.verify.is_some() {
             let v = crate::app::audit::verify_console(
                 &ctx.state.db,
@@ -97,6 +98,7 @@ pub async fn console(ctx: PageCtx, q: Query<ConsoleQuery>) -> HttpResponse {
                     from: &from,
                     to: &to,
                 },
+                branches: &branches,
                 nik_shown: nik_shown.as_deref(),
                 unknown_nik,
                 query: query.finish(),
@@ -122,12 +124,17 @@ pub async fn claim_timeline(ctx: PageCtx, path: Path<i64>) -> HttpResponse {
 }
 
 /// The range form as typed, with its defaults filled in.
-fn shown(q: &RangeQuery, today: chrono::NaiveDate) -> view::RangeShown {
+fn shown(
+    q: &RangeQuery,
+    today: chrono::NaiveDate,
+    branches: Vec<crate::db::branches::Branch>,
+) -> view::RangeShown {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
     let from = given(&q.from).unwrap_or_else(|| today.to_string());
     view::RangeShown {
         branch: s(&q.branch),
+        branches,
         to: given(&q.to).unwrap_or_else(|| from.clone()),
         from,
         kind: s(&q.kind),
@@ -140,7 +147,8 @@ pub async fn agents(ctx: PageCtx, q: Query<RangeQuery>) -> HttpResponse {
         require_auditor(&ctx)?;
         let today = ctx.state.clock.now().date_naive();
         let rows = audit::agent_days(&ctx.state.db, q.range(today)?).await?;
-        let body = view::agents(&ctx.frame(), &shown(&q, today), &rows);
+        let branches = crate::app::branches::list(&ctx.app()).await?;
+        let body = view::agents(&ctx.frame(), &shown(&q, today, branches), &rows);
         Ok(ctx.ok(ctx.t("audit_agents_title"), body))
     })
     .await
@@ -152,7 +160,8 @@ pub async fn anomalies(ctx: PageCtx, q: Query<RangeQuery>) -> HttpResponse {
         require_auditor(&ctx)?;
         let today = ctx.state.clock.now().date_naive();
         let flags = audit::anomalies(&ctx.state.db, q.range(today)?, q.kind()?).await?;
-        let body = view::anomalies(&ctx.frame(), &shown(&q, today), &flags);
+        let branches = crate::app::branches::list(&ctx.app()).await?;
+        let body = view::anomalies(&ctx.frame(), &shown(&q, today, branches), &flags);
         Ok(ctx.ok(ctx.t("audit_anomalies_title"), body))
     })
     .await

@@ -9,9 +9,13 @@ use super::components::{notice, numbered_head};
 use super::layout::Frame;
 use crate::db::audit::anomalies::Flag;
 use crate::db::audit::read::Entry;
+use crate::db::branches::Branch;
 use crate::domain::audit::anomaly::AgentDay;
 use crate::domain::floor::Outcome;
 use crate::i18n::{t, Lang};
+use cells::{action_field, branch_field, details, instant};
+
+mod cells;
 
 /// An instant as RFC 3339 UTC with microseconds (what the log stores).
 pub fn rfc3339(at: NaiveDateTime) -> String {
@@ -49,6 +53,8 @@ pub struct ChainStatus {
 
 pub struct Console<'a> {
     pub filters: Filters<'a>,
+    /// Every branch, for the branch filter.
+    pub branches: &'a [Branch],
     /// The current filters as a query string (without `after`).
     pub query: String,
     pub entries: &'a [Entry],
@@ -87,9 +93,9 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
             }
         }
         form.stack.filters method="get" action="/audit" {
-            (field(t(l, "branch"), "branch", fl.branch, "text"))
+            (branch_field(l, c.branches, fl.branch))
             (field(t(l, "audit_actor"), "actor", fl.actor, "text"))
-            (field(t(l, "audit_action"), "action", fl.action, "text"))
+            (action_field(l, fl.action))
             (field(t(l, "audit_claim"), "claim", fl.claim, "text"))
             (field(t(l, "audit_participant"), "participant", fl.participant, "text"))
             (field(t(l, "audit_nik"), "nik", "", "text"))
@@ -128,7 +134,7 @@ fn log_table<T>(
             tbody {
                 @for r in rows {
                     @let (seq, at) = seq_at(r);
-                    tr { td { (seq) } td { (rfc3339(at)) } (cells(r)) }
+                    tr { td { (seq) } td { (instant(at)) } (cells(r)) }
                 }
             }
         } }
@@ -159,7 +165,7 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
                     @if let Some(p) = e.participant_id { (t(l, "audit_participant")) " " (p) " " }
                     @if let Some(s) = e.session_id { (t(l, "audit_session")) " " (s) }
                 }
-                td.details { code { (e.details) } }
+                td.details { (details(&e.details)) }
             }
         },
     )
@@ -180,9 +186,9 @@ fn nav(f: &Frame<'_>, current: &str) -> Markup {
     html! {
         nav.stack aria-label=(t(l, "audit_title")) {
             p {
-                @for (key, href, label) in [("log", "/audit", "audit_nav_log"), ("agents", "/audit/agents", "audit_agents_title"), ("anomalies", "/audit/anomalies", "audit_anomalies_title")] {
-                    @if key == current { strong { (t(l, label)) } } @else { a href=(href) { (t(l, label)) } }
-                    " · "
+                @for (i, (key, href, label)) in [("log", "/audit", "audit_nav_log"), ("agents", "/audit/agents", "audit_agents_title"), ("anomalies", "/audit/anomalies", "audit_anomalies_title")].into_iter().enumerate() {
+                    @if i > 0 { " · " }
+                    @if key == current { strong aria-current="page" { (t(l, label)) } } @else { a href=(href) { (t(l, label)) } }
                 }
             }
         }
@@ -192,6 +198,8 @@ fn nav(f: &Frame<'_>, current: &str) -> Markup {
 /// The range form's values as shown.
 pub struct RangeShown {
     pub branch: String,
+    /// Every branch, for the branch filter.
+    pub branches: Vec<Branch>,
     pub from: String,
     pub to: String,
     pub kind: String,
@@ -218,7 +226,7 @@ fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Marku
     let l = f.lang;
     html! {
         form.stack.filters method="get" action=(action) {
-            (field(t(l, "branch"), "branch", &r.branch, "text"))
+            (branch_field(l, &r.branches, &r.branch))
             (field(t(l, "audit_day_from"), "from", &r.from, "text"))
             (field(t(l, "audit_day_to"), "to", &r.to, "text"))
             @if kinds {
