@@ -24,6 +24,8 @@ pub(super) fn instant(at: NaiveDateTime) -> Markup {
 /// their labels (the stored word beside each, as the CSV and the API
 /// take it).
 pub(super) fn action_field(l: Lang, current: &str) -> Markup {
+    // Trimmed, as the filter takes it.
+    let current = current.trim();
     html! {
         div.field {
             label for="action" { (t(l, "audit_action")) }
@@ -61,7 +63,7 @@ pub(super) fn branch_field(l: Lang, branches: &[Branch], current: &str) -> Marku
 /// one, as they are stored), sorted by label in `l`; `current` kept as a
 /// choice when it is none of them, so that a filter typed into the
 /// address stays what it says.
-pub fn action_choices(l: Lang, current: &str) -> Vec<(String, String)> {
+pub(super) fn action_choices(l: Lang, current: &str) -> Vec<(String, String)> {
     let mut words: Vec<String> = crate::i18n::entries()
         .filter_map(|(key, _, _)| key.strip_prefix("audit_action_"))
         .filter(|w| *w != "session_finished")
@@ -147,6 +149,13 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"<option value="">All actions</option>"#));
+        // The filter trims what it takes; so does the list.
+        let html = action_field(Lang::En, " booking_placed ").into_string();
+        assert!(
+            html.contains(r#"<option value="booking_placed" selected>"#),
+            "{html}"
+        );
+        assert_eq!(html.matches("<option").count(), known.len() + 1);
     }
 
     #[test]
