@@ -1,6 +1,6 @@
-//! The log's cells and the action filter as the auditor reads them: an
-//! instant to the second (exact in its markup), an entry's details as
-//! lines, the actions by their labels.
+//! The log's cells and filters as the auditor reads them: an instant to
+//! the second (exact in its markup), an entry's details as lines, the
+//! branches by name and the actions by their labels.
 
 use chrono::NaiveDateTime;
 use maud::{html, Markup};
