@@ -113,6 +113,30 @@ pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
 
+/// Head office's branch picker above a branch's page (`GET action?branch=`):
+/// every branch by name and time zone, `chosen` selected; `extra` goes in
+/// the form before its button (the staff dashboard's day).
+pub fn branch_picker(
+    l: Lang,
+    action: &str,
+    branches: &[crate::db::branches::Branch],
+    chosen: Option<&str>,
+    extra: Markup,
+) -> Markup {
+    html! {
+        form.search-bar method="get" action=(action) {
+            label for="branch" { (t(l, "branch")) }
+            select id="branch" name="branch" {
+                @for b in branches {
+                    option value=(b.code) selected[chosen == Some(b.code.as_str())] { (b.name) " (" (b.zone_label()) ")" }
+                }
+            }
+            (extra)
+            button.btn.btn-secondary type="submit" { (t(l, "show")) }
+        }
+    }
+}
+
 pub fn notice(kind: &str, text: &str) -> Markup {
     html! { div class={ "notice notice-" (kind) } role="status" { (text) } }
 }

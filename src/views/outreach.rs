@@ -5,7 +5,7 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{branch_picker, csrf_field, notice};
 use super::layout::Frame;
 use crate::db::branches::Branch;
 use crate::db::outreach::{Attempt, Figures};
@@ -63,15 +63,7 @@ pub fn page(f: &Frame<'_>, p: &Page<'_>) -> Markup {
         @if let Some(done) = p.flash { (notice("success", t(l, &format!("outreach_done_{done}")))) }
         @if let Some(e) = p.error { (notice("error", t(l, e))) }
         @if p.role == Role::Admin {
-            form.search-bar method="get" action="/staff/outreach" {
-                label for="branch" { (t(l, "branch")) }
-                select id="branch" name="branch" {
-                    @for x in p.branches {
-                        option value=(x.code) selected[x.code == b.code] { (x.name) " (" (x.zone_label()) ")" }
-                    }
-                }
-                button.btn.btn-secondary type="submit" { (t(l, "show")) }
-            }
+            (branch_picker(l, "/staff/outreach", p.branches, Some(&b.code), html! {}))
         }
         section.card {
             h2 { (t(l, "outreach_figures_today")) }

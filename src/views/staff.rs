@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::branches::zone_badge;
-use super::components::{csrf_field, notice};
+use super::components::{branch_picker, csrf_field, notice};
 use super::layout::Frame;
 use crate::db::bookings::Booking;
 use crate::db::branches::{Branch, Holiday, Slot};
@@ -58,16 +58,8 @@ pub fn dashboard(f: &Frame<'_>, d: &Dashboard<'_>) -> Markup {
             }
         }
         @if matches!(d.role, Role::Admin | Role::Auditor) {
-            form.search-bar method="get" action="/staff" {
-                label for="branch" { (t(l, "branch")) }
-                select id="branch" name="branch" {
-                    @for b in d.branches {
-                        option value=(b.code) selected[d.branch.is_some_and(|x| x.code == b.code)] { (b.name) " (" (b.zone_label()) ")" }
-                    }
-                }
-                @if let Some(day) = d.day { input type="date" name="date" value=(day.date.format("%Y-%m-%d")) aria-label=(t(l, "date")); }
-                button.btn.btn-secondary type="submit" { (t(l, "show")) }
-            }
+            @let day = html! { @if let Some(day) = d.day { input type="date" name="date" value=(day.date.format("%Y-%m-%d")) aria-label=(t(l, "date")); } };
+            (branch_picker(l, "/staff", d.branches, d.branch.map(|x| x.code.as_str()), day))
         }
         @if let (Some(b), Some(day)) = (d.branch, d.day) {
             section.card.stack {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{branch_picker, csrf_field, notice};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
@@ -297,13 +297,7 @@ pub fn supervisor(
         div data-live-branch=(b.code) data-live-reload="1" {
             h1 { (t(l, "floor_title")) " · " (b.name) }
             @if !branches.is_empty() {
-                form.search-bar method="get" action="/staff/floor" {
-                    label for="branch" { (t(l, "branch")) }
-                    select id="branch" name="branch" {
-                        @for x in branches { option value=(x.code) selected[x.code == b.code] { (x.name) " (" (x.zone_label()) ")" } }
-                    }
-                    button.btn.btn-secondary type="submit" { (t(l, "show")) }
-                }
+                (branch_picker(l, "/staff/floor", branches, Some(&b.code), html! {}))
             }
             nav.floor-devices aria-label=(t(l, "floor_devices")) {
                 a href={ "/board/" (b.code) } { (t(l, "open_board")) }
