@@ -1,5 +1,7 @@
-//! The verification log, pure: the hash chain (encoding, hashing,
-//! verification walk, checkpoint message) and the anomaly rules.
+//! The verification log, pure: an entry's canonical encoding and hash,
+//! the hash chain (verification walk, checkpoint message) and the anomaly
+//! rules.
 
 pub mod anomaly;
+pub mod canonical;
 pub mod chain;

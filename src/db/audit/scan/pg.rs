@@ -107,27 +107,28 @@ pub(super) fn check_stream<R: BufRead>(
     let mut hashes = HashMap::new();
     let mut next = from;
     let mut early: BTreeMap<i64, Entry> = BTreeMap::new();
-    let mut take = |run: &mut Segment, e: &EntryFields<'_>, hash: &str| -> bool {
+    let mut take = |run: &mut Segment, e: &EntryFields<'_, [u8]>, hash: &[u8]| -> bool {
         if !run.push(e, hash) {
             return false;
         }
         if want.contains(&e.seq) {
-            hashes.insert(e.seq, hash.to_string());
+            hashes.insert(e.seq, String::from_utf8_lossy(hash).into_owned());
         }
         true
     };
     'rows: while let Some(row) = copy.next_row()? {
         let (e, hash) = row.fields().map_err(unreadable)?;
         if e.seq != next {
-            early.insert(e.seq, owned(&e, hash));
+            early.insert(e.seq, owned(&e, hash)?);
             continue;
         }
         if !take(&mut run, &e, hash) {
+            readable(&e, hash)?;
             break 'rows;
         }
         next += 1;
         while let Some(e) = early.remove(&next) {
-            if !take(&mut run, &e.fields(), &e.hash) {
+            if !take(&mut run, &e.fields().as_bytes(), e.hash.as_bytes()) {
                 break 'rows;
             }
             next += 1;
@@ -135,7 +136,7 @@ pub(super) fn check_stream<R: BufRead>(
     }
     if !run.is_broken() {
         for e in early.into_values() {
-            if !take(&mut run, &e.fields(), &e.hash) {
+            if !take(&mut run, &e.fields().as_bytes(), e.hash.as_bytes()) {
                 break;
             }
         }
@@ -143,27 +144,63 @@ pub(super) fn check_stream<R: BufRead>(
     Ok((run, hashes))
 }
 
-/// An early entry kept until its turn.
-fn owned(e: &EntryFields<'_>, hash: &str) -> Entry {
-    Entry {
+/// The text columns as stored. PostgreSQL sends text in the connection's
+/// encoding, UTF-8, so they are hashed without checking every byte again;
+/// an entry that breaks the chain is checked before it is named, so that
+/// text no writer of Antre stores stops the check as an unreadable entry,
+/// as the ordered walk's read does (and an early entry is checked when it
+/// is kept).
+fn readable(e: &EntryFields<'_, [u8]>, hash: &[u8]) -> Result<(), DbError> {
+    let texts = [
+        Some(e.actor_role),
+        e.actor_branch,
+        Some(e.action),
+        e.branch_code,
+        Some(e.details),
+        e.client_ip,
+        e.request_id,
+        Some(e.prev_hash),
+        Some(hash),
+    ];
+    if texts
+        .iter()
+        .flatten()
+        .all(|t| std::str::from_utf8(t).is_ok())
+    {
+        Ok(())
+    } else {
+        Err(unreadable(e.seq))
+    }
+}
+
+/// An early entry kept until its turn (its text checked here: see
+/// [`readable`]).
+fn owned(e: &EntryFields<'_, [u8]>, hash: &[u8]) -> Result<Entry, DbError> {
+    let text = |t: &[u8]| {
+        std::str::from_utf8(t)
+            .map(str::to_string)
+            .map_err(|_| unreadable(e.seq))
+    };
+    let maybe = |t: Option<&[u8]>| t.map(text).transpose();
+    Ok(Entry {
         seq: e.seq,
         at: e.at,
         actor_id: e.actor_id,
-        actor_role: e.actor_role.to_string(),
-        actor_branch: e.actor_branch.map(str::to_string),
-        action: e.action.to_string(),
+        actor_role: text(e.actor_role)?,
+        actor_branch: maybe(e.actor_branch)?,
+        action: text(e.action)?,
         participant_id: e.participant_id,
         claim_id: e.claim_id,
         booking_id: e.booking_id,
         session_id: e.session_id,
         batch_id: e.batch_id,
-        branch_code: e.branch_code.map(str::to_string),
-        details: e.details.to_string(),
-        client_ip: e.client_ip.map(str::to_string),
-        request_id: e.request_id.map(str::to_string),
-        prev_hash: e.prev_hash.to_string(),
-        hash: hash.to_string(),
-    }
+        branch_code: maybe(e.branch_code)?,
+        details: text(e.details)?,
+        client_ip: maybe(e.client_ip)?,
+        request_id: maybe(e.request_id)?,
+        prev_hash: text(e.prev_hash)?,
+        hash: text(hash)?,
+    })
 }
 
 /// Where each field of a tuple lies (None: NULL).
@@ -354,22 +391,20 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn text(&self, i: usize) -> Result<Option<&'a str>, ()> {
-        self.bytes(i)
-            .map(std::str::from_utf8)
-            .transpose()
-            .map_err(|_| ())
+    /// A text column as sent (see [`readable`]).
+    fn text(&self, i: usize) -> Result<Option<&'a [u8]>, ()> {
+        Ok(self.bytes(i))
     }
 
-    fn required(&self, i: usize) -> Result<&'a str, ()> {
+    fn required(&self, i: usize) -> Result<&'a [u8], ()> {
         self.text(i)?.ok_or(())
     }
 
     /// The entry's fields and stored hash; `Err(seq)` when a value is one
     /// no writer of Antre stores.
-    fn fields(&self) -> Result<(EntryFields<'a>, &'a str), i64> {
+    fn fields(&self) -> Result<(EntryFields<'a, [u8]>, &'a [u8]), i64> {
         let seq = self.int(0).ok().flatten().unwrap_or(i64::MAX);
-        let parse = || -> Result<(EntryFields<'a>, &'a str), ()> {
+        let parse = || -> Result<(EntryFields<'a, [u8]>, &'a [u8]), ()> {
             // Microseconds since 2000-01-01 00:00:00.
             let micros = self.int(1)?.ok_or(())?;
             let at = self

@@ -154,3 +154,22 @@ fn key_ranges_cover_the_log_once() {
         assert!((1..=4).contains(&r.len()));
     }
 }
+
+#[test]
+fn text_that_is_not_utf8_stops_the_check_at_its_entry() {
+    // Entry 5's details with a byte no UTF-8 text holds, coming in order
+    // and coming early (kept until its turn).
+    for order in [&[1, 2, 3, 4, 5, 6][..], &[5, 1, 2, 3, 4, 6][..]] {
+        let mut stream = copy_stream(6, order, &[]);
+        let at = stream
+            .windows(7)
+            .position(|w| w == b"{\"n\":5}")
+            .expect("entry 5's details");
+        stream[at + 1] = 0xff;
+        let err = verdict(&stream, 1 << 16).expect_err("unreadable");
+        assert!(
+            err.to_string().contains("audit entry 5 cannot be read"),
+            "{order:?}: {err}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
 use super::*;
+use chrono::NaiveDateTime;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -144,46 +145,6 @@ fn legacy_entries_before_the_chain_are_counted_not_checked() {
     }
     legacy.extend(log);
     assert_eq!(verify(&legacy), Ok(5));
-}
-
-#[test]
-fn integers_are_written_in_decimal() {
-    for n in [0i64, 7, -7, 10, 1_234_567, i64::MAX, i64::MIN] {
-        let mut tmp = [0u8; 24];
-        let from = decimal(n, &mut tmp);
-        assert_eq!(std::str::from_utf8(&tmp[from..]).unwrap(), n.to_string());
-    }
-}
-
-#[test]
-fn the_instant_is_written_as_chrono_writes_it() {
-    for (secs, nanos) in [
-        (0, 0),
-        (1_790_000_000, 123_456_789),
-        (4_102_444_799, 999_999_999),
-        (1_000_000_000, 1_000),
-    ] {
-        let at = chrono::DateTime::from_timestamp(secs, nanos)
-            .unwrap()
-            .naive_utc();
-        let mut out = [0u8; 40];
-        let len = rfc3339_micros(at, &mut out);
-        assert_eq!(
-            std::str::from_utf8(&out[..len]).unwrap(),
-            at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-        );
-    }
-}
-
-#[test]
-fn instants_are_kept_to_the_microsecond() {
-    let at = chrono::DateTime::from_timestamp(1_790_000_000, 123_456_789)
-        .unwrap()
-        .naive_utc();
-    assert_eq!(
-        stored_instant(at).and_utc().timestamp_subsec_nanos(),
-        123_456_000
-    );
 }
 
 proptest! {
