@@ -94,7 +94,7 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                                         // so a long role's header stays one line on a desk screen.
                                         @let here = more.iter().any(|(href, _)| current_exact(f.path, href).is_some());
                                         details.nav-more {
-                                            summary.here[here] { (t(l, "nav_more")) }
+                                            summary.here[here] { span { (t(l, "nav_more")) } }
                                             div.nav-more-list {
                                                 @for (href, key) in more {
                                                     a href=(href) aria-current=[current_exact(f.path, href)] { (t(l, key)) }
