@@ -118,6 +118,10 @@ pub(super) fn check_stream<R: BufRead>(
     };
     'rows: while let Some(row) = copy.next_row()? {
         let (e, hash) = row.fields().map_err(unreadable)?;
+        if hash.is_empty() {
+            // A legacy entry is counted, not hashed: checked here.
+            readable(&e, hash)?;
+        }
         if e.seq != next {
             early.insert(e.seq, owned(&e, hash)?);
             continue;
@@ -145,11 +149,12 @@ pub(super) fn check_stream<R: BufRead>(
 }
 
 /// The text columns as stored. PostgreSQL sends text in the connection's
-/// encoding, UTF-8, so they are hashed without checking every byte again;
-/// an entry that breaks the chain is checked before it is named, so that
-/// text no writer of Antre stores stops the check as an unreadable entry,
-/// as the ordered walk's read does (and an early entry is checked when it
-/// is kept).
+/// encoding, UTF-8, so they are hashed without checking every byte again
+/// (a hash that matches covers text a writer hashed as UTF-8); an entry
+/// that breaks the chain is checked before it is named, so that text no
+/// writer of Antre stores stops the check as an unreadable entry, as the
+/// ordered walk's read does (an early entry is checked when it is kept, a
+/// legacy one, never hashed, when it is read).
 fn readable(e: &EntryFields<'_, [u8]>, hash: &[u8]) -> Result<(), DbError> {
     let texts = [
         Some(e.actor_role),
@@ -391,13 +396,9 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// A text column as sent (see [`readable`]).
-    fn text(&self, i: usize) -> Result<Option<&'a [u8]>, ()> {
-        Ok(self.bytes(i))
-    }
-
+    /// A text column that is never null, as sent (see [`readable`]).
     fn required(&self, i: usize) -> Result<&'a [u8], ()> {
-        self.text(i)?.ok_or(())
+        self.bytes(i).ok_or(())
     }
 
     /// The entry's fields and stored hash; `Err(seq)` when a value is one
@@ -417,17 +418,17 @@ impl<'a> Row<'a> {
                     at,
                     actor_id: self.int(2)?,
                     actor_role: self.required(3)?,
-                    actor_branch: self.text(4)?,
+                    actor_branch: self.bytes(4),
                     action: self.required(5)?,
                     participant_id: self.int(6)?,
                     claim_id: self.int(7)?,
                     booking_id: self.int(8)?,
                     session_id: self.int(9)?,
                     batch_id: self.int(10)?,
-                    branch_code: self.text(11)?,
+                    branch_code: self.bytes(11),
                     details: self.required(12)?,
-                    client_ip: self.text(13)?,
-                    request_id: self.text(14)?,
+                    client_ip: self.bytes(13),
+                    request_id: self.bytes(14),
                     prev_hash: self.required(15)?,
                 },
                 self.required(16)?,
