@@ -76,7 +76,7 @@ pub fn read(
     now: NaiveDateTime,
     since: NaiveDateTime,
 ) -> Result<Option<PlacingFacts>, DbError> {
-    let since = crate::domain::audit::chain::stored_instant(since);
+    let since = crate::domain::audit::canonical::stored_instant(since);
     let (participant_id, claim_id, slot_id) = (asked.participant_id, asked.claim_id, asked.slot_id);
     let signed_in = asked
         .session

@@ -25,7 +25,7 @@ use super::super::schema::{audit_inbox, audit_log};
 use super::super::{write_tx_locked, DbConnection, DbError, TxLock};
 use super::read::Entry as Chained;
 use crate::db::first::{Fixed, FixedSql};
-use crate::domain::audit::chain;
+use crate::domain::audit::canonical;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 /// The advisory lock key that serializes chaining on PostgreSQL.
@@ -90,7 +90,7 @@ impl Entry {
             prev_hash,
             hash: String::new(),
         };
-        row.hash = chain::entry_hash(&row.fields());
+        row.hash = canonical::entry_hash(&row.fields());
         row
     }
 }

@@ -2,7 +2,7 @@
 //! verification or to access is recorded here through [`record`], inside
 //! the transaction of the action itself (no action without its entry, no
 //! entry without its action). Entries form a hash chain (see
-//! `domain::audit::chain`); the database refuses UPDATE and DELETE on the
+//! `domain::audit::chain` and `canonical`); the database refuses UPDATE and DELETE on the
 //! table (migration 5).
 //!
 //! Appending in order: each entry carries the previous entry's hash and an
@@ -26,7 +26,7 @@ pub mod stats;
 
 use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};
-use crate::domain::audit::chain;
+use crate::domain::audit::canonical;
 
 /// Who acted.
 #[derive(Debug, Clone, Default)]
@@ -147,7 +147,7 @@ fn entry(
     details: serde_json::Value,
 ) -> inbox::Entry {
     inbox::Entry {
-        at: chain::stored_instant(at),
+        at: canonical::stored_instant(at),
         actor_id: actor.id,
         actor_role: actor.role.clone(),
         actor_branch: actor.branch.clone(),
@@ -177,7 +177,7 @@ pub fn booking_changes_since(
     participant_id: i64,
     since: NaiveDateTime,
 ) -> Result<Vec<NaiveDateTime>, DbError> {
-    let since = chain::stored_instant(since);
+    let since = canonical::stored_instant(since);
     // The actions written in (`Fixed`): a bound list is prepared anew on
     // every run.
     let changes = crate::db::first::Fixed::<crate::db::first::BookingChange>::condition;

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::db::schema::{audit_checkpoints, audit_log};
 use crate::db::{DbConnection, DbError};
-use crate::domain::audit::chain::{Break, EntryFields, Verifier};
+use crate::domain::audit::canonical::EntryFields;
+use crate::domain::audit::chain::{Break, Verifier};
 
 /// One log entry with every column.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, utoipa::ToSchema)]

@@ -159,7 +159,7 @@ fn put_digits(out: &mut [u8], mut v: u64) {
 /// length: by hand, because the verifier formats one per entry and
 /// chrono's general formatter is slow for that. Years outside 0..=9999 take
 /// the general formatter, and so does a leap second (never stored).
-pub(super) fn rfc3339_micros(at: NaiveDateTime, out: &mut [u8; 40]) -> usize {
+fn rfc3339_micros(at: NaiveDateTime, out: &mut [u8; 40]) -> usize {
     use chrono::{Datelike, Timelike};
     let year = at.year();
     if !(0..=9999).contains(&year) || at.nanosecond() >= 1_000_000_000 {

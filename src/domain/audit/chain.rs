@@ -3,9 +3,7 @@
 //! walk or in runs joined in order. The entry's canonical encoding and
 //! hash are in [`super::canonical`].
 
-pub use super::canonical::{
-    encode, entry_hash, entry_hash_with, hash_matches, stored_instant, EntryFields,
-};
+use super::canonical::{hash_matches, EntryFields};
 
 /// The text a checkpoint signs.
 pub fn checkpoint_message(seq: i64, hash: &str) -> String {

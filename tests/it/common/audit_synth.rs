@@ -15,7 +15,7 @@ use diesel::prelude::*;
 
 use antre::db::schema::audit_log;
 use antre::db::{audit, Db, DbConnection, DbError};
-use antre::domain::audit::chain::{self as chain, EntryFields};
+use antre::domain::audit::canonical::{self, EntryFields};
 use antre::domain::branch_seed::BRANCHES;
 
 /// Entries per write transaction.
@@ -218,7 +218,7 @@ pub fn generate(db: &Db, entries: u64, start: DateTime<Utc>) -> Result<u64, Stri
                     seq += 1;
                     let mut row = Row {
                         seq,
-                        at: chain::stored_instant(at),
+                        at: canonical::stored_instant(at),
                         actor_id: d.actor_id,
                         actor_role: d.actor_role.to_string(),
                         actor_branch: d.actor_branch.then(|| branch.to_string()),
@@ -242,7 +242,7 @@ pub fn generate(db: &Db, entries: u64, start: DateTime<Utc>) -> Result<u64, Stri
                         prev_hash: std::mem::take(&mut prev),
                         hash: String::new(),
                     };
-                    row.hash = chain::entry_hash_with(&fields(&row), &mut buf);
+                    row.hash = canonical::entry_hash_with(&fields(&row), &mut buf);
                     prev.clone_from(&row.hash);
                     rows.push(row);
                     if rows.len() == STMT_ROWS {

@@ -24,7 +24,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::read::ChainReport;
 use crate::db::{Db, DbConnection, DbError};
-use crate::domain::audit::chain::{Break, EntryFields, Segment, Verifier};
+use crate::domain::audit::canonical::EntryFields;
+use crate::domain::audit::chain::{Break, Segment, Verifier};
 
 mod chunks;
 mod pg;

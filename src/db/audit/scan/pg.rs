@@ -18,7 +18,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::{unreadable, Run, COLUMNS};
 use crate::db::audit::read::Entry;
 use crate::db::DbError;
-use crate::domain::audit::chain::{EntryFields, Segment};
+use crate::domain::audit::canonical::EntryFields;
+use crate::domain::audit::chain::Segment;
 
 /// `PGCOPY\n\377\r\n\0`: the binary COPY signature.
 const PGCOPY: &[u8; 11] = b"PGCOPY\n\xff\r\n\0";

@@ -36,7 +36,7 @@ fn copy_stream(n: i64, order: &[i64], missing: &[i64]) -> Vec<u8> {
 /// [`copy_stream`] whose first `legacy` entries were written before the
 /// chain (no hash, no previous hash).
 fn copy_stream_after(legacy: i64, n: i64, order: &[i64], missing: &[i64]) -> Vec<u8> {
-    use crate::domain::audit::chain::{entry_hash, EntryFields};
+    use crate::domain::audit::canonical::{entry_hash, EntryFields};
     let epoch = NaiveDate::from_ymd_opt(2000, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .expect("epoch");

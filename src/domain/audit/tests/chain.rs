@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
 use super::*;
+use crate::domain::audit::canonical::entry_hash;
 use chrono::NaiveDateTime;
 use proptest::prelude::*;
 
