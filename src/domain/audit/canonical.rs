@@ -104,15 +104,24 @@ impl Writer<'_> {
         self.pos += 1;
     }
 
-    /// `S<len>:`
+    /// `S<len>:`; a length under 100 (all but `details`, mostly) as one
+    /// small store.
     fn prefix(&mut self, len: usize) {
-        self.out[self.pos] = b'S';
-        let digits = digits(len as u64);
-        self.pos += 1;
-        put_digits(&mut self.out[self.pos..self.pos + digits], len as u64);
-        self.pos += digits;
-        self.out[self.pos] = b':';
-        self.pos += 1;
+        let p = self.pos;
+        if len < 10 {
+            self.out[p..p + 3].copy_from_slice(&[b'S', b'0' + len as u8, b':']);
+            self.pos = p + 3;
+        } else if len < 100 {
+            let [a, b] = PAIRS[len];
+            self.out[p..p + 4].copy_from_slice(&[b'S', a, b, b':']);
+            self.pos = p + 4;
+        } else {
+            let digits = digits(len as u64);
+            self.out[p] = b'S';
+            put_digits(&mut self.out[p + 1..p + 1 + digits], len as u64);
+            self.out[p + 1 + digits] = b':';
+            self.pos = p + 2 + digits;
+        }
     }
 
     fn int(&mut self, n: Option<i64>) {
@@ -147,11 +156,28 @@ fn digits(v: u64) -> usize {
     v.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-/// `v` in decimal, filling `out` (exactly [`digits`] long).
+/// `00` to `99`.
+const PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// `v` in decimal, filling `out` (exactly [`digits`] long), two digits
+/// at a time from the end.
 fn put_digits(out: &mut [u8], mut v: u64) {
-    for d in out.iter_mut().rev() {
-        *d = b'0' + (v % 10) as u8;
-        v /= 10;
+    let mut end = out.len();
+    while end >= 2 {
+        out[end - 2..end].copy_from_slice(&PAIRS[(v % 100) as usize]);
+        v /= 100;
+        end -= 2;
+    }
+    if end == 1 {
+        out[0] = b'0' + v as u8;
     }
 }
 
@@ -170,11 +196,7 @@ fn rfc3339_micros(at: NaiveDateTime, out: &mut [u8; 40]) -> usize {
     }
     let micros = at.and_utc().timestamp_subsec_micros().min(999_999);
     let mut put = |pos: usize, value: u32, digits: usize| {
-        let mut v = value;
-        for i in (0..digits).rev() {
-            out[pos + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
+        put_digits(&mut out[pos..pos + digits], u64::from(value));
     };
     put(0, year as u32, 4);
     put(5, at.month(), 2);
@@ -195,6 +217,13 @@ fn rfc3339_micros(at: NaiveDateTime, out: &mut [u8; 40]) -> usize {
 
 /// Replaces `buf` with the canonical encoding of `e`.
 pub fn encode<T: AsRef<[u8]> + ?Sized>(e: &EntryFields<'_, T>, buf: &mut Vec<u8>) {
+    let len = encode_into(e, buf);
+    buf.truncate(len);
+}
+
+/// Writes the canonical encoding of `e` at the start of `buf` and returns
+/// its length; `buf` only grows (zeroed once, not for every entry).
+fn encode_into<T: AsRef<[u8]> + ?Sized>(e: &EntryFields<'_, T>, buf: &mut Vec<u8>) -> usize {
     fn bytes<T: AsRef<[u8]> + ?Sized>(s: &T) -> &[u8] {
         s.as_ref()
     }
@@ -215,8 +244,9 @@ pub fn encode<T: AsRef<[u8]> + ?Sized>(e: &EntryFields<'_, T>, buf: &mut Vec<u8>
     // texts.
     let bound =
         PREFIX.len() + (INTS + 1 + texts.len()) * FIELD + INTS * (INT + 1) + at_len + text_bytes;
-    buf.clear();
-    buf.resize(bound, 0);
+    if buf.len() < bound {
+        buf.resize(bound, 0);
+    }
     let mut w = Writer {
         out: &mut buf[..],
         pos: 0,
@@ -239,8 +269,7 @@ pub fn encode<T: AsRef<[u8]> + ?Sized>(e: &EntryFields<'_, T>, buf: &mut Vec<u8>
     w.text(texts[5]);
     w.text(texts[6]);
     w.text(texts[7]);
-    let len = w.pos;
-    buf.truncate(len);
+    w.pos
 }
 
 /// Lower-case hex SHA-256 of the entry's canonical encoding; `buf` is
@@ -257,8 +286,8 @@ pub fn hash_matches<T: AsRef<[u8]> + ?Sized>(
     buf: &mut Vec<u8>,
     stored: &[u8],
 ) -> bool {
-    encode(e, buf);
-    let digest = Sha256::digest(&buf[..]);
+    let len = encode_into(e, buf);
+    let digest = Sha256::digest(&buf[..len]);
     let mut hexed = [0u8; 64];
     hex::encode_to_slice(digest, &mut hexed).is_ok() && hexed[..] == *stored
 }

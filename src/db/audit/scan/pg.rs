@@ -210,7 +210,10 @@ fn owned(e: &EntryFields<'_, [u8]>, hash: &[u8]) -> Result<Entry, DbError> {
 }
 
 /// Where each field of a tuple lies (None: NULL).
-type Spans = Vec<Option<(usize, usize)>>;
+type Spans = [Option<(usize, usize)>; COLUMN_COUNT];
+
+/// The columns [`super::COLUMNS`] names.
+pub(super) const COLUMN_COUNT: usize = 17;
 
 /// A binary COPY stream, one tuple at a time: read where it lies in the
 /// stream's buffer when it is whole there (each row is usually one
@@ -234,31 +237,30 @@ enum Parsed {
 
 /// Reads the spans of the tuple at the start of `buf`.
 fn parse_tuple(buf: &[u8], spans: &mut Spans) -> Result<Parsed, DbError> {
-    spans.clear();
     let Some(count) = buf.get(..2) else {
         return Ok(Parsed::Incomplete);
     };
     match i16::from_be_bytes([count[0], count[1]]) {
         -1 => return Ok(Parsed::Trailer),
-        17 => {}
+        n if n as usize == COLUMN_COUNT => {}
         _ => return Err(copy_error("unexpected number of columns")),
     }
     let mut pos = 2;
-    for _ in 0..17 {
+    for span in spans.iter_mut() {
         let Some(len) = buf.get(pos..pos + 4) else {
             return Ok(Parsed::Incomplete);
         };
         let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
         pos += 4;
         if len < 0 {
-            spans.push(None);
+            *span = None;
             continue;
         }
         let end = pos + len as usize;
         if end > buf.len() {
             return Ok(Parsed::Incomplete);
         }
-        spans.push(Some((pos, end)));
+        *span = Some((pos, end));
         pos = end;
     }
     Ok(Parsed::Tuple(pos))
@@ -284,7 +286,7 @@ impl<'a, R: BufRead> Copy<'a, R> {
         Ok(Self {
             input,
             tuple: Vec::with_capacity(1024),
-            spans: Vec::with_capacity(17),
+            spans: [None; COLUMN_COUNT],
             pending: 0,
             epoch,
         })
@@ -341,7 +343,7 @@ impl<'a, R: BufRead> Copy<'a, R> {
     /// How many bytes the gathered tuple needs before it parses further.
     fn missing(&self) -> usize {
         let mut pos = 2;
-        for _ in 0..17 {
+        for _ in 0..COLUMN_COUNT {
             if pos + 4 > self.tuple.len() {
                 return pos + 4 - self.tuple.len();
             }
@@ -379,7 +381,7 @@ impl<'a, R: BufRead> Copy<'a, R> {
 
 struct Row<'a> {
     tuple: &'a [u8],
-    spans: &'a [Option<(usize, usize)>],
+    spans: &'a Spans,
     epoch: NaiveDateTime,
 }
 

@@ -153,6 +153,11 @@ fn copy_streams_read_alike_however_the_bytes_are_cut() {
 }
 
 #[test]
+fn the_copy_reader_expects_every_column_named() {
+    assert_eq!(COLUMNS.split(',').count(), pg::COLUMN_COUNT);
+}
+
+#[test]
 fn key_ranges_cover_the_log_once() {
     assert_eq!(ranges(5, 5), vec![(5, 6)]);
     assert_eq!(ranges(1, 1_000), vec![(1, 1_001)]);
