@@ -273,7 +273,8 @@ impl Settings {
 /// alternating booking benchmarks each, the p99 at 70% of the maximum
 /// rate was 47–85 ms with 5 against 84–183 ms with 10 (three of five over
 /// 100 ms), CPU per booking about 5% less in three pairs of four, the
-/// throughput the same within the host's noise (README, twelfth step).
+/// throughput the same within the host's noise (tests/it/bench/HISTORY.md,
+/// twelfth step).
 /// Several instances sharing one PostgreSQL each pool this many.
 pub fn default_pool_size(database: &DatabaseUrl, cores: usize) -> u32 {
     match database {

@@ -75,7 +75,8 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 /// booking runs — diesel's `MultiConnection` writes each statement's SQL
 /// text anew on every run (an allocation per identifier) before its cache
 /// finds the prepared statement, while the backend's own connection finds
-/// a query with a static id by its type (see README, "Performance").
+/// a query with a static id by its type (see tests/it/bench/HISTORY.md,
+/// "Second step").
 #[macro_export]
 macro_rules! per_backend {
     ($conn:expr, $c:ident => $body:expr) => {

@@ -267,7 +267,7 @@ pub async fn booking(backend: Backend, s: &mut Summary) {
 /// added to the summary; `None` when the backend is unavailable. The half
 /// because the multi-threaded figure depends on the count: on PostgreSQL
 /// on 2 cores, 6 threads gave 4,704–4,784/s where 10 gave 4,140 and 16
-/// gave 3,771 (README, seventh step). The last because SQLite's group
+/// gave 3,771 (tests/it/bench/HISTORY.md, seventh step). The last because SQLite's group
 /// commit shares one `COMMIT` among every writer queued, however many:
 /// the bare transaction behind HTTP at 64 connections booked 13,022/s
 /// where 8 threads gave 7,200 (sixteenth session).
