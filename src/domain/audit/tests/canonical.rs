@@ -115,6 +115,13 @@ proptest! {
         prop_assert_eq!(&buf, &reference(&e));
         encode(&e, &mut buf);
         prop_assert_eq!(buf, reference(&e));
+        // A scratch buffer longer than the entry, full of an earlier one.
+        let mut long = vec![7u8; 4096];
+        encode(&e, &mut long);
+        prop_assert_eq!(&long, &reference(&e));
+        let hash = hex::encode(Sha256::digest(reference(&e)));
+        let mut long = vec![7u8; 4096];
+        prop_assert!(hash_matches(&e.as_bytes(), &mut long, hash.as_bytes()));
     }
 }
 
