@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod infra;
+pub mod instance;
 pub mod jobs;
 pub mod mail;
 pub mod startup;

@@ -19,7 +19,7 @@ use crate::web::{self, AppState};
 pub struct Application {
     server: Server,
     pub port: u16,
-    drain: web::drain::Drain,
+    drain: crate::instance::Drain,
     drain_period: std::time::Duration,
 }
 
@@ -74,8 +74,8 @@ impl Application {
             }
             crate::config::DatabaseUrl::Sqlite(_) => crate::web::live::Wake::default(),
         };
-        let drain = web::drain::Drain::default();
-        let load = web::load::Load::default();
+        let drain = crate::instance::Drain::default();
+        let load = crate::instance::Load::default();
         let state = aw::Data::new(AppState {
             db: db.clone(),
             settings: settings.clone(),
@@ -110,7 +110,7 @@ impl Application {
         .disable_signals()
         .run();
 
-        let instance = crate::mail::worker::Instance {
+        let instance = crate::instance::Instance {
             stop: drain.clone(),
             load,
         };

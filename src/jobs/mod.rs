@@ -47,7 +47,7 @@ pub fn start(
     settings: &Arc<Settings>,
     transport: Transport,
     audit_key: Arc<crate::app::audit::AuditKey>,
-    instance: &crate::mail::worker::Instance,
+    instance: &crate::instance::Instance,
 ) {
     let worker = Arc::new(Worker {
         db: db.clone(),

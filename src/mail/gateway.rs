@@ -11,13 +11,13 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
-use super::worker::Instance;
 use crate::clock::Clock;
 use crate::db::bookings::BookingView;
 use crate::db::outbox::{NewMessage, OutboxMail, MESSAGE_CHANNELS};
 use crate::db::{Db, DbError};
 use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
+use crate::instance::Instance;
 
 /// The day-before reminder of a booking, naming what is still missing.
 pub fn reminder_message(

@@ -16,18 +16,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use crate::clock::Clock;
 use crate::db::outbox::{self, OutboxMail};
 use crate::db::{run, Db, DbError};
-use crate::web::drain::Drain;
-use crate::web::load::Load;
-
-/// The instance a worker delivers for: whether it is stopping and how
-/// busy it is.
-#[derive(Clone, Default)]
-pub struct Instance {
-    /// Its shutdown (`web::drain`): once it begins no round is started.
-    pub stop: Drain,
-    /// Its requests in flight: while it is busy a tick is one round.
-    pub load: Load,
-}
+use crate::instance::Instance;
 
 #[derive(Clone)]
 pub enum Transport {
@@ -200,9 +189,10 @@ const DRAIN_BUDGET: Duration = Duration::from_secs(30);
 /// round per tick would deliver them at [`ROUND`] a second — and while
 /// deliveries succeed: with the mail server down a round's failures are
 /// scheduled for their retries and the drain waits for the next tick —
-/// and while the instance is quiet ([`Load::is_quiet`]): during the rush
-/// itself the next round waits for the next tick, so the CPU goes to the
-/// bookings first and the backlog follows them.
+/// and while the instance is quiet
+/// ([`crate::instance::Load::is_quiet`]): during the rush itself the next
+/// round waits for the next tick, so the CPU goes to the bookings first
+/// and the backlog follows them.
 /// Once the instance stops (`stop`, SIGTERM) no round is started: a round
 /// cut off at exit would leave mails sent and not marked, to be sent
 /// again when their lease ends. Returns how many were sent.
@@ -412,7 +402,7 @@ mod tests {
         let spool = dir.path().join("spool");
         std::fs::create_dir_all(&spool).expect("spool");
         let w = worker(&db, &spool);
-        let rush: Vec<_> = (0..=crate::web::load::QUIET)
+        let rush: Vec<_> = (0..=crate::instance::QUIET)
             .map(|_| w.instance.load.enter())
             .collect();
         assert_eq!(w.tick().await.expect("tick"), round);

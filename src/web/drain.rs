@@ -11,52 +11,15 @@
 //! once in-flight requests are done (at most 5 s more). A second signal
 //! stops at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use tokio::sync::Notify;
 
 use crate::app::error::AppError;
 use crate::domain::Code;
-
-/// Whether this instance is draining, shared by the middleware, the live
-/// streams and the signaling sockets.
-#[derive(Clone, Default)]
-pub struct Drain(Arc<Inner>);
-
-#[derive(Default)]
-struct Inner {
-    on: AtomicBool,
-    begun: Notify,
-}
-
-impl Drain {
-    /// Starts the drain (once; later calls change nothing).
-    pub fn begin(&self) {
-        if !self.0.on.swap(true, Ordering::SeqCst) {
-            self.0.begun.notify_waiters();
-        }
-    }
-
-    pub fn is_on(&self) -> bool {
-        self.0.on.load(Ordering::SeqCst)
-    }
-
-    /// Resolves when the drain begins (at once if it has).
-    pub async fn begun(&self) {
-        let notified = self.0.begun.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        if self.is_on() {
-            return;
-        }
-        notified.await;
-    }
-}
+use crate::instance::Drain;
 
 /// Refuses new requests while draining; `/health` and `/ready` still
 /// answer (the latter with 503).
@@ -113,31 +76,5 @@ pub async fn on_signals(drain: Drain, server: ServerHandle, period: Duration) {
             println!("Antre: second signal, stopping now");
             server.stop(false).await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn begun_resolves_for_waiters_before_and_after() {
-        let d = Drain::default();
-        assert!(!d.is_on());
-        let early = tokio::spawn({
-            let d = d.clone();
-            async move { d.begun().await }
-        });
-        tokio::task::yield_now().await;
-        d.begin();
-        d.begin();
-        tokio::time::timeout(Duration::from_secs(1), early)
-            .await
-            .expect("an early waiter wakes")
-            .expect("task");
-        tokio::time::timeout(Duration::from_secs(1), d.begun())
-            .await
-            .expect("a late waiter returns at once");
-        assert!(d.is_on());
     }
 }

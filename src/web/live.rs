@@ -297,7 +297,7 @@ const RESYNC: &[u8] = b"event: resync\ndata: {}\n\n";
 struct Feed<K> {
     rx: broadcast::Receiver<FloorEvent>,
     keep: Arc<K>,
-    drain: crate::web::drain::Drain,
+    drain: crate::instance::Drain,
     db: Db,
     /// `Last-Event-ID`, until the missed events are read.
     since: Option<i64>,

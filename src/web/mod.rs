@@ -43,8 +43,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub store: Arc<dyn crate::infra::storage::DocumentStore>,
     pub live: live::Live,
-    pub drain: drain::Drain,
-    pub load: load::Load,
+    pub drain: crate::instance::Drain,
+    pub load: crate::instance::Load,
 }
 
 pub type State = web::Data<AppState>;

@@ -357,7 +357,7 @@ async fn pump(
     mut ws: actix_ws::Session,
     stream: actix_ws::MessageStream,
     mut rx: mpsc::UnboundedReceiver<Out>,
-    drain: crate::web::drain::Drain,
+    drain: crate::instance::Drain,
 ) {
     let mut stream = stream
         .max_frame_size(MAX_MESSAGE_BYTES)
