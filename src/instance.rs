@@ -20,7 +20,7 @@ pub struct Instance {
 }
 
 /// Whether this instance is draining, shared by the middleware, the live
-/// streams and the signaling sockets.
+/// streams, the signaling sockets and the background workers.
 #[derive(Clone, Default)]
 pub struct Drain(Arc<Inner>);
 
