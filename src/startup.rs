@@ -74,8 +74,7 @@ impl Application {
             }
             crate::config::DatabaseUrl::Sqlite(_) => crate::web::live::Wake::default(),
         };
-        let drain = crate::instance::Drain::default();
-        let load = crate::instance::Load::default();
+        let instance = crate::instance::Instance::default();
         let state = aw::Data::new(AppState {
             db: db.clone(),
             settings: settings.clone(),
@@ -83,8 +82,7 @@ impl Application {
             jwt: JwtKeys::new(&secret),
             store: Arc::new(store),
             live: crate::web::live::start(db.clone(), wake.clone()),
-            drain: drain.clone(),
-            load: load.clone(),
+            instance: instance.clone(),
         });
         let signal = aw::Data::new(web::video_ws::start(
             db.clone(),
@@ -110,10 +108,6 @@ impl Application {
         .disable_signals()
         .run();
 
-        let instance = crate::instance::Instance {
-            stop: drain.clone(),
-            load,
-        };
         crate::jobs::start(&db, clock, &settings, transport, audit_key, &instance);
 
         println!(
@@ -127,7 +121,7 @@ impl Application {
         Ok(Self {
             server,
             port: addr.port(),
-            drain,
+            drain: instance.stop,
             drain_period: settings.drain,
         })
     }

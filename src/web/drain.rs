@@ -29,7 +29,7 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let draining = req
         .app_data::<super::State>()
-        .is_some_and(|s| s.drain.is_on());
+        .is_some_and(|s| s.instance.stop.is_on());
     if !draining || matches!(req.path(), "/health" | "/ready") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }

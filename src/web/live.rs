@@ -372,7 +372,7 @@ pub fn sse(
     let feed = Feed {
         rx: state.live.subscribe(),
         keep: Arc::new(keep),
-        drain: state.drain.clone(),
+        drain: state.instance.stop.clone(),
         db: state.db.clone(),
         since,
         opened: false,

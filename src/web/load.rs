@@ -19,6 +19,8 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let _counted = req.app_data::<super::State>().map(|s| s.load.enter());
+    let _counted = req
+        .app_data::<super::State>()
+        .map(|s| s.instance.load.enter());
     Ok(next.call(req).await?.map_into_boxed_body())
 }

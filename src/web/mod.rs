@@ -43,8 +43,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub store: Arc<dyn crate::infra::storage::DocumentStore>,
     pub live: live::Live,
-    pub drain: crate::instance::Drain,
-    pub load: crate::instance::Load,
+    /// Whether this instance is stopping and how busy it is.
+    pub instance: crate::instance::Instance,
 }
 
 pub type State = web::Data<AppState>;

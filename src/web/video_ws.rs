@@ -339,7 +339,7 @@ pub async fn channel(
         }
     };
     let hub = hub.get_ref().clone();
-    let drain = state.drain.clone();
+    let drain = state.instance.stop.clone();
     actix_web::rt::spawn(pump(hub, session.id, side, slot, ws, stream, rx, drain));
     Ok(res)
 }

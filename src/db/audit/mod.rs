@@ -2,8 +2,8 @@
 //! verification or to access is recorded here through [`record`], inside
 //! the transaction of the action itself (no action without its entry, no
 //! entry without its action). Entries form a hash chain (see
-//! `domain::audit::chain` and `canonical`); the database refuses UPDATE and DELETE on the
-//! table (migration 5).
+//! `domain::audit::chain` and `canonical`); the database refuses UPDATE
+//! and DELETE on the table (migration 5).
 //!
 //! Appending in order: each entry carries the previous entry's hash and an
 //! explicit seq (last + 1), read under the chain's lock. On SQLite the

@@ -232,7 +232,7 @@ pub async fn health() -> HttpResponse {
 /// The database answers and the instance is not draining.
 #[utoipa::path(get, path = "/ready", responses((status = 200, description = "database reachable"), (status = 503, description = "database down, or draining before a stop")))]
 pub async fn ready(state: State) -> HttpResponse {
-    if state.drain.is_on() {
+    if state.instance.stop.is_on() {
         return HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "draining"}));
     }
     let ok = run(&state.db, |db| {
