@@ -152,6 +152,18 @@ pub fn numbered_head(lang: Lang, keys: &[&str]) -> Markup {
     }
 }
 
+/// A table's column headings: each a catalog key, and whether the column
+/// holds figures (right-aligned, the heading free to wrap).
+pub fn column_heads(lang: Lang, cols: &[(&str, bool)]) -> Markup {
+    html! {
+        thead { tr {
+            @for &(k, figure) in cols {
+                @if figure { th.num scope="col" { (t(lang, k)) } } @else { th scope="col" { (t(lang, k)) } }
+            }
+        } }
+    }
+}
+
 /// The texts of a device page that is not activated yet.
 pub struct Activation<'a> {
     /// Where the activation form posts.

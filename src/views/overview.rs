@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
+use super::components::column_heads;
 use super::layout::Frame;
 use crate::domain::overview::{Alert, BranchFigures, Totals};
 use crate::i18n::{clock_time, long_date, t, tf, Lang};
@@ -81,16 +82,16 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
                 h2 #overview-branches { (t(l, "overview_branches")) " (" (p.branches.len()) ")" }
                 div.table-wrap { table.data.overview-table {
                     caption.visually-hidden { (t(l, "overview_table_caption")) }
-                    thead { tr {
-                        th scope="col" { (t(l, "branch")) }
-                        th.num scope="col" { (t(l, "overview_waiting")) }
-                        th.num scope="col" { (t(l, "overview_longest_wait")) }
-                        th.num scope="col" { (t(l, "overview_open_sessions")) }
-                        th.num scope="col" { (t(l, "overview_on_duty")) }
-                        th.num scope="col" { (t(l, "overview_served_today")) }
-                        th.num scope="col" { (t(l, "overview_quota")) }
-                        th scope="col" { (t(l, "status")) }
-                    } }
+                    (column_heads(l, &[
+                        ("branch", false),
+                        ("overview_waiting", true),
+                        ("overview_longest_wait", true),
+                        ("overview_open_sessions", true),
+                        ("overview_on_duty", true),
+                        ("overview_served_today", true),
+                        ("overview_quota", true),
+                        ("status", false),
+                    ]))
                     tbody {
                         @for b in p.branches {
                             tr.overview-alert[b.alert.is_some()] data-branch=(b.code) {

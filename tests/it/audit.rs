@@ -981,7 +981,27 @@ async fn a_normal_day_has_no_anomalies(db: TestDb, app: TestApp) {
     ] {
         let res = app.get_raw(path, &auditor.token).await;
         assert_eq!(res.status().as_u16(), 200, "{path}");
+        // The days are picked from a calendar, the one asked for shown in
+        // both (the range's end defaults to its start).
+        let html = res.text().await.unwrap();
+        for name in ["from", "to"] {
+            let input =
+                format!(r#"<input id="{name}" name="{name}" type="date" value="2026-11-24">"#);
+            assert!(html.contains(&input), "{path}: {html}");
+        }
     }
+    // The page writes the figures as the auditor's language does.
+    let html = app
+        .get_raw("/audit/agents?from=2026-11-24", &auditor.token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let shown = format!("{:.1}", (minutes * 10.0).round() / 10.0).replace('.', ",");
+    assert!(
+        html.contains(&format!(r#"<td class="num">{shown}</td>"#)),
+        "{shown}: {html}"
+    );
 }
 both_backends!(a_normal_day_has_no_anomalies, clock = CLOCK);
 

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
 use super::charts::{self, Chart, Series};
-use super::components::{notice, numbered_head};
+use super::components::{column_heads, notice, numbered_head};
 use super::layout::Frame;
 use crate::db::audit::anomalies::Flag;
 use crate::db::audit::read::Entry;
@@ -227,8 +227,8 @@ fn range_form(f: &Frame<'_>, action: &str, r: &RangeShown, kinds: bool) -> Marku
     html! {
         form.stack.filters method="get" action=(action) {
             (branch_field(l, &r.branches, &r.branch))
-            (field(t(l, "audit_day_from"), "from", &r.from, "text"))
-            (field(t(l, "audit_day_to"), "to", &r.to, "text"))
+            (field(t(l, "audit_day_from"), "from", &r.from, "date"))
+            (field(t(l, "audit_day_to"), "to", &r.to, "date"))
             @if kinds {
                 div.field {
                     label for="kind" { (t(l, "audit_anomaly_kind")) }
@@ -250,10 +250,6 @@ fn percent(v: Option<f64>) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-fn decimal(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into())
-}
-
 pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
     let l = f.lang;
     html! {
@@ -261,27 +257,27 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
         @if rows.is_empty() { p.muted { (t(l, "audit_empty")) } } @else {
             (agent_charts(l, rows))
             div.table-wrap { table.data {
-                thead { tr {
-                    th { (t(l, "branch")) }
-                    th { (t(l, "audit_day")) }
-                    th { (t(l, "audit_agent")) }
-                    th { (t(l, "audit_sessions")) }
-                    th { (t(l, "audit_avg_handling")) }
-                    th { (t(l, "audit_verification_rate")) }
-                    th { (t(l, "audit_rejection_rate")) }
-                    th { (t(l, "audit_avg_concurrency")) }
-                } }
+                (column_heads(l, &[
+                    ("branch", false),
+                    ("audit_day", false),
+                    ("audit_agent", false),
+                    ("audit_sessions", true),
+                    ("audit_avg_handling", true),
+                    ("audit_verification_rate", true),
+                    ("audit_rejection_rate", true),
+                    ("audit_avg_concurrency", true),
+                ]))
                 tbody {
                     @for a in rows {
                         tr {
                             td { (a.branch) }
-                            td { (a.day) }
+                            td.day { (a.day) }
                             td { a href={ "/audit?actor=" (a.agent_id) } { (a.agent_id) } }
-                            td { (a.sessions) }
-                            td { (decimal(a.avg_handling_minutes)) }
-                            td { (percent(a.verification_rate)) }
-                            td { (percent(a.rejection_rate)) }
-                            td { (decimal(a.avg_concurrency)) }
+                            td.num { (a.sessions) }
+                            td.num { (crate::i18n::decimal(l, a.avg_handling_minutes)) }
+                            td.num { (percent(a.verification_rate)) }
+                            td.num { (percent(a.rejection_rate)) }
+                            td.num { (crate::i18n::decimal(l, a.avg_concurrency)) }
                         }
                     }
                 }
