@@ -283,6 +283,25 @@ async fn screens(db: TestDb, app: TestApp) {
         !links.contains("/staff") && !links.contains("/login"),
         "links on the kiosk: {links}"
     );
+    // Read from an arm's length on the kiosk's tall screen: the NIK field
+    // centred, its text at least 40 px high.
+    let field = text(
+        &k,
+        "(() => { const r = document.querySelector('input[name=nik]').getBoundingClientRect(); \
+         return [Math.round(r.left + r.right - window.innerWidth), \
+         Math.round(parseFloat(getComputedStyle(document.querySelector('input[name=nik]')).fontSize))].join(' '); })()",
+    )
+    .await;
+    let [off_centre, font]: [i64; 2] = field
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    assert!(
+        off_centre.abs() <= 2 && font >= 40,
+        "the kiosk's NIK field: {field}"
+    );
     screenshot(&k, "kiosk").await;
     let kiosk_axe = axe_violations(&k, &axe).await;
     // A ticket: printable, with a QR code of its status page for the phone.
