@@ -508,6 +508,19 @@ async fn screens(db: TestDb, app: TestApp) {
                 size.0
             );
         }
+        // A video's connection state is never veiled by another layer
+        // (the booth's "please wait" covered it once).
+        let veiled = text(
+            &p,
+            "String([...document.querySelectorAll('.video-status:not([hidden])')].some(s => { \
+             const r = s.getBoundingClientRect(); \
+             return !s.contains(document.elementFromPoint(r.left + 8, r.top + r.height / 2)); }))",
+        )
+        .await;
+        assert_eq!(
+            veiled, "false",
+            "{name}: a video's state under another layer"
+        );
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
