@@ -1426,6 +1426,12 @@ async fn floor_pages(db: TestDb, app: TestApp) {
         p.html
     );
     assert!(p.html.contains("Bilik 1") && p.html.contains("Bilik 2"));
+    // The keys that pick a pane are the agent's seats (five by default).
+    assert!(
+        p.html.contains("Tombol 1–5 memilih panel") && !p.html.contains("1–6"),
+        "{}",
+        p.html
+    );
 
     // The board.
     let p = stranger.get(&format!("/board/{BRANCH}")).await;

@@ -14,7 +14,7 @@ use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::DocStatus;
 use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::floor::{BoardBody, ConsoleSession};
-use crate::i18n::{t, Lang};
+use crate::i18n::{t, tf, Lang};
 
 mod charts;
 mod kiosk;
@@ -149,7 +149,13 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
             @if !c.sessions.is_empty() {
                 div.console-video {
                     div.video-self-box data-video-key="self" data-video-self="1" {}
-                    p.small.muted { (t(l, "console_keys")) " " (t(l, "video_focus_hint")) }
+                    p.small.muted {
+                        // The keys pick among the agent's seats (one-to-one: nothing to pick).
+                        @if let Some(a) = c.agent.filter(|a| a.seats > 1) {
+                            (tf(l, "console_keys", &[("n", &a.seats.to_string())])) " "
+                        }
+                        (t(l, "video_focus_hint"))
+                    }
                 }
             }
             @if let Some(e) = c.error { (notice("error", e)) }
