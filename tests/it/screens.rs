@@ -77,8 +77,6 @@ pub(crate) async fn show(
     page
 }
 
-/// A page to check: its name, the cookie it is opened with, its path and
-/// the screen size (CSS pixels) it is laid out for.
 /// Whether the page, or one of its tables, scrolls sideways: a desk
 /// screen shows a report's every column.
 async fn scrolls_sideways(page: &chromiumoxide::Page) -> bool {
@@ -91,6 +89,8 @@ async fn scrolls_sideways(page: &chromiumoxide::Page) -> bool {
     wide == "true"
 }
 
+/// A page to check: its name, the cookie it is opened with, its path and
+/// the screen size (CSS pixels) it is laid out for.
 type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
 
 async fn screens(db: TestDb, app: TestApp) {
