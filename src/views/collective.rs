@@ -27,13 +27,41 @@ pub struct HrHome<'a> {
 /// A batch's tag: submitted, or whether it may be.
 pub(super) fn status_tag(l: Lang, b: &Batch) -> Markup {
     let (class, key) = if b.status == BatchStatus::Submitted {
-        ("tag tag-success", "batch_status_submitted")
+        ("tag tag-ok", "batch_status_submitted")
     } else if b.eligible {
         ("tag tag-info", "batch_eligible_yes")
     } else {
-        ("tag tag-warning", "batch_eligible_no")
+        ("tag tag-warn", "batch_eligible_no")
     };
     html! { span class=(class) { (t(l, key)) } }
+}
+
+/// A representative's two documents: on file (with the day it came, for
+/// staff), or not yet — needed before approval, no longer once approved
+/// (an account an operator made is approved from the start).
+pub fn representative_documents(
+    l: Lang,
+    approved: bool,
+    documents: &[RepresentativeDocument],
+    dated: bool,
+) -> Markup {
+    html! {
+        ul {
+            @for kind in REPRESENTATIVE_KINDS {
+                li {
+                    (t(l, &format!("hr_doc_{kind}"))) ": "
+                    @if let Some(doc) = documents.iter().find(|x| x.kind == kind) {
+                        span.tag.tag-ok { (t(l, "hr_doc_on_file")) } " " (doc.original_name)
+                        @if dated { " · " (doc.created_at.format("%d/%m/%Y")) }
+                    } @else if approved {
+                        span.tag.tag-neutral { (t(l, "hr_doc_not_needed")) }
+                    } @else {
+                        span.tag.tag-warn { (t(l, "hr_doc_missing")) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
@@ -59,18 +87,7 @@ pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
             } @else {
                 (notice("warning", t(l, "hr_rep_pending")))
             }
-            ul {
-                @for kind in REPRESENTATIVE_KINDS {
-                    li {
-                        (t(l, &format!("hr_doc_{kind}"))) ": "
-                        @if let Some(doc) = d.documents.iter().find(|x| x.kind == kind) {
-                            span.tag.tag-success { (t(l, "hr_doc_on_file")) } " " (doc.original_name)
-                        } @else {
-                            span.tag.tag-warning { (t(l, "hr_doc_missing")) }
-                        }
-                    }
-                }
-            }
+            (representative_documents(l, d.approved, d.documents, false))
             form.stack method="post" action="/hr/documents" enctype="multipart/form-data" {
                 (csrf_field(f.csrf))
                 label for="kind" { (t(l, "hr_doc_kind")) }

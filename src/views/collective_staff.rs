@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
+use super::collective::representative_documents;
 use super::components::{csrf_field, notice};
 use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::staff::{Company, Staff};
-use crate::domain::collective::REPRESENTATIVE_KINDS;
 use crate::i18n::{t, Lang};
 
 fn batch_table(l: Lang, rows: &[(&Batch, Option<&str>)]) -> Markup {
@@ -92,18 +92,10 @@ pub fn company_page(f: &Frame<'_>, d: &CompanyPage<'_>) -> Markup {
             @for (rep, docs) in d.representatives {
                 div.stack {
                     h3 { (rep.name) " · " (rep.email) " "
-                        @if rep.approved { span.tag.tag-success { (t(l, "company_rep_approved")) } }
-                        @else { span.tag.tag-warning { (t(l, "company_rep_pending")) } }
+                        @if rep.approved { span.tag.tag-ok { (t(l, "company_rep_approved")) } }
+                        @else { span.tag.tag-warn { (t(l, "company_rep_pending")) } }
                     }
-                    ul { @for kind in REPRESENTATIVE_KINDS { li {
-                        (t(l, &format!("hr_doc_{kind}"))) ": "
-                        @if let Some(doc) = docs.iter().find(|x| x.kind == kind) {
-                            span.tag.tag-success { (t(l, "hr_doc_on_file")) } " " (doc.original_name)
-                            " · " (doc.created_at.format("%d/%m/%Y"))
-                        } @else {
-                            span.tag.tag-warning { (t(l, "hr_doc_missing")) }
-                        }
-                    } } }
+                    (representative_documents(l, rep.approved, docs, true))
                     @if d.can_manage && !rep.approved {
                         form method="post" action={ "/staff/representatives/" (rep.id) "/approve" } {
                             (csrf_field(f.csrf))

@@ -662,6 +662,17 @@ async fn hr_pages(backend: Backend) {
         html.contains("Klaim kolektif") && html.contains("PT HALAMAN1"),
         "{html}"
     );
+    // An account an operator made is approved from the start: its two
+    // documents are not asked for; a representative still to be approved
+    // is told both are missing.
+    let not_needed = "<span class=\"tag tag-neutral\">Belum diunggah — tidak wajib";
+    let missing = "<span class=\"tag tag-warn\">Belum ada</span>";
+    assert_eq!(html.matches(not_needed).count(), 2, "{html}");
+    assert!(!html.contains(missing), "{html}");
+    let (pending, _) = s.unapproved_hr("HALAMAN1").await;
+    let page = Browser::staff(&s.app, &pending).await.get("/hr").await.html;
+    assert_eq!(page.matches(missing).count(), 2, "{page}");
+    assert!(!page.contains(not_needed), "{page}");
     let csrf = csrf_of(&html);
 
     // Without the CSRF field the upload is refused.

@@ -89,6 +89,42 @@ async fn scrolls_sideways(page: &chromiumoxide::Page) -> bool {
     wide == "true"
 }
 
+/// Two whole numbers a script on `page` writes as "a b" (measurements).
+async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
+    let out = text(page, script).await;
+    let numbers: Vec<i64> = out
+        .split(' ')
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("not a number in {out:?}"))
+        })
+        .collect();
+    numbers
+        .try_into()
+        .unwrap_or_else(|n| panic!("not two numbers: {n:?}"))
+}
+
+/// Every modifier of a styled component on the page (`tag tag-ok`,
+/// `btn btn-primary`) has a rule of its own: a misspelt one shows the
+/// component plain (the HR page's tags did, as `tag-success`).
+async fn assert_modifiers_styled(page: &chromiumoxide::Page, name: &str) {
+    let unstyled = text(
+        page,
+        "(() => { const styled = new Set(); \
+         const walk = rules => { for (const r of rules) { \
+           if (r.selectorText) for (const m of r.selectorText.matchAll(/\\.([\\w-]+)/g)) styled.add(m[1]); \
+           if (r.cssRules) walk(r.cssRules); } }; \
+         for (const s of document.styleSheets) walk(s.cssRules); \
+         const bad = new Set(); \
+         for (const el of document.querySelectorAll('[class]')) for (const c of el.classList) { \
+           const base = c.split('-')[0]; \
+           if (base !== c && el.classList.contains(base) && styled.has(base) && !styled.has(c)) bad.add(c); } \
+         return [...bad].join(' '); })()",
+    )
+    .await;
+    assert_eq!(unstyled, "", "{name}: classes without a rule");
+}
+
 /// A page to check: its name, the cookie it is opened with, its path and
 /// the screen size (CSS pixels) it is laid out for.
 type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
@@ -157,6 +193,22 @@ async fn screens(db: TestDb, app: TestApp) {
             "a video tile outside the 1440×900 screen or too small: {t:?} of {tiles:?}"
         );
     }
+    // The focused video spans its pane; the bar's buttons stand in line
+    // with its title.
+    let [gap, off_line] = pair(
+        &console,
+        "(() => { const v = document.querySelector('.pane-focus .pane-video').getBoundingClientRect(); \
+         const p = document.querySelector('.pane-focus').getBoundingClientRect(); \
+         const h = document.querySelector('.console-bar h1').getBoundingClientRect(); \
+         const b = document.querySelector('.console-bar button').getBoundingClientRect(); \
+         return [Math.round(p.right - v.right), Math.round(Math.abs((h.top + h.bottom) - (b.top + b.bottom)) / 2)].join(' '); })()",
+    )
+    .await;
+    assert!(
+        gap <= 20 && off_line <= 4,
+        "the console: the focused video {gap} px short of its pane's edge, the bar's buttons {off_line} px off its title's line"
+    );
+    assert_modifiers_styled(&console, "console").await;
     screenshot(&console, "console-1440").await;
     let detail = text(
         &console,
@@ -285,23 +337,18 @@ async fn screens(db: TestDb, app: TestApp) {
     );
     // Read from an arm's length on the kiosk's tall screen: the NIK field
     // centred, its text at least 40 px high.
-    let field = text(
+    let [off_centre, font] = pair(
         &k,
         "(() => { const r = document.querySelector('input[name=nik]').getBoundingClientRect(); \
          return [Math.round(r.left + r.right - window.innerWidth), \
          Math.round(parseFloat(getComputedStyle(document.querySelector('input[name=nik]')).fontSize))].join(' '); })()",
     )
     .await;
-    let [off_centre, font]: [i64; 2] = field
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect::<Vec<_>>()
-        .try_into()
-        .unwrap();
     assert!(
         off_centre.abs() <= 2 && font >= 40,
-        "the kiosk's NIK field: {field}"
+        "the kiosk's NIK field: {off_centre} px off centre, its text {font} px high"
     );
+    assert_modifiers_styled(&k, "kiosk").await;
     screenshot(&k, "kiosk").await;
     let kiosk_axe = axe_violations(&k, &axe).await;
     // A ticket: printable, with a QR code of its status page for the phone.
@@ -416,6 +463,7 @@ async fn screens(db: TestDb, app: TestApp) {
             .await;
             assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
             if width == 390 {
+                assert_modifiers_styled(&p, name).await;
                 screenshot(&p, name).await;
                 found.push((name.into(), axe_violations(&p, &axe).await));
             }
@@ -521,6 +569,21 @@ async fn screens(db: TestDb, app: TestApp) {
             veiled, "false",
             "{name}: a video's state under another layer"
         );
+        // Nor does it run under the participant's own picture.
+        let crossed = text(
+            &p,
+            "String([...document.querySelectorAll('.video-status:not([hidden])')].some(s => { \
+             const a = s.getBoundingClientRect(); \
+             return [...document.querySelectorAll('.video-self')].some(v => { \
+               const b = v.getBoundingClientRect(); \
+               return b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }); }))",
+        )
+        .await;
+        assert_eq!(
+            crossed, "false",
+            "{name}: a video's state under its self view"
+        );
+        assert_modifiers_styled(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
@@ -558,6 +621,7 @@ async fn screens(db: TestDb, app: TestApp) {
         )
         .await;
         assert_ne!(charts, "0", "{name}: no chart");
+        assert_modifiers_styled(&p, name).await;
         assert!(
             !scrolls_sideways(&p).await,
             "{name} or a table of it scrolls sideways at 1440 px"
