@@ -254,7 +254,7 @@ fn results(l: Lang, p: &Planner<'_>) -> Markup {
                             th scope="row" { (tf(l, "planner_staffing", &[("minutes", &d(s.target_wait_minutes))])) }
                             @for (_, f) in p.results {
                                 td.num { @match f.staffing.as_ref().and_then(|s| s.agents.map(|a| (a, s.mean_wait_minutes))) {
-                                    Some((a, w)) => { strong { (a) } " " (t(l, "agents")) br; span.small.muted { "(" (decimal(l, w)) " " (t(l, "minutes")) ")" } }
+                                    Some((a, w)) => { strong { (a) } " " (t(l, "agents_unit")) br; span.small.muted { "(" (decimal(l, w)) " " (t(l, "minutes")) ")" } }
                                     None => { (t(l, "planner_staffing_none")) }
                                 } }
                             }

@@ -106,7 +106,7 @@ async fn the_page_compares_configurations_with_a_chart_each(db: TestDb, app: Tes
         let agents = v["staffing"]["agents"].as_u64().unwrap();
         assert!(
             p.html
-                .contains(&format!("<strong>{agents}</strong> Petugas")),
+                .contains(&format!("<strong>{agents}</strong> petugas")),
             "{v}"
         );
     }

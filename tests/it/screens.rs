@@ -89,6 +89,24 @@ async fn scrolls_sideways(page: &chromiumoxide::Page) -> bool {
     wide == "true"
 }
 
+/// Cards stand apart: no two visible cards (neither inside the other)
+/// touch or overlap (the floor's sections once sat edge to edge).
+async fn assert_cards_apart(page: &chromiumoxide::Page, name: &str) {
+    let close = text(
+        page,
+        "(() => { const cards = [...document.querySelectorAll('.card')].filter(c => c.offsetParent); \
+         const bad = []; \
+         for (const a of cards) for (const b of cards) { \
+           if (a === b || a.contains(b) || b.contains(a)) continue; \
+           const r = a.getBoundingClientRect(), q = b.getBoundingClientRect(); \
+           if (r.left - 7 < q.right && q.left < r.right + 7 && r.top - 7 < q.bottom && q.top < r.bottom + 7) \
+             bad.push((a.querySelector('h2,h3') || a).textContent.trim().slice(0, 30)); } \
+         return [...new Set(bad)].join(' | '); })()",
+    )
+    .await;
+    assert_eq!(close, "", "{name}: cards touching");
+}
+
 /// Two whole numbers a script on `page` writes as "a b" (measurements).
 async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
     let out = text(page, script).await;
@@ -464,6 +482,7 @@ async fn screens(db: TestDb, app: TestApp) {
             assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
             if width == 390 {
                 assert_modifiers_styled(&p, name).await;
+                assert_cards_apart(&p, name).await;
                 screenshot(&p, name).await;
                 found.push((name.into(), axe_violations(&p, &axe).await));
             }
@@ -584,6 +603,7 @@ async fn screens(db: TestDb, app: TestApp) {
             "{name}: a video's state under its self view"
         );
         assert_modifiers_styled(&p, name).await;
+        assert_cards_apart(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
@@ -622,6 +642,7 @@ async fn screens(db: TestDb, app: TestApp) {
         .await;
         assert_ne!(charts, "0", "{name}: no chart");
         assert_modifiers_styled(&p, name).await;
+        assert_cards_apart(&p, name).await;
         assert!(
             !scrolls_sideways(&p).await,
             "{name} or a table of it scrolls sideways at 1440 px"

@@ -315,8 +315,8 @@ pub fn supervisor(
                 div.card { h3 { (t(l, "arrivals")) } p.big-number { (m.arrivals) } }
                 div.card { h3 { (t(l, "served")) } p.big-number { (m.served) } }
                 div.card { h3 { (t(l, "no_shows")) } p.big-number { (m.no_shows) } }
-                div.card { h3 { (t(l, "avg_wait")) } p.big-number { (fmt(m.avg_wait_minutes)) } p.small.muted { (t(l, "minutes")) } }
-                div.card { h3 { (t(l, "avg_service")) } p.big-number { (fmt(m.avg_service_minutes)) } p.small.muted { (t(l, "minutes")) } }
+                div.card { h3 { (t(l, "avg_wait")) } p.big-number { (fmt(m.avg_wait_minutes)) } @if m.avg_wait_minutes.is_some() { p.small.muted { (t(l, "minutes")) } } }
+                div.card { h3 { (t(l, "avg_service")) } p.big-number { (fmt(m.avg_service_minutes)) } @if m.avg_service_minutes.is_some() { p.small.muted { (t(l, "minutes")) } } }
                 div.card { h3 { (t(l, "avg_concurrency")) } p.big-number { (fmt(m.avg_active_seats)) } }
                 div.card { h3 { (t(l, "per_agent_hour")) } p.big-number { (fmt(m.per_agent_hour)) } }
             }
@@ -326,7 +326,7 @@ pub fn supervisor(
                 h2 { (t(l, "agents")) }
                 @if v.agents.is_empty() { p.muted { (t(l, "no_agents")) } } @else {
                     div.table-wrap { table.data {
-                        thead { tr { th { (t(l, "field_full_name")) } th { (t(l, "status")) } th.num { (t(l, "seats")) } th { "" } } }
+                        thead { tr { th { (t(l, "field_full_name")) } th { (t(l, "status")) } th.num { (t(l, "seats_heading")) } th { "" } } }
                         tbody { @for (a, name) in v.agents.iter().zip(names) {
                             tr { td { (name) } td { (match l { Lang::Id => a.status.label_id(), Lang::En => a.status.label_en() }) } td.num { (a.active) " / " (a.seats) } td {
                                 @if a.status == AgentStatus::OnDuty {
