@@ -130,27 +130,52 @@ pub fn decimal(lang: Lang, x: Option<f64>) -> String {
     }
 }
 
-/// Rupiah with dots as thousands separators: "Rp50.000.000".
-pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
+/// The digits of `n` without its sign, in groups of three joined by `sep`.
+fn grouped(n: i64, sep: char) -> String {
+    let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
+            out.push(sep);
         }
         out.push(ch);
     }
-    if amount < 0 {
-        format!("-Rp{out}")
-    } else {
-        format!("Rp{out}")
-    }
+    out
+}
+
+/// A count as each language writes it: "9.167" / "9,167".
+pub fn integer(lang: Lang, n: impl Into<i64>) -> String {
+    let n = n.into();
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ',',
+    };
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", grouped(n, sep))
+}
+
+/// Rupiah with dots as thousands separators: "Rp50.000.000".
+pub fn rupiah(amount: i64) -> String {
+    let sign = if amount < 0 { "-" } else { "" };
+    format!("{sign}Rp{}", grouped(amount, '.'))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_grouped_by_thousands_as_each_language_writes_them() {
+        assert_eq!(integer(Lang::Id, 9167), "9.167");
+        assert_eq!(integer(Lang::En, 9167), "9,167");
+        assert_eq!(integer(Lang::Id, 0), "0");
+        assert_eq!(integer(Lang::Id, 999), "999");
+        assert_eq!(integer(Lang::Id, 1_000_000), "1.000.000");
+        assert_eq!(integer(Lang::En, -12_345), "-12,345");
+        assert_eq!(integer(Lang::Id, i64::MIN), "-9.223.372.036.854.775.808");
+        assert_eq!(rupiah(-50_000), "-Rp50.000");
+    }
 
     #[test]
     fn decimals_and_clock_times_as_each_language_writes_them() {

@@ -5,7 +5,7 @@ mod catalog;
 mod format;
 
 pub use format::{
-    clock_time, day_label, decimal, local_datetime, long_date, rupiah, short_day_label,
+    clock_time, day_label, decimal, integer, local_datetime, long_date, rupiah, short_day_label,
     weekday_name,
 };
 

@@ -221,7 +221,7 @@ pub fn nice_max(max: f64) -> f64 {
 /// one decimal in the reader's style.
 fn number(l: Lang, v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
+        crate::i18n::integer(l, v.round() as i64)
     } else {
         decimal(l, Some(v))
     }

@@ -11,7 +11,7 @@ use crate::db::staff::Company;
 use crate::domain::collective::zip::ZipReport;
 use crate::domain::collective::{BatchStatus, StoredError, WorkerStatus, REPRESENTATIVE_KINDS};
 use crate::domain::dossier::RejectReason;
-use crate::i18n::{t, Lang};
+use crate::i18n::{integer, t, Lang};
 
 pub struct HrHome<'a> {
     pub company: &'a Company,
@@ -74,7 +74,7 @@ pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
             h2 { (d.company.name) }
             dl.facts {
                 dt { "NPP" } dd { (d.company.npp) }
-                dt { (t(l, "headcount")) } dd { (d.company.headcount) }
+                dt { (t(l, "headcount")) } dd { (integer(l, d.company.headcount)) }
                 @if let Some(h) = d.history.first() {
                     dt { (t(l, "hr_reference_date")) } dd { (h.reference_date.format("%d/%m/%Y")) }
                 }
@@ -127,7 +127,7 @@ pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
                     tbody { @for b in d.batches { tr {
                         td { a href={ "/hr/batches/" (b.id) } { (b.id) } }
                         td { (b.file_name) }
-                        td.num { (b.total_rows) } td.num { (b.valid_rows) }
+                        td.num { (integer(l, b.total_rows)) } td.num { (integer(l, b.valid_rows)) }
                         td { (status_tag(l, b)) }
                     } } }
                 } }
@@ -184,7 +184,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 dt { (t(l, "batch_rows")) } dd { (b.total_rows) }
                 dt { (t(l, "batch_valid_rows")) } dd { (b.valid_rows) }
                 dt { (t(l, "batch_laid_off")) } dd { (b.laid_off) }
-                dt { (t(l, "headcount")) } dd { (b.headcount) }
+                dt { (t(l, "headcount")) } dd { (integer(l, b.headcount)) }
             }
             p.lead { (d.explanation) }
             @if !d.staff && b.status == BatchStatus::Validated && b.eligible && b.valid_rows > 0 {

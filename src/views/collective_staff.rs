@@ -9,7 +9,7 @@ use super::components::{csrf_field, notice};
 use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::staff::{Company, Staff};
-use crate::i18n::{t, Lang};
+use crate::i18n::{integer, t, Lang};
 
 fn batch_table(l: Lang, rows: &[(&Batch, Option<&str>)]) -> Markup {
     html! {
@@ -27,7 +27,7 @@ fn batch_table(l: Lang, rows: &[(&Batch, Option<&str>)]) -> Markup {
                     td { a href={ "/staff/companies/" (b.company_npp) } { (name) } " (" (b.company_npp) ")" }
                 }
                 td { (b.file_name) }
-                td.num { (b.valid_rows) } td.num { (b.laid_off) } td.num { (b.headcount) }
+                td.num { (integer(l, b.valid_rows)) } td.num { (integer(l, b.laid_off)) } td.num { (integer(l, b.headcount)) }
                 td { (super::collective::status_tag(l, b)) }
             } } }
         } }
@@ -66,13 +66,13 @@ pub fn company_page(f: &Frame<'_>, d: &CompanyPage<'_>) -> Markup {
             dl.facts {
                 dt { "NPP" } dd { (c.npp) }
                 dt { (t(l, "address")) } dd { (c.address) }
-                dt { (t(l, "headcount")) } dd { (c.headcount) }
+                dt { (t(l, "headcount")) } dd { (integer(l, c.headcount)) }
                 @if let Some(b) = &c.branch_code { dt { (t(l, "branch")) } dd { (b) } }
             }
             @if !d.history.is_empty() {
                 h3 { (t(l, "company_headcount_history")) }
                 ul { @for h in d.history {
-                    li { (h.headcount) " · " (t(l, "hr_reference_date")) " " (h.reference_date.format("%d/%m/%Y")) }
+                    li { (integer(l, h.headcount)) " · " (t(l, "hr_reference_date")) " " (h.reference_date.format("%d/%m/%Y")) }
                 } }
             }
             @if d.can_manage {

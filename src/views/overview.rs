@@ -9,7 +9,7 @@ use maud::{html, Markup};
 use super::components::column_heads;
 use super::layout::Frame;
 use crate::domain::overview::{Alert, BranchFigures, Totals};
-use crate::i18n::{clock_time, long_date, t, tf, Lang};
+use crate::i18n::{clock_time, integer, long_date, t, tf, Lang};
 
 /// What the page shows.
 pub struct OverviewPage<'a> {
@@ -49,22 +49,22 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
             p.small.muted role="status" {
                 (tf(l, "overview_updated", &[("time", &format!("{} {}", long_date(l, wib.date_naive()), clock_time(l, &wib)))])) " WIB"
             }
-            form.inline-form.overview-threshold method="get" action="/audit/branches" {
-                div.field {
-                    label for="threshold" { (t(l, "overview_threshold")) }
+            form.overview-threshold method="get" action="/audit/branches" {
+                label for="threshold" { (t(l, "overview_threshold")) }
+                div.threshold-row {
                     input id="threshold" name="threshold_minutes" type="number" min="1" max="600" value=(p.threshold_minutes) aria-describedby="threshold-hint";
-                    p.hint.small #threshold-hint { (t(l, "overview_threshold_hint")) }
+                    button.btn.btn-secondary type="submit" { (t(l, "overview_apply")) }
                 }
-                button.btn.btn-secondary type="submit" { (t(l, "overview_apply")) }
+                p.hint.small #threshold-hint { (t(l, "overview_threshold_hint")) }
             }
             @if let Some(e) = &p.error { (super::components::notice("error", e)) }
             section.card-grid aria-label=(t(l, "overview_totals")) {
-                (figure(t(l, "overview_waiting"), tot.waiting))
-                (figure(t(l, "overview_open_sessions"), tot.open_sessions))
-                (figure(t(l, "overview_on_duty"), tot.on_duty_agents))
-                (figure(t(l, "overview_served_today"), tot.served_today))
-                (figure(t(l, "overview_quota"), tot.quota_next_7_days))
-                (figure(t(l, "overview_alerts"), tot.alerts))
+                (figure(l, t(l, "overview_waiting"), tot.waiting))
+                (figure(l, t(l, "overview_open_sessions"), tot.open_sessions))
+                (figure(l, t(l, "overview_on_duty"), tot.on_duty_agents))
+                (figure(l, t(l, "overview_served_today"), tot.served_today))
+                (figure(l, t(l, "overview_quota"), tot.quota_next_7_days))
+                (figure(l, t(l, "overview_alerts"), tot.alerts))
             }
             section.card.stack aria-labelledby="overview-alerts" {
                 h2 #overview-alerts { (t(l, "overview_alerts")) " (" (flagged.len()) ")" }
@@ -96,12 +96,12 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
                         @for b in p.branches {
                             tr.overview-alert[b.alert.is_some()] data-branch=(b.code) {
                                 th scope="row" { a href={ "/staff/floor?branch=" (b.code) } { (b.name) } }
-                                td.num { (b.waiting) }
+                                td.num { (integer(l, b.waiting)) }
                                 td.num { @match b.longest_wait_minutes { Some(m) => { (m) " " (t(l, "minutes")) }, None => { "–" } } }
-                                td.num { (b.open_sessions) }
-                                td.num { (b.on_duty_agents) }
-                                td.num { (b.served_today) }
-                                td.num { (b.quota_next_7_days) }
+                                td.num { (integer(l, b.open_sessions)) }
+                                td.num { (integer(l, b.on_duty_agents)) }
+                                td.num { (integer(l, b.served_today)) }
+                                td.num { (integer(l, b.quota_next_7_days)) }
                                 td { @match b.alert {
                                     Some(Alert::WaitOverThreshold) => { span.tag.tag-bad { (t(l, "overview_tag_wait")) } },
                                     Some(Alert::NobodyOnDuty) => { span.tag.tag-warn { (t(l, "overview_tag_nobody")) } },
@@ -117,6 +117,6 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
     }
 }
 
-fn figure(label: &str, n: u32) -> Markup {
-    html! { div.card { h3 { (label) } p.big-number { (n) } } }
+fn figure(l: Lang, label: &str, n: u32) -> Markup {
+    html! { div.card { h3 { (label) } p.big-number { (integer(l, n)) } } }
 }

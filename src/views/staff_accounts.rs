@@ -83,7 +83,7 @@ fn table(l: Lang, rows: &[Entry<'_>]) -> Markup {
                 th scope="col" { (t(l, "field_full_name")) }
                 th scope="col" { (t(l, "field_email")) }
                 th scope="col" { (t(l, "staff_role")) }
-                th scope="col" { (t(l, "branch")) }
+                th scope="col" { (t(l, "staff_branch_or_company")) }
                 th scope="col" { (t(l, "staff_status")) }
                 th scope="col" { (t(l, "staff_last_sign_in")) }
             } }

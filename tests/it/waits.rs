@@ -199,6 +199,8 @@ async fn head_office_overview(db: TestDb, app: TestApp) {
         )
         .await;
     assert_eq!(v["totals"]["alerts"], 0, "{v}");
+    let quota = v["totals"]["quota_next_7_days"].as_u64().unwrap();
+    assert!(quota >= 1000, "{v}");
     for bad in ["0", "601", "soon"] {
         let (s, v) = later
             .get(
@@ -222,6 +224,14 @@ async fn head_office_overview(db: TestDb, app: TestApp) {
             .html
             .contains(&format!("tunggu terlama {m} menit (batas 60 menit)"))),
         "{}",
+        p.html
+    );
+    // Counts grouped by thousands as Indonesian writes them ("9.167").
+    let grouped = format!("{}.{:03}", quota / 1000, quota % 1000);
+    assert!(
+        p.html
+            .contains(&format!("<p class=\"big-number\">{grouped}</p>")),
+        "{grouped}: {}",
         p.html
     );
     assert!(p.html.contains("data-live-url=\"/api/v1/overview/events\""));

@@ -273,7 +273,7 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
                             td { (a.branch) }
                             td.day { (a.day) }
                             td { a href={ "/audit?actor=" (a.agent_id) } { (a.agent_id) } }
-                            td.num { (a.sessions) }
+                            td.num { (crate::i18n::integer(l, a.sessions)) }
                             td.num { (crate::i18n::decimal(l, a.avg_handling_minutes)) }
                             td.num { (percent(a.verification_rate)) }
                             td.num { (percent(a.rejection_rate)) }
