@@ -154,6 +154,19 @@ pub fn integer(lang: Lang, n: impl Into<i64>) -> String {
     format!("{sign}{}", grouped(n, sep))
 }
 
+/// A file's size as its reader would say it: "812 B", "96 KB", "2,4 MB"
+/// (a kilobyte and a megabyte of 1024; never "0 KB" for a small file).
+pub fn file_size(lang: Lang, bytes: i64) -> String {
+    const KB: i64 = 1024;
+    const MB: i64 = KB * KB;
+    match bytes {
+        b if b < KB => format!("{} B", b.max(0)),
+        // Rounded, but a file of 1023.6 KB is not "1024 KB".
+        b if b < MB - KB / 2 => format!("{} KB", (b + KB / 2) / KB),
+        b => format!("{} MB", decimal(lang, Some(b as f64 / MB as f64))),
+    }
+}
+
 /// Rupiah with dots as thousands separators: "Rp50.000.000".
 pub fn rupiah(amount: i64) -> String {
     let sign = if amount < 0 { "-" } else { "" };
@@ -164,6 +177,22 @@ pub fn rupiah(amount: i64) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_in_the_unit_a_reader_expects() {
+        assert_eq!(file_size(Lang::Id, 0), "0 B");
+        assert_eq!(file_size(Lang::Id, 812), "812 B");
+        assert_eq!(file_size(Lang::Id, 1023), "1023 B");
+        assert_eq!(file_size(Lang::Id, 1024), "1 KB");
+        assert_eq!(file_size(Lang::Id, 1535), "1 KB");
+        assert_eq!(file_size(Lang::Id, 1536), "2 KB");
+        assert_eq!(file_size(Lang::Id, 98_304), "96 KB");
+        // Just under a megabyte rounds up into megabytes, not "1024 KB".
+        assert_eq!(file_size(Lang::Id, 1024 * 1024 - 100), "1,0 MB");
+        assert_eq!(file_size(Lang::Id, 2_516_582), "2,4 MB");
+        assert_eq!(file_size(Lang::En, 2_516_582), "2.4 MB");
+        assert_eq!(file_size(Lang::Id, -5), "0 B");
+    }
 
     #[test]
     fn counts_grouped_by_thousands_as_each_language_writes_them() {

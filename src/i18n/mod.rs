@@ -5,8 +5,8 @@ mod catalog;
 mod format;
 
 pub use format::{
-    clock_time, day_label, decimal, integer, local_datetime, long_date, rupiah, short_day_label,
-    weekday_name,
+    clock_time, day_label, decimal, file_size, integer, local_datetime, long_date, rupiah,
+    short_day_label, weekday_name,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

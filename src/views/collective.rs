@@ -181,15 +181,15 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
         section.card.stack {
             h2 { (b.file_name) " " (status_tag(l, b)) }
             dl.facts {
-                dt { (t(l, "batch_rows")) } dd { (b.total_rows) }
-                dt { (t(l, "batch_valid_rows")) } dd { (b.valid_rows) }
-                dt { (t(l, "batch_laid_off")) } dd { (b.laid_off) }
+                dt { (t(l, "batch_rows")) } dd { (integer(l, b.total_rows)) }
+                dt { (t(l, "batch_valid_rows")) } dd { (integer(l, b.valid_rows)) }
+                dt { (t(l, "batch_laid_off")) } dd { (integer(l, b.laid_off)) }
                 dt { (t(l, "headcount")) } dd { (integer(l, b.headcount)) }
             }
             p.lead { (d.explanation) }
             @if !d.staff && b.status == BatchStatus::Validated && b.eligible && b.valid_rows > 0 {
                 form method="post" action={ "/hr/batches/" (b.id) "/submit" }
-                    data-confirm=(crate::i18n::tf(l, "confirm_batch_submit", &[("n", &b.valid_rows.to_string())])) {
+                    data-confirm=(crate::i18n::tf(l, "confirm_batch_submit", &[("n", &integer(l, b.valid_rows))])) {
                     (csrf_field(f.csrf))
                     p { (t(l, "batch_submit_hint")) }
                     button.btn.btn-primary type="submit" { (t(l, "batch_submit")) }

@@ -65,7 +65,7 @@ pub fn company_page(f: &Frame<'_>, d: &CompanyPage<'_>) -> Markup {
         section.card.stack {
             dl.facts {
                 dt { "NPP" } dd { (c.npp) }
-                dt { (t(l, "address")) } dd { (c.address) }
+                dt { (t(l, "address")) } dd { @if c.address.trim().is_empty() { span.muted { "–" } } @else { (c.address) } }
                 dt { (t(l, "headcount")) } dd { (integer(l, c.headcount)) }
                 @if let Some(b) = &c.branch_code { dt { (t(l, "branch")) } dd { (b) } }
             }
@@ -76,12 +76,16 @@ pub fn company_page(f: &Frame<'_>, d: &CompanyPage<'_>) -> Markup {
                 } }
             }
             @if d.can_manage {
-                form.stack method="post" action={ "/staff/companies/" (c.npp) "/headcount" } {
+                form.filter-bar method="post" action={ "/staff/companies/" (c.npp) "/headcount" } {
                     (csrf_field(f.csrf))
-                    label for="headcount" { (t(l, "headcount")) }
-                    input id="headcount" type="number" name="headcount" min="0" max="10000000" value=(c.headcount) required;
-                    label for="reference_date" { (t(l, "hr_reference_date")) }
-                    input id="reference_date" type="date" name="reference_date" max=(d.today.format("%Y-%m-%d")) value=(d.today.format("%Y-%m-%d")) required;
+                    div.field {
+                        label for="headcount" { (t(l, "headcount")) }
+                        input id="headcount" type="number" name="headcount" min="0" max="10000000" value=(c.headcount) required;
+                    }
+                    div.field {
+                        label for="reference_date" { (t(l, "hr_reference_date")) }
+                        input id="reference_date" type="date" name="reference_date" max=(d.today.format("%Y-%m-%d")) value=(d.today.format("%Y-%m-%d")) required;
+                    }
                     button.btn.btn-secondary type="submit" { (t(l, "company_set_headcount")) }
                 }
             }

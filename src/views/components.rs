@@ -137,6 +137,18 @@ pub fn branch_picker(
     }
 }
 
+/// One figure on its card: the label, the figure large, and its unit under
+/// it (none while the figure is not known yet, shown as "–").
+pub fn figure_card(label: &str, figure: &str, unit: Option<&str>) -> Markup {
+    html! {
+        div.card {
+            h3 { (label) }
+            p.big-number { (figure) }
+            @if let Some(u) = unit { p.small.muted { (u) } }
+        }
+    }
+}
+
 pub fn notice(kind: &str, text: &str) -> Markup {
     html! { div class={ "notice notice-" (kind) } role="status" { (text) } }
 }

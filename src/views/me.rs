@@ -289,7 +289,7 @@ pub fn claim_form(f: &Frame<'_>, v: &ClaimForm, errors: &[FieldError], welcome: 
                         }
                     }
                 }
-                p.hint { (t(l, "claim_dates_hint")) }
+                p.hint.dates-hint { (t(l, "claim_dates_hint")) }
                 @for (field, hint) in DATE_FIELDS {
                     @if shown(field) {
                         div class=(reason_classes(field)) {
@@ -354,7 +354,7 @@ fn dossier_card(
                         @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
                             p.small {
                                 a href={ "/api/v1/claims/" (d.claim.id) "/documents/" (doc.id) "?inline=1" } target="_blank" rel="noopener" { (doc.original_name) }
-                                " · " (doc.size / 1024) " KB · v" (doc.version)
+                                " · " (crate::i18n::file_size(l, doc.size)) " · v" (doc.version)
                                 @if open {
                                     form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } data-confirm=(t(l, "confirm_document_delete")) {
                                         (csrf_field(f.csrf))

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::column_heads;
+use super::components::{column_heads, figure_card};
 use super::layout::Frame;
 use crate::domain::overview::{Alert, BranchFigures, Totals};
 use crate::i18n::{clock_time, integer, long_date, t, tf, Lang};
@@ -118,5 +118,5 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
 }
 
 fn figure(l: Lang, label: &str, n: u32) -> Markup {
-    html! { div.card { h3 { (label) } p.big-number { (integer(l, n)) } } }
+    figure_card(label, &integer(l, n), None)
 }

@@ -101,7 +101,7 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                         @if let Some(reason) = &body.reason_text { p.field-error { (t(l, "rejected_because")) " " (reason) } }
                         @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
                             p.small {
-                                (kind_label(l, &doc.kind)) " · v" (doc.version) " · " (doc.size / 1024) " KB · "
+                                (kind_label(l, &doc.kind)) " · v" (doc.version) " · " (i18n::file_size(l, doc.size)) " · "
                                 a href={ "/api/v1/claims/" (c.id) "/documents/" (doc.id) } { (t(l, "download")) }
                             }
                             (viewer(l, c.id, doc))

@@ -32,7 +32,7 @@ fn worker(i: u32, reason: &str, email: &str) -> String {
 }
 
 /// A CSV of `n` terminated workers starting at worker number `from`.
-fn batch(from: u32, n: u32) -> Vec<u8> {
+pub(crate) fn batch(from: u32, n: u32) -> Vec<u8> {
     let mut s = format!("{HEADER}\n");
     for i in from..from + n {
         s.push_str(&worker(i, "termination", ""));

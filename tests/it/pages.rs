@@ -339,6 +339,20 @@ async fn participant_flow(db: TestDb, app: TestApp) {
         ),
         1
     );
+    // The claim form again (the back button, a bookmark): the claim in
+    // progress, not a form whose sending would be refused.
+    let again = b.get("/claims/new").await;
+    assert_eq!(
+        (again.status, again.location.as_str()),
+        (303, "/me?done=claim_in_progress")
+    );
+    let me = b.get(&again.location).await;
+    assert!(
+        me.html
+            .contains("Anda masih memiliki klaim yang sedang diproses"),
+        "{}",
+        me.html
+    );
 
     // The day view offers "Pesan" on every session.
     let day = b.get(&format!("/branches/DPS-DENPASAR?date={DAY}")).await;

@@ -74,6 +74,19 @@ pub(crate) async fn show(
     let page = chrome.open(app, cookie, path).await;
     viewport(&page, size.0, size.1).await;
     until(&page, 10, path, "document.readyState === 'complete'").await;
+    // The page itself, not an error page in its place (a redirect to
+    // another page is followed, as a browser does).
+    let status = text(
+        &page,
+        "String(performance.getEntriesByType('navigation')[0].responseStatus)",
+    )
+    .await;
+    assert_eq!(status, "200", "{path} answered {status}");
+    let landed = text(&page, "location.pathname").await;
+    assert!(
+        !landed.ends_with("/login") || path.ends_with("/login"),
+        "{path} sent to {landed}"
+    );
     page
 }
 
@@ -438,6 +451,7 @@ async fn screens(db: TestDb, app: TestApp) {
         .await;
     assert_eq!(status, 201, "{place}");
     let (other, _) = fixtures::member_with_claim(&app).await;
+    let newcomer = fixtures::register(&app).await;
     let phone = [
         (
             "day-full-phone",
@@ -470,6 +484,32 @@ async fn screens(db: TestDb, app: TestApp) {
             ("antre_session", booked.token.as_str()),
             "/me".to_string(),
         ),
+        (
+            "contact-phone",
+            ("antre_session", booked.token.as_str()),
+            "/me/contact".to_string(),
+        ),
+        (
+            "claim-form-phone",
+            ("antre_session", newcomer.token.as_str()),
+            "/claims/new".to_string(),
+        ),
+        (
+            "branches-phone",
+            ("antre_session", other.token.as_str()),
+            "/branches".to_string(),
+        ),
+        ("login-phone", ("antre_lang", "id"), "/login".to_string()),
+        (
+            "password-reset-phone",
+            ("antre_lang", "id"),
+            "/password-reset".to_string(),
+        ),
+        (
+            "staff-login-phone",
+            ("antre_lang", "id"),
+            "/staff/login".to_string(),
+        ),
     ];
     for (name, cookie, path) in phone {
         for width in [390, 320] {
@@ -481,6 +521,16 @@ async fn screens(db: TestDb, app: TestApp) {
             .await;
             assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
             if width == 390 {
+                // The journey's steps read as one line on a phone.
+                let rows = text(
+                    &p,
+                    "String(new Set([...document.querySelectorAll('.steps .step')].map(s => Math.round(s.getBoundingClientRect().top))).size)",
+                )
+                .await;
+                assert!(
+                    rows == "0" || rows == "1",
+                    "{name}: the steps on {rows} lines"
+                );
                 assert_modifiers_styled(&p, name).await;
                 assert_cards_apart(&p, name).await;
                 screenshot(&p, name).await;
@@ -504,7 +554,28 @@ async fn screens(db: TestDb, app: TestApp) {
     screenshot(&closing, "staff-closure").await;
     found.push(("staff-closure".into(), axe_violations(&closing, &axe).await));
 
-    let pages: [Screen<'_>; 10] = [
+    // A batch of 30 laid-off workers uploaded by the company's HR officer
+    // (30 of 100: eligible, not yet submitted), and a claim with its
+    // documents, for the pages that review them.
+    let (status, v) = app
+        .upload_file(
+            "/api/v1/collective/batches",
+            &hr.token,
+            "phk.csv",
+            crate::collective::batch(1, 30),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let batch = v["id"].as_i64().expect("batch id");
+    let (reviewed, review_claim) = fixtures::member_with_claim(&app).await;
+    fixtures::upload_dossier(&app, &reviewed.token, review_claim).await;
+    // Booked at the branch, so its agents review it.
+    let slot = fixtures::slots(&app, BRANCH, "2026-11-26").await[0]["id"]
+        .as_i64()
+        .expect("a slot");
+    fixtures::book(&app, &reviewed.token, slot, review_claim).await;
+
+    let pages: [Screen<'_>; 18] = [
         (
             "ticket-phone",
             ("antre_lang", "id"),
@@ -563,6 +634,54 @@ async fn screens(db: TestDb, app: TestApp) {
             "overview",
             ("antre_session", &auditor.token),
             "/audit/branches".into(),
+            (1440, 900),
+        ),
+        (
+            "staff-account",
+            ("antre_session", &admin.token),
+            format!("/staff/accounts/{}", cs.id),
+            (1440, 900),
+        ),
+        (
+            "hr-batch",
+            ("antre_session", &hr.token),
+            format!("/hr/batches/{batch}"),
+            (1440, 900),
+        ),
+        (
+            "staff-batches",
+            ("antre_session", &spv.token),
+            "/staff/batches".into(),
+            (1440, 900),
+        ),
+        (
+            "staff-batch",
+            ("antre_session", &spv.token),
+            format!("/staff/batches/{batch}"),
+            (1440, 900),
+        ),
+        (
+            "company",
+            ("antre_session", &spv.token),
+            "/staff/companies/SCRN01".into(),
+            (1440, 900),
+        ),
+        (
+            "claim-review",
+            ("antre_session", &cs.token),
+            format!("/staff/claims/{review_claim}"),
+            (1440, 900),
+        ),
+        (
+            "audit-claim",
+            ("antre_session", &auditor.token),
+            format!("/audit/claims/{review_claim}"),
+            (1440, 900),
+        ),
+        (
+            "outreach",
+            ("antre_session", &cs.token),
+            "/staff/outreach".into(),
             (1440, 900),
         ),
     ];

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{branch_picker, csrf_field, notice};
+use super::components::{branch_picker, csrf_field, figure_card, notice};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
@@ -14,7 +14,7 @@ use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::DocStatus;
 use crate::domain::floor::{AgentStatus, Outcome, Priority};
 use crate::domain::floor::{BoardBody, ConsoleSession};
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{integer, t, tf, Lang};
 
 mod charts;
 mod kiosk;
@@ -298,6 +298,8 @@ pub fn supervisor(
     let l = f.lang;
     let m = &v.measures;
     let fmt = |x: Option<f64>| crate::i18n::decimal(l, x);
+    // "menit" only under a figure that is known.
+    let minutes = |x: Option<f64>| x.map(|_| t(l, "minutes"));
     let tz = b.tz();
     html! {
         div data-live-branch=(b.code) data-live-reload="1" {
@@ -312,13 +314,13 @@ pub fn supervisor(
                 a href="/staff/batches" { (t(l, "nav_batches")) }
             }
             section.card-grid {
-                div.card { h3 { (t(l, "arrivals")) } p.big-number { (m.arrivals) } }
-                div.card { h3 { (t(l, "served")) } p.big-number { (m.served) } }
-                div.card { h3 { (t(l, "no_shows")) } p.big-number { (m.no_shows) } }
-                div.card { h3 { (t(l, "avg_wait")) } p.big-number { (fmt(m.avg_wait_minutes)) } @if m.avg_wait_minutes.is_some() { p.small.muted { (t(l, "minutes")) } } }
-                div.card { h3 { (t(l, "avg_service")) } p.big-number { (fmt(m.avg_service_minutes)) } @if m.avg_service_minutes.is_some() { p.small.muted { (t(l, "minutes")) } } }
-                div.card { h3 { (t(l, "avg_concurrency")) } p.big-number { (fmt(m.avg_active_seats)) } }
-                div.card { h3 { (t(l, "per_agent_hour")) } p.big-number { (fmt(m.per_agent_hour)) } }
+                (figure_card(t(l, "arrivals"), &integer(l, m.arrivals), None))
+                (figure_card(t(l, "served"), &integer(l, m.served), None))
+                (figure_card(t(l, "no_shows"), &integer(l, m.no_shows), None))
+                (figure_card(t(l, "avg_wait"), &fmt(m.avg_wait_minutes), minutes(m.avg_wait_minutes)))
+                (figure_card(t(l, "avg_service"), &fmt(m.avg_service_minutes), minutes(m.avg_service_minutes)))
+                (figure_card(t(l, "avg_concurrency"), &fmt(m.avg_active_seats), None))
+                (figure_card(t(l, "per_agent_hour"), &fmt(m.per_agent_hour), None))
             }
             (accuracy(l, &v.accuracy))
             (charts::day_charts(l, b, &v.series, &v.agents.iter().map(|a| a.staff_id).zip(names.iter().cloned()).collect::<Vec<_>>()))
@@ -343,9 +345,9 @@ pub fn supervisor(
                 h2 { (t(l, "waiting_list")) " (" (v.waiting.len()) ")" }
                 @if v.waiting.is_empty() { p.muted { (t(l, "nobody_waiting")) } } @else {
                     div.table-wrap { table.data {
-                        thead { tr { th.num { "#" } th { (t(l, "ticket")) } th { (t(l, "priority")) } th { "" } } }
+                        thead { tr { th.num { "#" } th { (t(l, "ticket")) } th { (t(l, "priority")) } } }
                         tbody { @for (tk, pos) in &v.waiting {
-                            tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td { (Priority::parse(&tk.priority).map_or(tk.priority.as_str(), |p| match l { Lang::Id => p.label_id(), Lang::En => p.label_en() })) } td {
+                            tr { td.num { (pos.map(|p| p.to_string()).unwrap_or_default()) } td { strong { (tk.number) } } td {
                                 form.inline-form method="post" action={ "/staff/tickets/" (tk.id) "/priority" } {
                                     (csrf_field(f.csrf))
                                     input type="hidden" name="branch" value=(b.code);

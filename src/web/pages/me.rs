@@ -79,16 +79,26 @@ pub async fn overview(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
 }
 
 pub async fn claim_form(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
-    if let Err(e) = ctx.participant() {
-        return ctx.error_page(&e);
-    }
-    let body = view::claim_form(
-        &ctx.frame(),
-        &ClaimForm::default(),
-        &[],
-        q.welcome.is_some(),
-    );
-    ctx.ok(ctx.t("claim_new_title"), body)
+    ctx.page(async {
+        let pid = ctx.participant()?;
+        // A claim in progress is carried on from the participant's page: a
+        // second one would be refused only once this form is filled in.
+        let open = read_db(&ctx.state.db, move |c| -> AppResult<_> {
+            Ok(claims::open_claim_of(c, pid)?.is_some())
+        })
+        .await?;
+        if open {
+            return Ok(redirect("/me?done=claim_in_progress"));
+        }
+        let body = view::claim_form(
+            &ctx.frame(),
+            &ClaimForm::default(),
+            &[],
+            q.welcome.is_some(),
+        );
+        Ok(ctx.ok(ctx.t("claim_new_title"), body))
+    })
+    .await
 }
 
 fn opt(s: &str) -> Option<String> {
