@@ -7,7 +7,7 @@ use maud::{html, Markup};
 
 use super::components::{csrf_field, error_summary, message_choice, notice, FieldError, Input};
 use super::layout::Frame;
-use crate::i18n::t;
+use crate::i18n::{t, Lang};
 
 /// The mailed link's page: one button, so a mail scanner that opens links
 /// does not spend the token.
@@ -43,9 +43,15 @@ pub fn unverified_notice(f: &Frame<'_>, email: &str) -> Markup {
 
 /// The two forms: a new email (verified at the new address) and a new
 /// phone number, each with the current password.
+/// What is on file now ("Sekarang: …"), nothing when it is not known.
+fn on_file(l: Lang, value: &str) -> Markup {
+    html! { @if !value.is_empty() { p { (t(l, "contact_now")) ": " strong { (value) } } } }
+}
+
 pub fn contact_forms(
     f: &Frame<'_>,
     (email, phone): (&str, &str),
+    now: (&str, &str),
     channel: &str,
     errors: &[FieldError],
     which: &str,
@@ -59,6 +65,7 @@ pub fn contact_forms(
         section.card.stack {
             h2 { (t(l, "contact_change_email")) }
             p.hint { (t(l, "contact_email_hint")) }
+            (on_file(l, now.0))
             (error_summary(l, errs("email")))
             form.form method="post" action="/me/contact/email" novalidate {
                 (csrf_field(f.csrf))
@@ -69,6 +76,7 @@ pub fn contact_forms(
         }
         section.card.stack {
             h2 { (t(l, "contact_change_phone")) }
+            (on_file(l, now.1))
             (error_summary(l, errs("phone")))
             form.form method="post" action="/me/contact/phone" novalidate {
                 (csrf_field(f.csrf))

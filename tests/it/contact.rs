@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use crate::common::browser::Browser;
 use crate::common::{self, error_code, fixtures, TestApp, TestDb};
 use crate::password_reset::{addressed_to, decoded, mailed_tokens};
 
@@ -174,5 +175,16 @@ async fn changing_email_and_phone(db: TestDb, app: TestApp) {
         ),
     );
     assert_eq!(stored, 1);
+
+    // The page that changes them says what is on file now.
+    let page = Browser::member(&app, &new, &m.password)
+        .await
+        .get("/me/contact")
+        .await;
+    assert_eq!(page.status, 200);
+    for now in [new.as_str(), "+6281299998888"] {
+        let shown = format!("Sekarang: <strong>{now}</strong>");
+        assert!(page.html.contains(&shown), "{shown}: {}", page.html);
+    }
 }
 crate::both_backends!(changing_email_and_phone, clock = CLOCK);

@@ -7,8 +7,8 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::{redirect, PageCtx};
-use crate::app::error::{AppError, Status};
-use crate::app::{contact, messages};
+use crate::app::error::{AppError, AppResult, Status};
+use crate::app::{accounts, contact, messages};
 use crate::views::components::FieldError;
 use crate::views::contact as view;
 
@@ -61,11 +61,26 @@ pub async fn contact_form(ctx: PageCtx, q: Query<Done>) -> HttpResponse {
     };
     ctx.page(async {
         let pid = ctx.participant()?;
-        let channel = messages::own_channel(&ctx.app(), pid).await?;
-        let body = view::contact_forms(&ctx.frame(), ("", ""), channel.as_str(), &[], "", flash);
+        let (email, phone, channel) = on_file(&ctx, pid).await?;
+        let body = view::contact_forms(
+            &ctx.frame(),
+            ("", ""),
+            (&email, &phone),
+            &channel,
+            &[],
+            "",
+            flash,
+        );
         Ok(ctx.ok(ctx.t("contact_title"), body))
     })
     .await
+}
+
+/// The participant's email, phone and message channel as they stand.
+async fn on_file(ctx: &PageCtx, pid: i64) -> AppResult<(String, String, String)> {
+    let p = accounts::participant(&ctx.app(), pid).await?;
+    let channel = messages::own_channel(&ctx.app(), pid).await?;
+    Ok((p.email, p.phone, channel.as_str().to_string()))
 }
 
 #[derive(Deserialize)]
@@ -99,12 +114,20 @@ async fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) 
         field,
         message: e.message(ctx.lang),
     }];
-    let channel = match ctx.participant() {
-        Ok(pid) => messages::own_channel(&ctx.app(), pid).await.ok(),
+    let now = match ctx.participant() {
+        Ok(pid) => on_file(ctx, pid).await.ok(),
         Err(_) => None,
     };
-    let channel = channel.map(|c| c.as_str()).unwrap_or("");
-    let body = view::contact_forms(&ctx.frame(), typed, channel, &errors, which, None);
+    let (email, phone, channel) = now.unwrap_or_default();
+    let body = view::contact_forms(
+        &ctx.frame(),
+        typed,
+        (&email, &phone),
+        &channel,
+        &errors,
+        which,
+        None,
+    );
     ctx.render(
         crate::web::error::http_status(e.status),
         ctx.t("contact_title"),
