@@ -120,6 +120,25 @@ async fn assert_cards_apart(page: &chromiumoxide::Page, name: &str) {
     assert_eq!(close, "", "{name}: cards touching");
 }
 
+/// `page`, showing `path`, switched to English the way its reader does
+/// (the language link), whose words run longer than Indonesian's.
+async fn in_english(page: &chromiumoxide::Page, app: &TestApp, path: &str, name: &str) {
+    let next = path
+        .replace('?', "%3F")
+        .replace('&', "%26")
+        .replace('=', "%3D");
+    page.goto(app.url(&format!("/lang/en?next={next}")))
+        .await
+        .unwrap();
+    until(
+        page,
+        10,
+        name,
+        "document.documentElement.lang === 'en' && document.readyState === 'complete'",
+    )
+    .await;
+}
+
 /// Two whole numbers a script on `page` writes as "a b" (measurements).
 async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
     let out = text(page, script).await;
@@ -511,15 +530,28 @@ async fn screens(db: TestDb, app: TestApp) {
             "/staff/login".to_string(),
         ),
     ];
-    for (name, cookie, path) in phone {
+    for (name, cookie, path) in &phone {
+        let (name, cookie) = (*name, *cookie);
         for width in [390, 320] {
-            let p = show(&chrome, &app, cookie, &path, (width, 844)).await;
+            let p = show(&chrome, &app, cookie, path, (width, 844)).await;
             let wide = text(
                 &p,
                 "String(document.documentElement.scrollWidth > window.innerWidth)",
             )
             .await;
             assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
+            if width == 320 {
+                in_english(&p, &app, path, name).await;
+                let wide = text(
+                    &p,
+                    "String(document.documentElement.scrollWidth > window.innerWidth)",
+                )
+                .await;
+                assert_eq!(
+                    wide, "false",
+                    "{name} in English scrolls sideways at 320 px"
+                );
+            }
             if width == 390 {
                 // The journey's steps read as one line on a phone.
                 let rows = text(
@@ -725,6 +757,14 @@ async fn screens(db: TestDb, app: TestApp) {
         assert_cards_apart(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
+        if size.0 >= 1280 {
+            in_english(&p, &app, &path, name).await;
+            assert!(
+                !scrolls_sideways(&p).await,
+                "{name} or a table of it scrolls sideways at {} px in English",
+                size.0
+            );
+        }
     }
     overview_updates_live(&chrome, &app, &auditor.token, &kiosk).await;
     // The capacity planner comparing three set-ups, and the charts of the
