@@ -41,13 +41,13 @@ pub fn unverified_notice(f: &Frame<'_>, email: &str) -> Markup {
     }
 }
 
-/// The two forms: a new email (verified at the new address) and a new
-/// phone number, each with the current password.
 /// What is on file now ("Sekarang: …"), nothing when it is not known.
 fn on_file(l: Lang, value: &str) -> Markup {
     html! { @if !value.is_empty() { p { (t(l, "contact_now")) ": " strong { (value) } } } }
 }
 
+/// The two forms: a new email (verified at the new address) and a new
+/// phone number, each with the current password and what is on file now.
 pub fn contact_forms(
     f: &Frame<'_>,
     (email, phone): (&str, &str),
