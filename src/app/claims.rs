@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::dossier::{given, may_review, reject_reason, require_staff, REVIEWERS};
-use super::{AppError, AppResult, Ctx};
+use super::{read_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Subject};
 use crate::db::claims::{self, Claim, NewClaim};
 use crate::db::documents as docs;
@@ -204,6 +204,12 @@ impl ClaimPlan {
 
 /// Parses, decides eligibility and stores a participant's own claim in
 /// one transaction.
+/// Whether the participant has a claim in progress (a second is refused).
+pub async fn has_open(ctx: &Ctx, participant_id: i64) -> AppResult<bool> {
+    let open = read_db(&ctx.db, move |c| claims::open_claim_of(c, participant_id)).await?;
+    Ok(open.is_some())
+}
+
 pub async fn open(ctx: &Ctx, participant_id: i64, r: ClaimInput) -> AppResult<Claim> {
     let plan = plan(ctx, r)?;
     let actor = ctx.actor.clone();

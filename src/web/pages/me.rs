@@ -83,11 +83,7 @@ pub async fn claim_form(ctx: PageCtx, q: Query<Flash>) -> HttpResponse {
         let pid = ctx.participant()?;
         // A claim in progress is carried on from the participant's page: a
         // second one would be refused only once this form is filled in.
-        let open = read_db(&ctx.state.db, move |c| -> AppResult<_> {
-            Ok(claims::open_claim_of(c, pid)?.is_some())
-        })
-        .await?;
-        if open {
+        if app_claims::has_open(&ctx.app(), pid).await? {
             return Ok(redirect("/me?done=claim_in_progress"));
         }
         let body = view::claim_form(
