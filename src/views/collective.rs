@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{csrf_field, file_input, notice};
 use super::layout::Frame;
 use crate::db::collective::{Batch, HeadcountChange, RepresentativeDocument};
 use crate::db::collective_staff::Letter;
@@ -97,7 +97,7 @@ pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
                     }
                 }
                 label for="doc-file" { (t(l, "hr_doc_file")) }
-                input id="doc-file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf" required;
+                (file_input(l, "doc-file", ".jpg,.jpeg,.png,.pdf"))
                 button.btn.btn-secondary type="submit" { (t(l, "hr_upload_document")) }
             }
         }
@@ -109,7 +109,7 @@ pub fn hr_home(f: &Frame<'_>, d: &HrHome<'_>) -> Markup {
                 form.stack method="post" action="/hr/batches" enctype="multipart/form-data" {
                     (csrf_field(f.csrf))
                     label for="batch-file" { (t(l, "hr_batch_file")) }
-                    input id="batch-file" type="file" name="file" accept=".csv,.xlsx,.txt" required;
+                    (file_input(l, "batch-file", ".csv,.xlsx,.txt"))
                     button.btn.btn-primary type="submit" { (t(l, "hr_upload_batch_button")) }
                 }
             } @else {
@@ -210,7 +210,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 form.stack method="post" action={ "/hr/batches/" (b.id) "/letter" } enctype="multipart/form-data" {
                     (csrf_field(f.csrf))
                     label for="letter-file" { (t(l, "batch_letter_hint")) }
-                    input id="letter-file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf" required;
+                    (file_input(l, "letter-file", ".jpg,.jpeg,.png,.pdf"))
                     button.btn.btn-secondary type="submit" { (t(l, "batch_letter_button")) }
                 }
             }
@@ -222,7 +222,7 @@ pub fn batch_page(f: &Frame<'_>, d: &BatchPage<'_>) -> Markup {
                 form.stack method="post" action={ "/hr/batches/" (b.id) "/documents" } enctype="multipart/form-data" {
                     (csrf_field(f.csrf))
                     label for="zip-file" { (t(l, "batch_documents_file")) }
-                    input id="zip-file" type="file" name="file" accept=".zip" required;
+                    (file_input(l, "zip-file", ".zip"))
                     button.btn.btn-primary type="submit" { (t(l, "batch_documents_button")) }
                 }
             }

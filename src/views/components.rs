@@ -231,3 +231,22 @@ pub fn message_choice(l: Lang, name: &str, chosen: &str, errors: &[FieldError]) 
         }
     }
 }
+
+/// A required file field named `file` (its `label for=id` stays with the
+/// form) that speaks the page's language: the browser's own picker says
+/// "Choose File" and "No file chosen" in the browser's language, whatever
+/// the page's. The input lies transparent over a face in the page's
+/// language, whose file name `static/file.js` keeps up to date; without
+/// scripts the browser's own picker shows (`static/antre.css`).
+pub fn file_input(l: Lang, id: &str, accept: &str) -> Markup {
+    let none = t(l, "file_none");
+    html! {
+        span.file-pick {
+            input id=(id) type="file" name="file" accept=(accept) required;
+            span.file-face aria-hidden="true" {
+                span.file-button { (t(l, "file_choose")) }
+                span.file-name data-none=(none) { (none) }
+            }
+        }
+    }
+}

@@ -118,6 +118,7 @@ pub fn page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
                     }
                 }
                 script src="/static/confirm.js" defer {}
+                script src="/static/file.js" defer {}
             }
         }
     }

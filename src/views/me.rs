@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::branches::zone_badge;
 use super::components::{
-    csrf_field, error_for, error_summary, notice, numbered_head, FieldError, Input,
+    csrf_field, error_for, error_summary, file_input, notice, numbered_head, FieldError, Input,
 };
 use super::journey::{self, Progress};
 use super::layout::Frame;
@@ -352,9 +352,10 @@ fn dossier_card(
                         }
                         @if let Some(r) = &body.reason_text { p.field-error { (t(l, "rejected_because")) " " (r) } }
                         @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
-                            p.small {
+                            // A div: a form inside a p would close it.
+                            div.small.doc-line {
                                 a href={ "/api/v1/claims/" (d.claim.id) "/documents/" (doc.id) "?inline=1" } target="_blank" rel="noopener" { (doc.original_name) }
-                                " · " (crate::i18n::file_size(l, doc.size)) " · v" (doc.version)
+                                " · " (crate::i18n::file_size(l, doc.size)) " · " (super::review::doc_version(l, doc.version))
                                 @if open {
                                     form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } data-confirm=(t(l, "confirm_document_delete")) {
                                         (csrf_field(f.csrf))
@@ -379,7 +380,7 @@ fn dossier_card(
                                     input type="hidden" name="kind" value=(k.code());
                                 }
                                 label.visually-hidden for={ "file-" (entry.item) } { (body.label) }
-                                input id={ "file-" (entry.item) } type="file" name="file" required accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf";
+                                (file_input(l, &format!("file-{}", entry.item), ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"))
                                 @let verb = if entry.status == ItemStatus::Missing { t(l, "upload") } else { t(l, "upload_again") };
                                 button.btn.btn-secondary type="submit" aria-label={ (verb) " — " (body.label) } { (verb) }
                             }

@@ -47,6 +47,11 @@ pub fn kind_label(l: Lang, code: &str) -> &str {
     }
 }
 
+/// Which upload of a document this is: "versi 2".
+pub fn doc_version(l: Lang, version: i32) -> String {
+    t(l, "doc_version").replace("{n}", &version.to_string())
+}
+
 fn viewer(l: Lang, claim_id: i64, doc: &Document) -> Markup {
     let src = format!("/api/v1/claims/{claim_id}/documents/{}?inline=1", doc.id);
     let name = kind_label(l, &doc.kind);
@@ -101,7 +106,8 @@ pub fn review(f: &Frame<'_>, r: &Review<'_>) -> Markup {
                         @if let Some(reason) = &body.reason_text { p.field-error { (t(l, "rejected_because")) " " (reason) } }
                         @for doc in d.current().filter(|doc| entry.accepts.iter().any(|k| k.code() == doc.kind)) {
                             p.small {
-                                (kind_label(l, &doc.kind)) " · v" (doc.version) " · " (i18n::file_size(l, doc.size)) " · "
+                                @if entry.accepts.len() > 1 { (kind_label(l, &doc.kind)) " · " }
+                                (doc.original_name) " · " (doc_version(l, doc.version)) " · " (i18n::file_size(l, doc.size)) " · "
                                 a href={ "/api/v1/claims/" (c.id) "/documents/" (doc.id) } { (t(l, "download")) }
                             }
                             (viewer(l, c.id, doc))

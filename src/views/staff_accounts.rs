@@ -3,7 +3,7 @@
 //! one account's page with its role and branch form and the switch that
 //! deactivates or reactivates it.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
 use super::components::{csrf_field, error_for, error_summary, notice, FieldError, Input};
@@ -42,10 +42,19 @@ pub struct ListPage<'a> {
 
 /// A stored UTC instant in Jakarta time (head office), e.g.
 /// "23 November 2026 07.00 WIB".
-fn when(l: Lang, at: NaiveDateTime) -> String {
-    let local = at + Duration::hours(7);
+/// An instant as the account's own branch tells time (its zone named);
+/// head office and company accounts, which have no branch, in WIB.
+fn when(l: Lang, at: NaiveDateTime, staff: &Staff, branches: &[Branch]) -> String {
+    let branch = staff
+        .branch_code
+        .as_deref()
+        .and_then(|code| branches.iter().find(|b| b.code == code));
+    let (tz, zone) = branch.map_or((chrono_tz::Asia::Jakarta, "WIB"), |b| {
+        (b.tz(), b.zone_label())
+    });
+    let local = at.and_utc().with_timezone(&tz).naive_local();
     format!(
-        "{} {} WIB",
+        "{} {} {zone}",
         i18n::long_date(l, local.date()),
         i18n::clock_time(l, &local.time())
     )
@@ -75,7 +84,7 @@ fn status(l: Lang, e: &Entry<'_>) -> Markup {
     }
 }
 
-fn table(l: Lang, rows: &[Entry<'_>]) -> Markup {
+fn table(l: Lang, rows: &[Entry<'_>], branches: &[Branch]) -> Markup {
     html! {
         div.table-wrap { table.data {
             caption { (t(l, "staff_accounts_caption")) }
@@ -95,7 +104,7 @@ fn table(l: Lang, rows: &[Entry<'_>]) -> Markup {
                         td { (role_label(l, &e.staff.role)) }
                         td { (e.staff.branch_code.as_deref().or(e.staff.company_npp.as_deref()).unwrap_or("—")) }
                         td { (status(l, e)) }
-                        td { @match e.last_sign_in { Some(at) => { (when(l, at)) } None => { span.muted { (t(l, "staff_never")) } } } }
+                        td { @match e.last_sign_in { Some(at) => { (when(l, at, e.staff, branches)) } None => { span.muted { (t(l, "staff_never")) } } } }
                     }
                 }
             }
@@ -154,7 +163,7 @@ pub fn list_page(f: &Frame<'_>, p: &ListPage<'_>) -> Markup {
         h1 { (t(l, "staff_accounts_title")) }
         p.lead { (t(l, if p.manager == Role::Admin { "staff_accounts_lead_admin" } else { "staff_accounts_lead_supervisor" })) }
         @if let Some(key) = p.flash { (notice("success", t(l, key))) }
-        @if p.rows.is_empty() { p.muted { (t(l, "staff_none")) } } @else { (table(l, p.rows)) }
+        @if p.rows.is_empty() { p.muted { (t(l, "staff_none")) } } @else { (table(l, p.rows, p.branches)) }
         section.card.stack aria-labelledby="invite-title" {
             h2 id="invite-title" { (t(l, "staff_invite_title")) }
             p { (t(l, "staff_invite_lead")) }
@@ -199,7 +208,7 @@ pub fn account_page(f: &Frame<'_>, p: &AccountPage<'_>) -> Markup {
             dt { (t(l, "branch")) } dd { (s.branch_code.as_deref().unwrap_or("—")) }
             @if let Some(c) = &s.company_npp { dt { "NPP" } dd { (c) } }
             dt { (t(l, "staff_status")) } dd { (status(l, &p.entry)) }
-            dt { (t(l, "staff_last_sign_in")) } dd { @match p.entry.last_sign_in { Some(at) => { (when(l, at)) } None => { (t(l, "staff_never")) } } }
+            dt { (t(l, "staff_last_sign_in")) } dd { @match p.entry.last_sign_in { Some(at) => { (when(l, at, s, p.branches)) } None => { (t(l, "staff_never")) } } }
         }
         @if p.manager == Role::Admin && s.role != Role::Hr.as_str() {
             section.card.stack aria-labelledby="change-title" {

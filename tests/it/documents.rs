@@ -1628,6 +1628,21 @@ async fn upload_form_on_the_claim_page(db: TestDb, app: TestApp) {
     let link = format!("/api/v1/claims/{claim}/documents/{doc}");
     assert!(html.contains(&link), "no link to the uploaded e-KTP");
     assert_eq!(b.get(&format!("{link}?inline=1")).await.status, 200);
+    assert!(
+        html.contains("ktp.jpg</a> · ") && html.contains(" · versi 1"),
+        "{html}"
+    );
+
+    // Head office's review page names each file as uploaded, and its version.
+    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
+    let staff = Browser::staff(&app, &admin.email).await;
+    let review = staff.get(&format!("/staff/claims/{claim}")).await;
+    assert_eq!(review.status, 200, "{}", review.html);
+    assert!(
+        review.html.contains("ktp.jpg · versi 1 · "),
+        "{}",
+        review.html
+    );
 }
 both_backends!(upload_form_on_the_claim_page, clock = CLOCK);
 

@@ -175,6 +175,39 @@ async fn assert_modifiers_styled(page: &chromiumoxide::Page, name: &str) {
     assert_eq!(unstyled, "", "{name}: classes without a rule");
 }
 
+/// Every file field on the page speaks the page's language: the browser's
+/// own picker ("Choose File", in the browser's language) lies transparent
+/// over the whole of a face whose button is in the page's.
+async fn assert_file_fields_in_language(page: &chromiumoxide::Page, name: &str) {
+    let bad = text(
+        page,
+        "(() => { const want = document.documentElement.lang === 'en' ? 'Choose a file' : 'Pilih berkas'; \
+         return [...document.querySelectorAll('input[type=file]')].filter(i => { \
+           const pick = i.closest('.file-pick'), face = pick && pick.querySelector('.file-face'); \
+           if (!face || getComputedStyle(i).opacity !== '0' || getComputedStyle(face).display === 'none') return true; \
+           const a = i.getBoundingClientRect(), b = face.getBoundingClientRect(); \
+           return Math.abs(a.left - b.left) > 1 || Math.abs(a.top - b.top) > 1 || Math.abs(a.width - b.width) > 1 || Math.abs(a.height - b.height) > 1 \
+             || face.querySelector('.file-button').textContent.trim() !== want; \
+         }).map(i => i.id).join(' '); })()",
+    )
+    .await;
+    assert_eq!(bad, "", "{name}: file fields in the browser's language");
+}
+
+/// The page's markup nests as written: a block (a form, a div) inside a
+/// `p` closes the paragraph before it, and the `p`'s own end leaves an
+/// empty paragraph without attributes behind, which no view writes (the
+/// participant's delete button fell onto a line of its own so).
+async fn assert_paragraphs_whole(page: &chromiumoxide::Page, name: &str) {
+    let stray = text(
+        page,
+        "[...document.querySelectorAll('p:empty')].filter(e => !e.attributes.length) \
+         .map(e => (e.previousElementSibling || e.parentElement).outerHTML.slice(0, 80)).join(' | ')",
+    )
+    .await;
+    assert_eq!(stray, "", "{name}: a block inside a paragraph");
+}
+
 /// A page to check: its name, the cookie it is opened with, its path and
 /// the screen size (CSS pixels) it is laid out for.
 type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
@@ -259,6 +292,8 @@ async fn screens(db: TestDb, app: TestApp) {
         "the console: the focused video {gap} px short of its pane's edge, the bar's buttons {off_line} px off its title's line"
     );
     assert_modifiers_styled(&console, "console").await;
+    assert_file_fields_in_language(&console, "console").await;
+    assert_paragraphs_whole(&console, "console").await;
     screenshot(&console, "console-1440").await;
     let detail = text(
         &console,
@@ -564,6 +599,8 @@ async fn screens(db: TestDb, app: TestApp) {
                     "{name}: the steps on {rows} lines"
                 );
                 assert_modifiers_styled(&p, name).await;
+                assert_file_fields_in_language(&p, name).await;
+                assert_paragraphs_whole(&p, name).await;
                 assert_cards_apart(&p, name).await;
                 screenshot(&p, name).await;
                 found.push((name.into(), axe_violations(&p, &axe).await));
@@ -754,11 +791,15 @@ async fn screens(db: TestDb, app: TestApp) {
             "{name}: a video's state under its self view"
         );
         assert_modifiers_styled(&p, name).await;
+        assert_file_fields_in_language(&p, name).await;
+        assert_paragraphs_whole(&p, name).await;
         assert_cards_apart(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
         if size.0 >= 1280 {
             in_english(&p, &app, &path, name).await;
+            assert_file_fields_in_language(&p, name).await;
+            assert_paragraphs_whole(&p, name).await;
             assert!(
                 !scrolls_sideways(&p).await,
                 "{name} or a table of it scrolls sideways at {} px in English",
@@ -801,6 +842,8 @@ async fn screens(db: TestDb, app: TestApp) {
         .await;
         assert_ne!(charts, "0", "{name}: no chart");
         assert_modifiers_styled(&p, name).await;
+        assert_file_fields_in_language(&p, name).await;
+        assert_paragraphs_whole(&p, name).await;
         assert_cards_apart(&p, name).await;
         assert!(
             !scrolls_sideways(&p).await,
@@ -846,13 +889,16 @@ async fn overview_updates_live(chrome: &Chrome, app: &TestApp, auditor: &str, ki
     until(&page, 10, "the overview's live update", &want).await;
 }
 
-/// Sets a small PNG as the file of the first upload form on `page`.
+/// Sets a small PNG as the file of the first upload form on `page`, as
+/// choosing it does (the `change` event).
 const PICK_FILE: &str = "(() => {
     const bytes = Uint8Array.from(atob(window.__png), c => c.charCodeAt(0));
     const dt = new DataTransfer();
     dt.items.add(new File([bytes], 'ktp.png', {type: 'image/png'}));
     const form = document.querySelector('form.upload-form');
-    form.querySelector('input[type=file]').files = dt.files;
+    const input = form.querySelector('input[type=file]');
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', {bubbles: true}));
     return form.querySelector('input[name=item]').value;
 })()";
 
@@ -897,6 +943,12 @@ async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token:
     let p = show(chrome, app, ("antre_session", token), "/me", (390, 844)).await;
     p.evaluate(format!("window.__png = '{png}'")).await.unwrap();
     let item = text(&p, PICK_FILE).await;
+    let chosen = text(
+        &p,
+        "document.querySelector('form.upload-form .file-name').textContent",
+    )
+    .await;
+    assert_eq!(chosen, "ktp.png", "the chosen file on the field's face");
     p.evaluate(
         "(() => { sessionStorage.removeItem('sawProgress'); \
          new MutationObserver(() => { if (document.querySelector('.upload-status progress')) \
@@ -920,10 +972,22 @@ async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token:
     )
     .await;
     assert_eq!(text(&p, "location.hash").await, format!("#item-{item}"));
+    // The page opens at that item (scrolling there smoothly).
+    until(
+        &p,
+        10,
+        "the uploaded item in view",
+        &format!(
+            "(() => {{ const r = document.getElementById('item-{item}').getBoundingClientRect(); \
+             return r.top >= 0 && r.top < innerHeight / 2; }})()"
+        ),
+    )
+    .await;
     assert_eq!(
         text(&p, "String(sessionStorage.getItem('sawProgress'))").await,
         "1"
     );
     assert_eq!(docs(), before + 1);
+    assert_paragraphs_whole(&p, "upload-done-phone").await;
     screenshot(&p, "upload-done-phone").await;
 }

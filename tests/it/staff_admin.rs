@@ -4,7 +4,8 @@
 //! reactivates, changes role and branch (each audited with the old and new
 //! values, read back as an auditor); a supervisor manages only the CS
 //! agents of the branch; nobody changes their own account and the last
-//! active admin stays one; bad input is 422 naming the field.
+//! active admin stays one; bad input is 422 naming the field; a last
+//! sign-in reads in its account's branch zone.
 #![allow(clippy::unwrap_used)]
 
 use reqwest::Method;
@@ -550,6 +551,13 @@ async fn accounts_pages(db: TestDb, app: TestApp) {
         "{}",
         p.html
     );
+    // Each sign-in as its account's branch tells time (07:00 WIB is 08:00
+    // in Denpasar); head office's in WIB.
+    assert!(
+        p.html.contains("08.00 WITA") && p.html.contains("07.00 WIB"),
+        "{}",
+        p.html
+    );
     let csrf = hidden(&p.html, "csrf").unwrap();
 
     // Invite through the form: without the CSRF token, refused.
@@ -610,6 +618,7 @@ async fn accounts_pages(db: TestDb, app: TestApp) {
     let page = format!("/staff/accounts/{}", cs.id);
     let p = b.get(&page).await;
     assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("08.00 WITA"), "{}", p.html);
     let p = b
         .post(
             &format!("{page}/active"),

@@ -5,7 +5,7 @@
 
 use maud::{html, Markup};
 
-use super::super::components::csrf_field;
+use super::super::components::{csrf_field, file_input};
 use super::super::layout::Frame;
 use crate::db::documents::Dossier;
 use crate::domain::claim::ClaimReason;
@@ -85,7 +85,7 @@ pub fn document_form(
                 input type="hidden" name="csrf" value=(f.csrf);
                 input type="hidden" name="kind" value=(kind);
                 label.visually-hidden for=(id) { (t(l, "upload")) ": " (label) }
-                input id=(id) type="file" name="file" accept="image/jpeg,image/png,application/pdf" required;
+                (file_input(l, &id, "image/jpeg,image/png,application/pdf"))
                 button.btn.btn-secondary type="submit" { (t(l, "upload")) }
             }
         }

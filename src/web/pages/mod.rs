@@ -158,13 +158,14 @@ async fn stylesheet() -> HttpResponse {
 }
 
 /// The scripts of `static/`, by name (`/static/NAME.js`).
-const SCRIPTS: [(&str, &str); 6] = [
+const SCRIPTS: [(&str, &str); 7] = [
     ("live", include_str!("../../../static/live.js")),
     ("rtc", include_str!("../../../static/rtc.js")),
     ("board", include_str!("../../../static/board.js")),
     ("kiosk", include_str!("../../../static/kiosk.js")),
     ("confirm", include_str!("../../../static/confirm.js")),
     ("upload", include_str!("../../../static/upload.js")),
+    ("file", include_str!("../../../static/file.js")),
 ];
 
 async fn script(name: web::Path<String>) -> HttpResponse {

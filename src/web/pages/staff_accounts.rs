@@ -12,7 +12,6 @@ use super::{redirect, Flash, PageCtx};
 use crate::app::error::{AppError, AppResult, Status};
 use crate::app::staff_admin::{self as app, StaffEntry};
 use crate::app::{branches, Ctx};
-use crate::domain::role::Role;
 use crate::views::components::FieldError;
 use crate::views::staff_accounts::{self as view, Draft, Entry};
 
@@ -137,11 +136,9 @@ async fn account_page(
 ) -> AppResult<HttpResponse> {
     let manager = app::manager(&actx.actor)?.role;
     let e = app::get(actx, id).await?;
-    let branches = if manager == Role::Admin {
-        branches::list(actx).await?
-    } else {
-        Vec::new()
-    };
+    // Admins move an account between branches; everyone reads its last
+    // sign-in in its branch's zone.
+    let branches = branches::list(actx).await?;
     let body = view::account_page(
         &ctx.frame(),
         &view::AccountPage {
