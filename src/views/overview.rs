@@ -9,6 +9,7 @@ use maud::{html, Markup};
 use super::components::{column_heads, figure_card};
 use super::layout::Frame;
 use crate::domain::overview::{Alert, BranchFigures, Totals};
+use crate::domain::role::Role;
 use crate::i18n::{clock_time, integer, long_date, t, tf, Lang};
 
 /// What the page shows.
@@ -19,6 +20,15 @@ pub struct OverviewPage<'a> {
     pub branches: &'a [BranchFigures],
     /// A refused threshold (the default is used meanwhile).
     pub error: Option<String>,
+}
+
+/// Where a branch's name leads: an admin to its floor, an auditor (who
+/// has no floor) to its agents' day.
+fn branch_page(f: &Frame<'_>, code: &str) -> String {
+    match f.role {
+        Some(Role::Auditor) => format!("/audit/agents?branch={code}"),
+        _ => format!("/staff/floor?branch={code}"),
+    }
 }
 
 fn alert_text(l: Lang, b: &BranchFigures, threshold: u32) -> Option<String> {
@@ -95,7 +105,7 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
                     tbody {
                         @for b in p.branches {
                             tr.overview-alert[b.alert.is_some()] data-branch=(b.code) {
-                                th scope="row" { a href={ "/staff/floor?branch=" (b.code) } { (b.name) } }
+                                th scope="row" { a href=(branch_page(f, &b.code)) { (b.name) } }
                                 td.num { (integer(l, b.waiting)) }
                                 td.num { @match b.longest_wait_minutes { Some(m) => { (m) " " (t(l, "minutes")) }, None => { "–" } } }
                                 td.num { (integer(l, b.open_sessions)) }

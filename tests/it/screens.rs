@@ -194,18 +194,56 @@ async fn assert_file_fields_in_language(page: &chromiumoxide::Page, name: &str) 
     assert_eq!(bad, "", "{name}: file fields in the browser's language");
 }
 
-/// The page's markup nests as written: a block (a form, a div) inside a
-/// `p` closes the paragraph before it, and the `p`'s own end leaves an
-/// empty paragraph without attributes behind, which no view writes (the
-/// participant's delete button fell onto a line of its own so).
-async fn assert_paragraphs_whole(page: &chromiumoxide::Page, name: &str) {
-    let stray = text(
+/// The page's markup parses as written: the same count of each element
+/// in the HTML sent as the browser's parser makes of it, and no id twice.
+/// A block inside a `p` (the participant's delete form was) closes the
+/// paragraph and leaves an empty one behind; a form inside a form is
+/// dropped; a link inside a link is split. The page is fetched again and
+/// parsed without its scripts, which add elements of their own.
+async fn assert_markup_as_written(page: &chromiumoxide::Page, name: &str) {
+    let bad = text(
         page,
-        "[...document.querySelectorAll('p:empty')].filter(e => !e.attributes.length) \
-         .map(e => (e.previousElementSibling || e.parentElement).outerHTML.slice(0, 80)).join(' | ')",
+        "(async () => { \
+           const src = await (await fetch(location.href, {credentials: 'same-origin'})).text(); \
+           const doc = new DOMParser().parseFromString(src, 'text/html'); \
+           const bad = []; \
+           for (const tag of ['p', 'div', 'form', 'a', 'button', 'label', 'select', 'table', 'tr', \
+                              'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'section', 'span', 'h1', 'h2', 'h3', \
+                              'details', 'summary', 'nav', 'fieldset', 'strong', 'code', 'small']) { \
+             const written = (src.match(new RegExp('<' + tag + '[\\\\s>]', 'g')) || []).length; \
+             const parsed = doc.getElementsByTagName(tag).length; \
+             if (written !== parsed) bad.push(tag + ' ' + written + ' → ' + parsed); \
+           } \
+           const ids = [...doc.querySelectorAll('[id]')].map(e => e.id); \
+           bad.push(...new Set(ids.filter((id, i) => ids.indexOf(id) !== i).map(id => '#' + id))); \
+           return bad.join(', '); })()",
     )
     .await;
-    assert_eq!(stray, "", "{name}: a block inside a paragraph");
+    assert_eq!(bad, "", "{name}: markup the parser changes");
+}
+
+/// Every link on the page leads somewhere its reader may go: no 4xx or
+/// 5xx, no sign-in page for someone signed in (a dead end). The language
+/// switch is left out (it would switch the rest of the page's checks).
+async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
+    let bad = text(
+        page,
+        "(async () => { \
+           const seen = new Set(), bad = []; \
+           for (const a of document.querySelectorAll('a[href]')) { \
+             const u = new URL(a.getAttribute('href'), location.href); \
+             const key = u.pathname + u.search; \
+             if (u.origin !== location.origin || u.pathname.startsWith('/lang/') || seen.has(key)) continue; \
+             seen.add(key); \
+             const r = await fetch(u, {credentials: 'same-origin'}); \
+             const to = new URL(r.url).pathname; \
+             if (r.status >= 400) bad.push(key + ' ' + r.status); \
+             else if (to.endsWith('/login') && !u.pathname.endsWith('/login')) bad.push(key + ' → ' + to); \
+           } \
+           return bad.join(', '); })()",
+    )
+    .await;
+    assert_eq!(bad, "", "{name}: links that lead nowhere");
 }
 
 /// A page to check: its name, the cookie it is opened with, its path and
@@ -293,7 +331,8 @@ async fn screens(db: TestDb, app: TestApp) {
     );
     assert_modifiers_styled(&console, "console").await;
     assert_file_fields_in_language(&console, "console").await;
-    assert_paragraphs_whole(&console, "console").await;
+    assert_markup_as_written(&console, "console").await;
+    assert_links_lead_somewhere(&console, "console").await;
     screenshot(&console, "console-1440").await;
     let detail = text(
         &console,
@@ -600,7 +639,8 @@ async fn screens(db: TestDb, app: TestApp) {
                 );
                 assert_modifiers_styled(&p, name).await;
                 assert_file_fields_in_language(&p, name).await;
-                assert_paragraphs_whole(&p, name).await;
+                assert_markup_as_written(&p, name).await;
+                assert_links_lead_somewhere(&p, name).await;
                 assert_cards_apart(&p, name).await;
                 screenshot(&p, name).await;
                 found.push((name.into(), axe_violations(&p, &axe).await));
@@ -792,14 +832,16 @@ async fn screens(db: TestDb, app: TestApp) {
         );
         assert_modifiers_styled(&p, name).await;
         assert_file_fields_in_language(&p, name).await;
-        assert_paragraphs_whole(&p, name).await;
+        assert_markup_as_written(&p, name).await;
+        assert_links_lead_somewhere(&p, name).await;
         assert_cards_apart(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
         if size.0 >= 1280 {
             in_english(&p, &app, &path, name).await;
             assert_file_fields_in_language(&p, name).await;
-            assert_paragraphs_whole(&p, name).await;
+            assert_markup_as_written(&p, name).await;
+            assert_links_lead_somewhere(&p, name).await;
             assert!(
                 !scrolls_sideways(&p).await,
                 "{name} or a table of it scrolls sideways at {} px in English",
@@ -843,7 +885,8 @@ async fn screens(db: TestDb, app: TestApp) {
         assert_ne!(charts, "0", "{name}: no chart");
         assert_modifiers_styled(&p, name).await;
         assert_file_fields_in_language(&p, name).await;
-        assert_paragraphs_whole(&p, name).await;
+        assert_markup_as_written(&p, name).await;
+        assert_links_lead_somewhere(&p, name).await;
         assert_cards_apart(&p, name).await;
         assert!(
             !scrolls_sideways(&p).await,
@@ -988,6 +1031,7 @@ async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token:
         "1"
     );
     assert_eq!(docs(), before + 1);
-    assert_paragraphs_whole(&p, "upload-done-phone").await;
+    assert_markup_as_written(&p, "upload-done-phone").await;
+    assert_links_lead_somewhere(&p, "upload-done-phone").await;
     screenshot(&p, "upload-done-phone").await;
 }

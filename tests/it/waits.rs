@@ -235,6 +235,15 @@ async fn head_office_overview(db: TestDb, app: TestApp) {
         p.html
     );
     assert!(p.html.contains("data-live-url=\"/api/v1/overview/events\""));
+    // A branch's name leads the auditor to its agents' day (an auditor
+    // has no floor: that link was a 403).
+    let agents = format!("/audit/agents?branch={BRANCH}");
+    assert!(
+        p.html.contains(&format!("href=\"{agents}\"")) && !p.html.contains("/staff/floor"),
+        "{}",
+        p.html
+    );
+    assert_eq!(b.get(&agents).await.status, 200);
     assert!(p
         .html
         .contains("href=\"/audit/branches\" aria-current=\"page\""));
