@@ -246,6 +246,25 @@ async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
     assert_eq!(bad, "", "{name}: links that lead nowhere");
 }
 
+/// A page switched to English holds no Indonesian of Antre's own: none
+/// of the words every Indonesian sentence of the catalog is made of
+/// (names of people, branches and companies are not among them).
+async fn assert_all_english(page: &chromiumoxide::Page, name: &str) {
+    let found = text(
+        page,
+        "(() => { const words = ['yang', 'untuk', 'Anda', 'belum', 'dengan', 'tidak', 'atau', 'dari', \
+           'pada', 'sudah', 'akan', 'dapat', 'Simpan', 'Batal', 'Pilih', 'Unggah', 'Masuk', 'Keluar', \
+           'Tanggal', 'jadwal', 'peserta', 'petugas', 'berkas', 'menit', 'hari', 'Ubah', 'Kirim']; \
+         const said = document.body.innerText + ' ' + [...document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')] \
+           .map(e => [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder'), e.getAttribute('alt')].join(' ')).join(' '); \
+         const plain = said.replace(/\\S+@\\S+/g, ' '); \
+         return words.map(w => [w, plain.match(new RegExp('(^|[^\\\\p{L}])' + w + '([^\\\\p{L}]|$)', 'iu'))]) \
+           .filter(([, m]) => m).map(([w, m]) => w + ': …' + plain.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\\s+/g, ' ') + '…').join(' | '); })()",
+    )
+    .await;
+    assert_eq!(found, "", "{name}: Indonesian words on the English page");
+}
+
 /// A page to check: its name, the cookie it is opened with, its path and
 /// the screen size (CSS pixels) it is laid out for.
 type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
@@ -616,6 +635,7 @@ async fn screens(db: TestDb, app: TestApp) {
             assert_eq!(wide, "false", "{name} scrolls sideways at {width} px");
             if width == 320 {
                 in_english(&p, &app, path, name).await;
+                assert_all_english(&p, name).await;
                 let wide = text(
                     &p,
                     "String(document.documentElement.scrollWidth > window.innerWidth)",
@@ -839,6 +859,7 @@ async fn screens(db: TestDb, app: TestApp) {
         found.push((name.into(), axe_violations(&p, &axe).await));
         if size.0 >= 1280 {
             in_english(&p, &app, &path, name).await;
+            assert_all_english(&p, name).await;
             assert_file_fields_in_language(&p, name).await;
             assert_markup_as_written(&p, name).await;
             assert_links_lead_somewhere(&p, name).await;
