@@ -265,6 +265,22 @@ async fn assert_all_english(page: &chromiumoxide::Page, name: &str) {
     assert_eq!(found, "", "{name}: Indonesian words on the English page");
 }
 
+/// On a phone every control is big enough for a thumb: buttons, fields,
+/// choices and disclosure heads at least 44 px tall and wide (checkboxes
+/// and radio buttons count with their label).
+async fn assert_thumb_sized(page: &chromiumoxide::Page, name: &str) {
+    let small = text(
+        page,
+        "[...document.querySelectorAll('main button, main .btn, main select, main summary, main textarea, \
+           main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main label.choice-option')] \
+         .filter(e => e.offsetParent && getComputedStyle(e).opacity !== '0') \
+         .map(e => [e, e.getBoundingClientRect()]).filter(([, r]) => r.height < 44 || r.width < 44) \
+         .map(([e, r]) => (e.textContent.trim().slice(0, 24) || e.name || e.tagName) + ' ' + Math.round(r.width) + '×' + Math.round(r.height)).join(' | ')",
+    )
+    .await;
+    assert_eq!(small, "", "{name}: controls too small for a thumb");
+}
+
 /// A page to check: its name, the cookie it is opened with, its path and
 /// the screen size (CSS pixels) it is laid out for.
 type Screen<'a> = (&'a str, (&'a str, &'a str), String, (i64, i64));
@@ -658,6 +674,7 @@ async fn screens(db: TestDb, app: TestApp) {
                     "{name}: the steps on {rows} lines"
                 );
                 assert_modifiers_styled(&p, name).await;
+                assert_thumb_sized(&p, name).await;
                 assert_file_fields_in_language(&p, name).await;
                 assert_markup_as_written(&p, name).await;
                 assert_links_lead_somewhere(&p, name).await;
@@ -1052,6 +1069,7 @@ async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token:
         "1"
     );
     assert_eq!(docs(), before + 1);
+    assert_thumb_sized(&p, "upload-done-phone").await;
     assert_markup_as_written(&p, "upload-done-phone").await;
     assert_links_lead_somewhere(&p, "upload-done-phone").await;
     screenshot(&p, "upload-done-phone").await;
