@@ -223,7 +223,8 @@ async fn assert_markup_as_written(page: &chromiumoxide::Page, name: &str) {
 }
 
 /// Every link on the page leads somewhere its reader may go: no 4xx or
-/// 5xx, no sign-in page for someone signed in (a dead end). The language
+/// 5xx, no sign-in page for someone signed in (a dead end); nor does a
+/// search or filter form sent as it stands (a refused value may be 422). The language
 /// switch is left out (it would switch the rest of the page's checks).
 async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
     let bad = text(
@@ -240,10 +241,19 @@ async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
              if (r.status >= 400) bad.push(key + ' ' + r.status); \
              else if (to.endsWith('/login') && !u.pathname.endsWith('/login')) bad.push(key + ' → ' + to); \
            } \
+           for (const f of document.querySelectorAll('form')) { \
+             if ((f.getAttribute('method') || 'get').toLowerCase() !== 'get') continue; \
+             const u = new URL(f.getAttribute('action') || location.href, location.href); \
+             u.search = new URLSearchParams(new FormData(f)).toString(); \
+             const r = await fetch(u, {credentials: 'same-origin'}); \
+             const to = new URL(r.url).pathname; \
+             if (r.status >= 500 || r.status === 403 || r.status === 404) bad.push('form ' + u.pathname + u.search + ' ' + r.status); \
+             else if (to.endsWith('/login')) bad.push('form ' + u.pathname + ' → ' + to); \
+           } \
            return bad.join(', '); })()",
     )
     .await;
-    assert_eq!(bad, "", "{name}: links that lead nowhere");
+    assert_eq!(bad, "", "{name}: links or searches that lead nowhere");
 }
 
 /// A page switched to English holds no Indonesian of Antre's own: none
