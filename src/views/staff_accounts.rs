@@ -40,10 +40,9 @@ pub struct ListPage<'a> {
     pub flash: Option<&'a str>,
 }
 
-/// A stored UTC instant in Jakarta time (head office), e.g.
-/// "23 November 2026 07.00 WIB".
-/// An instant as the account's own branch tells time (its zone named);
-/// head office and company accounts, which have no branch, in WIB.
+/// A stored UTC instant as the account's own branch tells time, its zone
+/// named ("23 November 2026 08.00 WITA"); head office and company
+/// accounts, which have no branch, in WIB.
 fn when(l: Lang, at: NaiveDateTime, staff: &Staff, branches: &[Branch]) -> String {
     let branch = staff
         .branch_code
