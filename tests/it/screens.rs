@@ -518,6 +518,8 @@ async fn screens(db: TestDb, app: TestApp) {
         "the kiosk's NIK field: {off_centre} px off centre, its text {font} px high"
     );
     assert_modifiers_styled(&k, "kiosk").await;
+    assert_markup_as_written(&k, "kiosk").await;
+    assert_links_lead_somewhere(&k, "kiosk").await;
     screenshot(&k, "kiosk").await;
     let kiosk_axe = axe_violations(&k, &axe).await;
     // A ticket: printable, with a QR code of its status page for the phone.
