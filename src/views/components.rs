@@ -250,3 +250,8 @@ pub fn file_input(l: Lang, id: &str, accept: &str) -> Markup {
         }
     }
 }
+
+/// Which upload of a document this is: "versi 2".
+pub fn doc_version(l: Lang, version: i32) -> String {
+    t(l, "doc_version").replace("{n}", &version.to_string())
+}

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use super::branches::zone_badge;
 use super::components::{
-    csrf_field, error_for, error_summary, file_input, notice, numbered_head, FieldError, Input,
+    csrf_field, doc_version, error_for, error_summary, file_input, notice, numbered_head,
+    FieldError, Input,
 };
 use super::journey::{self, Progress};
 use super::layout::Frame;
@@ -355,7 +356,7 @@ fn dossier_card(
                             // A div: a form inside a p would close it.
                             div.small.doc-line {
                                 a href={ "/api/v1/claims/" (d.claim.id) "/documents/" (doc.id) "?inline=1" } target="_blank" rel="noopener" { (doc.original_name) }
-                                " · " (crate::i18n::file_size(l, doc.size)) " · " (super::review::doc_version(l, doc.version))
+                                " · " (crate::i18n::file_size(l, doc.size)) " · " (doc_version(l, doc.version))
                                 @if open {
                                     form.inline-form method="post" action={ "/claims/" (d.claim.id) "/documents/" (doc.id) "/delete" } data-confirm=(t(l, "confirm_document_delete")) {
                                         (csrf_field(f.csrf))

@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, notice};
+use super::components::{csrf_field, doc_version, notice};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::documents::{Document, Dossier};
@@ -45,11 +45,6 @@ pub fn kind_label(l: Lang, code: &str) -> &str {
         },
         None => code,
     }
-}
-
-/// Which upload of a document this is: "versi 2".
-pub fn doc_version(l: Lang, version: i32) -> String {
-    t(l, "doc_version").replace("{n}", &version.to_string())
 }
 
 fn viewer(l: Lang, claim_id: i64, doc: &Document) -> Markup {

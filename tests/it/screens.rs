@@ -102,11 +102,30 @@ async fn scrolls_sideways(page: &chromiumoxide::Page) -> bool {
     wide == "true"
 }
 
+/// Fails naming `name` and `what` unless `js`, which lists what is wrong
+/// on `page` as a string, finds nothing.
+async fn assert_none(page: &chromiumoxide::Page, name: &str, what: &str, js: &str) {
+    let found = text(page, js).await;
+    assert_eq!(found, "", "{name}: {what}");
+}
+
+/// What every page opened is checked for, whatever its size or language:
+/// each styled modifier has a rule, file fields in the page's language,
+/// markup as written, no link or search leading nowhere.
+async fn assert_page_sound(page: &chromiumoxide::Page, name: &str) {
+    assert_modifiers_styled(page, name).await;
+    assert_file_fields_in_language(page, name).await;
+    assert_markup_as_written(page, name).await;
+    assert_links_lead_somewhere(page, name).await;
+}
+
 /// Cards stand apart: no two visible cards (neither inside the other)
 /// touch or overlap (the floor's sections once sat edge to edge).
 async fn assert_cards_apart(page: &chromiumoxide::Page, name: &str) {
-    let close = text(
+    assert_none(
         page,
+        name,
+        "cards touching",
         "(() => { const cards = [...document.querySelectorAll('.card')].filter(c => c.offsetParent); \
          const bad = []; \
          for (const a of cards) for (const b of cards) { \
@@ -117,7 +136,6 @@ async fn assert_cards_apart(page: &chromiumoxide::Page, name: &str) {
          return [...new Set(bad)].join(' | '); })()",
     )
     .await;
-    assert_eq!(close, "", "{name}: cards touching");
 }
 
 /// `page`, showing `path`, switched to English the way its reader does
@@ -158,8 +176,10 @@ async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
 /// `btn btn-primary`) has a rule of its own: a misspelt one shows the
 /// component plain (the HR page's tags did, as `tag-success`).
 async fn assert_modifiers_styled(page: &chromiumoxide::Page, name: &str) {
-    let unstyled = text(
+    assert_none(
         page,
+        name,
+        "classes without a rule",
         "(() => { const styled = new Set(); \
          const walk = rules => { for (const r of rules) { \
            if (r.selectorText) for (const m of r.selectorText.matchAll(/\\.([\\w-]+)/g)) styled.add(m[1]); \
@@ -172,15 +192,16 @@ async fn assert_modifiers_styled(page: &chromiumoxide::Page, name: &str) {
          return [...bad].join(' '); })()",
     )
     .await;
-    assert_eq!(unstyled, "", "{name}: classes without a rule");
 }
 
 /// Every file field on the page speaks the page's language: the browser's
 /// own picker ("Choose File", in the browser's language) lies transparent
 /// over the whole of a face whose button is in the page's.
 async fn assert_file_fields_in_language(page: &chromiumoxide::Page, name: &str) {
-    let bad = text(
+    assert_none(
         page,
+        name,
+        "file fields in the browser's language",
         "(() => { const want = document.documentElement.lang === 'en' ? 'Choose a file' : 'Pilih berkas'; \
          return [...document.querySelectorAll('input[type=file]')].filter(i => { \
            const pick = i.closest('.file-pick'), face = pick && pick.querySelector('.file-face'); \
@@ -191,7 +212,6 @@ async fn assert_file_fields_in_language(page: &chromiumoxide::Page, name: &str) 
          }).map(i => i.id).join(' '); })()",
     )
     .await;
-    assert_eq!(bad, "", "{name}: file fields in the browser's language");
 }
 
 /// The page's markup parses as written: the same count of each element
@@ -201,8 +221,10 @@ async fn assert_file_fields_in_language(page: &chromiumoxide::Page, name: &str) 
 /// dropped; a link inside a link is split. The page is fetched again and
 /// parsed without its scripts, which add elements of their own.
 async fn assert_markup_as_written(page: &chromiumoxide::Page, name: &str) {
-    let bad = text(
+    assert_none(
         page,
+        name,
+        "markup the parser changes",
         "(async () => { \
            const src = await (await fetch(location.href, {credentials: 'same-origin'})).text(); \
            const doc = new DOMParser().parseFromString(src, 'text/html'); \
@@ -219,16 +241,18 @@ async fn assert_markup_as_written(page: &chromiumoxide::Page, name: &str) {
            return bad.join(', '); })()",
     )
     .await;
-    assert_eq!(bad, "", "{name}: markup the parser changes");
 }
 
 /// Every link on the page leads somewhere its reader may go: no 4xx or
 /// 5xx, no sign-in page for someone signed in (a dead end); nor does a
-/// search or filter form sent as it stands (a refused value may be 422). The language
-/// switch is left out (it would switch the rest of the page's checks).
+/// search or filter form sent as it stands (a refused value may be 422).
+/// The language switch is left out (it would switch the rest of the
+/// page's checks).
 async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
-    let bad = text(
+    assert_none(
         page,
+        name,
+        "links or searches that lead nowhere",
         "(async () => { \
            const seen = new Set(), bad = []; \
            for (const a of document.querySelectorAll('a[href]')) { \
@@ -253,15 +277,16 @@ async fn assert_links_lead_somewhere(page: &chromiumoxide::Page, name: &str) {
            return bad.join(', '); })()",
     )
     .await;
-    assert_eq!(bad, "", "{name}: links or searches that lead nowhere");
 }
 
 /// A page switched to English holds no Indonesian of Antre's own: none
 /// of the words every Indonesian sentence of the catalog is made of
 /// (names of people, branches and companies are not among them).
 async fn assert_all_english(page: &chromiumoxide::Page, name: &str) {
-    let found = text(
+    assert_none(
         page,
+        name,
+        "Indonesian words on the English page",
         "(() => { const words = ['yang', 'untuk', 'Anda', 'belum', 'dengan', 'tidak', 'atau', 'dari', \
            'pada', 'sudah', 'akan', 'dapat', 'Simpan', 'Batal', 'Pilih', 'Unggah', 'Masuk', 'Keluar', \
            'Tanggal', 'jadwal', 'peserta', 'petugas', 'berkas', 'menit', 'hari', 'Ubah', 'Kirim']; \
@@ -272,15 +297,16 @@ async fn assert_all_english(page: &chromiumoxide::Page, name: &str) {
            .filter(([, m]) => m).map(([w, m]) => w + ': …' + plain.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\\s+/g, ' ') + '…').join(' | '); })()",
     )
     .await;
-    assert_eq!(found, "", "{name}: Indonesian words on the English page");
 }
 
 /// On a phone every control is big enough for a thumb: buttons, fields,
 /// choices and disclosure heads at least 44 px tall and wide (checkboxes
 /// and radio buttons count with their label).
 async fn assert_thumb_sized(page: &chromiumoxide::Page, name: &str) {
-    let small = text(
+    assert_none(
         page,
+        name,
+        "controls too small for a thumb",
         "[...document.querySelectorAll('main button, main .btn, main select, main summary, main textarea, \
            main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main label.choice-option')] \
          .filter(e => e.offsetParent && getComputedStyle(e).opacity !== '0') \
@@ -288,7 +314,6 @@ async fn assert_thumb_sized(page: &chromiumoxide::Page, name: &str) {
          .map(([e, r]) => (e.textContent.trim().slice(0, 24) || e.name || e.tagName) + ' ' + Math.round(r.width) + '×' + Math.round(r.height)).join(' | ')",
     )
     .await;
-    assert_eq!(small, "", "{name}: controls too small for a thumb");
 }
 
 /// A page to check: its name, the cookie it is opened with, its path and
@@ -374,10 +399,7 @@ async fn screens(db: TestDb, app: TestApp) {
         gap <= 20 && off_line <= 4,
         "the console: the focused video {gap} px short of its pane's edge, the bar's buttons {off_line} px off its title's line"
     );
-    assert_modifiers_styled(&console, "console").await;
-    assert_file_fields_in_language(&console, "console").await;
-    assert_markup_as_written(&console, "console").await;
-    assert_links_lead_somewhere(&console, "console").await;
+    assert_page_sound(&console, "console").await;
     screenshot(&console, "console-1440").await;
     let detail = text(
         &console,
@@ -517,9 +539,7 @@ async fn screens(db: TestDb, app: TestApp) {
         off_centre.abs() <= 2 && font >= 40,
         "the kiosk's NIK field: {off_centre} px off centre, its text {font} px high"
     );
-    assert_modifiers_styled(&k, "kiosk").await;
-    assert_markup_as_written(&k, "kiosk").await;
-    assert_links_lead_somewhere(&k, "kiosk").await;
+    assert_page_sound(&k, "kiosk").await;
     screenshot(&k, "kiosk").await;
     let kiosk_axe = axe_violations(&k, &axe).await;
     // A ticket: printable, with a QR code of its status page for the phone.
@@ -685,11 +705,8 @@ async fn screens(db: TestDb, app: TestApp) {
                     rows == "0" || rows == "1",
                     "{name}: the steps on {rows} lines"
                 );
-                assert_modifiers_styled(&p, name).await;
+                assert_page_sound(&p, name).await;
                 assert_thumb_sized(&p, name).await;
-                assert_file_fields_in_language(&p, name).await;
-                assert_markup_as_written(&p, name).await;
-                assert_links_lead_somewhere(&p, name).await;
                 assert_cards_apart(&p, name).await;
                 screenshot(&p, name).await;
                 found.push((name.into(), axe_violations(&p, &axe).await));
@@ -879,19 +896,14 @@ async fn screens(db: TestDb, app: TestApp) {
             crossed, "false",
             "{name}: a video's state under its self view"
         );
-        assert_modifiers_styled(&p, name).await;
-        assert_file_fields_in_language(&p, name).await;
-        assert_markup_as_written(&p, name).await;
-        assert_links_lead_somewhere(&p, name).await;
+        assert_page_sound(&p, name).await;
         assert_cards_apart(&p, name).await;
         screenshot(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
         if size.0 >= 1280 {
             in_english(&p, &app, &path, name).await;
             assert_all_english(&p, name).await;
-            assert_file_fields_in_language(&p, name).await;
-            assert_markup_as_written(&p, name).await;
-            assert_links_lead_somewhere(&p, name).await;
+            assert_page_sound(&p, name).await;
             assert!(
                 !scrolls_sideways(&p).await,
                 "{name} or a table of it scrolls sideways at {} px in English",
@@ -933,10 +945,7 @@ async fn screens(db: TestDb, app: TestApp) {
         )
         .await;
         assert_ne!(charts, "0", "{name}: no chart");
-        assert_modifiers_styled(&p, name).await;
-        assert_file_fields_in_language(&p, name).await;
-        assert_markup_as_written(&p, name).await;
-        assert_links_lead_somewhere(&p, name).await;
+        assert_page_sound(&p, name).await;
         assert_cards_apart(&p, name).await;
         assert!(
             !scrolls_sideways(&p).await,
@@ -1081,8 +1090,7 @@ async fn upload_from_a_phone(chrome: &Chrome, app: &TestApp, db: &TestDb, token:
         "1"
     );
     assert_eq!(docs(), before + 1);
+    assert_page_sound(&p, "upload-done-phone").await;
     assert_thumb_sized(&p, "upload-done-phone").await;
-    assert_markup_as_written(&p, "upload-done-phone").await;
-    assert_links_lead_somewhere(&p, "upload-done-phone").await;
     screenshot(&p, "upload-done-phone").await;
 }
