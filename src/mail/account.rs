@@ -3,9 +3,8 @@
 //! to set its password.
 
 use chrono::NaiveDateTime;
-use maud::html;
 
-use super::layout;
+use super::layout::{self, Block};
 use crate::db::outbox::NewMail;
 use crate::domain::recovery::{RESET_TOKEN_MINUTES, VERIFY_TOKEN_HOURS};
 use crate::domain::role::Role;
@@ -26,25 +25,20 @@ pub fn password_reset_mail(
         public_url.trim_end_matches('/')
     );
     let minutes = RESET_TOKEN_MINUTES.to_string();
-    let intro = |l| i18n::tf(l, "mail_reset_intro", &[("minutes", &minutes)]);
-    let ignore = |l| i18n::t(l, "mail_reset_ignore");
     let subject = i18n::t(Lang::Id, "mail_reset_subject").to_string();
-    let id = format!("{}\n\n{link}\n\n{}\n", intro(Lang::Id), ignore(Lang::Id));
-    let en = format!("{}\n\n{link}\n\n{}\n", intro(Lang::En), ignore(Lang::En));
-    let text = layout::text_body(name, &id, &en);
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        email,
+        subject,
         name,
-        html! {
-            p { (intro(Lang::Id)) }
-            p { a href=(link) { (i18n::t(Lang::Id, "mail_reset_link")) } }
-            p { (ignore(Lang::Id)) }
-            hr;
-            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_reset_link")) } }
-            p lang="en" style="color:#555" { (ignore(Lang::En)) }
+        |l| {
+            vec![
+                Block::Para(i18n::tf(l, "mail_reset_intro", &[("minutes", &minutes)])),
+                Block::action(l, "mail_reset_link", &link),
+                Block::para(l, "mail_reset_ignore"),
+            ]
         },
-    );
-    layout::outbox_mail(email, subject, text, html, None, now)
+        now,
+    )
 }
 
 /// The link that verifies `email` (at registration, on request, or for
@@ -58,22 +52,19 @@ pub fn email_verify_mail(
 ) -> NewMail {
     let link = format!("{}/verify-email/{token}", public_url.trim_end_matches('/'));
     let hours = VERIFY_TOKEN_HOURS.to_string();
-    let intro = |l| i18n::tf(l, "mail_verify_intro", &[("hours", &hours)]);
     let subject = i18n::t(Lang::Id, "mail_verify_subject").to_string();
-    let id = format!("{}\n\n{link}\n", intro(Lang::Id));
-    let en = format!("{}\n\n{link}\n", intro(Lang::En));
-    let text = layout::text_body(name, &id, &en);
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        email,
+        subject,
         name,
-        html! {
-            p { (intro(Lang::Id)) }
-            p { a href=(link) { (i18n::t(Lang::Id, "mail_verify_link")) } }
-            hr;
-            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_verify_link")) } }
+        |l| {
+            vec![
+                Block::Para(i18n::tf(l, "mail_verify_intro", &[("hours", &hours)])),
+                Block::action(l, "mail_verify_link", &link),
+            ]
         },
-    );
-    layout::outbox_mail(email, subject, text, html, None, now)
+        now,
+    )
 }
 
 /// To the old address: the account's email or phone is being changed
@@ -84,25 +75,23 @@ pub fn contact_changed_mail(
     what: &str,
     now: NaiveDateTime,
 ) -> NewMail {
-    let line = |l| {
-        format!(
-            "{} {}",
-            i18n::tf(l, "mail_contact_changed", &[("what", i18n::t(l, what))]),
-            i18n::t(l, "mail_contact_not_you")
-        )
-    };
     let subject = i18n::t(Lang::Id, "mail_contact_subject").to_string();
-    let text = layout::text_body(name, &line(Lang::Id), &line(Lang::En));
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        old_email,
+        subject,
         name,
-        html! {
-            p { (line(Lang::Id)) }
-            hr;
-            p lang="en" style="color:#555" { (line(Lang::En)) }
+        |l| {
+            vec![
+                Block::Para(i18n::tf(
+                    l,
+                    "mail_contact_changed",
+                    &[("what", i18n::t(l, what))],
+                )),
+                Block::para(l, "mail_contact_not_you"),
+            ]
         },
-    );
-    layout::outbox_mail(old_email, subject, text, html, None, now)
+        now,
+    )
 }
 
 /// The invitation of a new staff account: the single-use link to
@@ -118,28 +107,25 @@ pub fn staff_invitation_mail(
 ) -> NewMail {
     let link = format!("{}/invitation/{token}", public_url.trim_end_matches('/'));
     let days = INVITATION_DAYS.to_string();
-    let intro = |l| {
-        let role = i18n::label(l, "role_", role.as_str());
-        i18n::tf(l, "mail_invite_intro", &[("role", &role), ("days", &days)])
-    };
-    let after = |l| i18n::t(l, "mail_invite_after");
     let subject = i18n::t(Lang::Id, "mail_invite_subject").to_string();
-    let id = format!("{}\n\n{link}\n\n{}\n", intro(Lang::Id), after(Lang::Id));
-    let en = format!("{}\n\n{link}\n\n{}\n", intro(Lang::En), after(Lang::En));
-    let text = layout::text_body(name, &id, &en);
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        email,
+        subject,
         name,
-        html! {
-            p { (intro(Lang::Id)) }
-            p { a href=(link) { (i18n::t(Lang::Id, "mail_invite_link")) } }
-            p { (after(Lang::Id)) }
-            hr;
-            p lang="en" style="color:#555" { (intro(Lang::En)) " " a href=(link) { (i18n::t(Lang::En, "mail_invite_link")) } }
-            p lang="en" style="color:#555" { (after(Lang::En)) }
+        |l| {
+            let role = i18n::label(l, "role_", role.as_str());
+            vec![
+                Block::Para(i18n::tf(
+                    l,
+                    "mail_invite_intro",
+                    &[("role", &role), ("days", &days)],
+                )),
+                Block::action(l, "mail_invite_link", &link),
+                Block::para(l, "mail_invite_after"),
+            ]
         },
-    );
-    layout::outbox_mail(email, subject, text, html, None, now)
+        now,
+    )
 }
 
 #[cfg(test)]

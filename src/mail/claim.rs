@@ -2,9 +2,8 @@
 //! rule) or rejected (why, and how to put it right).
 
 use chrono::{NaiveDate, NaiveDateTime};
-use maud::html;
 
-use super::layout;
+use super::layout::{self, Block};
 use crate::db::claims::Claim;
 use crate::db::outbox::NewMail;
 use crate::db::participants::Participant;
@@ -37,52 +36,43 @@ pub fn decision_mail(
     };
     let subject = i18n::t(Lang::Id, subject_key).to_string();
     let tax = d.claim.balance.map(|b| i18n::rupiah(estimated_tax(b)));
-    let lines = |l: Lang| -> Vec<String> {
-        if verified {
-            let mut v = vec![
-                i18n::t(l, "mail_verified_intro").to_string(),
-                i18n::t(l, "mail_verified_payment")
-                    .replace("{date}", &i18n::long_date(l, d.pay_by)),
-                format!(
-                    "{}: {}",
-                    i18n::t(l, "estimated_tax"),
-                    i18n::t(l, "tax_rule")
-                ),
-            ];
-            if let Some(tax) = &tax {
-                v.push(format!("{}: {tax}", i18n::t(l, "mail_tax_estimate")));
-            }
-            v
-        } else {
-            let why = d.reason.map_or("-", |r| match l {
-                Lang::Id => r.label_id(),
-                Lang::En => r.label_en(),
-            });
-            let mut v = vec![
-                i18n::t(l, "mail_rejected_intro").to_string(),
-                format!("{}: {why}", i18n::t(l, "mail_rejected_reason")),
-            ];
-            if let Some(note) = d.note {
-                v.push(format!("{}: {note}", i18n::t(l, "mail_officer_note")));
-            }
-            v.push(i18n::t(l, "mail_rejected_fix").to_string());
-            v
-        }
-    };
     let link = format!("{public_url}/me");
-    let body = |l: Lang| format!("{}\n{link}", lines(l).join("\n"));
-    let text = layout::text_body(&participant.full_name, &body(Lang::Id), &body(Lang::En));
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        &participant.email,
+        subject,
         &participant.full_name,
-        html! {
-            @for line in lines(Lang::Id) { p { (line) } }
-            p { a href=(link) { (i18n::t(Lang::Id, "mail_open_me")) } }
-            hr;
-            div lang="en" style="color:#555" {
-                @for line in lines(Lang::En) { p { (line) } }
-            }
+        |l| {
+            let mut blocks = if verified {
+                let mut facts = vec![layout::fact(l, "estimated_tax", i18n::t(l, "tax_rule"))];
+                if let Some(tax) = &tax {
+                    facts.push(layout::fact(l, "mail_tax_estimate", tax.as_str()).strong());
+                }
+                vec![
+                    Block::para(l, "mail_verified_intro"),
+                    Block::Para(
+                        i18n::t(l, "mail_verified_payment")
+                            .replace("{date}", &i18n::long_date(l, d.pay_by)),
+                    ),
+                    Block::Facts(facts),
+                ]
+            } else {
+                let why = d.reason.map_or("-", |r| match l {
+                    Lang::Id => r.label_id(),
+                    Lang::En => r.label_en(),
+                });
+                let mut facts = vec![layout::fact(l, "mail_rejected_reason", why).strong()];
+                if let Some(note) = d.note {
+                    facts.push(layout::fact(l, "mail_officer_note", note));
+                }
+                vec![
+                    Block::para(l, "mail_rejected_intro"),
+                    Block::Facts(facts),
+                    Block::para(l, "mail_rejected_fix"),
+                ]
+            };
+            blocks.push(Block::action(l, "mail_open_me", &link));
+            blocks
         },
-    );
-    layout::outbox_mail(&participant.email, subject, text, html, None, now)
+        now,
+    )
 }

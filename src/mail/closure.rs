@@ -4,9 +4,8 @@
 //! pointed to the first free seats elsewhere.
 
 use chrono::NaiveDateTime;
-use maud::html;
 
-use super::layout;
+use super::layout::{self, Block};
 use crate::db::branches::{Branch, Slot};
 use crate::db::outbox::NewMail;
 use crate::db::participants::Participant;
@@ -33,63 +32,49 @@ pub fn closure_mail(
     let local = |at: NaiveDateTime| to_local(tz, at).naive_local();
     let was = |l| i18n::local_datetime(l, local(closed.starts_at), zone);
     let subject = i18n::t(Lang::Id, "mail_closure_subject").to_string();
-    let next = |l: Lang| match offer {
-        Some(o) => format!(
-            "{}\n{}: {}\n{}: {}\n{public_url}/waitlist/{}",
-            i18n::t(l, "mail_closure_offer"),
-            i18n::t(l, "session_time"),
-            i18n::local_datetime(l, local(o.slot.starts_at), zone),
-            i18n::t(l, "offer_until"),
-            i18n::local_datetime(l, local(o.expires), zone),
-            o.entry
-        ),
-        None => format!(
-            "{}\n{public_url}/sessions/first-free",
-            i18n::t(l, "mail_closure_no_offer")
-        ),
-    };
-    let body = |l: Lang| {
-        format!(
-            "{}\n\n{}\n{}\n",
-            i18n::t(l, "mail_closure_intro"),
-            layout::labelled(
-                l,
-                &[
-                    ("session_time", &was(l)),
-                    ("branch", &branch.name),
-                    ("closure_reason", reason)
-                ]
-            ),
-            next(l)
-        )
-    };
-    let text = layout::text_body(&participant.full_name, &body(Lang::Id), &body(Lang::En));
     let link = match offer {
         Some(o) => format!("{public_url}/waitlist/{}", o.entry),
         None => format!("{public_url}/sessions/first-free"),
     };
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        &participant.email,
+        subject,
         &participant.full_name,
-        html! {
-            p { (i18n::t(Lang::Id, "mail_closure_intro")) }
-            p { (i18n::t(Lang::Id, "session_time")) ": " (was(Lang::Id)) " · " (branch.name) }
-            p { (i18n::t(Lang::Id, "closure_reason")) ": " strong { (reason) } }
-            @match offer {
-                Some(o) => {
-                    p { (i18n::t(Lang::Id, "mail_closure_offer")) }
-                    p { (i18n::t(Lang::Id, "session_time")) ": " strong { (i18n::local_datetime(Lang::Id, local(o.slot.starts_at), zone)) } }
-                    p { (i18n::t(Lang::Id, "offer_until")) ": " (i18n::local_datetime(Lang::Id, local(o.expires), zone)) }
-                    p { a href=(link) { (i18n::t(Lang::Id, "offer_accept_link")) } }
-                }
-                None => {
-                    p { (i18n::t(Lang::Id, "mail_closure_no_offer")) }
-                    p { a href=(link) { (i18n::t(Lang::Id, "first_free_title")) } }
-                }
+        |l| {
+            let mut blocks = vec![
+                Block::para(l, "mail_closure_intro"),
+                Block::Facts(vec![
+                    layout::fact(l, "session_time", was(l)),
+                    layout::fact(l, "branch", branch.name.as_str()),
+                    layout::fact(l, "closure_reason", reason).strong(),
+                ]),
+            ];
+            match offer {
+                Some(o) => blocks.extend([
+                    Block::para(l, "mail_closure_offer"),
+                    Block::Facts(vec![
+                        layout::fact(
+                            l,
+                            "session_time",
+                            i18n::local_datetime(l, local(o.slot.starts_at), zone),
+                        )
+                        .strong(),
+                        layout::fact(
+                            l,
+                            "offer_until",
+                            i18n::local_datetime(l, local(o.expires), zone),
+                        )
+                        .strong(),
+                    ]),
+                    Block::action(l, "offer_accept_link", &link),
+                ]),
+                None => blocks.extend([
+                    Block::para(l, "mail_closure_no_offer"),
+                    Block::action(l, "first_free_title", &link),
+                ]),
             }
-            hr;
-            p lang="en" style="color:#555" { (i18n::t(Lang::En, "mail_closure_intro")) " " (was(Lang::En)) ", " (branch.name) ". " (i18n::t(Lang::En, "closure_reason")) ": " (reason) ". " (next(Lang::En)) }
+            blocks
         },
-    );
-    layout::outbox_mail(&participant.email, subject, text, html, None, now)
+        now,
+    )
 }

@@ -2,9 +2,8 @@
 //! collectively: Bahasa Indonesia first, English below.
 
 use chrono::NaiveDateTime;
-use maud::html;
 
-use super::layout;
+use super::layout::{self, Block};
 
 use crate::db::outbox::NewMail;
 use crate::i18n::{self, Lang};
@@ -21,22 +20,21 @@ pub fn claim_filed_mail(
         "{} #{claim_id}",
         i18n::t(Lang::Id, "mail_collective_subject")
     );
-    let intro = |l: Lang| i18n::t(l, "mail_collective_intro").replace("{company}", company);
-    let id = format!(
-        "{}\n\n{}: #{claim_id}\n",
-        intro(Lang::Id),
-        i18n::t(Lang::Id, "mail_collective_claim")
-    );
-    let text = layout::text_body(worker_name, &id, &format!("{}\n", intro(Lang::En)));
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        recipient,
+        subject,
         worker_name,
-        html! {
-            p { (intro(Lang::Id)) }
-            p { (i18n::t(Lang::Id, "mail_collective_claim")) ": #" (claim_id) }
-            hr;
-            p lang="en" style="color:#555" { (intro(Lang::En)) }
+        |l| {
+            vec![
+                Block::Para(i18n::t(l, "mail_collective_intro").replace("{company}", company)),
+                Block::Facts(vec![layout::fact(
+                    l,
+                    "mail_collective_claim",
+                    format!("#{claim_id}"),
+                )
+                .strong()]),
+            ]
         },
-    );
-    layout::outbox_mail(recipient, subject, text, html, None, now)
+        now,
+    )
 }

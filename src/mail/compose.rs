@@ -3,10 +3,9 @@
 
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
-use maud::html;
 use serde::{Deserialize, Serialize};
 
-use super::layout;
+use super::layout::{self, Block};
 
 use crate::db::bookings::BookingView;
 use crate::db::branches::{Branch, Slot};
@@ -125,47 +124,27 @@ impl Letter {
     pub fn render(&self) -> Rendered {
         let when = When::of(&self.timezone, self.starts_at, self.ends_at);
         let kind = self.kind;
-        let intro = |lang: Lang| i18n::t(lang, kind.intro_key());
-        let rows = |lang: Lang, when: &str| {
-            let rows = [
-                ("booking_code", self.code.as_str()),
-                ("session_time", when),
-                ("branch", &self.branch),
-            ];
-            layout::labelled(lang, &rows)
-        };
-        let id = format!(
-            "{}\n\n{}{}\n{}\n{}\n",
-            intro(Lang::Id),
-            rows(Lang::Id, &when.id),
-            layout::labelled(Lang::Id, &[("address", &self.address)]),
-            i18n::t(Lang::Id, "mail_manage_note"),
-            self.link
-        );
-        let en = format!("{}\n{}", intro(Lang::En), rows(Lang::En, &when.en));
-        let text = layout::text_body(&self.name, &id, &en);
-        let html = layout::html_page(
-            &self.subject(),
-            &self.name,
-            html! {
-                    p { (intro(Lang::Id)) }
-                    table style="border-collapse:collapse" {
-                        tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "booking_code")) }
-                             td style="font-family:monospace;font-size:20px;letter-spacing:2px" { (self.code) } }
-                        tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "session_time")) } td { (when.id) } }
-                        tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "branch")) } td { (self.branch) } }
-                        tr { th align="left" style="padding:4px 12px 4px 0" { (i18n::t(Lang::Id, "address")) } td { (self.address) } }
-                    }
-                    p { (i18n::t(Lang::Id, "mail_manage_note")) " " a href=(self.link) { (self.link) } }
-                    hr;
-                    p lang="en" style="color:#555" {
-                        (intro(Lang::En)) " "
-                        (i18n::t(Lang::En, "booking_code")) ": " (self.code) ". "
-                        (i18n::t(Lang::En, "session_time")) ": " (when.en) ". "
-                        (i18n::t(Lang::En, "branch")) ": " (self.branch) "."
-                    }
-            },
-        );
+        let (text, html) = layout::bodies(&self.subject(), &self.name, |l| {
+            let when = match l {
+                Lang::Id => &when.id,
+                Lang::En => &when.en,
+            };
+            let next = match kind {
+                BookingMailKind::Cancelled => "mail_cancelled_next",
+                _ => "mail_manage_note",
+            };
+            vec![
+                Block::para(l, kind.intro_key()),
+                Block::Facts(vec![
+                    layout::fact(l, "booking_code", self.code.as_str()).code(),
+                    layout::fact(l, "session_time", when.as_str()),
+                    layout::fact(l, "branch", self.branch.as_str()),
+                    layout::fact(l, "address", self.address.as_str()),
+                ]),
+                Block::para(l, next),
+                Block::action(l, "mail_open_me", &self.link),
+            ]
+        });
         Rendered {
             text,
             html,
@@ -291,41 +270,36 @@ pub fn reminder_mail(
     let when = When::of(&v.branch.timezone, v.slot.starts_at, v.slot.ends_at);
     let (code, branch) = (&v.booking.code, &v.branch.name);
     let subject = format!("{} {}", i18n::t(Lang::Id, "mail_reminder_subject"), code);
-    let list_id: String = missing.iter().map(|(id, _)| format!("- {id}\n")).collect();
-    let list_en: String = missing.iter().map(|(_, en)| format!("- {en}\n")).collect();
     let link = format!("{public_url}/me#documents");
-    let id = format!(
-        "{}\n\n{list_id}\n{}\n{link}\n",
-        i18n::t(Lang::Id, "mail_reminder_intro"),
-        layout::labelled(
-            Lang::Id,
-            &[
-                ("session_time", &when.id),
-                ("branch", branch),
-                ("booking_code", code),
-            ]
-        ),
-    );
-    let en = format!(
-        "{}\n\n{list_en}\n{}\n",
-        i18n::t(Lang::En, "mail_reminder_intro"),
-        when.en
-    );
-    let text = layout::text_body(&participant.full_name, &id, &en);
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        &participant.email,
+        subject,
         &participant.full_name,
-        html! {
-                p { (i18n::t(Lang::Id, "mail_reminder_intro")) }
-                ul { @for (id, _) in missing { li { (id) } } }
-                p { (i18n::t(Lang::Id, "session_time")) ": " (when.id) " · " (branch) " · " (code) }
-                p { a href=(link) { (link) } }
-                hr;
-                p lang="en" style="color:#555" { (i18n::t(Lang::En, "mail_reminder_intro")) }
-                ul lang="en" style="color:#555" { @for (_, en) in missing { li { (en) } } }
+        |l| {
+            let missing = missing.iter().map(|(id, en)| match l {
+                Lang::Id => id.clone(),
+                Lang::En => en.clone(),
+            });
+            vec![
+                Block::para(l, "mail_reminder_intro"),
+                Block::List(missing.collect()),
+                Block::Facts(vec![
+                    layout::fact(
+                        l,
+                        "session_time",
+                        match l {
+                            Lang::Id => when.id.as_str(),
+                            Lang::En => when.en.as_str(),
+                        },
+                    ),
+                    layout::fact(l, "branch", branch.as_str()),
+                    layout::fact(l, "booking_code", code.as_str()).code(),
+                ]),
+                Block::action(l, "mail_upload_now", &link),
+            ]
         },
-    );
-    layout::outbox_mail(&participant.email, subject, text, html, None, now)
+        now,
+    )
 }
 
 #[cfg(test)]

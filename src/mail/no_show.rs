@@ -3,9 +3,8 @@
 //! again. Bahasa Indonesia first, English second.
 
 use chrono::NaiveDateTime;
-use maud::html;
 
-use super::layout;
+use super::layout::{self, Block};
 use crate::db::bookings::BookingView;
 use crate::db::outbox::{NewMail, NewMessage};
 use crate::db::participants::Participant;
@@ -37,21 +36,19 @@ pub fn no_show_mail(
 ) -> NewMail {
     let link = format!("{}/branches", public_url.trim_end_matches('/'));
     let subject = i18n::t(Lang::Id, "mail_no_show_subject").to_string();
-    let again = |l| i18n::t(l, "mail_no_show_again");
-    let id = format!("{}\n\n{}\n{link}\n", intro(Lang::Id, v), again(Lang::Id));
-    let en = format!("{}\n\n{}\n{link}\n", intro(Lang::En, v), again(Lang::En));
-    let text = layout::text_body(&p.full_name, &id, &en);
-    let html = layout::html_page(
-        &subject,
+    layout::mail(
+        &p.email,
+        subject,
         &p.full_name,
-        html! {
-            p { (intro(Lang::Id, v)) }
-            p { (again(Lang::Id)) " " a href=(link) { (link) } }
-            hr;
-            p lang="en" style="color:#555" { (intro(Lang::En, v)) " " (again(Lang::En)) }
+        |l| {
+            vec![
+                Block::Para(intro(l, v)),
+                Block::para(l, "mail_no_show_again"),
+                Block::action(l, "mail_book_again", &link),
+            ]
         },
-    );
-    layout::outbox_mail(&p.email, subject, text, html, None, now)
+        now,
+    )
 }
 
 pub fn no_show_message(v: &BookingView, public_url: &str, now: NaiveDateTime) -> NewMessage {

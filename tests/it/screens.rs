@@ -20,7 +20,8 @@ use crate::common::chrome::{
     axe_source, axe_violations, chromium, screenshot, screenshot_full, viewport, Chrome,
     BROWSER_LOCK,
 };
-use crate::common::{fixtures, TestApp, TestDb};
+use crate::common::mime::Mail;
+use crate::common::{self, fixtures, TestApp, TestDb};
 
 /// 08:40 WITA on Tuesday 2026-11-24.
 const CLOCK: &str = "2026-11-24T08:40:00+08:00";
@@ -585,7 +586,7 @@ async fn screens(db: TestDb, app: TestApp) {
     // place in line, the first free seats elsewhere; the supervisor's
     // closure form under the day.
     let full_day = "2026-11-25";
-    let mut booked = None;
+    let (mut booked, mut booked_code) = (None, String::new());
     for s in fixtures::slots(&app, BRANCH, full_day).await {
         let slot = s["id"].as_i64().unwrap();
         let (status, v) = app
@@ -597,7 +598,7 @@ async fn screens(db: TestDb, app: TestApp) {
             .await;
         assert_eq!(status, 200, "{v}");
         let (m, claim) = fixtures::member_with_claim(&app).await;
-        fixtures::book(&app, &m.token, slot, claim).await;
+        booked_code = fixtures::book(&app, &m.token, slot, claim).await;
         booked = Some(m);
     }
     let booked = booked.expect("a booked participant");
@@ -954,11 +955,100 @@ async fn screens(db: TestDb, app: TestApp) {
         screenshot_full(&p, name).await;
         found.push((name.into(), axe_violations(&p, &axe).await));
     }
+    // The morning's last changes, for the mails they send: the day's last
+    // booking cancelled (its seat offered to the one waiting), its first
+    // session closed, a new password asked for.
+    let before = common::mails(&db).len();
+    let (status, v) = fixtures::cancel(&app, &booked.token, &booked_code).await;
+    assert_eq!(status, 200, "{v}");
+    let closure =
+        json!({"date": full_day, "from": "08:00", "until": "09:00", "reason": "Listrik padam"});
+    let closures = format!("/api/v1/branches/{BRANCH}/closures");
+    let (status, v) = app.post(&closures, Some(&spv.token), &closure).await;
+    assert_eq!(status, 201, "{v}");
+    let reset = json!({"email": other.email});
+    let (status, v) = app.post("/api/v1/auth/password-reset", None, &reset).await;
+    assert_eq!(status, 202, "{v}");
+    common::eventually(20, "the last changes' mails", || async {
+        (common::mails(&db).len() >= before + 4).then_some(())
+    })
+    .await;
+    mails_on_a_phone(&chrome, &db, &axe, &mut found).await;
     let bad: Vec<_> = found.iter().filter(|(_, v)| !v.is_empty()).collect();
     assert!(bad.is_empty(), "accessibility violations: {bad:#?}");
     chrome.close().await;
 }
 crate::sqlite_only!(screens, clock = CLOCK);
+
+/// The links of a plain-text half, in order.
+fn text_links(half: &str) -> Vec<&str> {
+    half.split_whitespace()
+        .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .collect()
+}
+
+/// Every kind of mail the morning sent, as a phone's mail app shows its
+/// HTML: nothing off the side at 390 or 320 px; its Bahasa Indonesia half
+/// and its English half lead to the same links, in the HTML and in the
+/// plain text (an English reader once got no link to accept a held seat);
+/// and axe-core's findings go with the pages'.
+async fn mails_on_a_phone(
+    chrome: &Chrome,
+    db: &TestDb,
+    axe: &str,
+    found: &mut Vec<(String, Vec<String>)>,
+) {
+    let mut seen = std::collections::BTreeSet::new();
+    for raw in common::mails(db) {
+        let mail = Mail::parse(&raw);
+        let html = mail.part("text/html").body.clone();
+        let kind = html
+            .split_once("<title>")
+            .and_then(|(_, t)| t.split(['<', ':', '#']).next())
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if !seen.insert(kind.clone()) {
+            continue;
+        }
+        let name = format!("mail {kind}");
+        let plain = &mail.part("text/plain").body;
+        let (id, en) = plain
+            .split_once("\n---\n")
+            .unwrap_or_else(|| panic!("{name}: no rule between the languages:\n{plain}"));
+        assert_eq!(
+            text_links(id),
+            text_links(en),
+            "{name}: the text's halves:\n{plain}"
+        );
+
+        let page = chrome.browser().new_page("about:blank").await.unwrap();
+        page.set_content(html).await.unwrap();
+        for width in [390, 320] {
+            viewport(&page, width, 800).await;
+            assert!(
+                !scrolls_sideways(&page).await,
+                "{name} runs off the side at {width} px"
+            );
+        }
+        let halves = text(
+            &page,
+            "JSON.stringify(['id', 'en'].map(l => [...document.querySelectorAll(`body [lang=${l}] a`)].map(a => a.href)))",
+        )
+        .await;
+        let halves: [Vec<String>; 2] = serde_json::from_str(&halves).unwrap();
+        assert_eq!(halves[0], halves[1], "{name}: the HTML's halves link apart");
+        viewport(&page, 390, 800).await;
+        screenshot_full(&page, &format!("mail-{}", seen.len())).await;
+        found.push((name, axe_violations(&page, axe).await));
+    }
+    eprintln!("screens: mails looked at: {seen:?}");
+    assert!(
+        seen.len() >= 2,
+        "the morning sent {} kinds of mail",
+        seen.len()
+    );
+}
 
 /// The head office overview swaps in fresh figures by itself when a
 /// branch's floor changes (its live stream), without a reload.

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod chrome;
 pub mod files;
 pub mod fixtures;
+pub mod mime;
 pub mod nginx;
 pub mod s3;
 
