@@ -957,7 +957,8 @@ async fn screens(db: TestDb, app: TestApp) {
     }
     // The morning's last changes, for the mails they send: the day's last
     // booking cancelled (its seat offered to the one waiting), its first
-    // session closed, a new password asked for.
+    // session closed, a new password asked for, a claim turned down with
+    // the officer's note, a new agent invited.
     let before = common::mails(&db).len();
     let (status, v) = fixtures::cancel(&app, &booked.token, &booked_code).await;
     assert_eq!(status, 200, "{v}");
@@ -969,8 +970,21 @@ async fn screens(db: TestDb, app: TestApp) {
     let reset = json!({"email": other.email});
     let (status, v) = app.post("/api/v1/auth/password-reset", None, &reset).await;
     assert_eq!(status, 202, "{v}");
+    let (_, other_claim) = fixtures::member_with_claim(&app).await;
+    let refusal =
+        json!({"reason": "wrong_document", "note": "Foto buku tabungan terpotong di sisi kanan"});
+    let (status, v) = app
+        .post(
+            &format!("/api/v1/claims/{other_claim}/reject"),
+            Some(&admin.token),
+            &refusal,
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let invite = json!({"email": "agen.baru@bpjs.example.id", "name": "Agen Baru", "role": "cs", "branch": BRANCH});
+    fixtures::created(&app, "/api/v1/staff", &admin.token, invite).await;
     common::eventually(20, "the last changes' mails", || async {
-        (common::mails(&db).len() >= before + 4).then_some(())
+        (common::mails(&db).len() >= before + 7).then_some(())
     })
     .await;
     mails_on_a_phone(&chrome, &db, &axe, &mut found).await;
