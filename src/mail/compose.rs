@@ -125,10 +125,6 @@ impl Letter {
         let when = When::of(&self.timezone, self.starts_at, self.ends_at);
         let kind = self.kind;
         let (text, html) = layout::bodies(&self.subject(), &self.name, |l| {
-            let when = match l {
-                Lang::Id => &when.id,
-                Lang::En => &when.en,
-            };
             let next = match kind {
                 BookingMailKind::Cancelled => "mail_cancelled_next",
                 _ => "mail_manage_note",
@@ -137,7 +133,7 @@ impl Letter {
                 Block::para(l, kind.intro_key()),
                 Block::Facts(vec![
                     layout::fact(l, "booking_code", self.code.as_str()).code(),
-                    layout::fact(l, "session_time", when.as_str()),
+                    layout::fact(l, "session_time", when.said(l)),
                     layout::fact(l, "branch", self.branch.as_str()),
                     layout::fact(l, "address", self.address.as_str()),
                 ]),
@@ -216,6 +212,14 @@ struct When {
 }
 
 impl When {
+    /// The times as said in `lang`.
+    fn said(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+
     /// From `starts_at` to `ends_at` (UTC) in IANA zone `timezone`.
     fn of(timezone: &str, starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Self {
         let tz = branch_seed::tz_of(timezone);
@@ -284,14 +288,7 @@ pub fn reminder_mail(
                 Block::para(l, "mail_reminder_intro"),
                 Block::List(missing.collect()),
                 Block::Facts(vec![
-                    layout::fact(
-                        l,
-                        "session_time",
-                        match l {
-                            Lang::Id => when.id.as_str(),
-                            Lang::En => when.en.as_str(),
-                        },
-                    ),
+                    layout::fact(l, "session_time", when.said(l)),
                     layout::fact(l, "branch", branch.as_str()),
                     layout::fact(l, "booking_code", code.as_str()).code(),
                 ]),

@@ -104,9 +104,9 @@ const FONT: &str = "font-family:system-ui,'Segoe UI',Roboto,Arial,sans-serif";
 const COLUMN: &str =
     "margin:0 auto;max-width:560px;padding:24px 16px;font-size:16px;line-height:1.5;color:#1a1a1a";
 const SIGNATURE: &str = "BPJS Ketenagakerjaan — Antre";
-/// The end of every mail's HTML: the signature and the frame's closing
-/// tags. Notes added to a finished mail go before it.
-const END: &str = "<p style=\"color:#5a5a5a;font-size:13px;margin-top:24px\">BPJS Ketenagakerjaan — Antre</p></div></body></html>";
+/// Where the signature starts, the last thing of every mail's HTML: notes
+/// added to a finished mail go before it.
+const SIGNED: &str = "<p style=\"color:#5a5a5a;font-size:13px;margin-top:24px\">";
 
 fn page(subject: &str, name: &str, id: &[Block], en: &[Block]) -> String {
     let half = |lang: Lang, blocks: &[Block]| {
@@ -131,7 +131,7 @@ fn page(subject: &str, name: &str, id: &[Block], en: &[Block]) -> String {
         (half(Lang::En, en))
     };
     format!(
-        "<!DOCTYPE html><html lang=\"id\">{}<body style=\"margin:0;padding:0;background:#ffffff\"><div style=\"{COLUMN};{FONT}\">{}{END}",
+        "<!DOCTYPE html><html lang=\"id\">{}<body style=\"margin:0;padding:0;background:#ffffff\"><div style=\"{COLUMN};{FONT}\">{}{SIGNED}{SIGNATURE}</p></div></body></html>",
         head.into_string(),
         content.into_string()
     )
@@ -254,7 +254,7 @@ pub fn with_unverified_note(mut mail: NewMail, public_url: &str) -> NewMail {
     .into_string();
     match mail
         .body_html
-        .rfind(END)
+        .rfind(SIGNED)
         .or_else(|| mail.body_html.rfind("</body>"))
     {
         Some(at) => mail.body_html.insert_str(at, &note),
@@ -311,7 +311,8 @@ mod tests {
         assert!(id.contains(i18n::t(Lang::Id, "offer_accept_link")));
         assert!(en.contains(i18n::t(Lang::En, "offer_accept_link")));
         assert!(html.contains("name=\"viewport\""), "{html}");
-        assert!(html.ends_with(END), "{html}");
+        let signed = format!("{SIGNED}{SIGNATURE}</p></div></body></html>");
+        assert!(html.ends_with(&signed), "{html}");
     }
 
     #[test]
@@ -325,8 +326,8 @@ mod tests {
             .body_html
             .find("https://antre.id/me")
             .expect("the note's link");
-        let end = m.body_html.find(END).expect("the frame's end");
-        assert!(note < end, "the note after the frame:\n{}", m.body_html);
+        let end = m.body_html.find(SIGNED).expect("the signature");
+        assert!(note < end, "the note after the signature:\n{}", m.body_html);
         assert!(
             m.body_text.contains("https://antre.id/me"),
             "{}",
