@@ -82,7 +82,7 @@ async fn device(app: &TestApp, supervisor: &str, branch: &str) -> String {
     v["token"].as_str().unwrap().to_string()
 }
 
-fn csv_batch() -> Vec<u8> {
+pub(crate) fn csv_batch() -> Vec<u8> {
     let mut s = "nik,kpj,full_name,termination_date,reason,email,phone,bank_code,account_number,account_name,work_start_date\n".to_string();
     for i in 1..=3u32 {
         s.push_str(&format!(

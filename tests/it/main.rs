@@ -26,6 +26,7 @@ mod documents;
 mod durability;
 mod fair;
 mod floor;
+mod fuzz;
 mod journey;
 mod layering;
 mod mail;
