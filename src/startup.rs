@@ -92,6 +92,7 @@ impl Application {
         ));
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(web::page_errors::middleware))
                 .wrap(from_fn(web::load::middleware))
                 .wrap(from_fn(web::text_guard::middleware))
                 .wrap(from_fn(web::drain::middleware))

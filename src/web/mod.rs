@@ -20,6 +20,7 @@ pub mod files;
 pub mod lang;
 pub mod live;
 pub mod load;
+pub mod page_errors;
 pub mod pages;
 pub mod request_id;
 pub mod text_guard;

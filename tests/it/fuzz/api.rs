@@ -1,96 +1,15 @@
-//! Schema fuzzing of the JSON API, on both backends: every operation of the
-//! OpenAPI document, called by every kind of caller with path values,
-//! queries and bodies made from the operation's own schemas and then bent
-//! — wrong types, numbers past every integer width, dates outside any
-//! calendar a database keeps, long, odd and hostile text, fields left out
-//! and fields never declared. Whatever comes in, the answer is never a 5xx
-//! and every refusal is in the error shape; afterwards the instance still
-//! answers, the audit log is intact and every session's seat count matches
-//! its bookings (nothing half-written).
-//!
-//! Deterministic: `ANTRE_TEST_FUZZ_SEED` (printed) replays a run;
-//! `ANTRE_TEST_FUZZ_CASES` sets the calls per operation (default 64).
-#![allow(clippy::unwrap_used)]
+//! The JSON API: every operation of the OpenAPI document, called by every
+//! kind of caller with path values, queries and bodies made from the
+//! operation's own schemas and then bent — wrong types, numbers past every
+//! integer width, dates outside any calendar a database keeps, long, odd
+//! and hostile text, fields left out and fields never declared. Every
+//! refusal is in the error shape.
 
+use super::{hostile, plausible_text, Known, Rng, BRANCH, CLOCK, DAY, NPP};
 use crate::common::{self, files, fixtures, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
-
-/// 08:40 WITA on Tuesday 2026-11-24.
-const CLOCK: &str = "2026-11-24T08:40:00+08:00";
-const BRANCH: &str = "DPS-DENPASAR";
-const DAY: &str = "2026-11-25";
-const NPP: &str = "FUZZ01";
-
-/// A small deterministic generator (xorshift64*): the run replays from its
-/// seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
-
-/// Values no handler may trust, whatever the field: other types, integers
-/// past 32 and 64 bits, dates no database calendar holds, text that is
-/// long, empty, reversed, markup or an injection.
-fn hostile(rng: &mut Rng) -> Value {
-    let long = "x".repeat(70_000);
-    let pool = [
-        Value::Null,
-        json!(true),
-        json!([]),
-        json!({}),
-        json!(0),
-        json!(-1),
-        json!(2_147_483_648i64),
-        json!(-2_147_483_649i64),
-        json!(i64::MAX),
-        json!(i64::MIN),
-        json!(u64::MAX),
-        json!(1e300),
-        json!(-0.5),
-        json!(""),
-        json!(" "),
-        json!(long),
-        json!("😀🇮🇩 Ñandú"),
-        json!("\u{202e}gnol"),
-        json!("' OR '1'='1' --"),
-        json!("<script>alert(1)</script>"),
-        json!("9999-12-31"),
-        json!("+10000-01-01"),
-        json!("0001-01-01"),
-        json!("-0001-12-31"),
-        json!("2026-02-30"),
-        json!("2026-11-25T25:61:00Z"),
-        json!("+262143-12-31T23:59:59Z"),
-        json!("5874898-01-01"),
-        json!("99999999999999999999"),
-        json!("-9223372036854775809"),
-        json!("NaN"),
-        json!("\t\r\n"),
-        json!([i64::MAX, "x", null]),
-        json!({"$gt": ""}),
-    ];
-    rng.pick(&pool).clone()
-}
 
 /// Follows `$ref`s into the document's components.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
@@ -105,68 +24,6 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
         }
     }
     s
-}
-
-/// A plausible value for a string field named `name` (the document types
-/// many as plain strings: its format, else its name, tells what it holds).
-fn plausible_text(name: &str, format: &str, rng: &mut Rng, world: &World) -> Value {
-    let n = fixtures::unique();
-    let dated = format == "date"
-        || name.ends_with("date")
-        || name.ends_with("_day")
-        || name.starts_with("date")
-        || matches!(name, "from" | "to" | "until" | "day");
-    let v = match (format, name) {
-        ("date-time", _) => "2026-11-25T09:00:00+08:00".into(),
-        _ if dated => rng
-            .pick(&[DAY, "2026-11-24", "2026-12-01", "2026-01-15", "2026-11-30"])
-            .to_string(),
-        (_, "actor" | "participant" | "claim" | "after") => rng.pick(&world.ids).to_string(),
-        (_, "nik") => fixtures::nik(1 + n % 28, 1 + n % 12, 85, n % 2 == 0),
-        (_, "kpj") => format!("{:011}", 30_000_000_000u64 + u64::from(n)),
-        (_, "email") => format!("fuzz{n}@example.id"),
-        (_, "phone") => "081234567890".into(),
-        (_, "password" | "new_password") => "Klaim-JHT-2026!".into(),
-        (_, "branch" | "branch_code" | "to_branch") => BRANCH.into(),
-        (_, "npp" | "company_npp") => NPP.into(),
-        (_, "code" | "booking_code") => world.booking.clone(),
-        (_, "reason") => rng
-            .pick(&[
-                "resignation",
-                "termination",
-                "retirement",
-                "death",
-                "partial_30",
-                "name_mismatch",
-                "unreadable",
-                "other",
-            ])
-            .to_string(),
-        (_, "decision") => rng.pick(&["accept", "reject"]).to_string(),
-        (_, "outcome") => rng
-            .pick(&["verified", "rejected", "no_show", "returned"])
-            .to_string(),
-        (_, "mode") => rng.pick(&["first_come", "draw"]).to_string(),
-        (_, "kind") => rng
-            .pick(&[
-                "ektp",
-                "kiosk",
-                "booth",
-                "selfie",
-                "power_of_attorney",
-                "board",
-            ])
-            .to_string(),
-        (_, "status") => rng.pick(&["on_duty", "paused", "off"]).to_string(),
-        (_, "role") => rng.pick(&["cs", "supervisor", "auditor", "hr"]).to_string(),
-        (_, "channel") => rng.pick(&["whatsapp", "sms", "none"]).to_string(),
-        (_, "action") => rng
-            .pick(&["booking.created", "session.finished"])
-            .to_string(),
-        (_, "token") => "0123456789abcdef".into(),
-        _ => "teks uji".into(),
-    };
-    json!(v)
 }
 
 /// A value for `schema` (field `name`): mostly plausible, one time in
@@ -208,7 +65,7 @@ fn make(doc: &Value, schema: &Value, name: &str, rng: &mut Rng, world: &World) -
     match ty {
         "null" => Value::Null,
         "boolean" => json!(rng.chance(50)),
-        "integer" => json!(*rng.pick(&world.ids)),
+        "integer" => json!(*rng.pick(&world.known.ids)),
         "number" => json!(1.5),
         "array" => {
             let n = rng.below(4);
@@ -238,7 +95,7 @@ fn make(doc: &Value, schema: &Value, name: &str, rng: &mut Rng, world: &World) -
             }
             Value::Object(m)
         }
-        _ => plausible_text(name, s["format"].as_str().unwrap_or(""), rng, world),
+        _ => plausible_text(name, s["format"].as_str().unwrap_or(""), rng, &world.known),
     }
 }
 
@@ -270,10 +127,10 @@ fn path_value(name: &str, rng: &mut Rng, world: &World) -> String {
     }
     match name {
         "code" => rng
-            .pick(&[world.booking.as_str(), BRANCH, "JKT-CILANDAK"])
+            .pick(&[world.known.booking.as_str(), BRANCH, "JKT-CILANDAK"])
             .to_string(),
         "npp" => NPP.into(),
-        _ => rng.pick(&world.ids).to_string(),
+        _ => rng.pick(&world.known.ids).to_string(),
     }
 }
 
@@ -304,10 +161,7 @@ const CALLERS: [Who; 8] = [
 
 struct World {
     tokens: Vec<(Who, String)>,
-    booking: String,
-    /// Ids of objects that exist (claims, documents, sessions, batches,
-    /// accounts), beside small numbers.
-    ids: Vec<i64>,
+    known: Known,
     /// Percent of values bent in the call being made: none (every
     /// value plausible, to reach what lies behind validation), a few, or
     /// many.
@@ -411,8 +265,7 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
     );
     World {
         tokens,
-        booking,
-        ids,
+        known: Known { ids, booking },
         bend: std::cell::Cell::new(0),
     }
 }
@@ -594,15 +447,7 @@ fn judge(status: u16, v: &Value) -> Option<String> {
 }
 
 async fn any_input_gets_an_answer(db: TestDb, app: TestApp) {
-    let seed = std::env::var("ANTRE_TEST_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED_A27E_u64);
-    let cases: usize = std::env::var("ANTRE_TEST_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(64);
-    println!("fuzz: ANTRE_TEST_FUZZ_SEED={seed} ANTRE_TEST_FUZZ_CASES={cases}");
+    let (seed, cases) = super::settings(64);
     let mut rng = Rng(seed | 1);
     let mut world = world(&app, &db).await;
     let (s, doc) = app.get("/api/v1/openapi.json", None).await;
@@ -646,17 +491,7 @@ async fn any_input_gets_an_answer(db: TestDb, app: TestApp) {
         ops.len(),
         reached.len()
     );
-    assert!(
-        findings.is_empty(),
-        "{} of {calls} calls answered wrongly (first 25):\n{}",
-        findings.len(),
-        findings
-            .iter()
-            .take(25)
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    super::assert_no_findings(&findings, &format!("of {calls} calls answered wrongly"));
     // The plausible calls get past validation: most operations did
     // something (the rest need states this world does not make).
     assert!(
@@ -665,22 +500,6 @@ async fn any_input_gets_an_answer(db: TestDb, app: TestApp) {
         reached.len(),
         ops.len()
     );
-    // Still up, nothing half-written: the log chains, the seat counters
-    // match the bookings.
-    assert_eq!(app.get("/health", None).await.0, 200);
-    let out = common::antre_cli(&db, &["audit", "verify"], "");
-    assert!(
-        out.status.success(),
-        "audit verify: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let off = common::count(
-        &db,
-        "SELECT COUNT(*) AS n FROM slots s WHERE s.booked <> \
-         (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status <> 'cancelled') \
-         OR s.booked + s.held > s.capacity OR s.held < 0",
-    );
-    assert_eq!(off, 0, "a session's seat count does not match its bookings");
+    super::assert_whole(&app, &db).await;
 }
 both_backends!(any_input_gets_an_answer, clock = CLOCK);
