@@ -4,7 +4,8 @@
 //! the instance still answers, the audit log is intact and every
 //! session's seat count matches its bookings (nothing half-written).
 //!
-//! Deterministic: `ANTRE_TEST_FUZZ_SEED` (printed) replays a run;
+//! Deterministic: `ANTRE_TEST_FUZZ_SEED` (printed) replays a run's values
+//! (the API's callers interleave as the machine runs them);
 //! `ANTRE_TEST_FUZZ_CASES` sets the calls per operation or form.
 #![allow(clippy::unwrap_used)]
 
@@ -25,6 +26,7 @@ pub const PLAIN: &str = "teks uji";
 /// What exists in the world the fuzzing runs in: ids of objects (claims,
 /// documents, sessions, batches, accounts) beside small numbers, and a
 /// booking's code.
+#[derive(Clone)]
 pub struct Known {
     pub ids: Vec<i64>,
     pub booking: String,
@@ -84,6 +86,16 @@ pub async fn assert_whole(app: &TestApp, db: &TestDb) {
 pub struct Rng(pub u64);
 
 impl Rng {
+    /// A generator from `seed` and a `stream` number (splitmix64: every
+    /// seed and stream its own sequence).
+    pub fn from_seed(seed: u64, stream: u64) -> Rng {
+        let mut z = seed
+            .wrapping_add(stream.wrapping_mul(0xD1B5_4A32_D192_ED03))
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Rng((z ^ (z >> 31)) | 1)
+    }
     pub fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
