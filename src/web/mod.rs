@@ -12,6 +12,7 @@ macro_rules! routes {
 
 pub mod api;
 pub mod auth;
+pub mod back;
 pub mod csrf;
 pub mod drain;
 pub mod error;

@@ -226,6 +226,50 @@ async fn access_and_not_found_pages(_db: TestDb, app: TestApp) {
 }
 sqlite_only!(access_and_not_found_pages, clock = CLOCK);
 
+/// A form the server cannot read, or a page address whose id is not a
+/// number, is refused with a page of the site in the reader's language —
+/// with the way back to the page the reader came from — never the API's
+/// bare JSON message.
+async fn unreadable_forms_and_addresses_get_a_page(db: TestDb, app: TestApp) {
+    let email = format!("spv{}@bpjs.example.id", fixtures::unique());
+    fixtures::add_staff(&db, "supervisor", &email, &["--branch", "DPS-DENPASAR"]);
+    let b = Browser::staff(&app, &email).await;
+    let csrf = b.csrf("/staff").await;
+    let from = b.url("/staff?branch=DPS-DENPASAR");
+    // The capacity field missing, then a capacity no field holds.
+    for capacity in [None, Some("99999999999999999999")] {
+        let mut form = vec![("csrf", csrf.as_str()), ("branch", "DPS-DENPASAR")];
+        form.extend(capacity.map(|c| ("capacity", c)));
+        let res = b
+            .client
+            .post(b.url("/staff/slots/1/capacity"))
+            .header("referer", &from)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let p = Page::of(res).await;
+        assert_eq!(p.status, 400, "{capacity:?}: {}", p.html);
+        assert_html(&p, "id", "an unreadable form");
+        assert!(
+            p.html.contains("href=\"/staff?branch=DPS-DENPASAR\"")
+                && p.html.contains("Kembali ke halaman sebelumnya")
+                && p.html.contains("Kembali ke beranda"),
+            "no way back: {}",
+            p.html
+        );
+    }
+    let p = b.get("/booth/DPS-DENPASAR/bukan-angka").await;
+    assert_eq!(p.status, 404);
+    assert_html(&p, "id", "an address whose id is not a number");
+    assert!(p.html.contains("Tidak ditemukan"), "{}", p.html);
+    assert!(
+        !p.html.contains("halaman sebelumnya"),
+        "no page to go back to"
+    );
+}
+sqlite_only!(unreadable_forms_and_addresses_get_a_page, clock = CLOCK);
+
 // ---------------------------------------------------------------- registration form
 
 async fn bad_registration_form_keeps_the_values(db: TestDb, app: TestApp) {

@@ -368,7 +368,12 @@ impl PageCtx {
             div.card.stack {
                 h1 { (self.t(title_key(crate::web::error::http_status(e.status)))) }
                 p.lead { (e.message(self.lang)) }
-                p { a.btn.btn-secondary href="/" { (self.t("back_home")) } }
+                p.actions {
+                    @if let Some(back) = crate::web::back::referring_page(&self.req) {
+                        a.btn.btn-primary href=(back) { (self.t("back_previous")) }
+                    }
+                    a.btn.btn-secondary href="/" { (self.t("back_home")) }
+                }
             }
         };
         let mut res = self.render(
