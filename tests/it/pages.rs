@@ -231,9 +231,7 @@ sqlite_only!(access_and_not_found_pages, clock = CLOCK);
 /// with the way back to the page the reader came from — never the API's
 /// bare JSON message.
 async fn unreadable_forms_and_addresses_get_a_page(db: TestDb, app: TestApp) {
-    let email = format!("spv{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(&db, "supervisor", &email, &["--branch", "DPS-DENPASAR"]);
-    let b = Browser::staff(&app, &email).await;
+    let b = Browser::new_staff(&app, &db, "supervisor", &["--branch", "DPS-DENPASAR"]).await;
     let csrf = b.csrf("/staff").await;
     let from = b.url("/staff?branch=DPS-DENPASAR");
     // The capacity field missing, then a capacity no field holds.

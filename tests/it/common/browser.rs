@@ -128,6 +128,19 @@ impl Browser {
         b
     }
 
+    /// A new browser signed in as a new staff account of `role` made at
+    /// the command line (`extra`: its flags, e.g. `--branch`).
+    pub async fn new_staff(
+        app: &TestApp,
+        db: &super::TestDb,
+        role: &str,
+        extra: &[&str],
+    ) -> Browser {
+        let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
+        fixtures::add_staff(db, role, &email, extra);
+        Browser::staff(app, &email).await
+    }
+
     /// A new browser with a participant signed in through /login.
     pub async fn member(app: &TestApp, email: &str, password: &str) -> Browser {
         let b = Browser::new(app);

@@ -5,7 +5,7 @@
 //! and hostile text, fields left out and fields never declared. Every
 //! refusal is in the error shape.
 
-use super::{hostile, plausible_text, Known, Rng, BRANCH, CLOCK, DAY, NPP};
+use super::{hostile, plausible_text, Known, Rng, BRANCH, CLOCK, NPP};
 use crate::common::{self, files, fixtures, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -194,9 +194,7 @@ async fn sign_in(app: &TestApp, db: &TestDb, who: Who) -> String {
         }
         Who::Kiosk => {
             let sup = fixtures::staff(app, db, "supervisor", &at).await.token;
-            let path = format!("/api/v1/branches/{BRANCH}/devices");
-            let v = fixtures::created(app, &path, &sup, json!({"kind": "kiosk"})).await;
-            v["token"].as_str().unwrap().to_string()
+            fixtures::device(app, &sup, BRANCH, "kiosk").await
         }
         Who::Owner => fixtures::register(app).await.token,
         Who::Anonymous => String::new(),
@@ -204,11 +202,11 @@ async fn sign_in(app: &TestApp, db: &TestDb, who: Who) -> String {
 }
 
 async fn world(app: &TestApp, db: &TestDb) -> World {
-    let admin = fixtures::staff(app, db, "admin", &[]).await;
-    let company =
-        json!({"npp": NPP, "name": "PT Uji Acak", "headcount": 100, "branch_code": BRANCH});
-    fixtures::created(app, "/api/v1/admin/companies", &admin.token, company).await;
-    let (owner, claim) = fixtures::member_with_claim(app).await;
+    let super::Base {
+        admin,
+        owner,
+        mut known,
+    } = super::base(app, db).await;
     let mut tokens = Vec::new();
     for who in CALLERS {
         let token = match who {
@@ -219,19 +217,9 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
         tokens.push((who, token));
     }
     let token = |who: Who| tokens.iter().find(|(w, _)| *w == who).unwrap().1.clone();
-    let mut ids = vec![1, 2, 3, claim, admin.id, owner.id];
-    // A document, a booking, a walk-in's console session, a collective
-    // batch and an outreach item: objects for the paths' ids.
-    let form = fixtures::document_form("ektp", "ktp.jpg", files::jpeg(20, 20));
-    let path = format!("/api/v1/claims/{claim}/documents");
-    let (status, doc) = app.upload(&path, &owner.token, form).await;
-    assert_eq!(status, 201, "upload: {doc}");
-    ids.extend(doc["id"].as_i64());
-    let slot = fixtures::slots(app, BRANCH, DAY).await[0]["id"]
-        .as_i64()
-        .unwrap();
-    ids.push(slot);
-    let booking = fixtures::book(app, &owner.token, slot, claim).await;
+    // A walk-in's console session, a collective batch and an outreach
+    // item: more objects for the paths' ids.
+    let ids = &mut known.ids;
     let (status, v) = fixtures::set_status(app, &token(Who::Cs), "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
     let nik = json!({"nik": fixtures::nik(12, 5, 1985, false)});
@@ -266,7 +254,7 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
     );
     World {
         tokens,
-        known: Known { ids, booking },
+        known,
         bend: std::cell::Cell::new(0),
     }
 }

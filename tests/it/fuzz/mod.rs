@@ -32,6 +32,37 @@ pub struct Known {
     pub booking: String,
 }
 
+/// The world both fuzzers start from: a company at [`BRANCH`], an admin,
+/// and a participant with a claim, a document and a booking tomorrow.
+pub struct Base {
+    pub admin: fixtures::Staff,
+    pub owner: fixtures::Member,
+    pub known: Known,
+}
+
+pub async fn base(app: &TestApp, db: &TestDb) -> Base {
+    let admin = fixtures::staff(app, db, "admin", &[]).await;
+    let company =
+        json!({"npp": NPP, "name": "PT Uji Acak", "headcount": 100, "branch_code": BRANCH});
+    fixtures::created(app, "/api/v1/admin/companies", &admin.token, company).await;
+    let (owner, claim) = fixtures::member_with_claim(app).await;
+    let jpeg = common::files::jpeg(20, 20);
+    let (status, doc) =
+        fixtures::upload_document(app, &owner.token, claim, "ektp", "ktp.jpg", jpeg).await;
+    assert_eq!(status, 201, "upload: {doc}");
+    let slot = fixtures::slots(app, BRANCH, DAY).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    let booking = fixtures::book(app, &owner.token, slot, claim).await;
+    let mut ids = vec![1, 2, 3, claim, slot, admin.id, owner.id];
+    ids.extend(doc["id"].as_i64());
+    Base {
+        admin,
+        owner,
+        known: Known { ids, booking },
+    }
+}
+
 /// The seed and the calls per operation or form (`default` unless set).
 pub fn settings(default: usize) -> (u64, usize) {
     let seed = std::env::var("ANTRE_TEST_FUZZ_SEED")

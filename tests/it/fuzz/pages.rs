@@ -7,11 +7,11 @@
 //! bent, and now and then a hidden field or the token itself bent. Search
 //! forms (GET) are sent the same way. No answer may be a 5xx.
 
-use super::{hostile, plausible_text, Known, Rng, BRANCH, CLOCK, DAY, NPP};
+use super::{hostile, plausible_text, Known, Rng, BRANCH, CLOCK, NPP};
 use crate::common::browser::{Browser, Page};
-use crate::common::{files, fixtures, TestApp, TestDb};
+use crate::common::{files, TestApp, TestDb};
 use reqwest::multipart::{Form, Part};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeSet, VecDeque};
 
 /// Pages a user's crawl opens at most.
@@ -61,22 +61,16 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 /// Each opening tag `<NAME …>` in `html`, with what follows it.
-fn tags<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+fn tags<'a>(html: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
     let open = format!("<{name}");
-    html.match_indices(open.clone().as_str())
+    html.match_indices(&open)
         .map(|(at, _)| &html[at..])
-        .filter(move |rest| {
-            rest[open.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| c == ' ' || c == '>')
-        })
+        .filter(|rest| matches!(rest.as_bytes().get(open.len()), Some(b' ' | b'>')))
         .map(|rest| {
             let end = rest.find('>').map_or(rest.len(), |e| e + 1);
             (&rest[..end], &rest[end..])
         })
-        .collect::<Vec<_>>()
-        .into_iter()
+        .collect()
 }
 
 /// The forms of a page at `page`.
@@ -119,6 +113,7 @@ fn forms_of(html: &str, page: &str) -> Vec<PageForm> {
             };
             let inner = &rest[..rest.find("</select>").unwrap_or(rest.len())];
             let options = tags(inner, "option")
+                .into_iter()
                 .filter_map(|(o, _)| attr(o, "value"))
                 .collect();
             controls.push((name, Control::Choice(options)));
@@ -129,6 +124,7 @@ fn forms_of(html: &str, page: &str) -> Vec<PageForm> {
             }
         }
         let buttons = tags(body, "button")
+            .into_iter()
             .filter_map(|(b, _)| Some((attr(b, "name")?, attr(b, "value").unwrap_or_default())))
             .collect();
         out.push(PageForm {
@@ -147,6 +143,7 @@ fn forms_of(html: &str, page: &str) -> Vec<PageForm> {
 /// language switch or signing out.
 fn links_of(html: &str) -> Vec<String> {
     tags(html, "a")
+        .into_iter()
         .filter_map(|(a, _)| attr(a, "href"))
         .filter(|h| h.starts_with('/') && !h.starts_with("//"))
         .map(|h| h.split('#').next().unwrap_or_default().to_string())
@@ -348,32 +345,10 @@ async fn send(
     (page.status, what, judge(&page))
 }
 
-/// A browser signed in as a new staff account of `role` (`extra`: flags).
-async fn staff_browser(app: &TestApp, db: &TestDb, role: &str, extra: &[&str]) -> Browser {
-    let email = format!("{role}{}@bpjs.example.id", fixtures::unique());
-    fixtures::add_staff(db, role, &email, extra);
-    Browser::staff(app, &email).await
-}
-
 async fn every_form_gets_an_answer(db: TestDb, app: TestApp) {
     let (seed, cases) = super::settings(8);
     let mut rng = Rng::from_seed(seed, 0);
-    let admin = fixtures::staff(&app, &db, "admin", &[]).await;
-    let company =
-        json!({"npp": NPP, "name": "PT Uji Acak", "headcount": 100, "branch_code": BRANCH});
-    fixtures::created(&app, "/api/v1/admin/companies", &admin.token, company).await;
-    let (owner, claim) = fixtures::member_with_claim(&app).await;
-    let form = fixtures::document_form("ektp", "ktp.jpg", files::jpeg(20, 20));
-    let path = format!("/api/v1/claims/{claim}/documents");
-    let (status, doc) = app.upload(&path, &owner.token, form).await;
-    assert_eq!(status, 201, "upload: {doc}");
-    let slot = fixtures::slots(&app, BRANCH, DAY).await[0]["id"]
-        .as_i64()
-        .unwrap();
-    let booking = fixtures::book(&app, &owner.token, slot, claim).await;
-    let mut ids = vec![1, 2, claim, slot, admin.id, owner.id];
-    ids.extend(doc["id"].as_i64());
-    let known = Known { ids, booking };
+    let super::Base { owner, known, .. } = super::base(&app, &db).await;
     let at = ["--branch", BRANCH];
     let users: Vec<(&str, Browser, Vec<&str>)> = vec![
         (
@@ -388,27 +363,27 @@ async fn every_form_gets_an_answer(db: TestDb, app: TestApp) {
         ),
         (
             "cs",
-            staff_browser(&app, &db, "cs", &at).await,
+            Browser::new_staff(&app, &db, "cs", &at).await,
             vec!["/staff"],
         ),
         (
             "supervisor",
-            staff_browser(&app, &db, "supervisor", &at).await,
+            Browser::new_staff(&app, &db, "supervisor", &at).await,
             vec!["/staff"],
         ),
         (
             "auditor",
-            staff_browser(&app, &db, "auditor", &[]).await,
+            Browser::new_staff(&app, &db, "auditor", &[]).await,
             vec!["/staff"],
         ),
         (
             "hr",
-            staff_browser(&app, &db, "hr", &["--company", NPP]).await,
+            Browser::new_staff(&app, &db, "hr", &["--company", NPP]).await,
             vec!["/hr"],
         ),
         (
             "admin",
-            staff_browser(&app, &db, "admin", &[]).await,
+            Browser::new_staff(&app, &db, "admin", &[]).await,
             vec!["/staff"],
         ),
     ];
