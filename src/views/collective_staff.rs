@@ -62,7 +62,8 @@ pub fn company_page(f: &Frame<'_>, d: &CompanyPage<'_>) -> Markup {
         h1 { (c.name) }
         @if d.flash == Some("headcount") { (notice("success", t(l, "flash_headcount_set"))) }
         @if d.flash == Some("approved") { (notice("success", t(l, "flash_representative_approved"))) }
-        section.card.stack {
+        section.card.stack aria-labelledby="company-details" {
+            h2 #company-details { (t(l, "company_details")) }
             dl.facts {
                 dt { "NPP" } dd { (c.npp) }
                 dt { (t(l, "address")) } dd { @if c.address.trim().is_empty() { span.muted { "–" } } @else { (c.address) } }

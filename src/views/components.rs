@@ -137,6 +137,17 @@ pub fn branch_picker(
     }
 }
 
+/// A grid of [`figure_card`]s under a heading for screen readers (`id`):
+/// the cards' own headings sit one level below it, as everywhere else.
+pub fn figure_grid(id: &str, title: &str, cards: Markup) -> Markup {
+    html! {
+        section.card-grid aria-labelledby=(id) {
+            h2.visually-hidden id=(id) { (title) }
+            (cards)
+        }
+    }
+}
+
 /// One figure on its card: the label, the figure large, and its unit under
 /// it (none while the figure is not known yet, shown as "–").
 pub fn figure_card(label: &str, figure: &str, unit: Option<&str>) -> Markup {

@@ -46,7 +46,7 @@ pub fn device_page(f: &Frame<'_>, title: &str, body: Markup) -> Markup {
             (head(title))
             body.device {
                 main.device-main id="main" { (body) }
-                div.device-lang { (lang_switch(f)) }
+                nav.device-lang aria-label=(t(f.lang, "language_choice")) { (lang_switch(f)) }
             }
         }
     }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{column_heads, figure_card};
+use super::components::{column_heads, figure_card, figure_grid};
 use super::layout::Frame;
 use crate::domain::overview::{Alert, BranchFigures, Totals};
 use crate::domain::role::Role;
@@ -68,14 +68,14 @@ pub fn page(f: &Frame<'_>, p: &OverviewPage<'_>) -> Markup {
                 p.hint.small #threshold-hint { (t(l, "overview_threshold_hint")) }
             }
             @if let Some(e) = &p.error { (super::components::notice("error", e)) }
-            section.card-grid aria-label=(t(l, "overview_totals")) {
+            (figure_grid("overview-totals", t(l, "overview_totals"), html! {
                 (figure(l, t(l, "overview_waiting"), tot.waiting))
                 (figure(l, t(l, "overview_open_sessions"), tot.open_sessions))
                 (figure(l, t(l, "overview_on_duty"), tot.on_duty_agents))
                 (figure(l, t(l, "overview_served_today"), tot.served_today))
                 (figure(l, t(l, "overview_quota"), tot.quota_next_7_days))
                 (figure(l, t(l, "overview_alerts"), tot.alerts))
-            }
+            }))
             section.card.stack aria-labelledby="overview-alerts" {
                 h2 #overview-alerts { (t(l, "overview_alerts")) " (" (flagged.len()) ")" }
                 @if flagged.is_empty() {

@@ -233,7 +233,7 @@ fn results(l: Lang, p: &Planner<'_>) -> Markup {
     let runs = PAGE_RUNS.to_string();
     let seed = PAGE_SEED.to_string();
     html! {
-        section.stack.planner-results aria-labelledby="results-title" {
+        section.stack.planner-results {
             h2 #results-title { (t(l, "planner_results")) }
             p.small.muted { (tf(l, "planner_results_note", &[("runs", &runs), ("seed", &seed)])) }
             // Focusable: on a narrow screen the table scrolls sideways.

@@ -1365,8 +1365,15 @@ async fn floor_pages(db: TestDb, app: TestApp) {
         p.html.contains("name=\"nik\""),
         "kiosk form after activation"
     );
-    // A device page: no site navigation, no way to the sign-in pages.
-    for link in ["href=\"/staff", "href=\"/login", "href=\"/register", "<nav"] {
+    // A device page: no site header or navigation (only the language
+    // switch), no way to the sign-in pages.
+    for link in [
+        "href=\"/staff",
+        "href=\"/login",
+        "href=\"/register",
+        "class=\"site-header\"",
+        "<nav class=\"nav\"",
+    ] {
         assert!(!p.html.contains(link), "{link} on the kiosk: {}", p.html);
     }
     let csrf = hidden(&p.html, "csrf").expect("csrf");

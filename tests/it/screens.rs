@@ -17,8 +17,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::common::chrome::{
-    axe_source, axe_violations, chromium, screenshot, screenshot_full, viewport, Chrome,
-    BROWSER_LOCK,
+    axe_mail_violations, axe_source, axe_violations, chromium, screenshot, screenshot_full,
+    viewport, Chrome, BROWSER_LOCK,
 };
 use crate::common::mime::Mail;
 use crate::common::{self, fixtures, TestApp, TestDb};
@@ -1054,7 +1054,7 @@ async fn mails_on_a_phone(
         assert_eq!(halves[0], halves[1], "{name}: the HTML's halves link apart");
         viewport(&page, 390, 800).await;
         screenshot_full(&page, &format!("mail-{}", seen.len())).await;
-        found.push((name, axe_violations(&page, axe).await));
+        found.push((name, axe_mail_violations(&page, axe).await));
     }
     eprintln!("screens: mails looked at: {seen:?}");
     assert!(

@@ -60,7 +60,7 @@ pub fn kiosk_ticket(f: &Frame<'_>, b: &Branch, a: &Arrival, status_url: &str) ->
     html! {
         div.kiosk.stack data-kiosk-ticket=(a.ticket.number) data-branch=(b.code) {
             p.lead { (t(l, if a.ticket.kind == "booked" { "kiosk_checked_in" } else { "kiosk_walk_in" })) }
-            p.ticket-number aria-label=(t(l, "ticket")) { (a.ticket.number) }
+            h1.ticket-number { (a.ticket.number) }
             p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, issued.date_naive())) " " (crate::i18n::clock_time(l, &issued)) " " (b.zone_label()) }
             p.kiosk-call role="status" aria-live="assertive" hidden data-text=(t(l, "kiosk_called_to")) data-booth=(t(l, "booth")) {}
             @if a.ticket.status == TicketStatus::Serving {
@@ -144,7 +144,7 @@ pub fn ticket_live(f: &Frame<'_>, b: &Branch, live: &TicketLive) -> Markup {
     html! {
         div.kiosk.ticket-live.stack data-live-branch=(b.code) {
             p.lead { (t(l, "kiosk_walk_in")) }
-            p.ticket-number aria-label=(t(l, "ticket")) { (tk.number) }
+            h1.ticket-number { (tk.number) }
             p.kiosk-issued { (b.name) " · " (crate::i18n::long_date(l, tk.local_date)) }
             div role="status" aria-live="polite" {
                 @match (tk.status, live.booth) {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use super::components::{branch_picker, csrf_field, figure_card, notice};
+use super::components::{branch_picker, csrf_field, figure_card, figure_grid, notice};
 use super::layout::Frame;
 use super::me::{reason_label, status_tag};
 use crate::db::branches::Branch;
@@ -313,7 +313,7 @@ pub fn supervisor(
                 @for n in 1..=b.booths { a href={ "/booth/" (b.code) "/" (n) } { (t(l, "booth")) " " (n) } }
                 a href="/staff/batches" { (t(l, "nav_batches")) }
             }
-            section.card-grid {
+            (figure_grid("floor-figures", t(l, "floor_figures"), html! {
                 (figure_card(t(l, "arrivals"), &integer(l, m.arrivals), None))
                 (figure_card(t(l, "served"), &integer(l, m.served), None))
                 (figure_card(t(l, "no_shows"), &integer(l, m.no_shows), None))
@@ -321,7 +321,7 @@ pub fn supervisor(
                 (figure_card(t(l, "avg_service"), &fmt(m.avg_service_minutes), minutes(m.avg_service_minutes)))
                 (figure_card(t(l, "avg_concurrency"), &fmt(m.avg_active_seats), None))
                 (figure_card(t(l, "per_agent_hour"), &fmt(m.per_agent_hour), None))
-            }
+            }))
             (accuracy(l, &v.accuracy))
             (charts::day_charts(l, b, &v.series, &v.agents.iter().map(|a| a.staff_id).zip(names.iter().cloned()).collect::<Vec<_>>()))
             section.card.stack {
