@@ -38,6 +38,8 @@ pub enum Alert {
 }
 
 impl Alert {
+    pub const ALL: [Alert; 2] = [Alert::WaitOverThreshold, Alert::NobodyOnDuty];
+
     pub const fn code(self) -> &'static str {
         match self {
             Alert::WaitOverThreshold => "wait_over_threshold",

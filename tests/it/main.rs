@@ -12,6 +12,7 @@ mod common;
 mod access_matrix;
 mod accounts;
 mod api_contract;
+mod api_document;
 mod audit;
 mod balancer;
 mod bench;

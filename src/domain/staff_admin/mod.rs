@@ -93,7 +93,7 @@ impl Plan {
 }
 
 /// Roles given and taken here.
-fn assignable(role: Role) -> bool {
+pub fn assignable(role: Role) -> bool {
     matches!(
         role,
         Role::Admin | Role::Supervisor | Role::Cs | Role::Auditor

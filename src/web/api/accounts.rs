@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ok, Reply};
+use super::{ok, vocab, Reply};
 use crate::app::accounts;
 use crate::app::error::AppError;
 use crate::app::password_reset;
@@ -29,8 +29,9 @@ pub struct LoginRequest {
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
-    /// participant, admin, supervisor, cs, auditor or hr.
+    #[schema(value_type = vocab::Role)]
     pub role: String,
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 
@@ -111,8 +112,10 @@ pub use crate::app::accounts::Registration as RegisterRequest;
 #[derive(Serialize, ToSchema)]
 pub struct RegisterResponse {
     pub id: i64,
+    #[schema(format = Date)]
     pub birth_date: String,
-    /// male or female, from the NIK.
+    /// From the NIK.
+    #[schema(value_type = vocab::Sex)]
     pub sex: String,
 }
 
@@ -147,8 +150,9 @@ pub struct MeResponse {
     /// Participants: whether the email was verified by its link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    /// Participants: where they want messages (whatsapp, sms or none).
+    /// Participants: where they want messages besides email.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<vocab::MessageChannel>)]
     pub messages: Option<String>,
     pub nik_masked: Option<String>,
     pub birth_date: Option<NaiveDate>,

@@ -44,9 +44,12 @@ pub use crate::app::closures::ClosureInput as ClosureRequest;
 pub struct ClosureBody {
     pub id: i64,
     pub branch: String,
+    #[schema(format = Date)]
     pub date: String,
     /// RFC 3339 in the branch's own offset.
+    #[schema(format = DateTime)]
     pub from: String,
+    #[schema(format = DateTime)]
     pub until: String,
     pub reason: String,
     /// The sessions closed (now `available` 0, with `closed_reason`).

@@ -48,6 +48,7 @@ impl actix_web::FromRequest for Auditor {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EntryBody {
     pub seq: i64,
+    #[schema(format = DateTime)]
     pub at: String,
     pub actor_id: Option<i64>,
     pub actor_role: String,
@@ -263,6 +264,7 @@ pub struct AnomalyBody {
     pub kind: Kind,
     /// The log entry the flag stands on.
     pub seq: i64,
+    #[schema(format = DateTime)]
     pub at: String,
     /// None when the flagged entries span several branches.
     pub branch: Option<String>,

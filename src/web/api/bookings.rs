@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{fresh, ok, Reply};
+use super::{fresh, ok, vocab, Reply};
 use crate::app::booking::{self, Placed};
 use crate::app::error::{AppError, AppResult};
 use crate::db::bookings::{self as store, BookingView};
@@ -41,10 +41,12 @@ pub struct BookingBody {
     pub code: String,
     pub slot_id: i64,
     pub claim_id: i64,
-    /// booked, cancelled, checked_in, done or no_show.
+    #[schema(value_type = vocab::BookingStatus)]
     pub status: String,
     /// RFC 3339 in the branch's own offset.
+    #[schema(format = DateTime)]
     pub starts_at: String,
+    #[schema(format = DateTime)]
     pub ends_at: String,
     pub branch: BookingBranch,
 }
@@ -167,12 +169,14 @@ pub async fn cancel(api: Api, path: Path<String>) -> Reply {
 #[derive(serde::Serialize, ToSchema)]
 pub struct DrawRequestBody {
     pub id: i64,
-    /// pending, won, lost.
+    #[schema(value_type = vocab::DrawStatus)]
     pub status: String,
     pub branch: String,
+    #[schema(format = Date)]
     pub date: String,
     pub slot_id: i64,
     /// When the draw is held (RFC 3339, UTC).
+    #[schema(format = DateTime)]
     pub draw_at: String,
     /// The booking a won request became.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,7 +209,7 @@ pub async fn draw_request(api: Api, path: Path<i64>) -> Reply {
 
 #[derive(serde::Deserialize, ToSchema)]
 pub struct ReleaseRequest {
-    /// first_come or draw.
+    #[schema(value_type = vocab::ReleaseMode)]
     pub mode: String,
     /// The draw's collection window, 5–720 minutes (default 30).
     pub draw_minutes: Option<i32>,

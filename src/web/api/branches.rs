@@ -4,7 +4,7 @@ use actix_web::web::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ok, Reply};
+use super::{ok, vocab, Reply};
 use crate::app;
 use crate::app::claims::parse_date;
 use crate::db::branches::{Branch, Slot};
@@ -22,7 +22,7 @@ pub struct BranchBody {
     pub timezone: String,
     /// WIB, WITA or WIT.
     pub zone: String,
-    /// regional, branch or pioneer.
+    #[schema(value_type = vocab::BranchKind)]
     pub kind: String,
     pub one_to_many: bool,
     pub booking_horizon_days: i32,
@@ -49,7 +49,9 @@ impl From<Branch> for BranchBody {
 pub struct SlotBody {
     pub id: i64,
     /// RFC 3339 in the branch's own offset.
+    #[schema(format = DateTime)]
     pub starts_at: String,
+    #[schema(format = DateTime)]
     pub ends_at: String,
     pub capacity: i32,
     pub booked: i32,
@@ -82,6 +84,7 @@ pub async fn list(public: Public) -> Reply {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct SlotsQuery {
     /// YYYY-MM-DD, the branch-local date.
+    #[param(format = Date)]
     pub date: Option<String>,
 }
 

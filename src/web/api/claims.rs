@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::DocumentBody;
-use super::{created, ok, Reply};
+use super::{created, ok, vocab, Reply};
 use crate::app::claims;
 use crate::app::dossier;
 use crate::app::error::AppError;
@@ -22,14 +22,18 @@ pub use crate::app::claims::ClaimInput as CreateClaimRequest;
 #[derive(Serialize, ToSchema)]
 pub struct CreatedClaim {
     pub id: i64,
+    #[schema(value_type = vocab::ClaimReason)]
     pub reason: String,
+    #[schema(value_type = vocab::ClaimStatus)]
     pub status: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ClaimBody {
     pub id: i64,
+    #[schema(value_type = vocab::ClaimReason)]
     pub reason: String,
+    #[schema(value_type = vocab::ClaimStatus)]
     pub status: String,
     pub channel: String,
     #[serde(flatten)]
@@ -37,6 +41,7 @@ pub struct ClaimBody {
     pub balance: Option<i64>,
     /// Estimated PPh 21 on the balance: 0% up to Rp50 juta, 5% above.
     pub estimated_tax: Option<i64>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{fresh, ok, Reply};
+use super::{fresh, ok, vocab, Reply};
 use crate::app::collective::{
     self as app, batch, explanation, representative, stored_errors, MAX_BATCH_BYTES,
 };
@@ -24,6 +24,7 @@ use crate::web::files::{csv_download, read_upload, UploadForm};
 #[derive(Serialize, ToSchema)]
 pub struct BatchErrorBody {
     pub row: Option<usize>,
+    #[schema(value_type = Option<vocab::BatchColumn>)]
     pub column: Option<String>,
     pub code: String,
     pub value: String,
@@ -35,7 +36,7 @@ pub struct BatchBody {
     pub id: i64,
     pub company_npp: String,
     pub file_name: String,
-    /// validated or submitted.
+    #[schema(value_type = vocab::BatchStatus)]
     pub status: String,
     pub eligible: bool,
     pub headcount: i32,
@@ -44,7 +45,9 @@ pub struct BatchBody {
     pub valid_rows: i32,
     /// "27 of 100 workers = 27%; at least 30 are needed".
     pub explanation: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
     pub errors: Vec<BatchErrorBody>,
 }
@@ -154,9 +157,11 @@ pub async fn template() -> HttpResponse {
 #[derive(Serialize, ToSchema)]
 pub struct SubmitBody {
     pub id: i64,
+    #[schema(value_type = vocab::BatchStatus)]
     pub status: String,
     /// Claims created.
     pub claims: usize,
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
 }
 

@@ -41,6 +41,7 @@ pub struct LetterBody {
     pub size: i64,
     pub sha256: String,
     pub original_name: String,
+    #[schema(format = DateTime)]
     pub uploaded_at: String,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::StatusBody;
-use super::{ok, Reply};
+use super::{ok, vocab, Reply};
 use crate::app::contact;
 use crate::web::extract::{Api, Public};
 
@@ -89,12 +89,14 @@ pub async fn change_phone(api: Api, body: Json<ChangePhoneRequest>) -> Reply {
 
 #[derive(Deserialize, ToSchema)]
 pub struct MessagesRequest {
-    /// whatsapp, sms or none (email only).
+    /// `none` (or blank): email only.
+    #[schema(value_type = vocab::MessageChannelChoice)]
     pub channel: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MessagesBody {
+    #[schema(value_type = vocab::MessageChannel)]
     pub channel: String,
 }
 

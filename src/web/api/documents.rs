@@ -9,7 +9,7 @@ use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, ok, Reply};
+use super::{created, ok, vocab, Reply};
 use crate::app::claims;
 use crate::app::dossier::{self, Uploader, Verdict};
 use crate::db::documents::Document;
@@ -20,16 +20,19 @@ use crate::web::files::{extension, read_upload, serve_file};
 #[derive(Serialize, ToSchema)]
 pub struct DocumentBody {
     pub id: i64,
+    #[schema(value_type = vocab::DocumentKind)]
     pub kind: String,
     pub version: i32,
-    /// uploaded, accepted, rejected or deleted.
+    #[schema(value_type = vocab::DocumentStatus)]
     pub status: String,
     pub current: bool,
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
     pub original_name: String,
+    #[schema(format = DateTime)]
     pub uploaded_at: String,
+    #[schema(value_type = Option<vocab::RejectReason>)]
     pub reject_reason: Option<String>,
     pub reject_note: Option<String>,
 }
@@ -112,11 +115,10 @@ pub async fn delete(api: Api, path: Path<(i64, i64)>) -> Reply {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewRequest {
-    /// accept or reject.
+    #[schema(value_type = vocab::ReviewDecision)]
     pub decision: String,
-    /// Required to reject: name_mismatch, nik_mismatch, birth_date_mismatch,
-    /// membership_active, bank_account_name_mismatch, unreadable,
-    /// wrong_document, selfie_mismatch, expired_document, other.
+    /// Required to reject; not read for `accept`.
+    #[schema(value_type = Option<vocab::RejectReason>)]
     pub reason: Option<String>,
     /// Free text for the participant (required with `other`).
     pub note: Option<String>,
@@ -144,7 +146,8 @@ pub async fn review(api: Api, path: Path<i64>, body: Json<ReviewRequest>) -> Rep
 
 #[derive(Deserialize, ToSchema, Default)]
 pub struct DecisionRequest {
-    /// Required to reject the claim (a review reason code).
+    /// Required to reject the claim.
+    #[schema(value_type = Option<vocab::RejectReason>)]
     pub reason: Option<String>,
     pub note: Option<String>,
 }

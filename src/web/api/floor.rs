@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::claims::CreateClaimRequest;
-use super::{created, fresh, ok, Reply};
+use super::{created, fresh, ok, vocab, Reply};
 use crate::app::floor::walkin::{self, WalkIn as WalkInRegisterRequest};
 use crate::app::floor::{self as app, console, devices};
 use crate::db::floor::Arrival;
@@ -19,14 +19,15 @@ use crate::web::live;
 pub struct ArrivalRequest {
     /// The participant's NIK (the ticket is tied to the e-KTP).
     pub nik: String,
-    /// Set by a greeter (supervisor): elderly, disability or pregnancy.
+    /// Set by a greeter (supervisor).
+    #[schema(value_type = Option<vocab::Priority>)]
     pub priority: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ArrivalBody {
     pub ticket: String,
-    /// walk_in or booked.
+    #[schema(value_type = vocab::TicketKind)]
     pub kind: String,
     /// Place in line (0 once called).
     pub position: Option<u32>,
@@ -34,7 +35,7 @@ pub struct ArrivalBody {
     /// The wait shown on the ticket, as a range (issue 17); none once
     /// called or while nobody is on duty.
     pub estimated_wait_range: Option<WaitRange>,
-    /// waiting, serving, done, no_show.
+    #[schema(value_type = vocab::TicketStatus)]
     pub status: String,
 }
 
@@ -74,7 +75,7 @@ pub fn arrival_body(a: &Arrival) -> ArrivalBody {
 
 #[derive(Deserialize, ToSchema)]
 pub struct StatusRequest {
-    /// on_duty, paused or off.
+    #[schema(value_type = vocab::AgentStatus)]
     pub status: String,
 }
 
@@ -96,7 +97,7 @@ pub async fn sessions(api: Api) -> Reply {
 
 #[derive(Deserialize, ToSchema)]
 pub struct FinishRequest {
-    /// verified, rejected, no_show or returned.
+    #[schema(value_type = vocab::FinishOutcome)]
     pub outcome: String,
 }
 

@@ -18,6 +18,7 @@ pub mod planner;
 pub mod representatives;
 pub mod staff;
 pub mod video;
+pub mod vocab;
 pub mod waitlist;
 
 use std::collections::BTreeMap;
@@ -29,6 +30,7 @@ use utoipa::OpenApi;
 use super::State;
 use crate::app::error::{AppError, AppResult};
 use crate::db::run;
+use vocab::Precise;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -61,7 +63,7 @@ use crate::db::run;
         staff::list, staff::invite, staff::get, staff::change, staff::reinvite,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &Precise)
 )]
 pub struct ApiDoc;
 

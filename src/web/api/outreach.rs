@@ -5,7 +5,7 @@ use actix_web::web::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, ok, Reply};
+use super::{created, ok, vocab, Reply};
 use crate::app::claims::parse_date;
 use crate::app::outreach::{self, AttemptInput, ListItem};
 use crate::app::AppError;
@@ -17,6 +17,7 @@ pub struct BranchQuery {
     /// Branch code.
     pub branch: Option<String>,
     /// YYYY-MM-DD, branch-local (figures; default today).
+    #[param(format = Date)]
     pub date: Option<String>,
 }
 
@@ -40,12 +41,13 @@ pub struct ParticipantBody {
 #[derive(Serialize, ToSchema)]
 pub struct ItemBody {
     pub id: i64,
-    /// missing_documents, no_show, document_rejected or offer_expiring.
+    #[schema(value_type = vocab::OutreachReason)]
     pub reason: String,
     pub participant: ParticipantBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_code: Option<String>,
     /// Checklist items still to (re)upload.
+    #[schema(value_type = Vec<vocab::ChecklistItem>)]
     pub missing: Vec<String>,
     /// The name of the agent holding the item.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +58,7 @@ pub struct ItemBody {
     pub claim_id: Option<i64>,
     /// When it matters (the session's start, the offer's end), UTC RFC 3339.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub due_at: Option<String>,
     /// Attempts recorded so far.
     pub attempts: usize,
@@ -109,11 +112,11 @@ pub async fn release(api: Api, path: Path<i64>) -> Reply {
 
 #[derive(Deserialize, ToSchema)]
 pub struct AttemptRequest {
-    /// phone, whatsapp, sms or email.
     #[serde(default)]
+    #[schema(value_type = vocab::OutreachChannel)]
     pub channel: String,
-    /// reached, no_answer, wrong_number, will_upload, will_come or cancels.
     #[serde(default)]
+    #[schema(value_type = vocab::AttemptOutcome)]
     pub outcome: String,
     pub note: Option<String>,
 }
@@ -122,11 +125,14 @@ pub struct AttemptRequest {
 pub struct AttemptBody {
     pub id: i64,
     pub item_id: i64,
+    #[schema(value_type = vocab::OutreachChannel)]
     pub channel: String,
+    #[schema(value_type = vocab::AttemptOutcome)]
     pub outcome: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// UTC RFC 3339.
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
@@ -156,7 +162,8 @@ pub async fn attempt(api: Api, path: Path<i64>, b: Json<AttemptRequest>) -> Repl
 
 #[derive(Serialize, ToSchema)]
 pub struct MessageBody {
-    /// The channel it went on: whatsapp or sms.
+    /// The channel it went on.
+    #[schema(value_type = vocab::SentChannel)]
     pub channel: String,
 }
 
@@ -179,6 +186,7 @@ pub async fn message(api: Api, path: Path<i64>) -> Reply {
 #[derive(Serialize, ToSchema)]
 pub struct FiguresBody {
     pub branch: String,
+    #[schema(format = Date)]
     pub date: String,
     /// Items on the list at some time that day.
     pub items: i64,

@@ -9,7 +9,7 @@ use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, ok, Reply};
+use super::{created, ok, vocab, Reply};
 use crate::app::collective::{hr_of, representatives as app};
 use crate::db::collective::RepresentativeDocument;
 use crate::web::extract::Api;
@@ -22,6 +22,7 @@ pub use crate::domain::collective::REPRESENTATIVE_KINDS;
 pub struct HeadcountRequest {
     pub headcount: i32,
     /// `YYYY-MM-DD`, the day the figure refers to (not in the future).
+    #[schema(format = Date)]
     pub reference_date: String,
 }
 
@@ -53,6 +54,7 @@ pub async fn set_headcount(api: Api, path: Path<String>, body: Json<HeadcountReq
 #[derive(Serialize, ToSchema)]
 pub struct RepresentativeDocumentBody {
     pub id: i64,
+    #[schema(value_type = vocab::RepresentativeDocumentKind)]
     pub kind: String,
     pub content_type: String,
     pub size: i64,

@@ -6,7 +6,7 @@ use actix_web::web::{Json, Path};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use super::{accepted, created, ok, Reply};
+use super::{accepted, created, ok, vocab, Reply};
 use crate::app::staff_admin::{self as app, StaffEntry};
 use crate::web::extract::Api;
 
@@ -16,7 +16,7 @@ pub struct StaffBody {
     pub id: i64,
     pub name: String,
     pub email: String,
-    /// admin, supervisor, cs, auditor or hr.
+    #[schema(value_type = vocab::StaffRole)]
     pub role: String,
     pub branch: Option<String>,
     /// An HR account's company (NPP).
@@ -25,7 +25,9 @@ pub struct StaffBody {
     /// False while an invited account has not set its password yet.
     pub password_set: bool,
     /// RFC 3339 (UTC) of the last sign-in; null when never or not known.
+    #[schema(format = DateTime)]
     pub last_sign_in_at: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -89,7 +91,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 /// The body of `PATCH /api/v1/staff/{id}`: only the fields to change.
 #[derive(Deserialize, ToSchema)]
 pub struct StaffChange {
-    /// admin, supervisor, cs or auditor.
+    #[schema(value_type = Option<vocab::AssignableRole>)]
     pub role: Option<String>,
     /// A branch code; null for none (admins, auditors).
     #[serde(default, deserialize_with = "present")]

@@ -4,7 +4,7 @@ use actix_web::web::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, ok, Reply};
+use super::{created, ok, vocab, Reply};
 use crate::app::claims::parse_date;
 use crate::app::waitlist::{self, Place};
 use crate::domain::schedule::to_local;
@@ -15,6 +15,7 @@ pub struct JoinRequest {
     /// Branch code.
     pub branch: String,
     /// YYYY-MM-DD, the branch-local day that is full.
+    #[schema(format = Date)]
     pub date: String,
     pub claim_id: i64,
 }
@@ -24,15 +25,17 @@ pub struct PlaceBody {
     pub id: i64,
     /// 1 for the first waiting; 0 once not waiting.
     pub position: i64,
-    /// waiting, offered, booked, expired or withdrawn.
+    #[schema(value_type = vocab::WaitStatus)]
     pub status: String,
     pub branch: String,
+    #[schema(format = Date)]
     pub date: String,
     /// The session held for an offer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slot_id: Option<i64>,
     /// Until when the offer holds, RFC 3339 in the branch's offset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 
@@ -95,6 +98,7 @@ pub async fn withdraw(api: Api, path: Path<i64>) -> Reply {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct FirstFreeQuery {
     /// YYYY-MM-DD: no session before this day.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// A province, as branches list it.
     pub province: Option<String>,
@@ -111,6 +115,7 @@ pub struct FirstFreeBody {
     pub zone: String,
     pub slot_id: i64,
     /// RFC 3339 in the branch's own offset.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     pub available: i32,
 }

@@ -39,7 +39,14 @@ fn make(doc: &Value, schema: &Value, name: &str, rng: &mut Rng, world: &World) -
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(options) = s[key].as_array().filter(|o| !o.is_empty()) {
-            return make(doc, rng.pick(options), name, rng, world);
+            // A nullable one (`[null, X]`, an optional vocabulary) is null
+            // one time in five, as an optional field's type list.
+            let given: Vec<&Value> = options.iter().filter(|o| o["type"] != "null").collect();
+            if given.is_empty() || (given.len() < options.len() && rng.chance(20)) {
+                return Value::Null;
+            }
+            let option = *rng.pick(&given);
+            return make(doc, option, name, rng, world);
         }
     }
     if let Some(parts) = s["allOf"].as_array() {
