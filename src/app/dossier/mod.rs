@@ -16,7 +16,7 @@ use crate::db::floor::FloorSession;
 use crate::db::{bookings, run, DbConnection};
 use crate::domain::claim::ClaimStatus;
 use crate::domain::dossier::upload::UploadError;
-use crate::domain::dossier::{check_claim_quota, DocStatus, DocumentKind, RejectReason};
+use crate::domain::dossier::{check_claim_quota, Decision, DocStatus, DocumentKind, RejectReason};
 use crate::domain::role::Role;
 use crate::domain::Code;
 use crate::infra::storage::DocumentStore;
@@ -310,16 +310,17 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(AppError::unprocessable(Code::NoteTooLong).field("note"));
     }
-    let (status, reason) = match v.decision.trim() {
-        "accept" => (DocStatus::Accepted, None),
-        "reject" => {
+    let decision = Decision::parse(&v.decision)
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidDecision).field("decision"))?;
+    let (status, reason) = match decision {
+        Decision::Accept => (DocStatus::Accepted, None),
+        Decision::Reject => {
             let reason = reject_reason(v.reason.as_deref())?;
             if reason == RejectReason::Other && note.is_none() {
                 return Err(AppError::unprocessable(Code::RejectNoteRequired).field("note"));
             }
             (DocStatus::Rejected, Some(reason.code()))
         }
-        _ => return Err(AppError::unprocessable(Code::InvalidDecision).field("decision")),
     };
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();

@@ -51,7 +51,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use plan::{Arrivals, Opening, Plan, PlanRequest, Service};
+pub use plan::{Arrivals, Distribution, Opening, Plan, PlanRequest, Service};
 pub use recorded::{recorded_day, RecordedArrival, RecordedDay};
 pub use staffing::{smallest_staffing, Staffing};
 

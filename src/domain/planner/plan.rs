@@ -95,6 +95,54 @@ pub enum Opening {
     Empty,
 }
 
+impl Opening {
+    pub const ALL: [Opening; 2] = [Opening::Steady, Opening::Empty];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Opening::Steady => "steady",
+            Opening::Empty => "empty",
+        }
+    }
+
+    /// As a request names it (spaces around it ignored).
+    pub fn parse(typed: &str) -> Option<Self> {
+        let typed = typed.trim();
+        Self::ALL.into_iter().find(|o| o.code() == typed)
+    }
+}
+
+/// How a request asks service times to be drawn (each a [`Service`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distribution {
+    Exponential,
+    Lognormal,
+    /// The recorded day's service times.
+    Empirical,
+}
+
+impl Distribution {
+    pub const ALL: [Distribution; 3] = [
+        Distribution::Exponential,
+        Distribution::Lognormal,
+        Distribution::Empirical,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Distribution::Exponential => "exponential",
+            Distribution::Lognormal => "lognormal",
+            Distribution::Empirical => "empirical",
+        }
+    }
+
+    /// As a request names it (spaces around it ignored).
+    pub fn parse(typed: &str) -> Option<Self> {
+        let typed = typed.trim();
+        Self::ALL.into_iter().find(|d| d.code() == typed)
+    }
+}
+
 /// Service time of one participant served alone.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Service {
@@ -258,10 +306,11 @@ impl Plan {
             None => None,
             Some(v) => Some(whole(v, 0, 100_000).ok_or(refuse("walk_in_cap", Problem::WalkInCap))?),
         };
-        let opening = match r.opening_queue.as_deref().map(str::trim) {
-            None | Some("steady") => Opening::Steady,
-            Some("empty") => Opening::Empty,
-            Some(_) => return Err(refuse("opening_queue", Problem::OpeningQueue)),
+        let opening = match r.opening_queue.as_deref() {
+            None => Opening::Steady,
+            Some(typed) => {
+                Opening::parse(typed).ok_or(refuse("opening_queue", Problem::OpeningQueue))?
+            }
         };
         let runs = count(
             r.runs,
@@ -353,16 +402,21 @@ fn service(r: &PlanRequest) -> Result<Service, Invalid> {
         Some(_) => Err(refuse("service_minutes", Problem::ServiceMinutes)),
         None => Err(refuse("service_minutes", Problem::Missing)),
     };
-    match r.service_distribution.as_deref().map(str::trim) {
-        None | Some("exponential") => Ok(Service::Exponential { mean: mean()? }),
-        Some("lognormal") => {
+    let distribution = match r.service_distribution.as_deref() {
+        None => Distribution::Exponential,
+        Some(typed) => Distribution::parse(typed)
+            .ok_or(refuse("service_distribution", Problem::Distribution))?,
+    };
+    match distribution {
+        Distribution::Exponential => Ok(Service::Exponential { mean: mean()? }),
+        Distribution::Lognormal => {
             let cv = r.service_cv.unwrap_or(DEFAULT_LOGNORMAL_CV);
             if !positive(cv, 10.0) {
                 return Err(refuse("service_cv", Problem::ServiceCv));
             }
             Ok(Service::Lognormal { mean: mean()?, cv })
         }
-        Some("empirical") => match &r.service_samples {
+        Distribution::Empirical => match &r.service_samples {
             Some(s)
                 if !s.is_empty()
                     && s.len() <= MAX_ARRIVALS_PER_DAY as usize
@@ -373,6 +427,5 @@ fn service(r: &PlanRequest) -> Result<Service, Invalid> {
             Some(_) => Err(refuse("service_samples", Problem::ServiceSamples)),
             None => Err(refuse("service_samples", Problem::Missing)),
         },
-        Some(_) => Err(refuse("service_distribution", Problem::Distribution)),
     }
 }

@@ -7,10 +7,6 @@
 //! every word the server may send. Fields name theirs with
 //! `#[schema(value_type = vocab::BookingStatus)]`; the inputs and read
 //! models declared outside `web::api` get theirs from [`Precise`].
-//!
-//! Three vocabularies have no domain list to read (the words are match
-//! arms in their parsers): [`ReviewDecision`], [`ServiceDistribution`] and
-//! [`OpeningQueue`]; the tests hold them to those parsers.
 
 use std::borrow::Cow;
 
@@ -25,7 +21,7 @@ use crate::app::floor::console::parse_outcome;
 use crate::domain::status::{self as states, TextEnum};
 use crate::domain::{
     audit::anomaly, branch_seed, claim, collective, consent, dossier, draw, floor, outreach,
-    overview, role, staff_admin, waitlist,
+    overview, planner, role, staff_admin, waitlist,
 };
 
 /// A string schema allowing `words` only.
@@ -91,8 +87,8 @@ vocabularies! {
     ChecklistItemStatus => all::<states::ItemStatus>();
     /// Why a document or claim was rejected (`dossier::RejectReason::parse`).
     RejectReason => dossier::RejectReason::ALL.iter().map(|r| r.code()).collect();
-    /// A staff review of a document, as `app::dossier::review` reads it.
-    ReviewDecision => vec!["accept", "reject"];
+    /// A staff review of a document (`dossier::Decision::parse`).
+    ReviewDecision => dossier::Decision::ALL.iter().map(|d| d.code()).collect();
     /// How a participant came to the branch.
     TicketKind => floor::TicketKind::ALL.iter().map(|k| k.code()).collect();
     /// Where a floor ticket stands.
@@ -152,10 +148,10 @@ vocabularies! {
     BranchAlert => overview::Alert::ALL.iter().map(|a| a.code()).collect();
     /// A kind of anomaly flag (`anomaly::Kind::parse`).
     AnomalyKind => anomaly::Kind::ALL.iter().map(|k| k.code()).collect();
-    /// The planner's service time distribution, as `planner::Plan::parse` reads it.
-    ServiceDistribution => vec!["exponential", "lognormal", "empirical"];
-    /// Who waits at opening in the planner, as `planner::Plan::parse` reads it.
-    OpeningQueue => vec!["steady", "empty"];
+    /// The planner's service time distribution (`planner::Distribution::parse`).
+    ServiceDistribution => planner::Distribution::ALL.iter().map(|d| d.code()).collect();
+    /// Who waits at opening in the planner (`planner::Opening::parse`).
+    OpeningQueue => planner::Opening::ALL.iter().map(|o| o.code()).collect();
 }
 
 /// What a field declared outside `web::api` holds.
@@ -385,8 +381,8 @@ mod tests {
         );
     }
 
-    /// The planner's words, which no domain list holds: each listed one is
-    /// taken, another is refused naming its field.
+    /// The planner's words: each listed one is taken by the plan, another
+    /// is refused naming its field.
     #[test]
     fn planner_words_are_what_the_plan_takes() {
         let plan = |distribution: Option<&str>, opening: Option<&str>| {
