@@ -310,8 +310,8 @@ pub async fn review(ctx: &Ctx, doc_id: i64, v: Verdict) -> AppResult<Document> {
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(AppError::unprocessable(Code::NoteTooLong).field("note"));
     }
-    let decision = Decision::parse(&v.decision)
-        .ok_or_else(|| AppError::unprocessable(Code::InvalidDecision).field("decision"))?;
+    let decision = Decision::parse(v.decision.trim())
+        .map_err(|_| AppError::unprocessable(Code::InvalidDecision).field("decision"))?;
     let (status, reason) = match decision {
         Decision::Accept => (DocStatus::Accepted, None),
         Decision::Reject => {

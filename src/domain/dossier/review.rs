@@ -1,27 +1,11 @@
 //! A CS agent's verdict on a document, and why a document is rejected.
 
-/// What a reviewer decides about a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Accept,
-    /// Needs a [`RejectReason`].
-    Reject,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 2] = [Decision::Accept, Decision::Reject];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Decision::Accept => "accept",
-            Decision::Reject => "reject",
-        }
-    }
-
-    /// A decision as typed (spaces around it ignored).
-    pub fn parse(typed: &str) -> Option<Self> {
-        let typed = typed.trim();
-        Self::ALL.into_iter().find(|d| d.code() == typed)
+crate::text_enum! {
+    /// What a reviewer decides about a document.
+    pub enum Decision {
+        Accept = "accept",
+        /// Needs a [`RejectReason`].
+        Reject = "reject",
     }
 }
 
@@ -109,20 +93,3 @@ impl RejectReason {
 }
 
 serialize_as_code!(RejectReason);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_decision_is_read_as_typed_around_spaces_only() {
-        assert_eq!(Decision::parse("accept"), Some(Decision::Accept));
-        assert_eq!(Decision::parse(" reject\n"), Some(Decision::Reject));
-        for other in ["", "Accept", "accepted", "rejectt"] {
-            assert_eq!(Decision::parse(other), None, "{other:?}");
-        }
-        for d in Decision::ALL {
-            assert_eq!(Decision::parse(d.code()), Some(d));
-        }
-    }
-}

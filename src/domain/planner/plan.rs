@@ -86,60 +86,21 @@ pub enum Arrivals {
     Recorded(Vec<f64>),
 }
 
-/// Who is waiting when the doors open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opening {
-    /// The queue the first hour's demand keeps up in the long run.
-    Steady,
-    /// Nobody.
-    Empty,
-}
-
-impl Opening {
-    pub const ALL: [Opening; 2] = [Opening::Steady, Opening::Empty];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Opening::Steady => "steady",
-            Opening::Empty => "empty",
-        }
+crate::text_enum! {
+    /// Who is waiting when the doors open.
+    pub enum Opening {
+        /// The queue the first hour's demand keeps up in the long run.
+        Steady = "steady",
+        /// Nobody.
+        Empty = "empty",
     }
 
-    /// As a request names it (spaces around it ignored).
-    pub fn parse(typed: &str) -> Option<Self> {
-        let typed = typed.trim();
-        Self::ALL.into_iter().find(|o| o.code() == typed)
-    }
-}
-
-/// How a request asks service times to be drawn (each a [`Service`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Distribution {
-    Exponential,
-    Lognormal,
-    /// The recorded day's service times.
-    Empirical,
-}
-
-impl Distribution {
-    pub const ALL: [Distribution; 3] = [
-        Distribution::Exponential,
-        Distribution::Lognormal,
-        Distribution::Empirical,
-    ];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Distribution::Exponential => "exponential",
-            Distribution::Lognormal => "lognormal",
-            Distribution::Empirical => "empirical",
-        }
-    }
-
-    /// As a request names it (spaces around it ignored).
-    pub fn parse(typed: &str) -> Option<Self> {
-        let typed = typed.trim();
-        Self::ALL.into_iter().find(|d| d.code() == typed)
+    /// How a request asks service times to be drawn (each a [`Service`]).
+    pub enum Distribution {
+        Exponential = "exponential",
+        Lognormal = "lognormal",
+        /// The recorded day's service times.
+        Empirical = "empirical",
     }
 }
 
@@ -308,9 +269,8 @@ impl Plan {
         };
         let opening = match r.opening_queue.as_deref() {
             None => Opening::Steady,
-            Some(typed) => {
-                Opening::parse(typed).ok_or(refuse("opening_queue", Problem::OpeningQueue))?
-            }
+            Some(typed) => Opening::parse(typed.trim())
+                .map_err(|_| refuse("opening_queue", Problem::OpeningQueue))?,
         };
         let runs = count(
             r.runs,
@@ -404,8 +364,8 @@ fn service(r: &PlanRequest) -> Result<Service, Invalid> {
     };
     let distribution = match r.service_distribution.as_deref() {
         None => Distribution::Exponential,
-        Some(typed) => Distribution::parse(typed)
-            .ok_or(refuse("service_distribution", Problem::Distribution))?,
+        Some(typed) => Distribution::parse(typed.trim())
+            .map_err(|_| refuse("service_distribution", Problem::Distribution))?,
     };
     match distribution {
         Distribution::Exponential => Ok(Service::Exponential { mean: mean()? }),

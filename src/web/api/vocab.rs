@@ -88,7 +88,7 @@ vocabularies! {
     /// Why a document or claim was rejected (`dossier::RejectReason::parse`).
     RejectReason => dossier::RejectReason::ALL.iter().map(|r| r.code()).collect();
     /// A staff review of a document (`dossier::Decision::parse`).
-    ReviewDecision => dossier::Decision::ALL.iter().map(|d| d.code()).collect();
+    ReviewDecision => all::<dossier::Decision>();
     /// How a participant came to the branch.
     TicketKind => floor::TicketKind::ALL.iter().map(|k| k.code()).collect();
     /// Where a floor ticket stands.
@@ -149,9 +149,9 @@ vocabularies! {
     /// A kind of anomaly flag (`anomaly::Kind::parse`).
     AnomalyKind => anomaly::Kind::ALL.iter().map(|k| k.code()).collect();
     /// The planner's service time distribution (`planner::Distribution::parse`).
-    ServiceDistribution => planner::Distribution::ALL.iter().map(|d| d.code()).collect();
+    ServiceDistribution => all::<planner::Distribution>();
     /// Who waits at opening in the planner (`planner::Opening::parse`).
-    OpeningQueue => planner::Opening::ALL.iter().map(|o| o.code()).collect();
+    OpeningQueue => all::<planner::Opening>();
 }
 
 /// What a field declared outside `web::api` holds.
