@@ -13,6 +13,7 @@ macro_rules! routes {
 pub mod api;
 pub mod auth;
 pub mod back;
+pub mod body;
 pub mod csrf;
 pub mod drain;
 pub mod error;
@@ -61,45 +62,14 @@ pub fn client_ip(req: &HttpRequest) -> String {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::JsonConfig::default()
-            .limit(64 * 1024)
-            .error_handler(|err, _req| {
-                let code = match &err {
-                    actix_web::error::JsonPayloadError::ContentType => Code::UnsupportedContentType,
-                    actix_web::error::JsonPayloadError::Overflow { .. }
-                    | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
-                        Code::PayloadTooLarge
-                    }
-                    _ => Code::MalformedJson,
-                };
-                let mut e = AppError::bad_request(code);
-                if code == Code::PayloadTooLarge {
-                    e.status = crate::app::Status::PayloadTooLarge;
-                }
-                e.internal = Some(err.to_string());
-                e.into()
-            }),
-    )
-    .app_data(web::PathConfig::default().error_handler(|err, _| {
+    // Bodies and queries are read by `body::{Json, Form, Query}`, which
+    // name the field they could not read; a path that does not parse is
+    // a page or resource that does not exist.
+    cfg.app_data(web::PathConfig::default().error_handler(|err, _| {
         let mut e = AppError::not_found(Code::NotFound);
         e.internal = Some(err.to_string());
         e.into()
     }))
-    .app_data(web::QueryConfig::default().error_handler(|err, _| {
-        let mut e = AppError::bad_request(Code::MalformedQuery);
-        e.internal = Some(err.to_string());
-        e.into()
-    }))
-    .app_data(
-        web::FormConfig::default()
-            .limit(64 * 1024)
-            .error_handler(|err, _| {
-                let mut e = AppError::bad_request(Code::MalformedForm);
-                e.internal = Some(err.to_string());
-                e.into()
-            }),
-    )
     .configure(api::configure)
     .configure(pages::configure);
 }

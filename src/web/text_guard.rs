@@ -108,9 +108,13 @@ pub async fn middleware(
     }
     let body: Bytes = body.freeze();
     if whole {
+        // In JSON a NUL can only be written `\u0000` (a raw one is not
+        // JSON at all): a body without that sequence is not parsed here.
         let field = if json {
-            serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
+            let escaped = body.windows(6).any(|w| w == b"\\u0000");
+            escaped
+                .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
+                .flatten()
                 .and_then(|v| nul_in_json(&v))
         } else {
             nul_in_form(&body)

@@ -316,7 +316,7 @@ pub async fn channel(
     body: web::Payload,
     state: State,
     hub: web::Data<Hub>,
-    q: web::Query<ChannelQuery>,
+    q: crate::web::body::Query<ChannelQuery>,
 ) -> AppResult<HttpResponse> {
     if !same_origin(&req, &state.settings.public_url) {
         return Err(AppError::forbidden().detail("cross_origin"));

@@ -41,18 +41,60 @@ async fn health_ready_and_openapi(_db: TestDb, app: TestApp) {
 both_backends!(health_ready_and_openapi, clock = DEFAULT_CLOCK);
 
 async fn errors_have_one_shape(_db: TestDb, app: TestApp) {
-    // Malformed JSON is 400, never 500.
-    let res = app
-        .client
-        .post(app.url("/api/v1/participants"))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .expect("send");
-    let (s, v) = common::json_of(res).await;
-    assert_eq!(s, 400);
-    assert_eq!(error_code(&v), "malformed_json");
+    // Malformed JSON is 400, never 500; JSON that does not fit the
+    // request is 400 naming the field, in the caller's language.
+    let person = json!({"nik": "5171010101900001", "kpj": "12345678901", "full_name": "Wayan",
+        "email": "wayan.fields@example.id", "phone": "081234567890", "password": "Rahasia-Kuat-2026"});
+    let mut wrong_type = person.clone();
+    wrong_type["nik"] = json!(5171010101900001_i64);
+    let mut missing = person.clone();
+    missing.as_object_mut().map(|o| o.remove("password"));
+    for (body, language, field, message) in [
+        (
+            "{not json".to_string(),
+            "id",
+            None,
+            "Isi permintaan bukan JSON yang valid.",
+        ),
+        (
+            wrong_type.to_string(),
+            "id",
+            Some("nik"),
+            "Isi kolom \"nik\" tidak valid.",
+        ),
+        (
+            missing.to_string(),
+            "en",
+            Some("password"),
+            "The field \"password\" is required.",
+        ),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/participants"))
+            .header("content-type", "application/json")
+            .header("accept-language", language)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("send");
+        let (s, v) = common::json_of(res).await;
+        assert_eq!((s, error_code(&v)), (400, "malformed_json"), "{body}: {v}");
+        assert_eq!(v["error"]["field"].as_str(), field, "{body}: {v}");
+        assert_eq!(v["error"]["message"], message, "{body}: {v}");
+    }
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": person["email"], "password": person["password"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (401, "invalid_credentials"),
+        "neither was registered: {v}"
+    );
     // Unknown API route: JSON 404.
     let (s, v) = app.get("/api/v1/nope", None).await;
     assert_eq!(s, 404);

@@ -234,21 +234,39 @@ async fn unreadable_forms_and_addresses_get_a_page(db: TestDb, app: TestApp) {
     let b = Browser::new_staff(&app, &db, "supervisor", &["--branch", "DPS-DENPASAR"]).await;
     let csrf = b.csrf("/staff").await;
     let from = b.url("/staff?branch=DPS-DENPASAR");
-    // The capacity field missing, then a capacity no field holds.
-    for capacity in [None, Some("99999999999999999999")] {
-        let mut form = vec![("csrf", csrf.as_str()), ("branch", "DPS-DENPASAR")];
-        form.extend(capacity.map(|c| ("capacity", c)));
+    // A field missing, then a number no field holds: refused before the
+    // handler runs, as a page naming the field, with the way back.
+    let cases = [
+        (
+            "/staff/slots/1/capacity",
+            vec![("branch", "DPS-DENPASAR"), ("date", "2026-11-24")],
+            "Kolom &quot;capacity&quot; wajib diisi.",
+        ),
+        (
+            "/staff/floor/DPS-DENPASAR/settings",
+            vec![("seats_per_agent", "99999999999999999999")],
+            "Isi kolom &quot;seats_per_agent&quot; tidak valid.",
+        ),
+    ];
+    for (to, fields, said) in cases {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
         let res = b
             .client
-            .post(b.url("/staff/slots/1/capacity"))
+            .post(b.url(to))
             .header("referer", &from)
             .form(&form)
             .send()
             .await
             .unwrap();
         let p = Page::of(res).await;
-        assert_eq!(p.status, 400, "{capacity:?}: {}", p.html);
+        assert_eq!(p.status, 400, "{to}: {}", p.html);
         assert_html(&p, "id", "an unreadable form");
+        assert!(
+            p.html.contains(said),
+            "{to}: the field is not named: {}",
+            p.html
+        );
         assert!(
             p.html.contains("href=\"/staff?branch=DPS-DENPASAR\"")
                 && p.html.contains("Kembali ke halaman sebelumnya")

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and participant registration.
 
-use actix_web::web::Json;
+use crate::web::body::Json;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

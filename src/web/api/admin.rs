@@ -1,6 +1,7 @@
 //! Administration: session capacity and companies.
 
-use actix_web::web::{Json, Path};
+use crate::web::body::Json;
+use actix_web::web::Path;
 use serde::Deserialize;
 use utoipa::ToSchema;
 

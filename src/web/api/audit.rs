@@ -2,7 +2,8 @@
 //! claim's timeline, CSV export, and the signed checkpoints with the public
 //! key to keep outside the system. Auditors and admins only; read-only.
 
-use actix_web::web::{Path, Query};
+use crate::web::body::Query;
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Serialize;
 

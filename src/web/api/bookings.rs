@@ -1,6 +1,7 @@
 //! Booking a session, reading, rescheduling and cancelling it.
 
-use actix_web::web::{Json, Path};
+use crate::web::body::Json;
+use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

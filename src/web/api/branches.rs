@@ -1,6 +1,7 @@
 //! Branches and their sessions, in each branch's own time zone.
 
-use actix_web::web::{Path, Query};
+use crate::web::body::Query;
+use actix_web::web::Path;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

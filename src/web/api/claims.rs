@@ -1,7 +1,8 @@
 //! Opening a claim and reading it back, over JSON (the use cases are in
 //! `app::claims` and `app::dossier`).
 
-use actix_web::web::{Json, Path};
+use crate::web::body::Json;
+use actix_web::web::Path;
 use serde::Serialize;
 use utoipa::ToSchema;
 

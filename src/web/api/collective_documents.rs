@@ -3,8 +3,9 @@
 //! company's HR representative, downloaded by whoever may see the batch,
 //! served with the same safe headers as claim documents).
 
+use crate::web::body::Query;
 use actix_multipart::Multipart;
-use actix_web::web::{Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpRequest;
 use serde::Serialize;
 use utoipa::ToSchema;

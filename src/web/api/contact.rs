@@ -1,7 +1,7 @@
 //! A participant's contact details: email verification, changing the
 //! email or phone, choosing where messages go.
 
-use actix_web::web::Json;
+use crate::web::body::Json;
 use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

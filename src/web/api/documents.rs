@@ -3,8 +3,9 @@
 //! accepted. Reading the multipart body and serving the bytes are HTTP;
 //! the use cases are in `app::dossier` and `app::claims`.
 
+use crate::web::body::{Json, Query};
 use actix_multipart::Multipart;
-use actix_web::web::{Json, Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

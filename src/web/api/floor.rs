@@ -1,7 +1,8 @@
 //! The branch floor over HTTP: kiosk arrivals, the CS console, the display
 //! board, supervisor controls and the live event streams.
 
-use actix_web::web::{Json, Path};
+use crate::web::body::Json;
+use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,7 +1,8 @@
 //! The outreach worklist of a branch (cs, supervisor of the branch;
 //! admin): items, claims, attempts and the day's figures.
 
-use actix_web::web::{Json, Path, Query};
+use crate::web::body::{Json, Query};
+use actix_web::web::Path;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

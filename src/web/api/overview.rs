@@ -1,7 +1,7 @@
 //! The head office overview over HTTP (admin, auditor): every branch's
 //! live figures, and a live stream that says when any floor changed.
 
-use actix_web::web::Query;
+use crate::web::body::Query;
 use actix_web::HttpRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;

@@ -1,6 +1,6 @@
 //! The capacity planner (supervisor, admin): a simulated branch day.
 
-use actix_web::web::Json;
+use crate::web::body::Json;
 
 use super::{ok, Reply};
 use crate::app;

@@ -3,8 +3,9 @@
 //! supervisor's approval that opens batch uploads (use cases in
 //! `app::collective::representatives`).
 
+use crate::web::body::Json;
 use actix_multipart::Multipart;
-use actix_web::web::{Json, Path};
+use actix_web::web::Path;
 use actix_web::HttpRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,7 +2,8 @@
 //! branch's CS agents): list, invite, read one, change role, branch or
 //! standing. The rules are `app::staff_admin`.
 
-use actix_web::web::{Json, Path};
+use crate::web::body::Json;
+use actix_web::web::Path;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 

@@ -1,6 +1,7 @@
 //! The waiting line of a full day, and the first free seats anywhere.
 
-use actix_web::web::{Json, Path, Query};
+use crate::web::body::{Json, Query};
+use actix_web::web::Path;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -1,6 +1,7 @@
 //! Registration, sign-in (participants and staff), sign-out, language.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 

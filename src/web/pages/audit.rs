@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use actix_web::web::{Path, Query};
+use crate::web::body::Query;
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

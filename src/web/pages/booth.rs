@@ -4,7 +4,8 @@
 //! the branch and booth number, "please wait to be called" while idle, and
 //! the video with the agent while a participant sits there.
 
-use actix_web::web::{Form, Path};
+use crate::web::body::Form;
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 
 use super::floor::device_cookie_redirect;

@@ -1,6 +1,7 @@
 //! Branch finder and a branch's day of sessions.
 
-use actix_web::web::{Path, Query};
+use crate::web::body::Query;
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -5,8 +5,9 @@
 
 use std::sync::Arc;
 
+use crate::web::body::{Form, Query};
 use actix_multipart::Multipart;
-use actix_web::web::{Form, Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 
 use super::{redirect, Flash, PageCtx, Rendering};

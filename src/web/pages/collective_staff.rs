@@ -4,7 +4,8 @@
 //! (`/staff/companies/{npp}`) where admins and supervisors set the
 //! registered headcount and approve HR representatives.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

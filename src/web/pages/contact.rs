@@ -2,7 +2,8 @@
 //! link, resending it, changing the email or phone, where messages go,
 //! and the stop link every message carries.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

@@ -2,8 +2,9 @@
 //! supervisor's floor view is `supervisor`). Each handler reads its form, calls
 //! `app::floor` (the same use cases the JSON API calls) and renders.
 
+use crate::web::body::{Form, Query};
 use actix_web::cookie::{time, Cookie, SameSite};
-use actix_web::web::{Form, Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

@@ -1,7 +1,8 @@
 //! The participant's own pages: claim, booking (code, QR, reschedule,
 //! cancel) and the forms that change them.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

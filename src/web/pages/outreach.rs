@@ -1,7 +1,8 @@
 //! The outreach worklist page (CS, supervisors of the branch; admins):
 //! the list, taking and giving back an item, recording an attempt.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

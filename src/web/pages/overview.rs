@@ -1,6 +1,6 @@
 //! The head office overview page (admin, auditor; anyone else 403).
 
-use actix_web::web::Query;
+use crate::web::body::Query;
 use actix_web::HttpResponse;
 
 use super::PageCtx;

@@ -4,8 +4,9 @@
 //! `/invitation/{token}` does the same for a new staff account's
 //! invitation (`app::staff_admin::invite`).
 
+use crate::web::body::{Form, Query};
 use actix_web::http::StatusCode;
-use actix_web::web::{Form, Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

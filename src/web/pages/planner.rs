@@ -2,8 +2,8 @@
 //! only calculates; a refused field comes back in the page with its
 //! sentence (422), never as an error page.
 
+use crate::web::body::Query;
 use actix_web::http::StatusCode;
-use actix_web::web::Query;
 use actix_web::HttpResponse;
 
 use super::PageCtx;

@@ -1,7 +1,8 @@
 //! Staff home: a branch's day (sessions, capacity, bookings). Supervisors
 //! and admins change capacity here.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;

@@ -3,8 +3,9 @@
 //! invitation form; `/staff/accounts/{id}` shows one, with the role and
 //! branch form (admins) and the switch that deactivates or reactivates it.
 
+use crate::web::body::{Form, Query};
 use actix_web::http::StatusCode;
-use actix_web::web::{Form, Path, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

@@ -2,7 +2,8 @@
 //! and actions, and head office's (an admin picks the branch). Every
 //! action comes back to the floor it was taken on.
 
-use actix_web::web::{Form, Path, Query};
+use crate::web::body::{Form, Query};
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 

@@ -1,7 +1,8 @@
 //! A participant's place in a waiting line (the offer mail links here):
 //! see it, accept the held seat, decline it or leave the line.
 
-use actix_web::web::{Form, Path};
+use crate::web::body::Form;
+use actix_web::web::Path;
 use actix_web::HttpResponse;
 
 use super::{redirect, PageCtx};
