@@ -56,8 +56,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Reading<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = content_type(req)
-            .is_some_and(|t| t.starts_with("application/json") || t.contains("+json"));
+        let json = content_type(req).is_some_and(|t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        });
         let body = read(payload.take(), Code::MalformedJson);
         Box::pin(async move {
             if !json {
@@ -102,11 +103,11 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
+/// The body's media type without its parameters, in lower case.
 fn content_type(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|t| t.trim().to_ascii_lowercase())
+    let value = req.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next().unwrap_or_default();
+    Some(essence.trim().to_ascii_lowercase())
 }
 
 /// The whole body, at most [`LIMIT`] bytes (413 beyond).
