@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::devices;
 use super::{DbConnection, DbError};
+use crate::domain::floor::DeviceKind;
 
 pub const TOKEN_PREFIX: &str = "dev_";
 
@@ -16,7 +17,8 @@ pub const TOKEN_PREFIX: &str = "dev_";
 pub struct Device {
     pub id: i64,
     pub branch_code: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: DeviceKind,
     pub booth_id: Option<i64>,
     pub token_hash: String,
     pub label: String,
@@ -33,7 +35,7 @@ pub fn hash_token(token: &str) -> String {
 pub fn issue(
     conn: &mut DbConnection,
     branch: &str,
-    kind: &str,
+    kind: DeviceKind,
     booth_id: Option<i64>,
     label: &str,
     created_by: i64,
@@ -43,7 +45,7 @@ pub fn issue(
     let device = crate::per_backend!(conn, c => diesel::insert_into(devices::table)
         .values((
             devices::branch_code.eq(branch),
-            devices::kind.eq(kind),
+            devices::kind.eq(kind.as_str()),
             devices::booth_id.eq(booth_id),
             devices::token_hash.eq(hash_token(&token)),
             devices::label.eq(label),

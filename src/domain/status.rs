@@ -137,6 +137,13 @@ crate::text_enum! {
         Off = "off",
     }
 
+    /// A shared computer at a branch (`devices.kind`): the kiosk that
+    /// prints tickets, or the computer of one video booth.
+    pub enum DeviceKind {
+        Kiosk = "kiosk",
+        Booth = "booth",
+    }
+
     /// How a floor (or video) session ended (`floor_sessions.outcome`; an
     /// open session has none).
     pub enum Outcome {
@@ -291,6 +298,7 @@ mod tests {
         assert_words::<ClaimStatus>(None);
         assert_words::<TicketStatus>(Some(("tickets", "status")));
         assert_words::<AgentStatus>(Some(("agents", "status")));
+        assert_words::<DeviceKind>(Some(("devices", "kind")));
         assert_words::<Outcome>(Some(("floor_sessions", "outcome")));
         assert_words::<DocStatus>(Some(("documents", "status")));
         assert_words::<ItemStatus>(None);

@@ -40,7 +40,7 @@ pub enum Identity {
     Device {
         id: i64,
         branch: String,
-        kind: String,
+        kind: crate::domain::floor::DeviceKind,
         booth_id: Option<i64>,
     },
 }

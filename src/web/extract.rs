@@ -36,7 +36,7 @@ pub fn actor(who: Option<&Identity>, req: &HttpRequest) -> Actor {
         }) => (Some(*id), role.as_str().to_string(), branch.clone()),
         Some(Identity::Device {
             id, kind, branch, ..
-        }) => (Some(*id), kind.clone(), Some(branch.clone())),
+        }) => (Some(*id), kind.as_str().to_string(), Some(branch.clone())),
     };
     Actor {
         id,

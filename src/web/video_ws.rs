@@ -290,11 +290,11 @@ async fn callers_of(state: &State, req: &HttpRequest) -> AppResult<Option<Vec<Ca
             } => out.push(Caller::Agent(id)),
             Identity::Participant { id, .. } => out.push(Caller::Participant(id)),
             Identity::Device {
-                kind,
+                kind: crate::domain::floor::DeviceKind::Booth,
                 branch,
                 booth_id: Some(booth_id),
                 ..
-            } if kind == "booth" => out.push(Caller::Booth { branch, booth_id }),
+            } => out.push(Caller::Booth { branch, booth_id }),
             _ => {}
         }
     }

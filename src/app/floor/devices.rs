@@ -6,11 +6,12 @@ use super::{branch_subject, manager_of, AppError, AppResult, Ctx};
 use crate::app::{read_db, write_db};
 use crate::db::devices::{self, Device};
 use crate::db::{audit, auth as sessions, branches::Branch, floor};
+use crate::domain::floor::DeviceKind;
 use crate::domain::Code;
 
 /// Which device a credential is for.
 pub struct DeviceRequest {
-    /// `kiosk` or `booth`.
+    /// `kiosk` or `booth`, as typed (an unknown word is refused).
     pub kind: String,
     /// For a booth computer: its booth number.
     pub booth: Option<i32>,
@@ -34,31 +35,30 @@ pub async fn issue(ctx: &Ctx, code: String, r: DeviceRequest) -> AppResult<(Devi
         label,
         ends_session,
     } = r;
-    if kind != "kiosk" && kind != "booth" {
-        return Err(AppError::unprocessable(Code::InvalidDeviceKind).field("kind"));
-    }
+    let kind = DeviceKind::parse(kind.trim())
+        .map_err(|_| AppError::unprocessable(Code::InvalidDeviceKind).field("kind"))?;
     let creator = ctx.actor.id.ok_or_else(AppError::forbidden)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
     write_db(&ctx.db, move |c| -> AppResult<_> {
         floor::ensure_booths(c, &branch)?;
         let unknown = || AppError::unprocessable(Code::UnknownBooth).field("booth");
-        let booth_id = match (kind.as_str(), booth) {
-            ("booth", Some(n)) => Some(
+        let booth_id = match (kind, booth) {
+            (DeviceKind::Booth, Some(n)) => Some(
                 floor::booths_of(c, &branch.code)?
                     .into_iter()
                     .find(|b| b.number == n)
                     .ok_or_else(unknown)?
                     .id,
             ),
-            ("booth", None) => return Err(unknown()),
-            _ => None,
+            (DeviceKind::Booth, None) => return Err(unknown()),
+            (DeviceKind::Kiosk, _) => None,
         };
         let label = label.unwrap_or_else(|| match booth {
             Some(n) => format!("Bilik {n}"),
             None => "Kios".into(),
         });
         let label: String = label.chars().take(60).collect();
-        let issued = devices::issue(c, &branch.code, &kind, booth_id, &label, creator, now)?;
+        let issued = devices::issue(c, &branch.code, kind, booth_id, &label, creator, now)?;
         if let Some(sid) = &ends_session {
             sessions::revoke(c, sid, now)?;
         }
@@ -82,7 +82,7 @@ async fn by_token(ctx: &Ctx, token: String) -> AppResult<Option<Device>> {
 pub async fn kiosk(ctx: &Ctx, token: Option<String>, branch: &str) -> AppResult<Option<Device>> {
     let Some(token) = token else { return Ok(None) };
     let d = by_token(ctx, token).await?;
-    Ok(d.filter(|d| d.branch_code == branch && d.kind == "kiosk"))
+    Ok(d.filter(|d| d.branch_code == branch && d.kind == DeviceKind::Kiosk))
 }
 
 /// The booth computer a browser's device token names.
@@ -91,7 +91,7 @@ pub async fn booth(ctx: &Ctx, token: Option<String>) -> AppResult<Option<Device>
         return Ok(None);
     };
     let d = by_token(ctx, token).await?;
-    Ok(d.filter(|d| d.kind == "booth" && d.booth_id.is_some()))
+    Ok(d.filter(|d| d.kind == DeviceKind::Booth && d.booth_id.is_some()))
 }
 
 /// What a booth's screen shows: the branch, whether this computer is the

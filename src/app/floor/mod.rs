@@ -14,7 +14,9 @@ use crate::db::bookings::{self, BookingView};
 use crate::db::branches::Branch;
 use crate::db::floor::{self, Arrival, FloorError, Ticket, TicketLive};
 use crate::db::{participants, DbConnection};
-use crate::domain::floor::{self as rules, AgentStatus, BoardBody, Call, CheckIn, Priority};
+use crate::domain::floor::{
+    self as rules, AgentStatus, BoardBody, Call, CheckIn, DeviceKind, Priority,
+};
 use crate::domain::nik;
 use crate::domain::role::Role;
 use crate::domain::Code;
@@ -57,7 +59,7 @@ fn manager_of(actor: &Actor, branch: &str) -> AppResult<()> {
 
 /// A kiosk or booth computer (their actor role is the device kind).
 fn is_device(actor: &Actor) -> bool {
-    matches!(actor.role.as_str(), "kiosk" | "booth")
+    DeviceKind::parse(&actor.role).is_ok()
 }
 
 /// The participant acting.
@@ -121,7 +123,8 @@ pub async fn arrive(
     priority: Option<&str>,
 ) -> AppResult<Arrival> {
     let allowed = if is_device(&ctx.actor) {
-        ctx.actor.role == "kiosk" && ctx.actor.branch.as_deref() == Some(code.as_str())
+        ctx.actor.role == DeviceKind::Kiosk.as_str()
+            && ctx.actor.branch.as_deref() == Some(code.as_str())
     } else {
         may_manage(&ctx.actor, &code)
     };

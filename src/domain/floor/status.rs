@@ -1,8 +1,8 @@
 //! The states the floor stores as text (declared with the others in
-//! [`crate::domain::status`]): a ticket's place in the day and a CS agent's
-//! duty, with the agent's duty in words.
+//! [`crate::domain::status`]): a ticket's place in the day, a CS agent's
+//! duty, with the agent's duty in words, and the kind of a shared device.
 
-pub use crate::domain::status::{AgentStatus, TicketStatus};
+pub use crate::domain::status::{AgentStatus, DeviceKind, TicketStatus};
 
 impl AgentStatus {
     pub const fn label_id(self) -> &'static str {

@@ -206,7 +206,7 @@ pub async fn me(api: Api) -> Reply {
         } => MeResponse {
             role: format!("device:{kind}"),
             id,
-            name: kind,
+            name: kind.as_str().to_string(),
             email: None,
             email_verified: None,
             messages: None,

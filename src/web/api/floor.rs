@@ -183,6 +183,7 @@ pub async fn console_events(req: HttpRequest, api: Api) -> Reply {
 #[derive(Deserialize, ToSchema)]
 pub struct DeviceRequest {
     /// kiosk or booth.
+    #[schema(value_type = vocab::DeviceKind)]
     pub kind: String,
     /// For a booth computer: its booth number.
     pub booth: Option<i32>,

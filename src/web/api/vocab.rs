@@ -95,6 +95,8 @@ vocabularies! {
     TicketStatus => all::<states::TicketStatus>();
     /// A greeter's priority; a blank is none (`app::floor::arrive`).
     Priority => std::iter::once("").chain(floor::Priority::ALL.iter().map(|p| p.code())).collect();
+    /// A shared computer at a branch (`DeviceKind::parse`).
+    DeviceKind => all::<states::DeviceKind>();
     /// A CS agent's duty (`AgentStatus::parse`).
     AgentStatus => all::<states::AgentStatus>();
     /// How an agent may end a session (`app::floor::console::parse_outcome`).

@@ -11,6 +11,7 @@ use actix_web::HttpResponse;
 use super::floor::device_cookie_redirect;
 use super::PageCtx;
 use crate::app::floor::{self as app, devices};
+use crate::domain::floor::DeviceKind;
 use crate::views::booth as view;
 use crate::web::auth::device_token;
 use crate::web::extract::CsrfForm;
@@ -49,7 +50,7 @@ pub async fn activate(
     let ends_session = ctx.own_session();
     ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
-            kind: "booth".into(),
+            kind: DeviceKind::Booth.as_str().into(),
             booth: Some(number),
             label: None,
             ends_session,

@@ -14,6 +14,7 @@ use crate::app::dossier;
 use crate::app::error::AppError;
 use crate::app::floor::{self as app, console, devices, walkin};
 use crate::app::Status;
+use crate::domain::floor::DeviceKind;
 use crate::domain::Code;
 use crate::views::floor as view;
 use crate::web::auth::{device_token, Identity, DEVICE_COOKIE};
@@ -60,7 +61,7 @@ pub async fn kiosk_activate(
     let ends_session = ctx.own_session();
     ctx.submit(form.csrf.clone(), |actx| async move {
         let r = devices::DeviceRequest {
-            kind: "kiosk".into(),
+            kind: DeviceKind::Kiosk.as_str().into(),
             booth: None,
             label: Some("Kios".into()),
             ends_session,
@@ -91,7 +92,7 @@ pub async fn kiosk_submit(ctx: PageCtx, path: Path<String>, form: Form<KioskForm
         let kiosk = Identity::Device {
             id: device.id,
             branch: device.branch_code.clone(),
-            kind: device.kind.clone(),
+            kind: device.kind,
             booth_id: None,
         };
         let kctx = extract::ctx(&ctx.state, Some(&kiosk), &ctx.req);
