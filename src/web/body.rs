@@ -76,8 +76,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
     type Future = Reading<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let form =
-            content_type(req).is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        let form = content_type(req).is_some_and(|t| t == "application/x-www-form-urlencoded");
         let body = read(payload.take(), Code::MalformedForm);
         Box::pin(async move {
             if !form {
@@ -179,9 +178,9 @@ fn field_of(path: &serde_path_to_error::Path, message: &str) -> (Option<String>,
 }
 
 /// A `400 code` refusal, naming the field (and whether it was missing)
-/// when there is one. Field names come from the request: only the ones
-/// the target type knows reach here (serde names unknown ones nowhere),
-/// cut to a readable length.
+/// when there is one. The name is the target type's field (or a map's
+/// key as sent), cut to a readable length; it is shown escaped, as every
+/// text of a request is.
 fn refusal(code: Code, field: Option<(String, bool)>) -> AppError {
     let e = AppError::bad_request(code);
     match field {
@@ -268,6 +267,24 @@ mod tests {
             (e.code, e.field.as_deref()),
             (Code::MalformedQuery, Some("slot_id"))
         );
+    }
+
+    #[test]
+    fn a_media_type_is_read_without_its_parameters() {
+        let of = |v: &str| {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header((CONTENT_TYPE, v))
+                .to_http_request();
+            content_type(&req)
+        };
+        let form = of("Application/X-WWW-Form-Urlencoded; charset=UTF-8");
+        assert_eq!(form.as_deref(), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            of(" application/json ").as_deref(),
+            Some("application/json")
+        );
+        let none = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(content_type(&none), None);
     }
 
     #[test]
