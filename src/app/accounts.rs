@@ -16,6 +16,7 @@ use crate::domain::recovery::SignInName;
 use crate::domain::role::Role;
 use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
+use crate::i18n::Lang;
 use crate::infra::crypto::{self, SESSION_TTL_SECS};
 
 /// What someone typed to register.
@@ -31,11 +32,19 @@ pub struct Registration {
     /// Reminders besides email: whatsapp, sms or none; absent is none.
     #[serde(default)]
     pub messages: Option<String>,
+    /// The language of those reminders: `id` or `en`; absent is the
+    /// language the registration was asked in.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Validates every field (all problems, in form order) and creates the
 /// participant. The API and the registration page both call this.
-pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<AppError>> {
+pub async fn register(
+    ctx: &Ctx,
+    r: Registration,
+    asked_in: Lang,
+) -> Result<Participant, Vec<AppError>> {
     let today = ctx.clock.now().date_naive();
     let mut errors = Vec::new();
     let nik = nik::parse(&r.nik, today)
@@ -57,6 +66,14 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
         .messages
         .as_deref()
         .map(|m| crate::app::messages::parse_channel(m, "messages"))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let lang = r
+        .language
+        .as_deref()
+        .map(|l| crate::app::messages::parse_language(l, "language"))
         .transpose()
         .map_err(|e| errors.push(e))
         .ok()
@@ -123,7 +140,7 @@ pub async fn register(ctx: &Ctx, r: Registration) -> Result<Participant, Vec<App
                     new.created_at,
                     &actor,
                     p.id,
-                    channel,
+                    (channel, Some(lang.unwrap_or(asked_in))),
                     ConsentSource::Registration,
                 )?;
             }

@@ -207,9 +207,17 @@ fn close_tx(
         let offer = offer
             .as_ref()
             .map(|(entry, slot, expires)| (*entry, slot, *expires));
-        let m =
-            crate::mail::messages::closure_message(&branch, &d.slot, &req.reason, offer, url, ts);
-        crate::app::messages::send(c, &Gateway::new(rules.messages, url), &who, m)?;
+        crate::app::messages::send(c, &Gateway::new(rules.messages, url), &who, |lang| {
+            crate::mail::messages::closure_message(
+                lang,
+                &branch,
+                &d.slot,
+                &req.reason,
+                offer,
+                url,
+                ts,
+            )
+        })?;
     }
     Ok(Closed {
         closure,

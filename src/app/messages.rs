@@ -17,6 +17,7 @@ use crate::db::DbConnection;
 use crate::domain::consent::{self as rules, ConsentSource, MessageChannel};
 use crate::domain::role::Role;
 use crate::domain::Code;
+use crate::i18n::{self, Lang};
 use crate::infra::crypto;
 
 /// Whether messages can go out at all: a gateway is configured.
@@ -50,19 +51,22 @@ pub fn parse_channel(typed: &str, field: &'static str) -> AppResult<MessageChann
 
 /// The participant's channel (`None` when never asked: email only).
 pub fn channel_in(c: &mut DbConnection, participant: i64) -> AppResult<MessageChannel> {
-    let row = consents::of(c, participant)?;
-    Ok(row
-        .and_then(|r| MessageChannel::parse(&r.channel).ok())
-        .unwrap_or(MessageChannel::None))
+    Ok(channel_of(consents::of(c, participant)?.as_ref()))
 }
 
-/// Queues `m` for `p` on their channel with the stop line; `false` (and
-/// nothing queued) without a gateway, a phone, or consent.
+fn channel_of(row: Option<&consents::Consent>) -> MessageChannel {
+    row.and_then(|r| MessageChannel::parse(&r.channel).ok())
+        .unwrap_or(MessageChannel::None)
+}
+
+/// Queues the message `compose` writes in `p`'s language for `p`, on
+/// their channel, with the stop line; `false` (and nothing queued) without
+/// a gateway, a phone, or consent.
 pub fn send(
     c: &mut DbConnection,
     gateway: &Gateway,
     p: &Participant,
-    mut m: NewMessage,
+    compose: impl FnOnce(Lang) -> NewMessage,
 ) -> AppResult<bool> {
     if !gateway.enabled || p.phone.is_empty() {
         return Ok(false);
@@ -76,29 +80,38 @@ pub fn send(
     else {
         return Ok(false);
     };
+    let lang = row.language();
+    let mut m = compose(lang);
     m.channel = channel.to_string();
     m.recipient = p.phone.clone();
     m.body_text.push('\n');
+    let stop = rules::stop_url(&gateway.public_url, &row.stop_token);
     m.body_text
-        .push_str(&rules::stop_line(&gateway.public_url, &row.stop_token));
+        .push_str(&i18n::tf(lang, "message_stop", &[("link", &stop)]));
     outbox::enqueue_message(c, &m)?;
     Ok(true)
 }
 
-/// Records `channel` for the participant with `message_consent_changed`
-/// (from, to, where); nothing when it is the same choice.
+/// Records `channel` for the participant, its messages in `lang` (`None`:
+/// as before, Bahasa Indonesia for a first choice), with
+/// `message_consent_changed` (from, to, where, language); nothing when
+/// neither changes. The language it holds.
 pub fn choose(
     c: &mut DbConnection,
     now: NaiveDateTime,
     actor: &Actor,
     participant: i64,
-    channel: MessageChannel,
+    (channel, lang): (MessageChannel, Option<Lang>),
     source: ConsentSource,
-) -> AppResult<()> {
+) -> AppResult<Lang> {
     let before = consents::of(c, participant)?;
     let from = before.as_ref().map(|r| r.channel.clone());
-    if from.as_deref() == Some(channel.as_str()) {
-        return Ok(());
+    let lang = lang
+        .or_else(|| before.as_ref().map(consents::Consent::language))
+        .unwrap_or_default();
+    let same_lang = before.as_ref().is_some_and(|r| r.language() == lang);
+    if from.as_deref() == Some(channel.as_str()) && same_lang {
+        return Ok(lang);
     }
     consents::set(
         c,
@@ -108,15 +121,17 @@ pub fn choose(
             source: source.as_str().to_string(),
             stop_token: crypto::random_token(16),
             changed_at: now,
+            lang: lang.code().to_string(),
         },
     )?;
     let subject = Subject {
         participant_id: Some(participant),
         ..Default::default()
     };
-    let details = json!({"from": from, "to": channel.as_str(), "source": source.as_str()});
+    let details = json!({"from": from, "to": channel.as_str(), "source": source.as_str(),
+        "language": lang.code()});
     audit::record(c, now, actor, "message_consent_changed", &subject, details)?;
-    Ok(())
+    Ok(lang)
 }
 
 /// The participant as the actor of their own choice.
@@ -129,37 +144,74 @@ fn own(ctx: &Ctx, participant: i64) -> Actor {
     }
 }
 
-/// The signed-in participant's channel.
-pub async fn own_channel(ctx: &Ctx, participant: i64) -> AppResult<MessageChannel> {
-    read_db(&ctx.db, move |c| channel_in(c, participant)).await
+/// The signed-in participant's channel, and the language of its messages
+/// (`None`: never chosen).
+pub async fn own_channel(ctx: &Ctx, participant: i64) -> AppResult<(MessageChannel, Option<Lang>)> {
+    read_db(
+        &ctx.db,
+        move |c| -> AppResult<(MessageChannel, Option<Lang>)> {
+            let row = consents::of(c, participant)?;
+            let lang = row.as_ref().map(consents::Consent::language);
+            Ok((channel_of(row.as_ref()), lang))
+        },
+    )
+    .await
 }
 
-/// The signed-in participant changes their channel.
-pub async fn set_own(ctx: &Ctx, participant: i64, typed: &str) -> AppResult<MessageChannel> {
+/// A language as typed (`id`, `en`; any case), `invalid_message_language`
+/// naming `field` otherwise.
+pub fn parse_language(typed: &str, field: &'static str) -> AppResult<Lang> {
+    match typed.trim().to_ascii_lowercase().as_str() {
+        "id" => Ok(Lang::Id),
+        "en" => Ok(Lang::En),
+        _ => Err(AppError::unprocessable(Code::InvalidMessageLanguage).field(field)),
+    }
+}
+
+/// The signed-in participant changes their channel, and the language of
+/// its messages when `typed_lang` says one.
+pub async fn set_own(
+    ctx: &Ctx,
+    participant: i64,
+    typed: &str,
+    typed_lang: Option<&str>,
+) -> AppResult<(MessageChannel, Lang)> {
     let channel = parse_channel(typed, "channel")?;
+    let lang = typed_lang
+        .map(|l| parse_language(l, "language"))
+        .transpose()?;
     let (now, actor) = (ctx.clock.now_naive(), own(ctx, participant));
-    write_db(&ctx.db, move |c| -> AppResult<MessageChannel> {
-        choose(c, now, &actor, participant, channel, ConsentSource::Account)?;
-        Ok(channel)
+    write_db(&ctx.db, move |c| -> AppResult<(MessageChannel, Lang)> {
+        let lang = choose(
+            c,
+            now,
+            &actor,
+            participant,
+            (channel, lang),
+            ConsentSource::Account,
+        )?;
+        Ok((channel, lang))
     })
     .await
 }
 
-/// The channel a stop link stops (404 `page_not_found` for no such link).
-pub async fn stop_link(ctx: &Ctx, token: String) -> AppResult<MessageChannel> {
-    read_db(&ctx.db, move |c| -> AppResult<MessageChannel> {
+/// The channel a stop link stops and the language of its messages (404
+/// `page_not_found` for no such link).
+pub async fn stop_link(ctx: &Ctx, token: String) -> AppResult<(MessageChannel, Lang)> {
+    read_db(&ctx.db, move |c| -> AppResult<(MessageChannel, Lang)> {
         let row = consents::by_stop_token(c, token.trim())?
             .ok_or_else(|| AppError::not_found(Code::PageNotFound))?;
-        Ok(MessageChannel::parse(&row.channel).unwrap_or(MessageChannel::None))
+        Ok((channel_of(Some(&row)), row.language()))
     })
     .await
 }
 
-/// The stop link followed: no more messages, by the participant's own hand.
-pub async fn stop(ctx: &Ctx, token: String) -> AppResult<()> {
+/// The stop link followed: no more messages, by the participant's own
+/// hand. The language the messages were in.
+pub async fn stop(ctx: &Ctx, token: String) -> AppResult<Lang> {
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
-    write_db(&ctx.db, move |c| -> AppResult<()> {
+    write_db(&ctx.db, move |c| -> AppResult<Lang> {
         let row = consents::by_stop_token(c, token.trim())?
             .ok_or_else(|| AppError::not_found(Code::PageNotFound))?;
         let actor = Actor {
@@ -173,7 +225,7 @@ pub async fn stop(ctx: &Ctx, token: String) -> AppResult<()> {
             now,
             &actor,
             row.participant_id,
-            MessageChannel::None,
+            (MessageChannel::None, None),
             ConsentSource::Link,
         )
     })

@@ -292,8 +292,10 @@ pub fn offer_freed(c: &mut DbConnection, slot_id: i64, o: &Offering<'_>) -> AppR
     }
     crate::db::outbox::enqueue(c, &mail)?;
     let gateway = crate::app::messages::Gateway::new(o.rules.messages, o.public_url);
-    let m = crate::mail::messages::offer_message(e.id, &slot, &branch, expires, o.public_url, ts);
-    crate::app::messages::send(c, &gateway, &who, m)?;
+    crate::app::messages::send(c, &gateway, &who, |lang| {
+        let url = o.public_url;
+        crate::mail::messages::offer_message(lang, e.id, &slot, &branch, expires, url, ts)
+    })?;
     Ok(true)
 }
 

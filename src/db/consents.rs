@@ -2,6 +2,7 @@
 //! participant who was asked; no row is email only.
 
 use crate::db::FirstRow;
+use crate::i18n::Lang;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,8 +19,18 @@ crate::stored_row! {
         /// The stop link's token (kept for the participant's life).
         stop_token: String,
         changed_at: NaiveDateTime,
+        /// The language its messages are written in (`id`, `en`: a
+        /// [`Lang`]'s code; migration 28).
+        lang: String,
     }
     then {}
+}
+
+impl Consent {
+    /// The language the participant reads messages in.
+    pub fn language(&self) -> Lang {
+        Lang::parse(&self.lang).unwrap_or_default()
+    }
 }
 
 /// The participant's choice, if they were asked.
@@ -49,6 +60,7 @@ pub fn set(conn: &mut DbConnection, new: &NewConsent) -> Result<(), DbError> {
                 message_consents::channel.eq(&new.channel),
                 message_consents::source.eq(&new.source),
                 message_consents::changed_at.eq(new.changed_at),
+                message_consents::lang.eq(&new.lang),
             ))
             .execute(conn)
     };
@@ -63,4 +75,21 @@ pub fn set(conn: &mut DbConnection, new: &NewConsent) -> Result<(), DbError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::status::testing::check_words;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_stored_language_is_one_the_catalog_speaks() {
+        let ours: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        for backend in ["sqlite", "postgres"] {
+            assert_eq!(check_words(backend, "message_consents", "lang"), ours);
+        }
+        for l in Lang::ALL {
+            assert_eq!(Lang::parse(l.code()), Some(l));
+        }
+    }
 }

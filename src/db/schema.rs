@@ -561,6 +561,7 @@ diesel::table! {
         source -> Text,
         stop_token -> Text,
         changed_at -> Timestamp,
+        lang -> Text,
     }
 }
 

@@ -64,6 +64,7 @@ crate::text_enum! {
         InvalidKpj = "invalid_kpj",
         InvalidLimit = "invalid_limit",
         InvalidMessageChannel = "invalid_message_channel",
+        InvalidMessageLanguage = "invalid_message_language",
         InvalidName = "invalid_name",
         InvalidNik = "invalid_nik",
         InvalidNpp = "invalid_npp",

@@ -3,7 +3,7 @@
 //! who chose a channel, and stops the moment they say so. The Indonesian
 //! personal-data law (UU 27/2022) asks for consent given for a purpose and
 //! as easy to withdraw as to give: every message carries a one-tap stop
-//! link ([`stop_line`]).
+//! link ([`stop_url`]).
 
 crate::text_enum! {
     /// Where a participant wants messages.
@@ -44,15 +44,9 @@ impl MessageChannel {
     }
 }
 
-/// The address of a stop link.
+/// The address of a stop link, which every message ends with.
 pub fn stop_url(public_url: &str, token: &str) -> String {
     format!("{}/messages/stop/{token}", public_url.trim_end_matches('/'))
-}
-
-/// The last line of every message: how to stop them (Bahasa Indonesia,
-/// the language of the messages).
-pub fn stop_line(public_url: &str, token: &str) -> String {
-    format!("Berhenti menerima pesan: {}", stop_url(public_url, token))
 }
 
 #[cfg(test)]
@@ -78,8 +72,8 @@ mod tests {
     #[test]
     fn every_message_can_be_stopped() {
         assert_eq!(
-            stop_line("https://antre.example/", "abc"),
-            "Berhenti menerima pesan: https://antre.example/messages/stop/abc"
+            stop_url("https://antre.example/", "abc"),
+            "https://antre.example/messages/stop/abc"
         );
     }
 }

@@ -216,8 +216,8 @@ pub mod testing {
 
     /// The words `CHECK (column IN ('a', …))` allows for `table.column` in
     /// the migrations of `backend` (`sqlite` or `postgres`), from the
-    /// `CREATE TABLE` that declares the column; empty when it has no such
-    /// check.
+    /// `CREATE TABLE` that declares the column or the `ALTER TABLE … ADD
+    /// COLUMN` that adds it; empty when it has no such check.
     pub fn check_words(backend: &str, table: &str, column: &str) -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations")
@@ -228,18 +228,18 @@ pub mod testing {
             .collect();
         dirs.sort();
         let head = format!("CREATE TABLE {table} (");
+        let added = format!("ALTER TABLE {table} ADD COLUMN {column} ");
         for up in dirs.iter().map(|d| d.join("up.sql")) {
             let sql = std::fs::read_to_string(&up).unwrap_or_default();
-            let Some(start) = sql.find(&head) else {
-                continue;
-            };
-            let body = &sql[start..];
-            let body = &body[..body.find(");").unwrap_or(body.len())];
-            let Some(line) = body
-                .lines()
-                .map(str::trim)
-                .find(|l| l.starts_with(&format!("{column} ")))
-            else {
+            let declared = sql.find(&head).and_then(|start| {
+                let body = &sql[start..];
+                let body = &body[..body.find(");").unwrap_or(body.len())];
+                body.lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with(&format!("{column} ")))
+            });
+            let line = declared.or_else(|| sql.lines().find(|l| l.starts_with(&added)));
+            let Some(line) = line else {
                 continue;
             };
             let Some(list) = line.split(" IN (").nth(1) else {
@@ -307,6 +307,9 @@ mod tests {
         assert_words::<Sex>(Some(("participants", "sex")));
         // holidays.kind has no CHECK list in the migrations.
         assert_words::<HolidayKind>(None);
+        use crate::domain::consent::{ConsentSource, MessageChannel};
+        assert_words::<MessageChannel>(Some(("message_consents", "channel")));
+        assert_words::<ConsentSource>(Some(("message_consents", "source")));
     }
 
     #[test]
@@ -316,6 +319,13 @@ mod tests {
             ["on_duty", "paused", "off"]
         );
         assert!(super::testing::check_words("postgres", "claims", "status").is_empty());
+        // A column added to a table later (migration 28).
+        for backend in ["sqlite", "postgres"] {
+            assert_eq!(
+                super::testing::check_words(backend, "message_consents", "lang"),
+                ["id", "en"]
+            );
+        }
         assert_words::<Light>(None);
     }
 

@@ -17,6 +17,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language the catalog speaks, Bahasa Indonesia first.
+    pub const ALL: [Lang; 2] = [Lang::Id, Lang::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Id => "id",

@@ -4,8 +4,8 @@
 //! Messages wait in the outbox beside the mail; each is leased before it
 //! is sent, so several instances never send one twice, and a gateway that
 //! is down (or answers other than 2xx) gets the message again later, with
-//! the mail worker's backoff. Texts are in Bahasa Indonesia: the channel
-//! people read.
+//! the mail worker's backoff. Texts are in the language the participant
+//! chose for them (`mail::messages`).
 
 use std::time::Duration;
 
@@ -15,23 +15,19 @@ use crate::clock::Clock;
 use crate::db::bookings::BookingView;
 use crate::db::outbox::{NewMessage, OutboxMail, MESSAGE_CHANNELS};
 use crate::db::{Db, DbError};
-use crate::domain::schedule::to_local;
 use crate::i18n::{self, Lang};
 use crate::instance::Instance;
 
 /// The day-before reminder of a booking, naming what is still missing.
 pub fn reminder_message(
+    lang: Lang,
     v: &BookingView,
     missing: &[(String, String)],
     now: NaiveDateTime,
 ) -> NewMessage {
-    let when = i18n::local_datetime(
-        Lang::Id,
-        to_local(v.branch.tz(), v.slot.starts_at).naive_local(),
-        v.branch.zone_label(),
-    );
+    let when = super::messages::local(lang, &v.branch, v.slot.starts_at);
     let mut text = i18n::tf(
-        Lang::Id,
+        lang,
         "message_reminder",
         &[
             ("when", &when),
@@ -40,10 +36,16 @@ pub fn reminder_message(
         ],
     );
     if !missing.is_empty() {
-        let items: Vec<&str> = missing.iter().map(|(id, _)| id.as_str()).collect();
+        let items: Vec<&str> = missing
+            .iter()
+            .map(|(id, en)| match lang {
+                Lang::Id => id.as_str(),
+                Lang::En => en.as_str(),
+            })
+            .collect();
         text.push(' ');
         text.push_str(&i18n::tf(
-            Lang::Id,
+            lang,
             "message_reminder_missing",
             &[("items", &items.join(", "))],
         ));

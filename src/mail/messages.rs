@@ -1,7 +1,8 @@
 //! The texts that go out on WhatsApp or SMS (through the gateway, to those
 //! who chose it: `app::messages::send` sets the channel and adds the stop
-//! line). Short, in Bahasa Indonesia — the language the messages are read
-//! in — each naming its branch-local time with the zone.
+//! line). Short, in the language the participant reads them in (chosen
+//! with the channel; Bahasa Indonesia unless they chose English), each
+//! naming its branch-local time with the zone.
 
 use chrono::NaiveDateTime;
 
@@ -24,17 +25,15 @@ pub fn message(template: &str, text: String, now: NaiveDateTime) -> NewMessage {
     }
 }
 
-fn local(branch: &Branch, at: NaiveDateTime) -> String {
+/// `at` in the branch's local time with its zone, in `lang`.
+pub fn local(lang: Lang, branch: &Branch, at: NaiveDateTime) -> String {
     let tz = branch.tz();
-    i18n::local_datetime(
-        Lang::Id,
-        to_local(tz, at).naive_local(),
-        branch.zone_label(),
-    )
+    i18n::local_datetime(lang, to_local(tz, at).naive_local(), branch.zone_label())
 }
 
 /// A seat from the waiting line held for them until `expires`.
 pub fn offer_message(
+    lang: Lang,
     entry: i64,
     slot: &Slot,
     branch: &Branch,
@@ -44,12 +43,12 @@ pub fn offer_message(
 ) -> NewMessage {
     let link = format!("{}/waitlist/{entry}", public_url.trim_end_matches('/'));
     let text = i18n::tf(
-        Lang::Id,
+        lang,
         "message_offer",
         &[
-            ("when", &local(branch, slot.starts_at)),
+            ("when", &local(lang, branch, slot.starts_at)),
             ("branch", &branch.name),
-            ("until", &local(branch, expires)),
+            ("until", &local(lang, branch, expires)),
             ("link", &link),
         ],
     );
@@ -59,6 +58,7 @@ pub fn offer_message(
 /// Their session was closed: the reason, and the seat held for them on a
 /// next day (or where to find another).
 pub fn closure_message(
+    lang: Lang,
     branch: &Branch,
     closed: &Slot,
     reason: &str,
@@ -68,27 +68,27 @@ pub fn closure_message(
 ) -> NewMessage {
     let base = public_url.trim_end_matches('/');
     let mut text = i18n::tf(
-        Lang::Id,
+        lang,
         "message_closure",
         &[
             ("branch", &branch.name),
-            ("when", &local(branch, closed.starts_at)),
+            ("when", &local(lang, branch, closed.starts_at)),
             ("reason", reason),
         ],
     );
     text.push(' ');
     text.push_str(&match offer {
         Some((entry, slot, expires)) => i18n::tf(
-            Lang::Id,
+            lang,
             "message_closure_offer",
             &[
-                ("when", &local(branch, slot.starts_at)),
-                ("until", &local(branch, expires)),
+                ("when", &local(lang, branch, slot.starts_at)),
+                ("until", &local(lang, branch, expires)),
                 ("link", &format!("{base}/waitlist/{entry}")),
             ],
         ),
         None => i18n::tf(
-            Lang::Id,
+            lang,
             "message_closure_elsewhere",
             &[("link", &format!("{base}/sessions/first-free"))],
         ),

@@ -51,12 +51,17 @@ pub fn no_show_mail(
     )
 }
 
-pub fn no_show_message(v: &BookingView, public_url: &str, now: NaiveDateTime) -> NewMessage {
+pub fn no_show_message(
+    lang: Lang,
+    v: &BookingView,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> NewMessage {
     let link = format!("{}/branches", public_url.trim_end_matches('/'));
     let text = format!(
         "{} {} {link}",
-        intro(Lang::Id, v),
-        i18n::t(Lang::Id, "mail_no_show_again")
+        intro(lang, v),
+        i18n::t(lang, "mail_no_show_again")
     );
     super::messages::message("no_show", text, now)
 }

@@ -243,6 +243,23 @@ pub fn message_choice(l: Lang, name: &str, chosen: &str, errors: &[FieldError]) 
     }
 }
 
+/// The choice of the messages' language, a radio group named `name`;
+/// `chosen` is the current language.
+pub fn language_choice(l: Lang, name: &str, chosen: Lang) -> Markup {
+    html! {
+        fieldset.field.choice {
+            legend { (t(l, "messages_language_legend")) }
+            @for (i, lang) in Lang::ALL.iter().enumerate() {
+                @let id = if i == 0 { name.to_string() } else { format!("{name}-{}", lang.code()) };
+                label.choice-option for=(id) lang=(lang.code()) {
+                    input type="radio" id=(id) name=(name) value=(lang.code()) checked[chosen == *lang];
+                    " " (t(l, &format!("messages_language_{}", lang.code())))
+                }
+            }
+        }
+    }
+}
+
 /// A required file field named `file` (its `label for=id` stays with the
 /// form) that speaks the page's language: the browser's own picker says
 /// "Choose File" and "No file chosen" in the browser's language, whatever

@@ -5,7 +5,9 @@
 
 use maud::{html, Markup};
 
-use super::components::{csrf_field, error_summary, message_choice, notice, FieldError, Input};
+use super::components::{
+    csrf_field, error_summary, language_choice, message_choice, notice, FieldError, Input,
+};
 use super::layout::Frame;
 use crate::i18n::{t, Lang};
 
@@ -52,7 +54,7 @@ pub fn contact_forms(
     f: &Frame<'_>,
     (email, phone): (&str, &str),
     now: (&str, &str),
-    channel: &str,
+    (channel, lang): (&str, Lang),
     errors: &[FieldError],
     which: &str,
     flash: Option<&str>,
@@ -90,6 +92,7 @@ pub fn contact_forms(
             form.form method="post" action="/me/contact/messages" {
                 (csrf_field(f.csrf))
                 (message_choice(l, "channel", channel, &[]))
+                (language_choice(l, "language", lang))
                 button.btn.btn-primary type="submit" { (t(l, "messages_save")) }
             }
         }

@@ -134,6 +134,8 @@ impl FromRequest for SessionInUseCase {
 /// anonymous actor (public reads: branches, sessions, the board).
 pub struct Public {
     pub ctx: Ctx,
+    /// The caller's language.
+    pub lang: Lang,
     pub state: State,
 }
 
@@ -144,6 +146,7 @@ impl FromRequest for Public {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         std::future::ready(state(req).map(|state| Public {
             ctx: ctx(&state, None, req),
+            lang: lang::of_request(req),
             state,
         }))
     }

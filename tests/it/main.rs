@@ -31,6 +31,7 @@ mod fuzz;
 mod journey;
 mod layering;
 mod mail;
+mod message_language;
 mod messages;
 mod outreach;
 mod pages;

@@ -25,7 +25,7 @@ const DAY: &str = "2026-11-24";
 /// Listens on `port` for the gateway. A port found free earlier (or freed
 /// while the gateway was down) may be held for a moment by another test's
 /// connection as its own end: wait up to 20 s for it.
-async fn bind_gateway(port: u16) -> TcpListener {
+pub(crate) async fn bind_gateway(port: u16) -> TcpListener {
     let mut tries = 0;
     loop {
         match TcpListener::bind(("127.0.0.1", port)) {
@@ -41,7 +41,7 @@ async fn bind_gateway(port: u16) -> TcpListener {
 }
 
 /// A message gateway: answers 200 to every POST and keeps the JSON bodies.
-fn gateway(listener: TcpListener) -> Arc<Mutex<Vec<Value>>> {
+pub(crate) fn gateway(listener: TcpListener) -> Arc<Mutex<Vec<Value>>> {
     let received = Arc::new(Mutex::new(Vec::new()));
     let keep = received.clone();
     std::thread::spawn(move || {

@@ -41,8 +41,9 @@ pub fn send_reminders(
             };
             // With a message gateway, everyone booked hears of their day
             // on WhatsApp; the mail goes when documents are missing.
-            let m = crate::mail::gateway::reminder_message(&view, &missing, now.naive_utc());
-            let messaged = crate::app::messages::send(c, &gateway, &p, m)?;
+            let messaged = crate::app::messages::send(c, &gateway, &p, |lang| {
+                crate::mail::gateway::reminder_message(lang, &view, &missing, now.naive_utc())
+            })?;
             if dossier.ready {
                 return Ok(usize::from(messaged));
             }

@@ -6,7 +6,6 @@
 //! `outreach_message_sent`; the agent then records what came of it as an
 //! attempt, as after a call.
 
-use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::{agent, holder, item_of, subject};
@@ -19,27 +18,32 @@ use crate::db::participants;
 use crate::domain::consent::MessageChannel;
 use crate::domain::dossier::DocumentKind;
 use crate::domain::outreach::Reason;
-use crate::domain::schedule::to_local;
 use crate::domain::Code;
 use crate::i18n::{self, Lang};
 
-/// The text for `it`'s reason, in Bahasa Indonesia.
-fn text_for(it: &Item, reason: Reason, branch: &Branch, code: Option<&str>, base: &str) -> String {
+/// The text for `it`'s reason, in `lang`.
+fn text_for(
+    lang: Lang,
+    it: &Item,
+    reason: Reason,
+    branch: &Branch,
+    code: Option<&str>,
+    base: &str,
+) -> String {
+    let label = |k: DocumentKind| match lang {
+        Lang::Id => k.label_id(),
+        Lang::En => k.label_en(),
+    };
     let items: Vec<String> = it
         .missing
         .split(',')
         .filter(|m| !m.is_empty())
-        .map(|m| DocumentKind::parse(m).map_or_else(|| m.to_string(), |k| k.label_id().to_string()))
+        .map(|m| DocumentKind::parse(m).map_or_else(|| m.to_string(), |k| label(k).to_string()))
         .collect();
-    let local = |at: NaiveDateTime| {
-        let tz = branch.tz();
-        i18n::local_datetime(
-            Lang::Id,
-            to_local(tz, at).naive_local(),
-            branch.zone_label(),
-        )
-    };
-    let when = it.due_at.map(local).unwrap_or_default();
+    let when = it
+        .due_at
+        .map(|at| crate::mail::messages::local(lang, branch, at))
+        .unwrap_or_default();
     let (key, link) = match reason {
         Reason::MissingDocuments => ("message_outreach_missing_documents", format!("{base}/me")),
         Reason::DocumentRejected => ("message_outreach_document_rejected", format!("{base}/me")),
@@ -53,7 +57,7 @@ fn text_for(it: &Item, reason: Reason, branch: &Branch, code: Option<&str>, base
         }
     };
     i18n::tf(
-        Lang::Id,
+        lang,
         key,
         &[
             ("when", &when),
@@ -92,10 +96,12 @@ pub async fn send(ctx: &Ctx, id: i64) -> AppResult<MessageChannel> {
             None => None,
         };
         let base = gateway.public_url.trim_end_matches('/').to_string();
-        let text = text_for(&it, reason, &branch, code.as_deref(), &base);
         let template = format!("outreach_{}", reason.as_str());
-        let m = crate::mail::messages::message(&template, text, now);
-        if !messages::send(c, &gateway, &p, m)? {
+        let sent = messages::send(c, &gateway, &p, |lang| {
+            let text = text_for(lang, &it, reason, &branch, code.as_deref(), &base);
+            crate::mail::messages::message(&template, text, now)
+        })?;
+        if !sent {
             return Err(AppError::conflict(Code::NoMessageConsent));
         }
         let channel = messages::channel_in(c, p.id)?;

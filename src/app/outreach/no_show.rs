@@ -48,8 +48,9 @@ pub fn sweep_no_shows(
                 c,
                 &crate::mail::no_show::no_show_mail(&p, &v, public_url, ts),
             )?;
-            let m = crate::mail::no_show::no_show_message(&v, public_url, ts);
-            crate::app::messages::send(c, &gateway, &p, m)?;
+            crate::app::messages::send(c, &gateway, &p, |lang| {
+                crate::mail::no_show::no_show_message(lang, &v, public_url, ts)
+            })?;
             Ok(1)
         })?;
     }

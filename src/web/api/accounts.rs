@@ -123,7 +123,7 @@ pub struct RegisterResponse {
 #[utoipa::path(post, path = "/api/v1/participants", request_body = RegisterRequest,
     responses((status = 201, body = RegisterResponse), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn register(public: Public, body: Json<RegisterRequest>) -> Reply {
-    match accounts::register(&public.ctx, body.into_inner()).await {
+    match accounts::register(&public.ctx, body.into_inner(), public.lang).await {
         Ok(p) => Ok(HttpResponse::Created().json(RegisterResponse {
             id: p.id,
             birth_date: p.birth_date.format("%Y-%m-%d").to_string(),
@@ -154,6 +154,10 @@ pub struct MeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<vocab::MessageChannel>)]
     pub messages: Option<String>,
+    /// Participants: the language of those messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<vocab::MessageLanguage>)]
+    pub messages_language: Option<String>,
     pub nik_masked: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub branch: Option<String>,
@@ -168,7 +172,7 @@ pub async fn me(api: Api) -> Reply {
             let p = accounts::participant(&api.ctx, id).await?;
             let masked = nik::mask_str(&p.nik);
             let verified = crate::app::contact::email_verified(&api.ctx, id).await?;
-            let channel = crate::app::messages::own_channel(&api.ctx, id).await?;
+            let (channel, lang) = crate::app::messages::own_channel(&api.ctx, id).await?;
             MeResponse {
                 role: "participant".into(),
                 id: p.id,
@@ -176,6 +180,7 @@ pub async fn me(api: Api) -> Reply {
                 email: Some(p.email),
                 email_verified: Some(verified),
                 messages: Some(channel.as_str().into()),
+                messages_language: Some(lang.unwrap_or_default().code().into()),
                 nik_masked: Some(masked),
                 birth_date: Some(p.birth_date),
                 branch: None,
@@ -196,6 +201,7 @@ pub async fn me(api: Api) -> Reply {
             email: None,
             email_verified: None,
             messages: None,
+            messages_language: None,
             nik_masked: None,
             birth_date: None,
             branch,
@@ -210,6 +216,7 @@ pub async fn me(api: Api) -> Reply {
             email: None,
             email_verified: None,
             messages: None,
+            messages_language: None,
             nik_masked: None,
             birth_date: None,
             branch: Some(branch),

@@ -92,22 +92,34 @@ pub struct MessagesRequest {
     /// `none` (or blank): email only.
     #[schema(value_type = vocab::MessageChannelChoice)]
     pub channel: String,
+    /// The messages' language, `id` or `en`; absent: as it was (Bahasa
+    /// Indonesia for a first choice).
+    #[serde(default)]
+    #[schema(value_type = Option<vocab::MessageLanguage>)]
+    pub language: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MessagesBody {
     #[schema(value_type = vocab::MessageChannel)]
     pub channel: String,
+    /// The language the messages are written in.
+    #[schema(value_type = vocab::MessageLanguage)]
+    pub language: String,
 }
 
 /// Chooses where reminders, waiting-line offers and closure notices go
-/// besides email: WhatsApp, SMS, or nowhere else (`none`). Audited.
+/// besides email: WhatsApp, SMS, or nowhere else (`none`), and the
+/// language they are written in. Audited.
 #[utoipa::path(put, path = "/api/v1/me/messages", request_body = MessagesRequest,
     responses((status = 200, body = MessagesBody), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn set_messages(api: Api, body: Json<MessagesRequest>) -> Reply {
     let pid = api.who.participant_id()?;
-    let channel = crate::app::messages::set_own(&api.ctx, pid, &body.channel).await?;
+    let (channel, lang) =
+        crate::app::messages::set_own(&api.ctx, pid, &body.channel, body.language.as_deref())
+            .await?;
     ok(MessagesBody {
         channel: channel.as_str().into(),
+        language: lang.code().into(),
     })
 }

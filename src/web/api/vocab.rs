@@ -117,6 +117,13 @@ vocabularies! {
         .chain(all::<consent::MessageChannel>())
         .filter(|w| consent::MessageChannel::parse_typed(w).is_some())
         .collect();
+    /// The language of a participant's messages
+    /// (`app::messages::parse_language`).
+    MessageLanguage => crate::i18n::Lang::ALL
+        .iter()
+        .map(|l| l.code())
+        .filter(|w| crate::app::messages::parse_language(w, "language").is_ok())
+        .collect();
     /// The gateway channel a message went on.
     SentChannel => consent::MessageChannel::ALL.iter().filter_map(|c| c.gateway()).collect();
     /// A branch office's kind.
@@ -190,6 +197,7 @@ const FIELDS: &[(&str, &str, Holds)] = &[
     ("CreateClaimRequest", "departure_date", Date),
     ("CreateClaimRequest", "date_of_death", Date),
     ("RegisterRequest", "messages", Word(named::<MessageChannelChoice>)),
+    ("RegisterRequest", "language", Word(named::<MessageLanguage>)),
     ("StaffInvitation", "role", Word(named::<AssignableRole>)),
     ("ClosureRequestBody", "date", Date),
     ("ChecklistItemBody", "item", Word(named::<ChecklistItem>)),

@@ -76,8 +76,9 @@ pub async fn register_submit(ctx: PageCtx, form: Form<RegisterForm>) -> HttpResp
         phone: f.phone,
         password: f.password.clone(),
         messages: Some(f.messages).filter(|m| !m.trim().is_empty()),
+        language: None,
     };
-    match accounts::register(&ctx.app(), input.clone()).await {
+    match accounts::register(&ctx.app(), input.clone(), ctx.lang).await {
         Ok(_) => {
             // Straight in: a new member's next step is their claim.
             let audience = Audience::Participants;

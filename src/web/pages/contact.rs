@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{redirect, PageCtx};
 use crate::app::error::{AppError, AppResult, Status};
 use crate::app::{accounts, contact, messages};
+use crate::i18n::Lang;
 use crate::views::components::FieldError;
 use crate::views::contact as view;
 
@@ -67,7 +68,7 @@ pub async fn contact_form(ctx: PageCtx, q: Query<Done>) -> HttpResponse {
             &ctx.frame(),
             ("", ""),
             (&email, &phone),
-            &channel,
+            (&channel.0, channel.1),
             &[],
             "",
             flash,
@@ -77,11 +78,13 @@ pub async fn contact_form(ctx: PageCtx, q: Query<Done>) -> HttpResponse {
     .await
 }
 
-/// The participant's email, phone and message channel as they stand.
-async fn on_file(ctx: &PageCtx, pid: i64) -> AppResult<(String, String, String)> {
+/// The participant's email, phone, message channel and its language as
+/// they stand (the page's language when never chosen).
+async fn on_file(ctx: &PageCtx, pid: i64) -> AppResult<(String, String, (String, Lang))> {
     let p = accounts::participant(&ctx.app(), pid).await?;
-    let channel = messages::own_channel(&ctx.app(), pid).await?;
-    Ok((p.email, p.phone, channel.as_str().to_string()))
+    let (channel, lang) = messages::own_channel(&ctx.app(), pid).await?;
+    let channel = (channel.as_str().to_string(), lang.unwrap_or(ctx.lang));
+    Ok((p.email, p.phone, channel))
 }
 
 #[derive(Deserialize)]
@@ -124,7 +127,7 @@ async fn refused(ctx: &PageCtx, e: &AppError, which: &str, typed: (&str, &str)) 
         &ctx.frame(),
         typed,
         (&email, &phone),
-        &channel,
+        (&channel.0, channel.1),
         &errors,
         which,
         None,
@@ -174,19 +177,33 @@ pub struct MessagesForm {
     pub csrf: String,
     #[serde(default)]
     pub channel: String,
+    /// The messages' language (`id`, `en`); blank: as it was.
+    #[serde(default)]
+    pub language: String,
 }
 
 pub async fn messages_submit(ctx: PageCtx, form: Form<MessagesForm>) -> HttpResponse {
     ctx.submit_own(form.csrf.clone(), |actx, pid| async move {
-        messages::set_own(&actx, pid, &form.channel).await?;
+        let lang = Some(form.language.as_str()).filter(|l| !l.trim().is_empty());
+        messages::set_own(&actx, pid, &form.channel, lang).await?;
         Ok(redirect("/me/contact?done=messages"))
     })
     .await
 }
 
-pub async fn stop_form(ctx: PageCtx, token: Path<String>) -> HttpResponse {
+/// A stop link's pages are in the language of the messages it stops,
+/// unless the browser chose one: the link is opened from a message, often
+/// in a browser that never saw Antre.
+fn speak_messages_language(ctx: &mut PageCtx, lang: Lang) {
+    if ctx.req.cookie(crate::web::lang::COOKIE).is_none() {
+        ctx.lang = lang;
+    }
+}
+
+pub async fn stop_form(mut ctx: PageCtx, token: Path<String>) -> HttpResponse {
     match messages::stop_link(&ctx.app(), token.to_string()).await {
-        Ok(channel) => {
+        Ok((channel, lang)) => {
+            speak_messages_language(&mut ctx, lang);
             let stopped = channel.gateway().is_none();
             let body = view::stop_page(&ctx.frame(), &token, stopped);
             ctx.ok(ctx.t("messages_stop_title"), body)
@@ -195,12 +212,17 @@ pub async fn stop_form(ctx: PageCtx, token: Path<String>) -> HttpResponse {
     }
 }
 
-pub async fn stop_submit(ctx: PageCtx, token: Path<String>, form: Form<CsrfOnly>) -> HttpResponse {
+pub async fn stop_submit(
+    mut ctx: PageCtx,
+    token: Path<String>,
+    form: Form<CsrfOnly>,
+) -> HttpResponse {
     if let Err(e) = ctx.check_csrf(&form.csrf) {
         return ctx.error_page(&e);
     }
     match messages::stop(&ctx.app(), token.to_string()).await {
-        Ok(()) => {
+        Ok(lang) => {
+            speak_messages_language(&mut ctx, lang);
             let body = view::stop_page(&ctx.frame(), &token, true);
             ctx.ok(ctx.t("messages_stop_title"), body)
         }

@@ -1,0 +1,1 @@
+ALTER TABLE message_consents DROP COLUMN lang;
