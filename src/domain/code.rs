@@ -88,6 +88,7 @@ crate::text_enum! {
         MalformedJson = "malformed_json",
         MalformedQuery = "malformed_query",
         MalformedUpload = "malformed_upload",
+        MessagesNeedPhone = "messages_need_phone",
         MissingField = "missing_field",
         MissingFile = "missing_file",
         NikTaken = "nik_taken",

@@ -114,10 +114,45 @@ async fn walk_in_to_verified(db: TestDb, app: TestApp) {
         0
     );
 
+    // WhatsApp reminders need the phone they go to.
+    let no_phone =
+        json!({"kpj": "12345678901", "full_name": "Made Wirawan", "messages": "whatsapp"});
+    let (status, v) = register(&app, &agent, &s, no_phone).await;
+    assert_eq!(
+        (
+            status,
+            crate::common::error_code(&v),
+            v["error"]["field"].as_str()
+        ),
+        (422, "messages_need_phone", Some("phone")),
+        "{v}"
+    );
+
     // Registered: the console shows the person; a second time is refused.
-    let (status, v) = register(&app, &agent, &s, walk_in_details()).await;
+    // What they said of reminders is their choice, told at the console,
+    // audited as the agent's.
+    let mut told = walk_in_details();
+    told["messages"] = json!("whatsapp");
+    let (status, v) = register(&app, &agent, &s, told).await;
     assert_eq!(status, 201, "register: {v}");
     let pid = v["participant_id"].as_i64().unwrap();
+    let consent = count(
+        &db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM message_consents WHERE participant_id = {pid} \
+             AND channel = 'whatsapp' AND source = 'console' AND lang = 'id'"
+        ),
+    );
+    assert_eq!(consent, 1, "the walk-in's choice recorded");
+    let by_agent = count(
+        &db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'message_consent_changed' \
+             AND participant_id = {pid} AND actor_id = {} AND actor_role = 'cs'",
+            agent.id
+        ),
+    );
+    assert_eq!(by_agent, 1);
     assert_error(
         &register(&app, &agent, &s, walk_in_details()).await,
         409,

@@ -4,6 +4,10 @@
 //! [`crate::app::dossier::upload`] as the serving agent). Every step is
 //! audited with the session.
 //!
+//! What the walk-in told the agent of WhatsApp/SMS reminders is recorded
+//! as their choice (`console`), audited as the agent's: without an email
+//! or a password it is how the branch reaches them later.
+//!
 //! The account has no password (the hash is not a PHC string, so nothing
 //! verifies against it) until its owner sets one by password reset; without
 //! a given email it carries `NIK.loket@pekerja.invalid`, a reserved domain
@@ -16,12 +20,13 @@ use super::{AppError, AppResult, Ctx};
 use crate::app::claims::{self, ClaimInput};
 use crate::app::collective::submit::NO_LOGIN_HASH;
 use crate::app::dossier::given;
-use crate::app::write_db;
+use crate::app::{messages, write_db};
 use crate::db::audit::{self, Subject};
 use crate::db::claims::Claim;
 use crate::db::floor::{self, FloorSession, Ticket};
 use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::DbConnection;
+use crate::domain::consent::{ConsentSource, MessageChannel};
 use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, person_name::FullName, phone::Phone};
 
@@ -34,6 +39,13 @@ pub struct WalkIn {
     pub full_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Reminders besides email, as the walk-in told the agent: whatsapp,
+    /// sms or none (absent: not asked, email only). Needs the phone.
+    #[serde(default)]
+    pub messages: Option<String>,
+    /// The language of those messages, `id` or `en` (absent: `id`).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// The address of an account registered at the branch without an email.
@@ -78,6 +90,16 @@ pub async fn register(ctx: &Ctx, session: i64, r: WalkIn) -> AppResult<Participa
         .map(Phone::parse)
         .transpose()
         .map_err(AppError::from)?;
+    let channel = given(r.messages.as_deref())
+        .map(|m| messages::parse_channel(m, "messages"))
+        .transpose()?;
+    let lang = given(r.language.as_deref())
+        .map(|l| messages::parse_language(l, "language"))
+        .transpose()?
+        .unwrap_or_default();
+    if channel.and_then(MessageChannel::gateway).is_some() && phone.is_none() {
+        return Err(AppError::unprocessable(Code::MessagesNeedPhone).field("phone"));
+    }
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
     write_db(&ctx.db, move |c| -> AppResult<Participant> {
         let (s, t) = session_ticket(c, agent, session)?;
@@ -121,6 +143,17 @@ pub async fn register(ctx: &Ctx, session: i64, r: WalkIn) -> AppResult<Participa
                 "phone_given": phone.is_some(),
             }),
         )?;
+        if let Some(channel) = channel {
+            let told = (channel, Some(lang));
+            messages::choose(
+                c,
+                now.naive_utc(),
+                &actor,
+                p.id,
+                told,
+                ConsentSource::Console,
+            )?;
+        }
         Ok(p)
     })
     .await

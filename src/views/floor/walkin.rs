@@ -24,6 +24,33 @@ fn field(id: &str, name: &str, label: &str, kind: &str, required: bool, l: Lang)
     }
 }
 
+/// What the walk-in says of WhatsApp/SMS reminders (email only unless they
+/// say otherwise) and their language: selects, as the pane is narrow.
+fn messages_fields(l: Lang, channel_id: &str, lang_id: &str) -> Markup {
+    let channels = [
+        ("none", "messages_none"),
+        ("whatsapp", "messages_whatsapp"),
+        ("sms", "messages_sms"),
+    ];
+    html! {
+        div.field {
+            label for=(channel_id) { (t(l, "messages_legend")) }
+            select id=(channel_id) name="messages" {
+                @for (word, key) in channels { option value=(word) { (t(l, key)) } }
+            }
+            p.hint.small { (t(l, "walk_in_messages_hint")) }
+        }
+        div.field {
+            label for=(lang_id) { (t(l, "messages_language_legend")) }
+            select id=(lang_id) name="language" {
+                @for lang in Lang::ALL {
+                    option value=(lang.code()) lang=(lang.code()) { (t(l, &format!("messages_language_{}", lang.code()))) }
+                }
+            }
+        }
+    }
+}
+
 /// Registration of a walk-in with no account (the NIK is the ticket's).
 pub fn register_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
     let l = f.lang;
@@ -36,6 +63,7 @@ pub fn register_form(f: &Frame<'_>, s: &ConsoleSession) -> Markup {
             (field(&id("name"), "full_name", t(l, "walk_in_name_ektp"), "text", true, l))
             (field(&id("email"), "email", t(l, "field_email"), "email", false, l))
             (field(&id("phone"), "phone", t(l, "field_phone"), "tel", false, l))
+            (messages_fields(l, &id("messages"), &id("language")))
             button.btn.btn-primary type="submit" { (t(l, "walk_in_register_submit")) }
         }
     }

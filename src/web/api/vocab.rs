@@ -198,6 +198,8 @@ const FIELDS: &[(&str, &str, Holds)] = &[
     ("CreateClaimRequest", "date_of_death", Date),
     ("RegisterRequest", "messages", Word(named::<MessageChannelChoice>)),
     ("RegisterRequest", "language", Word(named::<MessageLanguage>)),
+    ("WalkInRegisterRequest", "messages", Word(named::<MessageChannelChoice>)),
+    ("WalkInRegisterRequest", "language", Word(named::<MessageLanguage>)),
     ("StaffInvitation", "role", Word(named::<AssignableRole>)),
     ("ClosureRequestBody", "date", Date),
     ("ChecklistItemBody", "item", Word(named::<ChecklistItem>)),
