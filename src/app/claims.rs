@@ -254,7 +254,7 @@ pub async fn decide(
     }
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
-    let public_url = ctx.settings.public_url.clone();
+    let tell = Telling::of(ctx);
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<Claim> {
             docs::lock_claim(c, claim_id)?;
@@ -288,22 +288,40 @@ pub async fn decide(
                 },
                 json!({"reason": reason, "note": note}),
             )?;
-            tell_decision(c, &claim, outcome, (reason, note), now, &public_url)?;
+            tell_decision(c, &claim, outcome, (reason, note), now, &tell)?;
             claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))
         })
     })
     .await
 }
 
-/// Mails the participant the decision: when the money arrives, or why not
-/// and how to put it right (in the decision's transaction, via the outbox).
-fn tell_decision(
+/// Where a decision is told: the public address its links use and the
+/// message gateway.
+#[derive(Clone)]
+pub struct Telling {
+    pub public_url: String,
+    pub gateway: crate::app::messages::Gateway,
+}
+
+impl Telling {
+    pub fn of(ctx: &Ctx) -> Self {
+        Self {
+            public_url: ctx.settings.public_url.clone(),
+            gateway: crate::app::messages::Gateway::of(ctx),
+        }
+    }
+}
+
+/// Tells the participant the decision — when the money arrives, or why
+/// not and how to put it right — by mail and, when they chose one, by
+/// WhatsApp or SMS (in the decision's transaction, via the outbox).
+pub fn tell_decision(
     c: &mut DbConnection,
     claim: &Claim,
     outcome: ClaimStatus,
     (reason, note): (Option<&str>, Option<&str>),
     now: chrono::NaiveDateTime,
-    public_url: &str,
+    tell: &Telling,
 ) -> AppResult<()> {
     let Some(p) = participants::find(c, claim.participant_id)? else {
         return Ok(());
@@ -318,9 +336,13 @@ fn tell_decision(
         note,
         pay_by: crate::domain::calendar::add_working_days(today, 5, &holidays),
     };
+    let url = &tell.public_url;
     crate::db::outbox::enqueue(
         c,
-        &crate::mail::claim::decision_mail(&p, &decision, public_url, now),
+        &crate::mail::claim::decision_mail(&p, &decision, url, now),
     )?;
+    crate::app::messages::send(c, &tell.gateway, &p, |lang| {
+        crate::mail::claim::decision_message(lang, &decision, url, now)
+    })?;
     Ok(())
 }

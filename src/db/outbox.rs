@@ -8,6 +8,7 @@
 //! its bodies when it delivers (`mail::compose::Rendered`).
 
 use crate::db::FirstRow;
+use crate::domain::recovery::receives_mail;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -66,15 +67,34 @@ pub fn enqueue_message(conn: &mut DbConnection, message: &NewMessage) -> Result<
     Ok(())
 }
 
+/// Queues a mail. A mail to an address that receives none (an account made at the branch
+/// or by an employer without an email: `….invalid`, RFC 2606) is not
+/// queued: nobody would read it, and the relay would refuse it again and
+/// again.
 pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> Result<(), DbError> {
+    if !receives_mail(&mail.recipient) {
+        return Ok(());
+    }
     crate::per_backend!(conn, c => diesel::insert_into(outbox::table)
         .values(mail)
         .execute(c))?;
     Ok(())
 }
 
-/// Queues many mails, many per statement.
+/// Queues many mails, many per statement (as [`enqueue`]: none to an
+/// address that receives no mail).
 pub fn enqueue_all(conn: &mut DbConnection, mails: &[NewMail]) -> Result<(), DbError> {
+    let kept: Vec<NewMail>;
+    let mails = if mails.iter().all(|m| receives_mail(&m.recipient)) {
+        mails
+    } else {
+        kept = mails
+            .iter()
+            .filter(|m| receives_mail(&m.recipient))
+            .cloned()
+            .collect();
+        &kept
+    };
     // 7 values a row: far below both backends' bound-parameter limits.
     for chunk in mails.chunks(1_000) {
         crate::per_backend!(&mut *conn, c => diesel::insert_into(outbox::table)

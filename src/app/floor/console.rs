@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 
 use super::{covers, AppError, AppResult, Ctx};
+use crate::app::claims as claims_app;
 use crate::app::{read_db, write_db};
 use crate::db::audit::Actor;
 use crate::db::branches::{self, Branch};
 use crate::db::documents::{self as docs, Dossier};
-use crate::db::floor::{self, AgentRow, FloorError, FloorSession, FloorView, Ticket};
+use crate::db::floor::{self, AgentRow, FloorSession, FloorView, Ticket};
 use crate::db::participants::{self, Participant};
 use crate::db::{claims, staff, DbConnection};
 use crate::domain::claim::ClaimStatus;
@@ -165,11 +166,28 @@ pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
         .ok_or_else(|| AppError::unprocessable(Code::InvalidOutcome).field("outcome"))
 }
 
-/// Ends the agent's session. `verified` needs every document accepted.
+/// Ends the agent's session. `verified` needs every document accepted; a
+/// claim decided by the ending is told to its participant as a review's
+/// decision is (`claims::tell_decision`), in the same transaction.
 pub async fn finish(ctx: &Ctx, session: i64, outcome: Outcome) -> AppResult<FloorSession> {
-    as_agent(ctx, move |c, staff_id, now, actor| {
-        floor::finish(c, staff_id, session, outcome, now, actor)
-    })
+    let tell = claims_app::Telling::of(ctx);
+    as_agent(
+        ctx,
+        move |c, staff_id, now, actor| -> AppResult<FloorSession> {
+            let done = floor::finish(c, staff_id, session, outcome, now, actor)?;
+            if let Some((claim, decided)) = &done.decided {
+                claims_app::tell_decision(
+                    c,
+                    claim,
+                    *decided,
+                    (None, None),
+                    now.naive_utc(),
+                    &tell,
+                )?;
+            }
+            Ok(done.session)
+        },
+    )
     .await
 }
 
@@ -201,12 +219,13 @@ pub async fn transfer(ctx: &Ctx, session: i64, to: i64) -> AppResult<FloorSessio
 
 /// Runs `act` in one write transaction for the acting CS agent (their
 /// staff id), at the current time.
-async fn as_agent<T: Send + 'static>(
+async fn as_agent<T: Send + 'static, E>(
     ctx: &Ctx,
-    act: impl FnOnce(&mut DbConnection, i64, DateTime<Utc>, &Actor) -> Result<T, FloorError>
-        + Send
-        + 'static,
-) -> AppResult<T> {
+    act: impl FnOnce(&mut DbConnection, i64, DateTime<Utc>, &Actor) -> Result<T, E> + Send + 'static,
+) -> AppResult<T>
+where
+    AppError: From<E>,
+{
     let (staff_id, _) = cs_of(&ctx.actor)?;
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now());
     write_db(&ctx.db, move |c| act(c, staff_id, now, &actor)).await

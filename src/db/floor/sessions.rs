@@ -86,7 +86,7 @@ pub fn finish(
     outcome: rules::Outcome,
     now: DateTime<Utc>,
     actor: &Actor,
-) -> Result<FloorSession, FloorError> {
+) -> Result<Finished, FloorError> {
     let session = floor_sessions::table
         .find(session_id)
         .select(FloorSession::as_select())
@@ -103,6 +103,7 @@ pub fn finish(
     let ts = now.naive_utc();
     let t = ticket(conn, session.ticket_id)?
         .ok_or_else(|| FloorError::NotFound(Code::SessionNotFound))?;
+    let mut decided = None;
     if let Some(wanted) = outcome.claim_decision() {
         let claim_id = t
             .claim_id
@@ -131,6 +132,7 @@ pub fn finish(
                 },
                 json!({}),
             )?;
+            decided = Some((claim, wanted));
         } else if claim.status != wanted {
             return Err(FloorError::Conflict(Code::ClaimNotOpen));
         }
@@ -200,11 +202,19 @@ pub fn finish(
     } else {
         fit_seats(conn, &branch.code, Some(agent_id))?;
     }
-    floor_sessions::table
+    let session = floor_sessions::table
         .find(session.id)
         .select(FloorSession::as_select())
-        .first_row(conn)
-        .map_err(FloorError::from)
+        .first_row(conn)?;
+    Ok(Finished { session, decided })
+}
+
+/// A session ended by [`finish`].
+pub struct Finished {
+    pub session: FloorSession,
+    /// The claim this ending decided (as it was before), and how: the
+    /// participant is to be told.
+    pub decided: Option<(crate::db::claims::Claim, ClaimStatus)>,
 }
 
 /// Hands a session to another on-duty agent of the branch with a free seat;
