@@ -24,7 +24,7 @@ use crate::db::audit::{self, Subject};
 use crate::db::auth as sessions;
 use crate::db::password_resets::{self as resets, NewReset, Reset};
 use crate::db::{outbox, participants, staff, DbConnection, DbError};
-use crate::domain::recovery::{self, ResetThrottle, RESET_WINDOW_MINUTES};
+use crate::domain::recovery::{self, ResetThrottle, SignInName, RESET_WINDOW_MINUTES};
 use crate::domain::{password, Code};
 use crate::infra::crypto;
 use crate::mail::account as mails;
@@ -67,9 +67,15 @@ impl Holder {
     }
 }
 
-/// The account with this (normalized) email: a participant's, else an
-/// active staff member's.
-fn holder_of(c: &mut DbConnection, email: &str) -> Result<Option<Holder>, DbError> {
+/// The account with this (normalized) email — a participant's, else an
+/// active staff member's — or this participant's NIK.
+fn holder_of(c: &mut DbConnection, typed: &SignInName) -> Result<Option<Holder>, DbError> {
+    let email = match typed {
+        SignInName::Nik(nik) => {
+            return Ok(participants::find_by_nik(c, nik)?.map(Holder::participant))
+        }
+        SignInName::Email(email) => email,
+    };
     if let Some(p) = participants::find_by_email(c, email)? {
         return Ok(Some(Holder::participant(p)));
     }
@@ -78,17 +84,20 @@ fn holder_of(c: &mut DbConnection, email: &str) -> Result<Option<Holder>, DbErro
         .map(Holder::staff))
 }
 
-/// Handles a reset request for `email`: `Ok` whatever the account, so the
-/// caller answers the same either way; `rate_limited` only for an address
-/// that asked too often. The same work is done for an unknown email (a
-/// lookup, a random token and its hash, a stored request, an audit
-/// entry); only the mail is missing.
-pub async fn request(ctx: &Ctx, email: &str, channel: &'static str) -> AppResult<()> {
-    let email = email.trim().to_lowercase();
+/// Handles a reset request for `typed` (an email, or a participant's
+/// NIK): `Ok` whatever the account, so the caller answers the same either
+/// way; `rate_limited` only for an address that asked too often. The same
+/// work is done for an unknown account (a lookup, a random token and its
+/// hash, a stored request, an audit entry); only the link is missing. The
+/// link is mailed; to a participant whose address receives no mail (an
+/// account made at the branch or by an employer without an email) it goes
+/// by the WhatsApp or SMS they chose, if they chose one.
+pub async fn request(ctx: &Ctx, typed: &str, channel: &'static str) -> AppResult<()> {
+    let typed = SignInName::classify(typed);
+    let email = typed.as_str().to_string();
     let now = ctx.clock.now_naive();
     let token = crypto::random_token(32);
-    let lookup = email.clone();
-    let holder = read_db(&ctx.db, move |c| holder_of(c, &lookup)).await?;
+    let holder = read_db(&ctx.db, move |c| holder_of(c, &typed)).await?;
     // The mail is composed before the write lock is taken.
     let mail = holder
         .as_ref()
@@ -96,6 +105,15 @@ pub async fn request(ctx: &Ctx, email: &str, channel: &'static str) -> AppResult
         .map(|h| {
             let url = &ctx.settings.public_url;
             mails::password_reset_mail(&h.name, &h.email, &token, url, now)
+        });
+    // No mailbox: the link as a message, if they chose a channel.
+    let message = holder
+        .as_ref()
+        .filter(|h| !recovery::receives_mail(&h.email))
+        .and_then(|h| h.ids().0)
+        .map(|participant| {
+            let link = mails::reset_link(&ctx.settings.public_url, &token);
+            (participant, link, crate::app::messages::Gateway::of(ctx))
         });
     let (participant_id, staff_id) = holder.as_ref().map_or((None, None), Holder::ids);
     let mut details = json!({
@@ -135,7 +153,19 @@ pub async fn request(ctx: &Ctx, email: &str, channel: &'static str) -> AppResult
             }
             _ => false,
         };
+        let messaged = match (verdict, &message) {
+            (ResetThrottle::Send, Some((participant, link, gateway))) => {
+                match participants::find(c, *participant)? {
+                    Some(p) => crate::app::messages::send(c, gateway, &p, |lang| {
+                        mails::password_reset_message(lang, link, now)
+                    })?,
+                    None => false,
+                }
+            }
+            _ => false,
+        };
         details["mailed"] = mailed.into();
+        details["messaged"] = messaged.into();
         details["throttled"] = (verdict == ResetThrottle::Quiet).into();
         audit::record(
             c,

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::layout::{self, Block};
-use crate::db::outbox::NewMail;
+use crate::db::outbox::{NewMail, NewMessage};
 use crate::domain::recovery::{RESET_TOKEN_MINUTES, VERIFY_TOKEN_HOURS};
 use crate::domain::role::Role;
 use crate::domain::staff_admin::INVITATION_DAYS;
@@ -13,6 +13,26 @@ use crate::i18n::{self, Lang};
 
 /// The single-use link to `{public_url}/password-reset/{token}`, valid
 /// [`RESET_TOKEN_MINUTES`] minutes; Bahasa Indonesia first, English second.
+/// The page a reset link opens.
+pub fn reset_link(public_url: &str, token: &str) -> String {
+    format!(
+        "{}/password-reset/{token}",
+        public_url.trim_end_matches('/')
+    )
+}
+
+/// A reset link as a WhatsApp/SMS message, in `lang` (to a participant
+/// whose address receives no mail).
+pub fn password_reset_message(lang: Lang, link: &str, now: NaiveDateTime) -> NewMessage {
+    let minutes = RESET_TOKEN_MINUTES.to_string();
+    let text = i18n::tf(
+        lang,
+        "message_reset",
+        &[("minutes", &minutes), ("link", link)],
+    );
+    super::messages::message("password_reset", text, now)
+}
+
 pub fn password_reset_mail(
     name: &str,
     email: &str,
@@ -20,10 +40,7 @@ pub fn password_reset_mail(
     public_url: &str,
     now: NaiveDateTime,
 ) -> NewMail {
-    let link = format!(
-        "{}/password-reset/{token}",
-        public_url.trim_end_matches('/')
-    );
+    let link = reset_link(public_url, token);
     let minutes = RESET_TOKEN_MINUTES.to_string();
     let subject = i18n::t(Lang::Id, "mail_reset_subject").to_string();
     layout::mail(

@@ -18,7 +18,7 @@ pub fn request_form(f: &Frame<'_>, email: &str, errors: &[FieldError]) -> Markup
             (error_summary(l, errors))
             form.form method="post" action="/password-reset" novalidate {
                 (csrf_field(f.csrf))
-                (Input::new("email", t(l, "field_email")).kind("email").value(email).autocomplete("email").render(errors))
+                (Input::new("email", t(l, "field_email_or_nik")).value(email).hint(t(l, "hint_email_or_nik")).autocomplete("username").render(errors))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "reset_submit")) }
                 }

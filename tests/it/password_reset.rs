@@ -336,7 +336,7 @@ async fn reset_and_sign_in_pages(db: TestDb, app: TestApp) {
     assert_eq!(p.location, "/password-reset?done=sent");
     let p = b.get(&p.location).await;
     assert!(
-        p.html.contains("Jika ada akun dengan email itu"),
+        p.html.contains("Jika ada akun dengan email atau NIK itu"),
         "{}",
         p.html
     );

@@ -273,6 +273,40 @@ async fn walk_in_to_verified(backend: Backend) {
             && text.contains("/messages/stop/"),
         "{text}"
     );
+
+    // The account made at the counter has no mailbox: asked for by NIK,
+    // the reset link goes by WhatsApp, and sets the first password.
+    let (status, v) = app
+        .post("/api/v1/auth/password-reset", None, &json!({"nik": "3171"}))
+        .await;
+    assert_eq!(
+        (status, crate::common::error_code(&v)),
+        (422, "invalid_nik"),
+        "{v}"
+    );
+    let (status, v) = app
+        .post("/api/v1/auth/password-reset", None, &json!({"nik": nik}))
+        .await;
+    assert_eq!(status, 202, "{v}");
+    let reset = crate::common::eventually(30, "the reset link message", || async {
+        let got = received.lock().expect("lock").clone();
+        got.into_iter().find(|m| m["template"] == "password_reset")
+    })
+    .await;
+    let text = reset["text"].as_str().unwrap_or_default();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/password-reset/"))
+        .unwrap_or_else(|| panic!("no link: {text}"));
+    let token = &link[link.rfind('/').expect("slash") + 1..];
+    let body = json!({"token": token, "password": "Bilik-Denpasar-2026"});
+    let (status, v) = app
+        .post("/api/v1/auth/password-reset/confirm", None, &body)
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let login = json!({"nik": nik, "password": "Bilik-Denpasar-2026"});
+    let (status, v) = app.post("/api/v1/auth/login", None, &login).await;
+    assert_eq!(status, 200, "signed in by NIK with the first password: {v}");
     let to_nowhere = "SELECT COUNT(*) AS n FROM outbox WHERE recipient LIKE '%.invalid'";
     assert_eq!(count(&db, to_nowhere), 0);
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{ok, vocab, Reply};
 use crate::app::accounts;
-use crate::app::error::AppError;
+use crate::app::error::{AppError, AppResult};
 use crate::app::password_reset;
 use crate::domain::nik;
 use crate::domain::recovery::SignInName;
@@ -39,12 +39,7 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
 pub async fn login(state: State, req: HttpRequest, body: Json<LoginRequest>) -> Reply {
-    let typed = match (&body.email, &body.nik) {
-        (Some(email), _) => email,
-        (None, Some(nik)) if SignInName::classify(nik).is_nik() => nik,
-        (None, Some(_)) => return Err(AppError::unprocessable(Code::InvalidNik).field("nik")),
-        (None, None) => return Err(AppError::unprocessable(Code::MissingField).field("email")),
-    };
+    let typed = email_or_nik(&body.email, &body.nik)?;
     let password = &body.password;
     let s = auth::sign_in(&state, &req, typed, password, Audience::Any, "api").await?;
     ok(LoginResponse {
@@ -56,6 +51,18 @@ pub async fn login(state: State, req: HttpRequest, body: Json<LoginRequest>) -> 
     })
 }
 
+/// What a request names an account by: its email, else a participant's
+/// NIK (`422 invalid_nik` for one that is not 16 digits); neither is
+/// `422 missing_field` naming `email`.
+fn email_or_nik<'a>(email: &'a Option<String>, nik: &'a Option<String>) -> AppResult<&'a str> {
+    match (email, nik) {
+        (Some(email), _) => Ok(email),
+        (None, Some(nik)) if SignInName::classify(nik).is_nik() => Ok(nik),
+        (None, Some(_)) => Err(AppError::unprocessable(Code::InvalidNik).field("nik")),
+        (None, None) => Err(AppError::unprocessable(Code::MissingField).field("email")),
+    }
+}
+
 /// Ends the session: the token stops working at once.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 200)), security(("bearer" = [])))]
 pub async fn logout(api: Api) -> Reply {
@@ -65,9 +72,12 @@ pub async fn logout(api: Api) -> Reply {
         .json(serde_json::json!({"status": "signed_out"})))
 }
 
+/// An email (any account) or a NIK (participants): one of the two.
 #[derive(Deserialize, ToSchema)]
 pub struct PasswordResetRequest {
-    pub email: String,
+    pub email: Option<String>,
+    /// A participant's 16-digit NIK, instead of the email.
+    pub nik: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -82,14 +92,16 @@ pub struct StatusBody {
     pub status: String,
 }
 
-/// Asks for a password-reset link by email. The answer is the same
-/// whether or not the email has an account; the link (valid 30 minutes,
-/// single use) is mailed only if it has one. An address that asks too
-/// often gets 429.
+/// Asks for a password-reset link by email, or by a participant's NIK.
+/// The answer is the same whether or not there is such an account; the
+/// link (valid 30 minutes, single use) is mailed only if there is — or,
+/// to a participant whose address receives no mail, sent by the WhatsApp
+/// or SMS they chose. An address that asks too often gets 429.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", request_body = PasswordResetRequest,
     responses((status = 202, body = StatusBody), (status = 429, body = super::ErrorBody)))]
 pub async fn password_reset(public: Public, body: Json<PasswordResetRequest>) -> Reply {
-    password_reset::request(&public.ctx, &body.email, "api").await?;
+    let typed = email_or_nik(&body.email, &body.nik)?;
+    password_reset::request(&public.ctx, typed, "api").await?;
     Ok(HttpResponse::Accepted().json(StatusBody {
         status: "requested".into(),
     }))
