@@ -142,6 +142,7 @@ pub async fn register(
                     p.id,
                     (channel, Some(lang.unwrap_or(asked_in))),
                     ConsentSource::Registration,
+                    &Subject::default(),
                 )?;
             }
             // The address is verified by a link (app::contact).

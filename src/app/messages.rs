@@ -95,7 +95,8 @@ pub fn send(
 /// Records `channel` for the participant, its messages in `lang` (`None`:
 /// as before, Bahasa Indonesia for a first choice), with
 /// `message_consent_changed` (from, to, where, language); nothing when
-/// neither changes. The language it holds.
+/// neither changes; the entry also names what `within` does (the
+/// counter's session and branch). The language it holds.
 pub fn choose(
     c: &mut DbConnection,
     now: NaiveDateTime,
@@ -103,6 +104,7 @@ pub fn choose(
     participant: i64,
     (channel, lang): (MessageChannel, Option<Lang>),
     source: ConsentSource,
+    within: &Subject,
 ) -> AppResult<Lang> {
     let before = consents::of(c, participant)?;
     let from = before.as_ref().map(|r| r.channel.clone());
@@ -126,7 +128,7 @@ pub fn choose(
     )?;
     let subject = Subject {
         participant_id: Some(participant),
-        ..Default::default()
+        ..within.clone()
     };
     let details = json!({"from": from, "to": channel.as_str(), "source": source.as_str(),
         "language": lang.code()});
@@ -189,6 +191,7 @@ pub async fn set_own(
             participant,
             (channel, lang),
             ConsentSource::Account,
+            &Subject::default(),
         )?;
         Ok((channel, lang))
     })
@@ -227,6 +230,7 @@ pub async fn stop(ctx: &Ctx, token: String) -> AppResult<Lang> {
             row.participant_id,
             (MessageChannel::None, None),
             ConsentSource::Link,
+            &Subject::default(),
         )
     })
     .await

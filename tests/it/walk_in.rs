@@ -155,6 +155,11 @@ async fn walk_in_to_verified(backend: Backend) {
         ),
     );
     assert_eq!(consent, 1, "the walk-in's choice recorded");
+    assert_eq!(
+        audited(&db, "message_consent_changed", &agent, &s),
+        1,
+        "at the counter"
+    );
     let by_agent = count(
         &db,
         &format!(

@@ -152,6 +152,7 @@ pub async fn register(ctx: &Ctx, session: i64, r: WalkIn) -> AppResult<Participa
                 p.id,
                 told,
                 ConsentSource::Console,
+                &subject(&s, None, None),
             )?;
         }
         Ok(p)
