@@ -34,6 +34,7 @@ pub fn register(f: &Frame<'_>, v: &RegisterValues<'_>, errors: &[FieldError]) ->
                 (Input::new("email", t(l, "field_email")).kind("email").value(v.email).autocomplete("email").render(errors))
                 (Input::new("phone", t(l, "field_phone")).kind("tel").value(v.phone).hint(t(l, "hint_phone")).autocomplete("tel").render(errors))
                 (message_choice(l, "messages", v.messages, errors))
+                p.hint { (t(l, "messages_language_hint")) }
                 (Input::new("password", t(l, "field_password")).kind("password").hint(t(l, "hint_password")).autocomplete("new-password").render(errors))
                 div.form-actions {
                     button.btn.btn-primary.btn-block type="submit" { (t(l, "register_submit")) }

@@ -231,9 +231,17 @@ async fn messages_speak_the_language_chosen(backend: Backend) {
         ("whatsapp".into(), "en".into())
     );
 
-    // Registered on the page read in English: English messages.
+    // Registered on the page read in English, which says so: English
+    // messages.
     let reader = Browser::new(&app);
     assert_eq!(reader.get("/lang/en").await.status, 303);
+    let page = reader.get("/register").await;
+    assert!(
+        page.html
+            .contains("Messages are written in English, this page"),
+        "{}",
+        page.html
+    );
     let body = fixtures::registration(fixtures::unique());
     let field = |k: &str| body[k].as_str().unwrap_or_default().to_string();
     let mut form = vec![("csrf".to_string(), reader.csrf("/register").await)];
