@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::dossier::{given, may_review, reject_reason, require_staff, REVIEWERS};
+use super::messages::Gateway;
 use super::{read_db, AppError, AppResult, Ctx};
 use crate::db::audit::{self, Subject};
 use crate::db::claims::{self, Claim, NewClaim};
@@ -254,7 +255,7 @@ pub async fn decide(
     }
     let now = ctx.clock.now_naive();
     let actor = ctx.actor.clone();
-    let tell = Telling::of(ctx);
+    let gateway = Gateway::of(ctx);
     run(&ctx.db, move |db| {
         db.write(|c| -> AppResult<Claim> {
             docs::lock_claim(c, claim_id)?;
@@ -288,40 +289,24 @@ pub async fn decide(
                 },
                 json!({"reason": reason, "note": note}),
             )?;
-            tell_decision(c, &claim, outcome, (reason, note), now, &tell)?;
+            tell_decision(c, &claim, outcome, (reason, note), now, &gateway)?;
             claims::find(c, claim_id)?.ok_or_else(|| AppError::not_found(Code::ClaimNotFound))
         })
     })
     .await
 }
 
-/// Where a decision is told: the public address its links use and the
-/// message gateway.
-#[derive(Clone)]
-pub struct Telling {
-    pub public_url: String,
-    pub gateway: crate::app::messages::Gateway,
-}
-
-impl Telling {
-    pub fn of(ctx: &Ctx) -> Self {
-        Self {
-            public_url: ctx.settings.public_url.clone(),
-            gateway: crate::app::messages::Gateway::of(ctx),
-        }
-    }
-}
-
 /// Tells the participant the decision — when the money arrives, or why
 /// not and how to put it right — by mail and, when they chose one, by
-/// WhatsApp or SMS (in the decision's transaction, via the outbox).
+/// WhatsApp or SMS (in the decision's transaction, via the outbox); the
+/// gateway's public address is the one the links use.
 pub fn tell_decision(
     c: &mut DbConnection,
     claim: &Claim,
     outcome: ClaimStatus,
     (reason, note): (Option<&str>, Option<&str>),
     now: chrono::NaiveDateTime,
-    tell: &Telling,
+    gateway: &Gateway,
 ) -> AppResult<()> {
     let Some(p) = participants::find(c, claim.participant_id)? else {
         return Ok(());
@@ -336,12 +321,12 @@ pub fn tell_decision(
         note,
         pay_by: crate::domain::calendar::add_working_days(today, 5, &holidays),
     };
-    let url = &tell.public_url;
+    let url = &gateway.public_url;
     crate::db::outbox::enqueue(
         c,
         &crate::mail::claim::decision_mail(&p, &decision, url, now),
     )?;
-    crate::app::messages::send(c, &tell.gateway, &p, |lang| {
+    crate::app::messages::send(c, gateway, &p, |lang| {
         crate::mail::claim::decision_message(lang, &decision, url, now)
     })?;
     Ok(())

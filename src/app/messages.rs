@@ -160,14 +160,14 @@ pub async fn own_channel(ctx: &Ctx, participant: i64) -> AppResult<(MessageChann
     .await
 }
 
-/// A language as typed (`id`, `en`; any case), `invalid_message_language`
-/// naming `field` otherwise.
+/// A language as typed: the code of one the catalog speaks (`id`, `en`;
+/// any case), `invalid_message_language` naming `field` otherwise.
 pub fn parse_language(typed: &str, field: &'static str) -> AppResult<Lang> {
-    match typed.trim().to_ascii_lowercase().as_str() {
-        "id" => Ok(Lang::Id),
-        "en" => Ok(Lang::En),
-        _ => Err(AppError::unprocessable(Code::InvalidMessageLanguage).field(field)),
-    }
+    let typed = typed.trim();
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code().eq_ignore_ascii_case(typed))
+        .ok_or_else(|| AppError::unprocessable(Code::InvalidMessageLanguage).field(field))
 }
 
 /// The signed-in participant changes their channel, and the language of

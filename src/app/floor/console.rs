@@ -170,7 +170,7 @@ pub fn parse_outcome(raw: &str) -> AppResult<Outcome> {
 /// claim decided by the ending is told to its participant as a review's
 /// decision is (`claims::tell_decision`), in the same transaction.
 pub async fn finish(ctx: &Ctx, session: i64, outcome: Outcome) -> AppResult<FloorSession> {
-    let tell = claims_app::Telling::of(ctx);
+    let gateway = crate::app::messages::Gateway::of(ctx);
     as_agent(
         ctx,
         move |c, staff_id, now, actor| -> AppResult<FloorSession> {
@@ -182,7 +182,7 @@ pub async fn finish(ctx: &Ctx, session: i64, outcome: Outcome) -> AppResult<Floo
                     *decided,
                     (None, None),
                     now.naive_utc(),
-                    &tell,
+                    &gateway,
                 )?;
             }
             Ok(done.session)
