@@ -243,23 +243,23 @@ async fn unreadable_forms_and_addresses_get_a_page(db: TestDb, app: TestApp) {
             "Kolom &quot;capacity&quot; wajib diisi.",
         ),
         (
-            "/staff/floor/DPS-DENPASAR/settings",
-            vec![("seats_per_agent", "99999999999999999999")],
-            "Isi kolom &quot;seats_per_agent&quot; tidak valid.",
+            "/staff/sessions/1/reassign",
+            vec![("to_agent", "99999999999999999999")],
+            "Isi kolom &quot;to_agent&quot; tidak valid.",
         ),
     ];
-    for (to, fields, said) in cases {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields);
-        let res = b
+    let post = |to: &str, form: Vec<(&str, &str)>| {
+        let req = b
             .client
             .post(b.url(to))
             .header("referer", &from)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let p = Page::of(res).await;
+            .form(&form);
+        async move { Page::of(req.send().await.unwrap()).await }
+    };
+    for (to, fields, said) in cases {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let p = post(to, form).await;
         assert_eq!(p.status, 400, "{to}: {}", p.html);
         assert_html(&p, "id", "an unreadable form");
         assert!(
@@ -272,6 +272,20 @@ async fn unreadable_forms_and_addresses_get_a_page(db: TestDb, app: TestApp) {
                 && p.html.contains("Kembali ke halaman sebelumnya")
                 && p.html.contains("Kembali ke beranda"),
             "no way back: {}",
+            p.html
+        );
+    }
+    // A number typed where the browser's range was got around is the
+    // setting's own sentence, not the form reader's field name.
+    for typed in ["99999999999999999999", "9", "lima"] {
+        let form = vec![("csrf", csrf.as_str()), ("seats_per_agent", typed)];
+        let p = post("/staff/floor/DPS-DENPASAR/settings", form).await;
+        assert_eq!(p.status, 422, "seats {typed}: {}", p.html);
+        assert!(
+            p.html
+                .contains("Jumlah kursi per petugas harus 1 sampai 6.")
+                && !p.html.contains("seats_per_agent&quot;"),
+            "seats {typed}: {}",
             p.html
         );
     }

@@ -83,7 +83,10 @@ pub async fn agent_status(
 pub struct SettingsForm {
     #[serde(default)]
     pub csrf: String,
-    pub seats_per_agent: i32,
+    /// Text, as the cap: a number the browser let through out of range
+    /// (or past `i32`) is refused with the setting's own sentence, not
+    /// the form reader's, which names the field by its name.
+    pub seats_per_agent: String,
     #[serde(default)]
     pub walk_in_cap: String,
 }
@@ -102,7 +105,11 @@ pub async fn settings_submit(
                 .parse::<i32>()
                 .map_err(|_| AppError::unprocessable(Code::InvalidCapacity))?,
         };
-        let seats = Some(form.seats_per_agent);
+        let seats =
+            form.seats_per_agent.trim().parse::<i32>().map_err(|_| {
+                AppError::unprocessable(Code::InvalidSeats).field("seats_per_agent")
+            })?;
+        let seats = Some(seats);
         app::settings(&actx, code.clone(), seats, Some(cap)).await?;
         Ok(floor_of(&code))
     })

@@ -542,6 +542,12 @@ async fn any_input_gets_an_answer(db: TestDb, app: TestApp) {
         all.reached.len(),
         all.statuses
     );
+    let never: Vec<String> = ops
+        .iter()
+        .map(|o| format!("{} {}", o.method, o.path))
+        .filter(|o| !all.reached.contains(o))
+        .collect();
+    println!("fuzz: never 2xx: {never:?}");
     super::assert_no_findings(
         &all.findings,
         &format!("of {} calls answered wrongly", all.calls),
