@@ -13,7 +13,7 @@ use crate::db::participants::{self, Conflict, NewParticipant, Participant};
 use crate::db::run;
 use crate::db::staff::{self, Staff};
 use crate::domain::recovery::SignInName;
-use crate::domain::role::Role;
+use crate::domain::role::{ActorRole, Role};
 use crate::domain::Code;
 use crate::domain::{email::Email, kpj::Kpj, nik, password, person_name::FullName, phone::Phone};
 use crate::i18n::Lang;
@@ -117,7 +117,7 @@ pub async fn register(
             };
             let actor = Actor {
                 id: Some(p.id),
-                role: Role::Participant.as_str().to_string(),
+                role: ActorRole::PARTICIPANT,
                 branch: None,
                 ..actor
             };
@@ -196,12 +196,18 @@ impl Account {
     /// address and id from `base`), and what the entry is about.
     pub(crate) fn actor(&self, base: &Actor) -> (Actor, Subject) {
         let (id, role, branch) = match self {
-            Account::Participant(id) => (*id, Role::Participant.as_str(), None),
-            Account::Staff(s) => (s.id, s.role.as_str(), s.branch_code.clone()),
+            Account::Participant(id) => (*id, ActorRole::PARTICIPANT, None),
+            // `staff.role`'s CHECK list is the staff roles: a word Antre
+            // does not know cannot be stored, and would act as no one.
+            Account::Staff(s) => (
+                s.id,
+                Role::parse(&s.role).map_or(ActorRole::Anonymous, ActorRole::Person),
+                s.branch_code.clone(),
+            ),
         };
         let actor = Actor {
             id: Some(id),
-            role: role.to_string(),
+            role,
             branch: branch.clone(),
             ..base.clone()
         };

@@ -155,7 +155,7 @@ pub async fn change_capacity(ctx: &Ctx, slot_id: i64, capacity: i32) -> AppResul
 
 /// Admins see every branch; supervisors only their own.
 fn covers_branch(actor: &audit::Actor, branch: &str) -> bool {
-    match Role::parse(&actor.role) {
+    match actor.role.person() {
         Some(Role::Admin) => true,
         Some(Role::Supervisor) => actor.branch.as_deref() == Some(branch),
         _ => false,

@@ -85,8 +85,7 @@ pub async fn close(ctx: &Ctx, branch_code: String, input: ClosureInput) -> AppRe
     write_db(&ctx.db, move |c| -> AppResult<Closed> {
         let branch = branches::find(c, &branch_code)?
             .filter(|b| {
-                actor.role == Role::Admin.as_str()
-                    || actor.branch.as_deref() == Some(b.code.as_str())
+                actor.role.is(Role::Admin) || actor.branch.as_deref() == Some(b.code.as_str())
             })
             .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
         close_tx(c, &actor, branch, &req, now, rules, &url)

@@ -14,7 +14,7 @@ use crate::db::email_verifications::{self as links, NewVerification};
 use crate::db::participants::{self, Participant};
 use crate::db::{outbox, DbConnection};
 use crate::domain::recovery::{VERIFY_MAILS_PER_HOUR, VERIFY_TOKEN_HOURS};
-use crate::domain::role::Role;
+use crate::domain::role::ActorRole;
 use crate::domain::Code;
 use crate::domain::{email::Email, phone::Phone};
 use crate::infra::crypto;
@@ -58,7 +58,7 @@ pub async fn email_verified(ctx: &Ctx, participant_id: i64) -> AppResult<bool> {
 fn own(ctx: &Ctx, participant_id: i64) -> (Actor, Subject) {
     let actor = Actor {
         id: Some(participant_id),
-        role: Role::Participant.as_str().to_string(),
+        role: ActorRole::PARTICIPANT,
         branch: None,
         ..ctx.actor.clone()
     };
@@ -166,7 +166,7 @@ pub async fn confirm(ctx: &Ctx, token: &str) -> AppResult<String> {
         let p = participants::find(c, link.participant_id)?.ok_or_else(invalid)?;
         let actor = Actor {
             id: Some(p.id),
-            role: Role::Participant.as_str().to_string(),
+            role: ActorRole::PARTICIPANT,
             branch: None,
             ..base
         };

@@ -249,8 +249,7 @@ pub async fn set_release(
     super::write_db(&ctx.db, move |c| -> AppResult<Branch> {
         let old = branches::find(c, &code)?
             .filter(|b| {
-                actor.role == Role::Admin.as_str()
-                    || actor.branch.as_deref() == Some(b.code.as_str())
+                actor.role.is(Role::Admin) || actor.branch.as_deref() == Some(b.code.as_str())
             })
             .ok_or_else(|| AppError::not_found(Code::BranchNotFound))?;
         draws::set_release(c, &code, mode.as_str(), minutes)?;

@@ -15,7 +15,7 @@ use crate::db::outbox::{self, NewMessage};
 use crate::db::participants::Participant;
 use crate::db::DbConnection;
 use crate::domain::consent::{self as rules, ConsentSource, MessageChannel};
-use crate::domain::role::Role;
+use crate::domain::role::ActorRole;
 use crate::domain::Code;
 use crate::i18n::{self, Lang};
 use crate::infra::crypto;
@@ -140,7 +140,7 @@ pub fn choose(
 fn own(ctx: &Ctx, participant: i64) -> Actor {
     Actor {
         id: Some(participant),
-        role: Role::Participant.as_str().to_string(),
+        role: ActorRole::PARTICIPANT,
         branch: None,
         ..ctx.actor.clone()
     }
@@ -219,7 +219,7 @@ pub async fn stop(ctx: &Ctx, token: String) -> AppResult<Lang> {
             .ok_or_else(|| AppError::not_found(Code::PageNotFound))?;
         let actor = Actor {
             id: Some(row.participant_id),
-            role: Role::Participant.as_str().to_string(),
+            role: ActorRole::PARTICIPANT,
             branch: None,
             ..actor
         };

@@ -46,7 +46,7 @@ pub struct Comparison {
 /// simulated on the same seed.
 pub async fn compare(ctx: &Ctx, form: PlannerForm) -> AppResult<Comparison> {
     require_staff(&ctx.actor, &[Role::Supervisor, Role::Admin])?;
-    let admin = Role::parse(&ctx.actor.role) == Some(Role::Admin);
+    let admin = ctx.actor.role.is(Role::Admin);
     let branches = if admin {
         super::branches::list(ctx).await?
     } else {

@@ -30,6 +30,7 @@ use super::schema::{
 };
 use super::stamp::Stamp;
 use super::{DbConnection, DbError};
+use crate::domain::role::ActorRole;
 
 /// A booking request: who, for which claim, which session, signed in
 /// with which sign-in session (`None`: the system placing it).
@@ -112,14 +113,14 @@ pub fn read(
         .single_value();
     let chained = audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
-        .filter(audit_log::actor_role.eq("participant"))
+        .filter(audit_log::actor_role.eq(ActorRole::PARTICIPANT.as_str()))
         .filter(Fixed::<BookingChange>::condition())
         .filter(audit_log::at.gt(Stamp(since)))
         .select(count_star())
         .single_value();
     let queued = audit_inbox::table
         .filter(audit_inbox::participant_id.eq(participant_id))
-        .filter(audit_inbox::actor_role.eq("participant"))
+        .filter(audit_inbox::actor_role.eq(ActorRole::PARTICIPANT.as_str()))
         .filter(Fixed::<BookingChange>::condition())
         .filter(audit_inbox::at.gt(Stamp(since)))
         .select(count_star())

@@ -1,6 +1,8 @@
 //! Who someone is to Antre. Staff roles come from `antre user add`;
 //! participants register themselves.
 
+use crate::domain::status::DeviceKind;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     Participant,
@@ -57,9 +59,98 @@ impl Role {
     }
 }
 
+/// Who acts, as an audit entry names them (`audit_log.actor_role`): a
+/// person in their role, a shared device of a branch, a caller not signed
+/// in, or Antre itself. Stored by its word, which the entry's hash
+/// covers: the words never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActorRole {
+    /// A participant or a member of staff.
+    Person(Role),
+    /// A kiosk or a booth computer.
+    Device(DeviceKind),
+    Anonymous,
+    System,
+}
+
+impl ActorRole {
+    pub const PARTICIPANT: ActorRole = ActorRole::Person(Role::Participant);
+
+    /// The stored word: the role's, the device kind's, `anonymous` or
+    /// `system`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Person(r) => r.as_str(),
+            ActorRole::Device(k) => k.as_str(),
+            ActorRole::Anonymous => "anonymous",
+            ActorRole::System => "system",
+        }
+    }
+
+    /// The person's role, if a person acts (a participant or staff).
+    pub fn person(self) -> Option<Role> {
+        match self {
+            ActorRole::Person(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The staff role acting, if a member of staff acts.
+    pub fn staff(self) -> Option<Role> {
+        match self {
+            ActorRole::Person(r) if Role::STAFF.contains(&r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether a person in `role` acts.
+    pub fn is(self, role: Role) -> bool {
+        self == ActorRole::Person(role)
+    }
+
+    /// The device acting, if a shared device acts.
+    pub fn device(self) -> Option<DeviceKind> {
+        match self {
+            ActorRole::Device(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ActorRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actors_keep_the_words_entries_were_hashed_with() {
+        let said: Vec<&str> = [
+            ActorRole::PARTICIPANT,
+            ActorRole::Person(Role::Cs),
+            ActorRole::Person(Role::Supervisor),
+            ActorRole::Person(Role::Admin),
+            ActorRole::Person(Role::Auditor),
+            ActorRole::Person(Role::Hr),
+            ActorRole::Device(DeviceKind::Kiosk),
+            ActorRole::Device(DeviceKind::Booth),
+            ActorRole::Anonymous,
+            ActorRole::System,
+        ]
+        .map(ActorRole::as_str)
+        .to_vec();
+        let words = "participant cs supervisor admin auditor hr kiosk booth anonymous system";
+        assert_eq!(said, words.split(' ').collect::<Vec<_>>());
+        assert_eq!(ActorRole::Person(Role::Cs).staff(), Some(Role::Cs));
+        assert_eq!(ActorRole::PARTICIPANT.staff(), None);
+        assert_eq!(ActorRole::PARTICIPANT.person(), Some(Role::Participant));
+        assert_eq!(ActorRole::Device(DeviceKind::Kiosk).staff(), None);
+        assert_eq!(ActorRole::Anonymous.device(), None);
+    }
 
     #[test]
     fn round_trip() {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::app::error::AppError;
 use crate::app::Ctx;
 use crate::db::audit::Actor;
+use crate::domain::role::ActorRole;
 use crate::i18n::Lang;
 use crate::web::auth::{self, Authenticated, Identity};
 use crate::web::{client_ip, lang, AppState, State};
@@ -29,14 +30,14 @@ pub fn request_id(req: &HttpRequest) -> Option<String> {
 /// the request id.
 pub fn actor(who: Option<&Identity>, req: &HttpRequest) -> Actor {
     let (id, role, branch) = match who {
-        None => (None, "anonymous".to_string(), None),
-        Some(Identity::Participant { id, .. }) => (Some(*id), "participant".to_string(), None),
+        None => (None, ActorRole::Anonymous, None),
+        Some(Identity::Participant { id, .. }) => (Some(*id), ActorRole::PARTICIPANT, None),
         Some(Identity::Staff {
             id, role, branch, ..
-        }) => (Some(*id), role.as_str().to_string(), branch.clone()),
+        }) => (Some(*id), ActorRole::Person(*role), branch.clone()),
         Some(Identity::Device {
             id, kind, branch, ..
-        }) => (Some(*id), kind.as_str().to_string(), Some(branch.clone())),
+        }) => (Some(*id), ActorRole::Device(*kind), Some(branch.clone())),
     };
     Actor {
         id,

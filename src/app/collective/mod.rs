@@ -43,7 +43,7 @@ pub struct Hr {
 
 /// The actor as an HR account of `company` (approved or not).
 pub fn hr_of(ctx: &Ctx, company: Option<&str>) -> AppResult<Hr> {
-    match (role_of(&ctx.actor), ctx.actor.id, company) {
+    match (ctx.actor.role.staff(), ctx.actor.id, company) {
         (Some(Role::Hr), Some(staff_id), Some(npp)) => Ok(Hr {
             staff_id,
             npp: npp.to_string(),
@@ -67,11 +67,6 @@ pub async fn representative(ctx: &Ctx, company: Option<&str>) -> AppResult<Hr> {
     }
 }
 
-/// The actor's staff role, if it has one.
-fn role_of(actor: &Actor) -> Option<Role> {
-    Role::parse(&actor.role).filter(|r| Role::STAFF.contains(r))
-}
-
 /// May the actor see this batch? Its company's HR accounts, admins,
 /// auditors, supervisors, and CS agents of the company's branch.
 pub fn may_see(
@@ -80,7 +75,7 @@ pub fn may_see(
     company: Option<&str>,
     b: &Batch,
 ) -> AppResult<bool> {
-    Ok(match role_of(actor) {
+    Ok(match actor.role.staff() {
         Some(Role::Hr) => company == Some(b.company_npp.as_str()),
         Some(_) => covers_company(conn, actor, &b.company_npp)?,
         None => false,
@@ -91,7 +86,7 @@ pub fn may_see(
 /// CS agents the companies of their branch; supervisors also companies
 /// not yet assigned to a branch (someone has to take them on).
 pub fn covers_company(conn: &mut DbConnection, actor: &Actor, npp: &str) -> AppResult<bool> {
-    Ok(match role_of(actor) {
+    Ok(match actor.role.staff() {
         Some(Role::Admin | Role::Auditor) => true,
         Some(role @ (Role::Supervisor | Role::Cs)) => match staff::find_company(conn, npp)? {
             None => false,
@@ -208,7 +203,7 @@ fn company_file(c: &mut DbConnection, company: Company) -> AppResult<CompanyFile
 /// The branch a staff actor's collective views are limited to: `None`
 /// for every branch (admins, auditors); refused for others.
 pub fn staff_scope(actor: &Actor) -> AppResult<Option<String>> {
-    match role_of(actor) {
+    match actor.role.staff() {
         Some(Role::Admin | Role::Auditor) => Ok(None),
         Some(Role::Supervisor | Role::Cs) => Ok(Some(actor.branch.clone().unwrap_or_default())),
         _ => Err(AppError::forbidden().detail("staff_only")),
@@ -220,7 +215,7 @@ pub fn staff_scope(actor: &Actor) -> AppResult<Option<String>> {
 /// yet assigned to a branch; all for admins and auditors).
 pub async fn batch_list(ctx: &Ctx, limit: i64) -> AppResult<Vec<(Batch, String)>> {
     let scope = staff_scope(&ctx.actor)?;
-    let unassigned = role_of(&ctx.actor) == Some(Role::Supervisor);
+    let unassigned = ctx.actor.role.staff() == Some(Role::Supervisor);
     read_db(&ctx.db, move |c| {
         listing::batches_for(c, scope.as_deref(), unassigned, limit)
     })

@@ -4,19 +4,14 @@ use crate::app::{AppError, AppResult};
 use crate::db::audit::Actor;
 use crate::db::claims::Claim;
 use crate::db::{bookings, DbConnection};
-use crate::domain::role::Role;
+use crate::domain::role::{ActorRole, Role};
 
 /// The staff roles that review documents and decide claims.
 pub const REVIEWERS: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Cs];
 
-/// The actor's role when it is a staff role.
-pub(super) fn staff_role(actor: &Actor) -> Option<Role> {
-    Role::parse(&actor.role).filter(|r| Role::STAFF.contains(r))
-}
-
 /// Refuses unless the actor is a staff member with one of `roles`.
 pub fn require_staff(actor: &Actor, roles: &[Role]) -> AppResult<()> {
-    match staff_role(actor) {
+    match actor.role.staff() {
         Some(r) if roles.contains(&r) => Ok(()),
         _ => Err(AppError::forbidden()),
     }
@@ -24,7 +19,7 @@ pub fn require_staff(actor: &Actor, roles: &[Role]) -> AppResult<()> {
 
 /// Admins and auditors see every branch; supervisors and CS only their own.
 fn covers_branch(actor: &Actor, branch: &str) -> bool {
-    match staff_role(actor) {
+    match actor.role.staff() {
         Some(Role::Admin | Role::Auditor) => true,
         Some(Role::Supervisor | Role::Cs) => actor.branch.as_deref() == Some(branch),
         _ => false,
@@ -52,10 +47,10 @@ fn serves_claim(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult
 /// Who may read a claim's documents: its owner, staff of a branch where
 /// it is booked, admins and auditors. Everyone else gets 404.
 pub fn may_read(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
-    if actor.role == Role::Participant.as_str() {
+    if actor.role == ActorRole::PARTICIPANT {
         return Ok(actor.id == Some(claim.participant_id));
     }
-    Ok(match staff_role(actor) {
+    Ok(match actor.role.staff() {
         Some(Role::Admin | Role::Auditor) => true,
         Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
         _ => false,
@@ -65,7 +60,7 @@ pub fn may_read(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult
 /// Who may review documents and decide the claim: CS agents and
 /// supervisors of a branch where it is booked, and admins.
 pub fn may_review(c: &mut DbConnection, actor: &Actor, claim: &Claim) -> AppResult<bool> {
-    Ok(match staff_role(actor) {
+    Ok(match actor.role.staff() {
         Some(Role::Admin) => true,
         Some(Role::Supervisor | Role::Cs) => serves_claim(c, actor, claim)?,
         _ => false,

@@ -23,7 +23,6 @@ use crate::infra::storage::DocumentStore;
 
 mod access;
 
-use access::staff_role;
 pub use access::{may_read, may_review, require_staff, REVIEWERS};
 
 /// Refuses a claim that is no longer open.
@@ -64,7 +63,7 @@ pub enum Uploader {
 impl Uploader {
     /// The uploader as the acting person: a participant, or a CS agent.
     pub fn of(actor: &Actor) -> AppResult<Self> {
-        match (actor.id, Role::parse(&actor.role)) {
+        match (actor.id, actor.role.person()) {
             (Some(id), Some(Role::Participant)) => Ok(Self::Participant(id)),
             (Some(id), Some(Role::Cs)) => Ok(Self::Agent(id)),
             _ => Err(AppError::forbidden().detail("participants_only")),
@@ -228,7 +227,7 @@ pub async fn open(
     inline: bool,
 ) -> AppResult<(Document, Vec<u8>)> {
     let actor = ctx.actor.clone();
-    let audited = staff_role(&actor).is_some();
+    let audited = actor.role.staff().is_some();
     let now = ctx.clock.now_naive();
     let doc = run(&ctx.db, move |db| {
         let found = db.read(|c| -> AppResult<Option<(Claim, Document, Option<String>)>> {

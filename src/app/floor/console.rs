@@ -21,7 +21,7 @@ use crate::domain::Code;
 
 /// The CS agent acting, and their branch.
 pub fn cs_of(actor: &Actor) -> AppResult<(i64, String)> {
-    match (actor.id, &actor.branch, Role::parse(&actor.role)) {
+    match (actor.id, &actor.branch, actor.role.person()) {
         (Some(id), Some(b), Some(Role::Cs)) => Ok((id, b.clone())),
         _ => Err(AppError::forbidden().detail("cs_only")),
     }
@@ -270,7 +270,7 @@ pub struct Floor {
 /// `branch` (without it, the first branch, as on the staff dashboard).
 pub async fn floor_view(ctx: &Ctx, branch: Option<String>) -> AppResult<Floor> {
     super::super::dossier::require_staff(&ctx.actor, &[Role::Admin, Role::Supervisor])?;
-    let role = Role::parse(&ctx.actor.role);
+    let role = ctx.actor.role.person();
     let choices = match role {
         Some(Role::Admin) => super::super::branches::list(ctx).await?,
         _ => Vec::new(),

@@ -18,7 +18,7 @@ use crate::domain::floor::{
     self as rules, AgentStatus, BoardBody, Call, CheckIn, DeviceKind, Priority,
 };
 use crate::domain::nik;
-use crate::domain::role::Role;
+use crate::domain::role::{ActorRole, Role};
 use crate::domain::Code;
 
 impl From<FloorError> for AppError {
@@ -34,7 +34,7 @@ impl From<FloorError> for AppError {
 
 /// Admins and auditors cover every branch; supervisors and CS their own.
 fn covers(actor: &Actor, branch: &str) -> bool {
-    let role = Role::parse(&actor.role);
+    let role = actor.role.person();
     let own = actor.branch.as_deref() == Some(branch);
     matches!(role, Some(Role::Admin | Role::Auditor))
         || (own && matches!(role, Some(Role::Supervisor | Role::Cs)))
@@ -59,13 +59,13 @@ fn manager_of(actor: &Actor, branch: &str) -> AppResult<()> {
 
 /// A kiosk or booth computer (their actor role is the device kind).
 fn is_device(actor: &Actor) -> bool {
-    DeviceKind::parse(&actor.role).is_ok()
+    actor.role.device().is_some()
 }
 
 /// The participant acting.
 fn participant_of(actor: &Actor) -> AppResult<i64> {
     match actor.id {
-        Some(id) if actor.role == "participant" => Ok(id),
+        Some(id) if actor.role == ActorRole::PARTICIPANT => Ok(id),
         _ => Err(AppError::forbidden().detail("participants_only")),
     }
 }
@@ -123,7 +123,7 @@ pub async fn arrive(
     priority: Option<&str>,
 ) -> AppResult<Arrival> {
     let allowed = if is_device(&ctx.actor) {
-        ctx.actor.role == DeviceKind::Kiosk.as_str()
+        ctx.actor.role.device() == Some(DeviceKind::Kiosk)
             && ctx.actor.branch.as_deref() == Some(code.as_str())
     } else {
         may_manage(&ctx.actor, &code)

@@ -70,7 +70,7 @@ pub fn require_worker(ctx: &Ctx) -> AppResult<()> {
 }
 
 fn covers(actor: &Actor, branch: &str) -> bool {
-    actor.role == Role::Admin.as_str() || actor.branch.as_deref() == Some(branch)
+    actor.role.is(Role::Admin) || actor.branch.as_deref() == Some(branch)
 }
 
 /// The branch `code` when the actor works its list; another branch's is
@@ -199,7 +199,7 @@ pub async fn claim(ctx: &Ctx, id: i64) -> AppResult<ListItem> {
 pub async fn release(ctx: &Ctx, id: i64) -> AppResult<()> {
     let (actor, now) = (ctx.actor.clone(), ctx.clock.now_naive());
     let me = agent(&actor)?;
-    let lead = actor.role != Role::Cs.as_str();
+    let lead = !actor.role.is(Role::Cs);
     write_db(&ctx.db, move |c| -> AppResult<()> {
         let it = item_of(c, &actor, id)?;
         let Some(by) = holder(&it, now) else {

@@ -51,7 +51,10 @@ impl StaffEntry {
 
 /// The acting admin or supervisor (403 for anyone else).
 pub fn manager(actor: &Actor) -> AppResult<Manager> {
-    let role = Role::parse(&actor.role).filter(|r| matches!(r, Role::Admin | Role::Supervisor));
+    let role = actor
+        .role
+        .person()
+        .filter(|r| matches!(r, Role::Admin | Role::Supervisor));
     match (role, actor.id) {
         (Some(role), Some(id)) => Ok(Manager {
             id,

@@ -27,13 +27,13 @@ pub mod stats;
 use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};
 use crate::domain::audit::canonical;
+use crate::domain::role::ActorRole;
 
 /// Who acted.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub id: Option<i64>,
-    /// participant, cs, supervisor, admin, auditor, hr, kiosk, system.
-    pub role: String,
+    pub role: ActorRole,
     pub branch: Option<String>,
     pub ip: Option<String>,
     pub request_id: Option<String>,
@@ -42,8 +42,11 @@ pub struct Actor {
 impl Actor {
     pub fn system() -> Self {
         Self {
-            role: "system".into(),
-            ..Self::default()
+            id: None,
+            role: ActorRole::System,
+            branch: None,
+            ip: None,
+            request_id: None,
         }
     }
 }
@@ -149,7 +152,7 @@ fn entry(
     inbox::Entry {
         at: canonical::stored_instant(at),
         actor_id: actor.id,
-        actor_role: actor.role.clone(),
+        actor_role: actor.role.as_str().to_string(),
         actor_branch: actor.branch.clone(),
         action: action.to_string(),
         participant_id: subject.participant_id,
@@ -184,14 +187,14 @@ pub fn booking_changes_since(
     // Both in one statement: one round trip on PostgreSQL.
     Ok(crate::per_backend!(conn, c => audit_log::table
         .filter(audit_log::participant_id.eq(participant_id))
-        .filter(audit_log::actor_role.eq("participant"))
+        .filter(audit_log::actor_role.eq(ActorRole::PARTICIPANT.as_str()))
         .filter(changes())
         .filter(audit_log::at.gt(since))
         .select(audit_log::at)
         .union_all(
             audit_inbox::table
                 .filter(audit_inbox::participant_id.eq(participant_id))
-                .filter(audit_inbox::actor_role.eq("participant"))
+                .filter(audit_inbox::actor_role.eq(ActorRole::PARTICIPANT.as_str()))
                 .filter(changes())
                 .filter(audit_inbox::at.gt(since))
                 .select(audit_inbox::at),
