@@ -94,7 +94,7 @@ fn holder_of(c: &mut DbConnection, typed: &SignInName) -> Result<Option<Holder>,
 /// by the WhatsApp or SMS they chose, if they chose one.
 pub async fn request(ctx: &Ctx, typed: &str, channel: &'static str) -> AppResult<()> {
     let typed = SignInName::classify(typed);
-    let email = typed.as_str().to_string();
+    let identifier = typed.as_str().to_string();
     let now = ctx.clock.now_naive();
     let token = crypto::random_token(32);
     let holder = read_db(&ctx.db, move |c| holder_of(c, &typed)).await?;
@@ -118,11 +118,11 @@ pub async fn request(ctx: &Ctx, typed: &str, channel: &'static str) -> AppResult
     let (participant_id, staff_id) = holder.as_ref().map_or((None, None), Holder::ids);
     let mut details = json!({
         "channel": channel,
-        "identifier": audit::mask_identifier(&email),
+        "identifier": audit::mask_identifier(&identifier),
     });
     let new = NewReset {
         ip: ctx.actor.ip.clone().unwrap_or_else(|| "unknown".into()),
-        email,
+        identifier,
         participant_id,
         staff_id,
         token_hash: crypto::token_digest(&token),
@@ -137,8 +137,8 @@ pub async fn request(ctx: &Ctx, typed: &str, channel: &'static str) -> AppResult
     let actor = ctx.actor.clone();
     write_db(&ctx.db, move |c| -> AppResult<()> {
         let since = now - Duration::minutes(RESET_WINDOW_MINUTES);
-        let (for_email, from_address) = resets::recent(c, &new.email, &new.ip, since)?;
-        let verdict = recovery::reset_throttle(for_email, from_address);
+        let (for_name, from_address) = resets::recent(c, &new.identifier, &new.ip, since)?;
+        let verdict = recovery::reset_throttle(for_name, from_address);
         if verdict == ResetThrottle::Refuse {
             // Not stored and not logged: a refused request must neither
             // prolong the refusal nor flood the chain.

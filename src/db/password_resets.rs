@@ -18,7 +18,9 @@ crate::stored_row! {
     /// A reset request (`NewReset` to record one). Without an account
     /// (both ids `None`) its token was never mailed and never works.
     password_resets => Reset, NewReset {
-        email: String,
+        /// What the request was asked by: an email, or a participant's
+        /// NIK (the throttle counts requests per identifier).
+        identifier: String,
         ip: String,
         participant_id: Option<i64>,
         staff_id: Option<i64>,
@@ -35,23 +37,24 @@ crate::stored_row! {
 }
 
 /// Reset requests (not invitations) within the window before this one:
-/// for the typed email and from the address. On PostgreSQL requests for one email are serialized
-/// by an advisory lock held until the transaction ends (SQLite's write
-/// lock already does that), so simultaneous requests count each other.
+/// for the typed identifier (email or NIK) and from the address. On
+/// PostgreSQL requests for one identifier are serialized by an advisory
+/// lock held until the transaction ends (SQLite's write lock already does
+/// that), so simultaneous requests count each other.
 pub fn recent(
     conn: &mut DbConnection,
-    email: &str,
+    identifier: &str,
     ip: &str,
     since: NaiveDateTime,
 ) -> Result<(i64, i64), DbError> {
     if let DbConnection::Pg(c) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('password_reset:' || $1))")
-            .bind::<diesel::sql_types::Text, _>(email)
+            .bind::<diesel::sql_types::Text, _>(identifier)
             .execute(c)?;
     }
     let resets = password_resets::table.filter(password_resets::purpose.eq(RESET));
     let account: i64 = resets
-        .filter(password_resets::email.eq(email))
+        .filter(password_resets::identifier.eq(identifier))
         .filter(password_resets::created_at.gt(since))
         .count()
         .get_result(conn)?;

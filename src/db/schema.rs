@@ -172,7 +172,7 @@ diesel::table! {
 diesel::table! {
     password_resets (id) {
         id -> BigInt,
-        email -> Text,
+        identifier -> Text,
         ip -> Text,
         participant_id -> Nullable<BigInt>,
         staff_id -> Nullable<BigInt>,

@@ -227,7 +227,7 @@ async fn deactivation_ends_every_session_at_once(db: TestDb, app: TestApp) {
     let linked = common::count(
         &db,
         &format!(
-            "SELECT COUNT(*) AS n FROM password_resets WHERE email = '{}' AND staff_id IS NOT NULL",
+            "SELECT COUNT(*) AS n FROM password_resets WHERE identifier = '{}' AND staff_id IS NOT NULL",
             cs.email
         ),
     );

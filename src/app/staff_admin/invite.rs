@@ -127,7 +127,7 @@ fn store_link(
     resets::insert(
         c,
         &NewReset {
-            email: s.email.clone(),
+            identifier: s.email.clone(),
             ip: actor.ip.clone().unwrap_or_else(|| "unknown".into()),
             participant_id: None,
             staff_id: Some(s.id),

@@ -1,0 +1,6 @@
+-- A reset request is asked for by email or, for a participant, by NIK
+-- (sqlite; keep in step with the other backend): the column the throttle
+-- counts per name holds either, so it is named for what it holds.
+ALTER TABLE password_resets RENAME COLUMN email TO identifier;
+DROP INDEX password_resets_email;
+CREATE INDEX password_resets_identifier ON password_resets (identifier, created_at);
