@@ -402,6 +402,13 @@ async fn screens(db: TestDb, app: TestApp) {
     );
     assert_page_sound(&console, "console").await;
     screenshot(&console, "console-1440").await;
+    // The walk-in's registration, below the pane's fold: its message
+    // choice is looked at where the agent scrolls to it.
+    let scroll = "(() => { document.querySelector('.pane-focus select[name=language]').scrollIntoView({block: 'center'}); return 'ok'; })()";
+    text(&console, scroll).await;
+    screenshot(&console, "console-walk-in").await;
+    let back = "(() => { document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; }); window.scrollTo(0, 0); return 'ok'; })()";
+    text(&console, back).await;
     let detail = text(
         &console,
         "document.querySelector('.pane-focus .pane-detail').innerText",
