@@ -493,10 +493,25 @@ async fn the_console_pages_show_the_log_and_its_status(backend: Backend) {
     assert!(table.contains("device_issued"), "{html}");
     assert!(!table.contains("ticket_issued"), "filtered: {html}");
     assert!(html.contains("entries.csv?action=device_issued"), "{html}");
-    // Times read to the second, the stored instant kept in the markup.
+    // Times read to the second, the stored instant kept in the markup;
+    // an entry at a branch also in the branch's own time (Denpasar: WITA,
+    // UTC+8), written alike.
     assert!(
         table.contains(r#"<time class="nowrap" datetime="2026-"#),
         "{html}"
+    );
+    let utc = table
+        .split(r#"datetime=""#)
+        .nth(1)
+        .and_then(|t| t.get(..19))
+        .expect("an instant");
+    let utc = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%S").expect(utc);
+    let local = (utc + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S WITA");
+    assert!(
+        table.contains(&format!(
+            r#"<span class="small muted nowrap">{local}</span>"#
+        )),
+        "no {local} for {utc} UTC: {table}"
     );
     // An action the list does not know (typed into the address) stays
     // what the filter says: chosen, and nothing found.

@@ -8,6 +8,7 @@ use maud::{html, Markup};
 use super::{action_label, rfc3339};
 use crate::db::branches::Branch;
 use crate::domain::floor::Outcome;
+use crate::domain::schedule::to_local;
 use crate::i18n::{t, Lang};
 
 /// An instant of the log as people read it (`2026-11-24 00:40:00`, UTC
@@ -17,6 +18,18 @@ pub(super) fn instant(at: NaiveDateTime) -> Markup {
     let exact = rfc3339(at);
     html! {
         time.nowrap datetime=(exact) title=(exact) { (at.format("%Y-%m-%d %H:%M:%S")) }
+    }
+}
+
+/// `at` in the branch's own time, written as the UTC instant above it
+/// and labelled with the zone (`2026-11-24 08:40:00 WITA`): where an entry
+/// happened at a branch, the auditor reads the hour the branch lived — a
+/// verification at 03.00 WIT stands out without reckoning the offset.
+pub(super) fn branch_instant(at: NaiveDateTime, branch: &Branch) -> Markup {
+    let local = to_local(branch.tz(), at).naive_local();
+    html! {
+        br;
+        span.small.muted.nowrap { (local.format("%Y-%m-%d %H:%M:%S")) " " (branch.zone_label()) }
     }
 }
 

@@ -13,7 +13,7 @@ use crate::db::branches::Branch;
 use crate::domain::audit::anomaly::AgentDay;
 use crate::domain::floor::Outcome;
 use crate::i18n::{t, Lang};
-use cells::{action_field, branch_field, details, instant};
+use cells::{action_field, branch_field, branch_instant, details, instant};
 
 mod cells;
 
@@ -108,7 +108,7 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
             @else { p { (t(l, "audit_filtered_participant")) " NIK " (nik) " (id " (fl.participant) ")" } }
         }
         p { a href={ "/api/v1/audit/entries.csv?" (c.query) } { (t(l, "audit_csv")) } }
-        @if c.entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, c.entries)) }
+        @if c.entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, c.entries, c.branches)) }
         @if let Some(n) = c.next {
             p { a.btn.btn-secondary href={ "/audit?" (c.query) (sep) "after=" (n) } { (t(l, "audit_next_page")) " →" } }
         }
@@ -121,11 +121,11 @@ fn opt(v: Option<i64>) -> String {
 
 /// A table of log rows under a numbered head (`#`, then the `heads`
 /// keys): each row's sequence number and time, then its `cells`.
-fn log_table<T>(
+fn log_table<'b, T>(
     l: Lang,
     heads: &[&str],
     rows: &[T],
-    seq_at: impl Fn(&T) -> (i64, NaiveDateTime),
+    seq_at: impl Fn(&T) -> (i64, NaiveDateTime, Option<&'b Branch>),
     cells: impl Fn(&T) -> Markup,
 ) -> Markup {
     html! {
@@ -133,15 +133,21 @@ fn log_table<T>(
             (numbered_head(l, heads))
             tbody {
                 @for r in rows {
-                    @let (seq, at) = seq_at(r);
-                    tr { td { (seq) } td { (instant(at)) } (cells(r)) }
+                    @let (seq, at, branch) = seq_at(r);
+                    tr {
+                        td { (seq) }
+                        td { (instant(at)) @if let Some(b) = branch { (branch_instant(at, b)) } }
+                        (cells(r))
+                    }
                 }
             }
         } }
     }
 }
 
-fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
+/// The entries, each one's time also in its branch's zone (the subject's
+/// branch, else the actor's) when `branches` knows it.
+fn table(f: &Frame<'_>, entries: &[Entry], branches: &[Branch]) -> Markup {
     let l = f.lang;
     let heads = [
         "audit_time",
@@ -154,7 +160,11 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
         l,
         &heads,
         entries,
-        |e| (e.seq, e.at),
+        |e| {
+            let code = e.branch_code.as_deref().or(e.actor_branch.as_deref());
+            let branch = code.and_then(|c| branches.iter().find(|b| b.code == c));
+            (e.seq, e.at, branch)
+        },
         |e| {
             html! {
                 td { (role_label(l, &e.actor_role)) " " (opt(e.actor_id)) @if let Some(b) = &e.actor_branch { " · " (b) } }
@@ -171,12 +181,12 @@ fn table(f: &Frame<'_>, entries: &[Entry]) -> Markup {
     )
 }
 
-pub fn timeline(f: &Frame<'_>, claim_id: i64, entries: &[Entry]) -> Markup {
+pub fn timeline(f: &Frame<'_>, claim_id: i64, entries: &[Entry], branches: &[Branch]) -> Markup {
     let l = f.lang;
     html! {
         h1 { (t(l, "audit_timeline_title")) " " (claim_id) }
         p { a href="/audit" { "← " (t(l, "audit_title")) } }
-        @if entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, entries)) }
+        @if entries.is_empty() { p.muted { (t(l, "audit_empty")) } } @else { (table(f, entries, branches)) }
     }
 }
 
@@ -356,7 +366,7 @@ pub fn anomalies(f: &Frame<'_>, r: &RangeShown, flags: &[Flag]) -> Markup {
     html! {
         (report_head(f, "anomalies", ["audit_anomalies_title", "audit_anomalies_lead"], r, true))
         @if flags.is_empty() { p.muted { (t(l, "audit_anomalies_none")) } } @else {
-            (log_table(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim", "audit_participant"], flags, |a| (a.seq, a.at), |a| html! {
+            (log_table(l, &["audit_time", "audit_kind", "audit_actor", "audit_why", "audit_claim", "audit_participant"], flags, |a| (a.seq, a.at, a.branch.as_deref().and_then(|c| r.branches.iter().find(|b| b.code == c))), |a| html! {
                 td { (t(l, &format!("anomaly_kind_{}", a.kind.code()))) @if let Some(b) = &a.branch { br; (b) } }
                 td { (opt(a.actor_id)) }
                 td { (explain(l, a)) }

@@ -118,7 +118,8 @@ pub async fn claim_timeline(ctx: PageCtx, path: Path<i64>) -> HttpResponse {
         require_auditor(&ctx)?;
         let id = path.into_inner();
         let entries = audit::timeline(&ctx.state.db, id).await?;
-        let body = view::timeline(&ctx.frame(), id, &entries);
+        let branches = crate::app::branches::list(&ctx.app()).await?;
+        let body = view::timeline(&ctx.frame(), id, &entries, &branches);
         Ok(ctx.ok(ctx.t("audit_timeline_title"), body))
     })
     .await
