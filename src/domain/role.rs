@@ -65,7 +65,8 @@ impl Role {
 /// covers: the words never change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActorRole {
-    /// A participant or a member of staff.
+    /// A participant or a member of staff (a device is `Device`, never
+    /// `Person(Role::Device)`).
     Person(Role),
     /// A kiosk or a booth computer.
     Device(DeviceKind),
@@ -114,12 +115,6 @@ impl ActorRole {
             ActorRole::Device(k) => Some(k),
             _ => None,
         }
-    }
-}
-
-impl std::fmt::Display for ActorRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

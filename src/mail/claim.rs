@@ -151,21 +151,16 @@ mod tests {
             ..verified
         };
         let text = |l: Lang, d: &Decision<'_>| decision_message(l, d, "https://antre.id/", now);
-        let m = text(Lang::Id, &verified);
-        assert_eq!(m.subject, "claim_verified");
-        assert!(m.body_text.contains("terverifikasi"), "{}", m.body_text);
-        assert!(
-            m.body_text.contains(&i18n::long_date(Lang::Id, pay_by)),
-            "{}",
-            m.body_text
-        );
-        let m = text(Lang::En, &verified);
-        assert!(m.body_text.contains("is verified"), "{}", m.body_text);
-        assert!(
-            m.body_text.contains(&i18n::long_date(Lang::En, pay_by)),
-            "{}",
-            m.body_text
-        );
+        for (l, said) in [(Lang::Id, "terverifikasi"), (Lang::En, "is verified")] {
+            let m = text(l, &verified);
+            assert_eq!(m.subject, "claim_verified");
+            let date = i18n::long_date(l, pay_by);
+            assert!(
+                m.body_text.contains(said) && m.body_text.contains(&date),
+                "{}",
+                m.body_text
+            );
+        }
         let m = text(Lang::En, &rejected);
         assert_eq!(m.subject, "claim_rejected");
         assert!(

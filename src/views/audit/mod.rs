@@ -120,7 +120,8 @@ fn opt(v: Option<i64>) -> String {
 }
 
 /// A table of log rows under a numbered head (`#`, then the `heads`
-/// keys): each row's sequence number and time, then its `cells`.
+/// keys): each row's sequence number and time (also in its branch's zone
+/// when `seq_at` names the branch), then its `cells`.
 fn log_table<'b, T>(
     l: Lang,
     heads: &[&str],
