@@ -158,8 +158,8 @@ async fn in_english(page: &chromiumoxide::Page, app: &TestApp, path: &str, name:
     .await;
 }
 
-/// Two whole numbers a script on `page` writes as "a b" (measurements).
-async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
+/// The whole numbers a script on `page` writes as "a b …" (measurements).
+async fn numbers<const N: usize>(page: &chromiumoxide::Page, script: &str) -> [i64; N] {
     let out = text(page, script).await;
     let numbers: Vec<i64> = out
         .split(' ')
@@ -170,7 +170,7 @@ async fn pair(page: &chromiumoxide::Page, script: &str) -> [i64; 2] {
         .collect();
     numbers
         .try_into()
-        .unwrap_or_else(|n| panic!("not two numbers: {n:?}"))
+        .unwrap_or_else(|n| panic!("not {N} numbers: {n:?}"))
 }
 
 /// Every modifier of a styled component on the page (`tag tag-ok`,
@@ -387,7 +387,7 @@ async fn screens(db: TestDb, app: TestApp) {
     }
     // The focused video spans its pane; the bar's buttons stand in line
     // with its title.
-    let [gap, off_line] = pair(
+    let [gap, off_line] = numbers(
         &console,
         "(() => { const v = document.querySelector('.pane-focus .pane-video').getBoundingClientRect(); \
          const p = document.querySelector('.pane-focus').getBoundingClientRect(); \
@@ -406,6 +406,20 @@ async fn screens(db: TestDb, app: TestApp) {
     // choice is looked at where the agent scrolls to it.
     let scroll = "(() => { document.querySelector('.pane-focus select[name=language]').scrollIntoView({block: 'center'}); return 'ok'; })()";
     text(&console, scroll).await;
+    // Only the work scrolls: the participant's video stays whole in view
+    // above the field being filled (the name is typed off the e-KTP they
+    // hold up to the camera).
+    let [video_top, video_bottom, field_top, field_bottom] = numbers(
+        &console,
+        "(() => { const v = document.querySelector('.pane-focus .pane-video').getBoundingClientRect(); \
+         const f = document.querySelector('.pane-focus select[name=language]').getBoundingClientRect(); \
+         return [v.top, v.bottom, f.top, f.bottom].map(Math.round).join(' '); })()",
+    )
+    .await;
+    assert!(
+        video_top >= 0 && video_bottom <= field_top && field_bottom <= 900,
+        "the walk-in's registration scrolled the focused video out of sight: video {video_top}..{video_bottom}, field {field_top}..{field_bottom} on a 900 px screen"
+    );
     screenshot(&console, "console-walk-in").await;
     let back = "(() => { document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; }); window.scrollTo(0, 0); return 'ok'; })()";
     text(&console, back).await;
@@ -536,7 +550,7 @@ async fn screens(db: TestDb, app: TestApp) {
     );
     // Read from an arm's length on the kiosk's tall screen: the NIK field
     // centred, its text at least 40 px high.
-    let [off_centre, font] = pair(
+    let [off_centre, font] = numbers(
         &k,
         "(() => { const r = document.querySelector('input[name=nik]').getBoundingClientRect(); \
          return [Math.round(r.left + r.right - window.innerWidth), \
