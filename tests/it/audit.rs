@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 /// 08:40 WITA on Tuesday 2026-11-24.
 const CLOCK: &str = "2026-11-24T08:40:00+08:00";
 const BRANCH: &str = "DPS-DENPASAR";
+/// 00:30 WITA on Tuesday 2026-11-24: 23:30 WIB on Monday the 23rd.
+const HALF_PAST_MIDNIGHT_WITA: &str = "2026-11-24T00:30:00+08:00";
 
 /// Runs one statement, returning the database's refusal instead of
 /// panicking (common::sql panics on errors).
@@ -1191,6 +1193,85 @@ async fn each_anomaly_is_flagged_and_explained(db: TestDb, app: TestApp) {
     assert!(html.contains("di luar jam layanan"), "explained in words");
 }
 both_backends!(each_anomaly_is_flagged_and_explained, clock = CLOCK);
+
+/// A day in the log's filter is each entry's own branch-local day (the
+/// subject's branch, else the actor's; WIB, head office's, at no branch),
+/// as the log shows it beside the UTC instant. At 00:30 WITA on the 24th
+/// (23:30 WIB on the 23rd, 16:30 UTC) an agent's sign-in at Denpasar is
+/// on the 24th, the accounts made by the command line (no branch) on the
+/// 23rd.
+async fn a_day_is_each_entrys_branch_day(db: TestDb, app: TestApp) {
+    let auditor = staff(&app, &db, "auditor", &[]).await;
+    staff(&app, &db, "cs", &["--branch", BRANCH]).await;
+    let (_, branches) = app.get("/api/v1/branches", None).await;
+    let zone = |code: &str| -> Option<chrono_tz::Tz> {
+        let b = branches.as_array()?.iter().find(|b| b["code"] == code)?;
+        b["timezone"].as_str()?.parse().ok()
+    };
+    let all = list(&entries(&app, &auditor.token, "").await).clone();
+    let local_day = |e: &Value| {
+        let place = e["branch_code"].as_str().or(e["actor_branch"].as_str());
+        let tz = place.and_then(zone).unwrap_or(chrono_tz::Asia::Jakarta);
+        let at = e["at"].as_str().unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| t.naive_utc())
+            .or_else(|_| at.parse())
+            .unwrap_or_else(|e| panic!("{at}: {e}"));
+        use chrono::TimeZone;
+        tz.from_utc_datetime(&at).date_naive().to_string()
+    };
+    let seqs = |v: &[Value]| {
+        v.iter()
+            .map(|e| e["seq"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    for day in ["2026-11-23", "2026-11-24"] {
+        let expected: Vec<Value> = all
+            .iter()
+            .filter(|e| local_day(e) == day)
+            .cloned()
+            .collect();
+        assert!(
+            !expected.is_empty(),
+            "entries on {day} in their branch's day: {all:?}"
+        );
+        let got = entries(&app, &auditor.token, &format!("?from={day}&to={day}")).await;
+        assert_eq!(seqs(list(&got)), seqs(&expected), "{day}: {got}");
+    }
+    // Denpasar's day only, from the branch's filter.
+    let got = entries(
+        &app,
+        &auditor.token,
+        &format!("?branch={BRANCH}&to=2026-11-23"),
+    )
+    .await;
+    assert!(
+        list(&got).is_empty(),
+        "nothing at Denpasar on the 23rd: {got}"
+    );
+    // An instant is one instant for every branch.
+    let got = entries(&app, &auditor.token, "?to=2026-11-23T16:30:00Z").await;
+    assert!(list(&got).is_empty(), "nothing before 16:30 UTC: {got}");
+    // The console's filter picks days, and keeps an instant a link gave.
+    let html = app
+        .get_raw(
+            "/audit?from=2026-11-24&to=2026-11-24T16:30:00Z",
+            &auditor.token,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"id="from" name="from" type="date" value="2026-11-24""#)
+            && html.contains(r#"id="to" name="to" type="text" value="2026-11-24T16:30:00Z""#),
+        "the log's day fields: {html}"
+    );
+}
+both_backends!(
+    a_day_is_each_entrys_branch_day,
+    clock = HALF_PAST_MIDNIGHT_WITA
+);
 
 /// The benchmark generator appends after real entries, keeps the chain
 /// intact across statement and transaction batches, and spreads entries

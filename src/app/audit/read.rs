@@ -3,7 +3,7 @@
 //! per-agent figures and the anomaly list. The console pages and the JSON
 //! API both call these.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 
 use crate::app::error::{AppError, AppResult};
@@ -11,6 +11,7 @@ use crate::app::read_db;
 use crate::db::audit::anomalies::{self, Flag};
 use crate::db::audit::read::{self, Checkpoint, Entry, Filter};
 use crate::db::audit::stats::{self, Range};
+use crate::db::audit::window::Bound;
 use crate::db::Db;
 use crate::domain::audit::anomaly::{AgentDay, Kind};
 use crate::domain::Code;
@@ -35,9 +36,12 @@ pub struct EntriesQuery {
     pub participant: Option<String>,
     /// Claim id of the subject.
     pub claim: Option<String>,
-    /// From (inclusive): RFC 3339, or YYYY-MM-DD (start of that UTC day).
+    /// From (inclusive): RFC 3339, or YYYY-MM-DD (the start of that day
+    /// at each entry's branch — the subject's, else the actor's — in its
+    /// time zone; WIB for an entry at no branch).
     pub from: Option<String>,
-    /// To: RFC 3339 (exclusive), or YYYY-MM-DD (that whole UTC day).
+    /// To: RFC 3339 (exclusive), or YYYY-MM-DD (that whole day, read as
+    /// `from`'s).
     pub to: Option<String>,
     /// Cursor: the last seq seen (the previous page's `next`).
     pub after: Option<String>,
@@ -70,24 +74,17 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// An instant from RFC 3339 or a date; `end_of_day` makes a date mean the
-/// end of that day (for the exclusive upper bound).
-fn instant(
-    field: &'static str,
-    v: &Option<String>,
-    end_of_day: bool,
-) -> AppResult<Option<NaiveDateTime>> {
-    parsed(field, v, Code::InvalidDate, |s| {
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Some(t.naive_utc());
-        }
-        let start = date(s)?.and_hms_opt(0, 0, 0).unwrap_or_default();
-        Some(if end_of_day {
-            start + TimeDelta::days(1)
-        } else {
-            start
-        })
-    })
+/// An instant from RFC 3339, or a day (each entry's branch-local day).
+fn bound(field: &'static str, v: &Option<String>) -> AppResult<Option<Bound>> {
+    parsed(
+        field,
+        v,
+        Code::InvalidDate,
+        |s| match DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Some(Bound::At(t.naive_utc())),
+            Err(_) => date(s).map(Bound::Day),
+        },
+    )
 }
 
 /// A NIK as the auditor typed it: 16 digits, spaces ignored.
@@ -125,8 +122,8 @@ impl EntriesQuery {
             action: nonempty(&self.action).map(str::to_string),
             participant: int("participant", &self.participant)?,
             claim: int("claim", &self.claim)?,
-            from: instant("from", &self.from, false)?,
-            to: instant("to", &self.to, true)?,
+            from: bound("from", &self.from)?,
+            to: bound("to", &self.to)?,
             after: int("after", &self.after)?,
         })
     }

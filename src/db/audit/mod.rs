@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod read;
 pub mod scan;
 pub mod stats;
+pub mod window;
 
 use super::schema::{audit_inbox, audit_log};
 use super::{DbConnection, DbError};

@@ -14,6 +14,8 @@ use crate::db::{DbConnection, DbError};
 use crate::domain::audit::canonical::EntryFields;
 use crate::domain::audit::chain::{Break, Verifier};
 
+use super::window::{self, Bound};
+
 /// One log entry with every column.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
@@ -68,9 +70,9 @@ pub struct Filter {
     pub action: Option<String>,
     pub participant: Option<i64>,
     pub claim: Option<i64>,
-    pub from: Option<NaiveDateTime>,
-    /// Exclusive upper bound.
-    pub to: Option<NaiveDateTime>,
+    pub from: Option<Bound>,
+    /// An instant: exclusive; a day: inclusive.
+    pub to: Option<Bound>,
     /// Keyset cursor: only entries with a greater seq.
     pub after: Option<i64>,
 }
@@ -97,11 +99,18 @@ pub fn search(conn: &mut DbConnection, f: &Filter, limit: i64) -> Result<Vec<Ent
     if let Some(c) = f.claim {
         q = q.filter(audit_log::claim_id.eq(c));
     }
-    if let Some(t) = f.from {
-        q = q.filter(audit_log::at.ge(t));
+    let days = [f.from, f.to]
+        .iter()
+        .any(|b| matches!(b, Some(Bound::Day(_))));
+    let zones = match days {
+        true => super::stats::zones(conn)?,
+        false => Default::default(),
+    };
+    if let Some(b) = f.from {
+        q = q.filter(window::condition(&zones, b, false));
     }
-    if let Some(t) = f.to {
-        q = q.filter(audit_log::at.lt(t));
+    if let Some(b) = f.to {
+        q = q.filter(window::condition(&zones, b, true));
     }
     if let Some(s) = f.after {
         q = q.filter(audit_log::seq.gt(s));

@@ -66,6 +66,15 @@ pub struct Console<'a> {
     pub unknown_nik: bool,
 }
 
+/// A bound field's type: a day picker, unless the value (from a link or
+/// the API's form) is an instant a picker would drop.
+fn day_or_text(value: &str) -> &'static str {
+    match value.is_empty() || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok() {
+        true => "date",
+        false => "text",
+    }
+}
+
 fn field(label: &str, name: &str, value: &str, kind: &str) -> Markup {
     html! {
         div.field {
@@ -99,9 +108,10 @@ pub fn console(f: &Frame<'_>, c: &Console<'_>) -> Markup {
             (field(t(l, "audit_claim"), "claim", fl.claim, "text"))
             (field(t(l, "audit_participant"), "participant", fl.participant, "text"))
             (field(t(l, "audit_nik"), "nik", "", "text"))
-            (field(t(l, "audit_from"), "from", fl.from, "text"))
-            (field(t(l, "audit_to"), "to", fl.to, "text"))
+            (field(t(l, "audit_from"), "from", fl.from, day_or_text(fl.from)))
+            (field(t(l, "audit_to"), "to", fl.to, day_or_text(fl.to)))
             button.btn.btn-secondary type="submit" { (t(l, "show")) }
+            p.hint.small.filters-hint { (t(l, "audit_days_hint")) }
         }
         @if let Some(nik) = c.nik_shown {
             @if c.unknown_nik { (notice("warning", &format!("{} {nik}", t(l, "audit_no_participant")))) }
@@ -283,7 +293,7 @@ pub fn agents(f: &Frame<'_>, r: &RangeShown, rows: &[AgentDay]) -> Markup {
                         tr {
                             td { (a.branch) }
                             td.day { (a.day) }
-                            td { a href={ "/audit?actor=" (a.agent_id) } { (a.agent_id) } }
+                            td { a href={ "/audit?actor=" (a.agent_id) "&from=" (a.day) "&to=" (a.day) } { (a.agent_id) } }
                             td.num { (crate::i18n::integer(l, a.sessions)) }
                             td.num { (crate::i18n::decimal(l, a.avg_handling_minutes)) }
                             td.num { (percent(a.verification_rate)) }

@@ -73,7 +73,7 @@ fn make(doc: &Value, schema: &Value, name: &str, rng: &mut Rng, world: &World) -
     match ty {
         "null" => Value::Null,
         "boolean" => json!(rng.chance(50)),
-        "integer" => json!(*rng.pick(&world.known.ids)),
+        "integer" => json!(world.known.id_for(name, rng)),
         "number" => json!(1.5),
         "array" => {
             let n = rng.below(4);
@@ -138,7 +138,7 @@ fn path_value(name: &str, rng: &mut Rng, world: &World) -> String {
             .pick(&[world.known.booking.as_str(), BRANCH, "JKT-CILANDAK"])
             .to_string(),
         "npp" => NPP.into(),
-        _ => rng.pick(&world.known.ids).to_string(),
+        _ => world.known.id_for(name, rng).to_string(),
     }
 }
 
@@ -221,12 +221,16 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
             Who::Admin => admin.token.clone(),
             other => sign_in(app, db, other).await,
         };
+        // The staff's own ids: a transfer's agent, an audit filter's actor.
+        if !matches!(who, Who::Anonymous | Who::Owner | Who::Kiosk) {
+            let (_, me) = app.get("/api/v1/me", Some(&token)).await;
+            known.add("staff", me["id"].as_i64().expect("the account's id"));
+        }
         tokens.push((who, token));
     }
     let token = |who: Who| tokens.iter().find(|(w, _)| *w == who).unwrap().1.clone();
     // A walk-in's console session, a collective batch and an outreach
     // item: more objects for the paths' ids.
-    let ids = &mut known.ids;
     let (status, v) = fixtures::set_status(app, &token(Who::Cs), "on_duty").await;
     assert_eq!(status, 200, "on duty: {v}");
     let nik = json!({"nik": fixtures::nik(12, 5, 1985, false)});
@@ -235,13 +239,14 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
     let (_, sessions) = app
         .get("/api/v1/console/sessions", Some(&token(Who::Cs)))
         .await;
-    ids.extend(
-        sessions
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s["id"].as_i64()),
-    );
+    for id in sessions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_i64())
+    {
+        known.add("session", id);
+    }
     let form = Form::new().part(
         "file",
         Part::bytes(crate::access_matrix::csv_batch()).file_name("batch.csv"),
@@ -250,15 +255,17 @@ async fn world(app: &TestApp, db: &TestDb) -> World {
         .upload("/api/v1/collective/batches", &token(Who::Hr), form)
         .await;
     assert!(status == 201 || status == 200, "batch: {status} {v}");
-    ids.extend(v["id"].as_i64());
+    known.add("batch", v["id"].as_i64().expect("the batch's id"));
     let path = format!("/api/v1/outreach/worklist?branch={BRANCH}");
     let (_, list) = app.get(&path, Some(&admin.token)).await;
-    ids.extend(
-        list.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| i["id"].as_i64()),
-    );
+    for id in list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_i64())
+    {
+        known.add("outreach", id);
+    }
     World {
         tokens,
         known,
@@ -352,7 +359,17 @@ async fn call(
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         path.push_str(&rest[..open]);
-        path.push_str(&path_value(&rest[open + 1..close], rng, world));
+        // An `{id}` is of the kind the segment before it names.
+        let name = match &rest[open + 1..close] {
+            "id" => path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("id"),
+            other => other,
+        };
+        let value = path_value(name, rng, world);
+        path.push_str(&value);
         rest = rest.get(close + 1..).unwrap_or("");
     }
     path.push_str(rest);

@@ -24,12 +24,61 @@ pub const NPP: &str = "FUZZ01";
 pub const PLAIN: &str = "teks uji";
 
 /// What exists in the world the fuzzing runs in: ids of objects (claims,
-/// documents, sessions, batches, accounts) beside small numbers, and a
-/// booking's code.
+/// documents, sessions, batches, accounts) beside small numbers, each also
+/// under its kind, and a booking's code.
 #[derive(Clone)]
 pub struct Known {
+    /// Every id, of any kind: a field given another kind's id is refused
+    /// (or is another object the caller may not touch).
     pub ids: Vec<i64>,
+    /// The same ids by kind (`claim`, `slot`, `document`, `session`,
+    /// `batch`, `outreach`, `staff`, `participant`).
+    pub typed: Vec<(&'static str, i64)>,
     pub booking: String,
+}
+
+/// The kind of object a field or path value names: a path's `{id}` by the
+/// segment before it (`claims`), a field by its name (`slot_id`).
+fn kind_of(name: &str) -> Option<&'static str> {
+    let name = name.trim_end_matches("_id");
+    Some(match name {
+        "claims" | "claim" => "claim",
+        "slots" | "slot" | "to_slot" => "slot",
+        "documents" | "document" | "doc" => "document",
+        "sessions" | "session" => "session",
+        "batches" | "batch" => "batch",
+        "outreach" | "item" => "outreach",
+        "staff" | "actor" | "agent" | "to_agent" => "staff",
+        "participant" => "participant",
+        _ => return None,
+    })
+}
+
+impl Known {
+    /// An id for a field or path value named `name`: three times in four
+    /// one of the kind the name says (where the world has one), so that
+    /// calls get past "not found" to the rules behind it; else any id.
+    pub fn id_for(&self, name: &str, rng: &mut Rng) -> i64 {
+        let of_kind: Vec<i64> = kind_of(name)
+            .map(|k| {
+                self.typed
+                    .iter()
+                    .filter(|(t, _)| *t == k)
+                    .map(|(_, id)| *id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !of_kind.is_empty() && rng.chance(75) {
+            return *rng.pick(&of_kind);
+        }
+        *rng.pick(&self.ids)
+    }
+
+    /// Adds `id` as one of `kind`.
+    pub fn add(&mut self, kind: &'static str, id: i64) {
+        self.ids.push(id);
+        self.typed.push((kind, id));
+    }
 }
 
 /// The world both fuzzers start from: a company at [`BRANCH`], an admin,
@@ -54,12 +103,24 @@ pub async fn base(app: &TestApp, db: &TestDb) -> Base {
         .as_i64()
         .unwrap();
     let booking = fixtures::book(app, &owner.token, slot, claim).await;
-    let mut ids = vec![1, 2, 3, claim, slot, admin.id, owner.id];
-    ids.extend(doc["id"].as_i64());
+    let mut known = Known {
+        ids: vec![1, 2, 3],
+        typed: Vec::new(),
+        booking,
+    };
+    for (kind, id) in [
+        ("claim", Some(claim)),
+        ("slot", Some(slot)),
+        ("staff", Some(admin.id)),
+        ("participant", Some(owner.id)),
+        ("document", doc["id"].as_i64()),
+    ] {
+        known.add(kind, id.expect("an id"));
+    }
     Base {
         admin,
         owner,
-        known: Known { ids, booking },
+        known,
     }
 }
 
@@ -206,7 +267,7 @@ pub fn plausible_text(name: &str, format: &str, rng: &mut Rng, known: &Known) ->
         _ if dated => rng
             .pick(&[DAY, "2026-11-24", "2026-12-01", "2026-01-15", "2026-11-30"])
             .to_string(),
-        (_, "actor" | "participant" | "claim" | "after") => rng.pick(&known.ids).to_string(),
+        (_, "actor" | "participant" | "claim" | "after") => known.id_for(name, rng).to_string(),
         (_, "nik") => fixtures::nik(1 + n % 28, 1 + n % 12, 85, n % 2 == 0),
         (_, "kpj") => format!("{:011}", 30_000_000_000u64 + u64::from(n)),
         (_, "email") => format!("fuzz{n}@example.id"),

@@ -272,7 +272,7 @@ fn fill(name: &str, control: &Control, bend: u64, rng: &mut Rng, known: &Known) 
             match plausible_text(name, format, rng, known) {
                 // A number the name does not explain: one the world has.
                 Value::String(s) if kind == "number" && s == super::PLAIN => {
-                    Some(rng.pick(&known.ids).to_string())
+                    Some(known.id_for(name, rng).to_string())
                 }
                 Value::String(s) => Some(s),
                 other => Some(other.to_string()),
