@@ -20,6 +20,16 @@ pub fn day_sessions_utc(tz: Tz, date: NaiveDate) -> Vec<(NaiveDateTime, NaiveDat
         .collect()
 }
 
+/// The instant (UTC) branch-local day `date` starts in zone `tz`: its
+/// local midnight (Indonesian zones have no daylight saving, so it is one
+/// instant; were it not, the earliest).
+pub fn day_start_utc(tz: Tz, date: NaiveDate) -> NaiveDateTime {
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map_or(midnight, |t| t.naive_utc())
+}
+
 /// Local wall-clock time of a stored UTC instant.
 pub fn to_local(tz: Tz, utc: NaiveDateTime) -> chrono::DateTime<Tz> {
     tz.from_utc_datetime(&utc)
@@ -29,6 +39,20 @@ pub fn to_local(tz: Tz, utc: NaiveDateTime) -> chrono::DateTime<Tz> {
 mod tests {
     use super::*;
     use chrono::Timelike;
+
+    #[test]
+    fn a_day_starts_at_local_midnight_in_each_zone() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+        let cases = [
+            (chrono_tz::Asia::Jakarta, "2026-11-23 17:00"),
+            (chrono_tz::Asia::Makassar, "2026-11-23 16:00"),
+            (chrono_tz::Asia::Jayapura, "2026-11-23 15:00"),
+        ];
+        for (tz, utc) in cases {
+            let expected = NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M").expect("instant");
+            assert_eq!(day_start_utc(tz, day), expected, "{tz}");
+        }
+    }
 
     #[test]
     fn wita_session_is_stored_eight_hours_earlier() {

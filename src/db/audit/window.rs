@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
@@ -41,12 +41,7 @@ fn start_in(tz: Tz, day: NaiveDate, upper: bool) -> NaiveDateTime {
     } else {
         day
     };
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let offset = tz
-        .offset_from_utc_datetime(&midnight)
-        .fix()
-        .local_minus_utc();
-    midnight - TimeDelta::seconds(i64::from(offset))
+    crate::domain::schedule::day_start_utc(tz, day)
 }
 
 /// The lower (`upper` false) or upper bound as a condition, with each
@@ -95,41 +90,5 @@ pub fn condition(zones: &HashMap<String, Tz>, bound: Bound, upper: bool) -> Cond
     match edge {
         Some(t) => Box::new(all.and(cmp(t))),
         None => all,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    #[test]
-    fn a_day_starts_at_local_midnight_in_each_zone() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let cases = [
-            (
-                chrono_tz::Asia::Jakarta,
-                "2026-11-23 17:00",
-                "2026-11-24 17:00",
-            ),
-            (
-                chrono_tz::Asia::Makassar,
-                "2026-11-23 16:00",
-                "2026-11-24 16:00",
-            ),
-            (
-                chrono_tz::Asia::Jayapura,
-                "2026-11-23 15:00",
-                "2026-11-24 15:00",
-            ),
-        ];
-        for (tz, from, to) in cases {
-            assert_eq!(start_in(tz, day, false), at(from), "{tz}");
-            assert_eq!(start_in(tz, day, true), at(to), "{tz}");
-        }
     }
 }
